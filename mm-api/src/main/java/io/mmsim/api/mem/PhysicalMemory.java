@@ -1,0 +1,297 @@
+package io.mmsim.api.mem;
+
+import io.mmsim.api.BadAddressException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * The bytes of the simulated machine's RAM, stored lazily.
+ *
+ * <p>A frame that has never been written reads as zeros and costs nothing; the first write gives it
+ * a 4 KiB array. Storage is a two-level directory so that a 64 GiB machine needs only a small top
+ * array at boot:
+ *
+ * <pre>
+ *   pfn:   | dir index (pfn >>> 9) | slot (pfn &amp; 511) |
+ *   dir[i] -> byte[512][] (allocated on first write into that 2 MiB)
+ *   slot   -> byte[4096]  (allocated on first write into that frame)
+ * </pre>
+ *
+ * <p>Multi-byte values are little-endian, as on x86-64. Addresses beyond the end of memory throw
+ * {@link BadAddressException} naming the address. Not thread-safe: one kernel, one thread.
+ */
+public final class PhysicalMemory {
+  private static final int DIR_SHIFT = 9;
+  private static final int DIR_SLOTS = 1 << DIR_SHIFT;
+  private static final int DIR_MASK = DIR_SLOTS - 1;
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private final long frames;
+  private final long bytes;
+  private final byte[][][] dir;
+  private long populated;
+
+  /** Memory of {@code frames} page frames, all reading as zeros. */
+  public PhysicalMemory(long frames) {
+    if (frames <= 0 || frames > (1L << 40)) {
+      throw new IllegalArgumentException("unsupported number of frames: " + frames);
+    }
+    this.frames = frames;
+    this.bytes = frames << Page.PAGE_SHIFT;
+    long dirs = (frames + DIR_SLOTS - 1) >>> DIR_SHIFT;
+    this.dir = new byte[Math.toIntExact(dirs)][][];
+  }
+
+  /** Number of frames. */
+  public long frames() {
+    return frames;
+  }
+
+  /** Size in bytes. */
+  public long size() {
+    return bytes;
+  }
+
+  /** Frames that hold real storage (have been written since their last zeroing). */
+  public long populatedFrames() {
+    return populated;
+  }
+
+  // ---------------------------------------------------------------- byte access
+
+  /** Reads one byte. */
+  public byte readByte(long paddr) {
+    check(paddr, 1);
+    byte[] f = frameOrNull(paddr >>> Page.PAGE_SHIFT);
+    return f == null ? 0 : f[(int) (paddr & Page.PAGE_OFFSET_MASK)];
+  }
+
+  /** Writes one byte. */
+  public void writeByte(long paddr, byte value) {
+    check(paddr, 1);
+    frameForWrite(paddr >>> Page.PAGE_SHIFT)[(int) (paddr & Page.PAGE_OFFSET_MASK)] = value;
+  }
+
+  /** Reads a little-endian long, which may cross a page boundary. */
+  public long readLong(long paddr) {
+    int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
+    if (off <= Page.PAGE_SIZE - Long.BYTES && paddr >= 0 && paddr + Long.BYTES <= bytes) {
+      byte[] f = frameOrNull(paddr >>> Page.PAGE_SHIFT);
+      return f == null ? 0 : (long) LONG.get(f, off);
+    }
+    check(paddr, Long.BYTES);
+    long v = 0;
+    for (int i = Long.BYTES - 1; i >= 0; i--) {
+      v = (v << 8) | (readByte(paddr + i) & 0xff);
+    }
+    return v;
+  }
+
+  /** Writes a little-endian long, which may cross a page boundary. */
+  public void writeLong(long paddr, long value) {
+    int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
+    if (off <= Page.PAGE_SIZE - Long.BYTES && paddr >= 0 && paddr + Long.BYTES <= bytes) {
+      LONG.set(frameForWrite(paddr >>> Page.PAGE_SHIFT), off, value);
+      return;
+    }
+    check(paddr, Long.BYTES);
+    for (int i = 0; i < Long.BYTES; i++) {
+      writeByte(paddr + i, (byte) (value >>> (8 * i)));
+    }
+  }
+
+  /** Reads a little-endian int, which may cross a page boundary. */
+  public int readInt(long paddr) {
+    int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
+    if (off <= Page.PAGE_SIZE - Integer.BYTES && paddr >= 0 && paddr + Integer.BYTES <= bytes) {
+      byte[] f = frameOrNull(paddr >>> Page.PAGE_SHIFT);
+      return f == null ? 0 : (int) INT.get(f, off);
+    }
+    check(paddr, Integer.BYTES);
+    int v = 0;
+    for (int i = Integer.BYTES - 1; i >= 0; i--) {
+      v = (v << 8) | (readByte(paddr + i) & 0xff);
+    }
+    return v;
+  }
+
+  /** Writes a little-endian int, which may cross a page boundary. */
+  public void writeInt(long paddr, int value) {
+    int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
+    if (off <= Page.PAGE_SIZE - Integer.BYTES && paddr >= 0 && paddr + Integer.BYTES <= bytes) {
+      INT.set(frameForWrite(paddr >>> Page.PAGE_SHIFT), off, value);
+      return;
+    }
+    check(paddr, Integer.BYTES);
+    for (int i = 0; i < Integer.BYTES; i++) {
+      writeByte(paddr + i, (byte) (value >>> (8 * i)));
+    }
+  }
+
+  /** Reads a little-endian unsigned 16-bit value. */
+  public int readShort(long paddr) {
+    return (readByte(paddr) & 0xff) | (readByte(paddr + 1) & 0xff) << 8;
+  }
+
+  /** Writes a little-endian 16-bit value. */
+  public void writeShort(long paddr, int value) {
+    check(paddr, 2);
+    writeByte(paddr, (byte) value);
+    writeByte(paddr + 1, (byte) (value >>> 8));
+  }
+
+  // ---------------------------------------------------------------- bulk access
+
+  /** Copies {@code len} bytes from memory at {@code paddr} into {@code dst[off..]}. */
+  public void read(long paddr, byte[] dst, int off, int len) {
+    check(paddr, len);
+    int done = 0;
+    while (done < len) {
+      long a = paddr + done;
+      int inPage = (int) (a & Page.PAGE_OFFSET_MASK);
+      int n = Math.min(len - done, Page.PAGE_SIZE - inPage);
+      byte[] f = frameOrNull(a >>> Page.PAGE_SHIFT);
+      if (f == null) {
+        java.util.Arrays.fill(dst, off + done, off + done + n, (byte) 0);
+      } else {
+        System.arraycopy(f, inPage, dst, off + done, n);
+      }
+      done += n;
+    }
+  }
+
+  /** Copies {@code len} bytes from {@code src[off..]} into memory at {@code paddr}. */
+  public void write(long paddr, byte[] src, int off, int len) {
+    check(paddr, len);
+    int done = 0;
+    while (done < len) {
+      long a = paddr + done;
+      int inPage = (int) (a & Page.PAGE_OFFSET_MASK);
+      int n = Math.min(len - done, Page.PAGE_SIZE - inPage);
+      System.arraycopy(src, off + done, frameForWrite(a >>> Page.PAGE_SHIFT), inPage, n);
+      done += n;
+    }
+  }
+
+  /** Sets {@code len} bytes at {@code paddr} to {@code value}. */
+  public void fill(long paddr, long len, byte value) {
+    check(paddr, len);
+    long done = 0;
+    while (done < len) {
+      long a = paddr + done;
+      int inPage = (int) (a & Page.PAGE_OFFSET_MASK);
+      int n = (int) Math.min(len - done, Page.PAGE_SIZE - inPage);
+      if (value == 0 && n == Page.PAGE_SIZE) {
+        zeroPage(a >>> Page.PAGE_SHIFT);
+      } else if (value != 0 || frameOrNull(a >>> Page.PAGE_SHIFT) != null) {
+        java.util.Arrays.fill(frameForWrite(a >>> Page.PAGE_SHIFT), inPage, inPage + n, value);
+      }
+      done += n;
+    }
+  }
+
+  /** True when every byte of {@code len} bytes at {@code paddr} equals {@code value}. */
+  public boolean allEqual(long paddr, long len, byte value) {
+    check(paddr, len);
+    long done = 0;
+    while (done < len) {
+      long a = paddr + done;
+      int inPage = (int) (a & Page.PAGE_OFFSET_MASK);
+      int n = (int) Math.min(len - done, Page.PAGE_SIZE - inPage);
+      byte[] f = frameOrNull(a >>> Page.PAGE_SHIFT);
+      if (f == null) {
+        if (value != 0) {
+          return false;
+        }
+      } else {
+        for (int i = inPage; i < inPage + n; i++) {
+          if (f[i] != value) {
+            return false;
+          }
+        }
+      }
+      done += n;
+    }
+    return true;
+  }
+
+  /** Makes frame {@code pfn} read as zeros, dropping its storage ({@code clear_page}). */
+  public void zeroPage(long pfn) {
+    checkPfn(pfn);
+    byte[][] d = dir[(int) (pfn >>> DIR_SHIFT)];
+    if (d != null && d[(int) (pfn & DIR_MASK)] != null) {
+      d[(int) (pfn & DIR_MASK)] = null;
+      populated--;
+    }
+  }
+
+  /** Copies frame {@code src} over frame {@code dst} ({@code copy_page}). */
+  public void copyPage(long src, long dst) {
+    checkPfn(src);
+    checkPfn(dst);
+    byte[] s = frameOrNull(src);
+    if (s == null) {
+      zeroPage(dst);
+    } else {
+      System.arraycopy(s, 0, frameForWrite(dst), 0, Page.PAGE_SIZE);
+    }
+  }
+
+  /** Copies the whole of frame {@code pfn} into {@code dst[off..off+4096)}. */
+  public void readPage(long pfn, byte[] dst, int off) {
+    read(pfn << Page.PAGE_SHIFT, dst, off, Page.PAGE_SIZE);
+  }
+
+  /** Overwrites frame {@code pfn} with {@code src[off..off+4096)}. */
+  public void writePage(long pfn, byte[] src, int off) {
+    write(pfn << Page.PAGE_SHIFT, src, off, Page.PAGE_SIZE);
+  }
+
+  /** True when frame {@code pfn} reads as all zeros without looking at its bytes one by one. */
+  public boolean isUnpopulated(long pfn) {
+    checkPfn(pfn);
+    return frameOrNull(pfn) == null;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private byte[] frameOrNull(long pfn) {
+    byte[][] d = dir[(int) (pfn >>> DIR_SHIFT)];
+    return d == null ? null : d[(int) (pfn & DIR_MASK)];
+  }
+
+  private byte[] frameForWrite(long pfn) {
+    int di = (int) (pfn >>> DIR_SHIFT);
+    byte[][] d = dir[di];
+    if (d == null) {
+      d = new byte[DIR_SLOTS][];
+      dir[di] = d;
+    }
+    int slot = (int) (pfn & DIR_MASK);
+    byte[] f = d[slot];
+    if (f == null) {
+      f = new byte[Page.PAGE_SIZE];
+      d[slot] = f;
+      populated++;
+    }
+    return f;
+  }
+
+  private void check(long paddr, long len) {
+    if (paddr < 0 || len < 0 || paddr > bytes - len) {
+      throw new BadAddressException(paddr, String.format(
+          "physical address 0x%x (+%d) is beyond the end of memory at 0x%x", paddr, len, bytes));
+    }
+  }
+
+  private void checkPfn(long pfn) {
+    if (pfn < 0 || pfn >= frames) {
+      throw new BadAddressException(pfn << Page.PAGE_SHIFT, String.format(
+          "pfn 0x%x is beyond the last frame 0x%x", pfn, frames - 1));
+    }
+  }
+}

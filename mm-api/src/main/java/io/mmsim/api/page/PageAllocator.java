@@ -1,0 +1,83 @@
+package io.mmsim.api.page;
+
+import io.mmsim.api.Allocator;
+import io.mmsim.api.mem.Watermark;
+import io.mmsim.api.mem.Zone;
+
+/**
+ * Hands out physically contiguous, naturally aligned blocks of 2^order page frames.
+ *
+ * <h2>Life cycle</h2>
+ * A page allocator starts with no free memory. At boot the kernel's boot allocator hands every
+ * frame it does not keep to {@link #freeBootPages} (the memblock hand-off) and then calls
+ * {@link #completeBoot}, after which watermarks and per-CPU list sizes are known and allocation may
+ * begin.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>{@link #allocPages} returns the PFN of a block of {@code 2^order} frames aligned to its
+ *       size, or {@link #NO_PAGE} when it cannot (out of memory is an outcome, not an error).
+ *   <li>No frame is handed out twice while allocated.
+ *   <li>{@link #freePages} takes back exactly a block that was handed out, with the same order;
+ *       anything else throws {@link io.mmsim.api.BadPageException} and changes nothing.
+ *   <li>After every allocated block is freed and every CPU drained, free memory equals the boot
+ *       value.
+ * </ul>
+ *
+ * <p>{@code cpu} selects the simulated CPU whose per-CPU caches serve the call; it is in
+ * {@code [0, cpus)}. Not thread-safe.
+ */
+public interface PageAllocator extends Allocator {
+
+  /** The sentinel PFN returned when an allocation fails. */
+  long NO_PAGE = -1L;
+
+  /**
+   * Allocates a block of {@code 2^order} frames following the GFP flags' zone and watermark rules.
+   *
+   * @return the first PFN of the block, or {@link #NO_PAGE}
+   * @throws IllegalArgumentException when {@code order} or {@code cpu} is out of range
+   */
+  long allocPages(int cpu, int gfp, int order);
+
+  /**
+   * Gives back the block of {@code 2^order} frames at {@code pfn}.
+   *
+   * @throws io.mmsim.api.BadPageException naming the PFN and order when the block is not one this
+   *     allocator handed out with that order; the allocator is unchanged
+   */
+  void freePages(int cpu, long pfn, int order);
+
+  /**
+   * Boot hand-off: takes a free block that the boot allocator releases. Only before
+   * {@link #completeBoot}.
+   */
+  void freeBootPages(long pfn, int order);
+
+  /** Ends the boot hand-off: sizes watermarks and per-CPU lists from the managed pages. */
+  void completeBoot();
+
+  /** Returns every page on {@code cpu}'s per-CPU lists to the free lists. */
+  void drainPages(int cpu);
+
+  /** Returns every page on every CPU's per-CPU lists to the free lists ({@code drain_all_pages}). */
+  void drainAllPages();
+
+  /** Free pages on the free lists of all zones, not counting per-CPU lists ({@code NR_FREE_PAGES}). */
+  long nrFreePages();
+
+  /** Free pages of one zone, not counting per-CPU lists. */
+  long nrFreePages(Zone zone);
+
+  /** Pages handed to this allocator at boot, all zones ({@code totalram_pages}). */
+  long managedPages();
+
+  /** A watermark of {@code zone} in pages; 0 before {@link #completeBoot}. */
+  long watermark(Zone zone, Watermark mark);
+
+  /** A snapshot of one zone for /proc (buddyinfo, zoneinfo); not for hot paths. */
+  ZoneStats zoneStats(Zone zone);
+
+  /** Bytes of per-frame metadata this allocator keeps, for the boot reservation of its map. */
+  int metadataBytesPerFrame();
+}

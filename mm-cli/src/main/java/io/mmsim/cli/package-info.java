@@ -1,0 +1,2 @@
+/** The mm command. */
+package io.mmsim.cli;

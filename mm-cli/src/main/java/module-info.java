@@ -1,0 +1,9 @@
+/** The {@code mm} command: boots a kernel from configuration and replays workloads. */
+module io.mmsim.cli {
+  requires io.mmsim.kernel;
+  requires info.picocli;
+  requires org.slf4j;
+
+  // picocli fills the annotated option fields reflectively
+  opens io.mmsim.cli to info.picocli;
+}
