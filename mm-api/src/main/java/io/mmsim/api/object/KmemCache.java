@@ -1,5 +1,7 @@
 package io.mmsim.api.object;
 
+import java.util.List;
+
 /**
  * A cache of equally sized objects ({@code struct kmem_cache}), created by
  * {@link ObjectAllocator#kmemCacheCreate}.
@@ -58,4 +60,19 @@ public interface KmemCache {
 
   /** The cache's /proc/slabinfo row. */
   SlabInfo info();
+
+  /**
+   * Checks every slab of the cache and reports what is corrupt, as writing 1 to
+   * {@code /sys/kernel/slab/<cache>/validate} does under SLUB: the report lines of every error
+   * found (each report starts with the {@code BUG} headline), empty when all is well. Validation
+   * only reads: it changes nothing.
+   *
+   * <p>The default answers that the allocator keeps nothing to validate.
+   *
+   * @return the report lines, empty when no error was found
+   * @since 1.0
+   */
+  default List<String> validate() {
+    return List.of();
+  }
 }

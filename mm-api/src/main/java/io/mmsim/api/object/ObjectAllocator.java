@@ -1,7 +1,9 @@
 package io.mmsim.api.object;
 
 import io.mmsim.api.Allocator;
+import java.util.Collections;
 import java.util.List;
+import java.util.SortedMap;
 
 /**
  * Carves pages from a {@link io.mmsim.api.page.PageAllocator} into small objects: kmem caches and
@@ -71,4 +73,32 @@ public interface ObjectAllocator extends Allocator {
 
   /** Pages held by all other slabs and large kmalloc blocks (meminfo {@code SUnreclaim}). */
   long unreclaimablePages();
+
+  /**
+   * Cache names that are aliases of a merged cache, each mapped to the name of the real cache it
+   * shares slabs with, sorted by alias name (SLUB shows them as symbolic links in
+   * {@code /sys/kernel/slab}). {@link #findCache} answers to every alias; {@link #slabinfo} lists
+   * only real caches.
+   *
+   * <p>The default is an allocator that never merges.
+   *
+   * @since 1.0
+   */
+  default SortedMap<String, String> aliases() {
+    return Collections.emptySortedMap();
+  }
+
+  /**
+   * The symbolic links of {@code /sys/kernel/slab}, link name to target, sorted by name. Under
+   * SLUB a mergeable cache lives in a directory named by its unique id (such as {@code :0000064})
+   * and its name and every alias are links to that id; an unmergeable cache is a directory of its
+   * own name and has no link.
+   *
+   * <p>The default is an allocator without such a directory: no links.
+   *
+   * @since 1.0
+   */
+  default SortedMap<String, String> sysfsLinks() {
+    return Collections.emptySortedMap();
+  }
 }
