@@ -1,0 +1,217 @@
+package io.mmsim.cli.workload;
+
+import io.mmsim.api.MmException;
+import io.mmsim.api.object.SlabBugException;
+import io.mmsim.api.util.Sizes;
+import io.mmsim.kernel.Kernel;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Replays workloads against one kernel: reads lines, looks each operation up in
+ * {@link Operations}, keeps the handles and the current CPU, and turns every failure into a
+ * {@link WorkloadException} naming the file and line.
+ *
+ * <p>Operations check their line before changing anything and the simulator's calls leave it
+ * unchanged when they throw, so after a failure the kernel is exactly as it was before the line.
+ */
+public final class Replayer {
+  private final Kernel kernel;
+  private final PrintStream out;
+  private final Operations ops;
+  private final Map<String, Handle> handles = new HashMap<>();
+  private int cpu;
+  private long operations;
+  private long requestedBytes;
+  private String file = "";
+  private long lineNo;
+
+  /** A replayer over {@code kernel} printing read results to {@code out}. */
+  public Replayer(Kernel kernel, PrintStream out) {
+    this.kernel = kernel;
+    this.out = out;
+    this.ops = Operations.standard();
+  }
+
+  /** The kernel. */
+  public Kernel kernel() {
+    return kernel;
+  }
+
+  /** The simulated CPU running the current line. */
+  public int cpu() {
+    return cpu;
+  }
+
+  void setCpu(int cpu) {
+    this.cpu = cpu;
+  }
+
+  /** Operations run so far. */
+  public long operations() {
+    return operations;
+  }
+
+  /** Bytes requested by kmalloc and cache allocations so far. */
+  public long requestedBytes() {
+    return requestedBytes;
+  }
+
+  void countRequested(long bytes) {
+    requestedBytes += bytes;
+  }
+
+  /**
+   * Replays a text workload.
+   *
+   * @throws WorkloadException for the first line that cannot run
+   */
+  public void runText(String fileName, BufferedReader in) throws IOException {
+    String line;
+    long n = 0;
+    while ((line = in.readLine()) != null) {
+      n++;
+      runLine(fileName, n, line);
+    }
+  }
+
+  /** Runs one line of a text workload. */
+  public void runLine(String fileName, long number, String raw) {
+    String text = stripComment(raw).strip();
+    if (text.isEmpty()) {
+      return;
+    }
+    this.file = fileName;
+    this.lineNo = number;
+    try {
+      Args a = Args.parse(text);
+      Operation op = ops.find(a.op());
+      if (op == null) {
+        throw new BadLineException("unknown operation '" + a.op() + "'");
+      }
+      kernel.setCaller(fileName + ":" + number);
+      op.run(this, a);
+      operations++;
+    } catch (BadLineException e) {
+      throw new WorkloadException(fileName, number, e.getMessage(), e);
+    } catch (SlabBugException e) {
+      StringBuilder sb = new StringBuilder(e.getMessage());
+      for (String l : e.report()) {
+        sb.append(System.lineSeparator()).append(l);
+      }
+      throw new WorkloadException(fileName, number, sb.toString(), e);
+    } catch (MmException | IllegalArgumentException e) {
+      throw new WorkloadException(fileName, number, e.getMessage(), e);
+    }
+  }
+
+  private static String stripComment(String line) {
+    boolean inQuote = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '"' && (i == 0 || line.charAt(i - 1) != '\\')) {
+        inQuote = !inQuote;
+      } else if (c == '#' && !inQuote) {
+        return line.substring(0, i);
+      }
+    }
+    return line;
+  }
+
+  // ------------------------------------------------------------------ handles
+
+  /** Checks a new handle's name: it must not name something still live. */
+  String newHandleName(String name) {
+    if (name.indexOf('+') >= 0 || name.isEmpty() || Character.isDigit(name.charAt(0))) {
+      throw new BadLineException("'" + name + "' cannot be a handle name (letters first, no '+')");
+    }
+    Handle h = handles.get(name);
+    if (h != null && h.live) {
+      throw new BadLineException("handle '" + name + "' still names a live " + h.kind
+          .name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+    }
+    return name;
+  }
+
+  void put(String name, Handle h) {
+    handles.put(name, h);
+  }
+
+  /** The handle called {@code name} of the given kind. */
+  Handle handle(String name, Handle.Kind kind) {
+    Handle h = handles.get(name);
+    if (h == null) {
+      throw new BadLineException("unknown handle '" + name + "'");
+    }
+    if (h.kind != kind) {
+      throw new BadLineException("handle '" + name + "' names a " + h.kind.name()
+          .toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", not a "
+          + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+    }
+    return h;
+  }
+
+  /** An address: a number, or {@code HANDLE}, {@code HANDLE+OFFSET}, {@code HANDLE-OFFSET}. */
+  long address(String text) {
+    int plus = text.indexOf('+');
+    int minus = text.indexOf('-');
+    int at = plus >= 0 ? plus : minus;
+    String base = at >= 0 ? text.substring(0, at) : text;
+    if (!base.isEmpty() && Character.isDigit(base.charAt(0))) {
+      if (at >= 0) {
+        throw new BadLineException("'" + text + "' is not an address");
+      }
+      try {
+        return Sizes.parseNumber(text);
+      } catch (NumberFormatException e) {
+        throw new BadLineException("'" + text + "' is not an address");
+      }
+    }
+    Handle h = handles.get(base);
+    if (h == null) {
+      throw new BadLineException("unknown handle '" + base + "'");
+    }
+    long off = 0;
+    if (at >= 0) {
+      try {
+        off = Sizes.parseSize(text.substring(at + 1));
+      } catch (NumberFormatException e) {
+        throw new BadLineException("'" + text + "': offset is not a number");
+      }
+      if (at == minus) {
+        off = -off;
+      }
+    }
+    return h.address() + off;
+  }
+
+  /** After a successful free: the handle (if the text named one at its start) is no longer live. */
+  void markFreed(String text, long addr) {
+    int at = Math.max(text.indexOf('+'), text.indexOf('-'));
+    String base = at >= 0 ? text.substring(0, at) : text;
+    Handle h = handles.get(base);
+    if (h != null && h.address() == addr) {
+      h.live = false;
+    }
+  }
+
+  // ------------------------------------------------------------------ output
+
+  /** Prints {@code LINE: ADDR: HEX} for a read. */
+  void printBytes(long addr, byte[] data) {
+    StringBuilder sb = new StringBuilder(data.length * 2 + 32);
+    sb.append(lineNo).append(": ").append(String.format("0x%x", addr)).append(": ");
+    for (byte b : data) {
+      sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+    }
+    out.println(sb);
+  }
+
+  /** The file of the line being run. */
+  String file() {
+    return file;
+  }
+}

@@ -1,0 +1,429 @@
+package io.mmsim.kernel;
+
+import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.MemoryLayout;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.object.ObjectAllocator;
+import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.paging.PageTable;
+import io.mmsim.api.spi.MemoryContext;
+import io.mmsim.api.spi.ObjectAllocatorProvider;
+import io.mmsim.api.spi.PageAllocatorProvider;
+import io.mmsim.api.spi.PageTableProvider;
+import io.mmsim.api.spi.Provider;
+import io.mmsim.api.spi.ProviderContext;
+import io.mmsim.api.spi.Settings;
+import io.mmsim.api.spi.VirtualAllocatorContext;
+import io.mmsim.api.spi.VirtualAllocatorProvider;
+import io.mmsim.api.util.Sizes;
+import io.mmsim.api.vmalloc.VirtualAllocator;
+import io.mmsim.kernel.boot.Bootmem;
+import io.mmsim.kernel.config.ConfigValidator;
+import io.mmsim.kernel.config.Configuration;
+import io.mmsim.kernel.proc.ProcFs;
+import io.mmsim.kernel.registry.ProviderRegistry;
+import io.mmsim.kernel.registry.ProviderRegistry.Spi;
+import io.mmsim.kernel.stat.VmEvents;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated Linux kernel assembled from named parts: the facade every user starts from.
+ *
+ * <pre>{@code
+ * Kernel k = Kernel.builder().set("memory.size", "1G").set("object-allocator", "slub").boot();
+ * long pfn = k.pageAllocator().allocPages(0, Gfp.KERNEL, 3);
+ * System.out.print(k.proc("buddyinfo"));
+ * }</pre>
+ *
+ * <h2>Boot</h2>
+ * The configuration is validated against the providers found (unknown keys and names fail), then:
+ * the page allocator is created empty; the boot allocator ({@link Bootmem}) reserves the first
+ * frame, the kernel image at 16 MiB and the frame-metadata array (top-down, sized from the bytes
+ * per frame every part keeps), and hands every other frame to the page allocator in maximal
+ * aligned blocks; then the page tables (with the direct map), the object allocator with its
+ * kmalloc caches and vmalloc are created, each from its provider.
+ *
+ * <h2>Threads</h2>
+ * A kernel is one deterministic, single-threaded machine. Its components are not thread-safe; the
+ * methods of this class that change state are synchronized so that a kernel may be handed between
+ * threads, but parallelism comes from running many kernels.
+ */
+public final class Kernel {
+  private static final Logger LOG = LoggerFactory.getLogger(Kernel.class);
+  /** The configuration value that leaves an optional part out. */
+  public static final String NONE = "none";
+
+  private final Configuration config;
+  private final MemoryLayout layout;
+  private final long seed;
+  private final PhysicalMemory memory;
+  private final Bootmem bootmem;
+  private final PageAllocator pageAllocator;
+  private final PageTable pageTable;
+  private final ObjectAllocator objectAllocator;
+  private final VirtualAllocator virtualAllocator;
+  private final VmEvents events = new VmEvents();
+  private final Map<String, String> parts = new LinkedHashMap<>();
+  private final long bootFreePages;
+  private String caller = "boot";
+
+  private Kernel(Configuration config, ProviderRegistry registry) {
+    this.config = config;
+    registry.checkDuplicates();
+    new ConfigValidator(registry).validate(config);
+
+    long bytes = sizeKey("memory.size");
+    int cpus = intKey("cpus", 1, 256);
+    this.seed = longKey("seed");
+    long imageBytes = sizeKey("kernel.image-size");
+    long imagePages = Page.pagesFor(imageBytes);
+    long imageStart = Page.physToPfn(KernelLayout.PHYSICAL_START);
+    long frames = bytes >>> Page.PAGE_SHIFT;
+    long minFrames = imageStart + imagePages + 1024;
+    if (frames < minFrames) {
+      throw new ConfigurationException("memory.size", String.format(
+          "memory.size: %s is too small: the kernel image is loaded at 16M and takes %s"
+              + " (kernel.image-size), so at least %s is needed",
+          config.get("memory.size"), Sizes.format(imagePages << Page.PAGE_SHIFT),
+          Sizes.format(minFrames << Page.PAGE_SHIFT)));
+    }
+    if (frames > (1L << 32)) {
+      throw new ConfigurationException("memory.size",
+          "memory.size: " + config.get("memory.size") + " is above the simulator's 16T limit");
+    }
+    this.layout = new MemoryLayout(frames, cpus);
+
+    PageAllocatorProvider pap = registry.select(Spi.PAGE_ALLOCATOR, PageAllocatorProvider.class,
+        required("page-allocator"));
+    this.pageAllocator = pap.create(context(pap));
+    parts.put("page-allocator", pap.name());
+
+    this.memory = new PhysicalMemory(frames);
+    this.bootmem = new Bootmem(frames);
+    bootmem.reserve(0, 1, "BIOS data (the first page is never used)");
+    bootmem.reserve(imageStart, imagePages, "kernel image");
+    long metaBytes = frames * pageAllocator.metadataBytesPerFrame() + bootmem.bitmapBytes();
+    bootmem.allocTopDown(Math.max(1, Page.pagesFor(metaBytes)), "frame metadata (mem_map)");
+    bootmem.freeAll(pageAllocator);
+    pageAllocator.completeBoot();
+
+    String ptName = optional("page-table");
+    if (ptName == null) {
+      this.pageTable = null;
+    } else {
+      PageTableProvider p = registry.select(Spi.PAGE_TABLE, PageTableProvider.class, ptName);
+      this.pageTable = p.create(memoryContext(p));
+      parts.put("page-table", p.name());
+    }
+    String oaName = optional("object-allocator");
+    if (oaName == null) {
+      this.objectAllocator = null;
+    } else {
+      ObjectAllocatorProvider p = registry.select(Spi.OBJECT_ALLOCATOR,
+          ObjectAllocatorProvider.class, oaName);
+      this.objectAllocator = p.create(memoryContext(p));
+      parts.put("object-allocator", p.name());
+    }
+    String vaName = optional("virtual-allocator");
+    if (vaName == null) {
+      this.virtualAllocator = null;
+    } else {
+      if (pageTable == null) {
+        throw new ConfigurationException("virtual-allocator",
+            "virtual-allocator: vmalloc maps pages, so it needs page tables (page-table=none)");
+      }
+      VirtualAllocatorProvider p = registry.select(Spi.VIRTUAL_ALLOCATOR,
+          VirtualAllocatorProvider.class, vaName);
+      this.virtualAllocator = p.create(new Ctx(p, ConfigValidator.settingsFor(p, config)));
+      parts.put("virtual-allocator", p.name());
+    }
+    this.bootFreePages = pageAllocator.nrFreePages();
+    caller = "api";
+    LOG.debug("booted {} of memory, {} CPUs, parts {}", Sizes.format(bytes), cpus, parts);
+  }
+
+  // ------------------------------------------------------------------ building
+
+  /** A builder starting from the embedded defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Assembles a kernel: defaults, then a properties file, then single keys. */
+  public static final class Builder {
+    private Configuration config = Configuration.defaults();
+    private ProviderRegistry registry;
+
+    private Builder() {}
+
+    /** Overlays the keys of a {@code .properties} file. */
+    public Builder properties(Path file) {
+      config = config.withFile(file);
+      return this;
+    }
+
+    /** Sets one key. */
+    public Builder set(String key, String value) {
+      config = config.with(key, value);
+      return this;
+    }
+
+    /** Sets one {@code key=value} assignment. */
+    public Builder set(String assignment) {
+      config = config.withAssignment(assignment);
+      return this;
+    }
+
+    /** Uses exactly these providers instead of ServiceLoader discovery. */
+    public Builder providers(List<? extends Provider> providers) {
+      this.registry = ProviderRegistry.of(providers);
+      return this;
+    }
+
+    /** The configuration as it stands. */
+    public Map<String, String> configuration() {
+      return config.asMap();
+    }
+
+    /**
+     * Boots the kernel.
+     *
+     * @throws ConfigurationException for an unknown key or value, an unknown or duplicate
+     *     provider, or a machine too small to boot
+     */
+    public Kernel boot() {
+      ProviderRegistry r = registry != null ? registry : ProviderRegistry.discover();
+      return new Kernel(config, r);
+    }
+  }
+
+  /** Every provider that discovery finds, grouped by SPI (for listings). */
+  public static Map<String, List<Provider>> discoverProviders() {
+    ProviderRegistry r = ProviderRegistry.discover();
+    Map<String, List<Provider>> m = new LinkedHashMap<>();
+    for (Spi spi : Spi.values()) {
+      m.put(spi.type().getSimpleName(), r.providers(spi));
+    }
+    return m;
+  }
+
+  /** Providers that were found but failed to load, one line each. */
+  public static List<String> discoveryFailures() {
+    return ProviderRegistry.discover().failures();
+  }
+
+  // ------------------------------------------------------------------ parts
+
+  /** The physical layout and CPU count. */
+  public MemoryLayout layout() {
+    return layout;
+  }
+
+  /** The machine's RAM. */
+  public PhysicalMemory memory() {
+    return memory;
+  }
+
+  /** The page allocator. */
+  public PageAllocator pageAllocator() {
+    return pageAllocator;
+  }
+
+  /** The object allocator, or null when configured {@code none}. */
+  public ObjectAllocator objectAllocator() {
+    return objectAllocator;
+  }
+
+  /** The vmalloc allocator, or null when configured {@code none}. */
+  public VirtualAllocator virtualAllocator() {
+    return virtualAllocator;
+  }
+
+  /** The page tables, or null when configured {@code none}. */
+  public PageTable pageTable() {
+    return pageTable;
+  }
+
+  /** The boot allocator's reservations. */
+  public List<Bootmem.Region> reservations() {
+    return bootmem.regions();
+  }
+
+  /** Which provider runs each part, e.g. {@code page-allocator=buddy}. */
+  public Map<String, String> parts() {
+    return new LinkedHashMap<>(parts);
+  }
+
+  /** The effective configuration, every key. */
+  public Map<String, String> configuration() {
+    return config.asMap();
+  }
+
+  /** Free pages right after boot. */
+  public long bootFreePages() {
+    return bootFreePages;
+  }
+
+  /** The facade's event counters. */
+  public VmEvents events() {
+    return events;
+  }
+
+  /** The seed everything random in this kernel derives from. */
+  public long seed() {
+    return seed;
+  }
+
+  /** Sets who is calling (e.g. a workload's {@code file:line}), for debug reports. */
+  public synchronized void setCaller(String caller) {
+    this.caller = caller;
+  }
+
+  /** Who is calling, as set by {@link #setCaller}. */
+  public synchronized String caller() {
+    return caller;
+  }
+
+  // ------------------------------------------------------------------ /proc
+
+  /** The names of the /proc views this kernel can render, in a stable order. */
+  public synchronized List<String> procNames() {
+    return procFs().names();
+  }
+
+  /**
+   * Renders one /proc view in the kernel's exact format ({@code buddyinfo}, {@code meminfo}, ...).
+   *
+   * @throws IllegalArgumentException for a view this kernel does not have
+   */
+  public synchronized String proc(String name) {
+    return procFs().render(name);
+  }
+
+  private ProcFs procFs() {
+    return new ProcFs(layout, bootmem, pageAllocator, objectAllocator, virtualAllocator, pageTable,
+        events);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private String required(String key) {
+    String v = config.get(key);
+    if (v == null || v.isBlank() || v.equalsIgnoreCase(NONE)) {
+      throw new ConfigurationException(key, key + ": a kernel needs one; set " + key + "=NAME");
+    }
+    return v;
+  }
+
+  private String optional(String key) {
+    String v = config.get(key);
+    return v == null || v.isBlank() || v.trim().toLowerCase(Locale.ROOT).equals(NONE) ? null : v;
+  }
+
+  private long sizeKey(String key) {
+    try {
+      long v = Sizes.parseSize(config.get(key));
+      if (v <= 0) {
+        throw new NumberFormatException("must be positive");
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(key, key + ": '" + config.get(key) + "' is not a size ("
+          + e.getMessage() + ")");
+    }
+  }
+
+  private long longKey(String key) {
+    try {
+      return Sizes.parseNumber(config.get(key));
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(key, key + ": " + e.getMessage());
+    }
+  }
+
+  private int intKey(String key, int min, int max) {
+    long v = longKey(key);
+    if (v < min || v > max) {
+      throw new ConfigurationException(key,
+          key + ": " + v + " is out of range [" + min + ", " + max + "]");
+    }
+    return (int) v;
+  }
+
+  private ProviderContext context(Provider p) {
+    return new Ctx(p, ConfigValidator.settingsFor(p, config));
+  }
+
+  private MemoryContext memoryContext(Provider p) {
+    return new Ctx(p, ConfigValidator.settingsFor(p, config));
+  }
+
+  /** The context every provider is created from; parts not yet booted are null. */
+  private final class Ctx implements VirtualAllocatorContext {
+    private final Provider provider;
+    private final Settings settings;
+
+    Ctx(Provider provider, Settings settings) {
+      this.provider = provider;
+      this.settings = settings;
+    }
+
+    @Override
+    public MemoryLayout layout() {
+      return layout;
+    }
+
+    @Override
+    public Settings settings() {
+      return settings;
+    }
+
+    @Override
+    public String loggerName() {
+      return provider.getClass().getPackageName();
+    }
+
+    @Override
+    public long seed() {
+      return seed ^ provider.name().hashCode();
+    }
+
+    @Override
+    public PageAllocator pageAllocator() {
+      return pageAllocator;
+    }
+
+    @Override
+    public PhysicalMemory memory() {
+      return memory;
+    }
+
+    @Override
+    public String caller() {
+      return caller;
+    }
+
+    @Override
+    public PageTable pageTable() {
+      return pageTable;
+    }
+  }
+
+  /** Parts in boot order with their providers, for summaries. */
+  public List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<String, String> e : parts.entrySet()) {
+      lines.add(e.getKey() + "=" + e.getValue());
+    }
+    return lines;
+  }
+}

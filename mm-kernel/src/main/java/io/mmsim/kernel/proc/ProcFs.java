@@ -1,0 +1,271 @@
+package io.mmsim.kernel.proc;
+
+import io.mmsim.api.Statistics;
+import io.mmsim.api.mem.MemoryLayout;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.mem.Zone;
+import io.mmsim.api.object.ObjectAllocator;
+import io.mmsim.api.object.SlabInfo;
+import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.page.ZoneStats;
+import io.mmsim.api.paging.PageTable;
+import io.mmsim.api.util.Bits;
+import io.mmsim.api.vmalloc.VirtualAllocator;
+import io.mmsim.api.vmalloc.VmArea;
+import io.mmsim.kernel.boot.Bootmem;
+import io.mmsim.kernel.stat.VmEvent;
+import io.mmsim.kernel.stat.VmEvents;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Renders the /proc views in the kernel's exact formats (LINUX-FACTS §9): field widths, padding,
+ * trailing spaces and line order as {@code mm/vmstat.c}, {@code fs/proc/meminfo.c},
+ * {@code mm/slab_common.c} and {@code mm/vmalloc.c} print them.
+ *
+ * <p>Only values the simulator really keeps are shown; a view or key that would need a part that
+ * is not configured (or not modelled) is left out rather than filled with a guess.
+ */
+public final class ProcFs {
+  private final MemoryLayout layout;
+  private final Bootmem bootmem;
+  private final PageAllocator pages;
+  private final ObjectAllocator objects;
+  private final VirtualAllocator vmalloc;
+  private final PageTable pageTable;
+  private final VmEvents events;
+
+  /** A renderer over the kernel's parts; the optional ones may be null. */
+  public ProcFs(MemoryLayout layout, Bootmem bootmem, PageAllocator pages, ObjectAllocator objects,
+      VirtualAllocator vmalloc, PageTable pageTable, VmEvents events) {
+    this.layout = layout;
+    this.bootmem = bootmem;
+    this.pages = pages;
+    this.objects = objects;
+    this.vmalloc = vmalloc;
+    this.pageTable = pageTable;
+    this.events = events;
+  }
+
+  /** The views available with this kernel's parts, in a stable order. */
+  public List<String> names() {
+    List<String> n = new ArrayList<>(List.of("buddyinfo", "zoneinfo", "meminfo", "vmstat"));
+    if (objects != null && !objects.slabinfo().isEmpty()) {
+      n.add("slabinfo");
+    }
+    if (vmalloc != null) {
+      n.add("vmallocinfo");
+    }
+    return n;
+  }
+
+  /** Renders the view called {@code name}. */
+  public String render(String name) {
+    if (!names().contains(name)) {
+      throw new IllegalArgumentException("no /proc/" + name + " in this kernel; views: "
+          + names());
+    }
+    return switch (name) {
+      case "buddyinfo" -> buddyinfo();
+      case "zoneinfo" -> zoneinfo();
+      case "meminfo" -> meminfo();
+      case "vmstat" -> vmstat();
+      case "slabinfo" -> slabinfo();
+      case "vmallocinfo" -> vmallocinfo();
+      default -> throw new IllegalArgumentException("no /proc/" + name);
+    };
+  }
+
+  // ------------------------------------------------------------------ buddyinfo
+
+  /** {@code Node 0, zone %8s } then {@code %6lu } per order, for each populated zone. */
+  public String buddyinfo() {
+    StringBuilder sb = new StringBuilder();
+    for (Zone z : Zone.values()) {
+      if (!layout.populated(z)) {
+        continue;
+      }
+      ZoneStats s = pages.zoneStats(z);
+      sb.append(String.format("Node %d, zone %8s ", 0, z.kernelName()));
+      for (long blocks : s.freeBlocks()) {
+        sb.append(String.format("%6d ", blocks));
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  // ------------------------------------------------------------------ zoneinfo
+
+  /** The zone part of /proc/zoneinfo that the simulator models. */
+  public String zoneinfo() {
+    StringBuilder sb = new StringBuilder();
+    boolean first = true;
+    for (Zone z : Zone.values()) {
+      ZoneStats s = pages.zoneStats(z);
+      sb.append(String.format("Node %d, zone %8s", 0, z.kernelName()));
+      if (first && layout.populated(z)) {
+        first = false;
+        sb.append("\n  per-node stats");
+        row(sb, "nr_slab_reclaimable", objects == null ? 0 : objects.reclaimablePages());
+        row(sb, "nr_slab_unreclaimable", objects == null ? 0 : objects.unreclaimablePages());
+      }
+      long step = Math.max(0, s.high() - s.low());
+      sb.append(String.format("\n  pages free     %d", s.free()));
+      sb.append(String.format("\n        boost    %d", 0));
+      sb.append(String.format("\n        min      %d", s.min()));
+      sb.append(String.format("\n        low      %d", s.low()));
+      sb.append(String.format("\n        high     %d", s.high()));
+      sb.append(String.format("\n        promo    %d", s.high() + step));
+      sb.append(String.format("\n        spanned  %d", s.spanned()));
+      sb.append(String.format("\n        present  %d", s.present()));
+      sb.append(String.format("\n        managed  %d", s.managed()));
+      sb.append(String.format("\n        cma      %d", 0));
+      if (!layout.populated(z)) {
+        sb.append('\n');
+        continue;
+      }
+      row(sb, "nr_free_pages", s.free());
+      sb.append("\n  pagesets");
+      int[] pcp = s.pcpCount();
+      for (int cpu = 0; cpu < pcp.length; cpu++) {
+        sb.append(String.format("\n    cpu: %d", cpu));
+        sb.append(String.format("\n              count: %d", pcp[cpu]));
+        sb.append(String.format("\n              high:  %d", s.pcpHigh()));
+        sb.append(String.format("\n              batch: %d", s.pcpBatch()));
+      }
+      sb.append(String.format("\n  vm stats threshold: %d", statThreshold(s.managed())));
+      sb.append(String.format("\n  node_unreclaimable:  %d", 0));
+      sb.append(String.format("\n  start_pfn:           %d", s.startPfn()));
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** calculate_normal_threshold: 2 * fls(cpus) * (1 + fls(managed in 128 MiB units)), max 125. */
+  private int statThreshold(long managed) {
+    long mem = managed >>> (27 - Page.PAGE_SHIFT);
+    long t = 2L * Bits.fls(layout.cpus()) * (1 + Bits.fls(mem));
+    return (int) Math.min(125, t);
+  }
+
+  private static void row(StringBuilder sb, String name, long value) {
+    sb.append(String.format("\n      %-12s %d", name, value));
+  }
+
+  // ------------------------------------------------------------------ meminfo
+
+  /** /proc/meminfo with every key the simulator can fill honestly. */
+  public String meminfo() {
+    long free = pages.nrFreePages();
+    long total = pages.managedPages();
+    long sRecl = objects == null ? 0 : objects.reclaimablePages();
+    long sUnrecl = objects == null ? 0 : objects.unreclaimablePages();
+    long lowSum = 0;
+    long reserve = 0;
+    for (Zone z : Zone.values()) {
+      if (!layout.populated(z)) {
+        continue;
+      }
+      ZoneStats s = pages.zoneStats(z);
+      lowSum += s.low();
+      reserve += Math.min(s.high(), s.managed());
+    }
+    // si_mem_available: free minus the reserves, plus the reclaimable part of slab
+    long available = free - reserve;
+    available += sRecl - Math.min(sRecl / 2, lowSum);
+    available = Math.max(0, available);
+
+    StringBuilder sb = new StringBuilder();
+    kb(sb, "MemTotal", total);
+    kb(sb, "MemFree", free);
+    kb(sb, "MemAvailable", available);
+    kb(sb, "KReclaimable", sRecl);
+    kb(sb, "Slab", sRecl + sUnrecl);
+    kb(sb, "SReclaimable", sRecl);
+    kb(sb, "SUnreclaim", sUnrecl);
+    if (pageTable != null) {
+      kb(sb, "PageTables", pageTable.tablePages());
+    }
+    if (vmalloc != null) {
+      sb.append(String.format("%-16s%8d kB%n", "VmallocTotal:", vmalloc.totalBytes() >>> 10));
+      kb(sb, "VmallocUsed", vmalloc.usedPages());
+      kb(sb, "VmallocChunk", 0);
+    }
+    return sb.toString();
+  }
+
+  private static void kb(StringBuilder sb, String key, long pages) {
+    sb.append(String.format("%-16s%8d kB\n", key + ":", pages << (Page.PAGE_SHIFT - 10)));
+  }
+
+  // ------------------------------------------------------------------ vmstat
+
+  /** /proc/vmstat: counters the simulator keeps, in the kernel's order, {@code nr_unstable} last. */
+  public String vmstat() {
+    Statistics st = pages.statistics();
+    StringBuilder sb = new StringBuilder();
+    line(sb, "nr_free_pages", pages.nrFreePages());
+    if (objects != null) {
+      line(sb, "nr_slab_reclaimable", objects.reclaimablePages());
+      line(sb, "nr_slab_unreclaimable", objects.unreclaimablePages());
+    }
+    if (pageTable != null) {
+      line(sb, "nr_page_table_pages", pageTable.tablePages());
+    }
+    line(sb, VmEvent.PGPGIN.procName(), events.get(VmEvent.PGPGIN));
+    line(sb, VmEvent.PGPGOUT.procName(), events.get(VmEvent.PGPGOUT));
+    line(sb, VmEvent.PSWPIN.procName(), events.get(VmEvent.PSWPIN));
+    line(sb, VmEvent.PSWPOUT.procName(), events.get(VmEvent.PSWPOUT));
+    line(sb, "pgalloc_dma", st.get("pgalloc_dma"));
+    line(sb, "pgalloc_dma32", st.get("pgalloc_dma32"));
+    line(sb, "pgalloc_normal", st.get("pgalloc_normal"));
+    line(sb, "pgalloc_movable", 0);
+    line(sb, "pgfree", st.get("pgfree"));
+    line(sb, VmEvent.PGFAULT.procName(), events.get(VmEvent.PGFAULT));
+    line(sb, VmEvent.PGMAJFAULT.procName(), events.get(VmEvent.PGMAJFAULT));
+    line(sb, VmEvent.OOM_KILL.procName(), events.get(VmEvent.OOM_KILL));
+    line(sb, "nr_unstable", 0);
+    return sb.toString();
+  }
+
+  private static void line(StringBuilder sb, String name, long value) {
+    sb.append(name).append(' ').append(value).append('\n');
+  }
+
+  // ------------------------------------------------------------------ slabinfo
+
+  /** /proc/slabinfo version 2.1. */
+  public String slabinfo() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("slabinfo - version: 2.1\n");
+    sb.append("# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
+        + " : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs>"
+        + " <num_slabs> <sharedavail>\n");
+    for (SlabInfo row : objects.slabinfo()) {
+      sb.append(row.format()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  // ------------------------------------------------------------------ vmallocinfo
+
+  /** /proc/vmallocinfo, one row per area by address. */
+  public String vmallocinfo() {
+    StringBuilder sb = new StringBuilder();
+    for (VmArea a : vmalloc.areas()) {
+      sb.append(a.format()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** The boot reservations (for summaries): one line each. */
+  public List<String> reservations() {
+    List<String> out = new ArrayList<>();
+    for (Bootmem.Region r : bootmem.regions()) {
+      out.add(String.format("[mem 0x%016x-0x%016x] %s", r.startPfn() << Page.PAGE_SHIFT,
+          (r.endPfn() << Page.PAGE_SHIFT) - 1, r.what()));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,2 @@
+/** The /proc views, rendered byte for byte in the kernel's formats. */
+package io.mmsim.kernel.proc;
