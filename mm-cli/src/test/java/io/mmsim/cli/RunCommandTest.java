@@ -1,0 +1,202 @@
+package io.mmsim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mm command end to end, in-process, on the files the README shows. */
+final class RunCommandTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream savedOut;
+  private PrintStream savedErr;
+
+  @TempDir
+  Path tmp;
+
+  @BeforeEach
+  void capture() {
+    savedOut = System.out;
+    savedErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(savedOut);
+    System.setErr(savedErr);
+  }
+
+  private int mm(String... args) {
+    out.reset();
+    err.reset();
+    return Main.execute(args);
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private Path trace(String name, String text) throws IOException {
+    Path p = tmp.resolve(name);
+    Files.writeString(p, text, StandardCharsets.UTF_8);
+    return p;
+  }
+
+  private static Path example(String name) {
+    Path p = Path.of("..", "examples", name);
+    assertThat(p).as("the README's example " + name).exists();
+    return p;
+  }
+
+  private static String[] args(Object... parts) {
+    List<String> l = new ArrayList<>();
+    for (Object o : parts) {
+      l.add(o.toString());
+    }
+    return l.toArray(new String[0]);
+  }
+
+  // ------------------------------------------------------------------ the README's commands
+
+  @Test
+  void run_noWorkload_runsTheBuiltInDemoOnTheDefaults() {
+    int rc = mm("run", "--proc", tmp.resolve("proc").toString());
+
+    assertThat(rc).as(stderr()).isZero();
+    assertThat(stdout()).contains("mmsim booted 1024 MiB, 2 CPUs").contains("operations run: ");
+    assertThat(tmp.resolve("proc/buddyinfo")).exists();
+    assertThat(tmp.resolve("proc/meminfo")).exists();
+  }
+
+  @Test
+  void run_buddyExample_mergesEverythingBack() throws IOException {
+    Path proc0 = tmp.resolve("p0");
+    Path proc1 = tmp.resolve("p1");
+    assertThat(mm(args("run", "--set", "memory.size=512M", "--proc", proc0,
+        trace("none.trace", "# nothing\n")))).isZero();
+    int rc = mm(args("run", "--set", "memory.size=512M", "--proc", proc1, example("buddy.trace")));
+
+    assertThat(rc).as(stderr()).isZero();
+    assertThat(Files.readString(proc1.resolve("buddyinfo")))
+        .isEqualTo(Files.readString(proc0.resolve("buddyinfo")));
+  }
+
+  @Test
+  void run_configFileExample_isRead() {
+    int rc = mm(args("run", "--config", example("mm.properties"), example("buddy.trace")));
+
+    assertThat(rc).as(stderr()).isZero();
+    assertThat(stdout()).contains("mmsim booted 512 MiB, 2 CPUs");
+  }
+
+  @Test
+  void list_showsProvidersBySpi() {
+    int rc = mm("list");
+
+    assertThat(rc).isZero();
+    assertThat(stdout()).contains("PageAllocatorProvider:").contains("buddy");
+  }
+
+  // ------------------------------------------------------------------ errors
+
+  @Test
+  void run_doubleFree_stopsWithFileLineAndExit1_procShowsStateBefore() throws IOException {
+    Path before = tmp.resolve("before");
+    Path after = tmp.resolve("after");
+    assertThat(mm(args("run", "--set", "memory.size=256M", "--proc", before,
+        trace("ok.trace", "alloc_pages a 3\nfree_pages a\n")))).isZero();
+    Path bad = trace("double.trace", "alloc_pages a 3\nfree_pages a\nfree_pages a\n");
+
+    int rc = mm(args("run", "--set", "memory.size=256M", "--proc", after, bad));
+
+    assertThat(rc).isEqualTo(1);
+    assertThat(stderr()).contains(bad + ":3: ").containsIgnoringCase("double free");
+    assertThat(Files.readString(after.resolve("buddyinfo")))
+        .isEqualTo(Files.readString(before.resolve("buddyinfo")));
+  }
+
+  @Test
+  void run_badLines_eachNamesFileAndLine() throws IOException {
+    String[][] cases = {
+        {"free_pages nosuch\n", ":1: unknown handle 'nosuch'"},
+        {"# header\nalloc_pagez a 1\n", ":2: unknown operation 'alloc_pagez'"},
+        {"alloc_pages a 11\n", ":1: alloc_pages: ORDER 11 is out of range [0, 10]"},
+        {"alloc_pages a x7\n", ":1: alloc_pages: ORDER 'x7' is not a number"},
+        {"alloc_pages a 1 zone=high\n", ":1: alloc_pages: unknown zone 'high'"},
+        {"cpu 5\n", ":1: cpu: N 5 is out of range [0, 1]"},
+        {"alloc_pages a 1\nalloc_pages a 1\n", ":2: handle 'a' still names a live pages"},
+    };
+    for (String[] c : cases) {
+      Path t = trace("bad.trace", c[0]);
+      int rc = mm(args("run", "--set", "memory.size=64M", t));
+      assertThat(rc).as(c[0]).isEqualTo(1);
+      assertThat(stderr()).as(c[0]).contains(t + c[1]);
+    }
+  }
+
+  @Test
+  void run_outOfMemory_isAWorkloadError() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      sb.append("alloc_pages b").append(i).append(" 10\n");
+    }
+    int rc = mm(args("run", "--set", "memory.size=64M", trace("oom.trace", sb.toString())));
+
+    assertThat(rc).isEqualTo(1);
+    assertThat(stderr()).containsPattern("oom\\.trace:\\d+: alloc_pages: out of memory");
+  }
+
+  @Test
+  void run_unknownKey_exits2NamingIt() throws IOException {
+    int rc = mm(args("run", "--set", "no.such.key=1", trace("e.trace", "")));
+
+    assertThat(rc).isEqualTo(2);
+    assertThat(stderr()).contains("no.such.key");
+  }
+
+  @Test
+  void run_unknownProvider_exits2ListingProviders() throws IOException {
+    int rc = mm(args("run", "--set", "page-allocator=nosuch", trace("e.trace", "")));
+
+    assertThat(rc).isEqualTo(2);
+    assertThat(stderr()).contains("nosuch").contains("buddy");
+  }
+
+  @Test
+  void run_unknownOption_exits2() {
+    assertThat(mm("run", "--no-such-option")).isEqualTo(2);
+    assertThat(stderr()).contains("--no-such-option");
+  }
+
+  @Test
+  void run_sameWorkloadTwice_sameStdoutAndProc() throws IOException {
+    Path t = example("buddy.trace");
+    Path p1 = tmp.resolve("d1");
+    Path p2 = tmp.resolve("d2");
+    mm(args("run", "--set", "memory.size=128M", "--proc", p1, t));
+    String first = stdout();
+    mm(args("run", "--set", "memory.size=128M", "--proc", p2, t));
+
+    assertThat(stdout()).isEqualTo(first);
+    for (String f : List.of("buddyinfo", "meminfo", "vmstat", "zoneinfo")) {
+      assertThat(Files.readString(p2.resolve(f))).isEqualTo(Files.readString(p1.resolve(f)));
+    }
+  }
+}
