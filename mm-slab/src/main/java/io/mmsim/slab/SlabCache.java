@@ -1,0 +1,961 @@
+package io.mmsim.slab;
+
+import io.mmsim.api.BadAddressException;
+import io.mmsim.api.mem.Gfp;
+import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.object.KmemCache;
+import io.mmsim.api.object.ObjectConstructor;
+import io.mmsim.api.object.SlabInfo;
+import io.mmsim.api.page.PageAllocator;
+import java.util.Arrays;
+
+/**
+ * One SLAB cache ({@code struct kmem_cache} with its single {@code kmem_cache_node}): slabs on
+ * full, partial and free lists, a LIFO array cache per CPU and a shared array.
+ *
+ * <h2>Algorithm</h2>
+ * (Bonwick 1994, "The Slab Allocator: An Object-Caching Kernel Memory Allocator"; Linux
+ * {@code mm/slab.c}, 6.7 and earlier.)
+ * <ul>
+ *   <li><b>Allocation</b> pops the CPU's array cache. An empty array is refilled
+ *       ({@code cache_alloc_refill}) with up to {@code batchcount} objects (16 when the array was
+ *       not touched since the last reap): first from the shared array, else from the first partial
+ *       slab, then free slabs, each slab giving objects in freelist order; when no slab has a free
+ *       object a new slab is grown from the page allocator.
+ *   <li><b>Free</b> pushes onto the CPU's array. A full array first flushes its
+ *       {@code batchcount} oldest objects ({@code cache_flusharray}): into the shared array when it
+ *       has room, else back into their slabs ({@code free_block}). A slab that becomes empty goes to
+ *       the head of the free list, one that stays partial to the tail of the partial list; free
+ *       slabs beyond {@code free_limit = (1 + cpus) * batchcount + num} free objects are given back
+ *       to the page allocator at once.
+ *   <li><b>Growing</b> ({@code cache_grow_begin}/{@code _end}) takes {@code 2^order} pages, picks the
+ *       next colour ({@code colour_next} is advanced first, so the first slab of a cache with
+ *       several colours starts at offset {@code colour_off}), sets up the freelist (identity order),
+ *       runs the constructor on every object and files the slab.
+ *   <li><b>Shrink</b> ({@code __kmem_cache_shrink}) drains every CPU array and the shared array
+ *       into the slabs and gives every free slab back.
+ * </ul>
+ *
+ * <h2>Object handles</h2>
+ * Array caches hold handles instead of addresses, so that taking an object needs no page lookup:
+ * <pre>
+ *   63                                  8 7          0
+ *   +-------------------------------------+------------+
+ *   |   slab index in this cache (s)      |  object i  |
+ *   +-------------------------------------+------------+
+ *   address = sMem[s] + i * size
+ * </pre>
+ *
+ * <h2>Per-slab state (primitive arrays indexed by slab)</h2>
+ * {@code slabPfn}, {@code sMem} (first object, colour included), {@code active} (objects taken from
+ * the slab: in use or sitting in an array cache), {@code next}/{@code prev}/{@code listOf} (list
+ * links; indices 0, 1, 2 are the heads of the full, partial and free lists), {@code freelist}
+ * ({@code num} bytes per slab: entries {@code [active, num)} are the free object indices, taken from
+ * {@code active} upwards), {@code inUse} (one bit per object handed to a caller and not yet freed:
+ * the double-free check), {@code mgmt} (address of an off-slab freelist's kmalloc object).
+ *
+ * <h2>Invariants (checked by {@link #checkInvariants})</h2>
+ * For every slab: {@code active} = objects in use + objects in array caches; a full slab has
+ * {@code active == num}, a partial one {@code 0 < active < num}, a free one {@code active == 0};
+ * {@code free_objects} = sum of {@code num - active}; {@code total_slabs} and {@code free_slabs}
+ * match the lists; every page of a slab maps to it; no object is in two array caches.
+ *
+ * <p>The freelist indices are kept in these arrays rather than in the simulated slab bytes; the
+ * bytes an on-slab freelist would take are left out of the object area exactly as in the kernel,
+ * and an off-slab freelist is a real kmalloc object of this allocator.
+ *
+ * <p>Not thread-safe: one kernel, one thread; {@code cpu} selects the simulated CPU.
+ */
+final class SlabCache implements KmemCache {
+  static final int IDX_BITS = 8;
+  static final int IDX_MASK = (1 << IDX_BITS) - 1;
+  /** {@code BATCHREFILL_LIMIT}: refill size of an untouched array. */
+  static final int BATCHREFILL_LIMIT = 16;
+
+  // list heads double as sentinel slab indices
+  static final byte ON_FULL = 0;
+  static final byte ON_PARTIAL = 1;
+  static final byte ON_FREE = 2;
+  private static final byte UNLISTED = 3;
+  private static final byte UNUSED = 4;
+  private static final int FIRST_SLAB = 3;
+  private static final String[] LIST_NAMES = {"full", "partial", "free"};
+
+  /** Reciprocal division: q = (off * magic) >>> MAGIC_SHIFT is exact for off < 2^22. */
+  private static final int MAGIC_SHIFT = 44;
+
+  /** The GFP bits a slab allocation keeps from the caller ({@code GFP_RECLAIM_MASK}). */
+  static final int GFP_RECLAIM_MASK = Gfp.RECLAIM | Gfp.HIGH | Gfp.IO | Gfp.FS | Gfp.NOWARN
+      | Gfp.NOFAIL | Gfp.NORETRY | Gfp.MEMALLOC | Gfp.NOMEMALLOC | Gfp.ATOMIC;
+
+  private final SlabAllocator owner;
+  private final SlabPageMap map;
+  private final PhysicalMemory memory;
+  private final PageAllocator pages;
+  private final int id;
+  private final String name;
+  private final int flags;
+  private final CacheGeometry g;
+  private final ObjectConstructor ctor;
+  private final boolean kmalloc;
+  private final int cpus;
+
+  // copies of the geometry for the hot paths
+  private final int objectSize;
+  private final int size;
+  private final int num;
+  private final int order;
+  private final int words;
+  private final long magic;
+  private final int pageGfp;
+
+  // tunables (enable_cpucache)
+  private final int limit;
+  private final int batchcount;
+  private final int shared;
+  private final ArrayCache[] cpuCache;
+  private final ArrayCache sharedCache;
+
+  // kmem_cache_node
+  private int colourNext;
+  private long freeObjects;
+  private final long freeLimit;
+  private long totalSlabs;
+  private long freeSlabs;
+  private boolean freeTouched;
+
+  // slabs
+  private long[] slabPfn;
+  private long[] sMem;
+  private long[] mgmt;
+  private int[] active;
+  private int[] next;
+  private int[] prev;
+  private byte[] listOf;
+  private byte[] freelist;
+  private long[] inUse;
+  private int[] spareIds;
+  private int spareCount;
+  private int highest;
+  private int capacity;
+
+  private long live;
+  private boolean destroyed;
+
+  // counters
+  private long refills;
+  private long flushes;
+  private long grown;
+  private long slabsFreed;
+  private long pagesFreed;
+  private long growFailures;
+
+  SlabCache(SlabAllocator owner, int id, String name, int flags, CacheGeometry g,
+      ObjectConstructor ctor, boolean kmalloc) {
+    this.owner = owner;
+    this.map = owner.pageMap();
+    this.memory = owner.memory();
+    this.pages = owner.pageAllocator();
+    this.id = id;
+    this.name = name;
+    this.flags = flags | g.internalFlag();
+    this.g = g;
+    this.ctor = ctor;
+    this.kmalloc = kmalloc;
+    this.cpus = owner.cpus();
+    this.objectSize = g.objectSize;
+    this.size = g.size;
+    this.num = g.num;
+    this.order = g.order;
+    this.words = (g.num + 63) >>> 6;
+    this.magic = ((1L << MAGIC_SHIFT) + g.size - 1) / g.size;
+    int gfp = Gfp.COMP;
+    if ((flags & io.mmsim.api.object.SlabFlags.CACHE_DMA) != 0) {
+      gfp |= Gfp.DMA;
+    }
+    if ((flags & io.mmsim.api.object.SlabFlags.RECLAIM_ACCOUNT) != 0) {
+      gfp |= Gfp.RECLAIMABLE;
+    }
+    this.pageGfp = gfp;
+
+    this.limit = CacheGeometry.cpuLimit(g.size);
+    this.batchcount = CacheGeometry.batchCount(limit);
+    this.shared = CacheGeometry.sharedFactor(g.size, cpus);
+    this.cpuCache = new ArrayCache[cpus];
+    for (int c = 0; c < cpus; c++) {
+      cpuCache[c] = new ArrayCache(limit, batchcount);
+    }
+    this.sharedCache = shared == 0 ? null : new ArrayCache(shared * batchcount, 0xbaadf00d);
+    this.freeLimit = (1L + cpus) * batchcount + num;
+
+    this.capacity = 8;
+    this.slabPfn = new long[capacity];
+    this.sMem = new long[capacity];
+    this.mgmt = new long[capacity];
+    this.active = new int[capacity];
+    this.next = new int[capacity];
+    this.prev = new int[capacity];
+    this.listOf = new byte[capacity];
+    this.freelist = new byte[capacity * num];
+    this.inUse = new long[capacity * words];
+    this.spareIds = new int[capacity];
+    Arrays.fill(listOf, UNUSED);
+    for (int h = ON_FULL; h <= ON_FREE; h++) {
+      next[h] = h;
+      prev[h] = h;
+      listOf[h] = (byte) h;
+    }
+    this.highest = FIRST_SLAB;
+  }
+
+  // ------------------------------------------------------------------ KmemCache
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int objectSize() {
+    return objectSize;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public int align() {
+    return g.align;
+  }
+
+  @Override
+  public int flags() {
+    return flags;
+  }
+
+  @Override
+  public long alloc(int cpu, int gfp) {
+    checkCpu(cpu);
+    checkAlive();
+    ArrayCache ac = cpuCache[cpu];
+    long h;
+    int a = ac.avail;
+    if (a > 0) {
+      ac.touched = true;
+      h = ac.entry[a - 1];
+      ac.avail = a - 1;
+    } else {
+      h = refill(cpu, ac, gfp);
+      if (h < 0) {
+        return 0;
+      }
+    }
+    return handOut(h, gfp);
+  }
+
+  @Override
+  public void free(int cpu, long addr) {
+    checkCpu(cpu);
+    checkAlive();
+    long e = map.lookup(addr);
+    if (SlabPageMap.tag(e) != id + 1) {
+      throw owner.notThisCache(this, addr, e);
+    }
+    release(cpu, handle(addr, SlabPageMap.value(e), "kmem_cache_free"));
+  }
+
+  @Override
+  public long shrink() {
+    checkAlive();
+    long before = pagesFreed;
+    for (int c = 0; c < cpus; c++) {
+      ArrayCache ac = cpuCache[c];
+      if (ac.avail > 0) {
+        freeBlock(c, ac.entry, ac.avail);
+        ac.avail = 0;
+      }
+    }
+    if (sharedCache != null && sharedCache.avail > 0) {
+      freeBlock(0, sharedCache.entry, sharedCache.avail);
+      sharedCache.avail = 0;
+    }
+    drainFreelist(0, Long.MAX_VALUE);
+    return pagesFreed - before;
+  }
+
+  @Override
+  public void destroy() {
+    checkAlive();
+    if (kmalloc) {
+      throw new IllegalStateException("kmem_cache_destroy " + name
+          + ": kmalloc caches belong to the allocator and cannot be destroyed");
+    }
+    if (live > 0) {
+      long first = firstLiveObject();
+      throw new BadAddressException(first, "kmem_cache_destroy " + name
+          + ": Slab cache still has objects when called from " + owner.caller() + " (" + live
+          + (live == 1 ? " object" : " objects") + " in use, the first at " + hex(first) + ")");
+    }
+    shrink();
+    if (totalSlabs != 0) {
+      throw new AssertionError(name + ": " + totalSlabs + " slabs left after draining an empty"
+          + " cache");
+    }
+    destroyed = true;
+    owner.unregister(this);
+  }
+
+  @Override
+  public SlabInfo info() {
+    long numObjs = totalSlabs * num;
+    return new SlabInfo(name, numObjs - freeObjects, numObjs, size, num, 1 << order, limit,
+        batchcount, shared, totalSlabs - freeSlabs, totalSlabs,
+        sharedCache == null ? 0 : sharedCache.avail);
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + g + ", limit " + limit + ", batchcount " + batchcount + ", shared "
+        + shared + ")";
+  }
+
+  // ------------------------------------------------------------------ accessors for the allocator
+
+  int id() {
+    return id;
+  }
+
+  CacheGeometry geometry() {
+    return g;
+  }
+
+  boolean isKmalloc() {
+    return kmalloc;
+  }
+
+  boolean isDestroyed() {
+    return destroyed;
+  }
+
+  int limit() {
+    return limit;
+  }
+
+  int batchcount() {
+    return batchcount;
+  }
+
+  int sharedFactor() {
+    return shared;
+  }
+
+  /** Objects in {@code cpu}'s array cache (for tests). */
+  int cpuAvail(int cpu) {
+    return cpuCache[cpu].avail;
+  }
+
+  /** Addresses in {@code cpu}'s array cache, bottom first (for tests). */
+  long[] cpuArray(int cpu) {
+    ArrayCache ac = cpuCache[cpu];
+    long[] out = new long[ac.avail];
+    for (int i = 0; i < ac.avail; i++) {
+      out[i] = address(ac.entry[i]);
+    }
+    return out;
+  }
+
+  /** Objects in the shared array. */
+  int sharedAvail() {
+    return sharedCache == null ? 0 : sharedCache.avail;
+  }
+
+  /** Free objects in slabs ({@code free_objects}). */
+  long freeObjects() {
+    return freeObjects;
+  }
+
+  /** {@code free_limit}. */
+  long freeLimit() {
+    return freeLimit;
+  }
+
+  /** Objects handed to callers and not freed. */
+  long liveObjects() {
+    return live;
+  }
+
+  /** Slabs on {@code list} ({@link #ON_FULL}, {@link #ON_PARTIAL}, {@link #ON_FREE}). */
+  int listLength(int list) {
+    int n = 0;
+    for (int s = next[list]; s != list; s = next[s]) {
+      n++;
+    }
+    return n;
+  }
+
+  /** First objects' addresses of the slabs on {@code list}, in list order (for tests). */
+  long[] listSMem(int list) {
+    long[] out = new long[listLength(list)];
+    int i = 0;
+    for (int s = next[list]; s != list; s = next[s]) {
+      out[i++] = sMem[s];
+    }
+    return out;
+  }
+
+  /** Pages held by slabs. */
+  long pagesHeld() {
+    return totalSlabs << order;
+  }
+
+  long slabCount() {
+    return totalSlabs;
+  }
+
+  long refills() {
+    return refills;
+  }
+
+  long flushes() {
+    return flushes;
+  }
+
+  long grown() {
+    return grown;
+  }
+
+  long slabsFreed() {
+    return slabsFreed;
+  }
+
+  long growFailures() {
+    return growFailures;
+  }
+
+  // ------------------------------------------------------------------ free path pieces
+
+  /**
+   * Validates that {@code addr}, which lies in slab {@code s} of this cache, is the start of an
+   * object handed out and not yet freed; returns its handle. Changes nothing.
+   */
+  long handle(long addr, int s, String func) {
+    long off = addr - sMem[s];
+    long q = (off * magic) >>> MAGIC_SHIFT;
+    if (off < 0 || q >= num || q * size != off) {
+      throw invalidPointer(addr, s, off, func);
+    }
+    int idx = (int) q;
+    if ((inUse[s * words + (idx >>> 6)] & (1L << idx)) == 0) {
+      throw new BadAddressException(addr, func + ": double free detected in cache '" + name
+          + "', objp " + hex(addr) + " (Object already free)");
+    }
+    return ((long) s << IDX_BITS) | idx;
+  }
+
+  /** Frees the object {@code h} (validated by {@link #handle}) into {@code cpu}'s array. */
+  void release(int cpu, long h) {
+    int s = (int) (h >>> IDX_BITS);
+    int idx = (int) h & IDX_MASK;
+    inUse[s * words + (idx >>> 6)] &= ~(1L << idx);
+    live--;
+    ArrayCache ac = cpuCache[cpu];
+    if (ac.avail >= ac.limit) {
+      flushArray(cpu, ac);
+    }
+    ac.entry[ac.avail++] = h;
+  }
+
+  /** The usable size of an object ({@code ksize}: SLAB reports {@code object_size}). */
+  int usableSize() {
+    return objectSize;
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private long handOut(long h, int gfp) {
+    int s = (int) (h >>> IDX_BITS);
+    int idx = (int) h & IDX_MASK;
+    int w = s * words + (idx >>> 6);
+    assert (inUse[w] & (1L << idx)) == 0 : name + ": object " + idx + " of slab " + s
+        + " handed out twice";
+    inUse[w] |= 1L << idx;
+    live++;
+    long addr = sMem[s] + (long) idx * size;
+    if ((gfp & Gfp.ZERO) != 0) {
+      memory.fill(KernelLayout.pa(addr), objectSize, (byte) 0);
+    }
+    return addr;
+  }
+
+  private long address(long h) {
+    return sMem[(int) (h >>> IDX_BITS)] + (long) ((int) h & IDX_MASK) * size;
+  }
+
+  /** {@code cache_alloc_refill}: returns a handle, or -1 when no memory could be had. */
+  private long refill(int cpu, ArrayCache ac, int gfp) {
+    refills++;
+    int batch = ac.batchcount;
+    if (!ac.touched && batch > BATCHREFILL_LIMIT) {
+      batch = BATCHREFILL_LIMIT;
+    }
+    ArrayCache sh = sharedCache;
+    if (freeObjects != 0 || (sh != null && sh.avail != 0)) {
+      if (sh != null && transfer(ac, sh, batch) > 0) {
+        sh.touched = true;
+      } else {
+        while (batch > 0) {
+          int s = firstSlab();
+          if (s < 0) {
+            break;
+          }
+          batch = allocBlock(ac, s, batch);
+          fixupSlabList(s);
+        }
+        freeObjects -= ac.avail;
+      }
+    }
+    if (ac.avail == 0) {
+      int s = growBegin(cpu, gfp);
+      if (s >= 0) {
+        allocBlock(ac, s, batch);
+        growEnd(s);
+      }
+      if (ac.avail == 0) {
+        return -1;
+      }
+    }
+    ac.touched = true;
+    return ac.entry[--ac.avail];
+  }
+
+  /** {@code transfer_objects}: moves up to {@code max} objects from the top of {@code from}. */
+  private static int transfer(ArrayCache to, ArrayCache from, int max) {
+    int nr = Math.min(Math.min(from.avail, max), to.limit - to.avail);
+    if (nr <= 0) {
+      return 0;
+    }
+    System.arraycopy(from.entry, from.avail - nr, to.entry, to.avail, nr);
+    from.avail -= nr;
+    to.avail += nr;
+    return nr;
+  }
+
+  /** {@code get_first_slab}: the first partial slab, else the first free one, else -1. */
+  private int firstSlab() {
+    int s = next[ON_PARTIAL];
+    if (s != ON_PARTIAL) {
+      return s;
+    }
+    freeTouched = true;
+    s = next[ON_FREE];
+    if (s != ON_FREE) {
+      freeSlabs--;
+      return s;
+    }
+    return -1;
+  }
+
+  /** {@code alloc_block}: moves objects of slab {@code s} into {@code ac}; returns batch left. */
+  private int allocBlock(ArrayCache ac, int s, int batch) {
+    int base = s * num;
+    long tag = (long) s << IDX_BITS;
+    int a = active[s];
+    while (a < num && batch > 0) {
+      batch--;
+      ac.entry[ac.avail++] = tag | (freelist[base + a] & 0xff);
+      a++;
+    }
+    active[s] = a;
+    return batch;
+  }
+
+  /** {@code fixup_slab_list}: files a slab by its fill after objects were taken from it. */
+  private void fixupSlabList(int s) {
+    unlink(s);
+    linkHead(active[s] == num ? ON_FULL : ON_PARTIAL, s);
+  }
+
+  /** {@code cache_grow_begin}: a new slab, not yet on a list; -1 when out of memory. */
+  private int growBegin(int cpu, int gfp) {
+    int localGfp = gfp & GFP_RECLAIM_MASK;
+    long pfn = pages.allocPages(cpu, localGfp | pageGfp, order);
+    if (pfn == PageAllocator.NO_PAGE) {
+      growFailures++;
+      return -1;
+    }
+    int savedColour = colourNext;
+    colourNext++;
+    if (colourNext >= g.colour) {
+      colourNext = 0;
+    }
+    long base = KernelLayout.va(Page.pfnToPhys(pfn));
+    long fl = 0;
+    if (g.mode == CacheGeometry.MODE_OFF_SLAB) {
+      fl = owner.allocFreelist(cpu, g.freelistSize, localGfp);
+      if (fl == 0) {
+        pages.freePages(cpu, pfn, order);
+        growFailures++;
+        return -1;
+      }
+    }
+    int s = newSlabId();
+    slabPfn[s] = pfn;
+    sMem[s] = base + (long) colourNext * g.colourOff;
+    mgmt[s] = fl;
+    active[s] = 0;
+    next[s] = s;
+    prev[s] = s;
+    listOf[s] = UNLISTED;
+    int fb = s * num;
+    for (int i = 0; i < num; i++) {
+      freelist[fb + i] = (byte) i;
+    }
+    Arrays.fill(inUse, s * words, s * words + words, 0L);
+    map.set(pfn, 1 << order, SlabPageMap.entry(id + 1, s));
+    if (ctor != null) {
+      try {
+        for (int i = 0; i < num; i++) {
+          ctor.construct(sMem[s] + (long) i * size);
+        }
+      } catch (RuntimeException | Error e) {
+        // a failing constructor leaves the cache as it was
+        discardSlab(cpu, s);
+        if (fl != 0) {
+          owner.freeFreelist(cpu, fl);
+        }
+        colourNext = savedColour;
+        throw e;
+      }
+    }
+    grown++;
+    return s;
+  }
+
+  /** {@code cache_grow_end}: files a new slab and counts its free objects. */
+  private void growEnd(int s) {
+    totalSlabs++;
+    if (active[s] == 0) {
+      linkTail(ON_FREE, s);
+      freeSlabs++;
+    } else {
+      fixupSlabList(s);
+    }
+    freeObjects += num - active[s];
+  }
+
+  /**
+   * {@code free_block}: returns {@code n} objects from the bottom of {@code objs} to their slabs,
+   * then gives back free slabs beyond {@code free_limit}.
+   */
+  private void freeBlock(int cpu, long[] objs, int n) {
+    freeObjects += n;
+    for (int i = 0; i < n; i++) {
+      long h = objs[i];
+      int s = (int) (h >>> IDX_BITS);
+      unlink(s);
+      int a = --active[s];
+      freelist[s * num + a] = (byte) h;
+      if (a == 0) {
+        linkHead(ON_FREE, s);
+        freeSlabs++;
+      } else {
+        linkTail(ON_PARTIAL, s);
+      }
+    }
+    while (freeObjects > freeLimit && next[ON_FREE] != ON_FREE) {
+      freeObjects -= num;
+      int s = prev[ON_FREE];
+      unlink(s);
+      freeSlabs--;
+      totalSlabs--;
+      destroySlab(cpu, s);
+    }
+  }
+
+  /** {@code cache_flusharray}: makes room in a full array. */
+  private void flushArray(int cpu, ArrayCache ac) {
+    flushes++;
+    int bc = ac.batchcount;
+    ArrayCache sh = sharedCache;
+    int room = sh == null ? 0 : sh.limit - sh.avail;
+    if (room > 0) {
+      bc = Math.min(bc, room);
+      System.arraycopy(ac.entry, 0, sh.entry, sh.avail, bc);
+      sh.avail += bc;
+    } else {
+      freeBlock(cpu, ac.entry, bc);
+    }
+    ac.avail -= bc;
+    System.arraycopy(ac.entry, bc, ac.entry, 0, ac.avail);
+  }
+
+  /** {@code drain_freelist}: gives back up to {@code tofree} free slabs from the list's tail. */
+  private void drainFreelist(int cpu, long tofree) {
+    long nr = 0;
+    while (nr < tofree && next[ON_FREE] != ON_FREE) {
+      int s = prev[ON_FREE];
+      unlink(s);
+      freeSlabs--;
+      totalSlabs--;
+      freeObjects -= num;
+      destroySlab(cpu, s);
+      nr++;
+    }
+  }
+
+  /** {@code slab_destroy}: pages back to the page allocator, off-slab freelist back to kmalloc. */
+  private void destroySlab(int cpu, int s) {
+    long fl = mgmt[s];
+    discardSlab(cpu, s);
+    if (fl != 0) {
+      owner.freeFreelist(cpu, fl);
+    }
+    slabsFreed++;
+    pagesFreed += 1L << order;
+  }
+
+  /** Unmaps slab {@code s}, gives its pages back and retires its index. */
+  private void discardSlab(int cpu, int s) {
+    long pfn = slabPfn[s];
+    map.set(pfn, 1 << order, SlabPageMap.NONE);
+    pages.freePages(cpu, pfn, order);
+    mgmt[s] = 0;
+    listOf[s] = UNUSED;
+    spareIds[spareCount++] = s;
+  }
+
+  private int newSlabId() {
+    if (spareCount > 0) {
+      return spareIds[--spareCount];
+    }
+    if (highest == capacity) {
+      growTables();
+    }
+    return highest++;
+  }
+
+  private void growTables() {
+    int c = capacity * 2;
+    if (c < 0 || (long) c * num > Integer.MAX_VALUE || (long) c * words > Integer.MAX_VALUE) {
+      throw new IllegalStateException(name + ": more slabs than this simulator can index");
+    }
+    slabPfn = Arrays.copyOf(slabPfn, c);
+    sMem = Arrays.copyOf(sMem, c);
+    mgmt = Arrays.copyOf(mgmt, c);
+    active = Arrays.copyOf(active, c);
+    next = Arrays.copyOf(next, c);
+    prev = Arrays.copyOf(prev, c);
+    listOf = Arrays.copyOf(listOf, c);
+    Arrays.fill(listOf, capacity, c, UNUSED);
+    freelist = Arrays.copyOf(freelist, c * num);
+    inUse = Arrays.copyOf(inUse, c * words);
+    spareIds = Arrays.copyOf(spareIds, c);
+    capacity = c;
+  }
+
+  private void linkHead(int h, int s) {
+    int f = next[h];
+    next[s] = f;
+    prev[s] = h;
+    prev[f] = s;
+    next[h] = s;
+    listOf[s] = (byte) h;
+  }
+
+  private void linkTail(int h, int s) {
+    int l = prev[h];
+    prev[s] = l;
+    next[s] = h;
+    next[l] = s;
+    prev[h] = s;
+    listOf[s] = (byte) h;
+  }
+
+  private void unlink(int s) {
+    int p = prev[s];
+    int n = next[s];
+    next[p] = n;
+    prev[n] = p;
+    listOf[s] = UNLISTED;
+  }
+
+  private long firstLiveObject() {
+    for (int s = FIRST_SLAB; s < highest; s++) {
+      if (listOf[s] == UNUSED) {
+        continue;
+      }
+      for (int i = 0; i < num; i++) {
+        if ((inUse[s * words + (i >>> 6)] & (1L << i)) != 0) {
+          return sMem[s] + (long) i * size;
+        }
+      }
+    }
+    return 0;
+  }
+
+  private BadAddressException invalidPointer(long addr, int s, long off, String func) {
+    String where;
+    if (off < 0) {
+      where = (-off) + " bytes before the first object of its slab (colour area)";
+    } else if (off >= (long) num * size) {
+      where = "past the last object of its slab (offset " + off + ", " + num + " objects of "
+          + size + " bytes)";
+    } else {
+      where = "offset " + (off % size) + " into object " + (off / size) + " of its slab";
+    }
+    return new BadAddressException(addr, func + ": Invalid object pointer " + hex(addr)
+        + " in cache " + name + ": " + where + " at " + hex(sMem[s]));
+  }
+
+  private void checkCpu(int cpu) {
+    if (cpu < 0 || cpu >= cpus) {
+      throw new IllegalArgumentException("cpu " + cpu + " is outside [0, " + cpus + ")");
+    }
+  }
+
+  private void checkAlive() {
+    if (destroyed) {
+      throw new IllegalStateException("kmem cache " + name + " has been destroyed");
+    }
+  }
+
+  static String hex(long v) {
+    return "0x" + Long.toHexString(v);
+  }
+
+  // ------------------------------------------------------------------ invariants
+
+  /** Recounts everything from the slabs, lists, arrays and page map; throws on a mismatch. */
+  void checkInvariants() {
+    long[] seen = new long[capacity * words];
+    int[] inArrays = new int[capacity];
+    for (int c = 0; c < cpus; c++) {
+      checkArray("cpu " + c, cpuCache[c], seen, inArrays);
+    }
+    if (sharedCache != null) {
+      checkArray("shared", sharedCache, seen, inArrays);
+    }
+    long countedLive = 0;
+    long countedFree = 0;
+    long[] perList = new long[3];
+    for (int h = ON_FULL; h <= ON_FREE; h++) {
+      int steps = 0;
+      for (int s = next[h], p = h; s != h; p = s, s = next[s]) {
+        if (prev[s] != p || listOf[s] != h || s < FIRST_SLAB || s >= highest) {
+          fail("broken " + LIST_NAMES[h] + " list at slab " + s);
+        }
+        if (++steps > highest) {
+          fail("cycle in the " + LIST_NAMES[h] + " list");
+        }
+        perList[h]++;
+      }
+    }
+    long listed = 0;
+    for (int s = FIRST_SLAB; s < highest; s++) {
+      byte l = listOf[s];
+      if (l == UNUSED) {
+        continue;
+      }
+      if (l > ON_FREE) {
+        fail("slab " + s + " is on no list");
+      }
+      listed++;
+      int a = active[s];
+      if (l == ON_FULL && a != num || l == ON_PARTIAL && (a <= 0 || a >= num)
+          || l == ON_FREE && a != 0) {
+        fail("slab " + s + " on the " + LIST_NAMES[l] + " list has active " + a + " of " + num);
+      }
+      boolean[] isFree = new boolean[num];
+      for (int k = a; k < num; k++) {
+        int idx = freelist[s * num + k] & 0xff;
+        if (idx >= num || isFree[idx]) {
+          fail("slab " + s + " freelist entry " + k + " = " + idx + " is out of range or repeated");
+        }
+        isFree[idx] = true;
+      }
+      int users = 0;
+      for (int i = 0; i < num; i++) {
+        boolean user = (inUse[s * words + (i >>> 6)] & (1L << i)) != 0;
+        boolean cached = (seen[s * words + (i >>> 6)] & (1L << i)) != 0;
+        if (isFree[i] && (user || cached)) {
+          fail("slab " + s + " object " + i + " is on the freelist but also "
+              + (user ? "in use" : "in an array cache"));
+        }
+        if (user && cached) {
+          fail("slab " + s + " object " + i + " is in use and in an array cache");
+        }
+        if (user) {
+          users++;
+        }
+      }
+      if (users + inArrays[s] != a) {
+        fail("slab " + s + " active " + a + " but " + users + " in use + " + inArrays[s]
+            + " in array caches");
+      }
+      countedLive += users;
+      countedFree += num - a;
+      long e = SlabPageMap.entry(id + 1, s);
+      for (int p = 0; p < (1 << order); p++) {
+        if (map.get(slabPfn[s] + p) != e) {
+          fail("page " + (slabPfn[s] + p) + " of slab " + s + " does not map to it");
+        }
+      }
+      long colourOffset = sMem[s] - KernelLayout.va(Page.pfnToPhys(slabPfn[s]));
+      if (colourOffset % g.colourOff != 0 || colourOffset / g.colourOff > Math.max(0, g.colour - 1)
+          || (g.mode == CacheGeometry.MODE_OFF_SLAB) != (mgmt[s] != 0)) {
+        fail("slab " + s + " has colour offset " + colourOffset + " / management " + mgmt[s]);
+      }
+    }
+    if (listed != perList[0] + perList[1] + perList[2] || listed != totalSlabs
+        || perList[ON_FREE] != freeSlabs) {
+      fail("slab counts: listed " + listed + ", full " + perList[0] + ", partial " + perList[1]
+          + ", free " + perList[2] + ", total_slabs " + totalSlabs + ", free_slabs " + freeSlabs);
+    }
+    if (countedFree != freeObjects) {
+      fail("free_objects " + freeObjects + " but counted " + countedFree);
+    }
+    if (countedLive != live) {
+      fail("live objects " + live + " but counted " + countedLive);
+    }
+    if (map.countTag(id + 1) != totalSlabs << order) {
+      fail("page map holds " + map.countTag(id + 1) + " pages of this cache, slabs hold "
+          + (totalSlabs << order));
+    }
+    if (colourNext < 0 || colourNext >= Math.max(1, g.colour)) {
+      fail("colour_next " + colourNext + " with " + g.colour + " colours");
+    }
+    if (highest - FIRST_SLAB != listed + spareCount) {
+      fail("slab ids: " + (highest - FIRST_SLAB) + " issued, " + listed + " in use, "
+          + spareCount + " spare");
+    }
+  }
+
+  private void checkArray(String what, ArrayCache ac, long[] seen, int[] inArrays) {
+    if (ac.avail < 0 || ac.avail > ac.limit) {
+      fail(what + " array holds " + ac.avail + " of " + ac.limit);
+    }
+    for (int k = 0; k < ac.avail; k++) {
+      long h = ac.entry[k];
+      int s = (int) (h >>> IDX_BITS);
+      int i = (int) h & IDX_MASK;
+      if (s < FIRST_SLAB || s >= highest || listOf[s] > ON_FREE || i >= num) {
+        fail(what + " array entry " + k + " names slab " + s + " object " + i);
+      }
+      int w = s * words + (i >>> 6);
+      if ((seen[w] & (1L << i)) != 0) {
+        fail(what + " array entry " + k + " (" + hex(address(h)) + ") is cached twice");
+      }
+      seen[w] |= 1L << i;
+      inArrays[s]++;
+    }
+  }
+
+  private void fail(String msg) {
+    throw new AssertionError("SLAB cache " + name + ": " + msg + " [slabs " + totalSlabs
+        + ", free slabs " + freeSlabs + ", free objects " + freeObjects + ", live " + live + "]");
+  }
+}
