@@ -9,6 +9,7 @@ module io.mmsim.kernel {
   requires org.slf4j;
 
   exports io.mmsim.kernel;
+  exports io.mmsim.kernel.mm;
 
   uses io.mmsim.api.spi.PageAllocatorProvider;
   uses io.mmsim.api.spi.ObjectAllocatorProvider;
@@ -16,4 +17,5 @@ module io.mmsim.kernel {
   uses io.mmsim.api.spi.PageTableProvider;
   uses io.mmsim.api.spi.FaultHandlerProvider;
   uses io.mmsim.api.spi.ReplacementPolicyProvider;
+  uses io.mmsim.api.swap.SwapProvider;
 }

@@ -8,6 +8,8 @@ import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.PageTable;
+import io.mmsim.api.fault.FaultHandler;
+import io.mmsim.api.spi.FaultHandlerProvider;
 import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.api.spi.ObjectAllocatorProvider;
 import io.mmsim.api.spi.PageAllocatorProvider;
@@ -22,6 +24,7 @@ import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.kernel.boot.Bootmem;
 import io.mmsim.kernel.config.ConfigValidator;
 import io.mmsim.kernel.config.Configuration;
+import io.mmsim.kernel.mm.Processes;
 import io.mmsim.kernel.proc.ProcFs;
 import io.mmsim.kernel.registry.ProviderRegistry;
 import io.mmsim.kernel.registry.ProviderRegistry.Spi;
@@ -71,6 +74,8 @@ public final class Kernel {
   private final PageTable pageTable;
   private final ObjectAllocator objectAllocator;
   private final VirtualAllocator virtualAllocator;
+  private final Processes processes;
+  private final long zeroPfn;
   private final VmEvents events = new VmEvents();
   private final Map<String, String> parts = new LinkedHashMap<>();
   private final long bootFreePages;
@@ -111,7 +116,10 @@ public final class Kernel {
     this.bootmem = new Bootmem(frames);
     bootmem.reserve(0, 1, "BIOS data (the first page is never used)");
     bootmem.reserve(imageStart, imagePages, "kernel image");
-    long metaBytes = frames * pageAllocator.metadataBytesPerFrame() + bootmem.bitmapBytes();
+    boolean wantProcesses = optional("page-table") != null;
+    long perFrame = pageAllocator.metadataBytesPerFrame()
+        + (wantProcesses ? Processes.metadataBytesPerFrame() : 0);
+    long metaBytes = frames * perFrame + bootmem.bitmapBytes();
     bootmem.allocTopDown(Math.max(1, Page.pagesFor(metaBytes)), "frame metadata (mem_map)");
     bootmem.freeAll(pageAllocator);
     pageAllocator.completeBoot();
@@ -145,6 +153,25 @@ public final class Kernel {
           VirtualAllocatorProvider.class, vaName);
       this.virtualAllocator = p.create(new Ctx(p, ConfigValidator.settingsFor(p, config)));
       parts.put("virtual-allocator", p.name());
+    }
+    // the shared zero page is the last page of the kernel image (empty_zero_page lives in .bss)
+    this.zeroPfn = imageStart + imagePages - 1;
+    memory.zeroPage(zeroPfn);
+    if (pageTable == null) {
+      this.processes = null;
+    } else {
+      List<FaultHandler> chain = new ArrayList<>();
+      String fh = optional("fault-handler");
+      if (fh != null) {
+        for (String name : fh.split(",")) {
+          FaultHandlerProvider p = registry.select(Spi.FAULT_HANDLER, FaultHandlerProvider.class,
+              name.trim());
+          chain.add(p.create(context(p)));
+        }
+        parts.put("fault-handler", fh.replace(" ", ""));
+      }
+      this.processes = new Processes(pageAllocator, pageTable, memory, chain, zeroPfn,
+          booleanKey("vm.zero-page"), events);
     }
     this.bootFreePages = pageAllocator.nrFreePages();
     caller = "api";
@@ -253,6 +280,19 @@ public final class Kernel {
     return pageTable;
   }
 
+  /**
+   * Processes and their address spaces, or null when the kernel has no page tables
+   * ({@code page-table=none}).
+   */
+  public Processes processes() {
+    return processes;
+  }
+
+  /** The frame of the shared zero page. */
+  public long zeroPfn() {
+    return zeroPfn;
+  }
+
   /** The boot allocator's reservations. */
   public List<Bootmem.Region> reservations() {
     return bootmem.regions();
@@ -311,7 +351,7 @@ public final class Kernel {
 
   private ProcFs procFs() {
     return new ProcFs(layout, bootmem, pageAllocator, objectAllocator, virtualAllocator, pageTable,
-        events);
+        processes, events);
   }
 
   // ------------------------------------------------------------------ internals
@@ -340,6 +380,14 @@ public final class Kernel {
       throw new ConfigurationException(key, key + ": '" + config.get(key) + "' is not a size ("
           + e.getMessage() + ")");
     }
+  }
+
+  private boolean booleanKey(String key) {
+    String v = config.get(key).trim().toLowerCase(Locale.ROOT);
+    if (v.equals("true") || v.equals("false")) {
+      return v.equals("true");
+    }
+    throw new ConfigurationException(key, key + ": '" + v + "' is not true or false");
   }
 
   private long longKey(String key) {

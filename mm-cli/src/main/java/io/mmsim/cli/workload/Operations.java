@@ -16,6 +16,7 @@ public final class Operations {
     Operations ops = new Operations();
     PageOps.register(ops);
     ObjectOps.register(ops);
+    ProcessOps.register(ops);
     return ops;
   }
 

@@ -34,6 +34,19 @@ public final class Replayer {
     this.kernel = kernel;
     this.out = out;
     this.ops = Operations.standard();
+    if (kernel.processes() != null) {
+      kernel.processes().setReporter(line -> {
+        out.println(line);
+        events.add(line);
+      });
+    }
+  }
+
+  private final java.util.List<String> events = new java.util.ArrayList<>();
+
+  /** Signals and OOM kills reported during the run, in order. */
+  public java.util.List<String> events() {
+    return java.util.List.copyOf(events);
   }
 
   /** The kernel. */
@@ -103,7 +116,9 @@ public final class Replayer {
         sb.append(System.lineSeparator()).append(l);
       }
       throw new WorkloadException(fileName, number, sb.toString(), e);
-    } catch (MmException | IllegalArgumentException e) {
+    } catch (io.mmsim.kernel.mm.KernelOopsException e) {
+      throw new WorkloadException(fileName, number, e.getMessage(), e);
+    } catch (MmException | IllegalArgumentException | java.io.UncheckedIOException e) {
       throw new WorkloadException(fileName, number, e.getMessage(), e);
     }
   }

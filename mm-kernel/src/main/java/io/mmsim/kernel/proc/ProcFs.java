@@ -13,6 +13,8 @@ import io.mmsim.api.util.Bits;
 import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.api.vmalloc.VmArea;
 import io.mmsim.kernel.boot.Bootmem;
+import io.mmsim.kernel.mm.Processes;
+import io.mmsim.kernel.mm.Task;
 import io.mmsim.kernel.stat.VmEvent;
 import io.mmsim.kernel.stat.VmEvents;
 import java.util.ArrayList;
@@ -33,17 +35,19 @@ public final class ProcFs {
   private final ObjectAllocator objects;
   private final VirtualAllocator vmalloc;
   private final PageTable pageTable;
+  private final Processes processes;
   private final VmEvents events;
 
   /** A renderer over the kernel's parts; the optional ones may be null. */
   public ProcFs(MemoryLayout layout, Bootmem bootmem, PageAllocator pages, ObjectAllocator objects,
-      VirtualAllocator vmalloc, PageTable pageTable, VmEvents events) {
+      VirtualAllocator vmalloc, PageTable pageTable, Processes processes, VmEvents events) {
     this.layout = layout;
     this.bootmem = bootmem;
     this.pages = pages;
     this.objects = objects;
     this.vmalloc = vmalloc;
     this.pageTable = pageTable;
+    this.processes = processes;
     this.events = events;
   }
 
@@ -55,6 +59,11 @@ public final class ProcFs {
     }
     if (vmalloc != null) {
       n.add("vmallocinfo");
+    }
+    if (processes != null) {
+      for (Task t : processes.live()) {
+        n.add(t.pid() + "/maps");
+      }
     }
     return n;
   }
@@ -72,7 +81,12 @@ public final class ProcFs {
       case "vmstat" -> vmstat();
       case "slabinfo" -> slabinfo();
       case "vmallocinfo" -> vmallocinfo();
-      default -> throw new IllegalArgumentException("no /proc/" + name);
+      default -> {
+        if (name.endsWith("/maps")) {
+          yield processes.maps(Integer.parseInt(name.substring(0, name.indexOf('/'))));
+        }
+        throw new IllegalArgumentException("no /proc/" + name);
+      }
     };
   }
 
@@ -180,6 +194,10 @@ public final class ProcFs {
     kb(sb, "MemTotal", total);
     kb(sb, "MemFree", free);
     kb(sb, "MemAvailable", available);
+    if (processes != null) {
+      kb(sb, "Cached", processes.cachedPages());
+      kb(sb, "AnonPages", processes.anonPages());
+    }
     kb(sb, "KReclaimable", sRecl);
     kb(sb, "Slab", sRecl + sUnrecl);
     kb(sb, "SReclaimable", sRecl);

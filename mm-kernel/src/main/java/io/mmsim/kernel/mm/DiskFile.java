@@ -1,0 +1,105 @@
+package io.mmsim.kernel.mm;
+
+import io.mmsim.api.fault.FileBacking;
+import io.mmsim.api.mem.Page;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * A real file on disk behind a file mapping. Reads past the end of the file give zeros; write-back
+ * never extends the file, as the kernel's write-back of a mapping does not.
+ */
+final class DiskFile implements FileBacking {
+  private final Path path;
+  private final long inode;
+  private final int device;
+
+  DiskFile(Path path) {
+    this.path = path.toAbsolutePath().normalize();
+    long ino = 0;
+    try {
+      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+      Object key = a.fileKey();
+      if (key != null) {
+        String k = key.toString();
+        int at = k.indexOf("ino=");
+        if (at >= 0) {
+          int end = k.indexOf(')', at);
+          ino = Long.parseLong(k.substring(at + 4, end < 0 ? k.length() : end));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      ino = 0;
+    }
+    this.inode = ino;
+    this.device = 0x0801;
+  }
+
+  @Override
+  public String path() {
+    return path.toString();
+  }
+
+  @Override
+  public long inode() {
+    return inode;
+  }
+
+  @Override
+  public int device() {
+    return device;
+  }
+
+  long size() {
+    try {
+      return Files.size(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public boolean readPage(long offset, byte[] dst) {
+    try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "r")) {
+      long len = f.length();
+      if (offset >= len) {
+        return false;
+      }
+      java.util.Arrays.fill(dst, 0, Page.PAGE_SIZE, (byte) 0);
+      f.seek(offset);
+      int n = (int) Math.min(Page.PAGE_SIZE, len - offset);
+      f.readFully(dst, 0, n);
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path + " at " + offset, e);
+    }
+  }
+
+  @Override
+  public void writePage(long offset, byte[] src) {
+    try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw")) {
+      long len = f.length();
+      if (offset >= len) {
+        return;
+      }
+      f.seek(offset);
+      f.write(src, 0, (int) Math.min(Page.PAGE_SIZE, len - offset));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + path + " at " + offset, e);
+    }
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof DiskFile d && d.path.equals(path);
+  }
+
+  @Override
+  public int hashCode() {
+    return path.hashCode();
+  }
+}

@@ -1,0 +1,24 @@
+package io.mmsim.kernel.mm;
+
+import io.mmsim.api.MmException;
+import java.util.List;
+
+/**
+ * A kernel-mode access faulted where the kernel has no fixup: the oops report, in the kernel's
+ * words ({@code BUG: unable to handle page fault for address: ...}, {@code #PF: ...}).
+ */
+public final class KernelOopsException extends MmException {
+  private static final long serialVersionUID = 1L;
+
+  private final List<String> report;
+
+  KernelOopsException(List<String> report) {
+    super(String.join(System.lineSeparator(), report));
+    this.report = List.copyOf(report);
+  }
+
+  /** The oops lines. */
+  public List<String> report() {
+    return report;
+  }
+}

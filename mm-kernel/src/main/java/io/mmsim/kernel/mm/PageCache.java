@@ -1,0 +1,58 @@
+package io.mmsim.kernel.mm;
+
+import io.mmsim.api.fault.FileBacking;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The page cache: which frame holds page {@code offset} of a file, so that every mapping of the
+ * same file page shares one frame. The cache holds one reference on each of its frames.
+ *
+ * <p>mmsim keeps a page cached only while some process maps it: when the last mapping goes, the
+ * page is written back if dirty and dropped (an immediate eviction, so that memory returns to
+ * where it was once every process is gone).
+ */
+final class PageCache {
+  private record Key(FileBacking file, long offset) {}
+
+  private final Map<Key, Long> byKey = new HashMap<>();
+  private final Map<Long, Key> byPfn = new HashMap<>();
+
+  /** The frame caching page {@code offset} of {@code file}, or -1. */
+  long find(FileBacking file, long offset) {
+    Long pfn = byKey.get(new Key(file, offset));
+    return pfn == null ? -1 : pfn;
+  }
+
+  void add(FileBacking file, long offset, long pfn) {
+    Key k = new Key(file, offset);
+    byKey.put(k, pfn);
+    byPfn.put(pfn, k);
+  }
+
+  boolean contains(long pfn) {
+    return byPfn.containsKey(pfn);
+  }
+
+  FileBacking fileOf(long pfn) {
+    Key k = byPfn.get(pfn);
+    return k == null ? null : k.file();
+  }
+
+  long offsetOf(long pfn) {
+    Key k = byPfn.get(pfn);
+    return k == null ? -1 : k.offset();
+  }
+
+  void remove(long pfn) {
+    Key k = byPfn.remove(pfn);
+    if (k != null) {
+      byKey.remove(k);
+    }
+  }
+
+  /** Pages cached (meminfo Cached). */
+  long size() {
+    return byPfn.size();
+  }
+}

@@ -1,0 +1,811 @@
+package io.mmsim.kernel.mm;
+
+import io.mmsim.api.BadAddressException;
+import io.mmsim.api.fault.AddressSpace;
+import io.mmsim.api.fault.FaultContext;
+import io.mmsim.api.fault.FaultHandler;
+import io.mmsim.api.fault.FaultOutcome;
+import io.mmsim.api.fault.FileBacking;
+import io.mmsim.api.fault.Prot;
+import io.mmsim.api.mem.Gfp;
+import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.paging.Access;
+import io.mmsim.api.paging.ErrorCode;
+import io.mmsim.api.paging.Mmu;
+import io.mmsim.api.paging.PageFault;
+import io.mmsim.api.paging.PageTable;
+import io.mmsim.api.paging.Pte;
+import io.mmsim.api.paging.Regs;
+import io.mmsim.kernel.stat.VmEvent;
+import io.mmsim.kernel.stat.VmEvents;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Processes and their address spaces: spawn, fork with copy-on-write, exit; mmap, munmap,
+ * mprotect, brk; and memory accesses that go through the MMU and the fault-handler chain as a
+ * CPU's would.
+ *
+ * <h2>Accounting</h2>
+ * Each user frame has a reference count in a primitive array: one per page-table mapping plus one
+ * held by the page cache for file pages. A frame is freed when its count reaches zero; a cached
+ * page is dropped (written back first when dirty) when only the cache's reference is left. The
+ * shared zero page lives in the kernel image and is never counted.
+ *
+ * <h2>Faults</h2>
+ * A failed translation yields the CPU's fault record (CR2, error code, registers). A fault on a
+ * kernel address from user mode is a SIGSEGV before any handler runs (as {@code do_kern_addr_fault}
+ * decides); a kernel-mode fault the handlers cannot resolve is an oops. Otherwise the configured
+ * handlers run in order until one does not decline; a resolved fault is retried, a signal kills the
+ * process and the run goes on. Out of memory runs the OOM killer.
+ *
+ * <p>Not thread-safe: the kernel facade serialises calls.
+ */
+public final class Processes {
+  /** Top of the user stack ({@code TASK_SIZE_MAX} on 4-level paging). */
+  public static final long STACK_TOP = KernelLayout.TASK_SIZE_MAX;
+  /** Size of the stack area a new process gets (132 KiB, as a fresh process shows). */
+  public static final long STACK_SIZE = 132L << 10;
+  /** Where top-down mmap allocation starts without ASLR: 128 MiB below the stack top. */
+  public static final long MMAP_BASE = STACK_TOP - (128L << 20);
+  /** The lowest address mmap hands out ({@code vm.mmap_min_addr}). */
+  public static final long MMAP_MIN_ADDR = 0x10000L;
+  /** Where the heap starts (a PIE loaded at 0x555555554000 without ASLR). */
+  public static final long START_BRK = 0x555555559000L;
+
+  private final PageAllocator pages;
+  private final PageTable pageTable;
+  private final PhysicalMemory memory;
+  private final List<FaultHandler> chain;
+  private final long zeroPfn;
+  private final boolean zeroPageEnabled;
+  private final VmEvents events;
+  private final int[] refs;
+  private final BitSet dirty = new BitSet();
+  private final PageCache cache = new PageCache();
+  private final TreeMap<Integer, Task> tasks = new TreeMap<>();
+  private final Ctx ctx = new Ctx();
+  private Consumer<String> reporter = s -> { };
+  private int cpu;
+
+  /**
+   * Processes over the kernel's parts.
+   *
+   * @param chain the fault handlers in order
+   * @param zeroPfn the frame of the shared zero page (in the kernel image)
+   * @param zeroPageEnabled {@code vm.zero-page}
+   */
+  public Processes(PageAllocator pages, PageTable pageTable, PhysicalMemory memory,
+      List<FaultHandler> chain, long zeroPfn, boolean zeroPageEnabled, VmEvents events) {
+    this.pages = pages;
+    this.pageTable = pageTable;
+    this.memory = memory;
+    this.chain = List.copyOf(chain);
+    this.zeroPfn = zeroPfn;
+    this.zeroPageEnabled = zeroPageEnabled;
+    this.events = events;
+    this.refs = new int[Math.toIntExact(memory.frames())];
+  }
+
+  /** Bytes of per-frame metadata this class keeps (the reference counts). */
+  public static int metadataBytesPerFrame() {
+    return Integer.BYTES;
+  }
+
+  /** Where signals and OOM kills are reported, one line each, as they happen. */
+  public void setReporter(Consumer<String> reporter) {
+    this.reporter = reporter;
+  }
+
+  // ------------------------------------------------------------------ tasks
+
+  /** The live process {@code pid}. */
+  public Task task(int pid) {
+    Task t = tasks.get(pid);
+    if (t == null || !t.alive) {
+      throw new IllegalArgumentException(t == null ? "no process " + pid
+          : "process " + pid + " is dead (" + t.deathReason + ")");
+    }
+    return t;
+  }
+
+  /** True when {@code pid} names a process that has not exited or been killed. */
+  public boolean isAlive(int pid) {
+    Task t = tasks.get(pid);
+    return t != null && t.alive;
+  }
+
+  /** Live processes by pid. */
+  public List<Task> live() {
+    List<Task> out = new ArrayList<>();
+    for (Task t : tasks.values()) {
+      if (t.alive) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Creates process {@code pid} with an empty address space and a stack area.
+   *
+   * @throws IllegalArgumentException when the pid is in use or no memory for its page tables
+   */
+  public Task spawn(int pid) {
+    if (pid <= 0) {
+      throw new IllegalArgumentException("pid " + pid + " must be positive");
+    }
+    if (isAlive(pid)) {
+      throw new IllegalArgumentException("process " + pid + " exists");
+    }
+    long root = pageTable.createAddressSpace();
+    if (root == PageTable.NO_ROOT) {
+      throw new IllegalArgumentException("spawn: out of memory for the page tables of process "
+          + pid);
+    }
+    MmStruct mm = new MmStruct(pid, root);
+    mm.startBrk = START_BRK;
+    mm.brk = START_BRK;
+    mm.insert(new VmAreaStruct(STACK_TOP - STACK_SIZE, STACK_TOP, Prot.READ | Prot.WRITE, false,
+        null, 0, "[stack]"));
+    Task t = new Task(pid, "proc" + pid, mm);
+    tasks.put(pid, t);
+    return t;
+  }
+
+  /**
+   * Forks {@code parent} into {@code child}: the areas are copied, private writable pages become
+   * read-only in both and are shared until one side writes (copy-on-write).
+   */
+  public Task fork(int parentPid, int childPid) {
+    Task parent = task(parentPid);
+    if (isAlive(childPid) || childPid <= 0) {
+      throw new IllegalArgumentException("fork: pid " + childPid + " is in use or invalid");
+    }
+    long root = pageTable.createAddressSpace();
+    if (root == PageTable.NO_ROOT) {
+      throw new IllegalArgumentException("fork: out of memory for the child's page tables");
+    }
+    MmStruct pm = parent.mm;
+    MmStruct cm = new MmStruct(childPid, root);
+    cm.startBrk = pm.startBrk;
+    cm.brk = pm.brk;
+    Task child = new Task(childPid, parent.comm, cm);
+    boolean[] failed = {false};
+    for (VmAreaStruct v : pm.areas()) {
+      cm.insert(v.copy());
+      boolean cow = !v.shared && (v.prot & Prot.WRITE) != 0;
+      pageTable.walkRange(pm.root(), v.start, v.end, (linear, pte) -> {
+        if (failed[0] || !Pte.present(pte)) {
+          return;
+        }
+        long pfn = Pte.pfn(pte);
+        long childPte = pte & ~Pte.ACCESSED;
+        if (cow && (pte & Pte.RW) != 0) {
+          pageTable.writePte(pm.root(), linear, pte & ~Pte.RW);
+          pageTable.flushTlbPage(linear);
+          childPte &= ~Pte.RW;
+        }
+        if (v.shared) {
+          childPte &= ~Pte.DIRTY;
+          if ((pte & Pte.DIRTY) != 0) {
+            dirty.set((int) pfn);
+          }
+        }
+        if (!pageTable.writePte(root, linear, childPte)) {
+          failed[0] = true;
+          return;
+        }
+        if (pfn != zeroPfn) {
+          refs[(int) pfn]++;
+          account(cm, pfn, 1);
+        }
+      });
+      if (failed[0]) {
+        break;
+      }
+    }
+    if (failed[0]) {
+      teardown(cm);
+      throw new IllegalArgumentException("fork: out of memory copying the page tables of process "
+          + parentPid);
+    }
+    tasks.put(childPid, child);
+    return child;
+  }
+
+  /** Process {@code pid} exits: every mapping is removed, its page tables freed. */
+  public void exit(int pid) {
+    Task t = task(pid);
+    teardown(t.mm);
+    t.alive = false;
+    t.deathReason = "exited";
+  }
+
+  private void teardown(MmStruct mm) {
+    for (VmAreaStruct v : mm.areas()) {
+      unmapRange(mm, v, v.start, v.end);
+      mm.remove(v);
+    }
+    pageTable.destroyAddressSpace(mm.root());
+    for (int c = 0; c < cpus(); c++) {
+      Mmu m = pageTable.mmu(c);
+      if (m.cr3() == mm.root()) {
+        m.loadCr3(pageTable.kernelRoot());
+      }
+    }
+  }
+
+  private int cpus() {
+    return pages.zoneStats(io.mmsim.api.mem.Zone.DMA).pcpCount().length;
+  }
+
+  // ------------------------------------------------------------------ mappings
+
+  /**
+   * Maps {@code length} bytes ({@code mmap}).
+   *
+   * @param file the file to map, or null for anonymous memory
+   * @param fixed the address for MAP_FIXED, or -1 to let the kernel choose (top-down)
+   * @param populate MAP_POPULATE: fault every page in now
+   * @return the start address
+   */
+  public long mmap(int pid, long length, int prot, Path file, long offset, boolean shared,
+      long fixed, boolean populate) {
+    Task t = task(pid);
+    MmStruct mm = t.mm;
+    if (length <= 0) {
+      throw new IllegalArgumentException("mmap: length " + length + " must be positive");
+    }
+    long len = Page.pagesFor(length) << Page.PAGE_SHIFT;
+    if ((offset & Page.PAGE_OFFSET_MASK) != 0 || offset < 0) {
+      throw new IllegalArgumentException("mmap: file offset " + offset
+          + " is not a multiple of the page size");
+    }
+    FileBacking backing = null;
+    if (file != null) {
+      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+        throw new IllegalArgumentException("mmap: cannot open " + file);
+      }
+      backing = new DiskFile(file);
+    }
+    long start;
+    if (fixed >= 0) {
+      if ((fixed & Page.PAGE_OFFSET_MASK) != 0 || fixed < MMAP_MIN_ADDR
+          || fixed + len > STACK_TOP || fixed + len < fixed) {
+        throw new IllegalArgumentException(String.format(
+            "mmap: MAP_FIXED address 0x%x is unaligned or outside user space", fixed));
+      }
+      start = fixed;
+      for (VmAreaStruct v : mm.intersecting(start, start + len)) {
+        unmapArea(mm, v, start, start + len);
+      }
+    } else {
+      start = mm.findGapTopDown(len, MMAP_MIN_ADDR, MMAP_BASE);
+      if (start < 0) {
+        throw new IllegalArgumentException("mmap: no room for " + len + " bytes");
+      }
+    }
+    mm.insert(new VmAreaStruct(start, start + len, prot, shared, backing, offset, ""));
+    if (populate) {
+      int access = (prot & Prot.WRITE) != 0 && !shared ? Access.WRITE : Access.READ;
+      for (long a = start; a < start + len && t.alive; a += Page.PAGE_SIZE) {
+        if ((prot & (Prot.READ | Prot.WRITE)) == 0) {
+          break;
+        }
+        translate(t, a, access);
+      }
+    }
+    return start;
+  }
+
+  /** Removes the mappings of {@code [addr, addr + length)} ({@code munmap}). */
+  public void munmap(int pid, long addr, long length) {
+    MmStruct mm = task(pid).mm;
+    checkRange("munmap", addr, length);
+    long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
+    for (VmAreaStruct v : mm.intersecting(addr, end)) {
+      unmapArea(mm, v, addr, end);
+    }
+  }
+
+  /** Changes the protection of {@code [addr, addr + length)} ({@code mprotect}). */
+  public void mprotect(int pid, long addr, long length, int prot) {
+    MmStruct mm = task(pid).mm;
+    checkRange("mprotect", addr, length);
+    long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
+    List<VmAreaStruct> hit = mm.intersecting(addr, end);
+    long covered = 0;
+    for (VmAreaStruct v : hit) {
+      covered += Math.min(end, v.end) - Math.max(addr, v.start);
+    }
+    if (covered != end - addr) {
+      throw new IllegalArgumentException(String.format(
+          "mprotect: [0x%x, 0x%x) is not wholly mapped (ENOMEM)", addr, end));
+    }
+    for (VmAreaStruct v : hit) {
+      VmAreaStruct mid = split(mm, v, Math.max(addr, v.start), Math.min(end, v.end));
+      mid.prot = prot;
+      pageTable.walkRange(mm.root(), mid.start, mid.end, (linear, pte) -> {
+        if (!Pte.present(pte)) {
+          return;
+        }
+        long p = pte;
+        if ((prot & Prot.WRITE) == 0) {
+          p &= ~Pte.RW;
+        }
+        p = (prot & Prot.EXEC) != 0 ? p & ~Pte.NX : p | Pte.NX;
+        p = (prot & (Prot.READ | Prot.WRITE | Prot.EXEC)) == 0 ? p & ~Pte.USER : p | Pte.USER;
+        if (p != pte) {
+          pageTable.writePte(mm.root(), linear, p);
+          pageTable.flushTlbPage(linear);
+        }
+      });
+    }
+  }
+
+  /** Sets the heap to {@code size} bytes from its start ({@code brk}). */
+  public void brk(int pid, long size) {
+    MmStruct mm = task(pid).mm;
+    if (size < 0) {
+      throw new IllegalArgumentException("brk: size " + size + " is negative");
+    }
+    long newBrk = mm.startBrk + (Page.pagesFor(size) << Page.PAGE_SHIFT);
+    long oldBrk = mm.brk;
+    if (newBrk > oldBrk) {
+      if (!mm.isFree(oldBrk, newBrk)) {
+        throw new IllegalArgumentException(String.format(
+            "brk: the heap cannot grow to 0x%x: something is mapped there", newBrk));
+      }
+      VmAreaStruct heap = oldBrk > mm.startBrk ? mm.find(oldBrk - 1) : null;
+      if (heap != null && "[heap]".equals(heap.name)) {
+        mm.remove(heap);
+        heap.end = newBrk;
+        mm.insert(heap);
+      } else {
+        mm.insert(new VmAreaStruct(oldBrk, newBrk, Prot.READ | Prot.WRITE, false, null, 0,
+            "[heap]"));
+      }
+    } else if (newBrk < oldBrk) {
+      for (VmAreaStruct v : mm.intersecting(newBrk, oldBrk)) {
+        unmapArea(mm, v, newBrk, oldBrk);
+      }
+    }
+    mm.brk = newBrk;
+  }
+
+  private static void checkRange(String op, long addr, long length) {
+    if ((addr & Page.PAGE_OFFSET_MASK) != 0 || length <= 0 || addr < 0
+        || addr + length > STACK_TOP) {
+      throw new IllegalArgumentException(String.format(
+          "%s: [0x%x, +%d) is not a page-aligned user range (EINVAL)", op, addr, length));
+    }
+  }
+
+  /** Splits {@code v} so that {@code [from, to)} is an area of its own, and returns it. */
+  private VmAreaStruct split(MmStruct mm, VmAreaStruct v, long from, long to) {
+    if (from == v.start && to == v.end) {
+      return v;
+    }
+    mm.remove(v);
+    if (v.start < from) {
+      mm.insert(v.slice(v.start, from));
+    }
+    if (to < v.end) {
+      mm.insert(v.slice(to, v.end));
+    }
+    VmAreaStruct mid = v.slice(from, to);
+    mm.insert(mid);
+    return mid;
+  }
+
+  private void unmapArea(MmStruct mm, VmAreaStruct v, long from, long to) {
+    long s = Math.max(from, v.start);
+    long e = Math.min(to, v.end);
+    unmapRange(mm, v, s, e);
+    mm.remove(v);
+    if (v.start < s) {
+      mm.insert(v.slice(v.start, s));
+    }
+    if (e < v.end) {
+      mm.insert(v.slice(e, v.end));
+    }
+  }
+
+  private void unmapRange(MmStruct mm, VmAreaStruct v, long start, long end) {
+    pageTable.walkRange(mm.root(), start, end, (linear, pte) -> {
+      if (Pte.present(pte)) {
+        long pfn = Pte.pfn(pte);
+        if ((pte & Pte.DIRTY) != 0 && v.shared && v.file != null) {
+          dirty.set((int) pfn);
+        }
+        pageTable.writePte(mm.root(), linear, 0);
+        pageTable.flushTlbPage(linear);
+        if (pfn != zeroPfn) {
+          dropRef(mm, pfn);
+        }
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ frames
+
+  private void account(MmStruct mm, long pfn, int delta) {
+    if (cache.contains(pfn)) {
+      mm.fileRss += delta;
+    } else {
+      mm.anonRss += delta;
+    }
+  }
+
+  private void dropRef(MmStruct mm, long pfn) {
+    account(mm, pfn, -1);
+    int r = --refs[(int) pfn];
+    if (r < 0) {
+      throw new AssertionError("negative reference count on pfn " + pfn);
+    }
+    if (r == 1 && cache.contains(pfn)) {
+      evict(pfn);
+    } else if (r == 0) {
+      dirty.clear((int) pfn);
+      pages.freePages(cpu, pfn, 0);
+    }
+  }
+
+  private void evict(long pfn) {
+    if (dirty.get((int) pfn)) {
+      FileBacking f = cache.fileOf(pfn);
+      byte[] buf = new byte[Page.PAGE_SIZE];
+      memory.readPage(pfn, buf, 0);
+      f.writePage(cache.offsetOf(pfn), buf);
+      dirty.clear((int) pfn);
+      events.add(VmEvent.PGPGOUT, Page.PAGE_SIZE >> 10);
+    }
+    cache.remove(pfn);
+    refs[(int) pfn] = 0;
+    pages.freePages(cpu, pfn, 0);
+  }
+
+  /** Pages in the page cache (meminfo Cached). */
+  public long cachedPages() {
+    return cache.size();
+  }
+
+  /** Resident anonymous pages of all processes (meminfo AnonPages counts each frame once). */
+  public long anonPages() {
+    long n = 0;
+    for (Task t : live()) {
+      n += t.mm.anonRss;
+    }
+    return n;
+  }
+
+  // ------------------------------------------------------------------ access
+
+  /**
+   * Reads {@code len} bytes of process {@code pid} at {@code addr} in user mode on {@code cpu}.
+   *
+   * @return the bytes, or null when the process was killed by the access
+   */
+  public byte[] read(int pid, int cpu, long addr, int len) {
+    Task t = task(pid);
+    this.cpu = cpu;
+    byte[] buf = new byte[len];
+    return copy(t, addr, buf, Access.READ) ? buf : null;
+  }
+
+  /**
+   * Writes {@code data} into process {@code pid} at {@code addr} in user mode.
+   *
+   * @return false when the process was killed by the access
+   */
+  public boolean write(int pid, int cpu, long addr, byte[] data) {
+    Task t = task(pid);
+    this.cpu = cpu;
+    return copy(t, addr, data, Access.WRITE);
+  }
+
+  /**
+   * Fetches an instruction byte of process {@code pid} at {@code addr}.
+   *
+   * @return false when the process was killed by the fetch
+   */
+  public boolean exec(int pid, int cpu, long addr) {
+    Task t = task(pid);
+    this.cpu = cpu;
+    return translate(t, addr, Access.EXECUTE) >= 0;
+  }
+
+  private boolean copy(Task t, long addr, byte[] buf, int access) {
+    int done = 0;
+    while (done < buf.length) {
+      long a = addr + done;
+      int n = (int) Math.min(buf.length - done, Page.PAGE_SIZE - (a & Page.PAGE_OFFSET_MASK));
+      long phys = translate(t, a, access);
+      if (phys < 0) {
+        return false;
+      }
+      if (access == Access.WRITE) {
+        memory.write(phys, buf, done, n);
+      } else {
+        memory.read(phys, buf, done, n);
+      }
+      done += n;
+    }
+    return true;
+  }
+
+  /**
+   * Kernel-mode access through the kernel's page tables ({@code kernel} in a workload).
+   *
+   * @throws KernelOopsException when the access faults: the kernel has no fixup for it
+   */
+  public void kernelAccess(int cpu, long addr, byte[] buf, int access) {
+    this.cpu = cpu;
+    Mmu mmu = pageTable.mmu(cpu);
+    if (mmu.cr3() != pageTable.kernelRoot()) {
+      mmu.loadCr3(pageTable.kernelRoot());
+    }
+    int done = 0;
+    while (done < Math.max(1, buf.length)) {
+      long a = addr + done;
+      int n = (int) Math.min(Math.max(1, buf.length) - done,
+          Page.PAGE_SIZE - (a & Page.PAGE_OFFSET_MASK));
+      long phys = mmu.translate(a, access, false);
+      if (phys == Mmu.FAULT) {
+        throw oops(mmu.cr2(), mmu.errorCode(), access);
+      }
+      if (buf.length > 0) {
+        if (access == Access.WRITE) {
+          memory.write(phys, buf, done, n);
+        } else {
+          memory.read(phys, buf, done, n);
+        }
+      }
+      done += n;
+    }
+  }
+
+  private static KernelOopsException oops(long addr, int err, int access) {
+    List<String> r = new ArrayList<>();
+    if (Long.compareUnsigned(addr, Page.PAGE_SIZE) < 0) {
+      r.add(String.format("BUG: kernel NULL pointer dereference, address: %016x", addr));
+    } else {
+      r.add(String.format("BUG: unable to handle page fault for address: %016x", addr));
+    }
+    String what = access == Access.EXECUTE ? "instruction fetch"
+        : access == Access.WRITE ? "write access" : "read access";
+    r.add("#PF: supervisor " + what + " in kernel mode");
+    r.add(String.format("#PF: error_code(0x%04x) - %s", err, ErrorCode.describe(err)));
+    r.add(String.format("CR2: %016x", addr));
+    return new KernelOopsException(r);
+  }
+
+  /** Translates with faults handled; -1 when the process died. */
+  private long translate(Task t, long linear, int access) {
+    Mmu mmu = pageTable.mmu(cpu);
+    MmStruct mm = t.mm;
+    if (mmu.cr3() != mm.root()) {
+      mmu.loadCr3(mm.root());
+    }
+    for (int attempt = 0; attempt < 8; attempt++) {
+      long phys = mmu.translate(linear, access, true);
+      if (phys != Mmu.FAULT) {
+        return phys;
+      }
+      int err = mmu.errorCode();
+      long cr2 = mmu.cr2();
+      if (!pageTable.isCanonical(cr2)) {
+        kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SI_KERNEL", -1));
+        return -1;
+      }
+      if (Long.compareUnsigned(cr2, STACK_TOP) >= 0) {
+        // do_kern_addr_fault from user mode: no handler may map kernel addresses for a process
+        kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SEGV_MAPERR", err));
+        return -1;
+      }
+      PageFault fault = new PageFault(cr2, err, new Regs(access == Access.EXECUTE ? linear : 0,
+          STACK_TOP, cpu, true));
+      FaultOutcome outcome = handle(mm, fault);
+      switch (outcome) {
+        case MINOR -> events.count(VmEvent.PGFAULT);
+        case MAJOR -> {
+          events.count(VmEvent.PGFAULT);
+          events.count(VmEvent.PGMAJFAULT);
+        }
+        case SIGSEGV_MAPERR -> {
+          kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SEGV_MAPERR", err));
+          return -1;
+        }
+        case SIGSEGV_ACCERR -> {
+          kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SEGV_ACCERR", err));
+          return -1;
+        }
+        case SIGBUS -> {
+          events.count(VmEvent.PGFAULT);
+          kill(t, new SignalInfo(t.pid, "SIGBUS", cr2, "BUS_ADRERR", err));
+          return -1;
+        }
+        case OOM -> {
+          events.count(VmEvent.PGFAULT);
+          Task victim = oomKill();
+          if (victim == null || victim == t || !t.alive) {
+            if (t.alive) {
+              kill(t, new SignalInfo(t.pid, "SIGKILL", cr2, "OOM", err));
+            }
+            return -1;
+          }
+        }
+        case DECLINED -> {
+          kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SEGV_MAPERR", err));
+          return -1;
+        }
+        default -> throw new AssertionError(outcome);
+      }
+    }
+    throw new IllegalStateException(String.format(
+        "the access at 0x%x kept faulting after its faults were resolved", linear));
+  }
+
+  private FaultOutcome handle(MmStruct mm, PageFault fault) {
+    ctx.mm = mm;
+    for (FaultHandler h : chain) {
+      FaultOutcome o = h.handleMmFault(ctx, fault);
+      if (o != FaultOutcome.DECLINED) {
+        return o;
+      }
+    }
+    return FaultOutcome.DECLINED;
+  }
+
+  private void kill(Task t, SignalInfo s) {
+    reporter.accept(s.format());
+    teardown(t.mm);
+    t.alive = false;
+    t.deathReason = "killed by " + s.signal();
+  }
+
+  /**
+   * The OOM killer: kills the live process with the highest badness (resident pages plus page-table
+   * pages) and reports it in the kernel's words.
+   *
+   * @return the victim, or null when no process can be killed
+   */
+  public Task oomKill() {
+    Task victim = null;
+    long best = -1;
+    for (Task t : live()) {
+      long badness = t.mm.anonRss + t.mm.fileRss + pageTable.tablePages(t.mm.root());
+      if (badness > best) {
+        best = badness;
+        victim = t;
+      }
+    }
+    if (victim == null) {
+      return null;
+    }
+    MmStruct mm = victim.mm;
+    reporter.accept(String.format("Out of memory: Killed process %d (%s) total-vm:%dkB,"
+        + " anon-rss:%dkB, file-rss:%dkB, shmem-rss:0kB, UID:0 pgtables:%dkB oom_score_adj:0",
+        victim.pid, victim.comm, mm.totalVm() >> 10, mm.anonRss << 2, mm.fileRss << 2,
+        pageTable.tablePages(mm.root()) << 2));
+    events.count(VmEvent.OOM_KILL);
+    teardown(mm);
+    victim.alive = false;
+    victim.deathReason = "killed by the OOM killer";
+    return victim;
+  }
+
+  // ------------------------------------------------------------------ /proc/PID/maps
+
+  /** /proc/PID/maps of a live process. */
+  public String maps(int pid) {
+    StringBuilder sb = new StringBuilder();
+    for (VmAreaStruct v : task(pid).mm.areas()) {
+      sb.append(v.mapsLine()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** The area of {@code pid} starting at {@code addr}, for handles; null when none. */
+  public long[] areaAt(int pid, long addr) {
+    VmAreaStruct v = task(pid).mm.find(addr);
+    return v == null ? null : new long[] {v.start, v.end};
+  }
+
+  // ------------------------------------------------------------------ fault context
+
+  /** What the fault handlers see; the address space is set per fault. */
+  private final class Ctx implements FaultContext {
+    MmStruct mm;
+
+    @Override
+    public AddressSpace mm() {
+      return mm;
+    }
+
+    @Override
+    public PageTable pageTable() {
+      return pageTable;
+    }
+
+    @Override
+    public PhysicalMemory memory() {
+      return memory;
+    }
+
+    @Override
+    public long allocUserPage() {
+      return pages.allocPages(cpu, Gfp.HIGHUSER_MOVABLE, 0);
+    }
+
+    @Override
+    public long zeroPfn() {
+      return zeroPageEnabled ? zeroPfn : -1;
+    }
+
+    @Override
+    public int pageCount(long pfn) {
+      return pfn == zeroPfn ? Integer.MAX_VALUE : refs[(int) pfn];
+    }
+
+    @Override
+    public void freeUserPage(long pfn) {
+      pages.freePages(cpu, pfn, 0);
+    }
+
+    @Override
+    public boolean pageAnon(long pfn) {
+      return pfn != zeroPfn && !cache.contains(pfn);
+    }
+
+    @Override
+    public void pageAddNewAnonRmap(long pfn, AddressSpace space, long linear) {
+      refs[(int) pfn] = 1;
+      ((MmStruct) space).anonRss++;
+    }
+
+    @Override
+    public long pageCacheFind(FileBacking file, long offset) {
+      return cache.find(file, offset);
+    }
+
+    @Override
+    public void pageCacheAdd(FileBacking file, long offset, long pfn) {
+      cache.add(file, offset, pfn);
+      refs[(int) pfn] = 1;
+    }
+
+    @Override
+    public void pageAddRmap(long pfn, AddressSpace space, long linear) {
+      if (pfn == zeroPfn) {
+        return;
+      }
+      refs[(int) pfn]++;
+      account((MmStruct) space, pfn, 1);
+    }
+
+    @Override
+    public void pageRemoveRmap(long pfn, AddressSpace space, long linear) {
+      if (pfn == zeroPfn) {
+        return;
+      }
+      dropRef((MmStruct) space, pfn);
+    }
+  }
+
+  /** Checks a user address is in the user half, for handles and errors. */
+  static void checkUser(long addr) {
+    if (addr < 0 || addr >= STACK_TOP) {
+      throw new BadAddressException(addr, String.format("0x%x is not a user address", addr));
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.mmsim.kernel.mm;
+
+/** A simulated process: its pid, name and address space, alive until it exits or is killed. */
+public final class Task {
+  final int pid;
+  final String comm;
+  final MmStruct mm;
+  boolean alive = true;
+  String deathReason = "";
+
+  Task(int pid, String comm, MmStruct mm) {
+    this.pid = pid;
+    this.comm = comm;
+    this.mm = mm;
+  }
+
+  /** The process id. */
+  public int pid() {
+    return pid;
+  }
+
+  /** The command name ({@code comm}). */
+  public String comm() {
+    return comm;
+  }
+
+  /** True until the process exits or is killed. */
+  public boolean alive() {
+    return alive;
+  }
+
+  /** Why the process died (exit, a signal), or empty while alive. */
+  public String deathReason() {
+    return deathReason;
+  }
+}

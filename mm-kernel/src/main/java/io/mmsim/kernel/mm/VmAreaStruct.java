@@ -1,0 +1,105 @@
+package io.mmsim.kernel.mm;
+
+import io.mmsim.api.fault.FileBacking;
+import io.mmsim.api.fault.Prot;
+import io.mmsim.api.fault.Vma;
+
+/**
+ * One area of a process's address space ({@code struct vm_area_struct}): a page-aligned range with
+ * one protection, anonymous or backed by a file, private or shared. Mutable only by
+ * {@link MmStruct}, which keeps its areas disjoint and sorted.
+ */
+public final class VmAreaStruct implements Vma {
+  long start;
+  long end;
+  int prot;
+  final boolean shared;
+  final FileBacking file;
+  long fileOffset;
+  final String name;
+
+  VmAreaStruct(long start, long end, int prot, boolean shared, FileBacking file, long fileOffset,
+      String name) {
+    this.start = start;
+    this.end = end;
+    this.prot = prot;
+    this.shared = shared;
+    this.file = file;
+    this.fileOffset = fileOffset;
+    this.name = name;
+  }
+
+  @Override
+  public long start() {
+    return start;
+  }
+
+  @Override
+  public long end() {
+    return end;
+  }
+
+  @Override
+  public int prot() {
+    return prot;
+  }
+
+  @Override
+  public boolean shared() {
+    return shared;
+  }
+
+  @Override
+  public boolean anonymous() {
+    return file == null;
+  }
+
+  @Override
+  public FileBacking file() {
+    return file;
+  }
+
+  @Override
+  public long fileOffset() {
+    return fileOffset;
+  }
+
+  /** The name /proc/PID/maps shows ({@code [heap]}, {@code [stack]}, a path) or empty. */
+  public String name() {
+    return file != null ? file.path() : name;
+  }
+
+  /** A copy for a forked child. */
+  VmAreaStruct copy() {
+    return new VmAreaStruct(start, end, prot, shared, file, fileOffset, name);
+  }
+
+  /** A copy covering {@code [from, to)} of this area, with the file offset moved along. */
+  VmAreaStruct slice(long from, long to) {
+    VmAreaStruct v = new VmAreaStruct(from, to, prot, shared, file,
+        fileOffset + (from - start), name);
+    return v;
+  }
+
+  /** The /proc/PID/maps line of this area. */
+  String mapsLine() {
+    String head = String.format("%08x-%08x %s%c %08x %02x:%02x %d ", start, end,
+        Prot.format(prot), shared ? 's' : 'p', file == null ? 0 : fileOffset,
+        file == null ? 0 : file.device() >>> 8, file == null ? 0 : file.device() & 0xff,
+        file == null ? 0 : file.inode());
+    String n = name();
+    if (n == null || n.isEmpty()) {
+      return head;
+    }
+    StringBuilder sb = new StringBuilder(head);
+    while (sb.length() < 73) {
+      sb.append(' ');
+    }
+    return sb.append(n).toString();
+  }
+
+  @Override
+  public String toString() {
+    return mapsLine();
+  }
+}
