@@ -86,14 +86,14 @@ final class RunCommand implements Callable<Integer> {
     Replayer replayer = new Replayer(kernel, out);
     long start = System.nanoTime();
     int status = 0;
+    List<String> summaries = new ArrayList<>();
     try {
       if (workloads.isEmpty()) {
         runDemo(replayer);
       } else {
+        PrintStream progress = System.console() != null ? err : null;
         for (Path w : workloads) {
-          try (BufferedReader in = Files.newBufferedReader(w, StandardCharsets.UTF_8)) {
-            replayer.runText(w.toString(), in);
-          }
+          summaries.addAll(replayer.runFile(w, progress));
         }
       }
     } catch (WorkloadException e) {
@@ -106,6 +106,15 @@ final class RunCommand implements Callable<Integer> {
     long elapsed = System.nanoTime() - start;
     long freeAfter = kernel.pageAllocator().nrFreePages();
     out.printf("operations run: %d%n", replayer.operations());
+    for (String s : summaries) {
+      out.println(s);
+    }
+    if (!replayer.events().isEmpty()) {
+      out.printf("signals and OOM kills: %d%n", replayer.events().size());
+      for (String e : replayer.events()) {
+        out.println("  " + e);
+      }
+    }
     out.printf("free memory: %d kB after boot, %d kB at the end%n",
         freeBefore << (Page.PAGE_SHIFT - 10), freeAfter << (Page.PAGE_SHIFT - 10));
     out.flush();

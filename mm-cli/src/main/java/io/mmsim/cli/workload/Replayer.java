@@ -91,6 +91,53 @@ public final class Replayer {
     }
   }
 
+  /**
+   * Replays a file in whichever format its content shows ({@link TraceFormat}).
+   *
+   * @param progress where to show progress of long traces (a terminal), or null
+   * @return summary lines for this file (empty for a text workload)
+   * @throws WorkloadException for the first line that cannot run
+   */
+  public java.util.List<String> runFile(java.nio.file.Path path, PrintStream progress)
+      throws IOException {
+    String name = path.toString();
+    TraceFormat format = TraceFormat.detect(path);
+    switch (format) {
+      case MALLOC_TRACE -> {
+        MallocTrace m = new MallocTrace(this);
+        try (BufferedReader in = java.nio.file.Files.newBufferedReader(path)) {
+          m.run(name, in);
+        }
+        return java.util.List.of(m.summary(name));
+      }
+      case LACKEY -> {
+        MemoryTrace m = new MemoryTrace(this, progress);
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(path)) {
+          m.runLackey(name, in);
+        } catch (IllegalArgumentException | MmException e) {
+          throw new WorkloadException(name, 0, e.getMessage(), e);
+        }
+        return java.util.List.of(m.summary(name));
+      }
+      case REFERENCE_STRING -> {
+        MemoryTrace m = new MemoryTrace(this, progress);
+        try (BufferedReader in = java.nio.file.Files.newBufferedReader(path)) {
+          m.runReferences(name, in);
+        } catch (IllegalArgumentException | MmException e) {
+          throw new WorkloadException(name, 0, e.getMessage(), e);
+        }
+        return java.util.List.of(m.summary(name));
+      }
+      default -> {
+        try (BufferedReader in = java.nio.file.Files.newBufferedReader(path,
+            java.nio.charset.StandardCharsets.UTF_8)) {
+          runText(name, in);
+        }
+        return java.util.List.of();
+      }
+    }
+  }
+
   /** Runs one line of a text workload. */
   public void runLine(String fileName, long number, String raw) {
     String text = stripComment(raw).strip();

@@ -524,6 +524,17 @@ public final class Processes {
     return translate(t, addr, Access.EXECUTE) >= 0;
   }
 
+  /**
+   * One access of the page holding {@code addr}, without moving data: the fast path of trace
+   * replay.
+   *
+   * @return false when the process was killed by the access
+   */
+  public boolean touch(Task t, int cpu, long addr, int access) {
+    this.cpu = cpu;
+    return t.alive && translate(t, addr, access) >= 0;
+  }
+
   private boolean copy(Task t, long addr, byte[] buf, int access) {
     int done = 0;
     while (done < buf.length) {
