@@ -139,12 +139,12 @@ final class SlobAllocator implements ObjectAllocator {
           + KmallocSizes.KMALLOC_MAX_SIZE + "]");
     }
     checkCpu(cpu);
-    kmallocCalls++;
     long addr;
     if (size < Page.PAGE_SIZE - MINALIGN) {
       int s = (int) size;
       int align = Bits.isPowerOfTwo(s) ? Math.max(MINALIGN, s) : MINALIGN;
       long block = heap.alloc(cpu, s + MINALIGN, gfp, align, MINALIGN);
+      kmallocCalls++; // counted once the heap has answered: a refused call changes nothing
       if (block == SlobHeap.NO_BLOCK) {
         allocFailures++;
         return 0;
@@ -160,6 +160,7 @@ final class SlobAllocator implements ObjectAllocator {
     } else {
       int order = Page.getOrder(size);
       long pfn = pageAllocator.allocPages(cpu, order == 0 ? gfp : gfp | Gfp.COMP, order);
+      kmallocCalls++;
       if (pfn == PageAllocator.NO_PAGE) {
         allocFailures++;
         return 0;
@@ -317,12 +318,12 @@ final class SlobAllocator implements ObjectAllocator {
   long cacheAlloc(SlobCache cache, int cpu, int gfp) {
     checkAlive(cache, "kmem_cache_alloc");
     checkCpu(cpu);
-    cacheAllocCalls++;
     int size = cache.size();
     long addr;
     long kind;
     if (!usesWholePages(size)) {
       long block = heap.alloc(cpu, size, gfp, cache.align(), 0);
+      cacheAllocCalls++;
       if (block == SlobHeap.NO_BLOCK) {
         allocFailures++;
         return 0;
@@ -337,6 +338,7 @@ final class SlobAllocator implements ObjectAllocator {
     } else {
       int order = Page.getOrder(size);
       long pfn = pageAllocator.allocPages(cpu, gfp, order);
+      cacheAllocCalls++;
       if (pfn == PageAllocator.NO_PAGE) {
         allocFailures++;
         return 0;
