@@ -1,0 +1,118 @@
+package io.mmsim.bench;
+
+import io.mmsim.api.fault.Prot;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.paging.Access;
+import io.mmsim.api.paging.Mmu;
+import io.mmsim.kernel.Kernel;
+import io.mmsim.kernel.mm.Processes;
+import io.mmsim.kernel.mm.Task;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The MMU: a translation that hits the TLB, a full 4-level walk on a TLB miss (more pages than the
+ * TLB holds, visited round-robin), and demand faults of anonymous memory (minor faults, each a
+ * fresh zeroed frame).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class MmuBench {
+  static final int WALK_PAGES = 1 << 14;
+
+  /** A process with a mapping whose pages are faulted in. */
+  @State(Scope.Thread)
+  public static class Mapped {
+    Mmu mmu;
+    long base;
+    int next;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      Kernel k = Bench.full("1G");
+      Processes p = k.processes();
+      p.spawn(1);
+      base = p.mmap(1, (long) WALK_PAGES << Page.PAGE_SHIFT, Prot.READ | Prot.WRITE, null, 0,
+          false, -1, true);
+      mmu = k.pageTable().mmu(0);
+      // MAP_POPULATE left CR3 loaded with the process's root
+      if (mmu.translate(base, Access.READ, true) == Mmu.FAULT) {
+        throw new IllegalStateException("populated page does not translate");
+      }
+    }
+  }
+
+  /** One read translation of a page whose entry is in the TLB. */
+  @Benchmark
+  public long translateTlbHit(Mapped m) {
+    return m.mmu.translate(m.base + 8, Access.READ, true);
+  }
+
+  /** Read translations of 16384 pages round-robin: every one misses the TLB and walks 4 levels. */
+  @Benchmark
+  @OperationsPerInvocation(64)
+  public long translateTlbMissWalk(Mapped m) {
+    long sum = 0;
+    for (int k = 0; k < 64; k++) {
+      int i = m.next;
+      m.next = (i + 97) & (WALK_PAGES - 1);
+      sum += m.mmu.translate(m.base + ((long) i << Page.PAGE_SHIFT), Access.READ, true);
+    }
+    return sum;
+  }
+
+  /** A process writing each page of a 1 GiB anonymous mapping once: one minor fault per page. */
+  @State(Scope.Thread)
+  public static class Faulting {
+    static final long SIZE = 1L << 30;
+    Kernel kernel;
+    Processes p;
+    Task task;
+    long base;
+    long offset;
+
+    @Setup(Level.Trial)
+    public void setup() {
+      kernel = Bench.full("2G");
+      p = kernel.processes();
+      task = p.spawn(1);
+      base = p.mmap(1, SIZE, Prot.READ | Prot.WRITE, null, 0, false, -1, false);
+      offset = 0;
+    }
+
+    void next() {
+      offset += Page.PAGE_SIZE;
+      if (offset == SIZE) {
+        p.munmap(1, base, SIZE);
+        base = p.mmap(1, SIZE, Prot.READ | Prot.WRITE, null, 0, false, -1, false);
+        offset = 0;
+      }
+    }
+  }
+
+  /** Faults in 256 pages of anonymous memory with writes (per-page cost reported). */
+  @Benchmark
+  @OperationsPerInvocation(256)
+  public boolean faultInAnonymous(Faulting f) {
+    boolean ok = true;
+    for (int k = 0; k < 256; k++) {
+      ok &= f.p.touch(f.task, 0, f.base + f.offset, Access.WRITE);
+      f.next();
+    }
+    return ok;
+  }
+}
