@@ -14,8 +14,13 @@ public enum FaultOutcome {
   SIGSEGV_ACCERR,
   /** The backing store failed or the file is too short: SIGBUS with BUS_ADRERR. */
   SIGBUS,
-  /** No memory could be found even after reclaim: the OOM path. */
-  OOM;
+  /** No memory could be found even after reclaim: the OOM path. Nothing was changed. */
+  OOM,
+  /**
+   * A paging-structure entry had a reserved bit set (error code RSVD): the kernel reports a
+   * corrupted page table and kills the task ({@code pgtable_bad}, SIGKILL).
+   */
+  BAD_PAGETABLE;
 
   /** True for outcomes after which the access is retried. */
   public boolean resolved() {

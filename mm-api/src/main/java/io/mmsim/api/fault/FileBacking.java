@@ -6,7 +6,7 @@ public interface FileBacking {
   /** The path as /proc/PID/maps shows it. */
   String path();
 
-  /** Device major:minor and inode, as /proc/PID/maps shows them. */
+  /** The inode number, as /proc/PID/maps shows it. */
   long inode();
 
   /** Device number (major &lt;&lt; 8 | minor) as /proc/PID/maps shows it. */
@@ -22,4 +22,15 @@ public interface FileBacking {
 
   /** Writes {@code src[0..4096)} back at byte {@code offset}, not past the file's end. */
   void writePage(long offset, byte[] src);
+
+  /**
+   * True for a shmem (tmpfs) object, such as the one behind a {@code MAP_SHARED|MAP_ANONYMOUS}
+   * area: a page not yet cached is created zeroed in memory rather than read, so the fault is
+   * minor. Default false.
+   *
+   * @since 1.0
+   */
+  default boolean shmem() {
+    return false;
+  }
 }

@@ -18,10 +18,16 @@ public interface Vma {
   /** True for MAP_SHARED, false for MAP_PRIVATE. */
   boolean shared();
 
-  /** True when no file backs the area. */
+  /** True for anonymous memory (private anonymous, or shared anonymous backed by shmem). */
   boolean anonymous();
 
-  /** The backing file, or {@code null} for anonymous memory. */
+  /**
+   * The backing file, or {@code null} for private anonymous memory. A shared anonymous area
+   * ({@code MAP_SHARED|MAP_ANONYMOUS}) is backed by a shmem object, as in Linux, where
+   * /proc/PID/maps shows it as {@code /dev/zero (deleted)}: its file is non-null and
+   * {@link FileBacking#shmem()} is true, so that processes sharing it after fork find the same
+   * pages in the page cache.
+   */
   FileBacking file();
 
   /** Offset in the file of {@link #start()}, in bytes (page-aligned). */

@@ -44,8 +44,25 @@ public final class Pte {
   public static final long PS = 1L << 7;
   /** G: the translation survives a CR3 load. */
   public static final long GLOBAL = 1L << 8;
-  /** NX: instruction fetches fault (needs EFER.NXE). */
+  /** Software bit 9: a mapping with no {@code struct page} behind it, e.g. the zero page. */
+  public static final long SPECIAL = 1L << 9;
+  /** PAT in a huge-page (PS) entry; in a 4 KiB PTE the PAT bit is bit 7. */
+  public static final long PAT_LARGE = 1L << 12;
+  /** NX (XD): instruction fetches fault (needs EFER.NXE, else a reserved bit). */
   public static final long NX = 1L << 63;
+
+  /** {@code _PAGE_TABLE}: how a user-half table is linked from its parent. */
+  public static final long PAGE_TABLE = PRESENT | RW | USER | ACCESSED | DIRTY;
+  /** {@code _KERNPG_TABLE}: how a kernel-half table is linked from its parent. */
+  public static final long KERNPG_TABLE = PRESENT | RW | ACCESSED | DIRTY;
+  /** {@code PAGE_KERNEL}: kernel data (direct map, vmalloc): writable, global, not executable. */
+  public static final long PAGE_KERNEL = PRESENT | RW | ACCESSED | DIRTY | GLOBAL | NX;
+  /** {@code PAGE_KERNEL_RO}: read-only kernel data. */
+  public static final long PAGE_KERNEL_RO = PRESENT | ACCESSED | GLOBAL | NX;
+  /** {@code PAGE_KERNEL_EXEC}: kernel text. */
+  public static final long PAGE_KERNEL_EXEC = PRESENT | RW | ACCESSED | DIRTY | GLOBAL;
+  /** {@code PAGE_KERNEL_LARGE}: a 2 MiB or 1 GiB kernel data page. */
+  public static final long PAGE_KERNEL_LARGE = PAGE_KERNEL | PS;
 
   /** Width of the physical address in bits ({@code __PHYSICAL_MASK_SHIFT}). */
   public static final int PHYSICAL_MASK_SHIFT = 52;
@@ -77,6 +94,36 @@ public final class Pte {
   /** True when the P bit is set. */
   public static boolean present(long pte) {
     return (pte & PRESENT) != 0;
+  }
+
+  /** The flag bits of an entry: everything but the PFN field. */
+  public static long flags(long pte) {
+    return pte & ~PFN_MASK;
+  }
+
+  /** True when every bit of {@code flags} is set in {@code pte}. */
+  public static boolean has(long pte, long flags) {
+    return (pte & flags) == flags;
+  }
+
+  /** True when the entry is present and maps a huge page (PS) at the PMD or PUD level. */
+  public static boolean huge(long pte) {
+    return (pte & (PRESENT | PS)) == (PRESENT | PS);
+  }
+
+  /** Formats the set flags the way page-table dumps do, e.g. {@code P RW US A D NX}. */
+  public static String describe(long pte) {
+    StringBuilder sb = new StringBuilder();
+    String[] names = {"P", "RW", "US", "PWT", "PCD", "A", "D", "PS", "G", "SPECIAL"};
+    for (int bit = 0; bit < names.length; bit++) {
+      if ((pte & (1L << bit)) != 0) {
+        sb.append(sb.length() == 0 ? "" : " ").append(names[bit]);
+      }
+    }
+    if ((pte & NX) != 0) {
+      sb.append(sb.length() == 0 ? "" : " ").append("NX");
+    }
+    return String.format("0x%016x pfn 0x%x %s", pte, pfn(pte), sb);
   }
 
   /** True when the entry is not present but holds a swap entry. */

@@ -1,0 +1,317 @@
+package io.mmsim.paging.demand;
+
+import io.mmsim.api.fault.AddressSpace;
+import io.mmsim.api.fault.FaultContext;
+import io.mmsim.api.fault.FaultHandler;
+import io.mmsim.api.fault.FaultOutcome;
+import io.mmsim.api.fault.FileBacking;
+import io.mmsim.api.fault.Prot;
+import io.mmsim.api.fault.Vma;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.paging.ErrorCode;
+import io.mmsim.api.paging.PageFault;
+import io.mmsim.api.paging.PageTable;
+import io.mmsim.api.paging.Pte;
+
+/*
+ * Demand paging: what handle_mm_fault does for a fault on a missing or write-protected page.
+ *
+ * Dispatch (arch/x86/mm/fault.c do_user_addr_fault, mm/memory.c handle_pte_fault):
+ *   error code RSVD                       -> BAD_PAGETABLE (pgtable_bad)
+ *   address >= TASK_SIZE_MAX              -> user mode: SIGSEGV_MAPERR; kernel mode: MINOR when
+ *                                            the tables now allow the access (a spurious fault),
+ *                                            else DECLINED (the kernel's oops path)
+ *   no VMA                                -> SIGSEGV_MAPERR
+ *   access_error(error code, VMA)         -> SIGSEGV_ACCERR. As in Linux: a write needs
+ *                                            PROT_WRITE; a read or fetch of a present page (P = 1)
+ *                                            is always an error; a read or fetch of a missing page
+ *                                            needs any of PROT_READ/WRITE/EXEC. So a fetch from a
+ *                                            missing page of a readable, non-executable area first
+ *                                            maps it (with XD), and the retried fetch fails with
+ *                                            error code 0x15 -> SIGSEGV_ACCERR.
+ *   PTE == 0 (do_pte_missing):
+ *     anonymous, read                     -> the zero page, read-only, SPECIAL; without a zero page
+ *                                            a zeroed frame, writable+dirty if the VMA is writable
+ *     anonymous, write                    -> a zeroed frame, writable+dirty
+ *     file, read or fetch (do_read_fault) -> the page-cache page (read from the file on a miss:
+ *                                            MAJOR, past EOF: SIGBUS), read-only
+ *     file, private write (do_cow_fault)  -> a copy of the page-cache page, writable+dirty
+ *     file, shared write (do_shared_fault)-> the page-cache page, writable+dirty
+ *   PTE not present, non-zero (a swap entry)          -> DECLINED: the swap handler's
+ *   present, write, R/W clear (do_wp_page):
+ *     shared VMA                          -> the same page made writable+dirty (wp_page_shared)
+ *     the zero page                       -> a fresh zeroed frame (COW)
+ *     anonymous page with count 1         -> reused: made writable+dirty (wp_page_reuse)
+ *     otherwise                           -> copied to a new anonymous frame, old mapping dropped,
+ *                                            TLB entry flushed (wp_page_copy)
+ *   present and already allowing the access (stale TLB) -> Accessed (and Dirty) set; MINOR
+ *
+ * Entry bits follow x86 Linux's protection_map: P | U/S | A, plus XD when the VMA is not
+ * executable (and the CPU supports it); private mappings are read-only until copy-on-write;
+ * shared file mappings are mapped read-only on a read so that the first write is seen (write
+ * notification for dirty accounting).
+ *
+ * Failure leaves everything as it was: a frame is allocated before any entry is written, and a
+ * table allocation failure in writePte gives the frame back (freeUserPage). File data is read into
+ * a scratch buffer before any frame is taken, so SIGBUS past EOF allocates nothing.
+ *
+ * Not modelled: fault-around (do_fault_around maps neighbouring cached pages on a read fault),
+ * stack growth (VM_GROWSDOWN), NUMA hinting (PROT_NONE entries), userfaultfd, huge pages.
+ *
+ * Not thread-safe: one kernel, one thread (the scratch buffer is per handler).
+ */
+final class DemandFaultHandler implements FaultHandler {
+  static final String NAME = "demand";
+  private static final long PAST_EOF = -2L;
+
+  private final byte[] buffer = new byte[Page.PAGE_SIZE];
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public FaultOutcome handleMmFault(FaultContext ctx, PageFault fault) {
+    int err = fault.errorCode();
+    long addr = fault.cr2();
+    PageTable pt = ctx.pageTable();
+    if ((err & ErrorCode.RSVD) != 0) {
+      return FaultOutcome.BAD_PAGETABLE;
+    }
+    long root = ctx.mm().root();
+    if (Long.compareUnsigned(addr, pt.taskSizeMax()) >= 0) {
+      if ((err & ErrorCode.USER) != 0) {
+        return FaultOutcome.SIGSEGV_MAPERR;
+      }
+      return spuriousKernelFault(pt, root, addr, err) ? FaultOutcome.MINOR : FaultOutcome.DECLINED;
+    }
+    Vma vma = ctx.mm().findVma(addr);
+    if (vma == null) {
+      return FaultOutcome.SIGSEGV_MAPERR;
+    }
+    if (accessError(err, vma.prot())) {
+      return FaultOutcome.SIGSEGV_ACCERR;
+    }
+    long page = addr & ~Page.PAGE_OFFSET_MASK;
+    long pte = pt.readPte(root, page);
+    if (pte == 0) {
+      return doPteMissing(ctx, vma, page, err);
+    }
+    if (!Pte.present(pte)) {
+      return FaultOutcome.DECLINED;
+    }
+    boolean write = (err & ErrorCode.WRITE) != 0;
+    if (write && (pte & Pte.RW) == 0) {
+      return doWpPage(ctx, vma, page, pte);
+    }
+    long young = pte | Pte.ACCESSED | (write ? Pte.DIRTY : 0);
+    if (young != pte) {
+      pt.writePte(root, page, young);
+    }
+    return FaultOutcome.MINOR;
+  }
+
+  /** Linux's access_error() for x86: true when the VMA forbids the access. */
+  static boolean accessError(int err, int prot) {
+    if ((err & ErrorCode.WRITE) != 0) {
+      return (prot & Prot.WRITE) == 0;
+    }
+    if ((err & ErrorCode.PROT) != 0) {
+      return true;
+    }
+    return (prot & (Prot.READ | Prot.WRITE | Prot.EXEC)) == 0;
+  }
+
+  /** True when the kernel-half entry for {@code addr} now allows the access that faulted. */
+  private static boolean spuriousKernelFault(PageTable pt, long root, long addr, int err) {
+    if (!pt.isCanonical(addr)) {
+      return false;
+    }
+    long e = pt.readPte(root, addr);
+    if (!Pte.present(e)) {
+      return false;
+    }
+    if ((err & ErrorCode.WRITE) != 0 && (e & Pte.RW) == 0) {
+      return false;
+    }
+    return (err & ErrorCode.INSTR) == 0 || (e & Pte.NX) == 0;
+  }
+
+  /** The entry bits of a page of {@code vma} before any write permission ({@code vm_page_prot}). */
+  private static long baseFlags(Vma vma) {
+    long flags = Pte.PRESENT | Pte.USER | Pte.ACCESSED;
+    if ((vma.prot() & Prot.EXEC) == 0) {
+      flags |= Pte.NX;
+    }
+    return flags;
+  }
+
+  // ---------------------------------------------------------------- missing entries
+
+  private FaultOutcome doPteMissing(FaultContext ctx, Vma vma, long page, int err) {
+    boolean write = (err & ErrorCode.WRITE) != 0;
+    FileBacking file = vma.file();
+    if (file == null) {
+      if (vma.shared()) {
+        throw new IllegalStateException(String.format("pid %d: shared anonymous area"
+            + " [0x%x, 0x%x) has no shmem file behind it", ctx.mm().pid(), vma.start(),
+            vma.end()));
+      }
+      return doAnonymousPage(ctx, vma, page, write);
+    }
+    long offset = vma.fileOffset() + (page - vma.start());
+    if (write && !vma.shared()) {
+      return doCowFault(ctx, vma, file, offset, page);
+    }
+    return doFilePage(ctx, vma, file, offset, page, write);
+  }
+
+  private static FaultOutcome doAnonymousPage(FaultContext ctx, Vma vma, long page,
+      boolean write) {
+    PageTable pt = ctx.pageTable();
+    AddressSpace mm = ctx.mm();
+    long flags = baseFlags(vma);
+    long zero = ctx.zeroPfn();
+    if (!write && zero >= 0) {
+      return pt.writePte(mm.root(), page, pt.pfnPte(zero, flags | Pte.SPECIAL))
+          ? FaultOutcome.MINOR : FaultOutcome.OOM;
+    }
+    long pfn = ctx.allocUserPage();
+    if (pfn == PageAllocator.NO_PAGE) {
+      return FaultOutcome.OOM;
+    }
+    ctx.memory().zeroPage(pfn);
+    if ((vma.prot() & Prot.WRITE) != 0) {
+      flags |= Pte.RW | Pte.DIRTY;
+    }
+    if (!pt.writePte(mm.root(), page, pt.pfnPte(pfn, flags))) {
+      ctx.freeUserPage(pfn);
+      return FaultOutcome.OOM;
+    }
+    ctx.pageAddNewAnonRmap(pfn, mm, page);
+    return FaultOutcome.MINOR;
+  }
+
+  /**
+   * Reads the file's page at {@code offset} into a new frame: the frame, {@link #PAST_EOF} when
+   * the page lies beyond the end of the file (nothing allocated), or {@code NO_PAGE}.
+   */
+  private long readIntoNewFrame(FaultContext ctx, FileBacking file, long offset) {
+    if (!file.readPage(offset, buffer)) {
+      return PAST_EOF;
+    }
+    long pfn = ctx.allocUserPage();
+    if (pfn == PageAllocator.NO_PAGE) {
+      return PageAllocator.NO_PAGE;
+    }
+    ctx.memory().writePage(pfn, buffer, 0);
+    return pfn;
+  }
+
+  private FaultOutcome doFilePage(FaultContext ctx, Vma vma, FileBacking file, long offset,
+      long page, boolean write) {
+    PageTable pt = ctx.pageTable();
+    AddressSpace mm = ctx.mm();
+    long pfn = ctx.pageCacheFind(file, offset);
+    boolean fresh = pfn == PageAllocator.NO_PAGE;
+    if (fresh) {
+      pfn = readIntoNewFrame(ctx, file, offset);
+      if (pfn == PAST_EOF) {
+        return FaultOutcome.SIGBUS;
+      }
+      if (pfn == PageAllocator.NO_PAGE) {
+        return FaultOutcome.OOM;
+      }
+    }
+    long flags = baseFlags(vma) | (write ? Pte.RW | Pte.DIRTY : 0);
+    if (!pt.writePte(mm.root(), page, pt.pfnPte(pfn, flags))) {
+      if (fresh) {
+        ctx.freeUserPage(pfn);
+      }
+      return FaultOutcome.OOM;
+    }
+    if (fresh) {
+      ctx.pageCacheAdd(file, offset, pfn);
+    }
+    ctx.pageAddRmap(pfn, mm, page);
+    return fresh && !file.shmem() ? FaultOutcome.MAJOR : FaultOutcome.MINOR;
+  }
+
+  private FaultOutcome doCowFault(FaultContext ctx, Vma vma, FileBacking file, long offset,
+      long page) {
+    PageTable pt = ctx.pageTable();
+    AddressSpace mm = ctx.mm();
+    long cached = ctx.pageCacheFind(file, offset);
+    boolean fresh = cached == PageAllocator.NO_PAGE;
+    if (fresh) {
+      cached = readIntoNewFrame(ctx, file, offset);
+      if (cached == PAST_EOF) {
+        return FaultOutcome.SIGBUS;
+      }
+      if (cached == PageAllocator.NO_PAGE) {
+        return FaultOutcome.OOM;
+      }
+    }
+    long anon = ctx.allocUserPage();
+    if (anon == PageAllocator.NO_PAGE) {
+      if (fresh) {
+        ctx.freeUserPage(cached);
+      }
+      return FaultOutcome.OOM;
+    }
+    ctx.memory().copyPage(cached, anon);
+    long flags = baseFlags(vma) | Pte.RW | Pte.DIRTY;
+    if (!pt.writePte(mm.root(), page, pt.pfnPte(anon, flags))) {
+      ctx.freeUserPage(anon);
+      if (fresh) {
+        ctx.freeUserPage(cached);
+      }
+      return FaultOutcome.OOM;
+    }
+    if (fresh) {
+      ctx.pageCacheAdd(file, offset, cached);
+    }
+    ctx.pageAddNewAnonRmap(anon, mm, page);
+    return fresh && !file.shmem() ? FaultOutcome.MAJOR : FaultOutcome.MINOR;
+  }
+
+  // ---------------------------------------------------------------- write-protect faults
+
+  private static FaultOutcome doWpPage(FaultContext ctx, Vma vma, long page, long pte) {
+    PageTable pt = ctx.pageTable();
+    AddressSpace mm = ctx.mm();
+    long root = mm.root();
+    long pfn = Pte.pfn(pte);
+    if (vma.shared()) {
+      pt.writePte(root, page, pte | Pte.RW | Pte.DIRTY | Pte.ACCESSED);
+      return FaultOutcome.MINOR;
+    }
+    boolean zero = (pte & Pte.SPECIAL) != 0 && pfn == ctx.zeroPfn();
+    if (!zero && ctx.pageAnon(pfn) && ctx.pageCount(pfn) == 1) {
+      pt.writePte(root, page, pte | Pte.RW | Pte.DIRTY | Pte.ACCESSED);
+      return FaultOutcome.MINOR;
+    }
+    long copy = ctx.allocUserPage();
+    if (copy == PageAllocator.NO_PAGE) {
+      return FaultOutcome.OOM;
+    }
+    PhysicalMemory mem = ctx.memory();
+    if (zero) {
+      mem.zeroPage(copy);
+    } else {
+      mem.copyPage(pfn, copy);
+    }
+    boolean written = pt.writePte(root, page,
+        pt.pfnPte(copy, baseFlags(vma) | Pte.RW | Pte.DIRTY));
+    assert written : "rewriting a present entry needs no table";
+    pt.flushTlbPage(page);
+    ctx.pageAddNewAnonRmap(copy, mm, page);
+    if (!zero) {
+      ctx.pageRemoveRmap(pfn, mm, page);
+    }
+    return FaultOutcome.MINOR;
+  }
+}

@@ -1,0 +1,669 @@
+package io.mmsim.paging.x86;
+
+import io.mmsim.api.BadAddressException;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.paging.Access;
+import io.mmsim.api.paging.ControlRegisters;
+import io.mmsim.api.paging.ErrorCode;
+import io.mmsim.api.paging.Mmu;
+import io.mmsim.api.paging.Pte;
+import io.mmsim.api.paging.Segment;
+import java.util.Arrays;
+
+/*
+ * One simulated CPU: segment registers and GDT, CR0/CR3/CR4/EFER, a set-associative TLB and the
+ * page walk over the real table bytes.
+ *
+ * Walk (Intel SDM vol. 3, 4.5-4.8). From CR3, one entry per level:
+ *   - P = 0                      -> #PF, error code P = 0;
+ *   - a reserved bit set         -> #PF, error code P = 1 and RSVD. Reserved: bits 51..MAXPHYADDR;
+ *                                   XD when EFER.NXE = 0; PS in a PML5/PML4 entry; bits 29..13 of
+ *                                   a 1 GiB entry and 20..13 of a 2 MiB entry;
+ *   - otherwise the entry counts towards the effective rights: R/W and U/S are ANDed over all
+ *     levels, XD is ORed. A non-leaf entry gets its Accessed bit as the walk passes it (even if
+ *     the translation faults further down).
+ * At the leaf the rights are checked:
+ *   - user access: U/S must be 1 everywhere;
+ *   - write: R/W must be 1 everywhere, for supervisor writes only when CR0.WP = 1;
+ *   - instruction fetch with EFER.NXE = 1: XD must be 0 everywhere;
+ * a violation is #PF with P = 1. On success the leaf gets Accessed, and Dirty for a write.
+ * The error code adds W for writes, U for user mode, I for fetches when NXE is on; CR2 = linear.
+ *
+ * TLB. tlbTag[i] holds a virtual page number (linear >>> 12) or EMPTY; tlbVal[i] the cached
+ * translation of that 4 KiB page (a huge page is cached as 4 KiB fragments, as many CPUs do):
+ *
+ *   63  62 ... 52 51 ............. 12 11 10 9 8  7  6  5 4 3  2  1  0
+ *  +--+---------+--------------------+--+----+--+--+--+------+--+--+--+
+ *  |XD|    0    |  frame address     |0 | SZ |G |0 |D |  0   |US|RW|0 |
+ *  +--+---------+--------------------+--+----+--+--+--+------+--+--+--+
+ *  RW, US: effective rights of all levels; XD: ORed over all levels; D: the leaf's Dirty bit;
+ *  G: the leaf's Global bit (kept only with CR4.PGE); SZ: 0 = 4 KiB page, 1 = fragment of a
+ *  2 MiB page, 2 = fragment of a 1 GiB page (so that invlpg drops every fragment).
+ *
+ * The TLB has tlbEntries / tlbWays sets of tlbWays entries; set = vpn mod sets; replacement takes an
+ * empty way, else round robin per set. A hit must satisfy needMask (US for user mode; D, and RW when
+ * user or WP, for writes) and forbidMask (XD for fetches with NXE); otherwise the entry is dropped
+ * and the tables are walked again, so a write through a clean entry sets Dirty and a permission
+ * upgrade needs no flush.
+ *
+ * Segmentation (SDM vol. 3 ch. 3 and 5). A 16-entry GDT with Linux's descriptors; six segment
+ * registers with their hidden descriptor caches. In 64-bit mode (CS.L = 1) only FS/GS add a base;
+ * in compatibility mode offsets are 32-bit and type, base and limit are checked.
+ *
+ * References: arch/x86/include/asm/pgtable_types.h, arch/x86/include/asm/segment.h,
+ * arch/x86/kernel/cpu/common.c (gdt_page), Intel SDM vol. 3 chapters 3-5.
+ *
+ * Not thread-safe: one kernel, one thread.
+ */
+final class X86Mmu implements Mmu {
+  private static final long EMPTY = -1L;
+  private static final int SZ_SHIFT = 9;
+  private static final long SZ_MASK = 3L << SZ_SHIFT;
+  private static final long FRAME_MASK = Pte.PFN_MASK;
+  private static final long BITS_13_29 = ((1L << 30) - 1) & ~((1L << 13) - 1);
+  private static final long BITS_13_20 = ((1L << 21) - 1) & ~((1L << 13) - 1);
+  private static final long CR0_FIXED = ControlRegisters.CR0_PE | ControlRegisters.CR0_MP
+      | ControlRegisters.CR0_ET | ControlRegisters.CR0_NE | ControlRegisters.CR0_AM
+      | ControlRegisters.CR0_PG;
+
+  private final X86PageTable pt;
+  private final PhysicalMemory mem;
+  private final int cpu;
+  private final int levels;
+  private final int topShift;
+  private final int canonShift;
+  private final int physBits;
+
+  // control registers
+  private long cr0;
+  private long cr3;
+  private long cr4;
+  private long efer;
+  private long cr2;
+  private int errorCode;
+  private int lastVector;
+  private boolean wp;
+  private boolean nxe;
+  private boolean pge;
+  private final long[] needMask = new long[6];
+  private final long[] forbidMask = new long[6];
+  private final long[] reserved = new long[12];
+
+  // TLB
+  private final long[] tlbTag;
+  private final long[] tlbVal;
+  private final int[] victim;
+  private final int ways;
+  private final int waysShift;
+  private final int setMask;
+  private int valid;
+  private int hugeCached;
+  private long hits;
+  private long misses;
+
+  // segmentation
+  private final long[] gdt = new long[Segment.GDT_ENTRIES];
+  private final int[] selectors = new int[Segment.REGISTERS];
+  private final long[] descriptors = new long[Segment.REGISTERS];
+  private final long[] bases = new long[Segment.REGISTERS];
+  private int cpl;
+
+  X86Mmu(X86PageTable pt, int cpu) {
+    X86Config cfg = pt.config();
+    this.pt = pt;
+    this.mem = pt.memory();
+    this.cpu = cpu;
+    this.levels = pt.levels();
+    this.topShift = X86PageTable.shift(levels);
+    this.canonShift = 64 - pt.virtualAddressBits();
+    this.physBits = cfg.physBits();
+    this.cr0 = CR0_FIXED | (cfg.wp() ? ControlRegisters.CR0_WP : 0);
+    this.cr4 = ControlRegisters.CR4_PSE | ControlRegisters.CR4_PAE | ControlRegisters.CR4_PGE
+        | (levels == 5 ? ControlRegisters.CR4_LA57 : 0);
+    this.efer = ControlRegisters.EFER_SCE | ControlRegisters.EFER_LME | ControlRegisters.EFER_LMA
+        | (cfg.nx() ? ControlRegisters.EFER_NXE : 0);
+    this.cr3 = pt.kernelRoot();
+    this.ways = cfg.tlbWays();
+    this.waysShift = Integer.numberOfTrailingZeros(ways);
+    int sets = cfg.tlbEntries() / ways;
+    this.setMask = sets - 1;
+    this.tlbTag = new long[cfg.tlbEntries()];
+    this.tlbVal = new long[cfg.tlbEntries()];
+    this.victim = new int[sets];
+    Arrays.fill(tlbTag, EMPTY);
+    recomputeChecks();
+    initGdt(cfg);
+  }
+
+  private void recomputeChecks() {
+    wp = (cr0 & ControlRegisters.CR0_WP) != 0;
+    nxe = (efer & ControlRegisters.EFER_NXE) != 0;
+    pge = (cr4 & ControlRegisters.CR4_PGE) != 0;
+    for (int a = Access.READ; a <= Access.EXECUTE; a++) {
+      for (int u = 0; u < 2; u++) {
+        long need = u == 1 ? Pte.USER : 0;
+        long forbid = 0;
+        if (a == Access.WRITE) {
+          need |= Pte.DIRTY | (u == 1 || wp ? Pte.RW : 0);
+        } else if (a == Access.EXECUTE && nxe) {
+          forbid = Pte.NX;
+        }
+        needMask[a << 1 | u] = need;
+        forbidMask[a << 1 | u] = forbid;
+      }
+    }
+    long common = ((1L << Pte.PHYSICAL_MASK_SHIFT) - 1) & ~((1L << physBits) - 1);
+    if (!nxe) {
+      common |= Pte.NX;
+    }
+    for (int level = 1; level <= 5; level++) {
+      reserved[level << 1] = common | (level >= 4 ? Pte.PS : 0);
+      long huge = level >= 4 ? Pte.PS : level == 3 ? BITS_13_29 : level == 2 ? BITS_13_20 : 0;
+      reserved[level << 1 | 1] = common | huge;
+    }
+  }
+
+  private void initGdt(X86Config cfg) {
+    gdt[Segment.GDT_ENTRY_KERNEL32_CS] =
+        Segment.descriptor(Segment.FLAGS_KERNEL32_CS, 0, Segment.MAX_RAW_LIMIT);
+    gdt[Segment.GDT_ENTRY_KERNEL_CS] =
+        Segment.descriptor(Segment.FLAGS_KERNEL_CS, 0, Segment.MAX_RAW_LIMIT);
+    gdt[Segment.GDT_ENTRY_KERNEL_DS] =
+        Segment.descriptor(Segment.FLAGS_KERNEL_DS, 0, Segment.MAX_RAW_LIMIT);
+    gdt[Segment.GDT_ENTRY_DEFAULT_USER32_CS] =
+        Segment.descriptor(Segment.FLAGS_USER32_CS, 0, Segment.MAX_RAW_LIMIT);
+    gdt[Segment.GDT_ENTRY_DEFAULT_USER_DS] =
+        Segment.descriptor(Segment.FLAGS_USER_DS, cfg.userDsBase(), cfg.userDsLimit());
+    gdt[Segment.GDT_ENTRY_DEFAULT_USER_CS] =
+        Segment.descriptor(Segment.FLAGS_USER_CS, 0, Segment.MAX_RAW_LIMIT);
+    // Kernel mode after boot: CS = __KERNEL_CS, SS = __KERNEL_DS, DS/ES/FS/GS null.
+    setSegment(Segment.CS, Segment.KERNEL_CS, gdt[Segment.GDT_ENTRY_KERNEL_CS]);
+    setSegment(Segment.SS, Segment.KERNEL_DS, gdt[Segment.GDT_ENTRY_KERNEL_DS]);
+    cpl = 0;
+  }
+
+  @Override
+  public int cpu() {
+    return cpu;
+  }
+
+  // ---------------------------------------------------------------- control registers
+
+  @Override
+  public void loadCr3(long rootPfn) {
+    if (!pt.isRoot(rootPfn)) {
+      throw new BadAddressException(Page.pfnToPhys(rootPfn), String.format(
+          "cpu %d: loadCr3 of pfn 0x%x, which is not the root of a live address space", cpu,
+          rootPfn));
+    }
+    cr3 = rootPfn;
+    flushNonGlobal();
+  }
+
+  @Override
+  public long cr3() {
+    return cr3;
+  }
+
+  @Override
+  public long cr0() {
+    return cr0;
+  }
+
+  @Override
+  public long cr4() {
+    return cr4;
+  }
+
+  @Override
+  public long efer() {
+    return efer;
+  }
+
+  @Override
+  public void writeCr0(long value) {
+    checkOnlyChanges("CR0", cr0, value, ControlRegisters.CR0_WP, "WP");
+    cr0 = value;
+    recomputeChecks();
+  }
+
+  @Override
+  public void writeCr4(long value) {
+    checkOnlyChanges("CR4", cr4, value, ControlRegisters.CR4_PGE, "PGE");
+    boolean changed = value != cr4;
+    cr4 = value;
+    recomputeChecks();
+    if (changed) {
+      flushTlbAll();
+    }
+  }
+
+  @Override
+  public void writeEfer(long value) {
+    checkOnlyChanges("EFER", efer, value, ControlRegisters.EFER_NXE, "NXE");
+    boolean changed = value != efer;
+    efer = value;
+    recomputeChecks();
+    if (changed) {
+      flushTlbAll();
+    }
+  }
+
+  private void checkOnlyChanges(String reg, long old, long value, long allowed, String name) {
+    long diff = (old ^ value) & ~allowed;
+    if (diff != 0) {
+      throw new IllegalArgumentException(String.format("cpu %d: writing 0x%x to %s (now 0x%x)"
+          + " changes bits 0x%x; only %s may change in long mode", cpu, value, reg, old, diff,
+          name));
+    }
+  }
+
+  // ---------------------------------------------------------------- translation
+
+  @Override
+  public long translate(long linear, int access, boolean user) {
+    if (access < Access.READ || access > Access.EXECUTE) {
+      throw new IllegalArgumentException("translate: no such access kind " + access);
+    }
+    if ((linear << canonShift) >> canonShift != linear) {
+      return generalProtection(0);
+    }
+    long vpn = linear >>> Page.PAGE_SHIFT;
+    int kind = access << 1 | (user ? 1 : 0);
+    int base = ((int) vpn & setMask) << waysShift;
+    int end = base + ways;
+    for (int i = base; i < end; i++) {
+      if (tlbTag[i] == vpn) {
+        long v = tlbVal[i];
+        long need = needMask[kind];
+        if ((v & need) == need && (v & forbidMask[kind]) == 0) {
+          hits++;
+          return (v & FRAME_MASK) | (linear & Page.PAGE_OFFSET_MASK);
+        }
+        drop(i);
+        break;
+      }
+    }
+    return walk(linear, vpn, access, user);
+  }
+
+  private long walk(long linear, long vpn, int access, boolean user) {
+    misses++;
+    long table = cr3 << Page.PAGE_SHIFT;
+    int shift = topShift;
+    long rights = Pte.RW | Pte.USER;
+    long xd = 0;
+    for (int level = levels; ; level--) {
+      long ea = table + ((linear >>> shift & X86PageTable.INDEX_MASK) << 3);
+      long e = mem.readLong(ea);
+      if ((e & Pte.PRESENT) == 0) {
+        return pageFault(linear, access, user, 0);
+      }
+      if ((e & reserved[level << 1 | ((int) (e >>> 7) & 1)]) != 0) {
+        return pageFault(linear, access, user, ErrorCode.PROT | ErrorCode.RSVD);
+      }
+      rights &= e;
+      xd |= e;
+      if (level == 1 || (level <= 3 && (e & Pte.PS) != 0)) {
+        return leaf(linear, vpn, access, user, ea, e, shift, level, rights, xd);
+      }
+      if ((e & Pte.ACCESSED) == 0) {
+        mem.writeLong(ea, e | Pte.ACCESSED);
+      }
+      table = e & Pte.PFN_MASK;
+      shift -= X86PageTable.INDEX_BITS;
+    }
+  }
+
+  private long leaf(long linear, long vpn, int access, boolean user, long ea, long e, int shift,
+      int level, long rights, long xd) {
+    boolean write = access == Access.WRITE;
+    if ((user && (rights & Pte.USER) == 0)
+        || (write && (rights & Pte.RW) == 0 && (user || wp))
+        || (access == Access.EXECUTE && nxe && (xd & Pte.NX) != 0)) {
+      return pageFault(linear, access, user, ErrorCode.PROT);
+    }
+    long updated = e | Pte.ACCESSED | (write ? Pte.DIRTY : 0);
+    if (updated != e) {
+      mem.writeLong(ea, updated);
+    }
+    long pageMask = (1L << shift) - 1;
+    long phys = (e & Pte.PFN_MASK & ~pageMask) | (linear & pageMask);
+    long value = (phys & FRAME_MASK)
+        | (rights & (Pte.RW | Pte.USER))
+        | (xd & Pte.NX)
+        | (updated & Pte.DIRTY)
+        | (pge ? e & Pte.GLOBAL : 0)
+        | ((long) (level - 1) << SZ_SHIFT);
+    insert(vpn, value);
+    return phys;
+  }
+
+  private long pageFault(long linear, int access, boolean user, int bits) {
+    int code = bits;
+    if (access == Access.WRITE) {
+      code |= ErrorCode.WRITE;
+    } else if (access == Access.EXECUTE && nxe) {
+      code |= ErrorCode.INSTR;
+    }
+    if (user) {
+      code |= ErrorCode.USER;
+    }
+    cr2 = linear;
+    errorCode = code;
+    lastVector = VECTOR_PF;
+    return FAULT;
+  }
+
+  private long generalProtection(int code) {
+    errorCode = code;
+    lastVector = VECTOR_GP;
+    return GP_FAULT;
+  }
+
+  @Override
+  public long cr2() {
+    return cr2;
+  }
+
+  @Override
+  public int errorCode() {
+    return errorCode;
+  }
+
+  @Override
+  public int lastVector() {
+    return lastVector;
+  }
+
+  // ---------------------------------------------------------------- TLB
+
+  private void insert(long vpn, long value) {
+    int set = (int) vpn & setMask;
+    int base = set << waysShift;
+    int slot = -1;
+    for (int i = base; i < base + ways; i++) {
+      if (tlbTag[i] == EMPTY) {
+        slot = i;
+        break;
+      }
+    }
+    if (slot < 0) {
+      slot = base + victim[set];
+      victim[set] = (victim[set] + 1) & (ways - 1);
+      drop(slot);
+    }
+    tlbTag[slot] = vpn;
+    tlbVal[slot] = value;
+    valid++;
+    if ((value & SZ_MASK) != 0) {
+      hugeCached++;
+    }
+  }
+
+  private void drop(int i) {
+    if (tlbTag[i] != EMPTY) {
+      tlbTag[i] = EMPTY;
+      valid--;
+      if ((tlbVal[i] & SZ_MASK) != 0) {
+        hugeCached--;
+      }
+    }
+  }
+
+  @Override
+  public void invlpg(long linear) {
+    if ((linear << canonShift) >> canonShift != linear) {
+      return; // INVLPG of a non-canonical address is a no-op
+    }
+    long vpn = linear >>> Page.PAGE_SHIFT;
+    int base = ((int) vpn & setMask) << waysShift;
+    for (int i = base; i < base + ways; i++) {
+      if (tlbTag[i] == vpn) {
+        drop(i);
+      }
+    }
+    if (hugeCached > 0) {
+      for (int i = 0; i < tlbTag.length; i++) {
+        long sz = (tlbVal[i] & SZ_MASK) >>> SZ_SHIFT;
+        if (tlbTag[i] != EMPTY && sz != 0) {
+          int s = (int) sz * X86PageTable.INDEX_BITS;
+          if (tlbTag[i] >>> s == vpn >>> s) {
+            drop(i);
+          }
+        }
+      }
+    }
+  }
+
+  /** Drops every entry without G (a CR3 load). */
+  void flushNonGlobal() {
+    for (int i = 0; i < tlbTag.length; i++) {
+      if ((tlbVal[i] & Pte.GLOBAL) == 0) {
+        drop(i);
+      }
+    }
+  }
+
+  @Override
+  public void flushTlbAll() {
+    for (int i = 0; i < tlbTag.length; i++) {
+      drop(i);
+    }
+  }
+
+  @Override
+  public int tlbSize() {
+    return tlbTag.length;
+  }
+
+  @Override
+  public int tlbValidEntries() {
+    return valid;
+  }
+
+  @Override
+  public long tlbHits() {
+    return hits;
+  }
+
+  @Override
+  public long tlbMisses() {
+    return misses;
+  }
+
+  /** Recounts the valid and huge entries; for tests. */
+  void checkInvariants() {
+    int v = 0;
+    int h = 0;
+    for (int i = 0; i < tlbTag.length; i++) {
+      if (tlbTag[i] != EMPTY) {
+        v++;
+        if ((tlbVal[i] & SZ_MASK) != 0) {
+          h++;
+        }
+        int set = (int) tlbTag[i] & setMask;
+        if (i >> waysShift != set) {
+          throw new AssertionError("cpu " + cpu + ": TLB slot " + i + " holds vpn 0x"
+              + Long.toHexString(tlbTag[i]) + " of set " + set);
+        }
+        for (int j = i + 1; j < ((i >> waysShift) + 1) << waysShift; j++) {
+          if (tlbTag[j] == tlbTag[i]) {
+            throw new AssertionError("cpu " + cpu + ": vpn 0x" + Long.toHexString(tlbTag[i])
+                + " cached twice");
+          }
+        }
+      }
+    }
+    if (v != valid || h != hugeCached) {
+      throw new AssertionError("cpu " + cpu + ": TLB counted " + v + " valid / " + h
+          + " huge, recorded " + valid + " / " + hugeCached);
+    }
+  }
+
+  // ---------------------------------------------------------------- segmentation
+
+  private void setSegment(int sreg, int selector, long desc) {
+    selectors[sreg] = selector;
+    descriptors[sreg] = desc;
+    bases[sreg] = desc == 0 ? 0 : Segment.base(desc);
+  }
+
+  private static void checkRegister(int sreg) {
+    if (sreg < Segment.ES || sreg > Segment.GS) {
+      throw new IllegalArgumentException("no such segment register: " + sreg);
+    }
+  }
+
+  private boolean longMode() {
+    return Segment.longMode(descriptors[Segment.CS]);
+  }
+
+  @Override
+  public int selector(int sreg) {
+    checkRegister(sreg);
+    return selectors[sreg];
+  }
+
+  @Override
+  public long segmentBase(int sreg) {
+    checkRegister(sreg);
+    if (longMode() && sreg != Segment.FS && sreg != Segment.GS) {
+      return 0;
+    }
+    return bases[sreg];
+  }
+
+  @Override
+  public int cpl() {
+    return cpl;
+  }
+
+  @Override
+  public long gdtEntry(int index) {
+    if (index < 0 || index >= Segment.GDT_ENTRIES) {
+      throw new IllegalArgumentException("GDT index " + index + " is not in [0, "
+          + Segment.GDT_ENTRIES + ")");
+    }
+    return gdt[index];
+  }
+
+  @Override
+  public boolean loadSegment(int sreg, int selector) {
+    checkRegister(sreg);
+    if (selector < 0 || selector > 0xffff) {
+      throw new IllegalArgumentException(String.format("selector 0x%x is not 16 bits", selector));
+    }
+    int rpl = Segment.rpl(selector);
+    if (Segment.isNull(selector) && !Segment.ldt(selector)) {
+      if (sreg == Segment.CS || (sreg == Segment.SS && !(cpl == 0 && longMode()))) {
+        return segmentFault(selector);
+      }
+      setSegment(sreg, selector, 0);
+      return true;
+    }
+    int index = Segment.index(selector);
+    if (Segment.ldt(selector) || index >= Segment.GDT_ENTRIES) {
+      return segmentFault(selector);
+    }
+    long d = gdt[index];
+    if (!Segment.codeOrData(d) || !Segment.present(d)) {
+      return segmentFault(selector);
+    }
+    int dpl = Segment.dpl(d);
+    switch (sreg) {
+      case Segment.CS -> {
+        if (!Segment.code(d) || dpl != rpl) {
+          return segmentFault(selector);
+        }
+      }
+      case Segment.SS -> {
+        if (!Segment.writable(d) || rpl != cpl || dpl != cpl) {
+          return segmentFault(selector);
+        }
+      }
+      default -> {
+        if (!Segment.readable(d)
+            || (!Segment.conforming(d) && dpl < Math.max(cpl, rpl))) {
+          return segmentFault(selector);
+        }
+      }
+    }
+    d = Segment.withAccessed(d);
+    gdt[index] = d;
+    setSegment(sreg, selector, d);
+    if (sreg == Segment.CS) {
+      cpl = rpl;
+    }
+    return true;
+  }
+
+  private boolean segmentFault(int selector) {
+    generalProtection(selector & 0xfffc);
+    return false;
+  }
+
+  @Override
+  public void writeSegmentBase(int sreg, long base) {
+    if (sreg != Segment.FS && sreg != Segment.GS) {
+      throw new IllegalArgumentException("only fs and gs have a writable base, not "
+          + Segment.registerName(sreg));
+    }
+    if ((base << canonShift) >> canonShift != base) {
+      throw new IllegalArgumentException(String.format("%s base 0x%x is not canonical",
+          Segment.registerName(sreg), base));
+    }
+    bases[sreg] = base;
+  }
+
+  @Override
+  public long linearAddress(int sreg, long offset, int access) {
+    checkRegister(sreg);
+    if (access < Access.READ || access > Access.EXECUTE) {
+      throw new IllegalArgumentException("linearAddress: no such access kind " + access);
+    }
+    if (access == Access.EXECUTE && sreg != Segment.CS) {
+      throw new IllegalArgumentException("instruction fetches use cs, not "
+          + Segment.registerName(sreg));
+    }
+    if (longMode()) {
+      long base = sreg == Segment.FS || sreg == Segment.GS ? bases[sreg] : 0;
+      long linear = base + offset;
+      if ((linear << canonShift) >> canonShift != linear) {
+        generalProtection(0);
+        return BAD_LINEAR;
+      }
+      return linear;
+    }
+    long off = offset & 0xffffffffL;
+    long d = descriptors[sreg];
+    boolean ok = d != 0
+        && (access != Access.WRITE || Segment.writable(d))
+        && (access != Access.READ || Segment.readable(d))
+        && (access != Access.EXECUTE || Segment.code(d));
+    if (ok) {
+      long limit = Segment.limit(d);
+      if (Segment.expandDown(d)) {
+        long upper = Segment.big(d) ? 0xffffffffL : 0xffffL;
+        ok = off > limit && off <= upper;
+      } else {
+        ok = off <= limit;
+      }
+    }
+    if (!ok) {
+      generalProtection(0);
+      return BAD_LINEAR;
+    }
+    return (bases[sreg] + off) & 0xffffffffL;
+  }
+
+  @Override
+  public long translateLogical(int sreg, long offset, int access) {
+    long linear = linearAddress(sreg, offset, access);
+    if (linear == BAD_LINEAR) {
+      return GP_FAULT;
+    }
+    return translate(linear, access, cpl == 3);
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The {@code x86_64} page-table provider: x86-64 paging as the hardware defines it.
+ *
+ * <h2>Design</h2>
+ * <ul>
+ *   <li>{@code X86PageTable}: address spaces as trees of 4 KiB table frames holding real
+ *       little-endian entries; the shared kernel half (direct map in 1 GiB / 2 MiB / 4 KiB pages,
+ *       preallocated vmalloc second-level tables, any later kernel top-level entry copied into
+ *       every root); exact per-address-space table counts; all-or-nothing table allocation.
+ *   <li>{@code X86Mmu}: one per CPU; CR0/CR3/CR4/EFER, segment registers over Linux's GDT, a
+ *       set-associative TLB of two {@code long[]} arrays (tags and packed translations) and the
+ *       walk that checks present and reserved bits, effective rights, and sets Accessed / Dirty.
+ *   <li>{@code RootMap}: live roots and their table counts in an open-addressing primitive map.
+ * </ul>
+ *
+ * <h2>Hot path</h2>
+ * {@code X86Mmu.translate} allocates nothing: a TLB hit is a set index, at most {@code tlb-ways}
+ * tag compares and two mask tests; a miss reads one long per level from
+ * {@link io.mmsim.api.mem.PhysicalMemory}.
+ */
+package io.mmsim.paging.x86;
