@@ -330,8 +330,8 @@ final class SlabAllocator implements ObjectAllocator {
     checkCpu(cpu);
     long e = map.lookup(addr);
     int tag = SlabPageMap.tag(e);
-    if (tag > 0 && tag <= byId.size()) {
-      SlabCache c = byId.get(tag - 1);
+    SlabCache c = tag > 0 && tag <= byId.size() ? byId.get(tag - 1) : null;
+    if (c != null) {
       c.release(cpu, c.handle(addr, SlabPageMap.value(e), "kfree"));
       return;
     }
@@ -351,8 +351,8 @@ final class SlabAllocator implements ObjectAllocator {
   public long ksize(long addr) {
     long e = map.lookup(addr);
     int tag = SlabPageMap.tag(e);
-    if (tag > 0 && tag <= byId.size()) {
-      SlabCache c = byId.get(tag - 1);
+    SlabCache c = tag > 0 && tag <= byId.size() ? byId.get(tag - 1) : null;
+    if (c != null) {
       c.handle(addr, SlabPageMap.value(e), "ksize");
       return c.usableSize();
     }

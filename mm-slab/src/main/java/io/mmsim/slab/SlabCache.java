@@ -450,10 +450,14 @@ final class SlabCache implements KmemCache {
     }
     int idx = (int) q;
     if ((inUse[s * words + (idx >>> 6)] & (1L << idx)) == 0) {
-      throw new BadAddressException(addr, func + ": double free detected in cache '" + name
-          + "', objp " + hex(addr) + " (Object already free)");
+      throw doubleFree(addr, func);
     }
     return ((long) s << IDX_BITS) | idx;
+  }
+
+  private BadAddressException doubleFree(long addr, String func) {
+    return new BadAddressException(addr, func + ": double free detected in cache '" + name
+        + "', objp " + hex(addr) + " (Object already free)");
   }
 
   /** Frees the object {@code h} (validated by {@link #handle}) into {@code cpu}'s array. */
@@ -813,14 +817,22 @@ final class SlabCache implements KmemCache {
 
   private void checkCpu(int cpu) {
     if (cpu < 0 || cpu >= cpus) {
-      throw new IllegalArgumentException("cpu " + cpu + " is outside [0, " + cpus + ")");
+      throw badCpu(cpu);
     }
+  }
+
+  private IllegalArgumentException badCpu(int cpu) {
+    return new IllegalArgumentException("cpu " + cpu + " is outside [0, " + cpus + ")");
   }
 
   private void checkAlive() {
     if (destroyed) {
-      throw new IllegalStateException("kmem cache " + name + " has been destroyed");
+      throw destroyedError();
     }
+  }
+
+  private IllegalStateException destroyedError() {
+    return new IllegalStateException("kmem cache " + name + " has been destroyed");
   }
 
   static String hex(long v) {
