@@ -1,46 +1,104 @@
 package io.mmsim.api.vmalloc;
 
 import io.mmsim.api.Allocator;
+import io.mmsim.api.mem.Gfp;
 import java.util.List;
 
 /**
  * Virtually contiguous kernel memory from scattered order-0 pages: vmalloc, vzalloc, vmap.
  *
- * <p>Each area lies in the kernel's vmalloc range, starts on a page boundary and is followed by an
- * unmapped guard page (counted in its size, as /proc/vmallocinfo shows it). Misuse (vfree of an
- * address no area starts at) throws {@link io.mmsim.api.BadAddressException} in the kernel's words
- * and changes nothing. Not thread-safe.
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>Each area lies in the kernel's vmalloc range, starts on a page boundary and is followed by
+ *       one unmapped guard page, counted in its size as /proc/vmallocinfo shows it (a one-page
+ *       vmalloc is 8192 bytes there).
+ *   <li>Out of pages, page-table memory or address space is an outcome: the call returns 0 and
+ *       the allocator's areas and accounting are as before. (Page-table frames created on the way
+ *       stay, as kernel page tables of the vmalloc range do in Linux.)
+ *   <li>{@link #vfree}/{@link #vunmap} of 0 does nothing. Of an address that no live area starts
+ *       at (never allocated, already freed, inside an area, or not page-aligned) they throw
+ *       {@link io.mmsim.api.BadAddressException} in the kernel's words ({@code Trying to vfree()
+ *       nonexistent vm area (0x...)}, {@code Trying to vunmap() nonexistent vm area (0x...)},
+ *       {@code Trying to vfree() bad address (0x...)} for an unaligned one) and change nothing.
+ *   <li>As in Linux, {@link #vfree} of a vmap area unmaps it without touching its frames, and
+ *       {@link #vunmap} of a vmalloc area unmaps it but leaks its pages (they stay allocated and in
+ *       {@link #usedPages()}).
+ * </ul>
+ *
+ * <p>{@code cpu} selects the simulated CPU whose per-CPU page lists serve the page allocator;
+ * the forms without it use CPU 0. Not thread-safe.
  */
 public interface VirtualAllocator extends Allocator {
 
   /**
-   * Allocates {@code size} bytes rounded up to pages ({@code vmalloc}; with {@code __GFP_ZERO},
-   * {@code vzalloc}).
+   * Allocates {@code size} bytes rounded up to whole pages ({@code vmalloc}; with
+   * {@link Gfp#ZERO} the pages are cleared, {@code vzalloc}).
    *
-   * @return the area's start address, or 0 when pages or address space ran out
+   * @param cpu the simulated CPU that calls
+   * @param size bytes; 0, negative or more than the machine's memory fails
+   * @param gfp GFP flags for the pages ({@link Gfp#KERNEL} for plain vmalloc)
+   * @return the area's start address, or 0 when pages, page tables or address space ran out
+   * @since 1.0
    */
-  long vmalloc(long size, int gfp);
+  long vmalloc(int cpu, long size, int gfp);
 
-  /** Frees an area made by {@link #vmalloc} ({@code vfree}); 0 is ignored. */
-  void vfree(long addr);
+  /** {@link #vmalloc(int, long, int)} on CPU 0. */
+  default long vmalloc(long size, int gfp) {
+    return vmalloc(0, size, gfp);
+  }
+
+  /** Zeroed {@code vmalloc} with {@link Gfp#KERNEL} ({@code vzalloc}). */
+  default long vzalloc(int cpu, long size) {
+    return vmalloc(cpu, size, Gfp.KERNEL | Gfp.ZERO);
+  }
 
   /**
-   * Maps the given frames contiguously into a new area ({@code vmap}); the frames stay owned by
-   * the caller.
+   * Frees the area that starts at {@code addr} ({@code vfree}): unmaps it, gives its pages back to
+   * the page allocator and its address range back to the free space (possibly lazily). 0 is
+   * ignored.
    *
-   * @return the area's start address, or 0 when address space or page tables ran out
+   * @throws io.mmsim.api.BadAddressException naming {@code addr} when no live area starts there;
+   *     nothing changes
+   * @since 1.0
+   */
+  void vfree(int cpu, long addr);
+
+  /** {@link #vfree(int, long)} on CPU 0. */
+  default void vfree(long addr) {
+    vfree(0, addr);
+  }
+
+  /**
+   * Maps the first {@code count} frames of {@code pfns}, in order, contiguously into a new area
+   * ({@code vmap}); the frames stay owned by the caller.
+   *
+   * @return the area's start address, or 0 when {@code count} is 0 or address space or page
+   *     tables ran out
+   * @throws IllegalArgumentException when {@code count} is negative or beyond the array
+   * @throws io.mmsim.api.BadPageException when a PFN is not a frame of the machine
    */
   long vmap(long[] pfns, int count);
 
-  /** Unmaps an area made by {@link #vmap} ({@code vunmap}). */
+  /**
+   * Unmaps the area that starts at {@code addr} ({@code vunmap}); 0 is ignored.
+   *
+   * @throws io.mmsim.api.BadAddressException naming {@code addr} when no live area starts there;
+   *     nothing changes
+   */
   void vunmap(long addr);
 
-  /** The areas for /proc/vmallocinfo, by address. */
+  /**
+   * The rows of /proc/vmallocinfo: live areas by address, then lazily freed ranges that are not
+   * purged yet ({@link VmArea#UNPURGED}) by address.
+   */
   List<VmArea> areas();
 
-  /** Pages held by vmalloc areas (meminfo {@code VmallocUsed}, in pages). */
+  /** Pages held by vmalloc areas (meminfo {@code VmallocUsed}, in pages; vmap is not counted). */
   long usedPages();
 
-  /** Size of the vmalloc address range in bytes (meminfo {@code VmallocTotal}). */
+  /**
+   * Size of the vmalloc address range in bytes as meminfo's {@code VmallocTotal} computes it
+   * ({@code VMALLOC_END - VMALLOC_START}, end inclusive: {@code 34359738367 kB} with 4 levels).
+   */
   long totalBytes();
 }
