@@ -185,6 +185,7 @@ public abstract class ObjectAllocatorContract {
       String name = KmallocSizes.name(KmallocSizes.index(c[1], kmallocMinShift()));
       KmemCache cache = allocator.findCache(name);
       assertThat(cache).as("kmalloc cache %s", name).isNotNull();
+      allocator.shrinkAll();
       long before = cache.info().activeObjs();
       List<Long> objs = new ArrayList<>();
       for (int i = 0; i < 200; i++) {

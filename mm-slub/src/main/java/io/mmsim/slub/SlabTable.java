@@ -1,0 +1,183 @@
+package io.mmsim.slub;
+
+import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.Page;
+import java.util.Arrays;
+
+/**
+ * The {@code struct slab} of every slab of one allocator, as parallel primitive arrays indexed by a
+ * slab id, plus the page-to-slab map that {@code virt_to_slab} reads.
+ *
+ * <h2>Layout</h2>
+ * Slab ids start at 1; 0 is "no slab" (the kernel's NULL). A freed id goes on a free-id stack and is
+ * reused. Per id:
+ *
+ * <pre>
+ *   base      long   direct-map address of the slab's first byte (slab_address)
+ *   span      long   bytes of the slab (PAGE_SIZE &lt;&lt; order)
+ *   order     byte   page order of the slab
+ *   objects   int    objects the slab holds (slab-&gt;objects)
+ *   inuse     int    objects handed out and not freed (exactly: bits set in allocBits)
+ *   freelist  long   the slab's own freelist head, 0 = empty (slab-&gt;freelist)
+ *   state     byte   where the slab is: CPU, CPU_PARTIAL, NODE_PARTIAL, FULL, FULL_TRACKED
+ *   cpu       int    the CPU of a CPU or CPU_PARTIAL slab
+ *   next/prev int    links of the node partial list, the full list (debug) or the CPU partial
+ *                    list (next only)
+ *   allocBits long[] one bit per object, set while the object is allocated
+ *   cache     SlubCache  the owning cache (slab-&gt;slab_cache)
+ * </pre>
+ *
+ * <h2>Page map</h2>
+ * {@code owner[pfn]} for every frame of the machine:
+ *
+ * <pre>
+ *   owner  &gt; 0          frame belongs to slab id owner (every frame of a multi-page slab)
+ *   owner == 0          not ours
+ *   owner in [-11, -1]  first frame of a large kmalloc block of order -owner - 1
+ *   owner == LARGE_TAIL another frame of a large kmalloc block
+ * </pre>
+ *
+ * The map costs 4 bytes per frame. Not thread-safe.
+ */
+final class SlabTable {
+  static final byte STATE_UNUSED = 0;
+  /** The current slab of a CPU (frozen: only that CPU allocates from it). */
+  static final byte STATE_CPU = 1;
+  /** On a CPU's partial list. */
+  static final byte STATE_CPU_PARTIAL = 2;
+  /** On the node's partial list. */
+  static final byte STATE_NODE_PARTIAL = 3;
+  /** Every object allocated, on no list (the kernel does not track full slabs). */
+  static final byte STATE_FULL = 4;
+  /** Every object allocated, on the node's full list (debug caches with SLAB_STORE_USER). */
+  static final byte STATE_FULL_TRACKED = 5;
+
+  static final int LARGE_TAIL = -100;
+
+  private static final String[] STATE_NAMES = {
+    "unused", "cpu", "cpu-partial", "node-partial", "full", "full-tracked"
+  };
+
+  final int[] owner;
+  final long memoryBytes;
+
+  long[] base = new long[64];
+  long[] span = new long[64];
+  byte[] order = new byte[64];
+  int[] objects = new int[64];
+  int[] inuse = new int[64];
+  long[] freelist = new long[64];
+  byte[] state = new byte[64];
+  int[] cpu = new int[64];
+  int[] next = new int[64];
+  int[] prev = new int[64];
+  long[][] allocBits = new long[64][];
+  SlubCache[] cache = new SlubCache[64];
+
+  private int[] freeIds = new int[64];
+  private int freeIdCount;
+  private int highestId;
+  private int live;
+
+  SlabTable(long frames) {
+    this.owner = new int[Math.toIntExact(frames)];
+    this.memoryBytes = frames << Page.PAGE_SHIFT;
+  }
+
+  /** Number of live slabs. */
+  int liveSlabs() {
+    return live;
+  }
+
+  /** One past the highest id ever handed out (ids below it may be live). */
+  int idLimit() {
+    return highestId + 1;
+  }
+
+  /**
+   * Registers a new slab of {@code objects} objects at {@code pfn} for {@code owner}, maps its
+   * frames and returns its id.
+   */
+  int add(SlubCache c, long pfn, int slabOrder, int nrObjects) {
+    int id;
+    if (freeIdCount > 0) {
+      id = freeIds[--freeIdCount];
+    } else {
+      id = ++highestId;
+      if (id >= base.length) {
+        grow(base.length * 2);
+      }
+    }
+    base[id] = KernelLayout.va(Page.pfnToPhys(pfn));
+    span[id] = (long) Page.PAGE_SIZE << slabOrder;
+    order[id] = (byte) slabOrder;
+    objects[id] = nrObjects;
+    inuse[id] = 0;
+    freelist[id] = 0;
+    state[id] = STATE_UNUSED;
+    cpu[id] = -1;
+    next[id] = 0;
+    prev[id] = 0;
+    int words = (nrObjects + 63) >>> 6;
+    long[] bits = allocBits[id];
+    if (bits == null || bits.length < words) {
+      allocBits[id] = new long[words];
+    } else {
+      Arrays.fill(bits, 0L);
+    }
+    cache[id] = c;
+    int p = (int) pfn;
+    Arrays.fill(owner, p, p + (1 << slabOrder), id);
+    live++;
+    return id;
+  }
+
+  /** Forgets slab {@code id} and unmaps its frames; returns its first PFN. */
+  long remove(int id) {
+    long pfn = Page.physToPfn(KernelLayout.pa(base[id]));
+    int p = (int) pfn;
+    Arrays.fill(owner, p, p + (1 << order[id]), 0);
+    cache[id] = null;
+    state[id] = STATE_UNUSED;
+    if (freeIdCount == freeIds.length) {
+      freeIds = Arrays.copyOf(freeIds, freeIds.length * 2);
+    }
+    freeIds[freeIdCount++] = id;
+    live--;
+    return pfn;
+  }
+
+  /** True when {@code id} names a live slab. */
+  boolean isLive(int id) {
+    return id > 0 && id <= highestId && cache[id] != null;
+  }
+
+  /** First PFN of slab {@code id}. */
+  long pfn(int id) {
+    return Page.physToPfn(KernelLayout.pa(base[id]));
+  }
+
+  static String stateName(byte s) {
+    return STATE_NAMES[s];
+  }
+
+  /** Whether the object with index {@code idx} of slab {@code id} is allocated. */
+  boolean isAllocated(int id, int idx) {
+    return (allocBits[id][idx >>> 6] & (1L << idx)) != 0;
+  }
+
+  private void grow(int n) {
+    base = Arrays.copyOf(base, n);
+    span = Arrays.copyOf(span, n);
+    order = Arrays.copyOf(order, n);
+    objects = Arrays.copyOf(objects, n);
+    inuse = Arrays.copyOf(inuse, n);
+    freelist = Arrays.copyOf(freelist, n);
+    state = Arrays.copyOf(state, n);
+    cpu = Arrays.copyOf(cpu, n);
+    next = Arrays.copyOf(next, n);
+    prev = Arrays.copyOf(prev, n);
+    allocBits = Arrays.copyOf(allocBits, n);
+    cache = Arrays.copyOf(cache, n);
+  }
+}
