@@ -18,6 +18,10 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.api.util.Bits;
+import io.mmsim.testkit.Op;
+import io.mmsim.testkit.OpKind;
+import io.mmsim.testkit.Scenario;
+import io.mmsim.testkit.StatefulRunner;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,9 +70,10 @@ import org.junit.jupiter.api.Test;
  *       use) throws {@link BadAddressException} (or its subclass
  *       {@link io.mmsim.api.object.SlabBugException}) and changes nothing: the slabinfo rows, the
  *       statistics, the slab page counts and the page allocator's free count are as before;
- *   <li>a seeded random sequence of kmalloc, kfree, cache alloc/free, shrink and CPU changes keeps
- *       object contents intact and the invariants true after every step ({@code mmsim.test.seed}
- *       replays one seed, {@code mmsim.test.runs} sets the number of sequences).
+ *   <li>a seeded random sequence (the testkit's {@link StatefulRunner}, which shrinks a failure)
+ *       of kmalloc, kfree, cache alloc/free, shrink and CPU changes keeps object contents intact
+ *       and the invariants true after every step ({@code mmsim.test.seed} replays one seed,
+ *       {@code mmsim.test.runs} sets the number of sequences).
  * </ul>
  * After each test {@link ObjectAllocator#checkInvariants()} and the page allocator's run.
  */
@@ -617,89 +622,123 @@ public abstract class ObjectAllocatorContract {
 
   // ================================================================ random sequences
 
-  /** Seeded random op sequences keep contents intact and invariants true after every step. */
+  /**
+   * Seeded random op sequences (through the testkit's {@link StatefulRunner}: shrinking, replay with
+   * {@code -Dmmsim.test.seed}) keep object contents intact and the invariants true after every
+   * step; a "free everything" step checks that all pages come back.
+   */
   @Test
   public void randomOperations_seeded_invariantsHoldAndPagesComeBack() {
-    long seed = Long.getLong("mmsim.test.seed", 0x5EED_0B7EL);
-    int runs = Integer.getInteger("mmsim.test.runs", 4);
-    boolean replay = System.getProperty("mmsim.test.seed") != null;
-    for (int run = 0; run < (replay ? 1 : runs); run++) {
-      long s = seed + run;
-      if (run > 0) {
-        newAllocator(frames(), 2);
-      }
-      try {
-        runRandom(s, 1500);
-      } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError("random sequence failed; replay with -Dmmsim.test.seed=" + s
-            + ": " + e, e);
-      }
-    }
+    StatefulRunner.of(getClass().getSimpleName() + " random object ops", new RandomScenario())
+        .runs(8).steps(300).check();
   }
 
-  private void runRandom(long seed, int steps) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    KmemCache[] caches = {
+  /** kmalloc sizes the random scenario draws from, large ones included. */
+  private static final long[] RANDOM_SIZES = {8, 13, 24, 60, 64, 96, 100, 192, 200, 500, 1024,
+    3000, 4096, 8192, 9000, 40000};
+  private static final OpKind CPU = new OpKind("cpu", "cpu");
+  private static final OpKind KMALLOC = new OpKind("kmalloc", "sizeIndex", "zero");
+  private static final OpKind CACHE_ALLOC = new OpKind("cacheAlloc", "cache", "zero");
+  private static final OpKind FREE = new OpKind("free", "liveIndex");
+  private static final OpKind SHRINK = new OpKind("shrink", "cache");
+  private static final OpKind SHRINK_ALL = new OpKind("shrinkAll");
+  private static final OpKind FREE_ALL = new OpKind("freeAllAndShrink");
+
+  /** One run of the random scenario: a fresh allocator, its caches and the live objects. */
+  private final class RandomState {
+    final KmemCache[] caches = {
       allocator.kmemCacheCreate("rnd-a", 40, 0, 0, null),
       allocator.kmemCacheCreate("rnd-b", 200, 64, SlabFlags.HWCACHE_ALIGN, null),
       allocator.kmemCacheCreate("rnd-c", 3000, 0, SlabFlags.RECLAIM_ACCOUNT, null),
     };
-    long[] sizes = {8, 13, 24, 60, 64, 96, 100, 192, 200, 500, 1024, 3000, 4096, 8192, 9000,
-      40000};
-    List<long[]> live = new ArrayList<>(); // {addr, size, cache index or -1, pattern}
-    TreeMap<Long, Long> ranges = new TreeMap<>();
-    int cpu = 0;
-    for (int step = 0; step < steps; step++) {
-      int op = rnd.nextInt(100);
-      if (op < 2) {
-        cpu = rnd.nextInt(ctx.layout().cpus());
-      } else if (op < 4) {
-        allocator.shrinkAll();
-      } else if (op < 5) {
-        caches[rnd.nextInt(caches.length)].shrink();
-      } else if (op < 50 && !live.isEmpty() || live.size() > 400) {
-        long[] o = live.remove(rnd.nextInt(live.size()));
-        freeChecked(cpu, o, caches, ranges);
+    /** {addr, size, cache index or -1, pattern}. */
+    final List<long[]> live = new ArrayList<>();
+    final TreeMap<Long, Long> ranges = new TreeMap<>();
+    int cpu;
+    int patterns;
+
+    void free(int freeCpu, long[] o) {
+      assertThat(memory.allEqual(KernelLayout.pa(o[0]), o[1], (byte) o[3]))
+          .as("contents of live object 0x%x (%d bytes) intact", o[0], o[1]).isTrue();
+      if (o[2] < 0) {
+        allocator.kfree(freeCpu, o[0]);
       } else {
-        int kind = rnd.nextInt(4) - 1;
-        long size = kind < 0 ? sizes[rnd.nextInt(sizes.length)] : caches[kind].objectSize();
-        boolean zero = rnd.nextInt(5) == 0;
-        int gfp = Gfp.KERNEL | (zero ? Gfp.ZERO : 0);
-        long addr = kind < 0 ? allocator.kmalloc(cpu, size, gfp) : caches[kind].alloc(cpu, gfp);
-        assertThat(addr).as("step %d: allocation of %d", step, size).isNotZero();
-        if (zero) {
-          assertThat(memory.allEqual(KernelLayout.pa(addr), size, (byte) 0))
-              .as("step %d: zeroed allocation", step).isTrue();
-        }
-        assertObjectPlaced(addr, size, 8, ranges);
-        byte pattern = (byte) (1 + rnd.nextInt(250));
-        memory.fill(KernelLayout.pa(addr), size, pattern);
-        live.add(new long[] {addr, size, kind, pattern});
+        caches[(int) o[2]].free(freeCpu, o[0]);
       }
-      allocator.checkInvariants();
-      assertAccounting();
+      ranges.remove(o[0]);
     }
-    while (!live.isEmpty()) {
-      freeChecked(rnd.nextInt(ctx.layout().cpus()), live.remove(live.size() - 1), caches, ranges);
-    }
-    for (KmemCache c : caches) {
-      c.destroy();
-    }
-    allocator.shrinkAll();
-    allocator.checkInvariants();
-    pages.checkInvariants();
-    assertAllPagesBack();
   }
 
-  private void freeChecked(int cpu, long[] o, KmemCache[] caches, TreeMap<Long, Long> ranges) {
-    assertThat(memory.allEqual(KernelLayout.pa(o[0]), o[1], (byte) o[3]))
-        .as("contents of live object 0x%x (%d bytes) intact", o[0], o[1]).isTrue();
-    if (o[2] < 0) {
-      allocator.kfree(cpu, o[0]);
-    } else {
-      caches[(int) o[2]].free(cpu, o[0]);
+  private final class RandomScenario implements Scenario<RandomState> {
+    @Override
+    public RandomState create() {
+      newAllocator(frames(), 2);
+      return new RandomState();
     }
-    ranges.remove(o[0]);
+
+    @Override
+    public Op generate(SplittableRandom random, int step) {
+      int r = random.nextInt(100);
+      if (r < 2) {
+        return CPU.op(random.nextInt(2));
+      } else if (r < 4) {
+        return SHRINK_ALL.op();
+      } else if (r < 5) {
+        return SHRINK.op(random.nextInt(3));
+      } else if (r < 6) {
+        return FREE_ALL.op();
+      } else if (r < 48) {
+        return FREE.op(random.nextInt(1 << 20));
+      } else if (r < 80) {
+        return KMALLOC.op(random.nextInt(RANDOM_SIZES.length), random.nextInt(5) == 0 ? 1 : 0);
+      }
+      return CACHE_ALLOC.op(random.nextInt(3), random.nextInt(5) == 0 ? 1 : 0);
+    }
+
+    @Override
+    public void apply(RandomState s, Op op) {
+      if (op.is(CPU)) {
+        s.cpu = op.intArg(0) % ctx.layout().cpus();
+      } else if (op.is(SHRINK_ALL)) {
+        allocator.shrinkAll();
+      } else if (op.is(SHRINK)) {
+        s.caches[op.intArg(0)].shrink();
+      } else if (op.is(FREE)) {
+        if (!s.live.isEmpty()) {
+          s.free(s.cpu, s.live.remove(op.intArg(0) % s.live.size()));
+        }
+      } else if (op.is(FREE_ALL)) {
+        while (!s.live.isEmpty()) {
+          s.free(s.live.size() % ctx.layout().cpus(), s.live.remove(s.live.size() - 1));
+        }
+        allocator.shrinkAll();
+        assertAllPagesBack();
+      } else {
+        boolean kmalloc = op.is(KMALLOC);
+        int kind = kmalloc ? -1 : op.intArg(0);
+        long size = kmalloc ? RANDOM_SIZES[op.intArg(0)] : s.caches[kind].objectSize();
+        boolean zero = op.arg(1) != 0;
+        int gfp = Gfp.KERNEL | (zero ? Gfp.ZERO : 0);
+        long addr = kmalloc ? allocator.kmalloc(s.cpu, size, gfp) : s.caches[kind].alloc(s.cpu,
+            gfp);
+        assertThat(addr).as("allocation of %d bytes", size).isNotZero();
+        if (zero) {
+          assertThat(memory.allEqual(KernelLayout.pa(addr), size, (byte) 0))
+              .as("zeroed allocation of %d bytes", size).isTrue();
+        }
+        assertObjectPlaced(addr, size, 8, s.ranges);
+        byte pattern = (byte) (1 + (s.patterns++ % 250));
+        memory.fill(KernelLayout.pa(addr), size, pattern);
+        s.live.add(new long[] {addr, size, kind, pattern});
+      }
+    }
+
+    @Override
+    public void checkInvariants(RandomState s) {
+      allocator.checkInvariants();
+      pages.checkInvariants();
+      assertAccounting();
+    }
   }
 
   // ================================================================ helpers
