@@ -7,6 +7,7 @@ import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectConstructor;
+import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
 import java.util.Arrays;
@@ -160,7 +161,8 @@ final class SlabCache implements KmemCache {
     this.pages = owner.pageAllocator();
     this.id = id;
     this.name = name;
-    this.flags = flags | g.internalFlag();
+    this.flags = (flags & ~(CacheGeometry.CFLGS_OFF_SLAB | CacheGeometry.CFLGS_OBJFREELIST_SLAB))
+        | g.internalFlag();
     this.g = g;
     this.ctor = ctor;
     this.kmalloc = kmalloc;
@@ -172,10 +174,10 @@ final class SlabCache implements KmemCache {
     this.words = (g.num + 63) >>> 6;
     this.magic = ((1L << MAGIC_SHIFT) + g.size - 1) / g.size;
     int gfp = Gfp.COMP;
-    if ((flags & io.mmsim.api.object.SlabFlags.CACHE_DMA) != 0) {
+    if ((flags & SlabFlags.CACHE_DMA) != 0) {
       gfp |= Gfp.DMA;
     }
-    if ((flags & io.mmsim.api.object.SlabFlags.RECLAIM_ACCOUNT) != 0) {
+    if ((flags & SlabFlags.RECLAIM_ACCOUNT) != 0) {
       gfp |= Gfp.RECLAIMABLE;
     }
     this.pageGfp = gfp;
@@ -456,6 +458,10 @@ final class SlabCache implements KmemCache {
   }
 
   private BadAddressException doubleFree(long addr, String func) {
+    if (func.equals("ksize")) {
+      return new BadAddressException(addr, "ksize: object " + hex(addr) + " in cache '" + name
+          + "' is free (Object already free)");
+    }
     return new BadAddressException(addr, func + ": double free detected in cache '" + name
         + "', objp " + hex(addr) + " (Object already free)");
   }
