@@ -4,12 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mmsim.api.BadAddressException;
+import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.vmalloc.VmArea;
+import io.mmsim.testkit.Op;
+import io.mmsim.testkit.OpKind;
+import io.mmsim.testkit.Scenario;
+import io.mmsim.testkit.StatefulRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,18 +23,44 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Seeded random sequences of vmalloc, vzalloc, vmap, vfree, vunmap and misuse against a reference
- * model of the live areas, with {@code checkInvariants()} after every step.
+ * Seeded random sequences of vmalloc, vzalloc, vmap, vfree, vunmap and misuse, run by testkit's
+ * {@link StatefulRunner} against a reference model of the live areas, with
+ * {@code checkInvariants()} after every step and shrinking on failure.
  *
  * <p>The model predicts where each area goes (the lowest gap among live and parked ranges, or
- * among live ones after a purge), which rows /proc/vmallocinfo shows for live areas, VmallocUsed,
- * and how many frames the page allocator has left. {@code -Dmmsim.test.seed=S} starts from seed
- * S and {@code -Dmmsim.test.runs=N} sets the number of runs; a failure names its seed.
+ * among live ones after a purge), the /proc/vmallocinfo rows of live areas (page arrays of large
+ * areas included), VmallocUsed and the page allocator's free frames. Each test runs one
+ * configuration: lazy freeing with a small or the kernel's threshold, or none, on a vmalloc range
+ * small enough to fill up.
  */
 final class VmallocRandomTest {
   private static final long P = Page.PAGE_SIZE;
   private static final long BASE = KernelLayout.VMALLOC_START;
-  private static final int STEPS = 300;
+
+  static final OpKind VMALLOC =
+      new OpKind("vmalloc", "pages", "slack", "zero", "failMode", "failAfter");
+  static final OpKind VMAP = new OpKind("vmap", "count", "failWrites", "failAfter");
+  static final OpKind VFREE = new OpKind("vfree", "index");
+  static final OpKind VUNMAP = new OpKind("vunmap", "index", "vmallocToo");
+  static final OpKind MISUSE = new OpKind("misuse", "kind", "index", "offset", "viaVunmap");
+
+  @Test
+  void randomOperations_smallLazyThreshold_agreeWithTheModel() {
+    StatefulRunner.of("vmalloc lazy 64", new VmallocScenario(1, 3000, true, 64)).runs(8)
+        .steps(250).check();
+  }
+
+  @Test
+  void randomOperations_kernelLazyThresholdTwoCpus_agreeWithTheModel() {
+    StatefulRunner.of("vmalloc lazy kernel", new VmallocScenario(2, 6000, true,
+        Vmalloc.lazyMaxPages(2))).runs(6).steps(250).check();
+  }
+
+  @Test
+  void randomOperations_noLazyFreeing_agreeWithTheModel() {
+    StatefulRunner.of("vmalloc eager", new VmallocScenario(1, 2000, false, 0)).runs(6)
+        .steps(250).check();
+  }
 
   /** One live area the test may free: the model's view of it. */
   private static final class Handle {
@@ -48,23 +79,8 @@ final class VmallocRandomTest {
     }
   }
 
-  @Test
-  void randomOperations_manySeeds_keepInvariantsAndAgreeWithTheModel() {
-    long first = Long.getLong("mmsim.test.seed", 20261125L);
-    int runs = Integer.getInteger("mmsim.test.runs", 20);
-    for (int i = 0; i < runs; i++) {
-      long seed = first + i;
-      try {
-        new Run(seed).run();
-      } catch (AssertionError | RuntimeException e) {
-        throw new AssertionError("seed " + seed + " failed (replay: -Dmmsim.test.seed=" + seed
-            + " -Dmmsim.test.runs=1): " + e.getMessage(), e);
-      }
-    }
-  }
-
-  private static final class Run {
-    final SplittableRandom r;
+  /** The allocator under test, its context and the model. */
+  static final class State {
     final TestVmallocContext ctx;
     final FakePageTable pt;
     final Vmalloc vm;
@@ -79,273 +95,289 @@ final class VmallocRandomTest {
     long vmapHeld;
     int step;
 
-    Run(long seed) {
-      r = new SplittableRandom(seed);
-      int cpus = 1 + r.nextInt(2);
+    State(int cpus, long rangePages, boolean lazy, long lazyMaxPages) {
       ctx = new TestVmallocContext(3000, cpus, 4, Map.of("lazy", "true"));
       pt = ctx.fakePageTable();
-      long rangePages = 1500 + r.nextInt(4000);
       limit = BASE + rangePages * P;
-      boolean lazy = r.nextInt(4) != 0;
-      vm = new Vmalloc(ctx, BASE, limit, rangePages * P, lazy, r.nextInt(300));
+      vm = new Vmalloc(ctx, BASE, limit, rangePages * P, lazy, lazyMaxPages);
       initialFree = ctx.simple().nrFreePages();
     }
+  }
 
-    void run() {
-      for (step = 0; step < STEPS; step++) {
-        ctx.setCaller("step:" + step);
-        int op = r.nextInt(100);
-        if (op < 35) {
-          vmalloc();
-        } else if (op < 45) {
-          vmap();
-        } else if (op < 72) {
-          vfree();
-        } else if (op < 80) {
-          vunmap();
-        } else {
-          misuse();
-        }
-        check();
+  private static final class VmallocScenario implements Scenario<State> {
+    private final int cpus;
+    private final long rangePages;
+    private final boolean lazy;
+    private final long lazyMaxPages;
+
+    VmallocScenario(int cpus, long rangePages, boolean lazy, long lazyMaxPages) {
+      this.cpus = cpus;
+      this.rangePages = rangePages;
+      this.lazy = lazy;
+      this.lazyMaxPages = lazyMaxPages;
+    }
+
+    @Override
+    public State create() {
+      return new State(cpus, rangePages, lazy, lazyMaxPages);
+    }
+
+    @Override
+    public Op generate(SplittableRandom r, int step) {
+      int op = r.nextInt(100);
+      if (op < 35) {
+        int pages = r.nextInt(10) < 8 ? 1 + r.nextInt(24) : 1 + r.nextInt(700);
+        int failMode = r.nextInt(8) == 0 ? 1 + r.nextInt(2) : 0;
+        return VMALLOC.op(pages, r.nextInt((int) P), r.nextInt(2), failMode,
+            r.nextInt(pages + 6));
+      }
+      if (op < 45) {
+        int count = 1 + r.nextInt(8);
+        return VMAP.op(count, r.nextInt(8) == 0 ? 1 : 0, r.nextInt(count + 1));
+      }
+      if (op < 72) {
+        return VFREE.op(r.nextInt(1000));
+      }
+      if (op < 80) {
+        // Mostly vmap areas: vunmap of a vmalloc area leaks its pages (as in Linux), which
+        // would soon fill the small machine.
+        return VUNMAP.op(r.nextInt(1000), r.nextInt(6) == 0 ? 1 : 0);
+      }
+      return MISUSE.op(r.nextInt(5), r.nextInt(1000), r.nextInt((int) P), r.nextInt(2));
+    }
+
+    @Override
+    public long shrinkFloor(Op op, int arg) {
+      return (op.is(VMALLOC) || op.is(VMAP)) && arg == 0 ? 1 : 0;
+    }
+
+    @Override
+    public void apply(State s, Op op) {
+      s.step++;
+      s.ctx.setCaller("step:" + s.step);
+      if (op.is(VMALLOC)) {
+        vmalloc(s, op.intArg(0), op.arg(1), op.arg(2) != 0, op.intArg(3), op.arg(4));
+      } else if (op.is(VMAP)) {
+        vmap(s, op.intArg(0), op.arg(1) != 0, op.arg(2));
+      } else if (op.is(VFREE)) {
+        vfree(s, pick(s, op.intArg(0), false));
+      } else if (op.is(VUNMAP)) {
+        vunmap(s, pick(s, op.intArg(0), op.arg(1) == 0));
+      } else {
+        misuse(s, op.intArg(0), op.intArg(1), op.arg(2), op.arg(3) != 0);
       }
     }
 
     // ---------------------------------------------------------------- operations
 
-    void vmalloc() {
-      int pages = r.nextInt(10) < 8 ? 1 + r.nextInt(24) : 1 + r.nextInt(700);
-      long size = pages * P - r.nextInt((int) P);
-      boolean zero = r.nextBoolean();
-      boolean inject = r.nextInt(8) == 0;
-      if (inject) {
-        if (r.nextBoolean()) {
-          ctx.failAfterAllocations(r.nextInt(pages + 6));
-        } else {
-          pt.failAfterWrites(r.nextInt(pages + 2));
-        }
+    private static void vmalloc(State s, int pages, long slack, boolean zero, int failMode,
+        long failAfter) {
+      long size = Math.max(1, pages * P - slack);
+      if (failMode == 1) {
+        s.ctx.failAfterAllocations(failAfter);
+      } else if (failMode == 2) {
+        s.pt.failAfterWrites(failAfter);
       }
-      List<VmArea> before = vm.areas();
-      long predicted = lowestGap(before, true, pages + 1);
-      if (predicted == 0) {
-        predicted = lowestGap(before, false, pages + 1);
-      }
-      long used = vm.usedPages();
-      long tables = pt.tablePages();
-      long free = ctx.simple().nrFreePages();
+      List<VmArea> before = s.vm.areas();
+      long predicted = predict(s, before, pages + 1);
+      long used = s.vm.usedPages();
+      long tables = s.pt.tablePages();
+      long free = s.ctx.simple().nrFreePages();
 
-      long a = vm.vmalloc(0, size, zero ? Gfp.KERNEL | Gfp.ZERO : Gfp.KERNEL);
-      ctx.stopFailing();
+      long a = s.vm.vmalloc(0, size, zero ? Gfp.KERNEL | Gfp.ZERO : Gfp.KERNEL);
+      s.ctx.stopFailing();
 
       if (a == 0) {
-        assertThat(busy(vm.areas())).as("a failed vmalloc changes no live area")
+        assertThat(busy(s.vm.areas())).as("a failed vmalloc changes no live area")
             .isEqualTo(busy(before));
-        assertThat(vm.usedPages()).isEqualTo(used);
-        assertThat(ctx.simple().nrFreePages()).isEqualTo(free - (pt.tablePages() - tables));
-        if (!inject && pages <= 512) {
-          long needTables = 4;
-          assertThat(predicted == 0 || free < pages + needTables)
+        assertThat(s.vm.usedPages()).isEqualTo(used);
+        assertThat(s.ctx.simple().nrFreePages()).isEqualTo(free - (s.pt.tablePages() - tables));
+        if (failMode == 0 && pages <= 512) {
+          assertThat(predicted == 0 || free < pages + 4)
               .as("vmalloc of %d pages failed with room at 0x%x and %d free frames", pages,
                   predicted, free).isTrue();
         }
         return;
       }
       assertThat(a).as("lowest-address first fit").isEqualTo(predicted);
-      Handle h = new Handle(a, pages, true, "step:" + step);
+      Handle h = new Handle(a, pages, true, "step:" + s.step);
       if ((long) pages * Vmalloc.PAGE_ARRAY_ENTRY > P) {
-        List<VmArea> added = new ArrayList<>(busy(vm.areas()));
+        List<VmArea> added = new ArrayList<>(busy(s.vm.areas()));
         added.removeAll(busy(before));
-        assertThat(added).hasSize(2);
+        assertThat(added).as("the area and its page array").hasSize(2);
         VmArea array = added.get(0).start() == a ? added.get(1) : added.get(0);
         h.array = array.start();
         Handle ah = new Handle(array.start(), (int) Page.pagesFor(pages * 8L), true, h.caller);
-        arrays.put(ah.start, ah);
-        checkZero(ah);
+        s.arrays.put(ah.start, ah);
+        checkZero(s, ah);
       }
-      handles.put(a, h);
+      s.handles.put(a, h);
       if (zero) {
-        checkZero(h);
+        checkZero(s, h);
       }
-      dirty(h);
+      // Dirty every page so that a later vzalloc that reuses the frame must really zero it.
+      for (int i = 0; i < pages; i++) {
+        long pfn = Pte.pfn(s.pt.readPte(s.pt.kernelRoot(), a + i * P));
+        s.ctx.memory().writeByte(pfn * P + (i * 97L + pages) % P, (byte) 0x5a);
+      }
     }
 
-    void vmap() {
-      int count = 1 + r.nextInt(8);
+    private static void vmap(State s, int count, boolean failWrites, long failAfter) {
       long[] frames = new long[count];
       for (int i = 0; i < count; i++) {
-        frames[i] = ctx.pageAllocator().allocPages(0, Gfp.KERNEL, 0);
+        frames[i] = s.ctx.pageAllocator().allocPages(0, Gfp.KERNEL, 0);
         if (frames[i] == PageAllocator.NO_PAGE) {
           for (int j = 0; j < i; j++) {
-            ctx.pageAllocator().freePages(0, frames[j], 0);
+            s.ctx.pageAllocator().freePages(0, frames[j], 0);
           }
           return;
         }
       }
-      boolean inject = r.nextInt(8) == 0;
-      if (inject) {
-        pt.failAfterWrites(r.nextInt(count + 1));
+      if (failWrites) {
+        s.pt.failAfterWrites(failAfter);
       }
-      List<VmArea> before = vm.areas();
-      long predicted = lowestGap(before, true, count + 1);
-      if (predicted == 0) {
-        predicted = lowestGap(before, false, count + 1);
-      }
-      long a = vm.vmap(frames, count);
-      ctx.stopFailing();
+      List<VmArea> before = s.vm.areas();
+      long predicted = predict(s, before, count + 1);
+      long a = s.vm.vmap(frames, count);
+      s.ctx.stopFailing();
       if (a == 0) {
-        assertThat(busy(vm.areas())).isEqualTo(busy(before));
+        assertThat(busy(s.vm.areas())).isEqualTo(busy(before));
         for (long f : frames) {
-          ctx.pageAllocator().freePages(0, f, 0);
+          s.ctx.pageAllocator().freePages(0, f, 0);
         }
         return;
       }
-      assertThat(a).isEqualTo(predicted);
+      assertThat(a).as("lowest-address first fit").isEqualTo(predicted);
       for (int i = 0; i < count; i++) {
-        assertThat(Pte.pfn(pt.readPte(pt.kernelRoot(), a + i * P))).isEqualTo(frames[i]);
+        assertThat(Pte.pfn(s.pt.readPte(s.pt.kernelRoot(), a + i * P))).isEqualTo(frames[i]);
       }
-      Handle h = new Handle(a, count, false, "step:" + step);
+      Handle h = new Handle(a, count, false, "step:" + s.step);
       h.frames = frames;
-      handles.put(a, h);
-      vmapHeld += count;
+      s.handles.put(a, h);
+      s.vmapHeld += count;
     }
 
-    void vfree() {
-      Handle h = pick();
+    private static void vfree(State s, Handle h) {
       if (h == null) {
         return;
       }
-      vm.vfree(h.start);
-      forget(h);
+      s.vm.vfree(h.start);
+      forget(s, h);
       if (h.vmalloc && h.array != 0) {
-        arrays.remove(h.array);
+        s.arrays.remove(h.array);
       }
     }
 
-    void vunmap() {
-      // Mostly vmap areas: vunmap of a vmalloc area leaks its pages (as in Linux), which would
-      // soon fill the small machine.
-      Handle h = r.nextInt(6) == 0 ? pick() : pickVmap();
+    private static void vunmap(State s, Handle h) {
       if (h == null) {
         return;
       }
-      vm.vunmap(h.start);
-      if (h.vmalloc) {
-        handles.remove(h.start);
-        freed.add(h.start);
-        leaked += h.pages;
-        if (h.array != 0) {
-          // The page array leaks with the area and becomes an ordinary, freeable area.
-          handles.put(h.array, arrays.remove(h.array));
-        }
-      } else {
-        forget(h);
+      s.vm.vunmap(h.start);
+      if (!h.vmalloc) {
+        forget(s, h);
+        return;
+      }
+      s.handles.remove(h.start);
+      s.freed.add(h.start);
+      s.leaked += h.pages;
+      if (h.array != 0) {
+        // The page array leaks with the area and becomes an ordinary, freeable area.
+        s.handles.put(h.array, s.arrays.remove(h.array));
       }
     }
 
-    void forget(Handle h) {
-      handles.remove(h.start);
-      freed.add(h.start);
+    private static void forget(State s, Handle h) {
+      s.handles.remove(h.start);
+      s.freed.add(h.start);
       if (!h.vmalloc) {
         for (long f : h.frames) {
-          ctx.pageAllocator().freePages(0, f, 0);
+          s.ctx.pageAllocator().freePages(0, f, 0);
         }
-        vmapHeld -= h.pages;
+        s.vmapHeld -= h.pages;
       }
     }
 
-    void misuse() {
+    private static void misuse(State s, int kind, int index, long offset, boolean viaVunmap) {
+      Handle h = pick(s, index, false);
       long addr;
-      String expected;
-      int kind = r.nextInt(5);
-      Handle h = pick();
-      if (kind == 0 && !freed.isEmpty()) {
-        addr = freed.get(r.nextInt(freed.size()));
-        expected = "nonexistent vm area";
+      String expected = "nonexistent vm area";
+      if (kind == 0 && !s.freed.isEmpty()) {
+        addr = s.freed.get(index % s.freed.size());
       } else if (kind == 1 && h != null) {
-        addr = h.start + (1 + r.nextInt(h.pages)) * P;
-        expected = "nonexistent vm area";
+        addr = h.start + (1 + offset % h.pages) * P;
       } else if (kind == 2 && h != null) {
-        addr = h.start + 1 + r.nextInt((int) P - 1);
+        addr = h.start + 1 + offset % (P - 1);
         expected = "bad address";
-      } else if (kind == 3 && !arrays.isEmpty()) {
-        addr = arrays.firstKey();
-        expected = "the page array";
+      } else if (kind == 3 && !s.arrays.isEmpty()) {
+        addr = s.arrays.firstKey();
       } else {
-        addr = (r.nextBoolean() ? limit : BASE - (1L << 30)) + r.nextInt(100) * P;
-        expected = "nonexistent vm area";
+        addr = (index % 2 == 0 ? s.limit : BASE - (1L << 30)) + (offset % 100) * P;
       }
-      if (handles.containsKey(addr)) {
+      if (s.handles.containsKey(addr)) {
         return;
       }
-      if (arrays.containsKey(addr)) {
+      if (s.arrays.containsKey(addr)) {
         expected = "the page array";
       }
-      List<VmArea> areas = vm.areas();
-      long used = vm.usedPages();
-      long free = ctx.simple().nrFreePages();
-      var stats = vm.statistics();
+      List<VmArea> areas = s.vm.areas();
+      long used = s.vm.usedPages();
+      long free = s.ctx.simple().nrFreePages();
+      Statistics stats = s.vm.statistics();
       long a = addr;
-      if (r.nextBoolean()) {
-        assertThatThrownBy(() -> vm.vfree(a)).isInstanceOf(BadAddressException.class)
+      if (viaVunmap) {
+        assertThatThrownBy(() -> s.vm.vunmap(a)).isInstanceOf(BadAddressException.class)
             .hasMessageContaining(expected).hasMessageContaining(String.format("0x%x)", a));
       } else {
-        assertThatThrownBy(() -> vm.vunmap(a)).isInstanceOf(BadAddressException.class)
-            .hasMessageContaining(expected);
+        assertThatThrownBy(() -> s.vm.vfree(a)).isInstanceOf(BadAddressException.class)
+            .hasMessageContaining(expected).hasMessageContaining(String.format("0x%x)", a));
       }
-      assertThat(vm.areas()).isEqualTo(areas);
-      assertThat(vm.usedPages()).isEqualTo(used);
-      assertThat(ctx.simple().nrFreePages()).isEqualTo(free);
-      assertThat(vm.statistics()).isEqualTo(stats);
+      assertThat(s.vm.areas()).isEqualTo(areas);
+      assertThat(s.vm.usedPages()).isEqualTo(used);
+      assertThat(s.ctx.simple().nrFreePages()).isEqualTo(free);
+      assertThat(s.vm.statistics()).isEqualTo(stats);
     }
 
     // ---------------------------------------------------------------- model
 
-    Handle pick() {
-      if (handles.isEmpty()) {
-        return null;
-      }
-      int i = r.nextInt(handles.size());
-      for (Handle h : handles.values()) {
-        if (i-- == 0) {
-          return h;
+    /** The {@code index}-th live handle (modulo their number), or of the vmap ones only. */
+    private static Handle pick(State s, int index, boolean vmapOnly) {
+      List<Handle> candidates = new ArrayList<>();
+      for (Handle h : s.handles.values()) {
+        if (!vmapOnly || !h.vmalloc) {
+          candidates.add(h);
         }
       }
-      throw new AssertionError("unreachable");
+      return candidates.isEmpty() ? null : candidates.get(index % candidates.size());
     }
 
-    Handle pickVmap() {
-      List<Handle> vmaps = new ArrayList<>();
-      for (Handle h : handles.values()) {
-        if (!h.vmalloc) {
-          vmaps.add(h);
-        }
-      }
-      return vmaps.isEmpty() ? null : vmaps.get(r.nextInt(vmaps.size()));
+    /**
+     * Where an area of {@code pages} pages goes: the lowest gap among live and parked ranges,
+     * else (after a purge) among live ones, else 0.
+     */
+    private static long predict(State s, List<VmArea> rows, long pages) {
+      long at = lowestGap(s, rows, true, pages);
+      return at != 0 ? at : lowestGap(s, rows, false, pages);
     }
 
-    /** The lowest address with {@code pages} free pages among live (and parked) ranges, or 0. */
-    long lowestGap(List<VmArea> rows, boolean withParked, long pages) {
-      long need = pages * P;
-      long at = BASE;
-      for (VmArea a : sortedOccupied(rows, withParked)) {
-        if (a.start() - at >= need) {
-          return at;
-        }
-        at = Math.max(at, a.end());
-      }
-      return limit - at >= need ? at : 0;
-    }
-
-    List<VmArea> sortedOccupied(List<VmArea> rows, boolean withParked) {
+    private static long lowestGap(State s, List<VmArea> rows, boolean withParked, long pages) {
       TreeMap<Long, VmArea> sorted = new TreeMap<>();
       for (VmArea a : rows) {
         if (withParked || !a.unpurged()) {
           sorted.put(a.start(), a);
         }
       }
-      return new ArrayList<>(sorted.values());
+      long need = pages * P;
+      long at = BASE;
+      for (VmArea a : sorted.values()) {
+        if (a.start() - at >= need) {
+          return at;
+        }
+        at = Math.max(at, a.end());
+      }
+      return s.limit - at >= need ? at : 0;
     }
 
-    static List<VmArea> busy(List<VmArea> rows) {
+    private static List<VmArea> busy(List<VmArea> rows) {
       List<VmArea> out = new ArrayList<>();
       for (VmArea a : rows) {
         if (!a.unpurged()) {
@@ -355,48 +387,42 @@ final class VmallocRandomTest {
       return out;
     }
 
-    void checkZero(Handle h) {
+    private static void checkZero(State s, Handle h) {
       for (int i = 0; i < h.pages; i++) {
-        long pfn = Pte.pfn(pt.readPte(pt.kernelRoot(), h.start + i * P));
-        assertThat(ctx.memory().allEqual(pfn * P, P, (byte) 0))
+        long pfn = Pte.pfn(s.pt.readPte(s.pt.kernelRoot(), h.start + i * P));
+        assertThat(s.ctx.memory().allEqual(pfn * P, P, (byte) 0))
             .as("page %d of zeroed area 0x%x", i, h.start).isTrue();
       }
     }
 
-    void dirty(Handle h) {
-      for (int i = 0; i < h.pages; i++) {
-        long pfn = Pte.pfn(pt.readPte(pt.kernelRoot(), h.start + i * P));
-        ctx.memory().writeByte(pfn * P + r.nextInt((int) P), (byte) (1 + r.nextInt(255)));
-      }
-    }
-
-    void check() {
-      vm.checkInvariants();
-      ctx.simple().checkInvariants();
+    @Override
+    public void checkInvariants(State s) {
+      s.vm.checkInvariants();
+      s.ctx.simple().checkInvariants();
       TreeMap<Long, VmArea> expected = new TreeMap<>();
-      long used = leaked;
-      for (Handle h : handles.values()) {
+      long used = s.leaked;
+      for (Handle h : s.handles.values()) {
         boolean vpages = h.vmalloc && h.array != 0;
         expected.put(h.start, new VmArea(h.start, (h.pages + 1L) * P, h.caller,
             h.vmalloc ? h.pages : 0, h.vmalloc ? VmArea.VMALLOC : VmArea.VMAP, vpages,
             h.vmalloc ? h.pages : 0));
         used += h.vmalloc ? h.pages : 0;
       }
-      for (Handle h : arrays.values()) {
+      for (Handle h : s.arrays.values()) {
         expected.put(h.start, new VmArea(h.start, (h.pages + 1L) * P, h.caller, h.pages,
             VmArea.VMALLOC, false, h.pages));
         used += h.pages;
       }
-      assertThat(busy(vm.areas())).isEqualTo(new ArrayList<>(expected.values()));
-      List<VmArea> rows = vm.areas();
+      List<VmArea> rows = s.vm.areas();
+      assertThat(busy(rows)).isEqualTo(new ArrayList<>(expected.values()));
       for (int i = 1; i < rows.size(); i++) {
         if (rows.get(i - 1).unpurged()) {
           assertThat(rows.get(i).unpurged()).as("unpurged rows come last").isTrue();
         }
       }
-      assertThat(vm.usedPages()).isEqualTo(used);
-      assertThat(ctx.simple().nrFreePages())
-          .isEqualTo(initialFree - used - vmapHeld - (pt.tablePages() - 1));
+      assertThat(s.vm.usedPages()).isEqualTo(used);
+      assertThat(s.ctx.simple().nrFreePages())
+          .isEqualTo(s.initialFree - used - s.vmapHeld - (s.pt.tablePages() - 1));
     }
   }
 }

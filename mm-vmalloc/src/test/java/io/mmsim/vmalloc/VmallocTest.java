@@ -11,18 +11,22 @@ import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.api.vmalloc.VmArea;
+import io.mmsim.testkit.InvariantCheckExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 final class VmallocTest {
   private static final long P = 4096;
   private static final long BASE = KernelLayout.VMALLOC_START;
   private static final long KERNEL_FLAGS =
       Pte.PRESENT | Pte.RW | Pte.ACCESSED | Pte.DIRTY | Pte.GLOBAL | Pte.NX;
+
+  @RegisterExtension
+  final InvariantCheckExtension invariants = new InvariantCheckExtension();
 
   private TestVmallocContext ctx;
   private FakePageTable pt;
@@ -33,23 +37,20 @@ final class VmallocTest {
     use(TestVmallocContext.small(4096));
   }
 
-  @AfterEach
-  void checkInvariants() {
-    vm.checkInvariants();
-    ctx.simple().checkInvariants();
-  }
-
   private void use(TestVmallocContext c) {
     ctx = c;
     pt = c.fakePageTable();
-    vm = new VmallocProvider().create(c);
+    vm = invariants.track(new VmallocProvider().create(c));
+    invariants.track("simple page allocator", c.simple()::checkInvariants);
   }
 
   /** An allocator over a tiny range of {@code pages} pages with the given lazy threshold. */
   private void useTiny(long pages, boolean lazy, long lazyMaxPages) {
     ctx = TestVmallocContext.small(4096);
     pt = ctx.fakePageTable();
-    vm = new Vmalloc(ctx, BASE, BASE + pages * P, pages * P, lazy, lazyMaxPages);
+    vm = invariants.track(new Vmalloc(ctx, BASE, BASE + pages * P, pages * P, lazy,
+        lazyMaxPages));
+    invariants.track("simple page allocator", ctx.simple()::checkInvariants);
   }
 
   private long pte(long va) {
