@@ -242,9 +242,9 @@ final class SlobAllocator implements ObjectAllocator {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("kmem_cache_create: a cache needs a name");
     }
-    if (size < 1 || size > KmallocSizes.KMALLOC_MAX_SIZE - SLOB_RCU_FOOTER) {
+    if (size < 1 || size > KmallocSizes.KMALLOC_MAX_SIZE) {
       throw new IllegalArgumentException("kmem_cache_create(" + name + "): size " + size
-          + " is outside [1, " + (KmallocSizes.KMALLOC_MAX_SIZE - SLOB_RCU_FOOTER) + "]");
+          + " is outside [1, " + KmallocSizes.KMALLOC_MAX_SIZE + "]");
     }
     if (align < 0 || (align != 0 && !Bits.isPowerOfTwo(align))) {
       throw new IllegalArgumentException("kmem_cache_create(" + name + "): align " + align
@@ -261,6 +261,11 @@ final class SlobAllocator implements ObjectAllocator {
     int kept = flags & CACHE_CREATE_MASK;
     int calculated = calculateAlignment(kept, align, size);
     int cacheSize = (kept & SlabFlags.TYPESAFE_BY_RCU) != 0 ? size + SLOB_RCU_FOOTER : size;
+    if (cacheSize > KmallocSizes.KMALLOC_MAX_SIZE) {
+      throw new IllegalArgumentException("kmem_cache_create(" + name + "): size " + size
+          + " with the " + SLOB_RCU_FOOTER + "-byte RCU footer is above "
+          + KmallocSizes.KMALLOC_MAX_SIZE);
+    }
     long room = usesWholePages(cacheSize)
         ? (long) Page.PAGE_SIZE << Page.getOrder(cacheSize) : Page.PAGE_SIZE;
     if (calculated > room) {

@@ -336,12 +336,21 @@ final class SlobHeap {
   /** Reads and range-checks the free block at unit offset {@code off} of {@code slot}'s page. */
   private long readBlock(int slot, int off) {
     long base = Page.pfnToPhys(slotPfn[slot]);
-    int first = readUnit(base, off);
+    int first;
+    int second;
+    if (off + 1 < PAGE_UNITS) {
+      int both = memory.readInt(base + ((long) off << 1)); // units off and off + 1, little-endian
+      first = (short) both;
+      second = both >> 16;
+    } else {
+      first = readUnit(base, off);
+      second = -1;
+    }
     int units;
     int next;
     if (first > 0) {
       units = first;
-      next = off + 1 < PAGE_UNITS ? readUnit(base, off + 1) : -1;
+      next = second;
     } else {
       units = 1;
       next = -first;
@@ -355,7 +364,7 @@ final class SlobHeap {
   private BadAddressException corrupt(int slot, int off, int first, int next) {
     long addr = KernelLayout.va(Page.pfnToPhys(slotPfn[slot]) + ((long) off << 1));
     return new BadAddressException(addr, String.format("SLOB free list of page pfn 0x%x is"
-        + " corrupt at offset %d (0x%x): unit value %d, next offset %d; was memory written after"
+        + " corrupt at byte %d (0x%x): unit value %d, next offset %d; was memory written after"
         + " it was freed?", slotPfn[slot], off << 1, addr, first, next));
   }
 
@@ -559,11 +568,9 @@ final class SlobHeap {
         throw new AssertionError("page pfn " + slotPfn[s] + " has " + slotFreeUnits[s]
             + " free units but is " + (onList ? "" : "not ") + "on a list");
       }
-      if (slotFreeUnits[s] <= 0 || slotFreeUnits[s] >= PAGE_UNITS) {
-        if (slotFreeUnits[s] != 0) {
-          throw new AssertionError("page pfn " + slotPfn[s] + " has " + slotFreeUnits[s]
-              + " free units (a wholly free page must have been returned)");
-        }
+      if (slotFreeUnits[s] < 0 || slotFreeUnits[s] >= PAGE_UNITS) {
+        throw new AssertionError("page pfn " + slotPfn[s] + " has " + slotFreeUnits[s]
+            + " free units (a wholly free page must have been returned)");
       }
     }
     if (pagesSeen != pages || pfnToSlot.size() != pages) {

@@ -47,6 +47,16 @@
  *       {@link io.mmsim.api.BadAddressException} and nothing changes.</li>
  * </ul>
  *
+ * <h2>Statistics</h2>
+ * {@code caches}; {@code heap_pages} and, by the list a page is on or was last on,
+ * {@code heap_pages_small|medium|large}; {@code partial_pages_small|medium|large} (pages on each
+ * list, i.e. with free units); {@code free_units} and {@code free_bytes} in heap pages;
+ * {@code heap_objects} and {@code heap_bytes_requested} (live heap blocks and the bytes asked for,
+ * kmalloc headers excluded); {@code kmalloc_objects}, {@code cache_objects}; {@code large_blocks}
+ * and {@code large_pages} (live whole-page objects); the cumulative {@code kmalloc_calls},
+ * {@code kmalloc_large_calls}, {@code cache_alloc_calls}, {@code frees}, {@code alloc_failures},
+ * {@code pages_taken} and {@code pages_returned}.
+ *
  * <p>Not thread-safe: one simulated kernel runs on one thread.
  */
 package io.mmsim.slob;
