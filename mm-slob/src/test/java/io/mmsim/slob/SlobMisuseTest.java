@@ -219,7 +219,11 @@ final class SlobMisuseTest {
     assertThatThrownBy(() -> slob.kmemCacheCreate("z", 100, 8192, 0, null))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot align");
     assertThat(slob.kmemCacheCreate("z", 5000, 8192, 0, null).align()).isEqualTo(8192);
-    assertThat(slob.caches()).hasSize(1);
+    assertThatThrownBy(() -> slob.kmemCacheCreate("huge-rcu", 4 << 20, 0,
+        SlabFlags.TYPESAFE_BY_RCU, null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("RCU footer");
+    assertThat(slob.kmemCacheCreate("huge", 4 << 20, 0, 0, null).size()).isEqualTo(4 << 20);
+    assertThat(slob.caches()).hasSize(2);
   }
 
   @Test
