@@ -29,7 +29,7 @@ public interface Scenario<S> {
    */
   void apply(S state, Op op);
 
-  /** Checks the implementation's internal invariants ({@code checkInvariants()}) and the model's. */
+  /** Checks the implementation's internal invariants ({@code checkInvariants()}) and the model. */
   void checkInvariants(S state);
 
   /**

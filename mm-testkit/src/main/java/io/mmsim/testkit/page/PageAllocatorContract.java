@@ -192,7 +192,8 @@ public abstract class PageAllocatorContract {
       assertThat(pfn).isNotEqualTo(PageAllocator.NO_PAGE);
       assertThat(pfn + (1L << order)).isLessThanOrEqualTo(Zone.DMA32.limitPfn());
     }
-    assertThat(a.zoneStats(Zone.NORMAL).managed()).isEqualTo(LARGE.frames() - Zone.NORMAL.firstPfn());
+    assertThat(a.zoneStats(Zone.NORMAL).managed())
+        .isEqualTo(LARGE.frames() - Zone.NORMAL.firstPfn());
   }
 
   @Test
@@ -314,7 +315,8 @@ public abstract class PageAllocatorContract {
   void drainPages_badCpu_throwsIllegalArgument() {
     PageAllocator a = small();
 
-    assertThatThrownBy(() -> a.drainPages(SMALL.cpus())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> a.drainPages(SMALL.cpus()))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> a.drainPages(-1)).isInstanceOf(IllegalArgumentException.class);
   }
 
