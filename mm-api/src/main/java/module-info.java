@@ -16,6 +16,7 @@ module io.mmsim.api {
   exports io.mmsim.api.paging;
   exports io.mmsim.api.reclaim;
   exports io.mmsim.api.spi;
+  exports io.mmsim.api.swap;
   exports io.mmsim.api.util;
   exports io.mmsim.api.vmalloc;
 }

@@ -1,0 +1,64 @@
+package io.mmsim.api.swap;
+
+import io.mmsim.api.reclaim.ReplacementPolicy;
+
+/**
+ * One reclaim scope as the kernel implements it for {@link SwapSystem#shrink}: how the page keys of
+ * a {@link ReplacementPolicy} map to frames and page-table entries, and the rmap operations reclaim
+ * needs on them.
+ *
+ * <p>Two scopes are expected:
+ * <ul>
+ *   <li><b>global</b> (kswapd, direct reclaim): keys are PFNs; the operations act on every mapping
+ *       of the frame through the reverse map ({@code folio_referenced}, {@code try_to_unmap});
+ *   <li><b>process</b> ({@code rss.limit}): keys are one process's virtual page numbers; the
+ *       operations act on that process's single PTE.
+ * </ul>
+ *
+ * <p>As a {@link ReplacementPolicy.ReferenceBits}, {@link #testAndClearYoung} tests and clears
+ * the Accessed bit of the key's PTE(s) and must flush the TLB entry of each PTE it clears:
+ * otherwise later accesses hit the stale TLB entry, never set A again, and clock or the two-list
+ * LRU lose those references.
+ */
+public interface ReclaimContext extends ReplacementPolicy.ReferenceBits {
+
+  /** {@link #kind}: an anonymous (swap-backed) page: private anonymous memory or a COW copy. */
+  int ANON = 0;
+  /** {@link #kind}: a page of a file mapping (page cache), dropped or written back by the kernel. */
+  int FILE = 1;
+  /** {@link #kind}: a page that must stay (the zero page, a locked or pinned page). */
+  int UNEVICTABLE = 2;
+
+  /**
+   * The frame behind {@code key} in this scope, or {@link SwapSystem#NO_PAGE} when the key has no
+   * present mapping any more (the reclaim then skips it).
+   */
+  long pfnOf(long key);
+
+  /** What kind of page frame {@code pfn} (mapped at {@code key}) is: {@link #ANON}, ... */
+  int kind(long key, long pfn);
+
+  /**
+   * Replaces the present PTE(s) of {@code key} in this scope, which map {@code pfn}, with the
+   * swap entry {@code entry} ({@code try_to_unmap}). For each PTE the kernel:
+   * <ol>
+   *   <li>writes {@code entry}, adding {@link io.mmsim.api.paging.Pte#SWP_EXCLUSIVE} when the page
+   *       had exactly one mapping (it was exclusively owned), and flushes that TLB entry;
+   *   <li>calls {@link SwapSystem#swapDuplicate}{@code (entry)};
+   *   <li>drops the mapping (reverse map, the mapping's frame reference, RSS; MM_SWAPENTS + 1)
+   *       and calls {@code remove(key)} on every other policy that tracks this mapping. The swap
+   *       cache's own frame reference keeps the frame alive.
+   * </ol>
+   *
+   * @return true when any of the replaced PTEs had its Dirty bit set
+   */
+  boolean unmapToSwap(long key, long pfn, long entry);
+
+  /**
+   * Evicts a {@link #FILE} page: the kernel unmaps it in this scope, writes it back when it is
+   * dirty and shared, and frees the frame when no mapping remains.
+   *
+   * @return true when the key left the scope; false to keep the page (it is inserted again)
+   */
+  boolean evictFilePage(long key, long pfn);
+}

@@ -1,0 +1,34 @@
+package io.mmsim.api.swap;
+
+/**
+ * One active swap area as /proc/swaps and swapon show it.
+ *
+ * @param type the area's index in swap entries
+ * @param name the path of a swap file, or {@code /dev/ramN} for an in-memory area
+ * @param file true for a swap file (type {@code file}), false for a device ({@code partition})
+ * @param pages usable slots (the header page and bad pages excluded)
+ * @param used slots in use (with a count or a swap-cache page)
+ * @param priority the area's priority
+ * @param header the header the area was activated with
+ */
+public record SwapAreaInfo(int type, String name, boolean file, long pages, long used, int priority,
+    SwapHeader header) {
+
+  /** Validates the counts. */
+  public SwapAreaInfo {
+    if (type < 0 || pages < 0 || used < 0 || used > pages) {
+      throw new IllegalArgumentException("bad swap area info: type " + type + " pages " + pages
+          + " used " + used);
+    }
+  }
+
+  /** Size in kB, as /proc/swaps prints it. */
+  public long sizeKb() {
+    return pages * (SwapHeader.PAGE_SIZE / 1024);
+  }
+
+  /** Used space in kB, as /proc/swaps prints it. */
+  public long usedKb() {
+    return used * (SwapHeader.PAGE_SIZE / 1024);
+  }
+}

@@ -1,0 +1,259 @@
+package io.mmsim.swap;
+
+import io.mmsim.api.mem.Watermark;
+import io.mmsim.api.mem.Zone;
+import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.reclaim.ReplacementPolicy;
+import io.mmsim.api.swap.ReclaimContext;
+import io.mmsim.api.swap.ReclaimMode;
+import io.mmsim.api.swap.SwapContext;
+import io.mmsim.api.swap.SwapSystem;
+import java.util.Map;
+
+/*
+ * Reclaim: swap-out of victims chosen by a replacement policy (mm/vmscan.c: shrink_folio_list,
+ * balance_pgdat, try_to_free_pages; mm/swap_state.c: add_to_swap).
+ *
+ * For each victim key of the policy, in the scope a ReclaimContext describes:
+ *   key -> frame (pfnOf); gone        -> skip
+ *   unevictable                       -> give back to the policy
+ *   file page                         -> the kernel evicts it (evictFilePage) or it is given back
+ *   anonymous page:
+ *     not in the swap cache yet       -> allocate a slot (count 0 + SWAP_HAS_CACHE) and add the
+ *                                        page to the cache, dirty (add_to_swap); no slot free ->
+ *                                        give back (and stop trying other anonymous pages)
+ *     unmap into swap PTEs            -> the kernel's try_to_unmap; Dirty PTE bits mark the
+ *                                        cache page dirty
+ *     still mapped elsewhere          -> it left this scope (a process's limit); the frame stays
+ *     unmapped                        -> slot needed by no PTE: drop page and slot;
+ *                                        dirty: write the slot (pageout; pswpout), a failed
+ *                                        write keeps the page cached, dirty, queued for later;
+ *                                        clean or written: drop it from the cache and release the
+ *                                        frame (__remove_mapping), pgsteal.
+ * Unmapped swap-cache pages outside any policy (a failed write, or a page whose last mapping the
+ * kernel removed while swap PTEs still need its slot) wait in a FIFO queue; kswapd and direct
+ * reclaim retry them first. Queue entries may be stale: each is re-checked when taken.
+ *
+ * kswapd runs when free pages (all zones summed) are below the summed low watermarks and
+ * reclaims in SWAP_CLUSTER_MAX batches until they reach the summed high watermarks or a batch
+ * frees nothing. Direct reclaim asks for max(SWAP_CLUSTER_MAX, 2^order) pages.
+ * Each shrink looks at no more victims than the policy held when it began, so pages handed back
+ * cannot make it spin.
+ */
+final class Reclaimer {
+  private static final int STALE = 0;
+  private static final int KEPT = 1;
+  private static final int NO_SWAP = 2;
+  private static final int LEFT_MAPPED = 3;
+  private static final int LEFT_CACHED = 4;
+  private static final int FREED = 5;
+
+  private final SwapSubsystem swap;
+  private final SwapContext ctx;
+  private final LongQueue orphans = new LongQueue();
+  private long pgscanKswapd;
+  private long pgscanDirect;
+  private long pgstealKswapd;
+  private long pgstealDirect;
+  private long allocstall;
+  private long pageoutrun;
+
+  Reclaimer(SwapSubsystem swap, SwapContext ctx) {
+    this.swap = swap;
+    this.ctx = ctx;
+  }
+
+  /** Queues an unmapped swap-cache page for a later reclaim. */
+  void orphan(long pfn) {
+    orphans.add(pfn);
+  }
+
+  int queuedOrphans() {
+    return orphans.size();
+  }
+
+  int shrink(ReplacementPolicy policy, ReclaimContext rc, int nrPages, ReclaimMode mode) {
+    if (nrPages <= 0) {
+      return 0;
+    }
+    boolean kswapd = mode == ReclaimMode.KSWAPD;
+    int freed = 0;
+    int left = 0;
+    if (mode != ReclaimMode.LIMIT) {
+      freed += reclaimOrphans(nrPages, kswapd);
+    }
+    long scannedBefore = policy.scanned();
+    long stolen = 0;
+    long attempts = policy.resident();
+    boolean noSwap = false;
+    while ((mode == ReclaimMode.LIMIT ? left : freed) < nrPages && attempts-- > 0) {
+      long key = policy.victim(rc);
+      if (key == ReplacementPolicy.NO_VICTIM) {
+        break;
+      }
+      int r = pageout(policy, rc, key, noSwap);
+      switch (r) {
+        case NO_SWAP -> noSwap = true;
+        case LEFT_MAPPED, LEFT_CACHED -> left++;
+        case FREED -> {
+          left++;
+          freed++;
+          stolen++;
+        }
+        default -> {
+          // STALE or KEPT: nothing left the scope
+        }
+      }
+    }
+    long scanned = policy.scanned() - scannedBefore;
+    if (kswapd) {
+      pgscanKswapd += scanned;
+      pgstealKswapd += stolen;
+    } else {
+      pgscanDirect += scanned;
+      pgstealDirect += stolen;
+    }
+    return mode == ReclaimMode.LIMIT ? left : freed;
+  }
+
+  private int pageout(ReplacementPolicy policy, ReclaimContext rc, long key, boolean noSwap) {
+    long pfn = rc.pfnOf(key);
+    if (pfn == SwapSystem.NO_PAGE) {
+      return STALE;
+    }
+    int kind = rc.kind(key, pfn);
+    if (kind == ReclaimContext.UNEVICTABLE) {
+      policy.insert(key);
+      return KEPT;
+    }
+    if (kind == ReclaimContext.FILE) {
+      if (rc.evictFilePage(key, pfn)) {
+        return FREED;
+      }
+      policy.insert(key);
+      return KEPT;
+    }
+    long entry = swap.swapEntryOf(pfn);
+    boolean fresh = false;
+    if (entry == 0) {
+      if (noSwap) {
+        policy.insert(key);
+        return KEPT;
+      }
+      entry = swap.allocEntry();
+      if (entry == 0) {
+        policy.insert(key);
+        return NO_SWAP;
+      }
+      swap.addToCache(entry, pfn, true);
+      fresh = true;
+    }
+    boolean dirty = rc.unmapToSwap(key, pfn, entry);
+    if (dirty && !fresh) {
+      swap.setCacheDirty(pfn, true);
+    }
+    if (ctx.mapCount(pfn) > 0) {
+      return LEFT_MAPPED;
+    }
+    return finishUnmapped(pfn) ? FREED : LEFT_CACHED;
+  }
+
+  /** Writes (when dirty) and frees an unmapped swap-cache page; false when the write failed. */
+  private boolean finishUnmapped(long pfn) {
+    if (swap.cacheSlotCount(pfn) == 0) {
+      swap.dropCachePage(pfn); // no swap PTE needs the copy: drop page and slot together
+      return true;
+    }
+    if (swap.cacheDirty(pfn)) {
+      if (!swap.writeCachePage(pfn)) {
+        orphans.add(pfn);
+        return false;
+      }
+      swap.setCacheDirty(pfn, false);
+    }
+    swap.dropCachePage(pfn);
+    return true;
+  }
+
+  private int reclaimOrphans(int nrPages, boolean kswapd) {
+    int freed = 0;
+    int n = orphans.size();
+    for (int i = 0; i < n && freed < nrPages; i++) {
+      long pfn = orphans.poll();
+      if (!swap.inSwapCache(pfn) || ctx.mapCount(pfn) > 0) {
+        continue; // stale: freed or mapped again since it was queued
+      }
+      if (kswapd) {
+        pgscanKswapd++;
+      } else {
+        pgscanDirect++;
+      }
+      if (finishUnmapped(pfn)) {
+        freed++;
+        if (kswapd) {
+          pgstealKswapd++;
+        } else {
+          pgstealDirect++;
+        }
+      }
+    }
+    return freed;
+  }
+
+  int kswapd(ReplacementPolicy policy, ReclaimContext rc) {
+    PageAllocator pa = ctx.pageAllocator();
+    if (!below(pa, Watermark.LOW)) {
+      return 0;
+    }
+    pageoutrun++;
+    int total = 0;
+    while (below(pa, Watermark.HIGH)) {
+      int n = shrink(policy, rc, SwapSystem.SWAP_CLUSTER_MAX, ReclaimMode.KSWAPD);
+      total += n;
+      if (n == 0) {
+        break;
+      }
+    }
+    return total;
+  }
+
+  private boolean below(PageAllocator pa, Watermark mark) {
+    long free = 0;
+    long wmark = 0;
+    for (int z = 0; z < Zone.count(); z++) {
+      Zone zone = Zone.ofIndex(z);
+      if (!ctx.layout().populated(zone)) {
+        continue;
+      }
+      free += pa.nrFreePages(zone);
+      wmark += pa.watermark(zone, mark);
+    }
+    return free < wmark;
+  }
+
+  int tryToFreePages(ReplacementPolicy policy, ReclaimContext rc, int order) {
+    if (order < 0 || order > 30) {
+      throw new IllegalArgumentException("direct reclaim for order " + order);
+    }
+    allocstall++;
+    int target = Math.max(SwapSystem.SWAP_CLUSTER_MAX, 1 << order);
+    return shrink(policy, rc, target, ReclaimMode.DIRECT);
+  }
+
+  void addCounters(Map<String, Long> m) {
+    m.put("allocstall", allocstall);
+    m.put("pgscan_kswapd", pgscanKswapd);
+    m.put("pgscan_direct", pgscanDirect);
+    m.put("pgsteal_kswapd", pgstealKswapd);
+    m.put("pgsteal_direct", pgstealDirect);
+    m.put("pageoutrun", pageoutrun);
+  }
+
+  void checkInvariants() {
+    for (int i = 0; i < orphans.size(); i++) {
+      if (orphans.get(i) < 0) {
+        throw new AssertionError("negative frame " + orphans.get(i) + " queued for reclaim");
+      }
+    }
+  }
+}

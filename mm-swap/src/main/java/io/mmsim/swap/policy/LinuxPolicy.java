@@ -1,0 +1,191 @@
+package io.mmsim.swap.policy;
+
+import io.mmsim.api.Statistics;
+import io.mmsim.api.reclaim.ReplacementPolicy;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/*
+ * The kernel's classic two-list LRU (mm/vmscan.c, mm/swap.c before MGLRU), as it treats anonymous
+ * pages.
+ *
+ * Lists: ACTIVE and INACTIVE, each ordered by when pages were put on it; per page the
+ * PG_referenced flag. New pages go to the newest end of INACTIVE (5.9+:
+ * lru_cache_add_inactive_or_unevictable).
+ *
+ * victim() = shrink_inactive_list + folio_check_references, one page at a time:
+ *   1. if INACTIVE is empty or low against ACTIVE (inactive_is_low: inactive * ratio < active,
+ *      ratio = int_sqrt(10 * GiB tracked), 1 below 1 GiB), deactivate up to SWAP_CLUSTER_MAX pages
+ *      from the oldest end of ACTIVE (shrink_active_list): their accessed bits are tested and
+ *      cleared, and, as for anonymous pages, they move to INACTIVE even when referenced
+ *      (pgdeactivate; pgrefill counts the pages scanned there);
+ *   2. take the oldest INACTIVE page (pgscan); test-and-clear its PTE accessed bit(s) ("young")
+ *      and test-and-clear PG_referenced:
+ *        young and PG_referenced was set -> activate: to ACTIVE, PG_referenced set (pgactivate);
+ *        young, first time               -> set PG_referenced, rotate to INACTIVE's newest end;
+ *        not young                       -> evict (the caller swaps it out).
+ * access() is folio_mark_accessed (a software reference): an unreferenced page gets
+ * PG_referenced; a referenced inactive page is activated.
+ *
+ * Termination: each step clears the young bits it tests, so without new references every page is
+ * evicted within a few passes; a pass limit turns broken, never-clearing bits into evictions.
+ * Invariants: every tracked page is on exactly one list; counts match the lists.
+ * Reference: mm/vmscan.c (shrink_inactive_list, shrink_active_list, folio_check_references,
+ * inactive_is_low), mm/swap.c (folio_mark_accessed); Gorman, "Understanding the Linux Virtual
+ * Memory Manager", ch. 10.
+ */
+final class LinuxPolicy implements ReplacementPolicy {
+  static final int INACTIVE = 0;
+  static final int ACTIVE = 1;
+  static final int PG_REFERENCED = 1;
+  /** Pages deactivated per refill of the inactive list ({@code SWAP_CLUSTER_MAX}). */
+  static final int REFILL_BATCH = 32;
+  private static final int PAGES_PER_GIB_SHIFT = 30 - 12;
+
+  private final NodeTable nodes;
+  private long pgscan;
+  private long pgrefill;
+  private long pgactivate;
+  private long pgdeactivate;
+
+  LinuxPolicy(int expected) {
+    nodes = new NodeTable(expected);
+  }
+
+  @Override
+  public String name() {
+    return "linux";
+  }
+
+  @Override
+  public void insert(long page) {
+    if (nodes.find(page) != NodeTable.NIL) {
+      throw new IllegalArgumentException("linux: page " + page + " is already resident");
+    }
+    nodes.pushNewest(INACTIVE, nodes.add(page));
+  }
+
+  @Override
+  public void access(long page) {
+    int n = nodes.find(page);
+    if (n == NodeTable.NIL) {
+      return;
+    }
+    if ((nodes.flags(n) & PG_REFERENCED) == 0) {
+      nodes.setFlags(n, nodes.flags(n) | PG_REFERENCED);
+    } else if (nodes.listOf(n) == INACTIVE) {
+      nodes.setFlags(n, nodes.flags(n) & ~PG_REFERENCED);
+      nodes.unlink(n);
+      nodes.pushNewest(ACTIVE, n);
+      pgactivate++;
+    }
+  }
+
+  @Override
+  public void remove(long page) {
+    int n = nodes.find(page);
+    if (n != NodeTable.NIL) {
+      nodes.unlink(n);
+      nodes.release(n);
+    }
+  }
+
+  @Override
+  public long victim(ReferenceBits bits) {
+    long limit = 4L * nodes.tracked() + REFILL_BATCH;
+    for (long step = 0; ; step++) {
+      if (nodes.size(INACTIVE) == 0 || inactiveIsLow()) {
+        refill(bits);
+      }
+      int n = nodes.oldest(INACTIVE);
+      if (n == NodeTable.NIL) {
+        return NO_VICTIM;
+      }
+      pgscan++;
+      long page = nodes.key(n);
+      boolean young = bits.testAndClearYoung(page);
+      int f = nodes.flags(n);
+      boolean wasReferenced = (f & PG_REFERENCED) != 0;
+      if (young && step < limit) {
+        nodes.setFlags(n, f | PG_REFERENCED);
+        nodes.unlink(n);
+        if (wasReferenced) {
+          nodes.pushNewest(ACTIVE, n);
+          pgactivate++;
+        } else {
+          nodes.pushNewest(INACTIVE, n);
+        }
+        continue;
+      }
+      nodes.unlink(n);
+      nodes.release(n);
+      return page;
+    }
+  }
+
+  private boolean inactiveIsLow() {
+    long inactive = nodes.size(INACTIVE);
+    long active = nodes.size(ACTIVE);
+    long gb = (inactive + active) >>> PAGES_PER_GIB_SHIFT;
+    long ratio = gb == 0 ? 1 : (long) Math.sqrt(10.0 * gb);
+    return inactive * ratio < active;
+  }
+
+  private void refill(ReferenceBits bits) {
+    for (int i = 0; i < REFILL_BATCH; i++) {
+      int n = nodes.oldest(ACTIVE);
+      if (n == NodeTable.NIL) {
+        return;
+      }
+      pgrefill++;
+      bits.testAndClearYoung(nodes.key(n));
+      nodes.unlink(n);
+      nodes.pushNewest(INACTIVE, n);
+      pgdeactivate++;
+    }
+  }
+
+  /** The list a page is on (for tests): INACTIVE, ACTIVE, or -1 when not tracked. */
+  int listOf(long page) {
+    int n = nodes.find(page);
+    return n == NodeTable.NIL ? -1 : nodes.listOf(n);
+  }
+
+  /** True when the page's PG_referenced is set (for tests). */
+  boolean referenced(long page) {
+    int n = nodes.find(page);
+    return n != NodeTable.NIL && (nodes.flags(n) & PG_REFERENCED) != 0;
+  }
+
+  @Override
+  public long resident() {
+    return nodes.tracked();
+  }
+
+  @Override
+  public boolean contains(long page) {
+    return nodes.find(page) != NodeTable.NIL;
+  }
+
+  @Override
+  public long scanned() {
+    return pgscan;
+  }
+
+  @Override
+  public Statistics statistics() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("nr_inactive", (long) nodes.size(INACTIVE));
+    m.put("nr_active", (long) nodes.size(ACTIVE));
+    m.put("pgscan", pgscan);
+    m.put("pgrefill", pgrefill);
+    m.put("pgactivate", pgactivate);
+    m.put("pgdeactivate", pgdeactivate);
+    return new Statistics(m);
+  }
+
+  @Override
+  public void checkInvariants() {
+    nodes.checkInvariants(2);
+  }
+}

@@ -1,0 +1,202 @@
+package io.mmsim.swap.policy;
+
+import java.util.Arrays;
+
+/**
+ * The resident pages of a list-based policy: one node per page in parallel primitive arrays, an
+ * index from page key to node, and up to {@value #MAX_LISTS} doubly linked lists threaded through
+ * the nodes (FIFO order, LRU order, the clock's circle, the kernel's active and inactive lists).
+ *
+ * <pre>
+ *   node:  key[n]  prev[n]  next[n]  list[n]  flags[n]
+ *   list l:  oldest[l] -> ... next ... -> newest[l]      (NIL-terminated both ways)
+ *   free nodes: a stack threaded through next[], from freeHead
+ * </pre>
+ *
+ * <p>Invariants: every tracked key's node is on exactly one list; {@code size[l]} is the length
+ * of list l; a free node's list is {@link #FREE}. Arrays double when full; nothing else allocates.
+ */
+final class NodeTable {
+  static final int NIL = -1;
+  static final int MAX_LISTS = 2;
+  static final byte FREE = -1;
+
+  private final LongIntMap index;
+  private long[] key;
+  private int[] prev;
+  private int[] next;
+  private byte[] list;
+  private byte[] flags;
+  private int freeHead = NIL;
+  private int highWater;
+  private final int[] oldest = new int[MAX_LISTS];
+  private final int[] newest = new int[MAX_LISTS];
+  private final int[] size = new int[MAX_LISTS];
+
+  NodeTable(int expected) {
+    int cap = Math.max(16, expected);
+    index = new LongIntMap(cap);
+    key = new long[cap];
+    prev = new int[cap];
+    next = new int[cap];
+    list = new byte[cap];
+    flags = new byte[cap];
+    Arrays.fill(oldest, NIL);
+    Arrays.fill(newest, NIL);
+  }
+
+  /** The node of {@code k}, or {@link #NIL}. */
+  int find(long k) {
+    int n = index.get(k);
+    return n == LongIntMap.MISSING ? NIL : n;
+  }
+
+  /** Number of tracked keys. */
+  int tracked() {
+    return index.size();
+  }
+
+  /** A new node for {@code k} (not yet on any list); the key must not be tracked. */
+  int add(long k) {
+    int n;
+    if (freeHead != NIL) {
+      n = freeHead;
+      freeHead = next[n];
+    } else {
+      if (highWater == key.length) {
+        grow();
+      }
+      n = highWater++;
+    }
+    key[n] = k;
+    flags[n] = 0;
+    list[n] = FREE;
+    prev[n] = NIL;
+    next[n] = NIL;
+    index.put(k, n);
+    return n;
+  }
+
+  /** Forgets node {@code n}, which must be off every list. */
+  void release(int n) {
+    assert list[n] == FREE : "node " + n + " still on list " + list[n];
+    index.remove(key[n]);
+    next[n] = freeHead;
+    freeHead = n;
+  }
+
+  long key(int n) {
+    return key[n];
+  }
+
+  int flags(int n) {
+    return flags[n];
+  }
+
+  void setFlags(int n, int f) {
+    flags[n] = (byte) f;
+  }
+
+  int listOf(int n) {
+    return list[n];
+  }
+
+  int oldest(int l) {
+    return oldest[l];
+  }
+
+  int newest(int l) {
+    return newest[l];
+  }
+
+  int size(int l) {
+    return size[l];
+  }
+
+  /** Appends node {@code n} (off every list) as the newest of list {@code l}. */
+  void pushNewest(int l, int n) {
+    assert list[n] == FREE : "node " + n + " already on list " + list[n];
+    int t = newest[l];
+    prev[n] = t;
+    next[n] = NIL;
+    if (t == NIL) {
+      oldest[l] = n;
+    } else {
+      next[t] = n;
+    }
+    newest[l] = n;
+    list[n] = (byte) l;
+    size[l]++;
+  }
+
+  /** Takes node {@code n} off its list. */
+  void unlink(int n) {
+    int l = list[n];
+    assert l != FREE : "node " + n + " is on no list";
+    int p = prev[n];
+    int x = next[n];
+    if (p == NIL) {
+      oldest[l] = x;
+    } else {
+      next[p] = x;
+    }
+    if (x == NIL) {
+      newest[l] = p;
+    } else {
+      prev[x] = p;
+    }
+    prev[n] = NIL;
+    next[n] = NIL;
+    list[n] = FREE;
+    size[l]--;
+  }
+
+  /** Moves node {@code n} to the newest end of list {@code l}. */
+  void moveToNewest(int l, int n) {
+    if (list[n] == l && newest[l] == n) {
+      return;
+    }
+    unlink(n);
+    pushNewest(l, n);
+  }
+
+  private void grow() {
+    int cap = key.length * 2;
+    key = Arrays.copyOf(key, cap);
+    prev = Arrays.copyOf(prev, cap);
+    next = Arrays.copyOf(next, cap);
+    list = Arrays.copyOf(list, cap);
+    flags = Arrays.copyOf(flags, cap);
+  }
+
+  /** Walks every list and checks links, sizes and the index. */
+  void checkInvariants(int lists) {
+    index.checkInvariants();
+    int onLists = 0;
+    for (int l = 0; l < lists; l++) {
+      int count = 0;
+      int p = NIL;
+      for (int n = oldest[l]; n != NIL; n = next[n]) {
+        if (prev[n] != p || list[n] != l) {
+          throw new AssertionError("list " + l + " broken at node " + n + ": prev " + prev[n]
+              + " expected " + p + ", list " + list[n]);
+        }
+        if (find(key[n]) != n) {
+          throw new AssertionError("node " + n + " key " + key[n] + " not indexed");
+        }
+        p = n;
+        if (++count > highWater) {
+          throw new AssertionError("list " + l + " has a cycle");
+        }
+      }
+      if (p != newest[l] || count != size[l]) {
+        throw new AssertionError("list " + l + " size " + size[l] + " but " + count
+            + " nodes; newest " + newest[l] + " last " + p);
+      }
+      onLists += count;
+    }
+    if (onLists != index.size()) {
+      throw new AssertionError(onLists + " nodes on lists but " + index.size() + " keys");
+    }
+  }
+}
