@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *        free list of z at an order >= the request must be non-empty. free(z) excludes per-CPU
  *        pages, like NR_FREE_PAGES.
  *     4. Order 0 comes from the CPU's per-CPU list of z (its head); an empty list is first refilled
- *        with `batch` pages taken one by one from the buddy lists and appended at its tail.
+ *        with `batch` pages taken one by one from the buddy lists and appended at its tail. The
+ *        common case (a non-empty list in the first zone above its low mark) has its own small
+ *        method, pcpFastPath, so that the JIT can inline it whole.
  *     5. Higher orders (and refills): scan orders upward from the request, take the HEAD block of
  *        the first non-empty list, and split it down, putting each upper half at the head of the
  *        list one order lower and keeping the lower half.
@@ -142,6 +144,7 @@ final class BuddyAllocator implements PageAllocator {
   }
 
   private static final byte META_PCP = meta(PCP, 0);
+  private static final byte META_ALLOCATED_0 = meta(ALLOCATED, 0);
 
   // ---------------------------------------------------------------- allocation flags
 
@@ -293,24 +296,55 @@ final class BuddyAllocator implements PageAllocator {
 
   @Override
   public long allocPages(int cpu, int gfp, int order) {
-    if (order < 0 || order > MAX_ORDER) {
-      throw new IllegalArgumentException("order " + order + " is outside 0.." + MAX_ORDER);
-    }
-    if (cpu < 0 || cpu >= cpus) {
-      throw new IllegalArgumentException("cpu " + cpu + " is outside 0.." + (cpus - 1));
-    }
-    if (!booted) {
-      throw new IllegalStateException("allocPages before completeBoot");
+    if (order < 0 || order > MAX_ORDER || cpu < 0 || cpu >= cpus || !booted) {
+      throw badAlloc(cpu, order);
     }
     // gfp_zone: the highest zone the request may use
     int classZone = (gfp & Gfp.DMA) != 0 ? ZONE_DMA
         : (gfp & Gfp.DMA32) != 0 ? ZONE_DMA32 : ZONE_NORMAL;
-    int pfn = getPageFromFreelist(cpu, order, classZone, Watermark.LOW.ordinal());
+    int pfn = order == 0 ? pcpFastPath(cpu, classZone) : -1;
     if (pfn < 0) {
-      pfn = allocSlowpath(cpu, gfp, order, classZone);
+      pfn = allocGeneral(cpu, gfp, order, classZone);
     }
     if (debugChecks) {
       checkInvariants();
+    }
+    return pfn;
+  }
+
+  /**
+   * The common case kept small for the JIT: an order-0 page from the head of a non-empty per-CPU
+   * list of the first zone that passes the low watermark. Returns -1, having changed nothing,
+   * whenever the general path must decide (that zone's list is empty, no zone passes).
+   */
+  private int pcpFastPath(int cpu, int classZone) {
+    for (int z = classZone; z >= 0; z--) {
+      if (managed[z] == 0) {
+        continue;
+      }
+      if (zoneFree[z] <= wmark[z * 3 + 1] + lowmemReserve[z * NR_ZONES + classZone]) {
+        continue;
+      }
+      int slot = cpu * NR_ZONES + z;
+      int s = pcpSentinels + slot;
+      int pfn = next[s];
+      if (pfn == s) {
+        return -1;
+      }
+      unlink(pfn);
+      pcpCount[slot]--;
+      pcpPages--;
+      meta[pfn] = META_ALLOCATED_0;
+      pgalloc[z]++;
+      return pfn;
+    }
+    return -1;
+  }
+
+  private int allocGeneral(int cpu, int gfp, int order, int classZone) {
+    int pfn = getPageFromFreelist(cpu, order, classZone, Watermark.LOW.ordinal());
+    if (pfn < 0) {
+      pfn = allocSlowpath(cpu, gfp, order, classZone);
     }
     return pfn;
   }
@@ -458,7 +492,7 @@ final class BuddyAllocator implements PageAllocator {
   @Override
   public void freePages(int cpu, long pfn, int order) {
     if (cpu < 0 || cpu >= cpus) {
-      throw new IllegalArgumentException("cpu " + cpu + " is outside 0.." + (cpus - 1));
+      throw badCpu(cpu);
     }
     if (order < 0 || order > MAX_ORDER || pfn < 0 || pfn >= nFrames
         || meta[(int) pfn] != meta(ALLOCATED, order)) {
@@ -466,12 +500,11 @@ final class BuddyAllocator implements PageAllocator {
     }
     int p = (int) pfn;
     pgfree += 1L << order;
-    int z = zoneOf(p);
     if (order == 0) {
-      freeToPcp(cpu, z, p);
+      freeToPcp(cpu, zoneOf(p), p);
     } else {
       meta[p] = 0;
-      freeOneBlock(z, p, order, false);
+      freeOneBlock(zoneOf(p), p, order, false);
     }
     if (debugChecks) {
       checkInvariants();
@@ -485,9 +518,13 @@ final class BuddyAllocator implements PageAllocator {
     int count = ++pcpCount[slot];
     pcpPages++;
     if (count >= pcpHigh[z]) {
-      pcpSpill++;
-      freePcppagesBulk(z, slot, Math.min(pcpBatch[z], count));
+      spill(z, slot, count);
     }
+  }
+
+  private void spill(int z, int slot, int count) {
+    pcpSpill++;
+    freePcppagesBulk(z, slot, Math.min(pcpBatch[z], count));
   }
 
   /** Returns {@code n} pages from the tail of a per-CPU list to the buddy lists. */
@@ -546,7 +583,22 @@ final class BuddyAllocator implements PageAllocator {
     return higherBuddy < nFrames && meta[higherBuddy] == meta(BUDDY, order + 1);
   }
 
-  // ---------------------------------------------------------------- diagnosis of bad frees
+  // ---------------------------------------------------------------- diagnosis of bad calls
+
+  /** The exception for a rejected allocPages call (kept out of the hot method). */
+  private RuntimeException badAlloc(int cpu, int order) {
+    if (order < 0 || order > MAX_ORDER) {
+      return new IllegalArgumentException("order " + order + " is outside 0.." + MAX_ORDER);
+    }
+    if (cpu < 0 || cpu >= cpus) {
+      return badCpu(cpu);
+    }
+    return new IllegalStateException("allocPages before completeBoot");
+  }
+
+  private IllegalArgumentException badCpu(int cpu) {
+    return new IllegalArgumentException("cpu " + cpu + " is outside 0.." + (cpus - 1));
+  }
 
   /** The exception for a free that cannot be right; reads state only. */
   private BadPageException badFree(long pfn, int order) {
@@ -724,7 +776,7 @@ final class BuddyAllocator implements PageAllocator {
   @Override
   public void drainPages(int cpu) {
     if (cpu < 0 || cpu >= cpus) {
-      throw new IllegalArgumentException("cpu " + cpu + " is outside 0.." + (cpus - 1));
+      throw badCpu(cpu);
     }
     drainCpu(cpu);
     if (debugChecks) {
