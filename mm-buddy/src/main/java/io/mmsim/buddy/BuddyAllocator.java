@@ -858,6 +858,15 @@ final class BuddyAllocator implements PageAllocator {
     return 10;
   }
 
+  /**
+   * Counters, vmstat-style where the kernel has one: nr_free_pages (buddy lists only),
+   * nr_pcp_pages, pgalloc_dma/dma32/normal (pages, 2^order per allocation, by the zone that served
+   * it), pgfree (pages, boot hand-off included as in the kernel), pgalloc_fail (allocations that
+   * returned NO_PAGE), alloc_drain_retry (failures retried after draining every per-CPU list),
+   * pcp_refill / pcp_refill_pages (refills of an empty per-CPU list and the pages they took),
+   * pcp_spill (lists that reached high), pcp_drain (non-empty lists drained) and
+   * pcp_to_buddy_pages (pages spilled or drained back to the buddy lists).
+   */
   @Override
   public Statistics statistics() {
     return Statistics.builder()
