@@ -108,6 +108,10 @@ final class SlubCache implements KmemCache {
   // ---------------------------------------------------------------- per-CPU state
   private final long[] cpuFreelist;
   private final int[] cpuSlab;
+  /** Copies of the CPU slab's base, object count and allocated bits, for the fast path. */
+  private final long[] cpuBase;
+  private final int[] cpuObjects;
+  private final long[][] cpuBits;
   private final int[] cpuPartial;
   private final int[] cpuPartialCount;
 
@@ -192,6 +196,9 @@ final class SlubCache implements KmemCache {
     this.nrCpus = allocator.nrCpus;
     this.cpuFreelist = new long[nrCpus];
     this.cpuSlab = new int[nrCpus];
+    this.cpuBase = new long[nrCpus];
+    this.cpuObjects = new int[nrCpus];
+    this.cpuBits = new long[nrCpus][];
     this.cpuPartial = new int[nrCpus];
     this.cpuPartialCount = new int[nrCpus];
   }
@@ -234,12 +241,16 @@ final class SlubCache implements KmemCache {
 
   @Override
   public void free(int cpu, long addr) {
-    if (cpu < 0 || cpu >= nrCpus) {
+    if (cpu < 0 || cpu >= cpuSlab.length) {
       throw badCpu(cpu);
     }
     long pa = addr - KernelLayout.PAGE_OFFSET;
     SlabTable t = table;
     int slab = pa >= 0 && pa < t.memoryBytes ? t.owner[(int) (pa >>> Page.PAGE_SHIFT)] : 0;
+    // a CPU slab of this cache is ours: no need to look at its owner
+    if (slab == cpuSlab[cpu] && slab != 0 && freeFast(cpu, addr, pa)) {
+      return;
+    }
     if (slab <= 0 || t.cache[slab] != this) {
       throw allocator.badCacheFree(this, addr, slab);
     }
@@ -295,15 +306,13 @@ final class SlubCache implements KmemCache {
    * caches).
    */
   long allocate(int cpu, int gfp, int origSize) {
-    if (cpu < 0 || cpu >= nrCpus) {
+    if (cpu < 0 || cpu >= cpuFreelist.length) {
       throw badCpu(cpu);
-    }
-    if (debug) {
-      return allocDebug(cpu, gfp, origSize);
     }
     long obj = cpuFreelist[cpu];
     if (obj == 0) {
-      return allocSlow(cpu, gfp);
+      // debug caches never have a CPU freelist: they always come here
+      return debug ? allocDebug(cpu, gfp, origSize) : allocSlow(cpu, gfp);
     }
     popCpu(cpu, obj);
     allocFastpath++;
@@ -313,20 +322,63 @@ final class SlubCache implements KmemCache {
     return obj;
   }
 
-  /** Pops {@code obj}, the head of the CPU freelist, after checking it is a free object. */
+  /**
+   * Pops {@code obj}, the head of the CPU freelist, after checking that it is a free object of the
+   * CPU slab (so that a corrupted free pointer is reported, never followed). The CPU slab's
+   * {@code inuse} is not kept up to date here: it is recounted from the bits when the slab leaves
+   * the CPU ({@link #inuseOf}).
+   */
   private void popCpu(int cpu, long obj) {
-    int slab = cpuSlab[cpu];
-    SlabTable t = table;
-    long off = obj - t.base[slab];
+    long off = obj - cpuBase[cpu];
     int idx = (int) ((off * recip) >>> 32);
-    long[] bits = t.allocBits[slab];
-    if (off < 0 || off >= t.span[slab] || (long) idx * size != off || idx >= t.objects[slab]
-        || (bits[idx >>> 6] & (1L << idx)) != 0) {
-      throw freelistCorrupt(slab, obj);
+    long[] bits = cpuBits[cpu];
+    // slabs are at most 4 MiB: off >>> 22 rejects negative and far offsets at once
+    if ((off >>> 22) == 0 && (long) idx * size == off && idx < cpuObjects[cpu]) {
+      int w = idx >>> 6;
+      long m = 1L << idx;
+      long word = bits[w];
+      if ((word & m) == 0) {
+        cpuFreelist[cpu] = memory.readLong(obj - KernelLayout.PAGE_OFFSET + offset);
+        bits[w] = word | m;
+        return;
+      }
     }
-    cpuFreelist[cpu] = memory.readLong(obj - KernelLayout.PAGE_OFFSET + offset);
-    bits[idx >>> 6] |= 1L << idx;
-    t.inuse[slab]++;
+    throw freelistCorrupt(cpuSlab[cpu], obj);
+  }
+
+  /**
+   * The fast free: {@code addr} lies in {@code cpu}'s slab; push it on the CPU freelist if it is an
+   * allocated object there. False when the slow path must decide (and report).
+   */
+  private boolean freeFast(int cpu, long addr, long pa) {
+    long off = addr - cpuBase[cpu];
+    int idx = (int) ((off * recip) >>> 32);
+    if ((long) idx * size == off && idx < cpuObjects[cpu]) {
+      long[] bits = cpuBits[cpu];
+      int w = idx >>> 6;
+      long m = 1L << idx;
+      long word = bits[w];
+      if ((word & m) != 0) {
+        memory.writeLong(pa + offset, cpuFreelist[cpu]);
+        bits[w] = word ^ m;
+        cpuFreelist[cpu] = addr;
+        freeFastpath++;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Objects allocated from {@code slab}; recounted for a CPU slab, whose counter lags. */
+  int inuseOf(int slab) {
+    if (table.state[slab] != SlabTable.STATE_CPU) {
+      return table.inuse[slab];
+    }
+    int n = 0;
+    for (long w : table.allocBits[slab]) {
+      n += Long.bitCount(w);
+    }
+    return n;
   }
 
   private long allocSlow(int cpu, int gfp) {
@@ -342,9 +394,10 @@ final class SlubCache implements KmemCache {
         return finishSlow(cpu, slab, fl, gfp);
       }
       // the CPU slab is full: it leaves the CPU and nobody tracks it
+      t.inuse[slab] = t.objects[slab];
       t.state[slab] = SlabTable.STATE_FULL;
       t.cpu[slab] = -1;
-      cpuSlab[cpu] = 0;
+      clearCpuSlab(cpu);
       deactivateFull++;
     }
     while (cpuPartial[cpu] != 0) {
@@ -393,6 +446,9 @@ final class SlubCache implements KmemCache {
     t.state[slab] = SlabTable.STATE_CPU;
     t.cpu[slab] = cpu;
     cpuSlab[cpu] = slab;
+    cpuBase[cpu] = t.base[slab];
+    cpuObjects[cpu] = t.objects[slab];
+    cpuBits[cpu] = t.allocBits[slab];
     cpuFreelist[cpu] = fl;
     popCpu(cpu, fl);
     allocSlowpath++;
@@ -497,6 +553,9 @@ final class SlubCache implements KmemCache {
 
   /** Frees {@code addr}, known to lie in {@code slab} of this cache. */
   void freeObject(int cpu, long addr, int slab) {
+    if (slab == cpuSlab[cpu] && freeFast(cpu, addr, addr - KernelLayout.PAGE_OFFSET)) {
+      return;
+    }
     if (debug) {
       freeDebug(cpu, addr, slab);
       return;
@@ -513,14 +572,16 @@ final class SlubCache implements KmemCache {
     if ((bits[w] & m) == 0) {
       throw alreadyFree(slab, addr);
     }
-    bits[w] ^= m;
-    t.inuse[slab]--;
     long pa = addr - KernelLayout.PAGE_OFFSET;
     if (slab == cpuSlab[cpu]) {
-      memory.writeLong(pa + offset, cpuFreelist[cpu]);
-      cpuFreelist[cpu] = addr;
-      freeFastpath++;
+      if (!freeFast(cpu, addr, pa)) {
+        throw new AssertionError("fast free of a checked object of " + name + " failed");
+      }
       return;
+    }
+    bits[w] ^= m;
+    if (t.state[slab] != SlabTable.STATE_CPU) {
+      t.inuse[slab]--;
     }
     freeSlow(cpu, slab, addr, pa);
   }
@@ -813,8 +874,8 @@ final class SlubCache implements KmemCache {
       memory.writeLong(KernelLayout.pa(tail) + offset, t.freelist[slab]);
       t.freelist[slab] = head;
     }
-    cpuSlab[cpu] = 0;
-    cpuFreelist[cpu] = 0;
+    t.inuse[slab] = inuseOf(slab);
+    clearCpuSlab(cpu);
     t.cpu[slab] = -1;
     cpuslabFlush++;
     if (t.inuse[slab] == 0 && nrPartial >= minPartial) {
@@ -826,6 +887,14 @@ final class SlubCache implements KmemCache {
       t.state[slab] = SlabTable.STATE_FULL;
       deactivateFull++;
     }
+  }
+
+  private void clearCpuSlab(int cpu) {
+    cpuSlab[cpu] = 0;
+    cpuFreelist[cpu] = 0;
+    cpuBase[cpu] = 0;
+    cpuObjects[cpu] = 0;
+    cpuBits[cpu] = null;
   }
 
   /** {@code flush_all}: every CPU slab and CPU partial list goes back to the node. */
@@ -897,7 +966,7 @@ final class SlubCache implements KmemCache {
   /** True when no object of this cache is allocated. */
   boolean isEmpty() {
     for (int s = 1; s < table.idLimit(); s++) {
-      if (table.cache[s] == this && table.inuse[s] != 0) {
+      if (table.cache[s] == this && inuseOf(s) != 0) {
         return false;
       }
     }
@@ -922,7 +991,7 @@ final class SlubCache implements KmemCache {
     SlubReport r = new SlubReport().bug(name, reason);
     long first = 0;
     for (int s = 1; s < table.idLimit(); s++) {
-      if (table.cache[s] != this || table.inuse[s] == 0) {
+      if (table.cache[s] != this || inuseOf(s) == 0) {
         continue;
       }
       slabInfoLine(r, s);
@@ -1119,7 +1188,7 @@ final class SlubCache implements KmemCache {
     long pageFlags = 0x200L | (head ? 0x40L : 0) | ((long) zone << 62);
     long fl = table.freelist[slab];
     r.line("Slab 0x" + SlubReport.hex16(SlubReport.slabPointer(pfn)) + " objects="
-        + table.objects[slab] + " used=" + table.inuse[slab] + " fp=0x" + SlubReport.hex16(fl)
+        + table.objects[slab] + " used=" + inuseOf(slab) + " fp=0x" + SlubReport.hex16(fl)
         + " flags=0x" + Long.toHexString(pageFlags) + "(slab" + (head ? "|head" : "")
         + "|node=0|zone=" + zone + ")");
   }
@@ -1226,8 +1295,8 @@ final class SlubCache implements KmemCache {
     if (!chainOk) {
       return;
     }
-    if (t.inuse[slab] != objects - counted) {
-      SlubReport r = new SlubReport().bug(name, "Wrong object count. Counter is " + t.inuse[slab]
+    if (inuseOf(slab) != objects - counted) {
+      SlubReport r = new SlubReport().bug(name, "Wrong object count. Counter is " + inuseOf(slab)
           + " but counted were " + (objects - counted));
       slabInfoLine(r, slab);
       out.addAll(r.lines());
@@ -1340,7 +1409,13 @@ final class SlubCache implements KmemCache {
     for (long w : t.allocBits[s]) {
       bits += Long.bitCount(w);
     }
-    check(bits == t.inuse[s], "slab %d: %d allocated bits but inuse %d", s, bits, t.inuse[s]);
+    check(t.state[s] == SlabTable.STATE_CPU || bits == t.inuse[s],
+        "slab %d: %d allocated bits but inuse %d", s, bits, t.inuse[s]);
+    if (t.state[s] == SlabTable.STATE_CPU) {
+      int c = t.cpu[s];
+      check(cpuBase[c] == t.base[s] && cpuObjects[c] == objects && cpuBits[c] == t.allocBits[s],
+          "cpu %d copies of slab %d are stale", c, s);
+    }
     check(objects == SlubLayout.orderObjects(t.order[s], size), "slab %d: objects %d", s, objects);
     long pfn = t.pfn(s);
     for (long f = pfn; f < pfn + (1L << t.order[s]); f++) {
@@ -1350,12 +1425,12 @@ final class SlubCache implements KmemCache {
     if (t.state[s] == SlabTable.STATE_CPU) {
       free += countChain(s, cpuFreelist[t.cpu[s]]);
     }
-    check(free + t.inuse[s] == objects, "slab %d (%s): %d free on lists + %d inuse != %d objects",
-        s, SlabTable.stateName(t.state[s]), free, t.inuse[s], objects);
+    check(free + bits == objects, "slab %d (%s): %d free on lists + %d allocated != %d objects",
+        s, SlabTable.stateName(t.state[s]), free, bits, objects);
     byte st = t.state[s];
     check(st != SlabTable.STATE_UNUSED, "slab %d on no list", s);
     if (st == SlabTable.STATE_FULL || st == SlabTable.STATE_FULL_TRACKED) {
-      check(t.inuse[s] == objects, "full slab %d has free objects", s);
+      check(bits == objects, "full slab %d has free objects", s);
     }
   }
 
