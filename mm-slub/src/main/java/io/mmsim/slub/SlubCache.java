@@ -482,6 +482,11 @@ final class SlubCache implements KmemCache {
     if (checks) {
       List<String> bad = checkObject(slab, obj, RED_INACTIVE, 0);
       if (bad != null) {
+        if (fresh) {
+          // a constructor wrote outside its object: give the new slab back before reporting
+          t.state[slab] = SlabTable.STATE_FULL;
+          discardSlab(cpu, slab);
+        }
         throw new SlabBugException(obj, name, reasonOf(bad), bad);
       }
     }

@@ -224,6 +224,19 @@ final class SlubDebugTest {
   }
 
   @Test
+  void constructor_writingPastTheObject_reportedAndTheNewSlabGivenBack() {
+    boot("FZ");
+    long free = ctx.pageAllocator().nrFreePages();
+    KmemCache c = slub.kmemCacheCreate("sloppy", 40, 0, 0,
+        addr -> mem.fill(pa(addr), 44, (byte) 0x77));
+    SlabBugException e = catchThrowableOfType(SlabBugException.class,
+        () -> c.alloc(0, Gfp.KERNEL));
+    assertThat(e.getMessage()).isEqualTo("BUG sloppy (Not tainted): Right Redzone overwritten");
+    assertThat(ctx.pageAllocator().nrFreePages()).isEqualTo(free);
+    assertThat(c.info().numSlabs()).isZero();
+  }
+
+  @Test
   void objectPadding_overwritten_reportedAtFree() {
     boot("FZPU");
     SlubCache c = (SlubCache) slub.findCache("kmalloc-64");
