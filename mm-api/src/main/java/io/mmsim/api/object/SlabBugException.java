@@ -16,7 +16,7 @@ public final class SlabBugException extends BadAddressException {
 
   private final String cacheName;
   private final String reason;
-  private final List<String> report;
+  private final String[] report;
 
   /**
    * A report about the object at {@code address} in cache {@code cacheName}.
@@ -28,7 +28,7 @@ public final class SlabBugException extends BadAddressException {
     super(address, "BUG " + cacheName + " (Not tainted): " + reason);
     this.cacheName = cacheName;
     this.reason = reason;
-    this.report = List.copyOf(report);
+    this.report = report.toArray(new String[0]);
   }
 
   /** The cache the object belongs to (or was freed into). */
@@ -43,6 +43,6 @@ public final class SlabBugException extends BadAddressException {
 
   /** Every line of the report, as the kernel prints it. */
   public List<String> report() {
-    return report;
+    return List.of(report);
   }
 }
