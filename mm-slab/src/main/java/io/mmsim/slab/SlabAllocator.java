@@ -485,27 +485,17 @@ final class SlabAllocator implements ObjectAllocator {
 
   @Override
   public void checkInvariants() {
-    long cachePages = 0;
-    for (SlabCache c : created) {
-      if (c.isDestroyed() || byId.get(c.id()) != c || byName.get(c.name()) != c) {
-        throw new AssertionError("SLAB: cache " + c.name() + " is listed but not registered");
-      }
-      c.checkInvariants();
-      cachePages += c.pagesHeld();
-    }
-    if (byName.size() != created.size()) {
-      throw new AssertionError("SLAB: " + byName.size() + " names for " + created.size()
-          + " caches");
-    }
+    // one pass over the page map: pages per cache, large kmalloc heads and tails
+    long[] pagesByCache = new long[byId.size()];
     long heads = 0;
     long tails = 0;
     long headPages = 0;
     for (long pfn = 0; pfn < map.frames(); pfn++) {
       long e = map.get(pfn);
-      int tag = SlabPageMap.tag(e);
       if (e == SlabPageMap.NONE) {
         continue;
       }
+      int tag = SlabPageMap.tag(e);
       if (tag == SlabPageMap.LARGE_HEAD) {
         heads++;
         int n = 1 << SlabPageMap.value(e);
@@ -520,6 +510,8 @@ final class SlabAllocator implements ObjectAllocator {
         tails++;
       } else if (tag < 1 || tag > byId.size() || byId.get(tag - 1) == null) {
         throw new AssertionError("SLAB: pfn " + pfn + " maps to unknown cache tag " + tag);
+      } else {
+        pagesByCache[tag - 1]++;
       }
     }
     if (heads != largeBlocks || headPages != largePages || heads + tails != largePages) {
@@ -527,7 +519,16 @@ final class SlabAllocator implements ObjectAllocator {
           + " tails in the page map, counters " + largeBlocks + " blocks / " + largePages
           + " pages");
     }
-    assert cachePages + largePages == reclaimablePages() + unreclaimablePages();
+    for (SlabCache c : created) {
+      if (c.isDestroyed() || byId.get(c.id()) != c || byName.get(c.name()) != c) {
+        throw new AssertionError("SLAB: cache " + c.name() + " is listed but not registered");
+      }
+      c.checkInvariants(pagesByCache[c.id()]);
+    }
+    if (byName.size() != created.size()) {
+      throw new AssertionError("SLAB: " + byName.size() + " names for " + created.size()
+          + " caches");
+    }
   }
 
   private void checkCpu(int cpu) {

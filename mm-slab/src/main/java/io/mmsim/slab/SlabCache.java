@@ -847,8 +847,12 @@ final class SlabCache implements KmemCache {
 
   // ------------------------------------------------------------------ invariants
 
-  /** Recounts everything from the slabs, lists, arrays and page map; throws on a mismatch. */
-  void checkInvariants() {
+  /**
+   * Recounts everything from the slabs, lists, arrays and page map; throws on a mismatch.
+   *
+   * @param mappedPages pages the page map attributes to this cache
+   */
+  void checkInvariants(long mappedPages) {
     long[] seen = new long[capacity * words];
     int[] inArrays = new int[capacity];
     for (int c = 0; c < cpus; c++) {
@@ -939,8 +943,8 @@ final class SlabCache implements KmemCache {
     if (countedLive != live) {
       fail("live objects " + live + " but counted " + countedLive);
     }
-    if (map.countTag(id + 1) != totalSlabs << order) {
-      fail("page map holds " + map.countTag(id + 1) + " pages of this cache, slabs hold "
+    if (mappedPages != totalSlabs << order) {
+      fail("page map holds " + mappedPages + " pages of this cache, slabs hold "
           + (totalSlabs << order));
     }
     if (colourNext < 0 || colourNext >= Math.max(1, g.colour)) {

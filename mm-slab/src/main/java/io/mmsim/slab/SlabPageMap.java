@@ -96,19 +96,4 @@ final class SlabPageMap {
   long frames() {
     return frames;
   }
-
-  /** Counts frames whose entry has tag {@code tag} (slow; for invariant checks). */
-  long countTag(int tag) {
-    long n = 0;
-    for (long[] c : dir) {
-      if (c != null) {
-        for (long e : c) {
-          if (e != NONE && tag(e) == tag) {
-            n++;
-          }
-        }
-      }
-    }
-    return n;
-  }
 }
