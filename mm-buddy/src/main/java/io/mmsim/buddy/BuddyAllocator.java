@@ -849,7 +849,8 @@ final class BuddyAllocator implements PageAllocator {
     }
     long spanned = layout.zoneSpanned(zone);
     return new ZoneStats(zone, layout.zoneStart(zone), spanned, spanned, managed[z], zoneFree[z],
-        wmark[z * 3], wmark[z * 3 + 1], wmark[z * 3 + 2], blocks, pcp, pcpHigh[z], pcpBatch[z]);
+        wmark[z * 3], wmark[z * 3 + 1], wmark[z * 3 + 2], blocks, pcp, pcpHigh[z], pcpBatch[z],
+        Arrays.copyOfRange(lowmemReserve, z * NR_ZONES, (z + 1) * NR_ZONES));
   }
 
   @Override

@@ -135,6 +135,15 @@ public final class ProcFs {
       sb.append(String.format("\n        present  %d", s.present()));
       sb.append(String.format("\n        managed  %d", s.managed()));
       sb.append(String.format("\n        cma      %d", 0));
+      // the kernel prints one entry per zone including the (empty, unmodelled) Movable zone,
+      // whose reserve equals the Normal entry's
+      long[] prot = s.protection();
+      StringBuilder p = new StringBuilder();
+      for (long v : prot) {
+        p.append(p.length() == 0 ? "" : ", ").append(v);
+      }
+      p.append(", ").append(prot[prot.length - 1]);
+      sb.append("\n        protection: (").append(p).append(')');
       if (!layout.populated(z)) {
         sb.append('\n');
         continue;
@@ -183,7 +192,7 @@ public final class ProcFs {
       }
       ZoneStats s = pages.zoneStats(z);
       lowSum += s.low();
-      reserve += Math.min(s.high(), s.managed());
+      reserve += Math.min(s.high() + s.maxProtection(), s.managed());
     }
     // si_mem_available: free minus the reserves, plus the reclaimable part of slab
     long available = free - reserve;
