@@ -252,6 +252,7 @@ final class SlubCache implements KmemCache {
       return;
     }
     if (slab <= 0 || t.cache[slab] != this) {
+      checkUsable();
       throw allocator.badCacheFree(this, addr, slab);
     }
     freeObject(cpu, addr, slab);
