@@ -303,7 +303,8 @@ final class SlabAllocator implements ObjectAllocator {
     checkCpu(cpu);
     int order = KmallocSizes.largeOrder(size);
     largeAllocs++;
-    long pfn = pages.allocPages(cpu, gfp | Gfp.COMP, order);
+    // kmalloc_fix_flags: __GFP_DMA32 and __GFP_HIGHMEM are not for kmalloc (GFP_SLAB_BUG_MASK)
+    long pfn = pages.allocPages(cpu, (gfp & ~(Gfp.DMA32 | Gfp.HIGHMEM)) | Gfp.COMP, order);
     if (pfn == PageAllocator.NO_PAGE) {
       largeFailures++;
       return 0;
