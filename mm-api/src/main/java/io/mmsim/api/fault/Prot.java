@@ -13,7 +13,12 @@ public final class Prot {
   /** Pages may be executed. */
   public static final int EXEC = 4;
 
-  /** Parses {@code rwx}-style text: each of r, w, x or - in that order, e.g. {@code rw}, {@code r-x}. */
+  /**
+   * Parses {@code rwx}-style text: each of r, w, x or - in that order, e.g. {@code rw},
+   * {@code r-x}.
+   *
+   * @throws IllegalArgumentException naming the text when it does not parse
+   */
   public static int parse(String text) {
     int prot = 0;
     String order = "rwx";
@@ -26,13 +31,15 @@ public final class Prot {
       }
       int at = order.indexOf(c, pos);
       if (at < 0) {
-        throw new IllegalArgumentException("bad protection '" + text + "': use r, w, x or - in that order");
+        throw new IllegalArgumentException("bad protection '" + text
+            + "': use r, w, x or - in that order");
       }
       prot |= 1 << at;
       pos = at + 1;
     }
     if (pos > 3 || text.isEmpty()) {
-      throw new IllegalArgumentException("bad protection '" + text + "': use r, w, x or - in that order");
+      throw new IllegalArgumentException("bad protection '" + text
+          + "': use r, w, x or - in that order");
     }
     return prot;
   }

@@ -2,7 +2,8 @@
  * Fault handling: the {@link io.mmsim.api.fault.FaultHandler} chain, what it may use
  * ({@link io.mmsim.api.fault.FaultContext}), the process-side view it works on
  * ({@link io.mmsim.api.fault.AddressSpace}, {@link io.mmsim.api.fault.Vma},
- * {@link io.mmsim.api.fault.FileBacking}) and its outcomes ({@link io.mmsim.api.fault.FaultOutcome}).
+ * {@link io.mmsim.api.fault.FileBacking}) and its outcomes
+ * ({@link io.mmsim.api.fault.FaultOutcome}).
  *
  * <h2>The access loop</h2>
  * <pre>

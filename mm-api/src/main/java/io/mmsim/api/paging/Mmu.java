@@ -16,10 +16,10 @@ package io.mmsim.api.paging;
  * <ul>
  *   <li>{@link #FAULT}: a page fault (#PF, vector 14): {@link #cr2()} holds the linear address and
  *       {@link #errorCode()} the {@link ErrorCode} bits the CPU pushed;
- *   <li>{@link #GP_FAULT}: a general-protection fault (#GP, vector 13): a non-canonical address or a
- *       segment violation; CR2 is not changed and {@link #errorCode()} holds the #GP error code (0,
- *       or the selector for a bad segment load). A fault of the stack segment, #SS on a real CPU,
- *       is reported as #GP too.
+ *   <li>{@link #GP_FAULT}: a general-protection fault (#GP, vector 13): a non-canonical address
+ *       or a segment violation; CR2 is not changed and {@link #errorCode()} holds the #GP error
+ *       code (0, or the selector for a bad segment load). A fault of the stack segment, #SS on a
+ *       real CPU, is reported as #GP too.
  * </ul>
  * A page fault drops the TLB entry of the faulting page, as the CPU does, so the access retried
  * after the kernel fixed the tables walks them again.
@@ -87,7 +87,8 @@ public interface Mmu {
   void writeCr0(long value);
 
   /**
-   * Writes CR4. Only {@link ControlRegisters#CR4_PGE} may change; changing it flushes the whole TLB.
+   * Writes CR4. Only {@link ControlRegisters#CR4_PGE} may change; changing it flushes the whole
+   * TLB.
    *
    * @throws IllegalArgumentException when any other bit changes, e.g. LA57 (nothing changes)
    */
@@ -115,8 +116,8 @@ public interface Mmu {
   long cr2();
 
   /**
-   * The error code of the last exception: {@link ErrorCode} bits after {@link #FAULT}, the #GP error
-   * code after {@link #GP_FAULT}.
+   * The error code of the last exception: {@link ErrorCode} bits after {@link #FAULT}, the #GP
+   * error code after {@link #GP_FAULT}.
    */
   int errorCode();
 
@@ -139,8 +140,8 @@ public interface Mmu {
 
   /**
    * Loads a segment register from the GDT, with the CPU's checks. Loading CS models the
-   * privilege-changing transfers (interrupt entry, {@code iret}, {@code sysret}) as one step: the CPL
-   * becomes the selector's RPL, which must equal the code segment's DPL.
+   * privilege-changing transfers (interrupt entry, {@code iret}, {@code sysret}) as one step: the
+   * CPL becomes the selector's RPL, which must equal the code segment's DPL.
    *
    * @return true when loaded; false on #GP ({@link #errorCode()} = the selector, nothing changes)
    */
@@ -154,9 +155,10 @@ public interface Mmu {
   void writeSegmentBase(int sreg, long base);
 
   /**
-   * Forms the linear address of {@code sreg:offset} for an {@link Access}. In 64-bit mode (CS with
-   * L = 1) only FS and GS add a base and no limit applies; in compatibility mode offsets are 32 bits
-   * and the segment's type, base and limit apply. Instruction fetches must use {@link Segment#CS}.
+   * Forms the linear address of {@code sreg:offset} for an {@link Access}. In 64-bit mode (CS
+   * with L = 1) only FS and GS add a base and no limit applies; in compatibility mode offsets are
+   * 32 bits and the segment's type, base and limit apply. Instruction fetches must use
+   * {@link Segment#CS}.
    *
    * @return the linear address, or {@link #BAD_LINEAR} on #GP (a null or unsuitable segment, an
    *     offset past the limit, a non-canonical result; {@link #errorCode()} is 0)

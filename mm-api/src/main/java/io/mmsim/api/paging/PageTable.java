@@ -82,14 +82,14 @@ public interface PageTable {
    * (the caller unmapped its pages and freed its swap entries); an MMU that still has the root in
    * CR3 switches to the kernel root, as a CPU leaving a dead mm does.
    *
-   * @throws io.mmsim.api.BadAddressException for the kernel root, a root that is not live, or when a
-   *     user entry is still set (naming its address); nothing changes
+   * @throws io.mmsim.api.BadAddressException for the kernel root, a root that is not live, or when
+   *     a user entry is still set (naming its address); nothing changes
    */
   void destroyAddressSpace(long root);
 
   /**
-   * The leaf entry mapping {@code linear}: the PTE, or the PUD/PMD entry of a huge page (PS set), or
-   * 0 when the walk stops at a missing table. No Accessed bit is set.
+   * The leaf entry mapping {@code linear}: the PTE, or the PUD/PMD entry of a huge page (PS set),
+   * or 0 when the walk stops at a missing table. No Accessed bit is set.
    */
   long readPte(long root, long linear);
 

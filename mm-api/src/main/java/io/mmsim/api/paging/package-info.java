@@ -15,8 +15,9 @@
  *
  * <h2>Conventions</h2>
  * <ul>
- *   <li>Addresses, PFNs and entries are {@code long}s; accesses ({@link io.mmsim.api.paging.Access})
- *       and error codes are {@code int}s, so translation allocates nothing.
+ *   <li>Addresses, PFNs and entries are {@code long}s; accesses
+ *       ({@link io.mmsim.api.paging.Access}) and error codes are {@code int}s, so translation
+ *       allocates nothing.
  *   <li>Faults are return values ({@link io.mmsim.api.paging.Mmu#FAULT},
  *       {@link io.mmsim.api.paging.Mmu#GP_FAULT}), not exceptions; exceptions are for misuse.
  *   <li>Table frames hold the real entry bytes; what the MMU sets (Accessed, Dirty) is visible in

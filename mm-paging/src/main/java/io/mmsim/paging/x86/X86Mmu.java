@@ -41,11 +41,13 @@ import java.util.Arrays;
  *  G: the leaf's Global bit (kept only with CR4.PGE); SZ: 0 = 4 KiB page, 1 = fragment of a
  *  2 MiB page, 2 = fragment of a 1 GiB page (so that invlpg drops every fragment).
  *
- * The TLB has tlbEntries / tlbWays sets of tlbWays entries; set = vpn mod sets; replacement takes an
- * empty way, else round robin per set. A hit must satisfy needMask (US for user mode; D, and RW when
- * user or WP, for writes) and forbidMask (XD for fetches with NXE); otherwise the entry is dropped
- * and the tables are walked again, so a write through a clean entry sets Dirty and a permission
- * upgrade needs no flush.
+ * The TLB has tlbEntries / tlbWays sets of tlbWays entries; set = vpn mod sets; replacement takes
+ * an empty way, else round robin per set. A hit must have the bits of hitMask[access, mode] set
+ * (US for user mode; D, and RW when user or WP, for writes) and XD clear when the mask holds XD
+ * (fetches with NXE); otherwise the entry is dropped and the tables are walked again, so a write
+ * through a clean entry sets Dirty and a permission upgrade needs no flush. The slot of the last
+ * hit or fill is probed before the set (a hint only: the tag decides), so runs of accesses to one
+ * page cost one compare.
  *
  * Segmentation (SDM vol. 3 ch. 3 and 5). A 16-entry GDT with Linux's descriptors; six segment
  * registers with their hidden descriptor caches. In 64-bit mode (CS.L = 1) only FS/GS add a base;
@@ -86,8 +88,8 @@ final class X86Mmu implements Mmu {
   private boolean wp;
   private boolean nxe;
   private boolean pge;
-  private final long[] needMask = new long[6];
-  private final long[] forbidMask = new long[6];
+  /** Per access kind and mode: bits a TLB value must have set, plus XD when it must be clear. */
+  private final long[] hitMask = new long[6];
   private final long[] reserved = new long[12];
 
   // TLB
@@ -97,6 +99,8 @@ final class X86Mmu implements Mmu {
   private final int ways;
   private final int waysShift;
   private final int setMask;
+  /** The slot of the last hit or fill: probed first (it is just a hint, tags decide). */
+  private int lastSlot;
   private int valid;
   private int hugeCached;
   private long hits;
@@ -149,8 +153,7 @@ final class X86Mmu implements Mmu {
         } else if (a == Access.EXECUTE && nxe) {
           forbid = Pte.NX;
         }
-        needMask[a << 1 | u] = need;
-        forbidMask[a << 1 | u] = forbid;
+        hitMask[a << 1 | u] = need | forbid;
       }
     }
     long common = ((1L << Pte.PHYSICAL_MASK_SHIFT) - 1) & ~((1L << physBits) - 1);
@@ -263,29 +266,41 @@ final class X86Mmu implements Mmu {
 
   @Override
   public long translate(long linear, int access, boolean user) {
-    if (access < Access.READ || access > Access.EXECUTE) {
+    if (Integer.compareUnsigned(access, Access.EXECUTE) > 0) {
       throw new IllegalArgumentException("translate: no such access kind " + access);
     }
     if ((linear << canonShift) >> canonShift != linear) {
       return generalProtection(0);
     }
     long vpn = linear >>> Page.PAGE_SHIFT;
-    int kind = access << 1 | (user ? 1 : 0);
+    int i = lastSlot;
+    if (tlbTag[i] != vpn) {
+      i = lookup(vpn);
+      if (i < 0) {
+        return walk(linear, vpn, access, user);
+      }
+      lastSlot = i;
+    }
+    long v = tlbVal[i];
+    long mask = hitMask[access << 1 | (user ? 1 : 0)];
+    // XD must be clear where the mask has it and every other bit of the mask set: flip XD, test
+    if (((v ^ (mask & Pte.NX)) & mask) == mask) {
+      hits++;
+      return (v & FRAME_MASK) | (linear & Page.PAGE_OFFSET_MASK);
+    }
+    drop(i);
+    return walk(linear, vpn, access, user);
+  }
+
+  /** The slot caching {@code vpn}, or -1. */
+  private int lookup(long vpn) {
     int base = ((int) vpn & setMask) << waysShift;
-    int end = base + ways;
-    for (int i = base; i < end; i++) {
+    for (int i = base, end = base + ways; i < end; i++) {
       if (tlbTag[i] == vpn) {
-        long v = tlbVal[i];
-        long need = needMask[kind];
-        if ((v & need) == need && (v & forbidMask[kind]) == 0) {
-          hits++;
-          return (v & FRAME_MASK) | (linear & Page.PAGE_OFFSET_MASK);
-        }
-        drop(i);
-        break;
+        return i;
       }
     }
-    return walk(linear, vpn, access, user);
+    return -1;
   }
 
   private long walk(long linear, long vpn, int access, boolean user) {
@@ -383,7 +398,7 @@ final class X86Mmu implements Mmu {
     int set = (int) vpn & setMask;
     int base = set << waysShift;
     int slot = -1;
-    for (int i = base; i < base + ways; i++) {
+    for (int i = base, end = base + ways; i < end; i++) {
       if (tlbTag[i] == EMPTY) {
         slot = i;
         break;
@@ -396,6 +411,7 @@ final class X86Mmu implements Mmu {
     }
     tlbTag[slot] = vpn;
     tlbVal[slot] = value;
+    lastSlot = slot;
     valid++;
     if ((value & SZ_MASK) != 0) {
       hugeCached++;

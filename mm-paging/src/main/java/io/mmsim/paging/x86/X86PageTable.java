@@ -298,7 +298,7 @@ final class X86PageTable implements PageTable {
     }
   }
 
-  /** The first linear address under {@code table} (of {@code level}) with a non-zero leaf, or -1. */
+  /** The first address under {@code table} (of {@code level}) with a non-zero leaf, or -1. */
   private long firstLeaf(long table, int level, long base) {
     int shift = shift(level);
     for (int i = 0; i < ENTRIES; i++) {

@@ -91,7 +91,7 @@ final class X86PageTableTest {
     assertThat(pt.pfnPte(5, Pte.PAGE_KERNEL)).isEqualTo(Pte.make(5, Pte.PAGE_KERNEL & ~Pte.NX));
   }
 
-  // ================================================================ boot: direct map, kernel tables
+  // ================================================================ boot: direct map, kernel half
 
   @Test
   void boot_64MiB_directMapIn2MiBPagesAnd64VmallocTables() {
