@@ -3,6 +3,7 @@ package io.mmsim.swap;
 import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.paging.Pte;
 import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.swap.ReclaimContext;
 import io.mmsim.api.swap.ReclaimMode;
@@ -22,8 +23,10 @@ import java.util.Map;
  *     not in the swap cache yet       -> allocate a slot (count 0 + SWAP_HAS_CACHE) and add the
  *                                        page to the cache, dirty (add_to_swap); no slot free ->
  *                                        give back (and stop trying other anonymous pages)
- *     unmap into swap PTEs            -> the kernel's try_to_unmap; Dirty PTE bits mark the
- *                                        cache page dirty
+ *     unmap into swap PTEs            -> the kernel's try_to_unmap, with SWP_EXCLUSIVE in the
+ *                                        entry when the page has one mapping and no swap PTE
+ *                                        holds its slot yet; Dirty PTE bits mark the cache page
+ *                                        dirty
  *     still mapped elsewhere          -> it left this scope (a process's limit); the frame stays
  *     unmapped                        -> slot needed by no PTE: drop page and slot;
  *                                        dirty: write the slot (pageout; pswpout), a failed
@@ -148,7 +151,9 @@ final class Reclaimer {
       swap.addToCache(entry, pfn, true);
       fresh = true;
     }
-    boolean dirty = rc.unmapToSwap(key, pfn, entry);
+    // exclusively owned: one mapping and no swap PTE holding the slot yet (PageAnonExclusive)
+    boolean exclusive = ctx.mapCount(pfn) == 1 && swap.swapCount(entry) == 0;
+    boolean dirty = rc.unmapToSwap(key, pfn, exclusive ? entry | Pte.SWP_EXCLUSIVE : entry);
     if (dirty && !fresh) {
       swap.setCacheDirty(pfn, true);
     }

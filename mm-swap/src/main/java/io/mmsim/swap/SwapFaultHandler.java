@@ -28,7 +28,10 @@ import org.slf4j.LoggerFactory;
  *      slot into it and adds it to the swap cache: a MAJOR fault; a read error -> SIGBUS, the
  *      frame goes back (freeUserPage) and the PTE keeps its swap entry
  *   5. exclusive = the swap PTE carries SWP_EXCLUSIVE, or this PTE is the slot's only holder and
- *      nothing maps the page. A write to a non-exclusive page copies it at once into a new frame
+ *      nothing maps the page. A write fault takes the frame for a possible copy before looking
+ *      the page up (an allocation may reclaim, and reclaim may drop an unmapped swap-cache
+ *      page; the kernel pins the folio instead) and gives it back when no copy is needed. A
+ *      write to a non-exclusive page copies it at once into that frame
  *      (wp_page_copy), mapped writable and dirty, announced as a new anonymous page. Otherwise
  *      the swap-cache page is mapped (present, user, accessed, NX unless the VMA is executable;
  *      PageTable.pfnPte drops NX on CPUs without it), writable when exclusive and the VMA allows
@@ -81,15 +84,28 @@ final class SwapFaultHandler implements FaultHandler {
       }
       return FaultOutcome.SIGBUS;
     }
+    boolean write = (fault.errorCode() & ErrorCode.WRITE) != 0;
+    // A write may need a copy. Take its frame first: an allocation can reclaim, and reclaim may
+    // drop an unmapped swap-cache page, so none is allocated between finding the page and
+    // mapping it (the kernel holds a folio reference there instead).
+    long copy = PageAllocator.NO_PAGE;
+    if (write) {
+      copy = ctx.allocUserPage();
+      if (copy == PageAllocator.NO_PAGE) {
+        return FaultOutcome.OOM;
+      }
+    }
     boolean major = false;
     long pfn = swap.lookupSwapCache(pte);
     if (pfn == SwapSystem.NO_PAGE) {
       pfn = ctx.allocUserPage();
       if (pfn == PageAllocator.NO_PAGE) {
+        release(ctx, copy);
         return FaultOutcome.OOM;
       }
       if (!swap.readIntoSwapCache(pte, pfn)) {
         ctx.freeUserPage(pfn);
+        release(ctx, copy);
         return FaultOutcome.SIGBUS;
       }
       major = true;
@@ -97,14 +113,9 @@ final class SwapFaultHandler implements FaultHandler {
     FaultOutcome done = major ? FaultOutcome.MAJOR : FaultOutcome.MINOR;
     boolean exclusive = (pte & Pte.SWP_EXCLUSIVE) != 0
         || swap.swapCount(pte) == 1 && mapCount(ctx, pfn) == 0;
-    boolean write = (fault.errorCode() & ErrorCode.WRITE) != 0;
     long base = Pte.PRESENT | Pte.USER | Pte.ACCESSED | ((prot & Prot.EXEC) == 0 ? Pte.NX : 0);
     if (write && !exclusive) {
       // the page is shared with another holder of the slot or another mapping: copy it now
-      long copy = ctx.allocUserPage();
-      if (copy == PageAllocator.NO_PAGE) {
-        return FaultOutcome.OOM; // the page stays in the swap cache; the retry finds it there
-      }
       ctx.memory().copyPage(pfn, copy);
       if (!pt.writePte(root, linear, pt.pfnPte(copy, base | Pte.RW | Pte.DIRTY))) {
         ctx.freeUserPage(copy);
@@ -117,6 +128,7 @@ final class SwapFaultHandler implements FaultHandler {
       }
       return done;
     }
+    release(ctx, copy);
     long flags = base;
     if (exclusive && (prot & Prot.WRITE) != 0) {
       flags |= Pte.RW | (write ? Pte.DIRTY : 0);
@@ -145,6 +157,12 @@ final class SwapFaultHandler implements FaultHandler {
       return true;
     }
     return (prot & (Prot.READ | Prot.WRITE | Prot.EXEC)) == 0;
+  }
+
+  private static void release(FaultContext ctx, long frame) {
+    if (frame != PageAllocator.NO_PAGE) {
+      ctx.freeUserPage(frame);
+    }
   }
 
   /** Page-table mappings of a frame: its references less the swap cache's. */

@@ -140,7 +140,7 @@ final class MiniKernel {
           long vpn = i.getArgument(0);
           long pfn = i.getArgument(1);
           long entry = i.getArgument(2);
-          return unmapOne(pid, vpn, pfn, entry, maps[(int) pfn] == 1);
+          return unmapOne(pid, vpn, pfn, entry);
         }
         case "evictFilePage":
           return false;
@@ -367,11 +367,9 @@ final class MiniKernel {
       case "unmapToSwap": {
         long pfn = i.getArgument(1);
         long entry = i.getArgument(2);
-        boolean exclusive = maps[(int) pfn] == 1;
         boolean dirty = false;
         for (long m : new TreeSet<>(rmap.getOrDefault(pfn, new TreeSet<>()))) {
-          dirty |= unmapOne((int) (m >>> PID_SHIFT), m & ((1L << PID_SHIFT) - 1), pfn, entry,
-              exclusive);
+          dirty |= unmapOne((int) (m >>> PID_SHIFT), m & ((1L << PID_SHIFT) - 1), pfn, entry);
         }
         return dirty;
       }
@@ -383,13 +381,13 @@ final class MiniKernel {
   }
 
   /** try_to_unmap_one: the PTE becomes the swap entry; returns its Dirty bit. */
-  private boolean unmapOne(int pid, long vpn, long pfn, long entry, boolean exclusive) {
+  private boolean unmapOne(int pid, long vpn, long pfn, long entry) {
     long pte = pte(pid, vpn);
     if (!Pte.present(pte) || Pte.pfn(pte) != pfn) {
       throw new AssertionError("unmap of pid " + pid + " vpn " + vpn + ": pte " + pte
           + " does not map pfn " + pfn);
     }
-    setPte(pid, vpn, entry | (exclusive ? Pte.SWP_EXCLUSIVE : 0));
+    setPte(pid, vpn, entry);
     swap.swapDuplicate(entry);
     removeMapping(pid, vpn, pfn, false);
     refs[(int) pfn]--;
@@ -623,6 +621,10 @@ final class MiniKernel {
     long copy = allocUserPage();
     if (copy == PageAllocator.NO_PAGE) {
       return FaultOutcome.OOM;
+    }
+    if (pte(p.pid, vpn) != pte) {
+      freeFrame(copy); // reclaim changed the entry while allocating: retry (pte_same failed)
+      return FaultOutcome.MINOR;
     }
     memory.copyPage(pfn, copy);
     removeMapping(p.pid, vpn, pfn, true);

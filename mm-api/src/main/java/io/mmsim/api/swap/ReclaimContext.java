@@ -42,8 +42,10 @@ public interface ReclaimContext extends ReplacementPolicy.ReferenceBits {
    * Replaces the present PTE(s) of {@code key} in this scope, which map {@code pfn}, with the
    * swap entry {@code entry} ({@code try_to_unmap}). For each PTE the kernel:
    * <ol>
-   *   <li>writes {@code entry}, adding {@link io.mmsim.api.paging.Pte#SWP_EXCLUSIVE} when the page
-   *       had exactly one mapping (it was exclusively owned), and flushes that TLB entry;
+   *   <li>writes {@code entry} exactly as given (it carries
+   *       {@link io.mmsim.api.paging.Pte#SWP_EXCLUSIVE} when the swap system found the page
+   *       exclusively owned: one mapping and no other swap PTE holding its slot) and flushes that
+   *       TLB entry;
    *   <li>calls {@link SwapSystem#swapDuplicate}{@code (entry)};
    *   <li>drops the mapping (reverse map, the mapping's frame reference, RSS; MM_SWAPENTS + 1)
    *       and calls {@code remove(key)} on every other policy that tracks this mapping. The swap
