@@ -108,7 +108,8 @@ public interface Mmu {
    * Translates a linear address for an {@link Access} in user mode (CPL 3) or kernel mode.
    *
    * @return the physical address, {@link #FAULT} (CR2 and the error code set) or
-   *     {@link #GP_FAULT} for a non-canonical address
+   *     {@link #GP_FAULT} for a non-canonical address; both are negative, physical addresses never
+   * @throws IllegalArgumentException for an access kind that is not an {@link Access} constant
    */
   long translate(long linear, int access, boolean user);
 

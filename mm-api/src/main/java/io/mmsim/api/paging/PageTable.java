@@ -137,7 +137,11 @@ public interface PageTable {
   /** Page-table frames of the kernel: its root, the direct map and every kernel-half table. */
   long kernelTablePages();
 
-  /** Page-table frames one address space owns: its root and the tables of its user half. */
+  /**
+   * Page-table frames one address space owns: its root and the tables of its user half (for the
+   * kernel root, {@link #kernelTablePages()}). Linux's {@code mm_pgtables_bytes} leaves the root
+   * out: subtract one for it.
+   */
   long tablePages(long root);
 
   /**
