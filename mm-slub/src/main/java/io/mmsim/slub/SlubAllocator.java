@@ -73,6 +73,8 @@ final class SlubAllocator implements ObjectAllocator {
 
   private final Logger log;
   final SlabTable table;
+  /** {@code table.owner}, held directly for the fast kfree. */
+  private final int[] owner;
   final PhysicalMemory memory;
   final PageAllocator pages;
   final int nrCpus;
@@ -106,6 +108,7 @@ final class SlubAllocator implements ObjectAllocator {
     this.pages = ctx.pageAllocator();
     this.nrCpus = ctx.layout().cpus();
     this.table = new SlabTable(ctx.layout().frames());
+    this.owner = table.owner;
     Map<String, String> s = ctx.settings().asMap();
     this.debugOptions = SlubDebugOptions.parse(setting(s, "debug"), fullKey("debug"));
     int minOrder = intSetting(s, "min-order", 0, Page.MAX_PAGE_ORDER);
@@ -349,6 +352,19 @@ final class SlubAllocator implements ObjectAllocator {
 
   @Override
   public void kfree(int cpu, long addr) {
+    long pa = addr - KernelLayout.PAGE_OFFSET;
+    long pfn = pa >>> Page.PAGE_SHIFT; // NULL and negative offsets give a pfn beyond memory
+    if (pfn < owner.length && cpu >= 0 && cpu < nrCpus) {
+      int o = owner[(int) pfn];
+      if (o > 0 && table.cache[o].tryFreeFast(cpu, addr, pa, o)) {
+        return;
+      }
+    }
+    kfreeSlow(cpu, addr);
+  }
+
+  /** kfree of NULL, a large block, a non-CPU slab's object, or a bad address. */
+  private void kfreeSlow(int cpu, long addr) {
     if (addr == 0) {
       return;
     }

@@ -75,6 +75,8 @@ final class SlubCache implements KmemCache {
 
   final SlubAllocator allocator;
   private final SlabTable table;
+  /** {@code table.owner}, the page-to-slab map, held directly for the fast free. */
+  private final int[] owner;
   private final PhysicalMemory memory;
   private final PageAllocator pages;
   final String name;
@@ -151,6 +153,7 @@ final class SlubCache implements KmemCache {
       boolean kmalloc, String uniqueId) {
     this.allocator = allocator;
     this.table = allocator.table;
+    this.owner = table.owner;
     this.memory = allocator.memory;
     this.pages = allocator.pages;
     this.name = name;
@@ -245,13 +248,13 @@ final class SlubCache implements KmemCache {
       throw badCpu(cpu);
     }
     long pa = addr - KernelLayout.PAGE_OFFSET;
-    SlabTable t = table;
-    int slab = pa >= 0 && pa < t.memoryBytes ? t.owner[(int) (pa >>> Page.PAGE_SHIFT)] : 0;
+    long pfn = pa >>> Page.PAGE_SHIFT; // a negative pa gives a pfn beyond every frame
+    int slab = pfn < owner.length ? owner[(int) pfn] : 0;
     // a CPU slab of this cache is ours: no need to look at its owner
     if (slab == cpuSlab[cpu] && slab != 0 && freeFast(cpu, addr, pa)) {
       return;
     }
-    if (slab <= 0 || t.cache[slab] != this) {
+    if (slab <= 0 || table.cache[slab] != this) {
       checkUsable();
       throw allocator.badCacheFree(this, addr, slab);
     }
@@ -368,6 +371,11 @@ final class SlubCache implements KmemCache {
       }
     }
     return false;
+  }
+
+  /** The fast free of kfree: true when {@code addr} was an object of {@code cpu}'s slab. */
+  boolean tryFreeFast(int cpu, long addr, long pa, int slab) {
+    return slab == cpuSlab[cpu] && freeFast(cpu, addr, pa);
   }
 
   /** Objects allocated from {@code slab}; recounted for a CPU slab, whose counter lags. */
