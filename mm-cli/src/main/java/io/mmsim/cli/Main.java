@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mm", mixinStandardHelpOptions = true, version = "mmsim 0.1.0",
     description = "Simulates Linux memory management: boots a kernel from named parts and replays"
         + " workloads.",
-    subcommands = {ListCommand.class, RunCommand.class})
+    subcommands = {ListCommand.class, RunCommand.class, MkswapCommand.class})
 public final class Main implements Runnable {
   /** Exit status of a failed workload line. */
   public static final int EXIT_WORKLOAD = 1;

@@ -431,7 +431,7 @@ final class Vmalloc implements VirtualAllocator {
     long root = pageTable.kernelRoot();
     for (int i = 0; i < count; i++) {
       long va = start + ((long) i << Page.PAGE_SHIFT);
-      if (!pageTable.writePte(root, va, Pte.make(pfns[i], PAGE_KERNEL))) {
+      if (!pageTable.writePte(root, va, pageTable.pfnPte(pfns[i], PAGE_KERNEL))) {
         return i;
       }
     }
@@ -557,7 +557,7 @@ final class Vmalloc implements VirtualAllocator {
       for (int i = 0; i < n; i++) {
         long va = a.start + ((long) i << Page.PAGE_SHIFT);
         long pte = pageTable.readPte(root, va);
-        if (pte != Pte.make(a.pfns[i], PAGE_KERNEL)) {
+        if (pte != pageTable.pfnPte(a.pfns[i], PAGE_KERNEL)) {
           fail(String.format("area 0x%x page %d: PTE 0x%x, expected pfn 0x%x flags 0x%x",
               a.start, i, pte, a.pfns[i], PAGE_KERNEL));
         }

@@ -51,6 +51,18 @@ final class PageCache {
     }
   }
 
+  /** Cached pages of shmem objects not in {@code mapped}. */
+  java.util.List<Long> pagesOfShmemNotIn(java.util.Set<FileBacking> mapped) {
+    java.util.List<Long> out = new java.util.ArrayList<>();
+    for (Map.Entry<Long, Key> e : new java.util.TreeMap<>(byPfn).entrySet()) {
+      FileBacking f = e.getValue().file();
+      if (f.shmem() && !mapped.contains(f)) {
+        out.add(e.getKey());
+      }
+    }
+    return out;
+  }
+
   /** Pages cached (meminfo Cached). */
   long size() {
     return byPfn.size();

@@ -74,6 +74,7 @@ public final class Processes {
   private final TreeMap<Integer, Task> tasks = new TreeMap<>();
   private final Ctx ctx = new Ctx();
   private Consumer<String> reporter = s -> { };
+  private long shmemIds;
   private int cpu;
 
   /**
@@ -228,6 +229,7 @@ public final class Processes {
     teardown(t.mm);
     t.alive = false;
     t.deathReason = "exited";
+    dropUnmappedShmem();
   }
 
   private void teardown(MmStruct mm) {
@@ -276,6 +278,8 @@ public final class Processes {
         throw new IllegalArgumentException("mmap: cannot open " + file);
       }
       backing = new DiskFile(file);
+    } else if (shared) {
+      backing = new ShmemFile(++shmemIds, len);
     }
     long start;
     if (fixed >= 0) {
@@ -315,6 +319,8 @@ public final class Processes {
     for (VmAreaStruct v : mm.intersecting(addr, end)) {
       unmapArea(mm, v, addr, end);
     }
+    pageTable.freeEmptyTables(mm.root(), addr, end);
+    dropUnmappedShmem();
   }
 
   /** Changes the protection of {@code [addr, addr + length)} ({@code mprotect}). */
@@ -452,9 +458,35 @@ public final class Processes {
     if (r < 0) {
       throw new AssertionError("negative reference count on pfn " + pfn);
     }
-    if (r == 1 && cache.contains(pfn)) {
+    if (r == 1 && cache.contains(pfn) && !cache.fileOf(pfn).shmem()) {
       evict(pfn);
     } else if (r == 0) {
+      dirty.clear((int) pfn);
+      pages.freePages(cpu, pfn, 0);
+    }
+  }
+
+  /**
+   * A shmem object lives while some area maps it: once none does, its cached pages (whose only
+   * reference is the cache's) are dropped.
+   */
+  private void dropUnmappedShmem() {
+    if (cache.size() == 0) {
+      return;
+    }
+    java.util.Set<FileBacking> mapped = new java.util.HashSet<>();
+    for (Task t : tasks.values()) {
+      if (t.alive) {
+        for (VmAreaStruct v : t.mm.areas()) {
+          if (v.file != null && v.file.shmem()) {
+            mapped.add(v.file);
+          }
+        }
+      }
+    }
+    for (long pfn : cache.pagesOfShmemNotIn(mapped)) {
+      cache.remove(pfn);
+      refs[(int) pfn] = 0;
       dirty.clear((int) pfn);
       pages.freePages(cpu, pfn, 0);
     }
@@ -571,7 +603,11 @@ public final class Processes {
       int n = (int) Math.min(Math.max(1, buf.length) - done,
           Page.PAGE_SIZE - (a & Page.PAGE_OFFSET_MASK));
       long phys = mmu.translate(a, access, false);
-      if (phys == Mmu.FAULT) {
+      if (phys == Mmu.GP_FAULT) {
+        throw new KernelOopsException(List.of(String.format(
+            "general protection fault, probably for non-canonical address 0x%x", a)));
+      }
+      if (phys < 0) {
         throw oops(mmu.cr2(), mmu.errorCode(), access);
       }
       if (buf.length > 0) {
@@ -609,15 +645,16 @@ public final class Processes {
     }
     for (int attempt = 0; attempt < 8; attempt++) {
       long phys = mmu.translate(linear, access, true);
-      if (phys != Mmu.FAULT) {
+      if (phys >= 0) {
         return phys;
+      }
+      if (phys == Mmu.GP_FAULT) {
+        // a non-canonical address: #GP, SIGSEGV with si_code SI_KERNEL, no handler runs
+        kill(t, new SignalInfo(t.pid, "SIGSEGV", linear, "SI_KERNEL", -1));
+        return -1;
       }
       int err = mmu.errorCode();
       long cr2 = mmu.cr2();
-      if (!pageTable.isCanonical(cr2)) {
-        kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SI_KERNEL", -1));
-        return -1;
-      }
       if (Long.compareUnsigned(cr2, STACK_TOP) >= 0) {
         // do_kern_addr_fault from user mode: no handler may map kernel addresses for a process
         kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SEGV_MAPERR", err));
@@ -655,6 +692,12 @@ public final class Processes {
             return -1;
           }
         }
+        case BAD_PAGETABLE -> {
+          reporter.accept(String.format("pid %d: corrupted page table at address 0x%x",
+              t.pid, cr2));
+          kill(t, new SignalInfo(t.pid, "SIGKILL", cr2, "Corrupted page table", err));
+          return -1;
+        }
         case DECLINED -> {
           kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SEGV_MAPERR", err));
           return -1;
@@ -682,6 +725,7 @@ public final class Processes {
     teardown(t.mm);
     t.alive = false;
     t.deathReason = "killed by " + s.signal();
+    dropUnmappedShmem();
   }
 
   /**
@@ -712,6 +756,7 @@ public final class Processes {
     teardown(mm);
     victim.alive = false;
     victim.deathReason = "killed by the OOM killer";
+    dropUnmappedShmem();
     return victim;
   }
 
