@@ -90,6 +90,11 @@ final class FakePageTable {
     return (linear << unused >> unused) == linear;
   }
 
+  public long supportedPteMask() {
+    // the x86-64 layout with EFER.NXE on: every bit, NX included
+    return -1L;
+  }
+
   public long kernelRoot() {
     return root;
   }
