@@ -18,6 +18,7 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.api.util.Bits;
+import io.mmsim.testkit.InvariantCheckExtension;
 import io.mmsim.testkit.Op;
 import io.mmsim.testkit.OpKind;
 import io.mmsim.testkit.Scenario;
@@ -30,9 +31,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The contract every {@link ObjectAllocator} (SLAB, SLUB, SLOB, or one of your own) must pass.
@@ -75,9 +76,14 @@ import org.junit.jupiter.api.Test;
  *       and the invariants true after every step ({@code mmsim.test.seed} replays one seed,
  *       {@code mmsim.test.runs} sets the number of sequences).
  * </ul>
- * After each test {@link ObjectAllocator#checkInvariants()} and the page allocator's run.
+ * After each test the {@link InvariantCheckExtension} runs {@link ObjectAllocator#checkInvariants()}
+ * and the page allocator's on everything the test built.
  */
 public abstract class ObjectAllocatorContract {
+
+  /** Checks every allocator (and page allocator) a test built, after the test. */
+  @RegisterExtension
+  protected final InvariantCheckExtension invariants = new InvariantCheckExtension();
 
   /** The allocator under test, built fresh for each test. */
   protected ObjectAllocator allocator;
@@ -127,7 +133,8 @@ public abstract class ObjectAllocatorContract {
     ctx = TestMemoryContext.simple(frameCount, cpus, settings());
     pages = ctx.pageAllocator();
     memory = ctx.memory();
-    allocator = createAllocator(ctx);
+    allocator = invariants.track(createAllocator(ctx));
+    invariants.track(pages);
     allocator.shrinkAll();
     bootFree = pages.nrFreePages();
     bootSlabPages = slabPages();
@@ -139,11 +146,6 @@ public abstract class ObjectAllocatorContract {
     newAllocator(frames(), 2);
   }
 
-  @AfterEach
-  void checkInvariantsAfterTest() {
-    allocator.checkInvariants();
-    pages.checkInvariants();
-  }
 
   // ================================================================ kmalloc
 
