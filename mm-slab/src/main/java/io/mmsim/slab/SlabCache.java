@@ -84,8 +84,40 @@ final class SlabCache implements KmemCache {
   private static final int FIRST_SLAB = 3;
   private static final String[] LIST_NAMES = {"full", "partial", "free"};
 
-  /** Reciprocal division: q = (off * magic) >>> MAGIC_SHIFT is exact for off < 2^22. */
+  /*
+   * Reciprocal division (the kernel's reciprocal_divide): with magic = ceil(2^44 / size), for
+   * every offset off < 2^22 (a slab is at most 4 MiB) and size <= 2^22,
+   *
+   *   off * magic = q * 2^44 + low,   q = floor(off / size),
+   *
+   * and off is a multiple of size exactly when low < 2^22: for off = q * size the low part is
+   * q * (size * magic - 2^44) < q * size < 2^22, for any remainder r >= 1 it is at least
+   * r * magic >= 2^44 / size >= 2^22. One multiply finds the object and checks the boundary.
+   */
   private static final int MAGIC_SHIFT = 44;
+  private static final long MAGIC_LOW_MASK = (1L << MAGIC_SHIFT) - 1;
+  private static final long MAGIC_EXACT_LIMIT = 1L << 22;
+
+  /** {@code ceil(2^44 / size)} for {@link #objectIndex}. */
+  static long magic(int size) {
+    return ((1L << MAGIC_SHIFT) + size - 1) / size;
+  }
+
+  /**
+   * The index of the object that starts {@code off} bytes after the first one, or -1 when
+   * {@code off} is negative, past the last of {@code num} objects or not on an object boundary.
+   */
+  static int objectIndex(long off, long magic, int num) {
+    if (off < 0 || off >= MAGIC_EXACT_LIMIT) {
+      return -1;
+    }
+    long p = off * magic;
+    long q = p >>> MAGIC_SHIFT;
+    if (q >= num || (p & MAGIC_LOW_MASK) >= MAGIC_EXACT_LIMIT) {
+      return -1;
+    }
+    return (int) q;
+  }
 
   /** The GFP bits a slab allocation keeps from the caller ({@code GFP_RECLAIM_MASK}). */
   static final int GFP_RECLAIM_MASK = Gfp.RECLAIM | Gfp.HIGH | Gfp.IO | Gfp.FS | Gfp.NOWARN
@@ -102,6 +134,8 @@ final class SlabCache implements KmemCache {
   private final ObjectConstructor ctor;
   private final boolean kmalloc;
   private final int cpus;
+  /** {@code cpus} while the cache lives, 0 once destroyed: one check guards both. */
+  private int usableCpus;
 
   // copies of the geometry for the hot paths
   private final int objectSize;
@@ -167,12 +201,13 @@ final class SlabCache implements KmemCache {
     this.ctor = ctor;
     this.kmalloc = kmalloc;
     this.cpus = owner.cpus();
+    this.usableCpus = cpus;
     this.objectSize = g.objectSize;
     this.size = g.size;
     this.num = g.num;
     this.order = g.order;
     this.words = (g.num + 63) >>> 6;
-    this.magic = ((1L << MAGIC_SHIFT) + g.size - 1) / g.size;
+    this.magic = magic(g.size);
     int gfp = Gfp.COMP;
     if ((flags & SlabFlags.CACHE_DMA) != 0) {
       gfp |= Gfp.DMA;
@@ -242,7 +277,6 @@ final class SlabCache implements KmemCache {
   @Override
   public long alloc(int cpu, int gfp) {
     checkCpu(cpu);
-    checkAlive();
     ArrayCache ac = cpuCache[cpu];
     long h;
     int a = ac.avail;
@@ -262,7 +296,6 @@ final class SlabCache implements KmemCache {
   @Override
   public void free(int cpu, long addr) {
     checkCpu(cpu);
-    checkAlive();
     long e = map.lookup(addr);
     if (SlabPageMap.tag(e) != id + 1) {
       throw owner.notThisCache(this, addr, e);
@@ -308,6 +341,7 @@ final class SlabCache implements KmemCache {
           + " cache");
     }
     destroyed = true;
+    usableCpus = 0;
     owner.unregister(this);
   }
 
@@ -446,11 +480,10 @@ final class SlabCache implements KmemCache {
    */
   long handle(long addr, int s, String func) {
     long off = addr - sMem[s];
-    long q = (off * magic) >>> MAGIC_SHIFT;
-    if (off < 0 || q >= num || q * size != off) {
+    int idx = objectIndex(off, magic, num);
+    if (idx < 0) {
       throw invalidPointer(addr, s, off, func);
     }
-    int idx = (int) q;
     if ((inUse[s * words + (idx >>> 6)] & (1L << idx)) == 0) {
       throw doubleFree(addr, func);
     }
@@ -821,13 +854,17 @@ final class SlabCache implements KmemCache {
         + " in cache " + name + ": " + where + " at " + hex(sMem[s]));
   }
 
+  /** Checks the CPU number and that the cache still exists. */
   private void checkCpu(int cpu) {
-    if (cpu < 0 || cpu >= cpus) {
+    if (cpu < 0 || cpu >= usableCpus) {
       throw badCpu(cpu);
     }
   }
 
-  private IllegalArgumentException badCpu(int cpu) {
+  private RuntimeException badCpu(int cpu) {
+    if (destroyed) {
+      return destroyedError();
+    }
     return new IllegalArgumentException("cpu " + cpu + " is outside [0, " + cpus + ")");
   }
 

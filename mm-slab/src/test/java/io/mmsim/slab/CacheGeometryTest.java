@@ -233,4 +233,23 @@ final class CacheGeometryTest {
     assertThat(slab.slabinfo()).hasSize(names.size());
     assertThat(slab.slabinfo().get(0).name()).isEqualTo("inode_cache");
   }
+
+  // ================================================================ reciprocal division
+
+  @ParameterizedTest(name = "size {0}")
+  @CsvSource({"16", "24", "32", "104", "192", "600", "1000", "3000", "4096", "4104", "200000",
+    "1048576", "4194296", "4194304"})
+  void objectIndex_everyOffsetOfAFourMegabyteSlab_matchesDivision(int size) {
+    long magic = SlabCache.magic(size);
+    int slabBytes = 4 << 20;
+    int num = Math.min(255, slabBytes / size);
+    for (long off = -3; off < slabBytes + 3; off++) {
+      int expected = off >= 0 && off % size == 0 && off / size < num ? (int) (off / size) : -1;
+      int got = SlabCache.objectIndex(off, magic, num);
+      if (got != expected) {
+        throw new AssertionError("size " + size + " offset " + off + ": " + got + " instead of "
+            + expected);
+      }
+    }
+  }
 }
