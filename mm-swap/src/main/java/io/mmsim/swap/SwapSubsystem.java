@@ -546,7 +546,10 @@ final class SwapSubsystem implements SwapSystem {
     cacheByPfn.put(pfn, k);
   }
 
-  /** Removes a cache page: clears HAS_CACHE (freeing a slot no PTE holds) and drops the frame ref. */
+  /**
+   * Removes a cache page: clears HAS_CACHE (freeing a slot no PTE holds) and drops the frame
+   * reference.
+   */
   void dropCachePage(long pfn) {
     long k = cacheByPfn.remove(pfn);
     assert k != LongLongMap.EMPTY : "pfn " + pfn + " not in the swap cache";

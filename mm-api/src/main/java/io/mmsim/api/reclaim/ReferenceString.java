@@ -13,8 +13,9 @@ import java.util.Arrays;
  * </pre>
  *
  * <p>{@code next} is built by one backward pass with an open-addressing map from page to the last
- * index seen (no boxing): O(n) time, 12 bytes per reference in total (the page as a {@code long},
- * its next use as an {@code int}). At most {@link Integer#MAX_VALUE} - 1 references.
+ * index seen (no boxing; sized by the distinct pages): O(n) time, 12 bytes per reference in total
+ * (the page as a {@code long}, its next use as an {@code int}). At most
+ * {@link Integer#MAX_VALUE} - 1 references.
  *
  * <p>The position starts at -1, before the first reference; {@link #advance} and {@link #seek}
  * move it. Not thread-safe.
@@ -48,28 +49,42 @@ public final class ReferenceString implements FutureReferences {
   private static int[] computeNext(long[] pages) {
     int n = pages.length;
     int[] nx = new int[n];
-    int cap = Integer.highestOneBit(Math.max(4, n) * 2 - 1) << 1;
-    if (cap <= 0) {
-      cap = 1 << 30;
-    }
-    long[] keys = new long[cap];
-    int[] last = new int[cap];
-    boolean[] used = new boolean[cap];
-    int mask = cap - 1;
+    // page -> last index seen, open addressing sized by the distinct pages (grows as they come)
+    long[] keys = new long[1024];
+    int[] last = new int[1024]; // index + 1; 0 = empty slot
+    int mask = keys.length - 1;
+    int size = 0;
     for (int i = n - 1; i >= 0; i--) {
       long k = pages[i];
       int slot = mix(k) & mask;
-      while (used[slot] && keys[slot] != k) {
+      while (last[slot] != 0 && keys[slot] != k) {
         slot = (slot + 1) & mask;
       }
-      if (used[slot]) {
-        nx[i] = last[slot];
-      } else {
-        nx[i] = NONE;
-        used[slot] = true;
-        keys[slot] = k;
+      if (last[slot] != 0) {
+        nx[i] = last[slot] - 1;
+        last[slot] = i + 1;
+        continue;
       }
-      last[slot] = i;
+      nx[i] = NONE;
+      keys[slot] = k;
+      last[slot] = i + 1;
+      if (++size * 2 > keys.length) {
+        long[] ok = keys;
+        int[] ol = last;
+        keys = new long[ok.length * 2];
+        last = new int[ol.length * 2];
+        mask = keys.length - 1;
+        for (int j = 0; j < ok.length; j++) {
+          if (ol[j] != 0) {
+            int t = mix(ok[j]) & mask;
+            while (last[t] != 0) {
+              t = (t + 1) & mask;
+            }
+            keys[t] = ok[j];
+            last[t] = ol[j];
+          }
+        }
+      }
     }
     return nx;
   }
@@ -107,7 +122,8 @@ public final class ReferenceString implements FutureReferences {
    */
   public void seek(long index) {
     if (index < -1 || index >= pages.length) {
-      throw new IndexOutOfBoundsException("reference " + index + " outside 0.." + (pages.length - 1));
+      throw new IndexOutOfBoundsException("reference " + index + " outside 0.."
+          + (pages.length - 1));
     }
     position = index;
   }

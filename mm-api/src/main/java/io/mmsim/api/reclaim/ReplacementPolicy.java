@@ -53,7 +53,10 @@ public interface ReplacementPolicy {
    */
   void access(long page);
 
-  /** A resident page left other than by eviction (unmapped, process exit); unknown pages are ignored. */
+  /**
+   * A resident page left other than by eviction (unmapped, process exit); unknown pages are
+   * ignored.
+   */
   void remove(long page);
 
   /**

@@ -24,7 +24,7 @@ public interface ReclaimContext extends ReplacementPolicy.ReferenceBits {
 
   /** {@link #kind}: an anonymous (swap-backed) page: private anonymous memory or a COW copy. */
   int ANON = 0;
-  /** {@link #kind}: a page of a file mapping (page cache), dropped or written back by the kernel. */
+  /** {@link #kind}: a page of a file mapping (page cache), dropped or written back. */
   int FILE = 1;
   /** {@link #kind}: a page that must stay (the zero page, a locked or pinned page). */
   int UNEVICTABLE = 2;

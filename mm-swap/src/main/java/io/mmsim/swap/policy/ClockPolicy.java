@@ -44,10 +44,10 @@ final class ClockPolicy implements ReplacementPolicy {
 
   @Override
   public void insert(long page) {
-    if (nodes.find(page) != NodeTable.NIL) {
+    int n = nodes.addIfAbsent(page);
+    if (n == NodeTable.NIL) {
       throw new IllegalArgumentException("clock: page " + page + " is already resident");
     }
-    int n = nodes.add(page);
     nodes.setFlags(n, REFERENCED);
     nodes.pushNewest(CIRCLE, n);
   }

@@ -7,7 +7,10 @@ import io.mmsim.api.spi.ReplacementPolicyProvider;
 import io.mmsim.api.spi.SpiVersion;
 import java.util.Map;
 
-/** Provider of the {@code clock} replacement policy: clock (second chance): a hand clears accessed bits until it finds a clear one. */
+/**
+ * Provider of the {@code clock} replacement policy: clock (second chance): a hand clears accessed
+ * bits until it finds a clear one.
+ */
 @AutoService(ReplacementPolicyProvider.class)
 public final class ClockPolicyProvider implements ReplacementPolicyProvider {
 

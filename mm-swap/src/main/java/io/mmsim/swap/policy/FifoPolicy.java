@@ -29,10 +29,11 @@ final class FifoPolicy implements ReplacementPolicy {
 
   @Override
   public void insert(long page) {
-    if (nodes.find(page) != NodeTable.NIL) {
+    int n = nodes.addIfAbsent(page);
+    if (n == NodeTable.NIL) {
       throw new IllegalArgumentException("fifo: page " + page + " is already resident");
     }
-    nodes.pushNewest(QUEUE, nodes.add(page));
+    nodes.pushNewest(QUEUE, n);
   }
 
   @Override

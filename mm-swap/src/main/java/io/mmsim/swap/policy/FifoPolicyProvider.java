@@ -7,7 +7,9 @@ import io.mmsim.api.spi.ReplacementPolicyProvider;
 import io.mmsim.api.spi.SpiVersion;
 import java.util.Map;
 
-/** Provider of the {@code fifo} replacement policy: first in, first out (shows Belady's anomaly). */
+/**
+ * Provider of the {@code fifo} replacement policy: first in, first out (shows Belady's anomaly).
+ */
 @AutoService(ReplacementPolicyProvider.class)
 public final class FifoPolicyProvider implements ReplacementPolicyProvider {
 

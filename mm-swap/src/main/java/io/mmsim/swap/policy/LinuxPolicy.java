@@ -59,10 +59,11 @@ final class LinuxPolicy implements ReplacementPolicy {
 
   @Override
   public void insert(long page) {
-    if (nodes.find(page) != NodeTable.NIL) {
+    int n = nodes.addIfAbsent(page);
+    if (n == NodeTable.NIL) {
       throw new IllegalArgumentException("linux: page " + page + " is already resident");
     }
-    nodes.pushNewest(INACTIVE, nodes.add(page));
+    nodes.pushNewest(INACTIVE, n);
   }
 
   @Override

@@ -8,7 +8,10 @@ import io.mmsim.api.spi.ReplacementPolicyProvider;
 import io.mmsim.api.spi.SpiVersion;
 import java.util.Map;
 
-/** Provider of the {@code linux} replacement policy: the kernel's active/inactive lists with second chance through the PTE accessed bit. */
+/**
+ * Provider of the {@code linux} replacement policy (the default): the kernel's active/inactive
+ * lists with second chance through the PTE accessed bit.
+ */
 @AutoService(ReplacementPolicyProvider.class)
 public final class LinuxPolicyProvider implements ReplacementPolicyProvider {
 

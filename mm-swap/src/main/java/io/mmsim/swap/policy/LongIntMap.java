@@ -74,6 +74,31 @@ final class LongIntMap {
     }
   }
 
+  /**
+   * Stores {@code value} (>= 0) under {@code key} unless the key is present.
+   *
+   * @return the value already stored, or {@link #MISSING} when {@code value} was stored
+   */
+  int putIfAbsent(long key, int value) {
+    assert value >= 0 : value;
+    int i = home(key, mask);
+    while (true) {
+      int v = vals[i];
+      if (v == 0) {
+        keys[i] = key;
+        vals[i] = value + 1;
+        if (++size * 2 > keys.length) {
+          grow();
+        }
+        return MISSING;
+      }
+      if (keys[i] == key) {
+        return v - 1;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
   /** Removes {@code key}; returns its value or {@link #MISSING}. */
   int remove(long key) {
     int i = home(key, mask);

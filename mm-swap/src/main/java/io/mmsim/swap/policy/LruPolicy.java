@@ -34,10 +34,11 @@ final class LruPolicy implements ReplacementPolicy {
 
   @Override
   public void insert(long page) {
-    if (nodes.find(page) != NodeTable.NIL) {
+    int n = nodes.addIfAbsent(page);
+    if (n == NodeTable.NIL) {
       throw new IllegalArgumentException("lru: page " + page + " is already resident");
     }
-    nodes.pushNewest(STACK, nodes.add(page));
+    nodes.pushNewest(STACK, n);
   }
 
   @Override

@@ -7,7 +7,10 @@ import io.mmsim.api.spi.ReplacementPolicyProvider;
 import io.mmsim.api.spi.SpiVersion;
 import java.util.Map;
 
-/** Provider of the {@code lru} replacement policy: exact least-recently-used, every reference counts. */
+/**
+ * Provider of the {@code lru} replacement policy: exact least-recently-used, every reference
+ * counts.
+ */
 @AutoService(ReplacementPolicyProvider.class)
 public final class LruPolicyProvider implements ReplacementPolicyProvider {
 

@@ -56,8 +56,11 @@ final class NodeTable {
     return index.size();
   }
 
-  /** A new node for {@code k} (not yet on any list); the key must not be tracked. */
-  int add(long k) {
+  /**
+   * A new node for {@code k} (not yet on any list), or {@link #NIL} when {@code k} is already
+   * tracked (nothing changes then): one hash probe for the check and the insertion together.
+   */
+  int addIfAbsent(long k) {
     int n;
     if (freeHead != NIL) {
       n = freeHead;
@@ -68,12 +71,16 @@ final class NodeTable {
       }
       n = highWater++;
     }
+    if (index.putIfAbsent(k, n) != LongIntMap.MISSING) {
+      next[n] = freeHead; // give the node back
+      freeHead = n;
+      return NIL;
+    }
     key[n] = k;
     flags[n] = 0;
     list[n] = FREE;
     prev[n] = NIL;
     next[n] = NIL;
-    index.put(k, n);
     return n;
   }
 
