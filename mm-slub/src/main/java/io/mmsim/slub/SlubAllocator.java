@@ -11,6 +11,7 @@ import io.mmsim.api.object.KmallocSizes;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.object.ObjectConstructor;
+import io.mmsim.api.object.SlabBugException;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
@@ -20,6 +21,7 @@ import io.mmsim.api.util.Sizes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -137,7 +139,7 @@ final class SlubAllocator implements ObjectAllocator {
 
   /** The keys this allocator reads and their defaults. */
   static Map<String, String> defaults() {
-    Map<String, String> m = new java.util.LinkedHashMap<>();
+    Map<String, String> m = new LinkedHashMap<>();
     m.put("debug", "");
     m.put("nomerge", "false");
     m.put("min-order", "0");
@@ -552,7 +554,7 @@ final class SlubAllocator implements ObjectAllocator {
       SlubReport r = new SlubReport().bug(c.name, reason);
       r.line("kmem_cache_free: " + reason);
       other.trailer(r, owner, addr);
-      return new io.mmsim.api.object.SlabBugException(addr, c.name, reason, r.lines());
+      return new SlabBugException(addr, c.name, reason, r.lines());
     }
     if (owner < 0) {
       return new BadAddressException(addr, String.format(
