@@ -430,8 +430,9 @@ public final class Processes {
     pageTable.walkRange(mm.root(), start, end, (linear, pte) -> {
       if (Pte.present(pte)) {
         long pfn = Pte.pfn(pte);
-        if ((pte & Pte.DIRTY) != 0 && v.shared && v.file != null) {
-          dirty.set((int) pfn);
+        if ((pte & Pte.DIRTY) != 0 && v.shared && v.file != null && !v.file.shmem()) {
+          // MAP_SHARED writes reach the file when the mapping goes (munmap, exit)
+          writeBack(pfn);
         }
         pageTable.writePte(mm.root(), linear, 0);
         pageTable.flushTlbPage(linear);
@@ -492,14 +493,18 @@ public final class Processes {
     }
   }
 
+  private void writeBack(long pfn) {
+    FileBacking f = cache.fileOf(pfn);
+    byte[] buf = new byte[Page.PAGE_SIZE];
+    memory.readPage(pfn, buf, 0);
+    f.writePage(cache.offsetOf(pfn), buf);
+    dirty.clear((int) pfn);
+    events.add(VmEvent.PGPGOUT, Page.PAGE_SIZE >> 10);
+  }
+
   private void evict(long pfn) {
     if (dirty.get((int) pfn)) {
-      FileBacking f = cache.fileOf(pfn);
-      byte[] buf = new byte[Page.PAGE_SIZE];
-      memory.readPage(pfn, buf, 0);
-      f.writePage(cache.offsetOf(pfn), buf);
-      dirty.clear((int) pfn);
-      events.add(VmEvent.PGPGOUT, Page.PAGE_SIZE >> 10);
+      writeBack(pfn);
     }
     cache.remove(pfn);
     refs[(int) pfn] = 0;
