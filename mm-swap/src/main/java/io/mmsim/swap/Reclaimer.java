@@ -17,7 +17,7 @@ import java.util.Map;
  *
  * For each victim key of the policy, in the scope a ReclaimContext describes:
  *   key -> frame (pfnOf); gone        -> skip
- *   unevictable                       -> give back to the policy
+ *   unevictable                       -> give back to the policy (putBack)
  *   file page                         -> the kernel evicts it (evictFilePage) or it is given back
  *   anonymous page:
  *     not in the swap cache yet       -> allocate a slot (count 0 + SWAP_HAS_CACHE) and add the
@@ -126,26 +126,26 @@ final class Reclaimer {
     }
     int kind = rc.kind(key, pfn);
     if (kind == ReclaimContext.UNEVICTABLE) {
-      policy.insert(key);
+      policy.putBack(key);
       return KEPT;
     }
     if (kind == ReclaimContext.FILE) {
       if (rc.evictFilePage(key, pfn)) {
         return FREED;
       }
-      policy.insert(key);
+      policy.putBack(key);
       return KEPT;
     }
     long entry = swap.swapEntryOf(pfn);
     boolean fresh = false;
     if (entry == 0) {
       if (noSwap) {
-        policy.insert(key);
+        policy.putBack(key);
         return KEPT;
       }
       entry = swap.allocEntry();
       if (entry == 0) {
-        policy.insert(key);
+        policy.putBack(key);
         return NO_SWAP;
       }
       swap.addToCache(entry, pfn, true);

@@ -58,4 +58,25 @@ final class ResidentLimitReplayTest {
       }
     }
   }
+
+  @Test
+  void replay_swapRunsOut_victimsGoBackAndTheLimitIsExceededWithoutError() {
+    for (String name : new String[] {"fifo", "lru", "clock", "opt", "linux"}) {
+      long[] refs = new long[60];
+      for (int i = 0; i < refs.length; i++) {
+        refs[i] = i % 30;
+      }
+      ReferenceString future = ReferenceString.of(refs);
+      MiniKernel k = new MiniKernel(64, null, Map.of("memory", "48K")); // 11 slots
+      k.spawn(1, Policies.create(name, future), 3);
+      for (int i = 0; i < refs.length; i++) {
+        future.seek(i);
+        assertThat(k.access(1, refs[i], true)).as(name).isPositive();
+        k.checkInvariants();
+      }
+      assertThat(k.swap.freeSwapPages()).isLessThanOrEqualTo(1); // a write fault frees a slot
+      assertThat(k.proc(1).rss).as(name + ": over its limit once swap is full").isGreaterThan(3);
+      assertThat(k.proc(1).policy.resident()).isEqualTo(k.proc(1).rss);
+    }
+  }
 }

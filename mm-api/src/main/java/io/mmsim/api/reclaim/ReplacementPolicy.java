@@ -20,7 +20,7 @@ import java.util.Map;
  *       caller may always call them).
  *   <li>{@link #victim} returns {@link #NO_VICTIM} only when nothing is resident; the key it
  *       returns is no longer tracked. A victim the caller could not evict is given back with
- *       {@link #insert}.
+ *       {@link #putBack}, right after the {@code victim} call that returned it.
  *   <li>A simulation of N frames counts a miss for a reference to a page not tracked, calls
  *       {@code victim} first when N pages are tracked, then {@code insert}; a hit calls
  *       {@code access} when {@link #wantsEveryReference()}; and the reference sets the page's
@@ -66,6 +66,19 @@ public interface ReplacementPolicy {
    * @return the page key, or {@link #NO_VICTIM}
    */
   long victim(ReferenceBits bits);
+
+  /**
+   * The page the last {@link #victim} call returned could not be evicted (no swap slot, an
+   * unevictable page): the policy tracks it again. The default inserts it as a newly referenced
+   * page, which is what the kernel's {@code activate_locked} amounts to for list policies; a
+   * policy whose insert depends on more than the key (OPT) restores what it knew.
+   *
+   * @throws IllegalArgumentException when the page is already tracked
+   * @since 1.0
+   */
+  default void putBack(long page) {
+    insert(page);
+  }
 
   /** Number of resident pages the policy tracks. */
   long resident();

@@ -60,7 +60,8 @@ public interface ReclaimContext extends ReplacementPolicy.ReferenceBits {
    * Evicts a {@link #FILE} page: the kernel unmaps it in this scope, writes it back when it is
    * dirty and shared, and frees the frame when no mapping remains.
    *
-   * @return true when the key left the scope; false to keep the page (it is inserted again)
+   * @return true when the key left the scope; false to keep the page (it goes back to the
+   *     policy)
    */
   boolean evictFilePage(long key, long pfn);
 }

@@ -168,7 +168,7 @@ public interface SwapSystem {
    * gets a slot and a swap-cache entry (once), is unmapped into swap PTEs, is written when dirty
    * (clean swap-cache pages are not written twice) and is freed; a file page is handed back to the
    * kernel ({@link ReclaimContext#evictFilePage}). A victim that cannot go (no free slot,
-   * unevictable) is inserted into the policy again. A failed write (injected I/O error) leaves the
+   * unevictable) is given back to the policy ({@link ReplacementPolicy#putBack}). A failed write (injected I/O error) leaves the
    * page unmapped but in the swap cache, dirty: a fault finds it, and a later reclaim writes it
    * again. In {@link ReclaimMode#KSWAPD} and {@link ReclaimMode#DIRECT} modes, unmapped swap-cache
    * pages left from earlier are freed first.

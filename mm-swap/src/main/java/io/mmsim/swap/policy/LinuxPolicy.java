@@ -66,6 +66,18 @@ final class LinuxPolicy implements ReplacementPolicy {
     nodes.pushNewest(INACTIVE, n);
   }
 
+  /** A page reclaim could not free is activated ({@code activate_locked}). */
+  @Override
+  public void putBack(long page) {
+    int n = nodes.addIfAbsent(page);
+    if (n == NodeTable.NIL) {
+      throw new IllegalArgumentException("linux: page " + page + " is already resident");
+    }
+    nodes.setFlags(n, PG_REFERENCED);
+    nodes.pushNewest(ACTIVE, n);
+    pgactivate++;
+  }
+
   @Override
   public void access(long page) {
     int n = nodes.find(page);

@@ -32,6 +32,8 @@ final class OptPolicy implements ReplacementPolicy {
   private int freeHead = -1;
   private int highWater;
   private long scanned;
+  private long lastVictim = NO_VICTIM;
+  private long lastVictimNextUse;
 
   OptPolicy(FutureReferences future, int expected) {
     this.future = future;
@@ -71,7 +73,24 @@ final class OptPolicy implements ReplacementPolicy {
     if (index.get(page) != LongIntMap.MISSING) {
       throw new IllegalArgumentException("opt: page " + page + " is already resident");
     }
-    long nu = nextUseNow(page);
+    add(page, nextUseNow(page));
+  }
+
+  /** The last victim comes back with the next use it had: the future has not moved. */
+  @Override
+  public void putBack(long page) {
+    if (page != lastVictim) {
+      throw new IllegalArgumentException("opt: page " + page + " was not the last victim ("
+          + lastVictim + ")");
+    }
+    if (index.get(page) != LongIntMap.MISSING) {
+      throw new IllegalArgumentException("opt: page " + page + " is already resident");
+    }
+    lastVictim = NO_VICTIM;
+    add(page, lastVictimNextUse);
+  }
+
+  private void add(long page, long nu) {
     int n;
     if (freeHead >= 0) {
       n = freeHead;
@@ -124,6 +143,8 @@ final class OptPolicy implements ReplacementPolicy {
     scanned++;
     int n = heap[0];
     long page = key[n];
+    lastVictim = page;
+    lastVictimNextUse = nextUse[n];
     index.remove(page);
     removeAt(0);
     release(n);

@@ -124,4 +124,16 @@ final class LinuxPolicyTest {
   void victim_empty_returnsNoVictim() {
     assertThat(linux.victim(bits)).isEqualTo(ReplacementPolicy.NO_VICTIM);
   }
+
+  @Test
+  void putBack_aPageReclaimCouldNotFree_isActivated() {
+    linux.insert(1);
+    linux.insert(2);
+    long v = linux.victim(bits);
+    linux.putBack(v);
+    assertThat(linux.listOf(v)).isEqualTo(LinuxPolicy.ACTIVE);
+    assertThat(counter("pgactivate")).isEqualTo(1);
+    assertThat(linux.victim(bits)).isEqualTo(2);
+    linux.checkInvariants();
+  }
 }

@@ -91,4 +91,23 @@ final class OptPolicyTest {
     assertThat(made.name()).isEqualTo("opt");
     assertThat(made.wantsEveryReference()).isTrue();
   }
+
+  @Test
+  void putBack_lastVictim_keepsItsNextUse_otherPagesRefused() {
+    ReferenceString f = ReferenceString.of(1, 2, 3, 1, 2, 4);
+    OptPolicy opt = new OptPolicy(f, 4);
+    for (int i = 0; i < 3; i++) {
+      f.seek(i);
+      opt.insert(f.pageAt(i));
+    }
+    f.seek(5); // the future has moved to a reference of another page
+    long v = opt.victim(ReplacementPolicy.ReferenceBits.NONE);
+    assertThat(v).isEqualTo(3);
+    assertThatThrownBy(() -> opt.putBack(2)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not the last victim");
+    opt.putBack(3);
+    assertThat(opt.recordedNextUse(3)).isEqualTo(FutureReferences.NEVER);
+    assertThat(opt.resident()).isEqualTo(3);
+    opt.checkInvariants();
+  }
 }
