@@ -100,7 +100,6 @@ final class OptPolicyTest {
       f.seek(i);
       opt.insert(f.pageAt(i));
     }
-    f.seek(5); // the future has moved to a reference of another page
     long v = opt.victim(ReplacementPolicy.ReferenceBits.NONE);
     assertThat(v).isEqualTo(3);
     assertThatThrownBy(() -> opt.putBack(2)).isInstanceOf(IllegalArgumentException.class)
