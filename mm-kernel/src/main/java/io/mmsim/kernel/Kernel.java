@@ -173,6 +173,8 @@ public final class Kernel {
       this.processes = new Processes(pageAllocator, pageTable, memory, chain, zeroPfn,
           booleanKey("vm.zero-page"), events);
     }
+    // boot ends with empty per-CPU lists, so the boot layout is what buddyinfo shows
+    pageAllocator.drainAllPages();
     this.bootFreePages = pageAllocator.nrFreePages();
     caller = "api";
     LOG.debug("booted {} of memory, {} CPUs, parts {}", Sizes.format(bytes), cpus, parts);
