@@ -9,6 +9,14 @@ import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.fault.FaultHandler;
+import io.mmsim.api.reclaim.FutureReferences;
+import io.mmsim.api.reclaim.PolicyContext;
+import io.mmsim.api.reclaim.ReplacementPolicy;
+import io.mmsim.api.spi.ReplacementPolicyProvider;
+import io.mmsim.api.swap.SwapContext;
+import io.mmsim.api.swap.SwapHandlerContext;
+import io.mmsim.api.swap.SwapProvider;
+import io.mmsim.api.swap.SwapSystem;
 import io.mmsim.api.spi.FaultHandlerProvider;
 import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.api.spi.ObjectAllocatorProvider;
@@ -75,6 +83,7 @@ public final class Kernel {
   private final ObjectAllocator objectAllocator;
   private final VirtualAllocator virtualAllocator;
   private final Processes processes;
+  private final SwapSystem swap;
   private final long zeroPfn;
   private final VmEvents events = new VmEvents();
   private final Map<String, String> parts = new LinkedHashMap<>();
@@ -159,19 +168,13 @@ public final class Kernel {
     memory.zeroPage(zeroPfn);
     if (pageTable == null) {
       this.processes = null;
+      this.swap = null;
     } else {
-      List<FaultHandler> chain = new ArrayList<>();
-      String fh = optional("fault-handler");
-      if (fh != null) {
-        for (String name : fh.split(",")) {
-          FaultHandlerProvider p = registry.select(Spi.FAULT_HANDLER, FaultHandlerProvider.class,
-              name.trim());
-          chain.add(p.create(context(p)));
-        }
-        parts.put("fault-handler", fh.replace(" ", ""));
-      }
-      this.processes = new Processes(pageAllocator, pageTable, memory, chain, zeroPfn,
+      this.processes = new Processes(pageAllocator, pageTable, memory, zeroPfn,
           booleanKey("vm.zero-page"), events);
+      this.swap = bootSwap(registry);
+      bootFaultHandlers(registry);
+      bootReclaim(registry);
     }
     // boot ends with empty per-CPU lists, so the boot layout is what buddyinfo shows
     pageAllocator.drainAllPages();
@@ -353,7 +356,126 @@ public final class Kernel {
 
   private ProcFs procFs() {
     return new ProcFs(layout, bootmem, pageAllocator, objectAllocator, virtualAllocator, pageTable,
-        processes, events);
+        processes, swap, events);
+  }
+
+  // ------------------------------------------------------------------ swap and reclaim
+
+  /** The swap subsystem of the provider named {@code swap}, when one is found. */
+  private SwapSystem bootSwap(ProviderRegistry registry) {
+    SwapProvider sp = null;
+    for (Provider p : registry.providers(Spi.SWAP)) {
+      if (p.name().equalsIgnoreCase("swap")) {
+        sp = (SwapProvider) p;
+      }
+    }
+    if (sp == null) {
+      return null;
+    }
+    SwapSystem s = sp.create(new Ctx(sp, ConfigValidator.settingsFor(sp, config)));
+    if (s.totalSwapPages() > 0) {
+      parts.put("swap", s.areas().size() + " area(s), " + Sizes.format(
+          s.totalSwapPages() << Page.PAGE_SHIFT));
+    }
+    return s;
+  }
+
+  /**
+   * The fault-handler chain. Left at its default ({@code demand}) on a kernel with swap space,
+   * it becomes {@code swap,demand} so that swapped-out pages come back.
+   */
+  private void bootFaultHandlers(ProviderRegistry registry) {
+    String fh = optional("fault-handler");
+    if (fh == null) {
+      return;
+    }
+    if ("default".equals(config.origin("fault-handler")) && swap != null
+        && swap.totalSwapPages() > 0) {
+      fh = "swap," + fh;
+    }
+    List<FaultHandler> chain = new ArrayList<>();
+    int swapIndex = -1;
+    for (String name : fh.split(",")) {
+      FaultHandlerProvider p = registry.select(Spi.FAULT_HANDLER, FaultHandlerProvider.class,
+          name.trim());
+      if (p.name().equalsIgnoreCase("swap")) {
+        swapIndex = chain.size();
+      }
+      chain.add(p.create(context(p)));
+    }
+    processes.setFaultHandlers(chain, swapIndex);
+    parts.put("fault-handler", fh.replace(" ", ""));
+  }
+
+  /** The replacement policies: one global (keys are PFNs) and one per process with rss.limit. */
+  private void bootReclaim(ProviderRegistry registry) {
+    long rssLimit = longKey("rss.limit");
+    if (rssLimit < 0) {
+      throw new ConfigurationException("rss.limit", "rss.limit: " + rssLimit + " is negative");
+    }
+    if (swap == null) {
+      if (rssLimit > 0) {
+        throw new ConfigurationException("rss.limit", "rss.limit: reclaiming a process's pages"
+            + " needs the swap subsystem; add mm-swap to the module path or class path");
+      }
+      return;
+    }
+    ReplacementPolicyProvider rp = registry.select(Spi.REPLACEMENT_POLICY,
+        ReplacementPolicyProvider.class, required("reclaim.policy"));
+    ReplacementPolicy global;
+    try {
+      global = rp.create(new PolicyCtx(rp, null));
+    } catch (ConfigurationException e) {
+      // a policy that needs the future (opt) works only per process, on a known trace
+      global = null;
+    }
+    processes.setReclaim(swap, global, future -> rp.create(new PolicyCtx(rp, future)),
+        rssLimit);
+    parts.put("reclaim.policy", rp.name() + (global == null ? " (per process only)" : ""));
+    if (rssLimit > 0) {
+      parts.put("rss.limit", rssLimit + " pages");
+    }
+  }
+
+  /** The swap subsystem, or null without mm-swap or page tables. */
+  public SwapSystem swap() {
+    return swap;
+  }
+
+  /** A policy's context: its settings and, for per-process policies, the future references. */
+  private final class PolicyCtx implements PolicyContext {
+    private final Provider provider;
+    private final FutureReferences future;
+
+    PolicyCtx(Provider provider, FutureReferences future) {
+      this.provider = provider;
+      this.future = future;
+    }
+
+    @Override
+    public MemoryLayout layout() {
+      return layout;
+    }
+
+    @Override
+    public Settings settings() {
+      return ConfigValidator.settingsFor(provider, config);
+    }
+
+    @Override
+    public String loggerName() {
+      return provider.getClass().getPackageName();
+    }
+
+    @Override
+    public long seed() {
+      return seed ^ provider.name().hashCode();
+    }
+
+    @Override
+    public FutureReferences future() {
+      return future;
+    }
   }
 
   // ------------------------------------------------------------------ internals
@@ -418,7 +540,7 @@ public final class Kernel {
   }
 
   /** The context every provider is created from; parts not yet booted are null. */
-  private final class Ctx implements VirtualAllocatorContext {
+  private final class Ctx implements VirtualAllocatorContext, SwapContext, SwapHandlerContext {
     private final Provider provider;
     private final Settings settings;
 
@@ -465,6 +587,26 @@ public final class Kernel {
     @Override
     public PageTable pageTable() {
       return pageTable;
+    }
+
+    @Override
+    public void getPage(long pfn) {
+      processes.getPage(pfn);
+    }
+
+    @Override
+    public void putPage(long pfn) {
+      processes.putPage(pfn);
+    }
+
+    @Override
+    public int mapCount(long pfn) {
+      return processes.mapCount(pfn);
+    }
+
+    @Override
+    public SwapSystem swapSystem() {
+      return swap;
     }
   }
 

@@ -3,6 +3,7 @@ package io.mmsim.cli.workload;
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.paging.Access;
+import io.mmsim.api.reclaim.ReferenceString;
 import io.mmsim.kernel.mm.Processes;
 import io.mmsim.kernel.mm.Task;
 import io.mmsim.kernel.stat.VmEvent;
@@ -31,6 +32,13 @@ final class MemoryTrace {
   private final Replayer r;
   private final PrintStream progress;
   private long references;
+  /** The future of the traced process's page touches, for OPT; null when not needed. */
+  private ReferenceString future;
+  private long touchIndex;
+  /** While collecting (the first pass for OPT): touched pages, in order. */
+  private long[] collected;
+  private int nCollected;
+  private boolean collecting;
   private long faultsBefore;
   private long majorBefore;
 
@@ -42,7 +50,7 @@ final class MemoryTrace {
   private Task start(String op) {
     Processes p = ProcessOps.processes(r, op);
     if (!p.isAlive(PID)) {
-      p.spawn(PID);
+      p.spawn(PID, future);
       // one area over all of user space below the stack: every first touch is a demand fault
       p.mmap(PID, Processes.STACK_TOP - Processes.STACK_SIZE - Processes.MMAP_MIN_ADDR,
           Prot.READ | Prot.WRITE | Prot.EXEC, null, 0, false, Processes.MMAP_MIN_ADDR, false);
@@ -52,9 +60,32 @@ final class MemoryTrace {
     return p.task(PID);
   }
 
-  void runLackey(String file, InputStream in) throws IOException {
+  /** True when the configured policy must know the future (OPT with a resident limit). */
+  private boolean needsFuture() {
+    var cfg = r.kernel().configuration();
+    return "opt".equalsIgnoreCase(cfg.get("reclaim.policy"))
+        && !"0".equals(cfg.get("rss.limit"));
+  }
+
+  void runLackey(String file, java.nio.file.Path path) throws IOException {
+    if (needsFuture()) {
+      collecting = true;
+      collected = new long[1 << 16];
+      try (InputStream in = java.nio.file.Files.newInputStream(path)) {
+        lackey(file, in, null, null);
+      }
+      collecting = false;
+      future = ReferenceString.of(collected, nCollected);
+      collected = null;
+      references = 0;
+    }
     Task t = start("lackey trace");
-    Processes p = r.kernel().processes();
+    try (InputStream in = java.nio.file.Files.newInputStream(path)) {
+      lackey(file, in, r.kernel().processes(), t);
+    }
+  }
+
+  private void lackey(String file, InputStream in, Processes p, Task t) throws IOException {
     byte[] buf = new byte[1 << 20];
     int len = 0;
     int pos = 0;
@@ -94,7 +125,7 @@ final class MemoryTrace {
       lineNo++;
       lackeyLine(file, lineNo, buf, pos, nl, p, t);
       pos = nl + 1;
-      if (!t.alive()) {
+      if (t != null && !t.alive()) {
         throw new WorkloadException(file, lineNo, "the traced process was killed");
       }
     }
@@ -102,6 +133,7 @@ final class MemoryTrace {
 
   private void lackeyLine(String file, long lineNo, byte[] b, int from, int to, Processes p,
       Task t) {
+    // p and t are null in the collecting pass
     int end = to;
     if (end > from && b[end - 1] == '\r') {
       end--;
@@ -167,16 +199,31 @@ final class MemoryTrace {
     }
   }
 
-  private static void touchRange(Processes p, Task t, int cpu, long first, long last, int access) {
-    p.touch(t, cpu, first, access);
-    if (last != first && t.alive()) {
-      p.touch(t, cpu, last, access);
+  private void touchRange(Processes p, Task t, int cpu, long first, long last, int access) {
+    touch(p, t, cpu, first, access);
+    if (last != first && (t == null || t.alive())) {
+      touch(p, t, cpu, last, access);
     }
   }
 
+  private void touch(Processes p, Task t, int cpu, long addr, int access) {
+    if (collecting) {
+      if (nCollected == collected.length) {
+        collected = java.util.Arrays.copyOf(collected, collected.length * 2);
+      }
+      collected[nCollected++] = addr >>> Page.PAGE_SHIFT;
+      return;
+    }
+    if (future != null) {
+      future.seek(touchIndex++);
+    }
+    p.touch(t, cpu, addr, access);
+  }
+
   void runReferences(String file, java.io.BufferedReader in) throws IOException {
-    Task t = start("reference string");
-    Processes p = r.kernel().processes();
+    long[] pages = new long[1024];
+    long[] lines = new long[1024];
+    int n = 0;
     String line;
     long lineNo = 0;
     while ((line = in.readLine()) != null) {
@@ -198,11 +245,23 @@ final class MemoryTrace {
         if (page < 0 || page > (1L << 30)) {
           throw new WorkloadException(file, lineNo, "page number " + page + " is out of range");
         }
-        p.touch(t, r.cpu(), REFS_BASE + (page << Page.PAGE_SHIFT), Access.READ);
-        references++;
-        if (!t.alive()) {
-          throw new WorkloadException(file, lineNo, "the referencing process was killed");
+        if (n == pages.length) {
+          pages = java.util.Arrays.copyOf(pages, n * 2);
+          lines = java.util.Arrays.copyOf(lines, n * 2);
         }
+        pages[n] = (REFS_BASE >>> Page.PAGE_SHIFT) + page;
+        lines[n++] = lineNo;
+      }
+    }
+    // the whole string is known before the first reference: OPT can look ahead
+    future = ReferenceString.of(pages, n);
+    Task t = start("reference string");
+    Processes p = r.kernel().processes();
+    for (int i = 0; i < n; i++) {
+      touch(p, t, r.cpu(), pages[i] << Page.PAGE_SHIFT, Access.READ);
+      references++;
+      if (!t.alive()) {
+        throw new WorkloadException(file, lines[i], "the referencing process was killed");
       }
     }
   }

@@ -112,8 +112,8 @@ public final class Replayer {
       }
       case LACKEY -> {
         MemoryTrace m = new MemoryTrace(this, progress);
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(path)) {
-          m.runLackey(name, in);
+        try {
+          m.runLackey(name, path);
         } catch (IllegalArgumentException | MmException e) {
           throw new WorkloadException(name, 0, e.getMessage(), e);
         }

@@ -5,6 +5,7 @@ import io.mmsim.api.spi.Provider;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.kernel.registry.ProviderRegistry;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -52,16 +53,20 @@ public final class ConfigValidator {
       }
       int dot = key.indexOf('.');
       String prefix = dot < 0 ? key : key.substring(0, dot);
-      Provider owner = registry.findAnyByName(prefix);
-      if (owner == null || dot < 0) {
+      List<Provider> owners = registry.findAllByName(prefix);
+      if (owners.isEmpty() || dot < 0) {
         throw new ConfigurationException(key, unknownKey(key, config));
       }
       String shortKey = key.substring(dot + 1);
-      if (!owner.defaultSettings().containsKey(shortKey)) {
+      Set<String> declared = new java.util.TreeSet<>();
+      for (Provider o : owners) {
+        declared.addAll(o.defaultSettings().keySet());
+      }
+      if (!declared.contains(shortKey)) {
         throw new ConfigurationException(key, String.format(
             "unknown configuration key '%s' (from %s): provider '%s' reads only %s", key,
-            config.origin(key), owner.name(), owner.defaultSettings().isEmpty() ? "no keys"
-                : prefixed(owner.name(), owner.defaultSettings().keySet())));
+            config.origin(key), owners.get(0).name(), declared.isEmpty() ? "no keys"
+                : prefixed(owners.get(0).name(), declared)));
       }
     }
   }
@@ -71,7 +76,8 @@ public final class ConfigValidator {
     Map<String, String> merged = new LinkedHashMap<>(new TreeMap<>(provider.defaultSettings()));
     String prefix = provider.name() + ".";
     for (Map.Entry<String, String> e : config.asMap().entrySet()) {
-      if (e.getKey().regionMatches(true, 0, prefix, 0, prefix.length())) {
+      if (e.getKey().regionMatches(true, 0, prefix, 0, prefix.length())
+          && provider.defaultSettings().containsKey(e.getKey().substring(prefix.length()))) {
         merged.put(e.getKey().substring(prefix.length()), e.getValue());
       }
     }

@@ -22,6 +22,16 @@ public final class MmStruct implements AddressSpace {
   long anonRss;
   /** Resident file pages (MM_FILEPAGES). */
   long fileRss;
+  /** Resident shmem pages (MM_SHMEMPAGES). */
+  long shmemRss;
+  /** Swap entries in this process's page tables (MM_SWAPENTS). */
+  long swapEnts;
+  /** The replacement policy of this process's resident set ({@code rss.limit}), or null. */
+  io.mmsim.api.reclaim.ReplacementPolicy policy;
+  /** True when {@link #policy} wants every reference. */
+  boolean everyReference;
+  /** The reclaim scope of this process (keys are its virtual page numbers), or null. */
+  io.mmsim.api.swap.ReclaimContext reclaim;
 
   MmStruct(int pid, long root) {
     this.pid = pid;
@@ -107,6 +117,11 @@ public final class MmStruct implements AddressSpace {
       limit = v.start;
     }
     return limit - floor >= length ? limit - length : -1;
+  }
+
+  /** Resident pages of every kind ({@code get_mm_rss}). */
+  long rss() {
+    return anonRss + fileRss + shmemRss;
   }
 
   /** Total mapped bytes (VmSize). */

@@ -19,6 +19,13 @@ import io.mmsim.api.paging.PageFault;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.paging.Regs;
+import io.mmsim.api.reclaim.FutureReferences;
+import io.mmsim.api.reclaim.ReplacementPolicy;
+import io.mmsim.api.swap.Oom;
+import io.mmsim.api.swap.OomCandidate;
+import io.mmsim.api.swap.ReclaimContext;
+import io.mmsim.api.swap.ReclaimMode;
+import io.mmsim.api.swap.SwapSystem;
 import io.mmsim.kernel.stat.VmEvent;
 import io.mmsim.kernel.stat.VmEvents;
 import java.nio.file.Files;
@@ -28,6 +35,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Processes and their address spaces: spawn, fork with copy-on-write, exit; mmap, munmap,
@@ -35,10 +43,20 @@ import java.util.function.Consumer;
  * CPU's would.
  *
  * <h2>Accounting</h2>
- * Each user frame has a reference count in a primitive array: one per page-table mapping plus one
- * held by the page cache for file pages. A frame is freed when its count reaches zero; a cached
- * page is dropped (written back first when dirty) when only the cache's reference is left. The
- * shared zero page lives in the kernel image and is never counted.
+ * Each user frame has a reference count in a primitive array ({@code page_count}): one per
+ * page-table mapping, one held by the page cache for file pages, one held by the swap cache. The
+ * mappings themselves are in the reverse map ({@link Rmap}), whose size per frame is the map
+ * count. A frame is freed when its count reaches zero; a file page is dropped (written back first
+ * when dirty) when no mapping is left; a swap-cache page that loses its last mapping is handed to
+ * the swap system. The shared zero page lives in the kernel image and is never counted.
+ *
+ * <h2>Reclaim</h2>
+ * With a swap system, resident pages are tracked by a global replacement policy (keys are PFNs)
+ * and, with {@code rss.limit}, by one policy per process (keys are virtual page numbers). A fault
+ * that would make a page resident in a process at its limit first reclaims from that process; an
+ * allocation that fails runs direct reclaim and retries; after a fault kswapd runs when a zone is
+ * below its low watermark; when nothing can be reclaimed the OOM killer chooses a victim by the
+ * kernel's badness (resident + swap entries + page tables).
  *
  * <h2>Faults</h2>
  * A failed translation yields the CPU's fault record (CR2, error code, registers). A fault on a
@@ -64,12 +82,20 @@ public final class Processes {
   private final PageAllocator pages;
   private final PageTable pageTable;
   private final PhysicalMemory memory;
-  private final List<FaultHandler> chain;
+  private List<FaultHandler> chain = List.of();
+  private int swapHandler = -1;
   private final long zeroPfn;
   private final boolean zeroPageEnabled;
   private final VmEvents events;
   private final int[] refs;
+  private final Rmap rmap = new Rmap();
   private final BitSet dirty = new BitSet();
+  private SwapSystem swap;
+  private ReplacementPolicy global;
+  private boolean globalEveryReference;
+  private final GlobalScope globalScope = new GlobalScope();
+  private Function<FutureReferences, ReplacementPolicy> processPolicies;
+  private long rssLimit;
   private final PageCache cache = new PageCache();
   private final TreeMap<Integer, Task> tasks = new TreeMap<>();
   private final Ctx ctx = new Ctx();
@@ -78,22 +104,83 @@ public final class Processes {
   private int cpu;
 
   /**
-   * Processes over the kernel's parts.
+   * Processes over the kernel's parts; the fault handlers and swap come later (they are created
+   * with a context that reaches this object).
    *
-   * @param chain the fault handlers in order
    * @param zeroPfn the frame of the shared zero page (in the kernel image)
    * @param zeroPageEnabled {@code vm.zero-page}
    */
   public Processes(PageAllocator pages, PageTable pageTable, PhysicalMemory memory,
-      List<FaultHandler> chain, long zeroPfn, boolean zeroPageEnabled, VmEvents events) {
+      long zeroPfn, boolean zeroPageEnabled, VmEvents events) {
     this.pages = pages;
     this.pageTable = pageTable;
     this.memory = memory;
-    this.chain = List.copyOf(chain);
     this.zeroPfn = zeroPfn;
     this.zeroPageEnabled = zeroPageEnabled;
     this.events = events;
     this.refs = new int[Math.toIntExact(memory.frames())];
+  }
+
+  /**
+   * The fault handlers, in order.
+   *
+   * @param swapHandlerIndex the index of the swap-in handler (whose resolved faults turn a swap
+   *     PTE back into a present one), or -1
+   */
+  public void setFaultHandlers(List<FaultHandler> handlers, int swapHandlerIndex) {
+    this.chain = List.copyOf(handlers);
+    this.swapHandler = swapHandlerIndex;
+  }
+
+  /**
+   * Turns on reclaim: the swap system, the global policy (null when the configured policy needs
+   * future knowledge it cannot have globally), a factory of per-process policies, and the
+   * resident limit per process in pages (0 = none).
+   */
+  public void setReclaim(SwapSystem swap, ReplacementPolicy global,
+      Function<FutureReferences, ReplacementPolicy> processPolicies, long rssLimit) {
+    this.swap = swap;
+    this.global = global;
+    this.globalEveryReference = global != null && global.wantsEveryReference();
+    this.processPolicies = processPolicies;
+    this.rssLimit = rssLimit;
+  }
+
+  /** The swap system, or null. */
+  public SwapSystem swap() {
+    return swap;
+  }
+
+  /** The global replacement policy, or null. */
+  public ReplacementPolicy globalPolicy() {
+    return global;
+  }
+
+  // ------------------------------------------------------------------ frame references (SwapContext)
+
+  /** Adds a reference to a user frame (the swap cache's). */
+  public void getPage(long pfn) {
+    refs[(int) pfn]++;
+  }
+
+  /** Drops a reference to a user frame; at zero the frame goes back to the page allocator. */
+  public void putPage(long pfn) {
+    int r = --refs[(int) pfn];
+    if (r < 0) {
+      throw new AssertionError("putPage of pfn " + pfn + " without a reference");
+    }
+    if (r == 0) {
+      if (rmap.count(pfn) != 0) {
+        throw new AssertionError("pfn " + pfn + " freed while mapped " + rmap.count(pfn));
+      }
+      dirty.clear((int) pfn);
+      pages.freePages(cpu, pfn, 0);
+    }
+  }
+
+  /** The number of page-table mappings of a frame ({@code page_mapcount}). */
+  public int mapCount(long pfn) {
+    return rmap.count(pfn);
   }
 
   /** Bytes of per-frame metadata this class keeps (the reference counts). */
@@ -141,7 +228,15 @@ public final class Processes {
    * @throws IllegalArgumentException when the pid is in use or no memory for its page tables
    */
   public Task spawn(int pid) {
-    if (pid <= 0) {
+    return spawn(pid, null);
+  }
+
+  /**
+   * Creates process {@code pid}; with {@code rss.limit}, its resident-set policy learns the
+   * process's future references from {@code future} (for OPT), when known.
+   */
+  public Task spawn(int pid, FutureReferences future) {
+    if (pid <= 0 || pid >= (1 << 23)) {
       throw new IllegalArgumentException("pid " + pid + " must be positive");
     }
     if (isAlive(pid)) {
@@ -153,6 +248,7 @@ public final class Processes {
           + pid);
     }
     MmStruct mm = new MmStruct(pid, root);
+    attachPolicy(mm, future);
     mm.startBrk = START_BRK;
     mm.brk = START_BRK;
     mm.insert(new VmAreaStruct(STACK_TOP - STACK_SIZE, STACK_TOP, Prot.READ | Prot.WRITE, false,
@@ -160,6 +256,14 @@ public final class Processes {
     Task t = new Task(pid, "proc" + pid, mm);
     tasks.put(pid, t);
     return t;
+  }
+
+  private void attachPolicy(MmStruct mm, FutureReferences future) {
+    if (rssLimit > 0 && processPolicies != null && swap != null) {
+      mm.policy = processPolicies.apply(future);
+      mm.everyReference = mm.policy.wantsEveryReference();
+      mm.reclaim = new ProcessScope(mm);
+    }
   }
 
   /**
@@ -177,6 +281,7 @@ public final class Processes {
     }
     MmStruct pm = parent.mm;
     MmStruct cm = new MmStruct(childPid, root);
+    attachPolicy(cm, null);
     cm.startBrk = pm.startBrk;
     cm.brk = pm.brk;
     Task child = new Task(childPid, parent.comm, cm);
@@ -185,7 +290,19 @@ public final class Processes {
       cm.insert(v.copy());
       boolean cow = !v.shared && (v.prot & Prot.WRITE) != 0;
       pageTable.walkRange(pm.root(), v.start, v.end, (linear, pte) -> {
-        if (failed[0] || !Pte.present(pte)) {
+        if (failed[0]) {
+          return;
+        }
+        if (!Pte.present(pte)) {
+          // a swap entry: both sides now hold the slot, neither exclusively
+          long shared = pte & ~Pte.SWP_EXCLUSIVE;
+          if (!pageTable.writePte(root, linear, shared)) {
+            failed[0] = true;
+            return;
+          }
+          pageTable.writePte(pm.root(), linear, shared);
+          swap.swapDuplicate(pte);
+          cm.swapEnts++;
           return;
         }
         long pfn = Pte.pfn(pte);
@@ -207,7 +324,7 @@ public final class Processes {
         }
         if (pfn != zeroPfn) {
           refs[(int) pfn]++;
-          account(cm, pfn, 1);
+          addMapping(cm, linear >>> Page.PAGE_SHIFT, pfn);
         }
       });
       if (failed[0]) {
@@ -428,17 +545,23 @@ public final class Processes {
 
   private void unmapRange(MmStruct mm, VmAreaStruct v, long start, long end) {
     pageTable.walkRange(mm.root(), start, end, (linear, pte) -> {
-      if (Pte.present(pte)) {
-        long pfn = Pte.pfn(pte);
-        if ((pte & Pte.DIRTY) != 0 && v.shared && v.file != null && !v.file.shmem()) {
-          // MAP_SHARED writes reach the file when the mapping goes (munmap, exit)
-          writeBack(pfn);
-        }
+      if (!Pte.present(pte)) {
         pageTable.writePte(mm.root(), linear, 0);
-        pageTable.flushTlbPage(linear);
-        if (pfn != zeroPfn) {
-          dropRef(mm, pfn);
+        if (swap != null && Pte.isSwap(pte)) {
+          swap.swapFree(pte);
+          mm.swapEnts--;
         }
+        return;
+      }
+      long pfn = Pte.pfn(pte);
+      if ((pte & Pte.DIRTY) != 0 && v.shared && v.file != null && !v.file.shmem()) {
+        // MAP_SHARED writes reach the file when the mapping goes (munmap, exit)
+        writeBack(pfn);
+      }
+      pageTable.writePte(mm.root(), linear, 0);
+      pageTable.flushTlbPage(linear);
+      if (pfn != zeroPfn) {
+        removeMapping(mm, linear >>> Page.PAGE_SHIFT, pfn, true);
       }
     });
   }
@@ -446,24 +569,62 @@ public final class Processes {
   // ------------------------------------------------------------------ frames
 
   private void account(MmStruct mm, long pfn, int delta) {
-    if (cache.contains(pfn)) {
-      mm.fileRss += delta;
-    } else {
+    if (!cache.contains(pfn)) {
       mm.anonRss += delta;
+    } else if (cache.fileOf(pfn).shmem()) {
+      mm.shmemRss += delta;
+    } else {
+      mm.fileRss += delta;
     }
   }
 
-  private void dropRef(MmStruct mm, long pfn) {
+  /** A new mapping of {@code pfn} at page {@code vpn} of {@code mm}; the reference is the caller's. */
+  private void addMapping(MmStruct mm, long vpn, long pfn) {
+    boolean first = rmap.count(pfn) == 0;
+    rmap.add(pfn, mm.pid(), vpn);
+    account(mm, pfn, 1);
+    if (first && global != null) {
+      global.insert(pfn);
+    }
+    if (mm.policy != null) {
+      mm.policy.insert(vpn);
+    }
+  }
+
+  /**
+   * Drops the mapping of {@code pfn} at page {@code vpn} of {@code mm}; with {@code dropRef} also
+   * the mapping's reference, freeing the frame, dropping a file page that no one maps any more,
+   * or telling the swap system that its cached page lost its last mapping.
+   */
+  private void removeMapping(MmStruct mm, long vpn, long pfn, boolean dropRef) {
+    if (!rmap.remove(pfn, mm.pid(), vpn)) {
+      throw new AssertionError(String.format("pfn 0x%x is not mapped at vpn 0x%x of pid %d", pfn,
+          vpn, mm.pid()));
+    }
     account(mm, pfn, -1);
+    if (mm.policy != null) {
+      mm.policy.remove(vpn);
+    }
+    boolean last = rmap.count(pfn) == 0;
+    if (last && global != null) {
+      global.remove(pfn);
+    }
+    if (!dropRef) {
+      return;
+    }
     int r = --refs[(int) pfn];
     if (r < 0) {
       throw new AssertionError("negative reference count on pfn " + pfn);
     }
-    if (r == 1 && cache.contains(pfn) && !cache.fileOf(pfn).shmem()) {
-      evict(pfn);
-    } else if (r == 0) {
+    if (r == 0) {
       dirty.clear((int) pfn);
       pages.freePages(cpu, pfn, 0);
+    } else if (last && cache.contains(pfn)) {
+      if (!cache.fileOf(pfn).shmem()) {
+        evict(pfn);
+      }
+    } else if (last && swap != null && swap.inSwapCache(pfn)) {
+      swap.pageUnmapped(pfn);
     }
   }
 
@@ -487,9 +648,7 @@ public final class Processes {
     }
     for (long pfn : cache.pagesOfShmemNotIn(mapped)) {
       cache.remove(pfn);
-      refs[(int) pfn] = 0;
-      dirty.clear((int) pfn);
-      pages.freePages(cpu, pfn, 0);
+      putPage(pfn);
     }
   }
 
@@ -507,8 +666,7 @@ public final class Processes {
       writeBack(pfn);
     }
     cache.remove(pfn);
-    refs[(int) pfn] = 0;
-    pages.freePages(cpu, pfn, 0);
+    putPage(pfn);
   }
 
   /** Pages in the page cache (meminfo Cached). */
@@ -651,6 +809,12 @@ public final class Processes {
     for (int attempt = 0; attempt < 8; attempt++) {
       long phys = mmu.translate(linear, access, true);
       if (phys >= 0) {
+        if (mm.everyReference) {
+          mm.policy.access(linear >>> Page.PAGE_SHIFT);
+        }
+        if (globalEveryReference) {
+          global.access(phys >>> Page.PAGE_SHIFT);
+        }
         return phys;
       }
       if (phys == Mmu.GP_FAULT) {
@@ -660,6 +824,11 @@ public final class Processes {
       }
       int err = mmu.errorCode();
       long cr2 = mmu.cr2();
+      if ((err & ErrorCode.PROT) == 0 && mm.reclaim != null && mm.rss() >= rssLimit
+          && Long.compareUnsigned(cr2, STACK_TOP) < 0 && mm.find(cr2) != null) {
+        // a memory cgroup at its limit reclaims before it charges the new page
+        swap.shrink(mm.policy, mm.reclaim, (int) (mm.rss() - rssLimit + 1), ReclaimMode.LIMIT);
+      }
       if (Long.compareUnsigned(cr2, STACK_TOP) >= 0) {
         // do_kern_addr_fault from user mode: no handler may map kernel addresses for a process
         kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SEGV_MAPERR", err));
@@ -669,10 +838,14 @@ public final class Processes {
           STACK_TOP, cpu, true));
       FaultOutcome outcome = handle(mm, fault);
       switch (outcome) {
-        case MINOR -> events.count(VmEvent.PGFAULT);
+        case MINOR -> {
+          events.count(VmEvent.PGFAULT);
+          kswapd();
+        }
         case MAJOR -> {
           events.count(VmEvent.PGFAULT);
           events.count(VmEvent.PGMAJFAULT);
+          kswapd();
         }
         case SIGSEGV_MAPERR -> {
           kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SEGV_MAPERR", err));
@@ -716,13 +889,23 @@ public final class Processes {
 
   private FaultOutcome handle(MmStruct mm, PageFault fault) {
     ctx.mm = mm;
-    for (FaultHandler h : chain) {
-      FaultOutcome o = h.handleMmFault(ctx, fault);
+    for (int i = 0; i < chain.size(); i++) {
+      FaultOutcome o = chain.get(i).handleMmFault(ctx, fault);
       if (o != FaultOutcome.DECLINED) {
+        if (i == swapHandler && o.resolved()) {
+          mm.swapEnts--; // the swap PTE became a present one
+        }
         return o;
       }
     }
     return FaultOutcome.DECLINED;
+  }
+
+  /** Background reclaim when a zone fell below its low watermark (kswapd, run synchronously). */
+  private void kswapd() {
+    if (swap != null && global != null) {
+      swap.kswapd(global, globalScope);
+    }
   }
 
   private void kill(Task t, SignalInfo s) {
@@ -740,29 +923,30 @@ public final class Processes {
    * @return the victim, or null when no process can be killed
    */
   public Task oomKill() {
-    Task victim = null;
-    long best = -1;
+    List<OomCandidate> candidates = new ArrayList<>();
     for (Task t : live()) {
-      long badness = t.mm.anonRss + t.mm.fileRss + pageTable.tablePages(t.mm.root());
-      if (badness > best) {
-        best = badness;
-        victim = t;
-      }
+      candidates.add(candidate(t));
     }
-    if (victim == null) {
+    long totalPages = pages.managedPages() + (swap == null ? 0 : swap.totalSwapPages());
+    OomCandidate c = Oom.selectBadProcess(candidates, totalPages);
+    if (c == null) {
       return null;
     }
-    MmStruct mm = victim.mm;
-    reporter.accept(String.format("Out of memory: Killed process %d (%s) total-vm:%dkB,"
-        + " anon-rss:%dkB, file-rss:%dkB, shmem-rss:0kB, UID:0 pgtables:%dkB oom_score_adj:0",
-        victim.pid, victim.comm, mm.totalVm() >> 10, mm.anonRss << 2, mm.fileRss << 2,
-        pageTable.tablePages(mm.root()) << 2));
+    Task victim = tasks.get(c.pid());
+    reporter.accept(Oom.killMessage(c));
     events.count(VmEvent.OOM_KILL);
-    teardown(mm);
+    teardown(victim.mm);
     victim.alive = false;
     victim.deathReason = "killed by the OOM killer";
     dropUnmappedShmem();
     return victim;
+  }
+
+  private OomCandidate candidate(Task t) {
+    MmStruct mm = t.mm;
+    return new OomCandidate(t.pid, t.comm, 0, mm.totalVm() >>> Page.PAGE_SHIFT, mm.anonRss,
+        mm.fileRss, mm.shmemRss, mm.swapEnts, Math.max(0, pageTable.tablePages(mm.root()) - 1),
+        0, false);
   }
 
   // ------------------------------------------------------------------ /proc/PID/maps
@@ -805,7 +989,12 @@ public final class Processes {
 
     @Override
     public long allocUserPage() {
-      return pages.allocPages(cpu, Gfp.HIGHUSER_MOVABLE, 0);
+      long pfn = pages.allocPages(cpu, Gfp.HIGHUSER_MOVABLE, 0);
+      if (pfn == PageAllocator.NO_PAGE && swap != null && global != null
+          && swap.tryToFreePages(global, globalScope, 0) > 0) {
+        pfn = pages.allocPages(cpu, Gfp.HIGHUSER_MOVABLE, 0);
+      }
+      return pfn;
     }
 
     @Override
@@ -830,8 +1019,11 @@ public final class Processes {
 
     @Override
     public void pageAddNewAnonRmap(long pfn, AddressSpace space, long linear) {
+      if (refs[(int) pfn] != 0) {
+        throw new AssertionError("new anonymous page " + pfn + " already has references");
+      }
       refs[(int) pfn] = 1;
-      ((MmStruct) space).anonRss++;
+      addMapping((MmStruct) space, linear >>> Page.PAGE_SHIFT, pfn);
     }
 
     @Override
@@ -851,7 +1043,7 @@ public final class Processes {
         return;
       }
       refs[(int) pfn]++;
-      account((MmStruct) space, pfn, 1);
+      addMapping((MmStruct) space, linear >>> Page.PAGE_SHIFT, pfn);
     }
 
     @Override
@@ -859,7 +1051,146 @@ public final class Processes {
       if (pfn == zeroPfn) {
         return;
       }
-      dropRef((MmStruct) space, pfn);
+      removeMapping((MmStruct) space, linear >>> Page.PAGE_SHIFT, pfn, true);
+    }
+  }
+
+  // ------------------------------------------------------------------ reclaim scopes
+
+  private int kindOf(long pfn) {
+    if (pfn == zeroPfn) {
+      return ReclaimContext.UNEVICTABLE;
+    }
+    if (!cache.contains(pfn)) {
+      return ReclaimContext.ANON;
+    }
+    return cache.fileOf(pfn).shmem() ? ReclaimContext.UNEVICTABLE : ReclaimContext.FILE;
+  }
+
+  /** Clears the Accessed bit of one PTE mapping {@code pfn}; true when it was set. */
+  private boolean clearYoung(MmStruct mm, long vpn, long pfn) {
+    long va = vpn << Page.PAGE_SHIFT;
+    long pte = pageTable.readPte(mm.root(), va);
+    if (!Pte.present(pte) || Pte.pfn(pte) != pfn || (pte & Pte.ACCESSED) == 0) {
+      return false;
+    }
+    pageTable.writePte(mm.root(), va, pte & ~Pte.ACCESSED);
+    pageTable.flushTlbPage(va);
+    return true;
+  }
+
+  /** try_to_unmap_one: the PTE becomes the swap entry; returns its Dirty bit. */
+  private boolean unmapOneToSwap(MmStruct mm, long vpn, long pfn, long entry) {
+    long va = vpn << Page.PAGE_SHIFT;
+    long pte = pageTable.readPte(mm.root(), va);
+    if (!Pte.present(pte) || Pte.pfn(pte) != pfn) {
+      throw new AssertionError(String.format("pid %d vpn 0x%x does not map pfn 0x%x", mm.pid(),
+          vpn, pfn));
+    }
+    pageTable.writePte(mm.root(), va, entry);
+    pageTable.flushTlbPage(va);
+    swap.swapDuplicate(entry);
+    mm.swapEnts++;
+    removeMapping(mm, vpn, pfn, false);
+    refs[(int) pfn]--; // the mapping's reference; the swap cache still holds one
+    if (refs[(int) pfn] <= 0) {
+      throw new AssertionError("unmapping pfn " + pfn + " to swap dropped its last reference");
+    }
+    return (pte & Pte.DIRTY) != 0;
+  }
+
+  /** Drops one mapping of a file page, writing it back when dirty and shared. */
+  private void unmapOneFile(MmStruct mm, long vpn, long pfn) {
+    long va = vpn << Page.PAGE_SHIFT;
+    long pte = pageTable.readPte(mm.root(), va);
+    if (!Pte.present(pte) || Pte.pfn(pte) != pfn) {
+      return;
+    }
+    VmAreaStruct v = mm.find(va);
+    if ((pte & Pte.DIRTY) != 0 && v != null && v.shared) {
+      dirty.set((int) pfn);
+    }
+    pageTable.writePte(mm.root(), va, 0);
+    pageTable.flushTlbPage(va);
+    removeMapping(mm, vpn, pfn, true);
+  }
+
+  /** The global scope: keys are PFNs, operations act on every mapping through the rmap. */
+  private final class GlobalScope implements ReclaimContext {
+    @Override
+    public long pfnOf(long key) {
+      return rmap.count(key) > 0 ? key : SwapSystem.NO_PAGE;
+    }
+
+    @Override
+    public int kind(long key, long pfn) {
+      return kindOf(pfn);
+    }
+
+    @Override
+    public boolean testAndClearYoung(long pfn) {
+      boolean young = false;
+      for (long k : rmap.keys(pfn)) {
+        young |= clearYoung(tasks.get(Rmap.pid(k)).mm, Rmap.vpn(k), pfn);
+      }
+      return young;
+    }
+
+    @Override
+    public boolean unmapToSwap(long key, long pfn, long entry) {
+      boolean dirtyPte = false;
+      for (long k : rmap.keys(pfn)) {
+        dirtyPte |= unmapOneToSwap(tasks.get(Rmap.pid(k)).mm, Rmap.vpn(k), pfn, entry);
+      }
+      return dirtyPte;
+    }
+
+    @Override
+    public boolean evictFilePage(long key, long pfn) {
+      for (long k : rmap.keys(pfn)) {
+        unmapOneFile(tasks.get(Rmap.pid(k)).mm, Rmap.vpn(k), pfn);
+      }
+      return true;
+    }
+  }
+
+  /** One process's scope ({@code rss.limit}): keys are its virtual page numbers. */
+  private final class ProcessScope implements ReclaimContext {
+    private final MmStruct mm;
+
+    ProcessScope(MmStruct mm) {
+      this.mm = mm;
+    }
+
+    @Override
+    public long pfnOf(long vpn) {
+      long pte = pageTable.readPte(mm.root(), vpn << Page.PAGE_SHIFT);
+      if (!Pte.present(pte) || Pte.pfn(pte) == zeroPfn) {
+        return SwapSystem.NO_PAGE;
+      }
+      return Pte.pfn(pte);
+    }
+
+    @Override
+    public int kind(long key, long pfn) {
+      return kindOf(pfn);
+    }
+
+    @Override
+    public boolean testAndClearYoung(long vpn) {
+      long pfn = pfnOf(vpn);
+      return pfn != SwapSystem.NO_PAGE && clearYoung(mm, vpn, pfn);
+    }
+
+    @Override
+    public boolean unmapToSwap(long vpn, long pfn, long entry) {
+      return unmapOneToSwap(mm, vpn, pfn, entry);
+    }
+
+    @Override
+    public boolean evictFilePage(long vpn, long pfn) {
+      unmapOneFile(mm, vpn, pfn);
+      return true;
     }
   }
 

@@ -10,6 +10,7 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.ZoneStats;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.util.Bits;
+import io.mmsim.api.swap.SwapSystem;
 import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.api.vmalloc.VmArea;
 import io.mmsim.kernel.boot.Bootmem;
@@ -36,11 +37,13 @@ public final class ProcFs {
   private final VirtualAllocator vmalloc;
   private final PageTable pageTable;
   private final Processes processes;
+  private final SwapSystem swap;
   private final VmEvents events;
 
   /** A renderer over the kernel's parts; the optional ones may be null. */
   public ProcFs(MemoryLayout layout, Bootmem bootmem, PageAllocator pages, ObjectAllocator objects,
-      VirtualAllocator vmalloc, PageTable pageTable, Processes processes, VmEvents events) {
+      VirtualAllocator vmalloc, PageTable pageTable, Processes processes, SwapSystem swap,
+      VmEvents events) {
     this.layout = layout;
     this.bootmem = bootmem;
     this.pages = pages;
@@ -48,6 +51,7 @@ public final class ProcFs {
     this.vmalloc = vmalloc;
     this.pageTable = pageTable;
     this.processes = processes;
+    this.swap = swap;
     this.events = events;
   }
 
@@ -59,6 +63,9 @@ public final class ProcFs {
     }
     if (vmalloc != null) {
       n.add("vmallocinfo");
+    }
+    if (swap != null) {
+      n.add("swaps");
     }
     if (processes != null) {
       for (Task t : processes.live()) {
@@ -81,6 +88,7 @@ public final class ProcFs {
       case "vmstat" -> vmstat();
       case "slabinfo" -> slabinfo();
       case "vmallocinfo" -> vmallocinfo();
+      case "swaps" -> swap.procSwaps();
       default -> {
         if (name.endsWith("/maps")) {
           yield processes.maps(Integer.parseInt(name.substring(0, name.indexOf('/'))));
@@ -205,6 +213,13 @@ public final class ProcFs {
     kb(sb, "MemAvailable", available);
     if (processes != null) {
       kb(sb, "Cached", processes.cachedPages());
+    }
+    if (swap != null) {
+      kb(sb, "SwapCached", swap.swapCachePages());
+      kb(sb, "SwapTotal", swap.totalSwapPages());
+      kb(sb, "SwapFree", swap.freeSwapPages());
+    }
+    if (processes != null) {
       kb(sb, "AnonPages", processes.anonPages());
     }
     kb(sb, "KReclaimable", sRecl);
@@ -231,6 +246,9 @@ public final class ProcFs {
   /** /proc/vmstat: counters the simulator keeps, in the kernel's order, {@code nr_unstable} last. */
   public String vmstat() {
     Statistics st = pages.statistics();
+    Statistics sw = swap == null ? Statistics.builder().build() : swap.statistics();
+    Statistics pol = processes == null || processes.globalPolicy() == null
+        ? Statistics.builder().build() : processes.globalPolicy().statistics();
     StringBuilder sb = new StringBuilder();
     line(sb, "nr_free_pages", pages.nrFreePages());
     if (objects != null) {
@@ -240,17 +258,28 @@ public final class ProcFs {
     if (pageTable != null) {
       line(sb, "nr_page_table_pages", pageTable.tablePages());
     }
+    if (swap != null) {
+      line(sb, "nr_swapcached", sw.get("nr_swapcached"));
+    }
     line(sb, VmEvent.PGPGIN.procName(), events.get(VmEvent.PGPGIN));
     line(sb, VmEvent.PGPGOUT.procName(), events.get(VmEvent.PGPGOUT));
-    line(sb, VmEvent.PSWPIN.procName(), events.get(VmEvent.PSWPIN));
-    line(sb, VmEvent.PSWPOUT.procName(), events.get(VmEvent.PSWPOUT));
+    line(sb, "pswpin", sw.get("pswpin"));
+    line(sb, "pswpout", sw.get("pswpout"));
     line(sb, "pgalloc_dma", st.get("pgalloc_dma"));
     line(sb, "pgalloc_dma32", st.get("pgalloc_dma32"));
     line(sb, "pgalloc_normal", st.get("pgalloc_normal"));
     line(sb, "pgalloc_movable", 0);
+    line(sb, "allocstall_normal", sw.get("allocstall"));
     line(sb, "pgfree", st.get("pgfree"));
+    line(sb, "pgactivate", pol.get("pgactivate"));
+    line(sb, "pgdeactivate", pol.get("pgdeactivate"));
     line(sb, VmEvent.PGFAULT.procName(), events.get(VmEvent.PGFAULT));
     line(sb, VmEvent.PGMAJFAULT.procName(), events.get(VmEvent.PGMAJFAULT));
+    line(sb, "pgsteal_kswapd", sw.get("pgsteal_kswapd"));
+    line(sb, "pgsteal_direct", sw.get("pgsteal_direct"));
+    line(sb, "pgscan_kswapd", sw.get("pgscan_kswapd"));
+    line(sb, "pgscan_direct", sw.get("pgscan_direct"));
+    line(sb, "pageoutrun", sw.get("pageoutrun"));
     line(sb, VmEvent.OOM_KILL.procName(), events.get(VmEvent.OOM_KILL));
     line(sb, "nr_unstable", 0);
     return sb.toString();

@@ -9,6 +9,7 @@ import io.mmsim.api.spi.Provider;
 import io.mmsim.api.spi.ReplacementPolicyProvider;
 import io.mmsim.api.spi.SpiVersion;
 import io.mmsim.api.spi.VirtualAllocatorProvider;
+import io.mmsim.api.swap.SwapProvider;
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.ArrayList;
@@ -46,7 +47,9 @@ public final class ProviderRegistry {
     /** Fault handlers. */
     FAULT_HANDLER("fault-handler", FaultHandlerProvider.class, "mm-paging or mm-swap"),
     /** Replacement policies. */
-    REPLACEMENT_POLICY("reclaim.policy", ReplacementPolicyProvider.class, "mm-swap");
+    REPLACEMENT_POLICY("reclaim.policy", ReplacementPolicyProvider.class, "mm-swap"),
+    /** The swap subsystem (areas, swap cache, reclaim). */
+    SWAP("swap", SwapProvider.class, "mm-swap");
 
     private final String key;
     private final Class<? extends Provider> type;
@@ -88,6 +91,7 @@ public final class ProviderRegistry {
     r.load(Spi.PAGE_TABLE, ServiceLoader.load(PageTableProvider.class));
     r.load(Spi.FAULT_HANDLER, ServiceLoader.load(FaultHandlerProvider.class));
     r.load(Spi.REPLACEMENT_POLICY, ServiceLoader.load(ReplacementPolicyProvider.class));
+    r.load(Spi.SWAP, ServiceLoader.load(SwapProvider.class));
     return r;
   }
 
@@ -222,16 +226,20 @@ public final class ProviderRegistry {
         failureText()));
   }
 
-  /** Finds a provider by name among every SPI's providers, or null (for settings prefixes). */
-  public Provider findAnyByName(String name) {
+  /**
+   * Every provider of any SPI with this name (one name may serve several SPIs, like {@code swap}:
+   * the swap subsystem and its fault handler), for settings prefixes.
+   */
+  public List<Provider> findAllByName(String name) {
+    List<Provider> found = new ArrayList<>();
     for (List<Provider> list : providers.values()) {
       for (Provider p : list) {
         if (p.name().equalsIgnoreCase(name)) {
-          return p;
+          found.add(p);
         }
       }
     }
-    return null;
+    return found;
   }
 
   /** One line per provider: name, description, module or class path, version, location. */

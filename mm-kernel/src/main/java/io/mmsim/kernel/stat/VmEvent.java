@@ -10,10 +10,6 @@ public enum VmEvent {
   PGPGIN("pgpgin"),
   /** Pages written out, in kB. */
   PGPGOUT("pgpgout"),
-  /** Pages swapped in. */
-  PSWPIN("pswpin"),
-  /** Pages swapped out. */
-  PSWPOUT("pswpout"),
   /** Page faults handled (every handle_mm_fault). */
   PGFAULT("pgfault"),
   /** Faults that needed I/O. */
