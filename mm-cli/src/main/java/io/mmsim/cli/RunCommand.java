@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
     description = "Boots a kernel and replays workloads (the built-in demo when none is given).")
 final class RunCommand implements Callable<Integer> {
   static final String DEMO = "/io/mmsim/cli/demo.trace";
+  static final String DEMO_CONFIG = "/io/mmsim/cli/demo.properties";
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -62,6 +63,9 @@ final class RunCommand implements Callable<Integer> {
     Kernel kernel;
     try {
       Kernel.Builder b = Kernel.builder();
+      if (workloads.isEmpty()) {
+        b.properties(demoConfiguration(), "the demo's configuration");
+      }
       if (config != null) {
         b.properties(config);
       }
@@ -115,6 +119,17 @@ final class RunCommand implements Callable<Integer> {
         out.println("  " + e);
       }
     }
+    if (kernel.processes() != null) {
+      var vm = kernel.events();
+      out.printf("page faults: %d (%d major)%n", vm.get(io.mmsim.kernel.stat.VmEvent.PGFAULT),
+          vm.get(io.mmsim.kernel.stat.VmEvent.PGMAJFAULT));
+    }
+    if (kernel.swap() != null && kernel.swap().totalSwapPages() > 0) {
+      var st = kernel.swap().statistics();
+      out.printf("swap: %d pages out, %d in; %d of %d slots in use%n", st.get("pswpout"),
+          st.get("pswpin"), kernel.swap().totalSwapPages() - kernel.swap().freeSwapPages(),
+          kernel.swap().totalSwapPages());
+    }
     out.printf("free memory: %d kB after boot, %d kB at the end%n",
         freeBefore << (Page.PAGE_SHIFT - 10), freeAfter << (Page.PAGE_SHIFT - 10));
     out.flush();
@@ -131,6 +146,20 @@ final class RunCommand implements Callable<Integer> {
       return status;
     }
     return status;
+  }
+
+  /** The demo's machine: the headline mix, small enough that swap is exercised. */
+  private static java.util.Properties demoConfiguration() {
+    java.util.Properties p = new java.util.Properties();
+    try (InputStream in = RunCommand.class.getResourceAsStream(DEMO_CONFIG)) {
+      if (in == null) {
+        throw new IllegalStateException("the demo's configuration is missing from mm-cli");
+      }
+      p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return p;
   }
 
   private static void runDemo(Replayer replayer) throws IOException {

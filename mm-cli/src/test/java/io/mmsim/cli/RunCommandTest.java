@@ -80,7 +80,8 @@ final class RunCommandTest {
     int rc = mm("run", "--proc", tmp.resolve("proc").toString());
 
     assertThat(rc).as(stderr()).isZero();
-    assertThat(stdout()).contains("mmsim booted 1024 MiB, 2 CPUs").contains("operations run: ");
+    assertThat(stdout()).contains("mmsim booted 128 MiB, 2 CPUs").contains("operations run: ")
+        .contains("swap: ").contains("pid 2: SIGSEGV");
     assertThat(tmp.resolve("proc/buddyinfo")).exists();
     assertThat(tmp.resolve("proc/meminfo")).exists();
   }

@@ -203,6 +203,12 @@ public final class Kernel {
       return this;
     }
 
+    /** Overlays {@code props} (e.g. a configuration embedded in an application). */
+    public Builder properties(java.util.Properties props, String origin) {
+      config = config.withProperties(props, origin);
+      return this;
+    }
+
     /** Sets one key. */
     public Builder set(String key, String value) {
       config = config.with(key, value);
@@ -431,7 +437,7 @@ public final class Kernel {
     }
     processes.setReclaim(swap, global, future -> rp.create(new PolicyCtx(rp, future)),
         rssLimit);
-    parts.put("reclaim.policy", rp.name() + (global == null ? " (per process only)" : ""));
+    parts.put("reclaim.policy", rp.name());
     if (rssLimit > 0) {
       parts.put("rss.limit", rssLimit + " pages");
     }

@@ -78,6 +78,21 @@ public final class Configuration {
     return new Configuration(v, o);
   }
 
+  /** This configuration overlaid with {@code props}, recorded as coming from {@code origin}. */
+  public Configuration withProperties(Properties props, String origin) {
+    Map<String, String> v = new TreeMap<>(values);
+    Map<String, String> o = new TreeMap<>(origin());
+    for (String k : new TreeMap<>(propertiesAsMap(props)).keySet()) {
+      v.put(k, props.getProperty(k).trim());
+      o.put(k, origin);
+    }
+    return new Configuration(v, o);
+  }
+
+  private Map<String, String> origin() {
+    return origin;
+  }
+
   /** This configuration with one key set. */
   public Configuration with(String key, String value) {
     if (key == null || key.isBlank()) {
