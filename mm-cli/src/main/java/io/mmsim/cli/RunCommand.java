@@ -76,6 +76,10 @@ final class RunCommand implements Callable<Integer> {
     } catch (ConfigurationException e) {
       err.println("mm: " + e.getMessage());
       return Main.EXIT_USAGE;
+    } catch (io.mmsim.api.MmException e) {
+      // a refused swap file and the like: the configuration names something unusable
+      err.println("mm: cannot boot: " + e.getMessage());
+      return Main.EXIT_USAGE;
     }
     for (Path w : workloads) {
       if (!Files.isReadable(w)) {

@@ -108,6 +108,58 @@ final class RunCommandTest {
   }
 
   @Test
+  void run_mallocTraceExample_replaysAsKmallocAndReportsTheOverhead() {
+    for (String allocator : List.of("slub", "slab", "slob")) {
+      int rc = mm(args("run", "--set", "object-allocator=" + allocator, "--set",
+          "memory.size=256M", example("sort.malloc")));
+
+      assertThat(rc).as(allocator + ": " + stderr()).isZero();
+      assertThat(stdout()).containsPattern("malloc trace .*sort\\.malloc: \\d+ calls")
+          .containsPattern("at the peak: \\d+ bytes requested, \\d+ bytes of slab and kmalloc"
+              + " pages, overhead \\d+\\.\\d{3}");
+    }
+  }
+
+  @Test
+  void run_referenceString_countsTheTextbookFaults() throws IOException {
+    Path refs = trace("belady.refs", "1,2,3,4,1,2,5,1,2,3,4,5\n");
+    Path proc = tmp.resolve("refs");
+    int rc = mm(args("run", "--set", "rss.limit=3", "--set", "vm.zero-page=false", "--set",
+        "reclaim.policy=fifo", "--set", "swap.memory=64M", "--set", "memory.size=128M",
+        "--proc", proc, refs));
+
+    assertThat(rc).as(stderr()).isZero();
+    assertThat(Files.readString(proc.resolve("vmstat"))).contains("\npgfault 9\n");
+    assertThat(stdout()).contains("12 references, 9 page faults");
+  }
+
+  @Test
+  void mkswap_writesAHeaderTheSwapAreaAccepts() throws IOException {
+    Path swapfile = tmp.resolve("swapfile");
+    int rc = mm(args("mkswap", swapfile, "1M", "--label", "demo", "--uuid",
+        "12345678-1234-1234-1234-123456789abc"));
+
+    assertThat(rc).as(stderr()).isZero();
+    assertThat(stdout()).isEqualTo("Setting up swapspace version 1, size = 1020 KiB (1044480"
+        + " bytes)\nLABEL=demo, UUID=12345678-1234-1234-1234-123456789abc\n");
+    Path proc = tmp.resolve("p");
+    assertThat(mm(args("run", "--set", "memory.size=64M", "--set", "swap.files=" + swapfile,
+        "--proc", proc, trace("none.trace", "# nothing\n")))).as(stderr()).isZero();
+    assertThat(Files.readString(proc.resolve("swaps"))).contains(swapfile.toString())
+        .contains("file");
+  }
+
+  @Test
+  void run_badSwapFile_isRefusedInTheKernelsWords() throws IOException {
+    Path notSwap = tmp.resolve("notswap");
+    Files.write(notSwap, new byte[65536]);
+    int rc = mm(args("run", "--set", "swap.files=" + notSwap, trace("none.trace", "")));
+
+    assertThat(rc).isEqualTo(2);
+    assertThat(stderr()).contains("Unable to find swap-space signature");
+  }
+
+  @Test
   void list_showsProvidersBySpi() {
     int rc = mm("list");
 

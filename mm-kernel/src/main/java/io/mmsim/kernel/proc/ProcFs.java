@@ -234,6 +234,15 @@ public final class ProcFs {
       kb(sb, "VmallocUsed", vmalloc.usedPages());
       kb(sb, "VmallocChunk", 0);
     }
+    if (pageTable != null) {
+      // the direct map's leaf entries by size, in kB as the kernel prints them
+      sb.append(String.format("%-16s%8d kB\n", "DirectMap4k:",
+          pageTable.directMapPages(Page.PAGE_SIZE) * 4));
+      sb.append(String.format("%-16s%8d kB\n", "DirectMap2M:",
+          pageTable.directMapPages(2L << 20) * 2048));
+      sb.append(String.format("%-16s%8d kB\n", "DirectMap1G:",
+          pageTable.directMapPages(1L << 30) * (1L << 20)));
+    }
     return sb.toString();
   }
 
