@@ -39,6 +39,9 @@ final class MemoryTrace {
   private long[] collected;
   private int nCollected;
   private boolean collecting;
+  /** While only counting (the parse-only baseline): touched pages are counted, not kept. */
+  private boolean counting;
+  private long counted;
   private long faultsBefore;
   private long majorBefore;
 
@@ -207,6 +210,10 @@ final class MemoryTrace {
   }
 
   private void touch(Processes p, Task t, int cpu, long addr, int access) {
+    if (counting) {
+      counted++;
+      return;
+    }
     if (collecting) {
       if (nCollected == collected.length) {
         collected = java.util.Arrays.copyOf(collected, collected.length * 2);
@@ -218,6 +225,22 @@ final class MemoryTrace {
       future.seek(touchIndex++);
     }
     p.touch(t, cpu, addr, access);
+  }
+
+  /**
+   * Reads and parses a lackey trace with the replay's own parser without replaying it: the
+   * baseline that replay speed is compared with.
+   *
+   * @return the references (lines) parsed
+   */
+  long parseLackeyOnly(String file, java.nio.file.Path path) throws IOException {
+    counting = true;
+    try (InputStream in = java.nio.file.Files.newInputStream(path)) {
+      lackey(file, in, null, null);
+    } finally {
+      counting = false;
+    }
+    return references;
   }
 
   void runReferences(String file, java.io.BufferedReader in) throws IOException {

@@ -138,6 +138,16 @@ public final class Replayer {
     }
   }
 
+  /**
+   * Parses a lackey trace with the replay's own parser, touching nothing: the parse-only rate
+   * that replay is measured against.
+   *
+   * @return the references parsed
+   */
+  public long parseLackeyOnly(java.nio.file.Path path) throws IOException {
+    return new MemoryTrace(this, null).parseLackeyOnly(path.toString(), path);
+  }
+
   /** Runs one line of a text workload. */
   public void runLine(String fileName, long number, String raw) {
     String text = stripComment(raw).strip();

@@ -1,0 +1,145 @@
+package io.mmsim.bench;
+
+import io.mmsim.api.fault.Prot;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.swap.SwapHeader;
+import io.mmsim.cli.workload.Replayer;
+import io.mmsim.kernel.Kernel;
+import io.mmsim.kernel.mm.Processes;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.UUID;
+
+/**
+ * The documented harness for trace replay and swap throughput (issue 5's figures), run with
+ * {@code java -cp mm-bench/target/benchmarks.jar io.mmsim.bench.ReplayHarness [LACKEY_FILE]}.
+ *
+ * <ol>
+ *   <li><b>Replay</b>: a valgrind lackey trace of a real program ({@code sort -n} of 3000 shuffled
+ *       numbers, made with {@code valgrind --tool=lackey --trace-mem=yes} when no file is given)
+ *       replayed as one process on a 512 MiB machine with {@code rss.limit=48}, the clock policy,
+ *       no zero page and 256 MiB of swap; against reading and parsing the same file with the
+ *       replay's own parser and touching nothing (the limit). Each is run five times after two
+ *       warm-up runs; the best and the median are printed in references per second.
+ *   <li><b>Swap</b>: 256 MiB of anonymous memory written through 64 MiB of RAM to a swap file on
+ *       disk (swap-out rate: pages written out per second of the writing pass), then read back
+ *       in a second pass (swap-in rate).
+ * </ol>
+ * Wall-clock time with {@link System#nanoTime()}; the JVM is warmed by the warm-up runs.
+ */
+public final class ReplayHarness {
+  private ReplayHarness() {}
+
+  /** Runs both measurements and prints one line per figure. */
+  public static void main(String[] args) throws Exception {
+    Path trace = args.length > 0 ? Path.of(args[0]) : makeTrace();
+    replay(trace);
+    swap();
+  }
+
+  private static Path makeTrace() throws IOException, InterruptedException {
+    Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
+        "mmsim-bench"));
+    Path trace = dir.resolve("sort.lackey");
+    if (Files.size(Files.exists(trace) ? trace : Files.createFile(trace)) > 0) {
+      return trace;
+    }
+    Path input = dir.resolve("numbers.txt");
+    StringBuilder sb = new StringBuilder();
+    int[] n = new int[3000];
+    for (int i = 0; i < n.length; i++) {
+      n[i] = i + 1;
+    }
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    for (int i = n.length - 1; i > 0; i--) {
+      int j = r.nextInt(i + 1);
+      int t = n[i];
+      n[i] = n[j];
+      n[j] = t;
+    }
+    for (int v : n) {
+      sb.append(v).append('\n');
+    }
+    Files.writeString(input, sb);
+    Process p = new ProcessBuilder("valgrind", "--tool=lackey", "--trace-mem=yes",
+        "--log-file=" + trace, "sort", "-n", input.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    if (p.waitFor() != 0) {
+      throw new IOException("valgrind --tool=lackey failed; give a lackey trace as argument");
+    }
+    return trace;
+  }
+
+  private static Kernel replayKernel() {
+    return Kernel.builder().set("memory.size", "512M").set("rss.limit", "48")
+        .set("vm.zero-page", "false").set("reclaim.policy", "clock").set("swap.memory", "256M")
+        .boot();
+  }
+
+  private static void replay(Path trace) throws IOException {
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    long lines = 0;
+    double[] parse = new double[5];
+    double[] replay = new double[5];
+    for (int round = -2; round < 5; round++) {
+      Replayer r = new Replayer(replayKernel(), quiet);
+      long t0 = System.nanoTime();
+      lines = r.parseLackeyOnly(trace);
+      long t1 = System.nanoTime();
+      Replayer r2 = new Replayer(replayKernel(), quiet);
+      long t2 = System.nanoTime();
+      r2.runFile(trace, null);
+      long t3 = System.nanoTime();
+      if (round >= 0) {
+        parse[round] = lines / ((t1 - t0) / 1e9);
+        replay[round] = lines / ((t3 - t2) / 1e9);
+      }
+    }
+    Arrays.sort(parse);
+    Arrays.sort(replay);
+    System.out.printf("trace: %s, %d references%n", trace, lines);
+    System.out.printf("parse only: best %.1f M refs/s, median %.1f M refs/s%n", parse[4] / 1e6,
+        parse[2] / 1e6);
+    System.out.printf("replay:     best %.1f M refs/s, median %.1f M refs/s"
+        + " (median ratio to parse-only %.2f)%n", replay[4] / 1e6, replay[2] / 1e6,
+        replay[2] / parse[2]);
+  }
+
+  private static void swap() throws IOException {
+    Path file = Files.createTempFile("mmsim-bench", ".swap");
+    try {
+      SwapHeader.mkswap(file, 320L << 20, "bench", new UUID(1, 2));
+      Kernel k = Kernel.builder().set("memory.size", "64M").set("object-allocator", "none")
+          .set("swap.files", file.toString()).boot();
+      Processes p = k.processes();
+      p.spawn(1);
+      int pages = 65536;
+      long base = p.mmap(1, (long) pages << Page.PAGE_SHIFT, Prot.READ | Prot.WRITE, null, 0,
+          false, -1, false);
+      byte[] data = new byte[64];
+      long t0 = System.nanoTime();
+      for (int i = 0; i < pages; i++) {
+        data[0] = (byte) i;
+        p.write(1, 0, base + ((long) i << Page.PAGE_SHIFT), data);
+      }
+      long t1 = System.nanoTime();
+      long out = k.swap().statistics().get("pswpout");
+      for (int i = 0; i < pages; i++) {
+        p.read(1, 0, base + ((long) i << Page.PAGE_SHIFT), 1);
+      }
+      long t2 = System.nanoTime();
+      long in = k.swap().statistics().get("pswpin");
+      System.out.printf("swap to a file area: %d pages out in %.2f s (%.0f pages/s, %.0f MiB/s);"
+          + " %d pages in in %.2f s (%.0f pages/s, %.0f MiB/s)%n", out, (t1 - t0) / 1e9,
+          out / ((t1 - t0) / 1e9), out / ((t1 - t0) / 1e9) / 256, in, (t2 - t1) / 1e9,
+          in / ((t2 - t1) / 1e9), in / ((t2 - t1) / 1e9) / 256);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+}
