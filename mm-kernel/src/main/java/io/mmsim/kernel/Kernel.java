@@ -305,8 +305,12 @@ public final class Kernel {
   }
 
   /** The boot allocator's reservations. */
-  public List<Bootmem.Region> reservations() {
-    return bootmem.regions();
+  public List<Reservation> reservations() {
+    List<Reservation> out = new ArrayList<>();
+    for (Bootmem.Region r : bootmem.regions()) {
+      out.add(new Reservation(r.startPfn(), r.pages(), r.what()));
+    }
+    return out;
   }
 
   /** Which provider runs each part, e.g. {@code page-allocator=buddy}. */
@@ -408,6 +412,11 @@ public final class Kernel {
         swapIndex = chain.size();
       }
       chain.add(p.create(context(p)));
+    }
+    if (swapIndex < 0 && swap != null && swap.totalSwapPages() > 0) {
+      throw new ConfigurationException("fault-handler", "fault-handler: swap areas are active but"
+          + " the chain '" + fh + "' has no 'swap' handler, so swapped-out pages could never come"
+          + " back; use fault-handler=swap," + fh);
     }
     processes.setFaultHandlers(chain, swapIndex);
     parts.put("fault-handler", fh.replace(" ", ""));

@@ -9,7 +9,6 @@ import io.mmsim.api.mem.Page;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.PageAllocatorProvider;
 import io.mmsim.api.spi.Provider;
-import io.mmsim.kernel.boot.Bootmem;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -127,15 +126,15 @@ final class KernelBootTest {
   void boot_reservesFirstPageImageAndMemMap_andHandsTheRestOver() {
     Kernel k = pagesOnly().set("memory.size", "64M").boot();
 
-    List<Bootmem.Region> r = k.reservations();
-    assertThat(r).extracting(Bootmem.Region::startPfn).startsWith(0L, 4096L);
+    List<Reservation> r = k.reservations();
+    assertThat(r).extracting(Reservation::startPfn).startsWith(0L, 4096L);
     assertThat(r.get(1).pages()).isEqualTo((16L << 20) >> Page.PAGE_SHIFT);
-    Bootmem.Region memmap = r.get(2);
+    Reservation memmap = r.get(2);
     long frames = 16384;
     long metaBytes = frames * k.pageAllocator().metadataBytesPerFrame() + frames / 8;
     assertThat(memmap.pages()).isEqualTo(Page.pagesFor(metaBytes));
     assertThat(memmap.endPfn()).as("memblock allocates top-down").isEqualTo(frames);
-    long reserved = r.stream().mapToLong(Bootmem.Region::pages).sum();
+    long reserved = r.stream().mapToLong(Reservation::pages).sum();
     assertThat(k.pageAllocator().managedPages()).isEqualTo(frames - reserved);
   }
 
@@ -153,6 +152,29 @@ final class KernelBootTest {
     Kernel k = pagesOnly().set("memory.size", "64M").boot();
     assertThat(k.procNames()).containsExactly("buddyinfo", "zoneinfo", "meminfo", "vmstat");
     assertThatThrownBy(() -> k.proc("slabinfo")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void boot_swapAreasWithoutASwapHandler_isRefused() {
+    assertThatThrownBy(() -> Kernel.builder().set("memory.size", "64M")
+        .set("swap.memory", "16M").set("fault-handler", "demand").boot())
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("has no 'swap' handler");
+  }
+
+  @Test
+  void boot_swapAreasWithTheDefaultChain_putsSwapInFront() {
+    Kernel k = Kernel.builder().set("memory.size", "64M").set("swap.memory", "16M").boot();
+    assertThat(k.parts()).containsEntry("fault-handler", "swap,demand");
+  }
+
+  @Test
+  void boot_rssLimitOpt_worksPerProcessOnly_andNeedsTheFuture() {
+    Kernel k = Kernel.builder().set("memory.size", "64M").set("swap.memory", "16M")
+        .set("reclaim.policy", "opt").set("rss.limit", "8").boot();
+    assertThat(k.processes().globalPolicy()).isNull();
+    assertThatThrownBy(() -> k.processes().spawn(1))
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("opt");
   }
 
   @Test
