@@ -458,33 +458,12 @@ public final class Kernel {
   }
 
   /** A policy's context: its settings and, for per-process policies, the future references. */
-  private final class PolicyCtx implements PolicyContext {
-    private final Provider provider;
+  private final class PolicyCtx extends BaseCtx implements PolicyContext {
     private final FutureReferences future;
 
     PolicyCtx(Provider provider, FutureReferences future) {
-      this.provider = provider;
+      super(provider, ConfigValidator.settingsFor(provider, config));
       this.future = future;
-    }
-
-    @Override
-    public MemoryLayout layout() {
-      return layout;
-    }
-
-    @Override
-    public Settings settings() {
-      return ConfigValidator.settingsFor(provider, config);
-    }
-
-    @Override
-    public String loggerName() {
-      return provider.getClass().getPackageName();
-    }
-
-    @Override
-    public long seed() {
-      return seed ^ provider.name().hashCode();
     }
 
     @Override
@@ -554,12 +533,12 @@ public final class Kernel {
     return new Ctx(p, ConfigValidator.settingsFor(p, config));
   }
 
-  /** The context every provider is created from; parts not yet booted are null. */
-  private final class Ctx implements VirtualAllocatorContext, SwapContext, SwapHandlerContext {
+  /** What every provider's context tells: the machine, the provider's settings, its seed. */
+  private abstract class BaseCtx implements ProviderContext {
     private final Provider provider;
     private final Settings settings;
 
-    Ctx(Provider provider, Settings settings) {
+    BaseCtx(Provider provider, Settings settings) {
       this.provider = provider;
       this.settings = settings;
     }
@@ -582,6 +561,15 @@ public final class Kernel {
     @Override
     public long seed() {
       return seed ^ provider.name().hashCode();
+    }
+  }
+
+  /** The context of every other provider; parts not yet booted are null. */
+  private final class Ctx extends BaseCtx
+      implements VirtualAllocatorContext, SwapContext, SwapHandlerContext {
+
+    Ctx(Provider provider, Settings settings) {
+      super(provider, settings);
     }
 
     @Override
