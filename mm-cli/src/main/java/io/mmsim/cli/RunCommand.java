@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -87,7 +86,6 @@ final class RunCommand implements Callable<Integer> {
         return Main.EXIT_USAGE;
       }
     }
-    Map<String, String> parts = kernel.parts();
     out.printf("mmsim booted %d MiB, %d CPUs: %s%n", kernel.memory().size() >>> 20,
         kernel.layout().cpus(), String.join(" ", kernel.describe()));
     long freeBefore = kernel.pageAllocator().nrFreePages();
@@ -145,9 +143,6 @@ final class RunCommand implements Callable<Integer> {
         err.println("mm: cannot write /proc views to " + procDir + ": " + e.getMessage());
         return status == 0 ? Main.EXIT_WORKLOAD : status;
       }
-    }
-    if (parts.isEmpty()) {
-      return status;
     }
     return status;
   }

@@ -170,7 +170,7 @@ public final class Kernel {
       this.processes = null;
       this.swap = null;
     } else {
-      this.processes = new Processes(pageAllocator, pageTable, memory, zeroPfn,
+      this.processes = new Processes(pageAllocator, pageTable, memory, cpus, zeroPfn,
           booleanKey("vm.zero-page"), events);
       this.swap = bootSwap(registry);
       bootFaultHandlers(registry);

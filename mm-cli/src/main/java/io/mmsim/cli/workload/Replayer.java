@@ -7,7 +7,9 @@ import io.mmsim.kernel.Kernel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +25,7 @@ public final class Replayer {
   private final PrintStream out;
   private final Operations ops;
   private final Map<String, Handle> handles = new HashMap<>();
+  private final List<String> events = new ArrayList<>();
   private int cpu;
   private long operations;
   private long requestedBytes;
@@ -42,11 +45,9 @@ public final class Replayer {
     }
   }
 
-  private final java.util.List<String> events = new java.util.ArrayList<>();
-
   /** Signals and OOM kills reported during the run, in order. */
-  public java.util.List<String> events() {
-    return java.util.List.copyOf(events);
+  public List<String> events() {
+    return List.copyOf(events);
   }
 
   /** The kernel. */
@@ -98,7 +99,7 @@ public final class Replayer {
    * @return summary lines for this file (empty for a text workload)
    * @throws WorkloadException for the first line that cannot run
    */
-  public java.util.List<String> runFile(java.nio.file.Path path, PrintStream progress)
+  public List<String> runFile(java.nio.file.Path path, PrintStream progress)
       throws IOException {
     String name = path.toString();
     TraceFormat format = TraceFormat.detect(path);
@@ -108,7 +109,7 @@ public final class Replayer {
         try (BufferedReader in = java.nio.file.Files.newBufferedReader(path)) {
           m.run(name, in);
         }
-        return java.util.List.of(m.summary(name));
+        return List.of(m.summary(name));
       }
       case LACKEY -> {
         MemoryTrace m = new MemoryTrace(this, progress);
@@ -117,7 +118,7 @@ public final class Replayer {
         } catch (IllegalArgumentException | MmException e) {
           throw new WorkloadException(name, 0, e.getMessage(), e);
         }
-        return java.util.List.of(m.summary(name));
+        return List.of(m.summary(name));
       }
       case REFERENCE_STRING -> {
         MemoryTrace m = new MemoryTrace(this, progress);
@@ -126,14 +127,14 @@ public final class Replayer {
         } catch (IllegalArgumentException | MmException e) {
           throw new WorkloadException(name, 0, e.getMessage(), e);
         }
-        return java.util.List.of(m.summary(name));
+        return List.of(m.summary(name));
       }
       default -> {
         try (BufferedReader in = java.nio.file.Files.newBufferedReader(path,
             java.nio.charset.StandardCharsets.UTF_8)) {
           runText(name, in);
         }
-        return java.util.List.of();
+        return List.of();
       }
     }
   }

@@ -1,6 +1,5 @@
 package io.mmsim.kernel.mm;
 
-import io.mmsim.api.BadAddressException;
 import io.mmsim.api.fault.AddressSpace;
 import io.mmsim.api.fault.FaultContext;
 import io.mmsim.api.fault.FaultHandler;
@@ -99,6 +98,7 @@ public final class Processes {
   private final PageCache cache = new PageCache();
   private final TreeMap<Integer, Task> tasks = new TreeMap<>();
   private final Ctx ctx = new Ctx();
+  private final int cpus;
   private Consumer<String> reporter = s -> { };
   private long shmemIds;
   private int cpu;
@@ -110,8 +110,9 @@ public final class Processes {
    * @param zeroPfn the frame of the shared zero page (in the kernel image)
    * @param zeroPageEnabled {@code vm.zero-page}
    */
-  public Processes(PageAllocator pages, PageTable pageTable, PhysicalMemory memory,
+  public Processes(PageAllocator pages, PageTable pageTable, PhysicalMemory memory, int cpus,
       long zeroPfn, boolean zeroPageEnabled, VmEvents events) {
+    this.cpus = cpus;
     this.pages = pages;
     this.pageTable = pageTable;
     this.memory = memory;
@@ -355,7 +356,7 @@ public final class Processes {
       mm.remove(v);
     }
     pageTable.destroyAddressSpace(mm.root());
-    for (int c = 0; c < cpus(); c++) {
+    for (int c = 0; c < cpus; c++) {
       Mmu m = pageTable.mmu(c);
       if (m.cr3() == mm.root()) {
         m.loadCr3(pageTable.kernelRoot());
@@ -363,9 +364,6 @@ public final class Processes {
     }
   }
 
-  private int cpus() {
-    return pages.zoneStats(io.mmsim.api.mem.Zone.DMA).pcpCount().length;
-  }
 
   // ------------------------------------------------------------------ mappings
 
@@ -1191,13 +1189,6 @@ public final class Processes {
     public boolean evictFilePage(long vpn, long pfn) {
       unmapOneFile(mm, vpn, pfn);
       return true;
-    }
-  }
-
-  /** Checks a user address is in the user half, for handles and errors. */
-  static void checkUser(long addr) {
-    if (addr < 0 || addr >= STACK_TOP) {
-      throw new BadAddressException(addr, String.format("0x%x is not a user address", addr));
     }
   }
 }
