@@ -63,6 +63,17 @@ final class PageCache {
     return out;
   }
 
+  /** Cached pages of shmem objects. */
+  long shmemPages() {
+    long n = 0;
+    for (Key k : byPfn.values()) {
+      if (k.file().shmem()) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Pages cached (meminfo Cached). */
   long size() {
     return byPfn.size();

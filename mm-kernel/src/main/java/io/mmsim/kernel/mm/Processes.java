@@ -92,6 +92,10 @@ public final class Processes {
   private SwapSystem swap;
   private ReplacementPolicy global;
   private boolean globalEveryReference;
+  /** Anonymous frames with at least one mapping ({@code NR_ANON_MAPPED}). */
+  private long anonMapped;
+  /** File frames with at least one mapping ({@code NR_FILE_MAPPED}). */
+  private long fileMapped;
   private final GlobalScope globalScope = new GlobalScope();
   private Function<FutureReferences, ReplacementPolicy> processPolicies;
   private long rssLimit;
@@ -581,6 +585,13 @@ public final class Processes {
     boolean first = rmap.count(pfn) == 0;
     rmap.add(pfn, mm.pid(), vpn);
     account(mm, pfn, 1);
+    if (first) {
+      if (cache.contains(pfn)) {
+        fileMapped++;
+      } else {
+        anonMapped++;
+      }
+    }
     if (first && global != null) {
       global.insert(pfn);
     }
@@ -604,6 +615,13 @@ public final class Processes {
       mm.policy.remove(vpn);
     }
     boolean last = rmap.count(pfn) == 0;
+    if (last) {
+      if (cache.contains(pfn)) {
+        fileMapped--;
+      } else {
+        anonMapped--;
+      }
+    }
     if (last && global != null) {
       global.remove(pfn);
     }
@@ -672,11 +690,33 @@ public final class Processes {
     return cache.size();
   }
 
-  /** Resident anonymous pages of all processes (meminfo AnonPages counts each frame once). */
+  /** Mapped anonymous frames, each counted once however many processes map it (AnonPages). */
   public long anonPages() {
+    return anonMapped;
+  }
+
+  /** Mapped file frames, each counted once (meminfo Mapped). */
+  public long mappedFilePages() {
+    return fileMapped;
+  }
+
+  /** Pages of shmem objects in the page cache (meminfo Shmem). */
+  public long shmemPages() {
+    return cache.shmemPages();
+  }
+
+  /**
+   * Pages committed by private writable mappings of every live process (meminfo Committed_AS;
+   * what the kernel charges as {@code VM_ACCOUNT}).
+   */
+  public long committedPages() {
     long n = 0;
     for (Task t : live()) {
-      n += t.mm.anonRss;
+      for (VmAreaStruct v : t.mm.areas()) {
+        if (!v.shared && (v.prot & Prot.WRITE) != 0) {
+          n += (v.end - v.start) >>> Page.PAGE_SHIFT;
+        }
+      }
     }
     return n;
   }

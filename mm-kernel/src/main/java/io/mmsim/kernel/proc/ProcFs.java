@@ -211,16 +211,28 @@ public final class ProcFs {
     kb(sb, "MemTotal", total);
     kb(sb, "MemFree", free);
     kb(sb, "MemAvailable", available);
+    // the simulator has no block devices, hence no buffer heads
+    kb(sb, "Buffers", 0);
     if (processes != null) {
       kb(sb, "Cached", processes.cachedPages());
     }
     if (swap != null) {
       kb(sb, "SwapCached", swap.swapCachePages());
+    }
+    Statistics lru = processes == null || processes.globalPolicy() == null
+        ? null : processes.globalPolicy().statistics();
+    if (lru != null && lru.counters().containsKey("nr_active")) {
+      kb(sb, "Active", lru.get("nr_active"));
+      kb(sb, "Inactive", lru.get("nr_inactive"));
+    }
+    if (swap != null) {
       kb(sb, "SwapTotal", swap.totalSwapPages());
       kb(sb, "SwapFree", swap.freeSwapPages());
     }
     if (processes != null) {
       kb(sb, "AnonPages", processes.anonPages());
+      kb(sb, "Mapped", processes.mappedFilePages());
+      kb(sb, "Shmem", processes.shmemPages());
     }
     kb(sb, "KReclaimable", sRecl);
     kb(sb, "Slab", sRecl + sUnrecl);
@@ -229,11 +241,26 @@ public final class ProcFs {
     if (pageTable != null) {
       kb(sb, "PageTables", pageTable.tablePages());
     }
+    // no bounce buffers: every zone is directly addressable on x86-64
+    kb(sb, "Bounce", 0);
+    if (processes != null) {
+      // vm.overcommit_ratio's default of 50 %
+      kb(sb, "CommitLimit", total / 2 + (swap == null ? 0 : swap.totalSwapPages()));
+      kb(sb, "Committed_AS", processes.committedPages());
+    }
     if (vmalloc != null) {
-      sb.append(String.format("%-16s%8d kB%n", "VmallocTotal:", vmalloc.totalBytes() >>> 10));
+      sb.append(String.format("%-16s%8d kB\n", "VmallocTotal:", vmalloc.totalBytes() >>> 10));
       kb(sb, "VmallocUsed", vmalloc.usedPages());
       kb(sb, "VmallocChunk", 0);
     }
+    // no hugetlbfs pool and no transparent huge pages in user space
+    kb(sb, "AnonHugePages", 0);
+    sb.append(String.format("%-19s%5d\n", "HugePages_Total:", 0));
+    sb.append(String.format("%-19s%5d\n", "HugePages_Free:", 0));
+    sb.append(String.format("%-19s%5d\n", "HugePages_Rsvd:", 0));
+    sb.append(String.format("%-19s%5d\n", "HugePages_Surp:", 0));
+    sb.append(String.format("%-16s%8d kB\n", "Hugepagesize:", 2048));
+    kb(sb, "Hugetlb", 0);
     if (pageTable != null) {
       // the direct map's leaf entries by size, in kB as the kernel prints them
       sb.append(String.format("%-16s%8d kB\n", "DirectMap4k:",
