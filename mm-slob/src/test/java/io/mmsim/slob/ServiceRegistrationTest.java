@@ -3,51 +3,24 @@ package io.mmsim.slob;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mmsim.api.spi.ObjectAllocatorProvider;
-import io.mmsim.api.spi.SpiVersion;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.lang.module.ModuleDescriptor;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import io.mmsim.testkit.registration.ServiceRegistrations;
 import org.junit.jupiter.api.Test;
 
 final class ServiceRegistrationTest {
 
   @Test
-  void module_providesAndServiceFile_listTheSameProviders() throws IOException {
-    Module module = getClass().getModule();
-    assertThat(module.isNamed()).as("tests run inside the named module").isTrue();
-    String spi = ObjectAllocatorProvider.class.getName();
-    List<String> declared = new ArrayList<>();
-    for (ModuleDescriptor.Provides p : module.getDescriptor().provides()) {
-      if (p.service().equals(spi)) {
-        declared.addAll(p.providers());
-      }
-    }
-    List<String> listed = new ArrayList<>();
-    try (InputStream in = module.getResourceAsStream("META-INF/services/" + spi)) {
-      assertThat(in).as("META-INF/services/%s", spi).isNotNull();
-      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        String t = line.replaceAll("#.*", "").trim();
-        if (!t.isEmpty()) {
-          listed.add(t);
-        }
-      }
-    }
-    assertThat(declared).isNotEmpty().containsExactlyInAnyOrderElementsOf(listed);
-    assertThat(declared).containsExactly(SlobProvider.class.getName());
+  void module_providesAndServiceFile_listTheSameProviders() {
+    ServiceRegistrations.assertProvidesOnly(getClass(), ObjectAllocatorProvider.class,
+        SlobProvider.class);
   }
 
   @Test
   void provider_describesItself_asSlobWithItsSettings() {
     SlobProvider p = new SlobProvider();
-    assertThat(p.name()).isEqualTo("slob");
-    assertThat(p.spiVersion()).isEqualTo(SpiVersion.CURRENT);
+    ServiceRegistrations.assertDescribesItself(p, "slob");
     assertThat(p.description()).contains("SLOB").contains("6.4");
     assertThat(p.defaultSettings()).containsOnlyKeys(SlobProvider.CHECK_INVARIANTS);
+    ServiceRegistrations.assertDefaultsFile(getClass(), "io/mmsim/slob/defaults.properties",
+        ServiceRegistrations.qualifiedDefaults(p));
   }
 }
