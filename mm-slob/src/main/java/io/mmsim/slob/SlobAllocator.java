@@ -14,6 +14,7 @@ import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.util.Bits;
+import io.mmsim.api.util.LongLongHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *   runs on every allocation (SLOB has no slabs to construct ahead of time).
  *
  * Checking. SLOB itself trusts its callers; the simulator does not. A compact primitive record of
- * every live allocation (LongLongMap: address -> packed record) validates each free before any
+ * every live allocation (LongLongHashMap: address -> packed record) validates each free before any
  * memory or list is touched, so double frees, interior or foreign pointers, frees into the wrong
  * cache, kfree of a cache object and kmem_cache_free of a kmalloc object all throw
  * BadAddressException naming the address (and cache) with the allocator unchanged.
@@ -93,7 +94,7 @@ final class SlobAllocator implements ObjectAllocator {
   private final int cpus;
   private final boolean checkEveryCall;
   private final SlobHeap heap;
-  private final LongLongMap live = new LongLongMap(1024);
+  private final LongLongHashMap live = new LongLongHashMap(1024, 0);
 
   private final List<SlobCache> cacheList = new ArrayList<>();
   private final Map<String, SlobCache> cachesByName = new HashMap<>();
@@ -418,7 +419,7 @@ final class SlobAllocator implements ObjectAllocator {
       long any = 0;
       long tag = (long) (cache.id() + 1);
       for (int i = 0; i < live.capacity(); i++) {
-        if (live.keyAt(i) != 0 && recordCache(live.valueAt(i)) == tag) {
+        if (live.valueAt(i) != 0 && recordCache(live.valueAt(i)) == tag) {
           any = live.keyAt(i);
           break;
         }
@@ -504,10 +505,10 @@ final class SlobAllocator implements ObjectAllocator {
 
   @Override
   public void checkInvariants() {
-    live.checkInvariants("SLOB live map");
+    live.checkInvariants();
     int heapCount = 0;
     for (int i = 0; i < live.capacity(); i++) {
-      if (live.keyAt(i) != 0 && recordKind(live.valueAt(i)) == KIND_HEAP) {
+      if (live.valueAt(i) != 0 && recordKind(live.valueAt(i)) == KIND_HEAP) {
         heapCount++;
       }
     }
@@ -520,11 +521,11 @@ final class SlobAllocator implements ObjectAllocator {
     long bytesSeen = 0;
     long[] perCache = new long[cacheIdHigh];
     for (int i = 0; i < live.capacity(); i++) {
-      long addr = live.keyAt(i);
-      if (addr == 0) {
+      long rec = live.valueAt(i);
+      if (rec == 0) {
         continue;
       }
-      long rec = live.valueAt(i);
+      long addr = live.keyAt(i);
       long size = recordSize(rec);
       int cacheId = recordCache(rec);
       long kind = recordKind(rec);
@@ -684,11 +685,11 @@ final class SlobAllocator implements ObjectAllocator {
   /** The live allocation whose block (kmalloc header included) contains {@code addr}, or 0. */
   private long containing(long addr) {
     for (int i = 0; i < live.capacity(); i++) {
-      long start = live.keyAt(i);
-      if (start == 0) {
+      long rec = live.valueAt(i);
+      if (rec == 0) {
         continue;
       }
-      long rec = live.valueAt(i);
+      long start = live.keyAt(i);
       long size = recordSize(rec);
       long from = start;
       long to = start + size;

@@ -7,6 +7,7 @@ import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.util.Bits;
+import io.mmsim.api.util.LongLongHashMap;
 import java.util.Arrays;
 import java.util.BitSet;
 
@@ -99,7 +100,7 @@ final class SlobHeap {
   private int slotHigh;
   private int[] unusedSlots;
   private int unusedCount;
-  private final LongLongMap pfnToSlot = new LongLongMap(64);
+  private final LongLongHashMap pfnToSlot = new LongLongHashMap(64, NIL);
 
   private final int[] listHead = {NIL, NIL, NIL};
   private final long[] listPages = new long[NR_LISTS];
@@ -448,12 +449,12 @@ final class SlobHeap {
     slotList[slot] = (byte) list;
     homePages[list]++;
     pages++;
-    pfnToSlot.put(pfn + 1, slot + 1);
+    pfnToSlot.put(pfn, slot);
     return slot;
   }
 
   private void releaseSlot(int slot) {
-    pfnToSlot.remove(slotPfn[slot] + 1);
+    pfnToSlot.remove(slotPfn[slot]);
     homePages[slotList[slot]]--;
     pages--;
     slotList[slot] = NIL;
@@ -464,7 +465,7 @@ final class SlobHeap {
 
   /** The slot of heap page {@code pfn}, or {@link #NIL} when the page is not a heap page. */
   int slotOf(long pfn) {
-    return (int) pfnToSlot.get(pfn + 1) - 1;
+    return (int) pfnToSlot.get(pfn);
   }
 
   /** True when physical address {@code phys} lies in a free block of a heap page (slow). */
@@ -546,7 +547,7 @@ final class SlobHeap {
    * together with the free blocks they must tile every heap page exactly.
    */
   void checkInvariants(long[] liveStart, int[] liveUnits, int n) {
-    pfnToSlot.checkInvariants("SLOB pfn map");
+    pfnToSlot.checkInvariants();
     BitSet[] covered = new BitSet[slotHigh];
     long pagesSeen = 0;
     long freeSeen = 0;

@@ -1,6 +1,7 @@
 package io.mmsim.swap;
 
 import io.mmsim.api.swap.SwapHeader;
+import io.mmsim.api.util.LongLongHashMap;
 
 /*
  * One active swap area: its slot map (swap_map), cluster allocator and device.
@@ -57,7 +58,7 @@ final class SwapArea {
   private int current = NONE;
   private int currentNext;
   private int scanCursor = 1;
-  private final LongLongMap continued = new LongLongMap(8);
+  private final LongLongHashMap continued = new LongLongHashMap(8, 0);
 
   /**
    * An area of {@code maxSlots} slots (header included) with the header's bad pages marked.
@@ -242,8 +243,7 @@ final class SwapArea {
     if (c < SWAP_MAP_MAX) {
       map[offset] = (byte) (b + 1);
     } else {
-      long extra = continued.get(offset);
-      continued.put(offset, extra == LongLongMap.EMPTY ? 1 : extra + 1);
+      continued.put(offset, continued.get(offset) + 1); // a missing count reads as 0
       map[offset] = (byte) (b | COUNT_CONTINUED);
     }
   }

@@ -13,6 +13,7 @@ import io.mmsim.api.swap.SwapContext;
 import io.mmsim.api.swap.SwapException;
 import io.mmsim.api.swap.SwapHeader;
 import io.mmsim.api.swap.SwapSystem;
+import io.mmsim.api.util.LongLongHashMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -52,6 +53,8 @@ final class SwapSubsystem implements SwapSystem {
   static final int MAX_SWAPFILES = 1 << Pte.SWP_TYPE_BITS;
   static final long DIRTY = 1L << 62;
   private static final long PFN_MASK = DIRTY - 1;
+  /** The swap cache maps' missing value: keys and values are never negative. */
+  private static final long NOT_CACHED = -1L;
   private static final int PAGE = SwapHeader.PAGE_SIZE;
 
   private final Logger log;
@@ -62,8 +65,8 @@ final class SwapSubsystem implements SwapSystem {
   private int nrAvail;
   private int leastPriority = -1;
   private int ramDevices;
-  private final LongLongMap cacheByEntry = new LongLongMap(64);
-  private final LongLongMap cacheByPfn = new LongLongMap(64);
+  private final LongLongHashMap cacheByEntry = new LongLongHashMap(64, NOT_CACHED);
+  private final LongLongHashMap cacheByPfn = new LongLongHashMap(64, NOT_CACHED);
   private final byte[] buffer = new byte[PAGE];
   private final FaultAttr failRead;
   private final FaultAttr failWrite;
@@ -501,7 +504,7 @@ final class SwapSubsystem implements SwapSystem {
       return NO_PAGE;
     }
     long v = cacheByEntry.get(key(Pte.swapType(entry), Pte.swapOffset(entry)));
-    if (v == LongLongMap.EMPTY) {
+    if (v == NOT_CACHED) {
       return NO_PAGE;
     }
     cacheHits++;
@@ -516,17 +519,17 @@ final class SwapSubsystem implements SwapSystem {
   @Override
   public long swapEntryOf(long pfn) {
     long k = cacheByPfn.get(pfn);
-    return k == LongLongMap.EMPTY ? 0 : Pte.makeSwap((int) (k >>> 32), k & 0xffff_ffffL);
+    return k == NOT_CACHED ? 0 : Pte.makeSwap((int) (k >>> 32), k & 0xffff_ffffL);
   }
 
   boolean cacheDirty(long pfn) {
     long k = cacheByPfn.get(pfn);
-    return k != LongLongMap.EMPTY && (cacheByEntry.get(k) & DIRTY) != 0;
+    return k != NOT_CACHED && (cacheByEntry.get(k) & DIRTY) != 0;
   }
 
   void setCacheDirty(long pfn, boolean dirty) {
     long k = cacheByPfn.get(pfn);
-    assert k != LongLongMap.EMPTY : "pfn " + pfn + " not in the swap cache";
+    assert k != NOT_CACHED : "pfn " + pfn + " not in the swap cache";
     cacheByEntry.put(k, dirty ? pfn | DIRTY : pfn);
   }
 
@@ -552,7 +555,7 @@ final class SwapSubsystem implements SwapSystem {
    */
   void dropCachePage(long pfn) {
     long k = cacheByPfn.remove(pfn);
-    assert k != LongLongMap.EMPTY : "pfn " + pfn + " not in the swap cache";
+    assert k != NOT_CACHED : "pfn " + pfn + " not in the swap cache";
     cacheByEntry.remove(k);
     areas[(int) (k >>> 32)].clearCache((int) (k & 0xffff_ffffL));
     ctx.putPage(pfn);
@@ -583,7 +586,7 @@ final class SwapSubsystem implements SwapSystem {
   @Override
   public boolean tryToFreeSwap(long pfn) {
     long k = cacheByPfn.get(pfn);
-    if (k == LongLongMap.EMPTY) {
+    if (k == NOT_CACHED) {
       return false;
     }
     SwapArea a = areas[(int) (k >>> 32)];
@@ -597,7 +600,7 @@ final class SwapSubsystem implements SwapSystem {
   @Override
   public void pageUnmapped(long pfn) {
     long k = cacheByPfn.get(pfn);
-    if (k == LongLongMap.EMPTY || ctx.mapCount(pfn) > 0) {
+    if (k == NOT_CACHED || ctx.mapCount(pfn) > 0) {
       return;
     }
     SwapArea a = areas[(int) (k >>> 32)];
@@ -629,7 +632,7 @@ final class SwapSubsystem implements SwapSystem {
   /** Writes cache page {@code pfn} to its slot (swap_writepage); false on an I/O error. */
   boolean writeCachePage(long pfn) {
     long k = cacheByPfn.get(pfn);
-    assert k != LongLongMap.EMPTY : "pfn " + pfn + " not in the swap cache";
+    assert k != NOT_CACHED : "pfn " + pfn + " not in the swap cache";
     SwapArea a = areas[(int) (k >>> 32)];
     int off = (int) (k & 0xffff_ffffL);
     if (failWrite.shouldFail(PAGE)) {
@@ -651,7 +654,7 @@ final class SwapSubsystem implements SwapSystem {
   /** The swap count of the slot behind a cache page. */
   int cacheSlotCount(long pfn) {
     long k = cacheByPfn.get(pfn);
-    assert k != LongLongMap.EMPTY : "pfn " + pfn + " not in the swap cache";
+    assert k != NOT_CACHED : "pfn " + pfn + " not in the swap cache";
     return areas[(int) (k >>> 32)].count((int) (k & 0xffff_ffffL));
   }
 
@@ -708,7 +711,7 @@ final class SwapSubsystem implements SwapSystem {
     }
     cacheByPfn.forEach((pfn, k) -> {
       long v = cacheByEntry.get(k);
-      if (v == LongLongMap.EMPTY || (v & PFN_MASK) != pfn) {
+      if (v == NOT_CACHED || (v & PFN_MASK) != pfn) {
         throw new AssertionError("swap cache: frame " + pfn + " -> entry key " + k + " -> " + v);
       }
       SwapArea a = areas[(int) (k >>> 32)];

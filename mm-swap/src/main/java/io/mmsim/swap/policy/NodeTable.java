@@ -1,5 +1,6 @@
 package io.mmsim.swap.policy;
 
+import io.mmsim.api.util.LongLongHashMap;
 import java.util.Arrays;
 
 /**
@@ -21,7 +22,7 @@ final class NodeTable {
   static final int MAX_LISTS = 2;
   static final byte FREE = -1;
 
-  private final LongIntMap index;
+  private final LongLongHashMap index;
   private long[] key;
   private int[] prev;
   private int[] next;
@@ -35,7 +36,7 @@ final class NodeTable {
 
   NodeTable(int expected) {
     int cap = Math.max(16, expected);
-    index = new LongIntMap(cap);
+    index = new LongLongHashMap(cap, NIL);
     key = new long[cap];
     prev = new int[cap];
     next = new int[cap];
@@ -47,8 +48,7 @@ final class NodeTable {
 
   /** The node of {@code k}, or {@link #NIL}. */
   int find(long k) {
-    int n = index.get(k);
-    return n == LongIntMap.MISSING ? NIL : n;
+    return (int) index.get(k);
   }
 
   /** Number of tracked keys. */
@@ -71,7 +71,7 @@ final class NodeTable {
       }
       n = highWater++;
     }
-    if (index.putIfAbsent(k, n) != LongIntMap.MISSING) {
+    if (index.putIfAbsent(k, n) != NIL) {
       next[n] = freeHead; // give the node back
       freeHead = n;
       return NIL;

@@ -2,6 +2,7 @@ package io.mmsim.swap.policy;
 
 import io.mmsim.api.reclaim.FutureReferences;
 import io.mmsim.api.reclaim.ReplacementPolicy;
+import io.mmsim.api.util.LongLongHashMap;
 import java.util.Arrays;
 
 /*
@@ -22,8 +23,11 @@ import java.util.Arrays;
  * Systems Journal 5(2), 1966.
  */
 final class OptPolicy implements ReplacementPolicy {
+  /** The index's missing value: node numbers are never negative. */
+  private static final int MISSING = -1;
+
   private final FutureReferences future;
-  private final LongIntMap index;
+  private final LongLongHashMap index;
   private long[] key;
   private long[] nextUse;
   private int[] pos;
@@ -38,7 +42,7 @@ final class OptPolicy implements ReplacementPolicy {
   OptPolicy(FutureReferences future, int expected) {
     this.future = future;
     int cap = Math.max(16, expected);
-    index = new LongIntMap(cap);
+    index = new LongLongHashMap(cap, MISSING);
     key = new long[cap];
     nextUse = new long[cap];
     pos = new int[cap];
@@ -70,7 +74,7 @@ final class OptPolicy implements ReplacementPolicy {
 
   @Override
   public void insert(long page) {
-    if (index.get(page) != LongIntMap.MISSING) {
+    if (index.get(page) != MISSING) {
       throw new IllegalArgumentException("opt: page " + page + " is already resident");
     }
     add(page, nextUseNow(page));
@@ -83,7 +87,7 @@ final class OptPolicy implements ReplacementPolicy {
       throw new IllegalArgumentException("opt: page " + page + " was not the last victim ("
           + lastVictim + ")");
     }
-    if (index.get(page) != LongIntMap.MISSING) {
+    if (index.get(page) != MISSING) {
       throw new IllegalArgumentException("opt: page " + page + " is already resident");
     }
     lastVictim = NO_VICTIM;
@@ -112,8 +116,8 @@ final class OptPolicy implements ReplacementPolicy {
 
   @Override
   public void access(long page) {
-    int n = index.get(page);
-    if (n == LongIntMap.MISSING) {
+    int n = (int) index.get(page);
+    if (n == MISSING) {
       return;
     }
     long nu = nextUseNow(page);
@@ -128,8 +132,8 @@ final class OptPolicy implements ReplacementPolicy {
 
   @Override
   public void remove(long page) {
-    int n = index.remove(page);
-    if (n != LongIntMap.MISSING) {
+    int n = (int) index.remove(page);
+    if (n != MISSING) {
       removeAt(pos[n]);
       release(n);
     }
@@ -153,8 +157,8 @@ final class OptPolicy implements ReplacementPolicy {
 
   /** The next use recorded for a resident page (for tests), or -1. */
   long recordedNextUse(long page) {
-    int n = index.get(page);
-    return n == LongIntMap.MISSING ? -1 : nextUse[n];
+    int n = (int) index.get(page);
+    return n == MISSING ? -1 : nextUse[n];
   }
 
   private void release(int n) {
@@ -229,7 +233,7 @@ final class OptPolicy implements ReplacementPolicy {
 
   @Override
   public boolean contains(long page) {
-    return index.get(page) != LongIntMap.MISSING;
+    return index.get(page) != MISSING;
   }
 
   @Override

@@ -4,9 +4,10 @@
  * {@link io.mmsim.api.spi.ReplacementPolicyProvider}.
  *
  * <p>List policies share {@code NodeTable}: one node per resident page in parallel primitive
- * arrays with a {@code long}-keyed open-addressing index ({@code LongIntMap}) and doubly linked
- * lists threaded through the nodes, so every operation is O(1) (OPT: O(log n) through an indexed
- * heap) and a replay allocates only when tables double. Each policy keeps its own counters
+ * arrays with a {@code long}-keyed open-addressing index (mm-api's
+ * {@link io.mmsim.api.util.LongLongHashMap}) and doubly linked lists threaded through the nodes,
+ * so every operation is O(1) (OPT: O(log n) through an indexed heap) and a replay allocates only
+ * when tables double. Each policy keeps its own counters
  * ({@code scanned()}; the two-list policy also pgactivate/pgdeactivate).
  */
 package io.mmsim.swap.policy;
