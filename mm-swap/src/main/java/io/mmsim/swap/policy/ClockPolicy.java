@@ -1,7 +1,5 @@
 package io.mmsim.swap.policy;
 
-import io.mmsim.api.reclaim.ReplacementPolicy;
-
 /*
  * Clock (second chance) replacement.
  *
@@ -26,28 +24,17 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  * Reference: Corbato, "A paging experiment with the Multics system", MIT Project MAC MAC-M-384,
  * 1968; Tanenbaum, Modern Operating Systems, "The Clock Page Replacement Algorithm".
  */
-final class ClockPolicy implements ReplacementPolicy {
+final class ClockPolicy extends ListPolicy {
   private static final int CIRCLE = 0;
   private static final int REFERENCED = 1;
 
-  private final NodeTable nodes;
-  private long scanned;
-
   ClockPolicy(int expected) {
-    nodes = new NodeTable(expected);
-  }
-
-  @Override
-  public String name() {
-    return "clock";
+    super("clock", 1, expected);
   }
 
   @Override
   public void insert(long page) {
-    int n = nodes.addIfAbsent(page);
-    if (n == NodeTable.NIL) {
-      throw new IllegalArgumentException("clock: page " + page + " is already resident");
-    }
+    int n = track(page);
     nodes.setFlags(n, REFERENCED);
     nodes.pushNewest(CIRCLE, n);
   }
@@ -57,15 +44,6 @@ final class ClockPolicy implements ReplacementPolicy {
     int n = nodes.find(page);
     if (n != NodeTable.NIL) {
       nodes.setFlags(n, REFERENCED);
-    }
-  }
-
-  @Override
-  public void remove(long page) {
-    int n = nodes.find(page);
-    if (n != NodeTable.NIL) {
-      nodes.unlink(n);
-      nodes.release(n);
     }
   }
 
@@ -80,17 +58,14 @@ final class ClockPolicy implements ReplacementPolicy {
         return NO_VICTIM;
       }
       scanned++;
-      long page = nodes.key(n);
       // evaluate both so that the hardware bit is cleared too
-      boolean young = bits.testAndClearYoung(page);
+      boolean young = bits.testAndClearYoung(nodes.key(n));
       if (((nodes.flags(n) & REFERENCED) != 0 || young) && step < limit) {
         nodes.setFlags(n, 0);
         nodes.moveToNewest(CIRCLE, n); // the hand moves past it
         continue;
       }
-      nodes.unlink(n);
-      nodes.release(n);
-      return page;
+      return evict(n);
     }
   }
 
@@ -98,25 +73,5 @@ final class ClockPolicy implements ReplacementPolicy {
   long hand() {
     int n = nodes.oldest(CIRCLE);
     return n == NodeTable.NIL ? NO_VICTIM : nodes.key(n);
-  }
-
-  @Override
-  public long resident() {
-    return nodes.tracked();
-  }
-
-  @Override
-  public boolean contains(long page) {
-    return nodes.find(page) != NodeTable.NIL;
-  }
-
-  @Override
-  public long scanned() {
-    return scanned;
-  }
-
-  @Override
-  public void checkInvariants() {
-    nodes.checkInvariants(1);
   }
 }

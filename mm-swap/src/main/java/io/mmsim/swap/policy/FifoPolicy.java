@@ -1,7 +1,5 @@
 package io.mmsim.swap.policy;
 
-import io.mmsim.api.reclaim.ReplacementPolicy;
-
 /*
  * FIFO replacement: evict the page that became resident first, whatever its references.
  *
@@ -12,28 +10,16 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  * Reference: Belady, Nelson, Shedler, "An anomaly in space-time characteristics of certain
  * programs running in a paging machine", CACM 12(6), 1969.
  */
-final class FifoPolicy implements ReplacementPolicy {
+final class FifoPolicy extends ListPolicy {
   private static final int QUEUE = 0;
 
-  private final NodeTable nodes;
-  private long scanned;
-
   FifoPolicy(int expected) {
-    nodes = new NodeTable(expected);
-  }
-
-  @Override
-  public String name() {
-    return "fifo";
+    super("fifo", 1, expected);
   }
 
   @Override
   public void insert(long page) {
-    int n = nodes.addIfAbsent(page);
-    if (n == NodeTable.NIL) {
-      throw new IllegalArgumentException("fifo: page " + page + " is already resident");
-    }
-    nodes.pushNewest(QUEUE, n);
+    nodes.pushNewest(QUEUE, track(page));
   }
 
   @Override
@@ -42,44 +28,7 @@ final class FifoPolicy implements ReplacementPolicy {
   }
 
   @Override
-  public void remove(long page) {
-    int n = nodes.find(page);
-    if (n != NodeTable.NIL) {
-      nodes.unlink(n);
-      nodes.release(n);
-    }
-  }
-
-  @Override
   public long victim(ReferenceBits bits) {
-    int n = nodes.oldest(QUEUE);
-    if (n == NodeTable.NIL) {
-      return NO_VICTIM;
-    }
-    scanned++;
-    long page = nodes.key(n);
-    nodes.unlink(n);
-    nodes.release(n);
-    return page;
-  }
-
-  @Override
-  public long resident() {
-    return nodes.tracked();
-  }
-
-  @Override
-  public boolean contains(long page) {
-    return nodes.find(page) != NodeTable.NIL;
-  }
-
-  @Override
-  public long scanned() {
-    return scanned;
-  }
-
-  @Override
-  public void checkInvariants() {
-    nodes.checkInvariants(1);
+    return evictOldest(QUEUE);
   }
 }

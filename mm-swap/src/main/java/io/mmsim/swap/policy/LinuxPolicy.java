@@ -1,7 +1,6 @@
 package io.mmsim.swap.policy;
 
 import io.mmsim.api.Statistics;
-import io.mmsim.api.reclaim.ReplacementPolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,7 +33,7 @@ import java.util.Map;
  * inactive_is_low), mm/swap.c (folio_mark_accessed); Gorman, "Understanding the Linux Virtual
  * Memory Manager", ch. 10.
  */
-final class LinuxPolicy implements ReplacementPolicy {
+final class LinuxPolicy extends ListPolicy {
   static final int INACTIVE = 0;
   static final int ACTIVE = 1;
   static final int PG_REFERENCED = 1;
@@ -42,37 +41,23 @@ final class LinuxPolicy implements ReplacementPolicy {
   static final int REFILL_BATCH = 32;
   private static final int PAGES_PER_GIB_SHIFT = 30 - 12;
 
-  private final NodeTable nodes;
-  private long pgscan;
   private long pgrefill;
   private long pgactivate;
   private long pgdeactivate;
 
   LinuxPolicy(int expected) {
-    nodes = new NodeTable(expected);
-  }
-
-  @Override
-  public String name() {
-    return "linux";
+    super("linux", 2, expected);
   }
 
   @Override
   public void insert(long page) {
-    int n = nodes.addIfAbsent(page);
-    if (n == NodeTable.NIL) {
-      throw new IllegalArgumentException("linux: page " + page + " is already resident");
-    }
-    nodes.pushNewest(INACTIVE, n);
+    nodes.pushNewest(INACTIVE, track(page));
   }
 
   /** A page reclaim could not free is activated ({@code activate_locked}). */
   @Override
   public void putBack(long page) {
-    int n = nodes.addIfAbsent(page);
-    if (n == NodeTable.NIL) {
-      throw new IllegalArgumentException("linux: page " + page + " is already resident");
-    }
+    int n = track(page);
     nodes.setFlags(n, PG_REFERENCED);
     nodes.pushNewest(ACTIVE, n);
     pgactivate++;
@@ -95,15 +80,6 @@ final class LinuxPolicy implements ReplacementPolicy {
   }
 
   @Override
-  public void remove(long page) {
-    int n = nodes.find(page);
-    if (n != NodeTable.NIL) {
-      nodes.unlink(n);
-      nodes.release(n);
-    }
-  }
-
-  @Override
   public long victim(ReferenceBits bits) {
     long limit = 4L * nodes.tracked() + REFILL_BATCH;
     for (long step = 0; ; step++) {
@@ -114,9 +90,8 @@ final class LinuxPolicy implements ReplacementPolicy {
       if (n == NodeTable.NIL) {
         return NO_VICTIM;
       }
-      pgscan++;
-      long page = nodes.key(n);
-      boolean young = bits.testAndClearYoung(page);
+      scanned++; // pgscan
+      boolean young = bits.testAndClearYoung(nodes.key(n));
       int f = nodes.flags(n);
       boolean wasReferenced = (f & PG_REFERENCED) != 0;
       if (young && step < limit) {
@@ -130,9 +105,7 @@ final class LinuxPolicy implements ReplacementPolicy {
         }
         continue;
       }
-      nodes.unlink(n);
-      nodes.release(n);
-      return page;
+      return evict(n);
     }
   }
 
@@ -171,34 +144,14 @@ final class LinuxPolicy implements ReplacementPolicy {
   }
 
   @Override
-  public long resident() {
-    return nodes.tracked();
-  }
-
-  @Override
-  public boolean contains(long page) {
-    return nodes.find(page) != NodeTable.NIL;
-  }
-
-  @Override
-  public long scanned() {
-    return pgscan;
-  }
-
-  @Override
   public Statistics statistics() {
     Map<String, Long> m = new LinkedHashMap<>();
     m.put("nr_inactive", (long) nodes.size(INACTIVE));
     m.put("nr_active", (long) nodes.size(ACTIVE));
-    m.put("pgscan", pgscan);
+    m.put("pgscan", scanned);
     m.put("pgrefill", pgrefill);
     m.put("pgactivate", pgactivate);
     m.put("pgdeactivate", pgdeactivate);
     return new Statistics(m);
-  }
-
-  @Override
-  public void checkInvariants() {
-    nodes.checkInvariants(2);
   }
 }

@@ -1,7 +1,5 @@
 package io.mmsim.swap.policy;
 
-import io.mmsim.api.reclaim.ReplacementPolicy;
-
 /*
  * Exact LRU replacement: evict the page whose last reference is the oldest.
  *
@@ -12,19 +10,11 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  * Reference: Mattson, Gecsei, Slutz, Traiger, "Evaluation techniques for storage hierarchies",
  * IBM Systems Journal 9(2), 1970 (LRU as a stack algorithm: no Belady anomaly).
  */
-final class LruPolicy implements ReplacementPolicy {
+final class LruPolicy extends ListPolicy {
   private static final int STACK = 0;
 
-  private final NodeTable nodes;
-  private long scanned;
-
   LruPolicy(int expected) {
-    nodes = new NodeTable(expected);
-  }
-
-  @Override
-  public String name() {
-    return "lru";
+    super("lru", 1, expected);
   }
 
   @Override
@@ -34,11 +24,7 @@ final class LruPolicy implements ReplacementPolicy {
 
   @Override
   public void insert(long page) {
-    int n = nodes.addIfAbsent(page);
-    if (n == NodeTable.NIL) {
-      throw new IllegalArgumentException("lru: page " + page + " is already resident");
-    }
-    nodes.pushNewest(STACK, n);
+    nodes.pushNewest(STACK, track(page));
   }
 
   @Override
@@ -50,44 +36,7 @@ final class LruPolicy implements ReplacementPolicy {
   }
 
   @Override
-  public void remove(long page) {
-    int n = nodes.find(page);
-    if (n != NodeTable.NIL) {
-      nodes.unlink(n);
-      nodes.release(n);
-    }
-  }
-
-  @Override
   public long victim(ReferenceBits bits) {
-    int n = nodes.oldest(STACK);
-    if (n == NodeTable.NIL) {
-      return NO_VICTIM;
-    }
-    scanned++;
-    long page = nodes.key(n);
-    nodes.unlink(n);
-    nodes.release(n);
-    return page;
-  }
-
-  @Override
-  public long resident() {
-    return nodes.tracked();
-  }
-
-  @Override
-  public boolean contains(long page) {
-    return nodes.find(page) != NodeTable.NIL;
-  }
-
-  @Override
-  public long scanned() {
-    return scanned;
-  }
-
-  @Override
-  public void checkInvariants() {
-    nodes.checkInvariants(1);
+    return evictOldest(STACK);
   }
 }
