@@ -17,8 +17,7 @@ final class ServiceRegistrationTest {
   void provider_nameVersionAndDefaults_matchTheReferenceFile() {
     BuddyProvider p = new BuddyProvider();
     ServiceRegistrations.assertDescribesItself(p, "buddy");
-    // the reference file lists the short keys (set as buddy.<key>)
     ServiceRegistrations.assertDefaultsFile(getClass(), "io/mmsim/buddy/defaults.properties",
-        p.defaultSettings());
+        ServiceRegistrations.qualifiedDefaults(p));
   }
 }
