@@ -41,20 +41,6 @@ final class BuddyProviderTest {
   }
 
   @Test
-  void defaultsProperties_documentsExactlyTheDefaultSettings() throws IOException {
-    Properties props = new Properties();
-    try (InputStream in = BuddyProvider.class.getModule()
-        .getResourceAsStream("io/mmsim/buddy/defaults.properties")) {
-      assertThat(in).isNotNull();
-      props.load(in);
-    }
-    Map<String, String> fromFile = new HashMap<>();
-    props.forEach((k, v) -> fromFile.put((String) k, (String) v));
-
-    assertThat(fromFile).isEqualTo(new BuddyProvider().defaultSettings());
-  }
-
-  @Test
   void create_defaults_givesAnEmptyBuddyAllocatorThatBoots() {
     PageAllocator a = new BuddyProvider().create(Buddies.context(MB64, settings()));
 
