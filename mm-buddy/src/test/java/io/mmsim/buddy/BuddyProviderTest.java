@@ -10,11 +10,8 @@ import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.SpiVersion;
 import io.mmsim.testkit.page.BootHandOff;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 final class BuddyProviderTest {
