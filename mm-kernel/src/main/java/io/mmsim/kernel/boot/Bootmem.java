@@ -1,6 +1,6 @@
 package io.mmsim.kernel.boot;
 
-import io.mmsim.api.mem.Page;
+import io.mmsim.api.page.BootFree;
 import io.mmsim.api.page.PageAllocator;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,16 +141,8 @@ public final class Bootmem {
         break;
       }
       long end = nextReserved(pfn);
-      released += end - pfn;
-      while (pfn < end) {
-        int order = pfn == 0 ? Page.MAX_PAGE_ORDER
-            : Math.min(Page.MAX_PAGE_ORDER, Long.numberOfTrailingZeros(pfn));
-        while (pfn + (1L << order) > end) {
-          order--;
-        }
-        allocator.freeBootPages(pfn, order);
-        pfn += 1L << order;
-      }
+      released += BootFree.freePagesMemory(allocator, pfn, end);
+      pfn = end;
     }
     return released;
   }

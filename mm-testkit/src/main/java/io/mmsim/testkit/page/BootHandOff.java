@@ -1,14 +1,14 @@
 package io.mmsim.testkit.page;
 
 import io.mmsim.api.mem.MemoryLayout;
-import io.mmsim.api.mem.Page;
+import io.mmsim.api.page.BootFree;
 import io.mmsim.api.page.PageAllocator;
 import java.util.Arrays;
 
 /**
  * The boot allocator's hand-off for tests: releases frames to a page allocator the way memblock
  * does ({@code __free_pages_memory}): ascending, in maximal naturally aligned blocks of at most
- * {@link Page#MAX_PAGE_ORDER}.
+ * {@code MAX_PAGE_ORDER} (through {@link BootFree}).
  */
 public final class BootHandOff {
   private BootHandOff() {}
@@ -19,17 +19,7 @@ public final class BootHandOff {
    * @return the number of frames released
    */
   public static long freeRange(PageAllocator allocator, long start, long end) {
-    long pfn = start;
-    while (pfn < end) {
-      int order = pfn == 0 ? Page.MAX_PAGE_ORDER
-          : Math.min(Page.MAX_PAGE_ORDER, Long.numberOfTrailingZeros(pfn));
-      while (pfn + (1L << order) > end) {
-        order--;
-      }
-      allocator.freeBootPages(pfn, order);
-      pfn += 1L << order;
-    }
-    return Math.max(0, end - start);
+    return BootFree.freePagesMemory(allocator, start, end);
   }
 
   /**
