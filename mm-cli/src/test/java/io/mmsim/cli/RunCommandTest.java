@@ -160,6 +160,19 @@ final class RunCommandTest {
   }
 
   @Test
+  void run_segmentsExample_showsLogicalToLinear_andTheLimitViolation() {
+    int rc = mm(args("run", "--set", "memory.size=64M", "--set", "x86_64.user-ds-base=0x100000",
+        "--set", "x86_64.user-ds-limit=0xff", example("segments.trace")));
+
+    assertThat(rc).as(stderr()).isZero();
+    assertThat(stdout()).contains("3: ds:0x1000 -> linear 0x1000\n")
+        .contains("5: cs = 0x23 (cpl 3)\n")
+        .contains("7: ds:0x1000 -> linear 0x101000\n")
+        .contains("8: ds:0x200000 -> #GP (selector 0x2b, base 0x100000)\n")
+        .contains("9: ds = 0x10: #GP(0x10), ds unchanged\n");
+  }
+
+  @Test
   void list_showsProvidersBySpi() {
     int rc = mm("list");
 

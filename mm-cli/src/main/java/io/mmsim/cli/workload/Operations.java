@@ -17,6 +17,7 @@ public final class Operations {
     PageOps.register(ops);
     ObjectOps.register(ops);
     ProcessOps.register(ops);
+    SegmentOps.register(ops);
     return ops;
   }
 

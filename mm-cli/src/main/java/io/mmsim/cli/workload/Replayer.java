@@ -283,6 +283,11 @@ public final class Replayer {
     out.println(sb);
   }
 
+  /** Prints {@code LINE: text} for an operation that reports what it saw. */
+  void printLine(String text) {
+    out.println(lineNo + ": " + text);
+  }
+
   /** The file of the line being run. */
   String file() {
     return file;
