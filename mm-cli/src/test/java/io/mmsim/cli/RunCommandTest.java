@@ -166,10 +166,10 @@ final class RunCommandTest {
 
     assertThat(rc).as(stderr()).isZero();
     assertThat(stdout()).contains("3: ds:0x1000 -> linear 0x1000\n")
-        .contains("5: cs = 0x23 (cpl 3)\n")
-        .contains("7: ds:0x1000 -> linear 0x101000\n")
-        .contains("8: ds:0x200000 -> #GP (selector 0x2b, base 0x100000)\n")
-        .contains("9: ds = 0x10: #GP(0x10), ds unchanged\n");
+        .contains("4: cs = 0x23 (cpl 3)\n")
+        .contains("6: ds:0x1000 -> linear 0x101000\n")
+        .contains("7: ds:0x200000 -> #GP (selector 0x2b, base 0x100000)\n")
+        .contains("8: ds = 0x10: #GP(0x10), ds unchanged\n");
   }
 
   @Test
