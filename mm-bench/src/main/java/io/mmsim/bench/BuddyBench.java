@@ -3,6 +3,7 @@ package io.mmsim.bench;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.kernel.Kernel;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -51,7 +52,7 @@ public class BuddyBench {
   /** State for the mix: slots holding live blocks, pre-filled to about half of memory. */
   @State(Scope.Thread)
   public static class Mix {
-    static final int OPS = 1 << 16;
+    static final int OPS = 1 << 20;
     PageAllocator pa;
     long[] slotPfn;
     int[] slotOrder;
@@ -67,7 +68,7 @@ public class BuddyBench {
       int slots = (int) (pages / 3.75);
       slotPfn = new long[slots];
       slotOrder = new int[slots];
-      java.util.Arrays.fill(slotPfn, -1);
+      Arrays.fill(slotPfn, -1);
       SplittableRandom r = new SplittableRandom(42);
       for (int i = 0; i < slots; i++) {
         if (r.nextBoolean()) {

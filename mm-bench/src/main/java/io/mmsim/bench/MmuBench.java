@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -62,10 +63,36 @@ public class MmuBench {
     return m.mmu.translate(m.base + 8, Access.READ, true);
   }
 
-  /** Read translations of 16384 pages round-robin: every one misses the TLB and walks 4 levels. */
+  /** The mapping of {@link Mapped}, checked after each iteration to have missed on every walk. */
+  @State(Scope.Thread)
+  public static class Walking extends Mapped {
+    long hits0;
+    long misses0;
+
+    @Setup(Level.Iteration)
+    public void counters() {
+      hits0 = mmu.tlbHits();
+      misses0 = mmu.tlbMisses();
+    }
+
+    @TearDown(Level.Iteration)
+    public void check() {
+      long hits = mmu.tlbHits() - hits0;
+      long misses = mmu.tlbMisses() - misses0;
+      if (misses == 0 || hits > misses / 1000) {
+        throw new IllegalStateException("the walk benchmark hit the TLB: " + hits + " hits, "
+            + misses + " misses");
+      }
+    }
+  }
+
+  /**
+   * Read translations of 16384 pages visited with a stride of 97 pages: far more pages than the
+   * 64-entry TLB holds, so every one misses the TLB and walks the 4 levels (checked after each iteration).
+   */
   @Benchmark
   @OperationsPerInvocation(64)
-  public long translateTlbMissWalk(Mapped m) {
+  public long translateTlbMissWalk(Walking m) {
     long sum = 0;
     for (int k = 0; k < 64; k++) {
       int i = m.next;
@@ -75,10 +102,16 @@ public class MmuBench {
     return sum;
   }
 
-  /** A process writing each page of a 1 GiB anonymous mapping once: one minor fault per page. */
+  /**
+   * A process writing each page of a 1 GiB anonymous mapping once: one minor fault per page. When
+   * the mapping is used up it is unmapped and mapped again before the next invocation, outside the
+   * measurement (an invocation of 256 faults lasts tens of microseconds, so the per-invocation
+   * setup costs JMH nothing measurable).
+   */
   @State(Scope.Thread)
   public static class Faulting {
     static final long SIZE = 1L << 30;
+    static final int PER_INVOCATION = 256;
     Kernel kernel;
     Processes p;
     Task task;
@@ -94,9 +127,9 @@ public class MmuBench {
       offset = 0;
     }
 
-    void next() {
-      offset += Page.PAGE_SIZE;
-      if (offset == SIZE) {
+    @Setup(Level.Invocation)
+    public void room() {
+      if (offset + ((long) PER_INVOCATION << Page.PAGE_SHIFT) > SIZE) {
         p.munmap(1, base, SIZE);
         base = p.mmap(1, SIZE, Prot.READ | Prot.WRITE, null, 0, false, -1, false);
         offset = 0;
@@ -106,13 +139,21 @@ public class MmuBench {
 
   /** Faults in 256 pages of anonymous memory with writes (per-page cost reported). */
   @Benchmark
-  @OperationsPerInvocation(256)
-  public boolean faultInAnonymous(Faulting f) {
-    boolean ok = true;
-    for (int k = 0; k < 256; k++) {
-      ok &= f.p.touch(f.task, 0, f.base + f.offset, Access.WRITE);
-      f.next();
+  @OperationsPerInvocation(Faulting.PER_INVOCATION)
+  public int faultInAnonymous(Faulting f) {
+    int faulted = 0;
+    long a = f.base + f.offset;
+    for (int k = 0; k < Faulting.PER_INVOCATION; k++) {
+      if (f.p.touch(f.task, 0, a, Access.WRITE)) {
+        faulted++;
+      }
+      a += Page.PAGE_SIZE;
     }
-    return ok;
+    f.offset = a - f.base;
+    if (faulted != Faulting.PER_INVOCATION) {
+      throw new IllegalStateException("only " + faulted + " of " + Faulting.PER_INVOCATION
+          + " writes succeeded");
+    }
+    return faulted;
   }
 }

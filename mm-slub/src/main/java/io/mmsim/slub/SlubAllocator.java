@@ -354,18 +354,18 @@ final class SlubAllocator implements ObjectAllocator {
 
   @Override
   public void kfree(int cpu, long addr) {
-    long pa = addr - KernelLayout.PAGE_OFFSET;
-    long pfn = pa >>> Page.PAGE_SHIFT; // NULL and negative offsets give a pfn beyond memory
+    long pfn = (addr - KernelLayout.PAGE_OFFSET) >>> Page.PAGE_SHIFT; // NULL: no frame
     if (pfn < owner.length && cpu >= 0 && cpu < nrCpus) {
       int o = owner[(int) pfn];
-      if (o > 0 && table.cache[o].tryFreeFast(cpu, addr, pa, o)) {
+      if (o > 0) {
+        table.cache[o].freeObject(cpu, addr, o);
         return;
       }
     }
     kfreeSlow(cpu, addr);
   }
 
-  /** kfree of NULL, a large block, a non-CPU slab's object, or a bad address. */
+  /** kfree of NULL, a large block, or a bad CPU or address. */
   private void kfreeSlow(int cpu, long addr) {
     if (addr == 0) {
       return;
@@ -620,10 +620,11 @@ final class SlubAllocator implements ObjectAllocator {
     long slabs = 0;
     long slabPages = 0;
     for (SlubCache c : caches) {
-      long[] v = {c.allocFastpath, c.allocSlowpath, c.freeFastpath, c.freeSlowpath, c.freeFrozen,
-        c.freeAddPartial, c.freeRemovePartial, c.allocFromPartial, c.allocSlab, c.allocRefill,
-        c.freeSlab, c.cpuslabFlush, c.deactivateFull, c.deactivateEmpty, c.orderFallback,
-        c.cpuPartialAlloc, c.cpuPartialFree, c.cpuPartialNode, c.cpuPartialDrain};
+      long[] v = {c.allocFastpath(), c.allocSlowpath, c.freeFastpath(), c.freeSlowpath,
+        c.freeFrozen, c.freeAddPartial, c.freeRemovePartial, c.allocFromPartial, c.allocSlab,
+        c.allocRefill, c.freeSlab, c.cpuslabFlush, c.deactivateFull, c.deactivateEmpty,
+        c.orderFallback, c.cpuPartialAlloc, c.cpuPartialFree, c.cpuPartialNode,
+        c.cpuPartialDrain};
       for (int i = 0; i < v.length; i++) {
         sum[i] += v[i];
       }

@@ -27,7 +27,7 @@ import java.util.List;
  *       the list. There are two kinds of list: the CPU freelist of a CPU's current slab, and each
  *       slab's own freelist (objects freed by other CPUs, or all free objects of a slab not in use
  *       by a CPU).
- *   <li><b>Fast path.</b> {@link #alloc} pops the head of {@code cpuFreelist[cpu]} (reading the next
+ *   <li><b>Fast path.</b> {@link #alloc} pops the head of the CPU freelist (reading the next
  *       pointer from the object); {@link #free} of an object of the CPU's current slab pushes it
  *       (writing the pointer). No allocation, no map, no boxing.
  *   <li><b>Slow path</b> ({@code ___slab_alloc}): take the current slab's remote frees; else the slab
@@ -108,14 +108,8 @@ final class SlubCache implements KmemCache {
   final String uniqueId;
 
   // ---------------------------------------------------------------- per-CPU state
-  private final long[] cpuFreelist;
-  private final int[] cpuSlab;
-  /** Copies of the CPU slab's base, object count and allocated bits, for the fast path. */
-  private final long[] cpuBase;
-  private final int[] cpuObjects;
-  private final long[][] cpuBits;
-  private final int[] cpuPartial;
-  private final int[] cpuPartialCount;
+  /** {@code cpu_slab}: one {@link CpuCache} per CPU. */
+  private final CpuCache[] cpus;
 
   // ---------------------------------------------------------------- node state (node 0)
   private int partialHead;
@@ -129,9 +123,8 @@ final class SlubCache implements KmemCache {
   private long nrPages;
 
   // ---------------------------------------------------------------- statistics (slub_def.h)
-  long allocFastpath;
+  // (the fast-path counters are per CPU, in CpuCache, as the kernel keeps them all)
   long allocSlowpath;
-  long freeFastpath;
   long freeSlowpath;
   long freeFrozen;
   long freeAddPartial;
@@ -197,13 +190,10 @@ final class SlubCache implements KmemCache {
     this.cpuPartialObjects = cpuPartialObjs;
     this.cpuPartialSlabs = (cpuPartialObjs * 2 + layout.objects - 1) / layout.objects;
     this.nrCpus = allocator.nrCpus;
-    this.cpuFreelist = new long[nrCpus];
-    this.cpuSlab = new int[nrCpus];
-    this.cpuBase = new long[nrCpus];
-    this.cpuObjects = new int[nrCpus];
-    this.cpuBits = new long[nrCpus][];
-    this.cpuPartial = new int[nrCpus];
-    this.cpuPartialCount = new int[nrCpus];
+    this.cpus = new CpuCache[nrCpus];
+    for (int cpu = 0; cpu < nrCpus; cpu++) {
+      cpus[cpu] = new CpuCache();
+    }
   }
 
   private static int log2(int v) {
@@ -244,16 +234,16 @@ final class SlubCache implements KmemCache {
 
   @Override
   public void free(int cpu, long addr) {
-    if (cpu < 0 || cpu >= cpuSlab.length) {
-      throw badCpu(cpu);
+    // an object of the CPU slab is ours: no need to look at its owner
+    if (!freeFast(cpuCache(cpu), addr)) {
+      freeOther(cpu, addr);
     }
-    long pa = addr - KernelLayout.PAGE_OFFSET;
-    long pfn = pa >>> Page.PAGE_SHIFT; // a negative pa gives a pfn beyond every frame
+  }
+
+  /** kmem_cache_free of an address that is no allocated object of the CPU slab. */
+  private void freeOther(int cpu, long addr) {
+    long pfn = (addr - KernelLayout.PAGE_OFFSET) >>> Page.PAGE_SHIFT; // negative: beyond memory
     int slab = pfn < owner.length ? owner[(int) pfn] : 0;
-    // a CPU slab of this cache is ours: no need to look at its owner
-    if (slab == cpuSlab[cpu] && slab != 0 && freeFast(cpu, addr, pa)) {
-      return;
-    }
     if (slab <= 0 || table.cache[slab] != this) {
       checkUsable();
       throw allocator.badCacheFree(this, addr, slab);
@@ -310,16 +300,14 @@ final class SlubCache implements KmemCache {
    * caches).
    */
   long allocate(int cpu, int gfp, int origSize) {
-    if (cpu < 0 || cpu >= cpuFreelist.length) {
-      throw badCpu(cpu);
-    }
-    long obj = cpuFreelist[cpu];
+    CpuCache c = cpuCache(cpu);
+    long obj = c.freelist;
     if (obj == 0) {
       // debug caches never have a CPU freelist: they always come here
       return debug ? allocDebug(cpu, gfp, origSize) : allocSlow(cpu, gfp);
     }
-    popCpu(cpu, obj);
-    allocFastpath++;
+    popCpu(c, obj);
+    c.allocFastpath++;
     if ((gfp & Gfp.ZERO) != 0) {
       memory.fill(obj - KernelLayout.PAGE_OFFSET, objectSize, (byte) 0);
     }
@@ -332,50 +320,56 @@ final class SlubCache implements KmemCache {
    * {@code inuse} is not kept up to date here: it is recounted from the bits when the slab leaves
    * the CPU ({@link #inuseOf}).
    */
-  private void popCpu(int cpu, long obj) {
-    long off = obj - cpuBase[cpu];
+  private void popCpu(CpuCache c, long obj) {
+    long off = obj - c.base;
     int idx = (int) ((off * recip) >>> 32);
-    long[] bits = cpuBits[cpu];
-    // slabs are at most 4 MiB: off >>> 22 rejects negative and far offsets at once
-    if ((off >>> 22) == 0 && (long) idx * size == off && idx < cpuObjects[cpu]) {
+    if (Long.compareUnsigned(off, c.limit) < 0 && (long) idx * size == off) {
+      long[] bits = c.bits;
       int w = idx >>> 6;
       long m = 1L << idx;
       long word = bits[w];
       if ((word & m) == 0) {
-        cpuFreelist[cpu] = memory.readLong(obj - KernelLayout.PAGE_OFFSET + offset);
         bits[w] = word | m;
+        c.freelist = memory.readLong(obj - KernelLayout.PAGE_OFFSET + offset);
         return;
       }
     }
-    throw freelistCorrupt(cpuSlab[cpu], obj);
+    throw freelistCorrupt(c.slab, obj);
   }
 
   /**
-   * The fast free: {@code addr} lies in {@code cpu}'s slab; push it on the CPU freelist if it is an
-   * allocated object there. False when the slow path must decide (and report).
+   * The fast free: when {@code addr} is an allocated object of the CPU slab of {@code c}, pushes
+   * it on the CPU freelist and returns true. False (nothing changed) when the slow path must
+   * decide, and report if the free is bad. Without a CPU slab {@code c.limit} is 0 and nothing
+   * matches.
    */
-  private boolean freeFast(int cpu, long addr, long pa) {
-    long off = addr - cpuBase[cpu];
+  private boolean freeFast(CpuCache c, long addr) {
+    long off = addr - c.base;
     int idx = (int) ((off * recip) >>> 32);
-    if ((long) idx * size == off && idx < cpuObjects[cpu]) {
-      long[] bits = cpuBits[cpu];
+    if (Long.compareUnsigned(off, c.limit) < 0 && (long) idx * size == off) {
+      long[] bits = c.bits;
       int w = idx >>> 6;
       long m = 1L << idx;
       long word = bits[w];
       if ((word & m) != 0) {
-        memory.writeLong(pa + offset, cpuFreelist[cpu]);
+        long next = c.freelist;
         bits[w] = word ^ m;
-        cpuFreelist[cpu] = addr;
-        freeFastpath++;
+        c.freelist = addr;
+        c.freeFastpath++;
+        // last, so that nothing is live across the write (it may give the frame its storage)
+        memory.writeLong(addr - KernelLayout.PAGE_OFFSET + offset, next);
         return true;
       }
     }
     return false;
   }
 
-  /** The fast free of kfree: true when {@code addr} was an object of {@code cpu}'s slab. */
-  boolean tryFreeFast(int cpu, long addr, long pa, int slab) {
-    return slab == cpuSlab[cpu] && freeFast(cpu, addr, pa);
+  /** The per-CPU state of {@code cpu}, which must be a CPU of the machine. */
+  private CpuCache cpuCache(int cpu) {
+    if (cpu < 0 || cpu >= cpus.length) {
+      throw badCpu(cpu);
+    }
+    return cpus[cpu];
   }
 
   /** Objects allocated from {@code slab}; recounted for a CPU slab, whose counter lags. */
@@ -393,7 +387,8 @@ final class SlubCache implements KmemCache {
   private long allocSlow(int cpu, int gfp) {
     checkUsable();
     SlabTable t = table;
-    int slab = cpuSlab[cpu];
+    CpuCache c = cpus[cpu];
+    int slab = c.slab;
     if (slab != 0) {
       long fl = t.freelist[slab];
       if (fl != 0) {
@@ -409,12 +404,12 @@ final class SlubCache implements KmemCache {
       clearCpuSlab(cpu);
       deactivateFull++;
     }
-    while (cpuPartial[cpu] != 0) {
-      int p = cpuPartial[cpu];
+    while (c.partial != 0) {
+      int p = c.partial;
       long fl = t.freelist[p];
       requireFreeHead(p, fl);
-      cpuPartial[cpu] = t.next[p];
-      cpuPartialCount[cpu]--;
+      c.partial = t.next[p];
+      c.partialCount--;
       t.next[p] = 0;
       t.freelist[p] = 0;
       cpuPartialAlloc++;
@@ -454,12 +449,13 @@ final class SlubCache implements KmemCache {
     SlabTable t = table;
     t.state[slab] = SlabTable.STATE_CPU;
     t.cpu[slab] = cpu;
-    cpuSlab[cpu] = slab;
-    cpuBase[cpu] = t.base[slab];
-    cpuObjects[cpu] = t.objects[slab];
-    cpuBits[cpu] = t.allocBits[slab];
-    cpuFreelist[cpu] = fl;
-    popCpu(cpu, fl);
+    CpuCache c = cpus[cpu];
+    c.slab = slab;
+    c.base = t.base[slab];
+    c.limit = (long) t.objects[slab] * size;
+    c.bits = t.allocBits[slab];
+    c.freelist = fl;
+    popCpu(c, fl);
     allocSlowpath++;
     if ((gfp & Gfp.ZERO) != 0) {
       memory.fill(fl - KernelLayout.PAGE_OFFSET, objectSize, (byte) 0);
@@ -565,9 +561,12 @@ final class SlubCache implements KmemCache {
 
   // ================================================================ free
 
-  /** Frees {@code addr}, known to lie in {@code slab} of this cache. */
+  /**
+   * Frees {@code addr}, known to lie in {@code slab} of this cache, on {@code cpu} (a CPU of the
+   * machine): the fast path when it is an object of the CPU slab.
+   */
   void freeObject(int cpu, long addr, int slab) {
-    if (slab == cpuSlab[cpu] && freeFast(cpu, addr, addr - KernelLayout.PAGE_OFFSET)) {
+    if (freeFast(cpus[cpu], addr)) {
       return;
     }
     if (debug) {
@@ -586,13 +585,9 @@ final class SlubCache implements KmemCache {
     if ((bits[w] & m) == 0) {
       throw alreadyFree(slab, addr);
     }
+    // an allocated object of the CPU slab took the fast path above
+    assert slab != cpus[cpu].slab : "fast free of a checked object of " + name + " failed";
     long pa = addr - KernelLayout.PAGE_OFFSET;
-    if (slab == cpuSlab[cpu]) {
-      if (!freeFast(cpu, addr, pa)) {
-        throw new AssertionError("fast free of a checked object of " + name + " failed");
-      }
-      return;
-    }
     bits[w] ^= m;
     if (t.state[slab] != SlabTable.STATE_CPU) {
       t.inuse[slab]--;
@@ -831,11 +826,12 @@ final class SlubCache implements KmemCache {
   /** {@code put_cpu_partial}: pushes {@code slab} on {@code cpu}'s partial list. */
   private void putCpuPartial(int cpu, int slab, boolean drain) {
     SlabTable t = table;
-    int head = cpuPartial[cpu];
-    int count = cpuPartialCount[cpu];
+    CpuCache c = cpus[cpu];
+    int head = c.partial;
+    int count = c.partialCount;
     if (head != 0 && drain && count >= cpuPartialSlabs) {
-      cpuPartial[cpu] = 0;
-      cpuPartialCount[cpu] = 0;
+      c.partial = 0;
+      c.partialCount = 0;
       putPartials(cpu, head);
       cpuPartialDrain++;
       head = 0;
@@ -845,8 +841,8 @@ final class SlubCache implements KmemCache {
     t.cpu[slab] = cpu;
     t.next[slab] = head;
     t.prev[slab] = 0;
-    cpuPartial[cpu] = slab;
-    cpuPartialCount[cpu] = count + 1;
+    c.partial = slab;
+    c.partialCount = count + 1;
   }
 
   /** {@code __put_partials}: moves a CPU partial list to the node, freeing surplus empties. */
@@ -869,11 +865,11 @@ final class SlubCache implements KmemCache {
   /** {@code deactivate_slab}: the CPU slab goes back to the node. */
   private void deactivateCpuSlab(int cpu) {
     SlabTable t = table;
-    int slab = cpuSlab[cpu];
+    int slab = cpus[cpu].slab;
     if (slab == 0) {
       return;
     }
-    long head = cpuFreelist[cpu];
+    long head = cpus[cpu].freelist;
     boolean remoteFrees = t.freelist[slab] != 0;
     if (head != 0) {
       long tail = head;
@@ -904,21 +900,23 @@ final class SlubCache implements KmemCache {
   }
 
   private void clearCpuSlab(int cpu) {
-    cpuSlab[cpu] = 0;
-    cpuFreelist[cpu] = 0;
-    cpuBase[cpu] = 0;
-    cpuObjects[cpu] = 0;
-    cpuBits[cpu] = null;
+    CpuCache c = cpus[cpu];
+    c.slab = 0;
+    c.freelist = 0;
+    c.base = 0;
+    c.limit = 0;
+    c.bits = null;
   }
 
   /** {@code flush_all}: every CPU slab and CPU partial list goes back to the node. */
   void flushAll() {
     for (int cpu = 0; cpu < nrCpus; cpu++) {
       deactivateCpuSlab(cpu);
-      int head = cpuPartial[cpu];
+      CpuCache c = cpus[cpu];
+      int head = c.partial;
       if (head != 0) {
-        cpuPartial[cpu] = 0;
-        cpuPartialCount[cpu] = 0;
+        c.partial = 0;
+        c.partialCount = 0;
         putPartials(cpu, head);
       }
     }
@@ -1274,7 +1272,7 @@ final class SlubCache implements KmemCache {
     int counted = 0;
     boolean chainOk = true;
     long[] heads = {t.freelist[slab],
-      t.state[slab] == SlabTable.STATE_CPU ? cpuFreelist[t.cpu[slab]] : 0};
+      t.state[slab] == SlabTable.STATE_CPU ? cpus[t.cpu[slab]].freelist : 0};
     for (long head : heads) {
       long prevObj = 0;
       long fp = head;
@@ -1337,6 +1335,24 @@ final class SlubCache implements KmemCache {
     return nrPages;
   }
 
+  /** {@code alloc_fastpath}: allocations from a CPU freelist, summed over the CPUs. */
+  long allocFastpath() {
+    long n = 0;
+    for (CpuCache c : cpus) {
+      n += c.allocFastpath;
+    }
+    return n;
+  }
+
+  /** {@code free_fastpath}: frees onto a CPU freelist, summed over the CPUs. */
+  long freeFastpath() {
+    long n = 0;
+    for (CpuCache c : cpus) {
+      n += c.freeFastpath;
+    }
+    return n;
+  }
+
   long nrSlabs() {
     return nrSlabs;
   }
@@ -1346,15 +1362,15 @@ final class SlubCache implements KmemCache {
   }
 
   int cpuPartialCount(int cpu) {
-    return cpuPartialCount[cpu];
+    return cpus[cpu].partialCount;
   }
 
   int cpuSlab(int cpu) {
-    return cpuSlab[cpu];
+    return cpus[cpu].slab;
   }
 
   long cpuFreelistHead(int cpu) {
-    return cpuFreelist[cpu];
+    return cpus[cpu].freelist;
   }
 
   int partialHead() {
@@ -1400,19 +1416,19 @@ final class SlubCache implements KmemCache {
     }
     check(n == nrFull && prev == fullTail, "nr_full %d counted %d", nrFull, n);
     for (int cpu = 0; cpu < nrCpus; cpu++) {
-      int c = cpuSlab[cpu];
+      int c = cpus[cpu].slab;
       check(c == 0 || (t.cache[c] == this && t.state[c] == SlabTable.STATE_CPU
           && t.cpu[c] == cpu), "cpu %d slab %d", cpu, c);
-      check(c != 0 || cpuFreelist[cpu] == 0, "cpu %d has a freelist but no slab", cpu);
+      check(c != 0 || cpus[cpu].freelist == 0, "cpu %d has a freelist but no slab", cpu);
       check(!debug || c == 0, "debug cache with a cpu slab");
       int k = 0;
-      for (int s = cpuPartial[cpu]; s != 0; s = t.next[s]) {
+      for (int s = cpus[cpu].partial; s != 0; s = t.next[s]) {
         check(t.cache[s] == this && t.state[s] == SlabTable.STATE_CPU_PARTIAL && t.cpu[s] == cpu
             && t.inuse[s] < t.objects[s], "cpu %d partial entry %d", cpu, s);
         check(++k <= nrSlabs, "cpu partial list cycles");
       }
-      check(k == cpuPartialCount[cpu], "cpu %d partial count %d counted %d", cpu,
-          cpuPartialCount[cpu], k);
+      check(k == cpus[cpu].partialCount, "cpu %d partial count %d counted %d", cpu,
+          cpus[cpu].partialCount, k);
     }
   }
 
@@ -1426,9 +1442,9 @@ final class SlubCache implements KmemCache {
     check(t.state[s] == SlabTable.STATE_CPU || bits == t.inuse[s],
         "slab %d: %d allocated bits but inuse %d", s, bits, t.inuse[s]);
     if (t.state[s] == SlabTable.STATE_CPU) {
-      int c = t.cpu[s];
-      check(cpuBase[c] == t.base[s] && cpuObjects[c] == objects && cpuBits[c] == t.allocBits[s],
-          "cpu %d copies of slab %d are stale", c, s);
+      CpuCache c = cpus[t.cpu[s]];
+      check(c.base == t.base[s] && c.limit == (long) objects * size && c.bits == t.allocBits[s],
+          "cpu %d copies of slab %d are stale", t.cpu[s], s);
     }
     check(objects == SlubLayout.orderObjects(t.order[s], size), "slab %d: objects %d", s, objects);
     long pfn = t.pfn(s);
@@ -1437,7 +1453,7 @@ final class SlubCache implements KmemCache {
     }
     int free = countChain(s, t.freelist[s]);
     if (t.state[s] == SlabTable.STATE_CPU) {
-      free += countChain(s, cpuFreelist[t.cpu[s]]);
+      free += countChain(s, cpus[t.cpu[s]].freelist);
     }
     check(free + bits == objects, "slab %d (%s): %d free on lists + %d allocated != %d objects",
         s, SlabTable.stateName(t.state[s]), free, bits, objects);
@@ -1473,5 +1489,27 @@ final class SlubCache implements KmemCache {
   static BadAddressException notASlabObject(String who, long addr) {
     return new BadAddressException(addr, String.format(
         "%s: 0x%016x is not an object of any slab (Object is not a Slab page!)", who, addr));
+  }
+
+  /**
+   * {@code struct kmem_cache_cpu}: one CPU's current slab, with copies of the slab's base, the
+   * bytes its objects cover and its allocated bits so that the fast paths read one object, and the
+   * CPU partial list. Without a CPU slab: slab, freelist, base and limit are 0 and bits is null.
+   */
+  private static final class CpuCache {
+    /** Head of the CPU freelist, 0 = empty. */
+    long freelist;
+    /** The CPU slab's id, 0 = none. */
+    int slab;
+    long base;
+    /** objects * size: an object's offset from base is below it (unsigned). */
+    long limit;
+    long[] bits;
+    /** Head of the CPU partial list (linked through the slab table's next), 0 = empty. */
+    int partial;
+    int partialCount;
+    /** {@code ALLOC_FASTPATH} and {@code FREE_FASTPATH} of this CPU. */
+    long allocFastpath;
+    long freeFastpath;
   }
 }

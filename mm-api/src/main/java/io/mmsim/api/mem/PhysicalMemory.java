@@ -8,23 +8,24 @@ import java.nio.ByteOrder;
 /**
  * The bytes of the simulated machine's RAM, stored lazily.
  *
- * <p>A frame that has never been written reads as zeros and costs nothing; the first write gives it
- * a 4 KiB array. Storage is a two-level directory so that a 64 GiB machine needs only a small top
- * array at boot:
+ * <p>A frame that has never been written reads as zeros and costs one null reference; the first
+ * write gives it a 4 KiB array:
  *
  * <pre>
- *   pfn:   | dir index (pfn >>> 9) | slot (pfn &amp; 511) |
- *   dir[i] -> byte[512][] (allocated on first write into that 2 MiB)
- *   slot   -> byte[4096]  (allocated on first write into that frame)
+ *   frame[pfn] -> null         never written since boot or the last zeroPage: reads as zeros
+ *              -> byte[4096]   the frame's bytes
  * </pre>
+ *
+ * <p>One flat table keeps every access to two dependent loads (the frame's array, then the bytes),
+ * which is what page walks and object freelists pay per step; it costs 4 bytes per frame with
+ * compressed references (64 MiB for 64 GiB). Machines of up to {@link #MAX_FRAMES} frames.
  *
  * <p>Multi-byte values are little-endian, as on x86-64. Addresses beyond the end of memory throw
  * {@link BadAddressException} naming the address. Not thread-safe: one kernel, one thread.
  */
 public final class PhysicalMemory {
-  private static final int DIR_SHIFT = 9;
-  private static final int DIR_SLOTS = 1 << DIR_SHIFT;
-  private static final int DIR_MASK = DIR_SLOTS - 1;
+  /** The most frames a machine may have: {@code 2^31 - 1} (8 TiB), a Java array's reach. */
+  public static final long MAX_FRAMES = Integer.MAX_VALUE;
   private static final VarHandle LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT =
@@ -32,18 +33,23 @@ public final class PhysicalMemory {
 
   private final long frames;
   private final long bytes;
-  private final byte[][][] dir;
+  /** The bytes of each frame, null while it reads as zeros; its length is {@link #frames}. */
+  private final byte[][] frame;
   private long populated;
 
-  /** Memory of {@code frames} page frames, all reading as zeros. */
+  /**
+   * Memory of {@code frames} page frames, all reading as zeros.
+   *
+   * @throws IllegalArgumentException unless {@code 0 < frames <= MAX_FRAMES}
+   */
   public PhysicalMemory(long frames) {
-    if (frames <= 0 || frames > (1L << 40)) {
-      throw new IllegalArgumentException("unsupported number of frames: " + frames);
+    if (frames <= 0 || frames > MAX_FRAMES) {
+      throw new IllegalArgumentException("unsupported number of frames: " + frames
+          + " (a machine has 1 to " + MAX_FRAMES + " frames)");
     }
     this.frames = frames;
     this.bytes = frames << Page.PAGE_SHIFT;
-    long dirs = (frames + DIR_SLOTS - 1) >>> DIR_SHIFT;
-    this.dir = new byte[Math.toIntExact(dirs)][][];
+    this.frame = new byte[(int) frames][];
   }
 
   /** Number of frames. */
@@ -79,8 +85,9 @@ public final class PhysicalMemory {
   /** Reads a little-endian long, which may cross a page boundary. */
   public long readLong(long paddr) {
     int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
-    if (off <= Page.PAGE_SIZE - Long.BYTES && paddr >= 0 && paddr + Long.BYTES <= bytes) {
-      byte[] f = frameOrNull(paddr >>> Page.PAGE_SHIFT);
+    long pfn = paddr >>> Page.PAGE_SHIFT; // a negative address gives a pfn beyond every frame
+    if (off <= Page.PAGE_SIZE - Long.BYTES && pfn < frames) {
+      byte[] f = frame[(int) pfn];
       return f == null ? 0 : (long) LONG.get(f, off);
     }
     check(paddr, Long.BYTES);
@@ -94,21 +101,25 @@ public final class PhysicalMemory {
   /** Writes a little-endian long, which may cross a page boundary. */
   public void writeLong(long paddr, long value) {
     int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
-    if (off <= Page.PAGE_SIZE - Long.BYTES && paddr >= 0 && paddr + Long.BYTES <= bytes) {
-      LONG.set(frameForWrite(paddr >>> Page.PAGE_SHIFT), off, value);
-      return;
+    long pfn = paddr >>> Page.PAGE_SHIFT;
+    if (off <= Page.PAGE_SIZE - Long.BYTES && pfn < frames) {
+      byte[] f = frame[(int) pfn];
+      if (f != null) {
+        LONG.set(f, off, value);
+        return;
+      }
     }
-    check(paddr, Long.BYTES);
-    for (int i = 0; i < Long.BYTES; i++) {
-      writeByte(paddr + i, (byte) (value >>> (8 * i)));
-    }
+    // a frame's first write, a page boundary crossed or a bad address: nothing after the call,
+    // so that the fast path above keeps its values in registers
+    writeSlow(paddr, value, Long.BYTES);
   }
 
   /** Reads a little-endian int, which may cross a page boundary. */
   public int readInt(long paddr) {
     int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
-    if (off <= Page.PAGE_SIZE - Integer.BYTES && paddr >= 0 && paddr + Integer.BYTES <= bytes) {
-      byte[] f = frameOrNull(paddr >>> Page.PAGE_SHIFT);
+    long pfn = paddr >>> Page.PAGE_SHIFT;
+    if (off <= Page.PAGE_SIZE - Integer.BYTES && pfn < frames) {
+      byte[] f = frame[(int) pfn];
       return f == null ? 0 : (int) INT.get(f, off);
     }
     check(paddr, Integer.BYTES);
@@ -122,12 +133,21 @@ public final class PhysicalMemory {
   /** Writes a little-endian int, which may cross a page boundary. */
   public void writeInt(long paddr, int value) {
     int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
-    if (off <= Page.PAGE_SIZE - Integer.BYTES && paddr >= 0 && paddr + Integer.BYTES <= bytes) {
-      INT.set(frameForWrite(paddr >>> Page.PAGE_SHIFT), off, value);
-      return;
+    long pfn = paddr >>> Page.PAGE_SHIFT;
+    if (off <= Page.PAGE_SIZE - Integer.BYTES && pfn < frames) {
+      byte[] f = frame[(int) pfn];
+      if (f != null) {
+        INT.set(f, off, value);
+        return;
+      }
     }
-    check(paddr, Integer.BYTES);
-    for (int i = 0; i < Integer.BYTES; i++) {
+    writeSlow(paddr, value, Integer.BYTES);
+  }
+
+  /** Writes the {@code len} low bytes of {@code value} little-endian, byte by byte. */
+  private void writeSlow(long paddr, long value, int len) {
+    check(paddr, len);
+    for (int i = 0; i < len; i++) {
       writeByte(paddr + i, (byte) (value >>> (8 * i)));
     }
   }
@@ -222,9 +242,8 @@ public final class PhysicalMemory {
   /** Makes frame {@code pfn} read as zeros, dropping its storage ({@code clear_page}). */
   public void zeroPage(long pfn) {
     checkPfn(pfn);
-    byte[][] d = dir[(int) (pfn >>> DIR_SHIFT)];
-    if (d != null && d[(int) (pfn & DIR_MASK)] != null) {
-      d[(int) (pfn & DIR_MASK)] = null;
+    if (frame[(int) pfn] != null) {
+      frame[(int) pfn] = null;
       populated--;
     }
   }
@@ -259,25 +278,21 @@ public final class PhysicalMemory {
 
   // ---------------------------------------------------------------- internals
 
+  /** The bytes of frame {@code pfn} (checked by the caller), or null when it reads as zeros. */
   private byte[] frameOrNull(long pfn) {
-    byte[][] d = dir[(int) (pfn >>> DIR_SHIFT)];
-    return d == null ? null : d[(int) (pfn & DIR_MASK)];
+    return frame[(int) pfn];
   }
 
+  /** The bytes of frame {@code pfn} (checked by the caller), given storage if it had none. */
   private byte[] frameForWrite(long pfn) {
-    int di = (int) (pfn >>> DIR_SHIFT);
-    byte[][] d = dir[di];
-    if (d == null) {
-      d = new byte[DIR_SLOTS][];
-      dir[di] = d;
-    }
-    int slot = (int) (pfn & DIR_MASK);
-    byte[] f = d[slot];
-    if (f == null) {
-      f = new byte[Page.PAGE_SIZE];
-      d[slot] = f;
-      populated++;
-    }
+    byte[] f = frame[(int) pfn];
+    return f != null ? f : populate((int) pfn);
+  }
+
+  private byte[] populate(int pfn) {
+    byte[] f = new byte[Page.PAGE_SIZE];
+    frame[pfn] = f;
+    populated++;
     return f;
   }
 

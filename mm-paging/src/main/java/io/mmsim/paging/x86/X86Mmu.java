@@ -45,9 +45,10 @@ import java.util.Arrays;
  * an empty way, else round robin per set. A hit must have the bits of hitMask[access, mode] set
  * (US for user mode; D, and RW when user or WP, for writes) and XD clear when the mask holds XD
  * (fetches with NXE); otherwise the entry is dropped and the tables are walked again, so a write
- * through a clean entry sets Dirty and a permission upgrade needs no flush. The slot of the last
- * hit or fill is probed before the set (a hint only: the tag decides), so runs of accesses to one
- * page cost one compare.
+ * through a clean entry sets Dirty and a permission upgrade needs no flush. The entry of the last
+ * hit or fill is mirrored in lastVpn / lastVal (lastSlot names its slot; lastVpn = EMPTY when that
+ * slot was dropped) and tried before the set, so runs of accesses to one page cost one compare,
+ * as the small first-level TLB of a real core makes them cheap.
  *
  * Segmentation (SDM vol. 3 ch. 3 and 5). A 16-entry GDT with Linux's descriptors; six segment
  * registers with their hidden descriptor caches. In 64-bit mode (CS.L = 1) only FS/GS add a base;
@@ -99,8 +100,10 @@ final class X86Mmu implements Mmu {
   private final int ways;
   private final int waysShift;
   private final int setMask;
-  /** The slot of the last hit or fill: probed first (it is just a hint, tags decide). */
+  /** The slot of the last hit or fill, and copies of its tag (EMPTY once dropped) and value. */
   private int lastSlot;
+  private long lastVpn = EMPTY;
+  private long lastVal;
   private int valid;
   private int hugeCached;
   private long hits;
@@ -273,23 +276,28 @@ final class X86Mmu implements Mmu {
       return generalProtection(0);
     }
     long vpn = linear >>> Page.PAGE_SHIFT;
-    int i = lastSlot;
-    if (tlbTag[i] != vpn) {
-      i = lookup(vpn);
+    if (vpn != lastVpn) {
+      int i = lookup(vpn);
       if (i < 0) {
         return walk(linear, vpn, access, user);
       }
-      lastSlot = i;
+      remember(i, vpn, tlbVal[i]);
     }
-    long v = tlbVal[i];
+    long v = lastVal;
     long mask = hitMask[access << 1 | (user ? 1 : 0)];
     // XD must be clear where the mask has it and every other bit of the mask set: flip XD, test
     if (((v ^ (mask & Pte.NX)) & mask) == mask) {
       hits++;
       return (v & FRAME_MASK) | (linear & Page.PAGE_OFFSET_MASK);
     }
-    drop(i);
+    drop(lastSlot);
     return walk(linear, vpn, access, user);
+  }
+
+  private void remember(int slot, long vpn, long value) {
+    lastSlot = slot;
+    lastVpn = vpn;
+    lastVal = value;
   }
 
   /** The slot caching {@code vpn}, or -1. */
@@ -411,7 +419,7 @@ final class X86Mmu implements Mmu {
     }
     tlbTag[slot] = vpn;
     tlbVal[slot] = value;
-    lastSlot = slot;
+    remember(slot, vpn, value);
     valid++;
     if ((value & SZ_MASK) != 0) {
       hugeCached++;
@@ -420,6 +428,9 @@ final class X86Mmu implements Mmu {
 
   private void drop(int i) {
     if (tlbTag[i] != EMPTY) {
+      if (i == lastSlot) {
+        lastVpn = EMPTY;
+      }
       tlbTag[i] = EMPTY;
       valid--;
       if ((tlbVal[i] & SZ_MASK) != 0) {
@@ -511,6 +522,9 @@ final class X86Mmu implements Mmu {
           }
         }
       }
+    }
+    if (lastVpn != EMPTY && (tlbTag[lastSlot] != lastVpn || tlbVal[lastSlot] != lastVal)) {
+      throw new AssertionError("cpu " + cpu + ": the copy of TLB slot " + lastSlot + " is stale");
     }
     if (v != valid || h != hugeCached) {
       throw new AssertionError("cpu " + cpu + ": TLB counted " + v + " valid / " + h
