@@ -152,6 +152,47 @@ public final class PhysicalMemory {
     }
   }
 
+  /** Entries (8-byte words) in a frame. */
+  public static final int ENTRIES_PER_FRAME = Page.PAGE_SIZE / Long.BYTES;
+
+  /**
+   * Reads entry {@code index} of frame {@code pfn}: the little-endian long at byte
+   * {@code 8 * index}, as a page walk reads a table entry (the same bytes as
+   * {@code readLong((pfn << 12) + 8 * index)}, without the address arithmetic).
+   *
+   * @throws BadAddressException unless {@code pfn} is a frame and {@code 0 <= index < 512}
+   */
+  public long readEntry(long pfn, int index) {
+    if (pfn >= 0 && pfn < frames && Integer.compareUnsigned(index, ENTRIES_PER_FRAME) < 0) {
+      byte[] f = frame[(int) pfn];
+      return f == null ? 0 : (long) LONG.get(f, index << 3);
+    }
+    throw badEntry(pfn, index);
+  }
+
+  /**
+   * Writes entry {@code index} of frame {@code pfn} (see {@link #readEntry}).
+   *
+   * @throws BadAddressException unless {@code pfn} is a frame and {@code 0 <= index < 512}
+   */
+  public void writeEntry(long pfn, int index, long value) {
+    if (pfn >= 0 && pfn < frames && Integer.compareUnsigned(index, ENTRIES_PER_FRAME) < 0) {
+      LONG.set(frameForWrite(pfn), index << 3, value);
+      return;
+    }
+    throw badEntry(pfn, index);
+  }
+
+  private BadAddressException badEntry(long pfn, int index) {
+    if (pfn >= 0 && pfn < frames) {
+      return new BadAddressException(pfn << Page.PAGE_SHIFT, String.format(
+          "entry %d of frame 0x%x: a frame has entries 0 to %d", index, pfn,
+          ENTRIES_PER_FRAME - 1));
+    }
+    return new BadAddressException(pfn << Page.PAGE_SHIFT, String.format(
+        "pfn 0x%x is beyond the last frame 0x%x", pfn, frames - 1));
+  }
+
   /** Reads a little-endian unsigned 16-bit value. */
   public int readShort(long paddr) {
     return (readByte(paddr) & 0xff) | (readByte(paddr + 1) & 0xff) << 8;

@@ -125,6 +125,29 @@ final class PhysicalMemoryTest {
     assertThat(all).isEqualTo(model);
   }
 
+  @Test
+  void entry_indexOfAFrame_isTheLongAtEightTimesTheIndex() {
+    PhysicalMemory m = new PhysicalMemory(FRAMES);
+    m.writeEntry(3, 511, 0x8000000000000063L);
+    assertThat(m.readLong(3L * Page.PAGE_SIZE + 8 * 511)).isEqualTo(0x8000000000000063L);
+    m.writeLong(5L * Page.PAGE_SIZE + 16, 42);
+    assertThat(m.readEntry(5, 2)).isEqualTo(42);
+    assertThat(m.readEntry(6, 0)).isZero();
+    assertThat(m.isUnpopulated(6)).isTrue();
+  }
+
+  @Test
+  void entry_badFrameOrIndex_throwsNamingIt() {
+    PhysicalMemory m = new PhysicalMemory(FRAMES);
+    assertThatThrownBy(() -> m.readEntry(FRAMES, 0)).isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("pfn 0x10");
+    assertThatThrownBy(() -> m.readEntry(-1, 0)).isInstanceOf(BadAddressException.class);
+    assertThatThrownBy(() -> m.writeEntry(2, 512, 1)).isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("entry 512 of frame 0x2");
+    assertThatThrownBy(() -> m.writeEntry(2, -1, 1)).isInstanceOf(BadAddressException.class);
+    assertThat(m.populatedFrames()).isZero();
+  }
+
   // ---------------------------------------------------------------- bulk
 
   @Test

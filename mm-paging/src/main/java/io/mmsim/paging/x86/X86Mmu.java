@@ -74,7 +74,6 @@ final class X86Mmu implements Mmu {
   private final PhysicalMemory mem;
   private final int cpu;
   private final int levels;
-  private final int topShift;
   private final int canonShift;
   private final int physBits;
 
@@ -92,6 +91,11 @@ final class X86Mmu implements Mmu {
   /** Per access kind and mode: bits a TLB value must have set, plus XD when it must be clear. */
   private final long[] hitMask = new long[6];
   private final long[] reserved = new long[12];
+  /**
+   * Per level 2..5: the bits that make an entry a plain step down the walk when, of them, exactly
+   * P and A are set (present, accessed, no reserved bit, not a huge-page leaf).
+   */
+  private final long[] tableStep = new long[6];
 
   // TLB
   private final long[] tlbTag;
@@ -122,7 +126,6 @@ final class X86Mmu implements Mmu {
     this.mem = pt.memory();
     this.cpu = cpu;
     this.levels = pt.levels();
-    this.topShift = X86PageTable.shift(levels);
     this.canonShift = 64 - pt.virtualAddressBits();
     this.physBits = cfg.physBits();
     this.cr0 = CR0_FIXED | (cfg.wp() ? ControlRegisters.CR0_WP : 0);
@@ -167,6 +170,7 @@ final class X86Mmu implements Mmu {
       reserved[level << 1] = common | (level >= 4 ? Pte.PS : 0);
       long huge = level >= 4 ? Pte.PS : level == 3 ? BITS_13_29 : level == 2 ? BITS_13_20 : 0;
       reserved[level << 1 | 1] = common | huge;
+      tableStep[level] = reserved[level << 1] | Pte.PS | Pte.PRESENT | Pte.ACCESSED;
     }
   }
 
@@ -311,51 +315,59 @@ final class X86Mmu implements Mmu {
     return -1;
   }
 
+  /**
+   * The page walk of a TLB miss, up to the fill of the TLB. One method on purpose (leaf included):
+   * it stays bigger than what HotSpot inlines into a hot caller, so that {@link #translate}
+   * compiles small and is itself inlined where it is called, TLB hits costing no call.
+   */
   private long walk(long linear, long vpn, int access, boolean user) {
     misses++;
-    long table = cr3 << Page.PAGE_SHIFT;
-    int shift = topShift;
-    long rights = Pte.RW | Pte.USER;
-    long xd = 0;
-    for (int level = levels; ; level--) {
-      long ea = table + ((linear >>> shift & X86PageTable.INDEX_MASK) << 3);
-      long e = mem.readLong(ea);
-      if ((e & Pte.PRESENT) == 0) {
-        return pageFault(linear, access, user, 0);
+    long table = cr3;
+    // RW and US ANDed over the levels; NX ANDed inverted, so that it ends clear when any level
+    // has XD
+    long acc = Pte.RW | Pte.USER | Pte.NX;
+    int level;
+    int index = 0;
+    long e = 0;
+    for (level = levels; level > 0; level--) {
+      index = (int) (linear >>> X86PageTable.shift(level)) & X86PageTable.INDEX_MASK;
+      e = mem.readEntry(table, index);
+      acc &= e ^ Pte.NX;
+      if (level == 1 || (e & tableStep[level]) != (Pte.PRESENT | Pte.ACCESSED)) {
+        // a leaf, a fault, or a table entry that gets its Accessed bit now
+        if ((e & Pte.PRESENT) == 0) {
+          return pageFault(linear, access, user, 0);
+        }
+        if ((e & reserved[level << 1 | ((int) (e >>> 7) & 1)]) != 0) {
+          return pageFault(linear, access, user, ErrorCode.PROT | ErrorCode.RSVD);
+        }
+        if (level == 1 || (level <= 3 && (e & Pte.PS) != 0)) {
+          break;
+        }
+        mem.writeEntry(table, index, e | Pte.ACCESSED);
       }
-      if ((e & reserved[level << 1 | ((int) (e >>> 7) & 1)]) != 0) {
-        return pageFault(linear, access, user, ErrorCode.PROT | ErrorCode.RSVD);
-      }
-      rights &= e;
-      xd |= e;
-      if (level == 1 || (level <= 3 && (e & Pte.PS) != 0)) {
-        return leaf(linear, vpn, access, user, ea, e, shift, level, rights, xd);
-      }
-      if ((e & Pte.ACCESSED) == 0) {
-        mem.writeLong(ea, e | Pte.ACCESSED);
-      }
-      table = e & Pte.PFN_MASK;
-      shift -= X86PageTable.INDEX_BITS;
+      table = (e & Pte.PFN_MASK) >>> Page.PAGE_SHIFT;
     }
-  }
-
-  private long leaf(long linear, long vpn, int access, boolean user, long ea, long e, int shift,
-      int level, long rights, long xd) {
+    assert level > 0 : "a walk ends at a leaf of level 1 at the latest";
+    // the leaf e, entry index of the table in frame table: the rights of every level decide
+    long rights = acc & (Pte.RW | Pte.USER);
+    long xd = ~acc & Pte.NX;
+    int shift = X86PageTable.shift(level);
     boolean write = access == Access.WRITE;
     if ((user && (rights & Pte.USER) == 0)
         || (write && (rights & Pte.RW) == 0 && (user || wp))
-        || (access == Access.EXECUTE && nxe && (xd & Pte.NX) != 0)) {
+        || (access == Access.EXECUTE && nxe && xd != 0)) {
       return pageFault(linear, access, user, ErrorCode.PROT);
     }
     long updated = e | Pte.ACCESSED | (write ? Pte.DIRTY : 0);
     if (updated != e) {
-      mem.writeLong(ea, updated);
+      mem.writeEntry(table, index, updated);
     }
     long pageMask = (1L << shift) - 1;
     long phys = (e & Pte.PFN_MASK & ~pageMask) | (linear & pageMask);
     long value = (phys & FRAME_MASK)
         | (rights & (Pte.RW | Pte.USER))
-        | (xd & Pte.NX)
+        | xd
         | (updated & Pte.DIRTY)
         | (pge ? e & Pte.GLOBAL : 0)
         | ((long) (level - 1) << SZ_SHIFT);
@@ -406,21 +418,28 @@ final class X86Mmu implements Mmu {
     int set = (int) vpn & setMask;
     int base = set << waysShift;
     int slot = -1;
-    for (int i = base, end = base + ways; i < end; i++) {
-      if (tlbTag[i] == EMPTY) {
-        slot = i;
-        break;
+    if (valid < tlbTag.length) {
+      for (int i = base, end = base + ways; i < end; i++) {
+        if (tlbTag[i] == EMPTY) {
+          slot = i;
+          break;
+        }
       }
     }
-    if (slot < 0) {
-      slot = base + victim[set];
-      victim[set] = (victim[set] + 1) & (ways - 1);
-      drop(slot);
+    if (slot >= 0) {
+      valid++;
+    } else {
+      // a full set (as every set is once the TLB is full): replace the next way round robin
+      int v = victim[set];
+      slot = base + v;
+      victim[set] = (v + 1) & (ways - 1);
+      if ((tlbVal[slot] & SZ_MASK) != 0) {
+        hugeCached--;
+      }
     }
     tlbTag[slot] = vpn;
     tlbVal[slot] = value;
     remember(slot, vpn, value);
-    valid++;
     if ((value & SZ_MASK) != 0) {
       hugeCached++;
     }
