@@ -323,7 +323,8 @@ final class SlubCache implements KmemCache {
   private void popCpu(CpuCache c, long obj) {
     long off = obj - c.base;
     int idx = (int) ((off * recip) >>> 32);
-    if (Long.compareUnsigned(off, c.limit) < 0 && (long) idx * size == off) {
+    // off < limit <= 4 MiB: the boundary check may use the low 32 bits
+    if (off >= 0 && off < c.limit && idx * size == (int) off) {
       long[] bits = c.bits;
       int w = idx >>> 6;
       long m = 1L << idx;
@@ -346,7 +347,8 @@ final class SlubCache implements KmemCache {
   private boolean freeFast(CpuCache c, long addr) {
     long off = addr - c.base;
     int idx = (int) ((off * recip) >>> 32);
-    if (Long.compareUnsigned(off, c.limit) < 0 && (long) idx * size == off) {
+    // off < limit <= 4 MiB: the boundary check may use the low 32 bits
+    if (off >= 0 && off < c.limit && idx * size == (int) off) {
       long[] bits = c.bits;
       int w = idx >>> 6;
       long m = 1L << idx;
@@ -566,43 +568,45 @@ final class SlubCache implements KmemCache {
    * machine): the fast path when it is an object of the CPU slab.
    */
   void freeObject(int cpu, long addr, int slab) {
-    if (freeFast(cpus[cpu], addr)) {
-      return;
+    CpuCache c = cpus[cpu];
+    if (slab != c.slab || !freeFast(c, addr)) {
+      freeSlow(cpu, addr, slab);
     }
+  }
+
+  /** {@code __slab_free}: {@code addr} lies in {@code slab}, which is not the CPU slab. */
+  private void freeSlow(int cpu, long addr, int slab) {
     if (debug) {
       freeDebug(cpu, addr, slab);
       return;
     }
     SlabTable t = table;
-    long off = addr - t.base[slab];
+    long off = addr - t.base[slab]; // in [0, span): the check may use the low 32 bits
     int idx = (int) ((off * recip) >>> 32);
-    if ((long) idx * size != off || idx >= t.objects[slab]) {
+    if (idx * size != (int) off || idx >= t.objects[slab]) {
       throw invalidPointer(slab, addr);
     }
     long[] bits = t.allocBits[slab];
     int w = idx >>> 6;
     long m = 1L << idx;
-    if ((bits[w] & m) == 0) {
+    long word = bits[w];
+    if ((word & m) == 0) {
       throw alreadyFree(slab, addr);
     }
-    // an allocated object of the CPU slab took the fast path above
+    // an allocated object of the CPU slab took the fast path
     assert slab != cpus[cpu].slab : "fast free of a checked object of " + name + " failed";
-    long pa = addr - KernelLayout.PAGE_OFFSET;
-    bits[w] ^= m;
-    if (t.state[slab] != SlabTable.STATE_CPU) {
-      t.inuse[slab]--;
-    }
-    freeSlow(cpu, slab, addr, pa);
-  }
-
-  private void freeSlow(int cpu, int slab, long addr, long pa) {
-    SlabTable t = table;
+    bits[w] = word ^ m;
     freeSlowpath++;
-    memory.writeLong(pa + offset, t.freelist[slab]);
+    memory.writeLong(addr - KernelLayout.PAGE_OFFSET + offset, t.freelist[slab]);
     t.freelist[slab] = addr;
     byte st = t.state[slab];
     if (st == SlabTable.STATE_CPU) {
+      // another CPU's slab: its inuse is recounted when it leaves that CPU
       freeFrozen++;
+      return;
+    }
+    int inuse = --t.inuse[slab];
+    if (st == SlabTable.STATE_CPU_PARTIAL) {
       return;
     }
     if (st == SlabTable.STATE_FULL) {
@@ -611,7 +615,7 @@ final class SlubCache implements KmemCache {
         cpuPartialFree++;
         return;
       }
-      if (t.inuse[slab] == 0 && nrPartial >= minPartial) {
+      if (inuse == 0 && nrPartial >= minPartial) {
         discardSlab(cpu, slab);
         return;
       }
@@ -619,10 +623,7 @@ final class SlubCache implements KmemCache {
       freeAddPartial++;
       return;
     }
-    if (st == SlabTable.STATE_CPU_PARTIAL) {
-      return;
-    }
-    if (t.inuse[slab] == 0 && nrPartial >= minPartial) {
+    if (inuse == 0 && nrPartial >= minPartial) {
       removePartial(slab);
       freeRemovePartial++;
       discardSlab(cpu, slab);
