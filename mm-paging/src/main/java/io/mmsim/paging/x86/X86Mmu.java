@@ -64,6 +64,8 @@ final class X86Mmu implements Mmu {
   private static final int SZ_SHIFT = 9;
   private static final long SZ_MASK = 3L << SZ_SHIFT;
   private static final long FRAME_MASK = Pte.PFN_MASK;
+  /** The PFN field of an entry, shifted down: a frame number. */
+  private static final long PFN_BITS = Pte.PFN_MASK >>> Page.PAGE_SHIFT;
   private static final long BITS_13_29 = ((1L << 30) - 1) & ~((1L << 13) - 1);
   private static final long BITS_13_20 = ((1L << 21) - 1) & ~((1L << 13) - 1);
   private static final long CR0_FIXED = ControlRegisters.CR0_PE | ControlRegisters.CR0_MP
@@ -322,15 +324,33 @@ final class X86Mmu implements Mmu {
    */
   private long walk(long linear, long vpn, int access, boolean user) {
     misses++;
-    long table = cr3;
+    // the frame of the table at each step (masked like every later step, so that the JIT sees a
+    // pfn that is never negative)
+    long table = cr3 & PFN_BITS;
     // RW and US ANDed over the levels; NX ANDed inverted, so that it ends clear when any level
     // has XD
     long acc = Pte.RW | Pte.USER | Pte.NX;
-    int level;
+    int level = levels;
+    if (level == 4) {
+      // the common case, three plain table steps, taken without the loop's bookkeeping; anything
+      // else (and these steps have only read) is left to the loop, from the root
+      long e4 = mem.readEntry(table, tableIndex(linear, 4));
+      if ((e4 & tableStep[4]) == (Pte.PRESENT | Pte.ACCESSED)) {
+        long e3 = mem.readEntry(nextTable(e4), tableIndex(linear, 3));
+        if ((e3 & tableStep[3]) == (Pte.PRESENT | Pte.ACCESSED)) {
+          long e2 = mem.readEntry(nextTable(e3), tableIndex(linear, 2));
+          if ((e2 & tableStep[2]) == (Pte.PRESENT | Pte.ACCESSED)) {
+            table = nextTable(e2);
+            acc &= (e4 ^ Pte.NX) & (e3 ^ Pte.NX) & (e2 ^ Pte.NX);
+            level = 1;
+          }
+        }
+      }
+    }
     int index = 0;
     long e = 0;
-    for (level = levels; level > 0; level--) {
-      index = (int) (linear >>> X86PageTable.shift(level)) & X86PageTable.INDEX_MASK;
+    for (; level > 0; level--) {
+      index = tableIndex(linear, level);
       e = mem.readEntry(table, index);
       acc &= e ^ Pte.NX;
       if (level == 1 || (e & tableStep[level]) != (Pte.PRESENT | Pte.ACCESSED)) {
@@ -346,7 +366,7 @@ final class X86Mmu implements Mmu {
         }
         mem.writeEntry(table, index, e | Pte.ACCESSED);
       }
-      table = (e & Pte.PFN_MASK) >>> Page.PAGE_SHIFT;
+      table = nextTable(e);
     }
     assert level > 0 : "a walk ends at a leaf of level 1 at the latest";
     // the leaf e, entry index of the table in frame table: the rights of every level decide
@@ -373,6 +393,16 @@ final class X86Mmu implements Mmu {
         | ((long) (level - 1) << SZ_SHIFT);
     insert(vpn, value);
     return phys;
+  }
+
+  /** The index of {@code linear}'s entry in its table of {@code level}. */
+  private static int tableIndex(long linear, int level) {
+    return (int) (linear >>> X86PageTable.shift(level)) & X86PageTable.INDEX_MASK;
+  }
+
+  /** The frame of the table that table entry {@code e} points to. */
+  private static long nextTable(long e) {
+    return (e >>> Page.PAGE_SHIFT) & PFN_BITS;
   }
 
   private long pageFault(long linear, int access, boolean user, int bits) {
