@@ -319,12 +319,12 @@ final class SlubAllocator implements ObjectAllocator {
 
   @Override
   public long kmalloc(int cpu, long size, int gfp) {
+    if (size > 0 && size <= KmallocSizes.KMALLOC_MAX_CACHE_SIZE) {
+      return kmallocBySize[(int) (size - 1) >>> 3].allocate(cpu, gfp, (int) size);
+    }
     if (size <= 0 || size > KmallocSizes.KMALLOC_MAX_SIZE) {
       throw new IllegalArgumentException("kmalloc size " + size + " is outside [1, "
           + KmallocSizes.KMALLOC_MAX_SIZE + "]");
-    }
-    if (size <= KmallocSizes.KMALLOC_MAX_CACHE_SIZE) {
-      return kmallocBySize[(int) (size - 1) >>> 3].allocate(cpu, gfp, (int) size);
     }
     return kmallocLarge(cpu, size, gfp);
   }
