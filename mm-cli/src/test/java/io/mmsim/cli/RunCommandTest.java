@@ -121,6 +121,25 @@ final class RunCommandTest {
   }
 
   @Test
+  void run_mallocTrace_allocationAboveKmallocMaxSize_isSkippedWithItsFree() throws IOException {
+    Path t = trace("big.malloc", "==1== header\n--1-- malloc(100) = 0x1000\n"
+        + "--1-- malloc(5000000) = 0x2000000\n--1-- free(0x2000000)\n--1-- free(0x1000)\n");
+    int rc = mm(args("run", "--set", "memory.size=64M", t));
+
+    assertThat(rc).as(stderr()).isZero();
+    assertThat(stdout()).contains("4 calls, 0 still live at the end,"
+        + " 1 above KMALLOC_MAX_SIZE skipped");
+  }
+
+  @Test
+  void run_memoryAboveTheLimit_isAConfigurationError() throws IOException {
+    int rc = mm(args("run", "--set", "memory.size=9T", trace("e.trace", "")));
+
+    assertThat(rc).isEqualTo(2);
+    assertThat(stderr()).contains("memory.size: 9T is above the simulator's limit of 8T");
+  }
+
+  @Test
   void run_referenceString_countsTheTextbookFaults() throws IOException {
     Path refs = trace("belady.refs", "1,2,3,4,1,2,5,1,2,3,4,5\n");
     Path proc = tmp.resolve("refs");

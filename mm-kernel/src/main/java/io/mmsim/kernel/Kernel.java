@@ -110,9 +110,11 @@ public final class Kernel {
           config.get("memory.size"), Sizes.format(imagePages << Page.PAGE_SHIFT),
           Sizes.format(minFrames << Page.PAGE_SHIFT)));
     }
-    if (frames > (1L << 32)) {
+    if (frames >= Integer.MAX_VALUE) {
+      // per-frame metadata lives in Java arrays, indexed by int
       throw new ConfigurationException("memory.size",
-          "memory.size: " + config.get("memory.size") + " is above the simulator's 16T limit");
+          "memory.size: " + config.get("memory.size") + " is above the simulator's limit of"
+              + " 8T (2^31 - 1 frames)");
     }
     this.layout = new MemoryLayout(frames, cpus);
 

@@ -34,6 +34,8 @@ final class MallocTrace {
 
   private final Replayer r;
   private final Map<Long, long[]> live = new HashMap<>();
+  /** Program addresses of live allocations kmalloc cannot serve (above KMALLOC_MAX_SIZE). */
+  private final java.util.Set<Long> tooLarge = new java.util.HashSet<>();
   private long liveRequested;
   private long peakRequested;
   private long slabPagesAtPeak;
@@ -131,12 +133,13 @@ final class MallocTrace {
     if (prog == 0) {
       return; // the program's allocation failed: nothing to replay
     }
-    if (live.containsKey(prog)) {
+    if (live.containsKey(prog) || tooLarge.contains(prog)) {
       throw new BadLineException(String.format(
           "0x%x is handed out twice without a free in between", prog));
     }
     if (size > KmallocSizes.KMALLOC_MAX_SIZE) {
       skipped++;
+      tooLarge.add(prog);
       return;
     }
     long k = size == 0 ? ZERO_SIZE_PTR
@@ -156,6 +159,9 @@ final class MallocTrace {
   private void free(ObjectAllocator oa, long prog) {
     if (prog == 0) {
       return;
+    }
+    if (tooLarge.remove(prog)) {
+      return; // its allocation was skipped: so is its free
     }
     long[] k = live.remove(prog);
     if (k == null) {
