@@ -27,12 +27,8 @@ final class ObjectOps {
   }
 
   private static ObjectAllocator objects(Replayer r, String op) {
-    ObjectAllocator oa = r.kernel().objectAllocator();
-    if (oa == null) {
-      throw new BadLineException(op + ": this kernel has no object allocator"
-          + " (object-allocator=none)");
-    }
-    return oa;
+    return Replayer.require(r.kernel().objectAllocator(), op,
+        "object allocator (object-allocator=none)");
   }
 
   /** {@code kmalloc HANDLE SIZE [zero]}. */

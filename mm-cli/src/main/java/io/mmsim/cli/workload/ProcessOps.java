@@ -38,12 +38,8 @@ final class ProcessOps {
   }
 
   static Processes processes(Replayer r, String op) {
-    Processes p = r.kernel().processes();
-    if (p == null) {
-      throw new BadLineException(op + ": this kernel has no page tables (page-table=none),"
-          + " so it runs no processes");
-    }
-    return p;
+    return Replayer.require(r.kernel().processes(), op,
+        "page tables (page-table=none), so it runs no processes");
   }
 
   private static int pid(Args a, int i) {
@@ -265,11 +261,8 @@ final class ProcessOps {
   }
 
   private static VirtualAllocator vm(Replayer r, String op) {
-    VirtualAllocator v = r.kernel().virtualAllocator();
-    if (v == null) {
-      throw new BadLineException(op + ": this kernel has no vmalloc (virtual-allocator=none)");
-    }
-    return v;
+    return Replayer.require(r.kernel().virtualAllocator(), op,
+        "vmalloc (virtual-allocator=none)");
   }
 
   static void vmalloc(Replayer r, Args a) {

@@ -283,6 +283,17 @@ public final class Replayer {
     out.println(sb);
   }
 
+  /**
+   * A part of the kernel an operation needs, or a line error naming the configuration that left it
+   * out ({@code what} completes "this kernel has no ...").
+   */
+  static <T> T require(T part, String op, String what) {
+    if (part == null) {
+      throw new BadLineException(op + ": this kernel has no " + what);
+    }
+    return part;
+  }
+
   /** Prints {@code LINE: text} for an operation that reports what it saw. */
   void printLine(String text) {
     out.println(lineNo + ": " + text);

@@ -2,7 +2,6 @@ package io.mmsim.cli.workload;
 
 import io.mmsim.api.paging.Access;
 import io.mmsim.api.paging.Mmu;
-import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Segment;
 import java.util.Locale;
 
@@ -22,11 +21,7 @@ final class SegmentOps {
   }
 
   private static Mmu mmu(Replayer r, String op) {
-    PageTable pt = r.kernel().pageTable();
-    if (pt == null) {
-      throw new BadLineException(op + ": this kernel has no MMU (page-table=none)");
-    }
-    return pt.mmu(r.cpu());
+    return Replayer.require(r.kernel().pageTable(), op, "MMU (page-table=none)").mmu(r.cpu());
   }
 
   private static int sreg(Args a) {
