@@ -367,7 +367,7 @@ public final class Kernel {
   }
 
   private ProcFs procFs() {
-    return new ProcFs(layout, bootmem, pageAllocator, objectAllocator, virtualAllocator, pageTable,
+    return new ProcFs(layout, pageAllocator, objectAllocator, virtualAllocator, pageTable,
         processes, swap, events);
   }
 

@@ -674,7 +674,6 @@ public final class Processes {
     memory.readPage(pfn, buf, 0);
     f.writePage(cache.offsetOf(pfn), buf);
     dirty.clear((int) pfn);
-    events.add(VmEvent.PGPGOUT, Page.PAGE_SIZE >> 10);
   }
 
   private void evict(long pfn) {
@@ -998,11 +997,6 @@ public final class Processes {
     return sb.toString();
   }
 
-  /** The area of {@code pid} starting at {@code addr}, for handles; null when none. */
-  public long[] areaAt(int pid, long addr) {
-    VmAreaStruct v = task(pid).mm.find(addr);
-    return v == null ? null : new long[] {v.start, v.end};
-  }
 
   // ------------------------------------------------------------------ fault context
 

@@ -13,7 +13,6 @@ import io.mmsim.api.util.Bits;
 import io.mmsim.api.swap.SwapSystem;
 import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.api.vmalloc.VmArea;
-import io.mmsim.kernel.boot.Bootmem;
 import io.mmsim.kernel.mm.Processes;
 import io.mmsim.kernel.mm.Task;
 import io.mmsim.kernel.stat.VmEvent;
@@ -31,7 +30,6 @@ import java.util.List;
  */
 public final class ProcFs {
   private final MemoryLayout layout;
-  private final Bootmem bootmem;
   private final PageAllocator pages;
   private final ObjectAllocator objects;
   private final VirtualAllocator vmalloc;
@@ -41,11 +39,10 @@ public final class ProcFs {
   private final VmEvents events;
 
   /** A renderer over the kernel's parts; the optional ones may be null. */
-  public ProcFs(MemoryLayout layout, Bootmem bootmem, PageAllocator pages, ObjectAllocator objects,
+  public ProcFs(MemoryLayout layout, PageAllocator pages, ObjectAllocator objects,
       VirtualAllocator vmalloc, PageTable pageTable, Processes processes, SwapSystem swap,
       VmEvents events) {
     this.layout = layout;
-    this.bootmem = bootmem;
     this.pages = pages;
     this.objects = objects;
     this.vmalloc = vmalloc;
@@ -297,8 +294,6 @@ public final class ProcFs {
     if (swap != null) {
       line(sb, "nr_swapcached", sw.get("nr_swapcached"));
     }
-    line(sb, VmEvent.PGPGIN.procName(), events.get(VmEvent.PGPGIN));
-    line(sb, VmEvent.PGPGOUT.procName(), events.get(VmEvent.PGPGOUT));
     line(sb, "pswpin", sw.get("pswpin"));
     line(sb, "pswpout", sw.get("pswpout"));
     line(sb, "pgalloc_dma", st.get("pgalloc_dma"));
@@ -349,15 +344,5 @@ public final class ProcFs {
       sb.append(a.format()).append('\n');
     }
     return sb.toString();
-  }
-
-  /** The boot reservations (for summaries): one line each. */
-  public List<String> reservations() {
-    List<String> out = new ArrayList<>();
-    for (Bootmem.Region r : bootmem.regions()) {
-      out.add(String.format("[mem 0x%016x-0x%016x] %s", r.startPfn() << Page.PAGE_SHIFT,
-          (r.endPfn() << Page.PAGE_SHIFT) - 1, r.what()));
-    }
-    return out;
   }
 }

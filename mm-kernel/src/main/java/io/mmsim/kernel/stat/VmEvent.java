@@ -6,10 +6,6 @@ package io.mmsim.kernel.stat;
  * come from its statistics instead.
  */
 public enum VmEvent {
-  /** Pages read in, in kB. */
-  PGPGIN("pgpgin"),
-  /** Pages written out, in kB. */
-  PGPGOUT("pgpgout"),
   /** Page faults handled (every handle_mm_fault). */
   PGFAULT("pgfault"),
   /** Faults that needed I/O. */
