@@ -1,11 +1,10 @@
 /**
  * The contracts of mmsim: value types, SPI and provider interfaces, exceptions.
  *
- * <p>Every SPI is discovered by {@code io.mmsim.kernel}, which declares the {@code uses}:
- * {@link io.mmsim.api.spi.PageAllocatorProvider}, {@link io.mmsim.api.spi.ObjectAllocatorProvider},
- * {@link io.mmsim.api.spi.VirtualAllocatorProvider}, {@link io.mmsim.api.spi.PageTableProvider},
- * {@link io.mmsim.api.spi.FaultHandlerProvider} and
- * {@link io.mmsim.api.spi.ReplacementPolicyProvider}.
+ * <p>Every SPI is discovered by {@code io.mmsim.kernel}, which declares the {@code uses}: {@link
+ * io.mmsim.api.spi.PageAllocatorProvider}, {@link io.mmsim.api.spi.ObjectAllocatorProvider}, {@link
+ * io.mmsim.api.spi.VirtualAllocatorProvider}, {@link io.mmsim.api.spi.PageTableProvider}, {@link
+ * io.mmsim.api.spi.FaultHandlerProvider} and {@link io.mmsim.api.spi.ReplacementPolicyProvider}.
  */
 module io.mmsim.api {
   exports io.mmsim.api;

@@ -8,5 +8,6 @@ module io.mmsim.buddy {
   // AutoService writes META-INF/services at compile time; nothing is needed at run time
   requires static com.google.auto.service;
 
-  provides io.mmsim.api.spi.PageAllocatorProvider with io.mmsim.buddy.BuddyProvider;
+  provides io.mmsim.api.spi.PageAllocatorProvider with
+      io.mmsim.buddy.BuddyProvider;
 }

@@ -5,5 +5,6 @@ module io.mmsim.cli {
   requires org.slf4j;
 
   // picocli fills the annotated option fields reflectively
-  opens io.mmsim.cli to info.picocli;
+  opens io.mmsim.cli to
+      info.picocli;
 }

@@ -8,6 +8,8 @@ module io.mmsim.paging {
   // AutoService's annotation is needed only at compile time (class retention).
   requires static com.google.auto.service;
 
-  provides io.mmsim.api.spi.PageTableProvider with io.mmsim.paging.x86.X86PageTableProvider;
-  provides io.mmsim.api.spi.FaultHandlerProvider with io.mmsim.paging.demand.DemandPagingProvider;
+  provides io.mmsim.api.spi.PageTableProvider with
+      io.mmsim.paging.x86.X86PageTableProvider;
+  provides io.mmsim.api.spi.FaultHandlerProvider with
+      io.mmsim.paging.demand.DemandPagingProvider;
 }

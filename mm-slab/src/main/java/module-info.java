@@ -8,5 +8,6 @@ module io.mmsim.slab {
   // @AutoService is a class-retention annotation: compile time only
   requires static com.google.auto.service;
 
-  provides io.mmsim.api.spi.ObjectAllocatorProvider with io.mmsim.slab.SlabProvider;
+  provides io.mmsim.api.spi.ObjectAllocatorProvider with
+      io.mmsim.slab.SlabProvider;
 }

@@ -10,5 +10,6 @@ module io.mmsim.slob {
   // AutoService writes META-INF/services at compile time; nothing is needed at run time
   requires static com.google.auto.service;
 
-  provides io.mmsim.api.spi.ObjectAllocatorProvider with io.mmsim.slob.SlobProvider;
+  provides io.mmsim.api.spi.ObjectAllocatorProvider with
+      io.mmsim.slob.SlobProvider;
 }

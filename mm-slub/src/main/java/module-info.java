@@ -8,5 +8,6 @@ module io.mmsim.slub {
   // AutoService generates META-INF/services at compile time only
   requires static com.google.auto.service;
 
-  provides io.mmsim.api.spi.ObjectAllocatorProvider with io.mmsim.slub.SlubProvider;
+  provides io.mmsim.api.spi.ObjectAllocatorProvider with
+      io.mmsim.slub.SlubProvider;
 }

@@ -9,8 +9,10 @@ module io.mmsim.swap {
   // AutoService's annotation is source-only: used at compile time to write META-INF/services
   requires static com.google.auto.service;
 
-  provides io.mmsim.api.swap.SwapProvider with io.mmsim.swap.SwapSystemProvider;
-  provides io.mmsim.api.spi.FaultHandlerProvider with io.mmsim.swap.SwapFaultHandlerProvider;
+  provides io.mmsim.api.swap.SwapProvider with
+      io.mmsim.swap.SwapSystemProvider;
+  provides io.mmsim.api.spi.FaultHandlerProvider with
+      io.mmsim.swap.SwapFaultHandlerProvider;
   provides io.mmsim.api.spi.ReplacementPolicyProvider with
       io.mmsim.swap.policy.LinuxPolicyProvider,
       io.mmsim.swap.policy.FifoPolicyProvider,

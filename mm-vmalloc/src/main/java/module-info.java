@@ -5,5 +5,6 @@ module io.mmsim.vmalloc {
   // @AutoService: class-retention annotation, needed only at compile time
   requires static com.google.auto.service;
 
-  provides io.mmsim.api.spi.VirtualAllocatorProvider with io.mmsim.vmalloc.VmallocProvider;
+  provides io.mmsim.api.spi.VirtualAllocatorProvider with
+      io.mmsim.vmalloc.VmallocProvider;
 }

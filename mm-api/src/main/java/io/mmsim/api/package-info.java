@@ -4,7 +4,7 @@
  *
  * <p>The packages below hold one concept each: {@code mem} (the simulated machine), {@code page}
  * (page allocators), {@code object} (kmem caches and kmalloc), {@code vmalloc}, {@code paging}
- * (page tables and the MMU), {@code fault} (fault handlers), {@code reclaim} (replacement
- * policies) and {@code spi} (the providers that create all of them).
+ * (page tables and the MMU), {@code fault} (fault handlers), {@code reclaim} (replacement policies)
+ * and {@code spi} (the providers that create all of them).
  */
 package io.mmsim.api;

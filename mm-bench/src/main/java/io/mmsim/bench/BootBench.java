@@ -1,9 +1,9 @@
 package io.mmsim.bench;
 
-import io.mmsim.kernel.Kernel;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
 import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,6 +17,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.mmsim.kernel.Kernel;
+
 /**
  * Boot of 64 GiB of simulated memory with the default parts (buddy, SLUB, x86-64 page tables with
  * the direct map, vmalloc), in a JVM limited to 512 MiB of heap: the run itself proves the heap
@@ -24,14 +26,16 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Each boot's kernel is handed to JMH's blackhole and dropped, so that no two kernels are alive
  * at once; the garbage of the previous boot is collected before each iteration, outside the
- * measurement. The trial's teardown boots one more kernel and prints the heap it keeps after a
- * full GC. With {@code -wi 0 -i 1 -f N} every score is the cold boot of a fresh JVM.
+ * measurement. The trial's teardown boots one more kernel and prints the heap it keeps after a full
+ * GC. With {@code -wi 0 -i 1 -f N} every score is the cold boot of a fresh JVM.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx512m"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx512m"})
 @State(Scope.Benchmark)
 public class BootBench {
 
@@ -56,8 +60,9 @@ public class BootBench {
     System.gc();
     long used = usedHeap() - before;
     Reference.reachabilityFence(k);
-    System.out.printf("%n[boot64GiB] heap kept by one booted 64 GiB kernel: %d MiB"
-        + " (max heap %d MiB)%n", used >> 20, Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf(
+        "%n[boot64GiB] heap kept by one booted 64 GiB kernel: %d MiB" + " (max heap %d MiB)%n",
+        used >> 20, Runtime.getRuntime().maxMemory() >> 20);
   }
 
   private static long usedHeap() {

@@ -1,11 +1,9 @@
 package io.mmsim.bench;
 
-import io.mmsim.api.mem.Gfp;
-import io.mmsim.api.page.PageAllocator;
-import io.mmsim.kernel.Kernel;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,9 +17,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.mmsim.api.mem.Gfp;
+import io.mmsim.api.page.PageAllocator;
+
 /**
- * The buddy page allocator: the order-0 alloc+free pair (the per-CPU list fast path), and a
- * seeded random mix of orders 0-3 at about 50% occupancy of 4 GiB.
+ * The buddy page allocator: the order-0 alloc+free pair (the per-CPU list fast path), and a seeded
+ * random mix of orders 0-3 at about 50% occupancy of 4 GiB.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -11,11 +11,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The request sizes of a real program: the malloc/calloc sizes (up to 8 KiB) that valgrind
- * {@code --trace-malloc=yes} recorded for CPython 3.11 (PYTHONMALLOC=malloc) building, dumping and
- * parsing a JSON document ({@code tools/json_workload.py}). Stored as a histogram of
- * {@code size count} lines made by {@code tools/malloc-histogram.py}; BENCHMARKS.md has the
- * commands.
+ * The request sizes of a real program: the malloc/calloc sizes (up to 8 KiB) that valgrind {@code
+ * --trace-malloc=yes} recorded for CPython 3.11 (PYTHONMALLOC=malloc) building, dumping and parsing
+ * a JSON document ({@code tools/json_workload.py}). Stored as a histogram of {@code size count}
+ * lines made by {@code tools/malloc-histogram.py}; BENCHMARKS.md has the commands.
  */
 final class MallocSizes {
   private MallocSizes() {}

@@ -1,13 +1,7 @@
 package io.mmsim.bench;
 
-import io.mmsim.api.fault.Prot;
-import io.mmsim.api.mem.Page;
-import io.mmsim.api.paging.Access;
-import io.mmsim.api.paging.Mmu;
-import io.mmsim.kernel.Kernel;
-import io.mmsim.kernel.mm.Processes;
-import io.mmsim.kernel.mm.Task;
 import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,6 +15,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+
+import io.mmsim.api.fault.Prot;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.paging.Access;
+import io.mmsim.api.paging.Mmu;
+import io.mmsim.kernel.Kernel;
+import io.mmsim.kernel.mm.Processes;
+import io.mmsim.kernel.mm.Task;
 
 /**
  * The MMU: a translation that hits the TLB, a full 4-level walk on a TLB miss (more pages than the
@@ -47,8 +49,16 @@ public class MmuBench {
       Kernel k = Bench.full("1G");
       Processes p = k.processes();
       p.spawn(1);
-      base = p.mmap(1, (long) WALK_PAGES << Page.PAGE_SHIFT, Prot.READ | Prot.WRITE, null, 0,
-          false, -1, true);
+      base =
+          p.mmap(
+              1,
+              (long) WALK_PAGES << Page.PAGE_SHIFT,
+              Prot.READ | Prot.WRITE,
+              null,
+              0,
+              false,
+              -1,
+              true);
       mmu = k.pageTable().mmu(0);
       // MAP_POPULATE left CR3 loaded with the process's root
       if (mmu.translate(base, Access.READ, true) == Mmu.FAULT) {
@@ -80,15 +90,16 @@ public class MmuBench {
       long hits = mmu.tlbHits() - hits0;
       long misses = mmu.tlbMisses() - misses0;
       if (misses == 0 || hits > misses / 1000) {
-        throw new IllegalStateException("the walk benchmark hit the TLB: " + hits + " hits, "
-            + misses + " misses");
+        throw new IllegalStateException(
+            "the walk benchmark hit the TLB: " + hits + " hits, " + misses + " misses");
       }
     }
   }
 
   /**
    * Read translations of 16384 pages visited with a stride of 97 pages: far more pages than the
-   * 64-entry TLB holds, so every one misses the TLB and walks the 4 levels (checked after each iteration).
+   * 64-entry TLB holds, so every one misses the TLB and walks the 4 levels (checked after each
+   * iteration).
    */
   @Benchmark
   @OperationsPerInvocation(64)
@@ -151,8 +162,8 @@ public class MmuBench {
     }
     f.offset = a - f.base;
     if (faulted != Faulting.PER_INVOCATION) {
-      throw new IllegalStateException("only " + faulted + " of " + Faulting.PER_INVOCATION
-          + " writes succeeded");
+      throw new IllegalStateException(
+          "only " + faulted + " of " + Faulting.PER_INVOCATION + " writes succeeded");
     }
     return faulted;
   }

@@ -1,9 +1,7 @@
 package io.mmsim.bench;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.util.ResourceLeakDetector;
 import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,17 +16,23 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.ResourceLeakDetector;
+
 /**
  * The peer: Netty's PooledByteBufAllocator (the pooled allocator a Java user would pick) on the
- * same operations as {@link ObjectBench}, at its best: heap buffers, one arena, the thread cache
- * on for every thread ({@code useCacheForAllThreads}), leak detection off (set in code and on the
+ * same operations as {@link ObjectBench}, at its best: heap buffers, one arena, the thread cache on
+ * for every thread ({@code useCacheForAllThreads}), leak detection off (set in code and on the
  * forked JVM's command line, so that neither can be lost).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Dio.netty.leakDetection.level=disabled"})
 @State(Scope.Thread)
 public class NettyPooledBench {
   @Param({"64"})

@@ -1,9 +1,7 @@
 package io.mmsim.bench;
 
-import io.mmsim.api.mem.Gfp;
-import io.mmsim.api.object.KmemCache;
-import io.mmsim.api.object.ObjectAllocator;
 import java.util.concurrent.TimeUnit;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,6 +15,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+
+import io.mmsim.api.mem.Gfp;
+import io.mmsim.api.object.KmemCache;
+import io.mmsim.api.object.ObjectAllocator;
 
 /**
  * The object allocators side by side: a kmem_cache alloc+free pair of one object, and kmalloc over

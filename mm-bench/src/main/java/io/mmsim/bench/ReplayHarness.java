@@ -1,11 +1,5 @@
 package io.mmsim.bench;
 
-import io.mmsim.api.fault.Prot;
-import io.mmsim.api.mem.Page;
-import io.mmsim.api.swap.SwapHeader;
-import io.mmsim.cli.workload.Replayer;
-import io.mmsim.kernel.Kernel;
-import io.mmsim.kernel.mm.Processes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -14,9 +8,16 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.UUID;
 
+import io.mmsim.api.fault.Prot;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.swap.SwapHeader;
+import io.mmsim.cli.workload.Replayer;
+import io.mmsim.kernel.Kernel;
+import io.mmsim.kernel.mm.Processes;
+
 /**
- * The documented harness for trace replay and swap throughput (issue 5's figures), run with
- * {@code java -cp mm-bench/target/benchmarks.jar io.mmsim.bench.ReplayHarness [LACKEY_FILE]}.
+ * The documented harness for trace replay and swap throughput (issue 5's figures), run with {@code
+ * java -cp mm-bench/target/benchmarks.jar io.mmsim.bench.ReplayHarness [LACKEY_FILE]}.
  *
  * <ol>
  *   <li><b>Replay</b>: a valgrind lackey trace of a real program ({@code sort -n} of 3000 shuffled
@@ -26,9 +27,10 @@ import java.util.UUID;
  *       replay's own parser and touching nothing (the limit). Each is run five times after two
  *       warm-up runs; the best and the median are printed in references per second.
  *   <li><b>Swap</b>: 256 MiB of anonymous memory written through 64 MiB of RAM to a swap file on
- *       disk (swap-out rate: pages written out per second of the writing pass), then read back
- *       in a second pass (swap-in rate).
+ *       disk (swap-out rate: pages written out per second of the writing pass), then read back in a
+ *       second pass (swap-in rate).
  * </ol>
+ *
  * Wall-clock time with {@link System#nanoTime()}; the JVM is warmed by the warm-up runs.
  */
 public final class ReplayHarness {
@@ -42,8 +44,8 @@ public final class ReplayHarness {
   }
 
   private static Path makeTrace() throws IOException, InterruptedException {
-    Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"),
-        "mmsim-bench"));
+    Path dir =
+        Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "mmsim-bench"));
     Path trace = dir.resolve("sort.lackey");
     if (Files.size(Files.exists(trace) ? trace : Files.createFile(trace)) > 0) {
       return trace;
@@ -65,10 +67,18 @@ public final class ReplayHarness {
       sb.append(v).append('\n');
     }
     Files.writeString(input, sb);
-    Process p = new ProcessBuilder("valgrind", "--tool=lackey", "--trace-mem=yes",
-        "--log-file=" + trace, "sort", "-n", input.toString())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(
+                "valgrind",
+                "--tool=lackey",
+                "--trace-mem=yes",
+                "--log-file=" + trace,
+                "sort",
+                "-n",
+                input.toString())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     if (p.waitFor() != 0) {
       throw new IOException("valgrind --tool=lackey failed; give a lackey trace as argument");
     }
@@ -76,8 +86,12 @@ public final class ReplayHarness {
   }
 
   private static Kernel replayKernel() {
-    return Kernel.builder().set("memory.size", "512M").set("rss.limit", "48")
-        .set("vm.zero-page", "false").set("reclaim.policy", "clock").set("swap.memory", "256M")
+    return Kernel.builder()
+        .set("memory.size", "512M")
+        .set("rss.limit", "48")
+        .set("vm.zero-page", "false")
+        .set("reclaim.policy", "clock")
+        .set("swap.memory", "256M")
         .boot();
   }
 
@@ -103,24 +117,37 @@ public final class ReplayHarness {
     Arrays.sort(parse);
     Arrays.sort(replay);
     System.out.printf("trace: %s, %d references%n", trace, lines);
-    System.out.printf("parse only: best %.1f M refs/s, median %.1f M refs/s%n", parse[4] / 1e6,
-        parse[2] / 1e6);
-    System.out.printf("replay:     best %.1f M refs/s, median %.1f M refs/s"
-        + " (median ratio to parse-only %.2f)%n", replay[4] / 1e6, replay[2] / 1e6,
-        replay[2] / parse[2]);
+    System.out.printf(
+        "parse only: best %.1f M refs/s, median %.1f M refs/s%n", parse[4] / 1e6, parse[2] / 1e6);
+    System.out.printf(
+        "replay:     best %.1f M refs/s, median %.1f M refs/s"
+            + " (median ratio to parse-only %.2f)%n",
+        replay[4] / 1e6, replay[2] / 1e6, replay[2] / parse[2]);
   }
 
   private static void swap() throws IOException {
     Path file = Files.createTempFile("mmsim-bench", ".swap");
     try {
       SwapHeader.mkswap(file, 320L << 20, "bench", new UUID(1, 2));
-      Kernel k = Kernel.builder().set("memory.size", "64M").set("object-allocator", "none")
-          .set("swap.files", file.toString()).boot();
+      Kernel k =
+          Kernel.builder()
+              .set("memory.size", "64M")
+              .set("object-allocator", "none")
+              .set("swap.files", file.toString())
+              .boot();
       Processes p = k.processes();
       p.spawn(1);
       int pages = 65536;
-      long base = p.mmap(1, (long) pages << Page.PAGE_SHIFT, Prot.READ | Prot.WRITE, null, 0,
-          false, -1, false);
+      long base =
+          p.mmap(
+              1,
+              (long) pages << Page.PAGE_SHIFT,
+              Prot.READ | Prot.WRITE,
+              null,
+              0,
+              false,
+              -1,
+              false);
       byte[] data = new byte[64];
       long t0 = System.nanoTime();
       for (int i = 0; i < pages; i++) {
@@ -134,10 +161,17 @@ public final class ReplayHarness {
       }
       long t2 = System.nanoTime();
       long in = k.swap().statistics().get("pswpin");
-      System.out.printf("swap to a file area: %d pages out in %.2f s (%.0f pages/s, %.0f MiB/s);"
-          + " %d pages in in %.2f s (%.0f pages/s, %.0f MiB/s)%n", out, (t1 - t0) / 1e9,
-          out / ((t1 - t0) / 1e9), out / ((t1 - t0) / 1e9) / 256, in, (t2 - t1) / 1e9,
-          in / ((t2 - t1) / 1e9), in / ((t2 - t1) / 1e9) / 256);
+      System.out.printf(
+          "swap to a file area: %d pages out in %.2f s (%.0f pages/s, %.0f MiB/s);"
+              + " %d pages in in %.2f s (%.0f pages/s, %.0f MiB/s)%n",
+          out,
+          (t1 - t0) / 1e9,
+          out / ((t1 - t0) / 1e9),
+          out / ((t1 - t0) / 1e9) / 256,
+          in,
+          (t2 - t1) / 1e9,
+          in / ((t2 - t1) / 1e9),
+          in / ((t2 - t1) / 1e9) / 256);
     } finally {
       Files.deleteIfExists(file);
     }

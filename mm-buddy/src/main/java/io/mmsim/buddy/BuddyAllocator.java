@@ -1,5 +1,10 @@
 package io.mmsim.buddy;
 
+import java.util.Arrays;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.Gfp;
@@ -10,9 +15,6 @@ import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.ZoneStats;
 import io.mmsim.api.util.Bits;
-import java.util.Arrays;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * The binary buddy page allocator with zones, watermarks and per-CPU page lists.
@@ -150,17 +152,22 @@ final class BuddyAllocator implements PageAllocator {
 
   /** Index of the watermark to check ({@code ALLOC_WMARK_*}); MIN, LOW, HIGH = 0, 1, 2. */
   static final int ALLOC_WMARK_MASK = 0x3;
+
   /** {@code ALLOC_NO_WATERMARKS}: __GFP_MEMALLOC. */
   static final int ALLOC_NO_WATERMARKS = 0x4;
+
   /** {@code ALLOC_HIGH}: __GFP_HIGH, min lowered by half. */
   static final int ALLOC_HIGH = 0x8;
+
   /** {@code ALLOC_HARDER}: __GFP_ATOMIC, min lowered by a further quarter. */
   static final int ALLOC_HARDER = 0x10;
 
   /** {@code sysctl_lowmem_reserve_ratio} defaults, by zone index. */
   static final int[] LOWMEM_RESERVE_RATIO = {256, 256, 32};
+
   /** Bounds of the computed min_free_kbytes ({@code calculate_min_free_kbytes}). */
   static final long MIN_FREE_KBYTES_FLOOR = 128;
+
   static final long MIN_FREE_KBYTES_CEILING = 262144;
 
   private static final int NR_FREE_LISTS = NR_ZONES * NR_ORDERS;
@@ -177,27 +184,37 @@ final class BuddyAllocator implements PageAllocator {
 
   /** List links by PFN, then one sentinel per list. */
   private final int[] next;
+
   private final int[] prev;
   private final byte[] meta;
   private final long[] given;
+
   /** First sentinel index: free lists start here, per-CPU lists after them. */
   private final int sentinels;
+
   private final int pcpSentinels;
 
   /** Free blocks per zone and order ({@code nr_free}). */
   private final long[] nrFree = new long[NR_FREE_LISTS];
+
   /** Free pages per zone on the buddy lists ({@code NR_FREE_PAGES}). */
   private final long[] zoneFree = new long[NR_ZONES];
+
   private final long[] managed = new long[NR_ZONES];
+
   /** Pages on each per-CPU list, by cpu * NR_ZONES + zone. */
   private final int[] pcpCount;
+
   private final int[] pcpHigh = new int[NR_ZONES];
   private final int[] pcpBatch = new int[NR_ZONES];
   private long pcpPages;
+
   /** Watermarks by zone * 3 + Watermark ordinal. */
   private final long[] wmark = new long[NR_ZONES * 3];
+
   /** lowmem_reserve by zone * NR_ZONES + class zone. */
   private final long[] lowmemReserve = new long[NR_ZONES * NR_ZONES];
+
   private long minFreeKbytes;
   private boolean booted;
 
@@ -219,16 +236,22 @@ final class BuddyAllocator implements PageAllocator {
    * @param watermarkScaleFactor {@code vm.watermark_scale_factor}, 1..3000
    * @param debugChecks run {@link #checkInvariants()} after every operation
    */
-  BuddyAllocator(MemoryLayout layout, long minFreeKbytes, int watermarkScaleFactor,
-      boolean debugChecks, String loggerName) {
+  BuddyAllocator(
+      MemoryLayout layout,
+      long minFreeKbytes,
+      int watermarkScaleFactor,
+      boolean debugChecks,
+      String loggerName) {
     int lists = NR_FREE_LISTS + NR_ZONES * layout.cpus();
     if (layout.frames() > Integer.MAX_VALUE - lists) {
-      throw new IllegalArgumentException("the buddy allocator indexes frames with int: "
-          + layout.frames() + " frames is too many");
+      throw new IllegalArgumentException(
+          "the buddy allocator indexes frames with int: "
+              + layout.frames()
+              + " frames is too many");
     }
     if (watermarkScaleFactor < 1 || watermarkScaleFactor > 3000) {
-      throw new IllegalArgumentException("watermark_scale_factor " + watermarkScaleFactor
-          + " is out of range [1, 3000]");
+      throw new IllegalArgumentException(
+          "watermark_scale_factor " + watermarkScaleFactor + " is out of range [1, 3000]");
     }
     this.log = LoggerFactory.getLogger(loggerName);
     this.layout = layout;
@@ -300,8 +323,8 @@ final class BuddyAllocator implements PageAllocator {
       throw badAlloc(cpu, order);
     }
     // gfp_zone: the highest zone the request may use
-    int classZone = (gfp & Gfp.DMA) != 0 ? ZONE_DMA
-        : (gfp & Gfp.DMA32) != 0 ? ZONE_DMA32 : ZONE_NORMAL;
+    int classZone =
+        (gfp & Gfp.DMA) != 0 ? ZONE_DMA : (gfp & Gfp.DMA32) != 0 ? ZONE_DMA32 : ZONE_NORMAL;
     int pfn = order == 0 ? pcpFastPath(cpu, classZone) : -1;
     if (pfn < 0) {
       pfn = allocGeneral(cpu, gfp, order, classZone);
@@ -385,8 +408,8 @@ final class BuddyAllocator implements PageAllocator {
         continue;
       }
       if ((allocFlags & ALLOC_NO_WATERMARKS) == 0
-          && !zoneWatermarkOk(z, order, wmark[z * 3 + (allocFlags & ALLOC_WMARK_MASK)], classZone,
-              allocFlags)) {
+          && !zoneWatermarkOk(
+              z, order, wmark[z * 3 + (allocFlags & ALLOC_WMARK_MASK)], classZone, allocFlags)) {
         continue;
       }
       int pfn = order == 0 ? rmqueuePcplist(cpu, z) : rmqueueSmallest(z, order);
@@ -494,7 +517,10 @@ final class BuddyAllocator implements PageAllocator {
     if (cpu < 0 || cpu >= cpus) {
       throw badCpu(cpu);
     }
-    if (order < 0 || order > MAX_ORDER || pfn < 0 || pfn >= nFrames
+    if (order < 0
+        || order > MAX_ORDER
+        || pfn < 0
+        || pfn >= nFrames
         || meta[(int) pfn] != meta(ALLOCATED, order)) {
       throw badFree(pfn, order);
     }
@@ -542,8 +568,8 @@ final class BuddyAllocator implements PageAllocator {
   }
 
   /**
-   * Puts the block at {@code pfn} (whose meta is already cleared) on the free lists, merging
-   * with free buddies ({@code __free_one_page}).
+   * Puts the block at {@code pfn} (whose meta is already cleared) on the free lists, merging with
+   * free buddies ({@code __free_one_page}).
    */
   private void freeOneBlock(int z, int pfn, int order, boolean toTail) {
     while (order < MAX_ORDER) {
@@ -571,8 +597,8 @@ final class BuddyAllocator implements PageAllocator {
   }
 
   /**
-   * True when the buddy of the block one order up is free, so that freeing this block's own
-   * buddy would merge two levels: such a block goes to the list tail to stay free longer.
+   * True when the buddy of the block one order up is free, so that freeing this block's own buddy
+   * would merge two levels: such a block goes to the list tail to stay free longer.
    */
   private boolean buddyMergeLikely(int pfn, int order) {
     if (order >= MAX_ORDER - 1) {
@@ -606,22 +632,22 @@ final class BuddyAllocator implements PageAllocator {
       return new BadPageException(pfn, order, "order " + order + " is outside 0.." + MAX_ORDER);
     }
     if (pfn < 0 || pfn >= nFrames) {
-      return new BadPageException(pfn, order, String.format(
-          "pfn outside memory (frames 0x0-0x%x)", nFrames - 1));
+      return new BadPageException(
+          pfn, order, String.format("pfn outside memory (frames 0x0-0x%x)", nFrames - 1));
     }
     if ((pfn & ((1L << order) - 1)) != 0) {
-      return new BadPageException(pfn, order, "misaligned block: the pfn is not a multiple of "
-          + (1 << order) + " pages");
+      return new BadPageException(
+          pfn, order, "misaligned block: the pfn is not a multiple of " + (1 << order) + " pages");
     }
     int p = (int) pfn;
     byte m = meta[p];
     switch (stateOf(m)) {
       case ALLOCATED:
-        return new BadPageException(pfn, order, "wrong order: the block was allocated with order "
-            + orderOf(m));
+        return new BadPageException(
+            pfn, order, "wrong order: the block was allocated with order " + orderOf(m));
       case BUDDY:
-        return new BadPageException(pfn, order, "double free of a free block (order "
-            + orderOf(m) + " on the free list)");
+        return new BadPageException(
+            pfn, order, "double free of a free block (order " + orderOf(m) + " on the free list)");
       case PCP:
         return new BadPageException(pfn, order, "double free of a free page on a per-CPU list");
       default:
@@ -633,20 +659,26 @@ final class BuddyAllocator implements PageAllocator {
       if (stateOf(hm) != NONE && head + (1 << orderOf(hm)) > p) {
         int ho = orderOf(hm);
         if (stateOf(hm) == ALLOCATED) {
-          return new BadPageException(pfn, order, String.format(
-              "not a block head: the frame lies inside the order-%d block allocated at pfn 0x%x",
-              ho, head));
+          return new BadPageException(
+              pfn,
+              order,
+              String.format(
+                  "not a block head: the frame lies inside the order-%d block allocated at pfn 0x%x",
+                  ho, head));
         }
-        return new BadPageException(pfn, order, String.format(
-            "double free: the frame lies inside a free block of order %d at pfn 0x%x", ho, head));
+        return new BadPageException(
+            pfn,
+            order,
+            String.format(
+                "double free: the frame lies inside a free block of order %d at pfn 0x%x",
+                ho, head));
       }
     }
     if (!isGiven(p)) {
-      return new BadPageException(pfn, order,
-          "reserved frame: never handed to the page allocator");
+      return new BadPageException(pfn, order, "reserved frame: never handed to the page allocator");
     }
-    throw new AssertionError("frame 0x" + Integer.toHexString(p)
-        + " was handed over at boot but no block covers it");
+    throw new AssertionError(
+        "frame 0x" + Integer.toHexString(p) + " was handed over at boot but no block covers it");
   }
 
   // ---------------------------------------------------------------- boot
@@ -660,12 +692,12 @@ final class BuddyAllocator implements PageAllocator {
       throw new BadPageException(pfn, order, "order " + order + " is outside 0.." + MAX_ORDER);
     }
     if (pfn < 0 || pfn >= nFrames) {
-      throw new BadPageException(pfn, order, String.format(
-          "pfn outside memory (frames 0x0-0x%x)", nFrames - 1));
+      throw new BadPageException(
+          pfn, order, String.format("pfn outside memory (frames 0x0-0x%x)", nFrames - 1));
     }
     if ((pfn & ((1L << order) - 1)) != 0) {
-      throw new BadPageException(pfn, order, "misaligned block: the pfn is not a multiple of "
-          + (1 << order) + " pages");
+      throw new BadPageException(
+          pfn, order, "misaligned block: the pfn is not a multiple of " + (1 << order) + " pages");
     }
     int n = 1 << order;
     if (pfn + n > nFrames) {
@@ -673,8 +705,8 @@ final class BuddyAllocator implements PageAllocator {
     }
     int p = (int) pfn;
     if (anyGiven(p, n)) {
-      throw new BadPageException(pfn, order,
-          "boot hand-off of a block with frames already handed over");
+      throw new BadPageException(
+          pfn, order, "boot hand-off of a block with frames already handed over");
     }
     for (int f = p; f < p + n; f++) {
       given[f >>> 6] |= 1L << f;
@@ -720,9 +752,14 @@ final class BuddyAllocator implements PageAllocator {
     }
     booted = true;
     if (log.isDebugEnabled()) {
-      log.debug("buddy: {} pages managed, min_free_kbytes {}, watermarks (min/low/high by zone) {},"
-          + " lowmem_reserve {}, pcp high {} batch {}", total, minFreeKbytes,
-          Arrays.toString(wmark), Arrays.toString(lowmemReserve), Arrays.toString(pcpHigh),
+      log.debug(
+          "buddy: {} pages managed, min_free_kbytes {}, watermarks (min/low/high by zone) {},"
+              + " lowmem_reserve {}, pcp high {} batch {}",
+          total,
+          minFreeKbytes,
+          Arrays.toString(wmark),
+          Arrays.toString(lowmemReserve),
+          Arrays.toString(pcpHigh),
           Arrays.toString(pcpBatch));
     }
     if (debugChecks) {
@@ -848,8 +885,20 @@ final class BuddyAllocator implements PageAllocator {
       pcp[c] = pcpCount[pcpSlot(c, z)];
     }
     long spanned = layout.zoneSpanned(zone);
-    return new ZoneStats(zone, layout.zoneStart(zone), spanned, spanned, managed[z], zoneFree[z],
-        wmark[z * 3], wmark[z * 3 + 1], wmark[z * 3 + 2], blocks, pcp, pcpHigh[z], pcpBatch[z],
+    return new ZoneStats(
+        zone,
+        layout.zoneStart(zone),
+        spanned,
+        spanned,
+        managed[z],
+        zoneFree[z],
+        wmark[z * 3],
+        wmark[z * 3 + 1],
+        wmark[z * 3 + 2],
+        blocks,
+        pcp,
+        pcpHigh[z],
+        pcpBatch[z],
         Arrays.copyOfRange(lowmemReserve, z * NR_ZONES, (z + 1) * NR_ZONES));
   }
 
@@ -865,8 +914,8 @@ final class BuddyAllocator implements PageAllocator {
    * it), pgfree (pages, boot hand-off included as in the kernel), pgalloc_fail (allocations that
    * returned NO_PAGE), alloc_drain_retry (failures retried after draining every per-CPU list),
    * pcp_refill / pcp_refill_pages (refills of an empty per-CPU list and the pages they took),
-   * pcp_spill (lists that reached high), pcp_drain (non-empty lists drained) and
-   * pcp_to_buddy_pages (pages spilled or drained back to the buddy lists).
+   * pcp_spill (lists that reached high), pcp_drain (non-empty lists drained) and pcp_to_buddy_pages
+   * (pages spilled or drained back to the buddy lists).
    */
   @Override
   public Statistics statistics() {
@@ -942,15 +991,23 @@ final class BuddyAllocator implements PageAllocator {
         int steps = 0;
         for (int x = next[s]; x != s; x = next[x]) {
           if (x < 0 || x >= nFrames) {
-            fail("free list " + Zone.ofIndex(z).kernelName() + " order " + o + " links to "
-                + x);
+            fail("free list " + Zone.ofIndex(z).kernelName() + " order " + o + " links to " + x);
           }
           if (prev[next[x]] != x) {
             fail("broken back link after pfn " + x);
           }
           if (meta[x] != meta(BUDDY, o)) {
-            fail("pfn " + x + " on free list " + Zone.ofIndex(z).kernelName() + " order " + o
-                + " has meta state " + stateOf(meta[x]) + " order " + orderOf(meta[x]));
+            fail(
+                "pfn "
+                    + x
+                    + " on free list "
+                    + Zone.ofIndex(z).kernelName()
+                    + " order "
+                    + o
+                    + " has meta state "
+                    + stateOf(meta[x])
+                    + " order "
+                    + orderOf(meta[x]));
           }
           if (zoneOf(x) != z) {
             fail("pfn " + x + " on a free list of zone " + z + " belongs to " + zoneOf(x));
@@ -965,14 +1022,25 @@ final class BuddyAllocator implements PageAllocator {
           countPages[z] += 1L << o;
         }
         if (countBlocks[z * NR_ORDERS + o] != nrFree[z * NR_ORDERS + o]) {
-          fail("zone " + Zone.ofIndex(z).kernelName() + " order " + o + ": nr_free "
-              + nrFree[z * NR_ORDERS + o] + " but the list holds "
-              + countBlocks[z * NR_ORDERS + o]);
+          fail(
+              "zone "
+                  + Zone.ofIndex(z).kernelName()
+                  + " order "
+                  + o
+                  + ": nr_free "
+                  + nrFree[z * NR_ORDERS + o]
+                  + " but the list holds "
+                  + countBlocks[z * NR_ORDERS + o]);
         }
       }
       if (countPages[z] != zoneFree[z]) {
-        fail("zone " + Zone.ofIndex(z).kernelName() + ": NR_FREE_PAGES " + zoneFree[z]
-            + " but the lists hold " + countPages[z]);
+        fail(
+            "zone "
+                + Zone.ofIndex(z).kernelName()
+                + ": NR_FREE_PAGES "
+                + zoneFree[z]
+                + " but the lists hold "
+                + countPages[z]);
       }
     }
     // per-CPU lists
@@ -983,7 +1051,10 @@ final class BuddyAllocator implements PageAllocator {
         int s = pcpSentinels + slot;
         int n = 0;
         for (int x = next[s]; x != s; x = next[x]) {
-          if (x < 0 || x >= nFrames || meta[x] != META_PCP || zoneOf(x) != z
+          if (x < 0
+              || x >= nFrames
+              || meta[x] != META_PCP
+              || zoneOf(x) != z
               || prev[next[x]] != x) {
             fail("bad entry " + x + " on the per-CPU list of cpu " + c + " zone " + z);
           }
@@ -992,12 +1063,19 @@ final class BuddyAllocator implements PageAllocator {
           }
         }
         if (n != pcpCount[slot]) {
-          fail("per-CPU list of cpu " + c + " zone " + z + ": count " + pcpCount[slot]
-              + " but the list holds " + n);
+          fail(
+              "per-CPU list of cpu "
+                  + c
+                  + " zone "
+                  + z
+                  + ": count "
+                  + pcpCount[slot]
+                  + " but the list holds "
+                  + n);
         }
         if (booted && pcpHigh[z] > 0 && n >= pcpHigh[z]) {
-          fail("per-CPU list of cpu " + c + " zone " + z + " holds " + n + " >= high "
-              + pcpHigh[z]);
+          fail(
+              "per-CPU list of cpu " + c + " zone " + z + " holds " + n + " >= high " + pcpHigh[z]);
         }
         pcpSum += n;
       }
@@ -1048,8 +1126,14 @@ final class BuddyAllocator implements PageAllocator {
         if (o < MAX_ORDER) {
           int b = p ^ (1 << o);
           if (b < nFrames && meta[b] == meta(BUDDY, o)) {
-            fail("free buddies pfn " + Math.min(p, b) + " and " + Math.max(p, b) + " of order "
-                + o + " were not merged");
+            fail(
+                "free buddies pfn "
+                    + Math.min(p, b)
+                    + " and "
+                    + Math.max(p, b)
+                    + " of order "
+                    + o
+                    + " were not merged");
           }
         }
       } else if (state == PCP) {
@@ -1068,28 +1152,58 @@ final class BuddyAllocator implements PageAllocator {
     }
     for (int z = 0; z < NR_ZONES; z++) {
       if (covered[z] != managed[z] || givenCount[z] != managed[z]) {
-        fail("zone " + Zone.ofIndex(z).kernelName() + ": managed " + managed[z]
-            + ", frames handed over " + givenCount[z] + ", covered by blocks " + covered[z]);
+        fail(
+            "zone "
+                + Zone.ofIndex(z).kernelName()
+                + ": managed "
+                + managed[z]
+                + ", frames handed over "
+                + givenCount[z]
+                + ", covered by blocks "
+                + covered[z]);
       }
       long min = wmark[z * 3];
       long low = wmark[z * 3 + 1];
       long high = wmark[z * 3 + 2];
       if (min < 0 || low < min || high < low) {
-        fail("zone " + Zone.ofIndex(z).kernelName() + " watermarks min " + min + " low " + low
-            + " high " + high);
+        fail(
+            "zone "
+                + Zone.ofIndex(z).kernelName()
+                + " watermarks min "
+                + min
+                + " low "
+                + low
+                + " high "
+                + high);
       }
     }
   }
 
   private void fail(String what) {
-    throw new AssertionError("buddy allocator invariant broken: " + what + " [free by zone "
-        + Arrays.toString(zoneFree) + ", managed " + Arrays.toString(managed) + ", pcp pages "
-        + pcpPages + ", pcp counts " + Arrays.toString(pcpCount) + "]");
+    throw new AssertionError(
+        "buddy allocator invariant broken: "
+            + what
+            + " [free by zone "
+            + Arrays.toString(zoneFree)
+            + ", managed "
+            + Arrays.toString(managed)
+            + ", pcp pages "
+            + pcpPages
+            + ", pcp counts "
+            + Arrays.toString(pcpCount)
+            + "]");
   }
 
   @Override
   public String toString() {
-    return "buddy allocator: " + nFrames + " frames, " + cpus + " cpus, " + nrFreePages()
-        + " free, " + pcpPages + " on per-CPU lists";
+    return "buddy allocator: "
+        + nFrames
+        + " frames, "
+        + cpus
+        + " cpus, "
+        + nrFreePages()
+        + " free, "
+        + pcpPages
+        + " on per-CPU lists";
   }
 }

@@ -1,20 +1,23 @@
 package io.mmsim.buddy;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import com.google.auto.service.AutoService;
+
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.PageAllocatorProvider;
 import io.mmsim.api.spi.ProviderContext;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.api.spi.SpiVersion;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The {@code buddy} page allocator: Linux's binary buddy allocator with DMA, DMA32 and Normal
  * zones, min/low/high watermarks, lowmem reserves and per-CPU order-0 page lists.
  *
  * <p>Settings (prefix {@code buddy.}):
+ *
  * <ul>
  *   <li>{@code min-free-kbytes}: {@code vm.min_free_kbytes}; empty (the default) computes it as the
  *       kernel does at boot, {@code int_sqrt(lowmem_kbytes * 16)} clamped to [128, 262144];

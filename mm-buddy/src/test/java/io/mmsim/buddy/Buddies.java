@@ -1,10 +1,11 @@
 package io.mmsim.buddy;
 
+import java.util.Map;
+
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.spi.ProviderContext;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.testkit.page.BootHandOff;
-import java.util.Map;
 
 /** Builds buddy allocators for the tests. */
 final class Buddies {

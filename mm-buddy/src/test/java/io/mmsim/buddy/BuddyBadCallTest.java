@@ -3,20 +3,20 @@ package io.mmsim.buddy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.testkit.InvariantCheckExtension;
 import io.mmsim.testkit.page.PageAllocatorState;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The buddy allocator's wording of bad calls, its boot checks and its life-cycle errors. */
 final class BuddyBadCallTest {
 
-  @RegisterExtension
-  final InvariantCheckExtension invariants = new InvariantCheckExtension();
+  @RegisterExtension final InvariantCheckExtension invariants = new InvariantCheckExtension();
 
   private static final MemoryLayout MB64 = new MemoryLayout(16384, 2);
 
@@ -47,8 +47,9 @@ final class BuddyBadCallTest {
     long p = a.allocPages(0, Gfp.KERNEL, 2);
 
     assertThat(rejected(a, () -> a.freePages(0, p, 1)))
-        .hasMessage(String.format("wrong order: the block was allocated with order 2: pfn 0x%x"
-            + " order 1", p));
+        .hasMessage(
+            String.format(
+                "wrong order: the block was allocated with order 2: pfn 0x%x" + " order 1", p));
   }
 
   @Test
@@ -75,8 +76,8 @@ final class BuddyBadCallTest {
     BuddyAllocator a = booted();
 
     assertThat(rejected(a, () -> a.freePages(0, 8200, 0)))
-        .hasMessageStartingWith("double free: the frame lies inside a free block of order 10 at"
-            + " pfn 0x2000");
+        .hasMessageStartingWith(
+            "double free: the frame lies inside a free block of order 10 at" + " pfn 0x2000");
   }
 
   @Test
@@ -84,9 +85,12 @@ final class BuddyBadCallTest {
     BuddyAllocator a = booted();
     long p = a.allocPages(0, Gfp.KERNEL, 3);
 
-    assertThat(rejected(a, () -> a.freePages(0, p + 2, 1))).hasMessageStartingWith(
-        String.format("not a block head: the frame lies inside the order-3 block allocated at"
-            + " pfn 0x%x", p));
+    assertThat(rejected(a, () -> a.freePages(0, p + 2, 1)))
+        .hasMessageStartingWith(
+            String.format(
+                "not a block head: the frame lies inside the order-3 block allocated at"
+                    + " pfn 0x%x",
+                p));
   }
 
   @Test
@@ -101,12 +105,12 @@ final class BuddyBadCallTest {
   void freePages_misalignedOrOutOfRange_sayWhy() {
     BuddyAllocator a = booted();
 
-    assertThat(rejected(a, () -> a.freePages(0, 4612, 3))).hasMessageStartingWith(
-        "misaligned block: the pfn is not a multiple of 8 pages");
+    assertThat(rejected(a, () -> a.freePages(0, 4612, 3)))
+        .hasMessageStartingWith("misaligned block: the pfn is not a multiple of 8 pages");
     assertThat(rejected(a, () -> a.freePages(0, 16384, 0)))
         .hasMessage("pfn outside memory (frames 0x0-0x3fff): pfn 0x4000 order 0");
-    assertThat(rejected(a, () -> a.freePages(0, 0, 11))).hasMessageStartingWith(
-        "order 11 is outside 0..10");
+    assertThat(rejected(a, () -> a.freePages(0, 0, 11)))
+        .hasMessageStartingWith("order 11 is outside 0..10");
   }
 
   @Test
@@ -115,7 +119,8 @@ final class BuddyBadCallTest {
     long p = a.allocPages(0, Gfp.KERNEL, 0);
     PageAllocatorState before = PageAllocatorState.of(a);
 
-    assertThatThrownBy(() -> a.freePages(2, p, 0)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> a.freePages(2, p, 0))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cpu 2");
     assertThat(PageAllocatorState.of(a)).isEqualTo(before);
     a.freePages(1, p, 0);
@@ -157,7 +162,8 @@ final class BuddyBadCallTest {
     a.freeBootPages(1024, 10);
 
     assertThatThrownBy(() -> a.allocPages(0, Gfp.KERNEL, 0))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("completeBoot");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("completeBoot");
     a.completeBoot();
     assertThatThrownBy(a::completeBoot).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> a.freeBootPages(2048, 10)).isInstanceOf(IllegalStateException.class);
@@ -182,8 +188,14 @@ final class BuddyBadCallTest {
     assertThat(a.statistics().get("pgalloc_normal")).isZero();
     assertThat(a.statistics().get("pgfree")).isEqualTo(bootFreed + 10);
     assertThat(a.statistics().get("nr_free_pages")).isEqualTo(a.nrFreePages());
-    assertThat(a.statistics().counters().keySet()).startsWith("nr_free_pages", "nr_pcp_pages",
-        "pgalloc_dma", "pgalloc_dma32", "pgalloc_normal", "pgfree");
+    assertThat(a.statistics().counters().keySet())
+        .startsWith(
+            "nr_free_pages",
+            "nr_pcp_pages",
+            "pgalloc_dma",
+            "pgalloc_dma32",
+            "pgalloc_normal",
+            "pgfree");
   }
 
   @Test
@@ -195,6 +207,7 @@ final class BuddyBadCallTest {
   @Test
   void constructor_tooManyFrames_isRejected() {
     assertThatThrownBy(() -> Buddies.create(new MemoryLayout(1L << 31, 1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too many");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("too many");
   }
 }

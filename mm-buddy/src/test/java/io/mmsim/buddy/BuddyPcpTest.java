@@ -2,22 +2,23 @@ package io.mmsim.buddy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.ZoneStats;
 import io.mmsim.testkit.InvariantCheckExtension;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Per-CPU page lists: sizes, refill from the head, spill from the tail, draining. */
 final class BuddyPcpTest {
 
-  @RegisterExtension
-  final InvariantCheckExtension invariants = new InvariantCheckExtension();
+  @RegisterExtension final InvariantCheckExtension invariants = new InvariantCheckExtension();
 
   /** 64 MiB, two CPUs: DMA32 has 12288 managed pages, batch 3, high 18. */
   private static final MemoryLayout MB64 = new MemoryLayout(16384, 2);
@@ -53,7 +54,8 @@ final class BuddyPcpTest {
 
     assertThat(a.allocPages(0, Gfp.KERNEL, 0)).isEqualTo(4096);
     assertThat(a.pcpList(0, Zone.DMA32)).containsExactly(4097, 4098);
-    assertThat(a.nrFreePages(Zone.DMA32)).as("NR_FREE_PAGES excludes per-CPU pages")
+    assertThat(a.nrFreePages(Zone.DMA32))
+        .as("NR_FREE_PAGES excludes per-CPU pages")
         .isEqualTo(12288 - 3);
     assertThat(a.statistics().get("pcp_refill")).isEqualTo(1);
     assertThat(a.statistics().get("pcp_refill_pages")).isEqualTo(3);
@@ -85,7 +87,8 @@ final class BuddyPcpTest {
     for (int i = 0; i < 15; i++) {
       expected[i] = p[17 - i];
     }
-    assertThat(a.pcpList(0, Zone.DMA32)).as("newest first; the three oldest went back")
+    assertThat(a.pcpList(0, Zone.DMA32))
+        .as("newest first; the three oldest went back")
         .containsExactly(expected);
     assertThat(a.nrFreePages()).isEqualTo(free + 3);
     assertThat(a.statistics().get("pcp_spill")).isEqualTo(1);
@@ -129,7 +132,8 @@ final class BuddyPcpTest {
     assertThat(a.statistics().get("pcp_drain")).isEqualTo(1);
     a.drainAllPages();
     assertThat(a.nrFreePages()).isEqualTo(16384 - 1);
-    assertThat(a.zoneStats(Zone.DMA32).freeBlocks()[10]).as("merged but for one page")
+    assertThat(a.zoneStats(Zone.DMA32).freeBlocks()[10])
+        .as("merged but for one page")
         .isEqualTo(11);
   }
 
@@ -137,7 +141,8 @@ final class BuddyPcpTest {
   void allocPages_failingWhilePagesSitOnAnotherCpu_drainsAndRetriesOnce() {
     BuddyAllocator a = invariants.track(Buddies.booted(MB64));
     List<Long> taken = new ArrayList<>();
-    for (long p = a.allocPages(0, Gfp.KERNEL | Gfp.MEMALLOC, 0); p != PageAllocator.NO_PAGE;
+    for (long p = a.allocPages(0, Gfp.KERNEL | Gfp.MEMALLOC, 0);
+        p != PageAllocator.NO_PAGE;
         p = a.allocPages(0, Gfp.KERNEL | Gfp.MEMALLOC, 0)) {
       taken.add(p);
     }

@@ -3,6 +3,11 @@ package io.mmsim.buddy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.MemoryLayout;
@@ -10,9 +15,6 @@ import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.SpiVersion;
 import io.mmsim.testkit.page.BootHandOff;
-import java.util.HashMap;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 final class BuddyProviderTest {
 
@@ -33,8 +35,11 @@ final class BuddyProviderTest {
     assertThat(p.name()).isEqualTo("buddy");
     assertThat(p.description()).isNotBlank();
     assertThat(p.spiVersion()).isEqualTo(SpiVersion.CURRENT);
-    assertThat(p.defaultSettings()).containsExactly(Map.entry("min-free-kbytes", ""),
-        Map.entry("watermark-scale-factor", "10"), Map.entry("check-invariants", "false"));
+    assertThat(p.defaultSettings())
+        .containsExactly(
+            Map.entry("min-free-kbytes", ""),
+            Map.entry("watermark-scale-factor", "10"),
+            Map.entry("check-invariants", "false"));
   }
 
   @Test
@@ -51,9 +56,18 @@ final class BuddyProviderTest {
 
   @Test
   void create_minFreeKbytes_isUsedAtBoot() {
-    PageAllocator a = new BuddyProvider().create(Buddies.context(MB64,
-        settings("min-free-kbytes", "2048", "watermark-scale-factor", "0x64",
-            "check-invariants", "true")));
+    PageAllocator a =
+        new BuddyProvider()
+            .create(
+                Buddies.context(
+                    MB64,
+                    settings(
+                        "min-free-kbytes",
+                        "2048",
+                        "watermark-scale-factor",
+                        "0x64",
+                        "check-invariants",
+                        "true")));
     BootHandOff.boot(a, MB64);
 
     BuddyAllocator b = (BuddyAllocator) a;
@@ -71,8 +85,8 @@ final class BuddyProviderTest {
 
   @Test
   void create_defaults_doNotCheckInvariantsOnEveryCall() {
-    BuddyAllocator b = (BuddyAllocator) new BuddyProvider().create(
-        Buddies.context(MB64, settings()));
+    BuddyAllocator b =
+        (BuddyAllocator) new BuddyProvider().create(Buddies.context(MB64, settings()));
 
     assertThat(b.debugChecks()).isFalse();
   }
@@ -81,29 +95,30 @@ final class BuddyProviderTest {
   void create_badValues_throwConfigurationExceptionNamingTheKey() {
     BuddyProvider p = new BuddyProvider();
 
-    assertThatThrownBy(() -> p.create(Buddies.context(MB64,
-        settings("watermark-scale-factor", "0"))))
+    assertThatThrownBy(
+            () -> p.create(Buddies.context(MB64, settings("watermark-scale-factor", "0"))))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("buddy.watermark-scale-factor");
-    assertThatThrownBy(() -> p.create(Buddies.context(MB64,
-        settings("watermark-scale-factor", "3001"))))
+    assertThatThrownBy(
+            () -> p.create(Buddies.context(MB64, settings("watermark-scale-factor", "3001"))))
         .isInstanceOf(ConfigurationException.class);
-    assertThatThrownBy(() -> p.create(Buddies.context(MB64,
-        settings("min-free-kbytes", "-5"))))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("buddy.min-free-kbytes");
-    assertThatThrownBy(() -> p.create(Buddies.context(MB64,
-        settings("min-free-kbytes", "lots"))))
+    assertThatThrownBy(() -> p.create(Buddies.context(MB64, settings("min-free-kbytes", "-5"))))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("buddy.min-free-kbytes");
+    assertThatThrownBy(() -> p.create(Buddies.context(MB64, settings("min-free-kbytes", "lots"))))
         .isInstanceOf(ConfigurationException.class);
-    assertThatThrownBy(() -> p.create(Buddies.context(MB64,
-        settings("check-invariants", "maybe"))))
+    assertThatThrownBy(() -> p.create(Buddies.context(MB64, settings("check-invariants", "maybe"))))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("buddy.check-invariants");
   }
 
   @Test
   void create_machineTooLargeForIntPfns_throwsConfigurationException() {
-    assertThatThrownBy(() -> new BuddyProvider().create(
-        Buddies.context(new MemoryLayout(1L << 31, 1), settings())))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("buddy");
+    assertThatThrownBy(
+            () ->
+                new BuddyProvider()
+                    .create(Buddies.context(new MemoryLayout(1L << 31, 1), settings())))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("buddy");
   }
 }

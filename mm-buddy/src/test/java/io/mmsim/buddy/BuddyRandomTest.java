@@ -2,6 +2,13 @@ package io.mmsim.buddy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Page;
@@ -12,21 +19,17 @@ import io.mmsim.testkit.OpKind;
 import io.mmsim.testkit.Scenario;
 import io.mmsim.testkit.StatefulRunner;
 import io.mmsim.testkit.page.BootHandOff;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.List;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 /**
- * Seeded random operations against a reference model of the frames: the allocator's buddyinfo
- * must always equal the unique buddy decomposition of the frames that are free and not on a
- * per-CPU list (merging is canonical), and per-CPU lists must stay within their bounds.
+ * Seeded random operations against a reference model of the frames: the allocator's buddyinfo must
+ * always equal the unique buddy decomposition of the frames that are free and not on a per-CPU list
+ * (merging is canonical), and per-CPU lists must stay within their bounds.
  */
 final class BuddyRandomTest {
 
   /** 64 MiB, 3 CPUs, with PFN 0 and a 123-frame hole at 5000 reserved. */
   private static final MemoryLayout LAYOUT = new MemoryLayout(16384, 3);
+
   private static final long[] RESERVED = {0, 1, 5000, 5123};
 
   static final OpKind ALLOC = new OpKind("alloc", "cpu", "order", "flavour");
@@ -36,7 +39,11 @@ final class BuddyRandomTest {
   static final OpKind DRAIN_ALL = new OpKind("drainAll");
 
   private static final int[] FLAVOURS = {
-    Gfp.KERNEL, Gfp.KERNEL, Gfp.GFP_ATOMIC, Gfp.GFP_DMA, Gfp.KERNEL | Gfp.DMA32,
+    Gfp.KERNEL,
+    Gfp.KERNEL,
+    Gfp.GFP_ATOMIC,
+    Gfp.GFP_DMA,
+    Gfp.KERNEL | Gfp.DMA32,
     Gfp.KERNEL | Gfp.MEMALLOC
   };
 
@@ -111,7 +118,8 @@ final class BuddyRandomTest {
       }
       int from = (int) p;
       int to = (int) (p + (1L << order));
-      assertThat(s.allocated.get(from, to).isEmpty()).as("block %d order %d was free", p, order)
+      assertThat(s.allocated.get(from, to).isEmpty())
+          .as("block %d order %d was free", p, order)
           .isTrue();
       assertThat(Zone.of(p).ordinal()).isLessThanOrEqualTo(Gfp.zone(gfp).ordinal());
       s.allocated.set(from, to);
@@ -131,14 +139,16 @@ final class BuddyRandomTest {
       for (int cpu = 0; cpu < LAYOUT.cpus(); cpu++) {
         for (Zone z : Zone.values()) {
           for (long p : s.allocator.pcpList(cpu, z)) {
-            assertThat(mergeable.get((int) p)).as("per-CPU page %d is free in the model", p)
+            assertThat(mergeable.get((int) p))
+                .as("per-CPU page %d is free in the model", p)
                 .isTrue();
             mergeable.clear((int) p);
           }
         }
       }
       for (Zone z : Zone.values()) {
-        assertThat(s.allocator.zoneStats(z).freeBlocks()).as("buddyinfo of %s", z)
+        assertThat(s.allocator.zoneStats(z).freeBlocks())
+            .as("buddyinfo of %s", z)
             .containsExactly(decompose(mergeable, LAYOUT.zoneStart(z), LAYOUT.zoneEnd(z)));
       }
     }
@@ -156,8 +166,7 @@ final class BuddyRandomTest {
         while (order < Page.MAX_PAGE_ORDER) {
           int bigger = order + 1;
           long size = 1L << bigger;
-          if (p % size != 0 || p + size > end
-              || free.nextClearBit((int) p) < p + size) {
+          if (p % size != 0 || p + size > end || free.nextClearBit((int) p) < p + size) {
             break;
           }
           order = bigger;

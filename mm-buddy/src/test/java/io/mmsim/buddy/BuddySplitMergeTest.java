@@ -2,21 +2,22 @@ package io.mmsim.buddy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.testkit.InvariantCheckExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Exact small cases of splitting, merging and list order, worked out by hand. */
 final class BuddySplitMergeTest {
 
-  @RegisterExtension
-  final InvariantCheckExtension invariants = new InvariantCheckExtension();
+  @RegisterExtension final InvariantCheckExtension invariants = new InvariantCheckExtension();
 
   /** 64 MiB, one CPU: DMA 4096 frames, DMA32 12288. */
   private static final MemoryLayout MB64 = new MemoryLayout(16384, 1);
+
   /** 16 MiB, one CPU: only DMA, whose per-CPU list has high 0 and batch 1 (no caching). */
   private static final MemoryLayout MB16 = new MemoryLayout(4096, 1);
 
@@ -26,13 +27,13 @@ final class BuddySplitMergeTest {
   void boot_64MiBWithPfn0Reserved_dmaHoldsOneBlockOfEachOrderBelowTen() {
     BuddyAllocator a = invariants.track(Buddies.booted(MB64, 0, 1));
 
-    assertThat(a.zoneStats(Zone.DMA).freeBlocks())
-        .containsExactly(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3);
+    assertThat(a.zoneStats(Zone.DMA).freeBlocks()).containsExactly(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3);
     assertThat(a.zoneStats(Zone.DMA32).freeBlocks())
         .containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12);
     assertThat(a.freeList(Zone.DMA, 10)).containsExactly(1024, 2048, 3072);
-    assertThat(a.freeList(Zone.DMA32, 10)).containsExactly(4096, 5120, 6144, 7168, 8192, 9216,
-        10240, 11264, 12288, 13312, 14336, 15360);
+    assertThat(a.freeList(Zone.DMA32, 10))
+        .containsExactly(
+            4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360);
     assertThat(a.freeList(Zone.DMA, 0)).containsExactly(1);
     assertThat(a.freeList(Zone.DMA, 9)).containsExactly(512);
   }
@@ -93,7 +94,8 @@ final class BuddySplitMergeTest {
     assertThat(a.freeList(Zone.DMA, 3)).containsExactly(24);
 
     a.freePages(0, 8, 3);
-    assertThat(a.freeList(Zone.DMA, 3)).as("8 cannot merge (0 is reserved): head")
+    assertThat(a.freeList(Zone.DMA, 3))
+        .as("8 cannot merge (0 is reserved): head")
         .containsExactly(8, 24);
     assertThat(a.zoneStats(Zone.DMA).freeBlocks()).containsExactly(1, 1, 1, 2, 0, 1, 1, 1, 1, 1, 3);
 
@@ -115,7 +117,8 @@ final class BuddySplitMergeTest {
 
     a.freePages(0, 1, 0);
     a.freePages(0, 2, 0);
-    assertThat(a.freeList(Zone.DMA, 0)).as("1 and 2 are neighbours, not buddies")
+    assertThat(a.freeList(Zone.DMA, 0))
+        .as("1 and 2 are neighbours, not buddies")
         .containsExactly(2, 1);
     assertThat(a.zoneStats(Zone.DMA).freeBlocks()).containsExactly(2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 3);
 
@@ -143,7 +146,8 @@ final class BuddySplitMergeTest {
     assertThat(a.freeList(Zone.DMA, 1)).containsExactly(4);
     a.freePages(0, 6, 0);
 
-    assertThat(a.freeList(Zone.DMA, 0)).as("6 goes to the tail: 4-5 is free at order 1")
+    assertThat(a.freeList(Zone.DMA, 0))
+        .as("6 goes to the tail: 4-5 is free at order 1")
         .containsExactly(2, 0, 6);
   }
 

@@ -2,6 +2,12 @@ package io.mmsim.buddy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Watermark;
@@ -9,16 +15,11 @@ import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.testkit.InvariantCheckExtension;
 import io.mmsim.testkit.page.BootHandOff;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** min_free_kbytes, per-zone watermarks, lowmem_reserve, the watermark check, zone fallback. */
 final class BuddyWatermarkTest {
 
-  @RegisterExtension
-  final InvariantCheckExtension invariants = new InvariantCheckExtension();
+  @RegisterExtension final InvariantCheckExtension invariants = new InvariantCheckExtension();
 
   private static final MemoryLayout MB16 = new MemoryLayout(4096, 1);
   private static final MemoryLayout MB64 = new MemoryLayout(16384, 1);
@@ -39,7 +40,8 @@ final class BuddyWatermarkTest {
     assertThat(BuddyAllocator.calculateMinFreeKbytes(4096)).as("16 MiB").isEqualTo(512);
     assertThat(BuddyAllocator.calculateMinFreeKbytes(256)).as("1 MiB").isEqualTo(128);
     assertThat(BuddyAllocator.calculateMinFreeKbytes(10)).as("floor").isEqualTo(128);
-    assertThat(BuddyAllocator.calculateMinFreeKbytes(1L << 31)).as("8 TiB: ceiling")
+    assertThat(BuddyAllocator.calculateMinFreeKbytes(1L << 31))
+        .as("8 TiB: ceiling")
         .isEqualTo(262144);
   }
 
@@ -109,12 +111,12 @@ final class BuddyWatermarkTest {
     assertThat(exhaust(a, Gfp.KERNEL)).isEqualTo(128);
     assertThat(exhaust(a, Gfp.KERNEL | Gfp.ATOMIC)).as("ATOMIC: min - min/4").isEqualTo(96);
     assertThat(exhaust(a, Gfp.KERNEL | Gfp.HIGH)).as("HIGH: min - min/2").isEqualTo(64);
-    assertThat(exhaust(a, Gfp.GFP_ATOMIC | Gfp.NOMEMALLOC)).as("NOMEMALLOC drops ATOMIC")
+    assertThat(exhaust(a, Gfp.GFP_ATOMIC | Gfp.NOMEMALLOC))
+        .as("NOMEMALLOC drops ATOMIC")
         .isEqualTo(64);
     assertThat(exhaust(a, Gfp.GFP_ATOMIC)).as("HIGH and ATOMIC: 64 - 16").isEqualTo(48);
     assertThat(exhaust(a, Gfp.KERNEL | Gfp.MEMALLOC | Gfp.NOMEMALLOC)).isEqualTo(48);
-    assertThat(exhaust(a, Gfp.KERNEL | Gfp.MEMALLOC)).as("MEMALLOC ignores watermarks")
-        .isZero();
+    assertThat(exhaust(a, Gfp.KERNEL | Gfp.MEMALLOC)).as("MEMALLOC ignores watermarks").isZero();
     assertThat(a.allocPages(0, Gfp.KERNEL | Gfp.MEMALLOC, 0)).isEqualTo(PageAllocator.NO_PAGE);
   }
 
@@ -144,7 +146,8 @@ final class BuddyWatermarkTest {
   void allocPages_fragmentedZone_failsHigherOrdersAboveTheWatermark() {
     BuddyAllocator a = invariants.track(Buddies.booted(MB16));
     List<Long> all = new ArrayList<>();
-    for (long p = a.allocPages(0, Gfp.KERNEL | Gfp.MEMALLOC, 0); p != PageAllocator.NO_PAGE;
+    for (long p = a.allocPages(0, Gfp.KERNEL | Gfp.MEMALLOC, 0);
+        p != PageAllocator.NO_PAGE;
         p = a.allocPages(0, Gfp.KERNEL | Gfp.MEMALLOC, 0)) {
       all.add(p);
     }
@@ -173,7 +176,8 @@ final class BuddyWatermarkTest {
     List<long[]> runs = new ArrayList<>();
     long dma32FreeAtFirstFallback = -1;
 
-    for (long p = a.allocPages(0, Gfp.KERNEL, 1); p != PageAllocator.NO_PAGE;
+    for (long p = a.allocPages(0, Gfp.KERNEL, 1);
+        p != PageAllocator.NO_PAGE;
         p = a.allocPages(0, Gfp.KERNEL, 1)) {
       int z = Zone.of(p).ordinal();
       if (runs.isEmpty() || runs.get(runs.size() - 1)[0] != z) {
@@ -186,11 +190,13 @@ final class BuddyWatermarkTest {
     }
 
     assertThat(dma32FreeAtFirstFallback).isEqualTo(240);
-    assertThat(runs).extracting(r -> r[0] + "x" + r[1]).containsExactly(
-        "1x6024", // DMA32 from 12288 down to its low watermark 240
-        "0x1984", // DMA from 4096 down to low 80 + reserve 48
-        "1x24", // slow path: DMA32 down to min 192
-        "0x8"); // DMA down to min 64 + reserve 48
+    assertThat(runs)
+        .extracting(r -> r[0] + "x" + r[1])
+        .containsExactly(
+            "1x6024", // DMA32 from 12288 down to its low watermark 240
+            "0x1984", // DMA from 4096 down to low 80 + reserve 48
+            "1x24", // slow path: DMA32 down to min 192
+            "0x8"); // DMA down to min 64 + reserve 48
     assertThat(a.nrFreePages(Zone.DMA32)).isEqualTo(192);
     assertThat(a.nrFreePages(Zone.DMA)).isEqualTo(112);
   }

@@ -1,23 +1,26 @@
 package io.mmsim.buddy;
 
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.spi.PageAllocatorProvider;
 import io.mmsim.testkit.registration.ServiceRegistrations;
-import org.junit.jupiter.api.Test;
 
 /** The module descriptor and the AutoService file register the same providers. */
 final class ServiceRegistrationTest {
 
   @Test
   void providers_descriptorAndServicesFile_listTheSameImplementations() {
-    ServiceRegistrations.assertProvidesOnly(getClass(), PageAllocatorProvider.class,
-        BuddyProvider.class);
+    ServiceRegistrations.assertProvidesOnly(
+        getClass(), PageAllocatorProvider.class, BuddyProvider.class);
   }
 
   @Test
   void provider_nameVersionAndDefaults_matchTheReferenceFile() {
     BuddyProvider p = new BuddyProvider();
     ServiceRegistrations.assertDescribesItself(p, "buddy");
-    ServiceRegistrations.assertDefaultsFile(getClass(), "io/mmsim/buddy/defaults.properties",
+    ServiceRegistrations.assertDefaultsFile(
+        getClass(),
+        "io/mmsim/buddy/defaults.properties",
         ServiceRegistrations.qualifiedDefaults(p));
   }
 }

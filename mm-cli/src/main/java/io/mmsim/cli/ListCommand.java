@@ -1,21 +1,25 @@
 package io.mmsim.cli;
 
-import io.mmsim.api.spi.Provider;
-import io.mmsim.kernel.Kernel;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+
+import io.mmsim.api.spi.Provider;
+import io.mmsim.kernel.Kernel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code mm list}: every discovered provider, grouped by SPI, with name and description. */
-@Command(name = "list", mixinStandardHelpOptions = true,
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
     description = "Lists every provider found, grouped by SPI.")
 final class ListCommand implements java.util.concurrent.Callable<Integer> {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Option(names = {"-v", "--verbose"}, description = "Also show module and location.")
+  @CommandLine.Option(
+      names = {"-v", "--verbose"},
+      description = "Also show module and location.")
   boolean verbose;
 
   @Override

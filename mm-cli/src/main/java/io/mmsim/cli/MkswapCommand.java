@@ -1,40 +1,48 @@
 package io.mmsim.cli;
 
-import io.mmsim.api.swap.SwapHeader;
-import io.mmsim.api.util.Sizes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+
+import io.mmsim.api.swap.SwapHeader;
+import io.mmsim.api.util.Sizes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * {@code mm mkswap FILE SIZE [--label L] [--uuid U]}: writes a swap file in the Linux on-disk
- * format (the header page with the SWAPSPACE2 signature), which {@code file}, {@code blkid} and
- * the kernel's swapon recognise, and which {@code swap.files} activates.
+ * format (the header page with the SWAPSPACE2 signature), which {@code file}, {@code blkid} and the
+ * kernel's swapon recognise, and which {@code swap.files} activates.
  *
  * <p>Like util-linux's mkswap, the UUID is random unless {@code --uuid} gives one.
  */
-@Command(name = "mkswap", mixinStandardHelpOptions = true,
+@Command(
+    name = "mkswap",
+    mixinStandardHelpOptions = true,
     description = "Writes a swap file in the Linux on-disk format.")
 final class MkswapCommand implements Callable<Integer> {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @CommandLine.Parameters(index = "0", paramLabel = "FILE", description = "The file to write.")
   Path file;
 
-  @CommandLine.Parameters(index = "1", paramLabel = "SIZE",
+  @CommandLine.Parameters(
+      index = "1",
+      paramLabel = "SIZE",
       description = "Its size (K, M, G suffixes), at least 10 pages.")
   String size;
 
-  @CommandLine.Option(names = {"-L", "--label"}, paramLabel = "LABEL",
+  @CommandLine.Option(
+      names = {"-L", "--label"},
+      paramLabel = "LABEL",
       description = "A volume label of up to 15 bytes.")
   String label = "";
 
-  @CommandLine.Option(names = {"-U", "--uuid"}, paramLabel = "UUID",
+  @CommandLine.Option(
+      names = {"-U", "--uuid"},
+      paramLabel = "UUID",
       description = "The UUID to write (default: a random one).")
   String uuid;
 
@@ -62,8 +70,8 @@ final class MkswapCommand implements Callable<Integer> {
       return Main.EXIT_WORKLOAD;
     }
     long areaBytes = h.lastPage() * SwapHeader.PAGE_SIZE;
-    out.printf("Setting up swapspace version 1, size = %s (%d bytes)%n", human(areaBytes),
-        areaBytes);
+    out.printf(
+        "Setting up swapspace version 1, size = %s (%d bytes)%n", human(areaBytes), areaBytes);
     out.printf("%s, UUID=%s%n", label.isEmpty() ? "no label" : "LABEL=" + label, id);
     out.flush();
     return 0;

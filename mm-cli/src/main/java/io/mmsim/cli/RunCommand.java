@@ -1,10 +1,5 @@
 package io.mmsim.cli;
 
-import io.mmsim.api.ConfigurationException;
-import io.mmsim.api.mem.Page;
-import io.mmsim.cli.workload.Replayer;
-import io.mmsim.cli.workload.WorkloadException;
-import io.mmsim.kernel.Kernel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +12,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+
+import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.mem.Page;
+import io.mmsim.cli.workload.Replayer;
+import io.mmsim.cli.workload.WorkloadException;
+import io.mmsim.kernel.Kernel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,34 +25,45 @@ import picocli.CommandLine.Command;
  * {@code mm run}: boots a kernel, replays workloads in order, prints a summary and optionally
  * writes the /proc views.
  *
- * <p>The summary on stdout is deterministic (same configuration and workload, same bytes); the
- * time taken goes to stderr.
+ * <p>The summary on stdout is deterministic (same configuration and workload, same bytes); the time
+ * taken goes to stderr.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
     description = "Boots a kernel and replays workloads (the built-in demo when none is given).")
 final class RunCommand implements Callable<Integer> {
   static final String DEMO = "/io/mmsim/cli/demo.trace";
   static final String DEMO_CONFIG = "/io/mmsim/cli/demo.properties";
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @CommandLine.Option(names = "--config", paramLabel = "FILE",
+  @CommandLine.Option(
+      names = "--config",
+      paramLabel = "FILE",
       description = "A .properties file of configuration keys.")
   Path config;
 
-  @CommandLine.Option(names = "--set", paramLabel = "KEY=VALUE",
+  @CommandLine.Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
       description = "Sets one configuration key (repeatable; wins over --config).")
   List<String> sets = new ArrayList<>();
 
-  @CommandLine.Option(names = "--proc", paramLabel = "DIR",
+  @CommandLine.Option(
+      names = "--proc",
+      paramLabel = "DIR",
       description = "Writes the /proc views (buddyinfo, meminfo, ...) into DIR.")
   Path procDir;
 
-  @CommandLine.Option(names = {"-v", "--verbose"}, description = "Log at DEBUG level.")
+  @CommandLine.Option(
+      names = {"-v", "--verbose"},
+      description = "Log at DEBUG level.")
   boolean verbose;
 
-  @CommandLine.Parameters(paramLabel = "WORKLOAD", arity = "0..*",
+  @CommandLine.Parameters(
+      paramLabel = "WORKLOAD",
+      arity = "0..*",
       description = "Workload files, replayed in order.")
   List<Path> workloads = new ArrayList<>();
 
@@ -86,8 +98,9 @@ final class RunCommand implements Callable<Integer> {
         return Main.EXIT_USAGE;
       }
     }
-    out.printf("mmsim booted %d MiB, %d CPUs: %s%n", kernel.memory().size() >>> 20,
-        kernel.layout().cpus(), String.join(" ", kernel.describe()));
+    out.printf(
+        "mmsim booted %d MiB, %d CPUs: %s%n",
+        kernel.memory().size() >>> 20, kernel.layout().cpus(), String.join(" ", kernel.describe()));
     long freeBefore = kernel.pageAllocator().nrFreePages();
     Replayer replayer = new Replayer(kernel, out);
     long start = System.nanoTime();
@@ -123,16 +136,22 @@ final class RunCommand implements Callable<Integer> {
     }
     if (kernel.processes() != null) {
       var vm = kernel.events();
-      out.printf("page faults: %d (%d major)%n", vm.get(io.mmsim.kernel.stat.VmEvent.PGFAULT),
+      out.printf(
+          "page faults: %d (%d major)%n",
+          vm.get(io.mmsim.kernel.stat.VmEvent.PGFAULT),
           vm.get(io.mmsim.kernel.stat.VmEvent.PGMAJFAULT));
     }
     if (kernel.swap() != null && kernel.swap().totalSwapPages() > 0) {
       var st = kernel.swap().statistics();
-      out.printf("swap: %d pages out, %d in; %d of %d slots in use%n", st.get("pswpout"),
-          st.get("pswpin"), kernel.swap().totalSwapPages() - kernel.swap().freeSwapPages(),
+      out.printf(
+          "swap: %d pages out, %d in; %d of %d slots in use%n",
+          st.get("pswpout"),
+          st.get("pswpin"),
+          kernel.swap().totalSwapPages() - kernel.swap().freeSwapPages(),
           kernel.swap().totalSwapPages());
     }
-    out.printf("free memory: %d kB after boot, %d kB at the end%n",
+    out.printf(
+        "free memory: %d kB after boot, %d kB at the end%n",
         freeBefore << (Page.PAGE_SHIFT - 10), freeAfter << (Page.PAGE_SHIFT - 10));
     out.flush();
     err.printf("mm: %d operations in %.3f s%n", replayer.operations(), elapsed / 1e9);
@@ -166,8 +185,8 @@ final class RunCommand implements Callable<Integer> {
       if (in == null) {
         throw new IOException("the built-in demo workload is missing from mm-cli");
       }
-      replayer.runText("demo.trace",
-          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+      replayer.runText(
+          "demo.trace", new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
     }
   }
 

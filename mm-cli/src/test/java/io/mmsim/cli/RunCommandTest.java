@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +23,7 @@ final class RunCommandTest {
   private PrintStream savedOut;
   private PrintStream savedErr;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeEach
   void capture() {
@@ -80,8 +80,11 @@ final class RunCommandTest {
     int rc = mm("run", "--proc", tmp.resolve("proc").toString());
 
     assertThat(rc).as(stderr()).isZero();
-    assertThat(stdout()).contains("mmsim booted 128 MiB, 2 CPUs").contains("operations run: ")
-        .contains("swap: ").contains("pid 2: SIGSEGV");
+    assertThat(stdout())
+        .contains("mmsim booted 128 MiB, 2 CPUs")
+        .contains("operations run: ")
+        .contains("swap: ")
+        .contains("pid 2: SIGSEGV");
     assertThat(tmp.resolve("proc/buddyinfo")).exists();
     assertThat(tmp.resolve("proc/meminfo")).exists();
   }
@@ -90,8 +93,16 @@ final class RunCommandTest {
   void run_buddyExample_mergesEverythingBack() throws IOException {
     Path proc0 = tmp.resolve("p0");
     Path proc1 = tmp.resolve("p1");
-    assertThat(mm(args("run", "--set", "memory.size=512M", "--proc", proc0,
-        trace("none.trace", "# nothing\n")))).isZero();
+    assertThat(
+            mm(
+                args(
+                    "run",
+                    "--set",
+                    "memory.size=512M",
+                    "--proc",
+                    proc0,
+                    trace("none.trace", "# nothing\n"))))
+        .isZero();
     int rc = mm(args("run", "--set", "memory.size=512M", "--proc", proc1, example("buddy.trace")));
 
     assertThat(rc).as(stderr()).isZero();
@@ -110,25 +121,37 @@ final class RunCommandTest {
   @Test
   void run_mallocTraceExample_replaysAsKmallocAndReportsTheOverhead() {
     for (String allocator : List.of("slub", "slab", "slob")) {
-      int rc = mm(args("run", "--set", "object-allocator=" + allocator, "--set",
-          "memory.size=256M", example("sort.malloc")));
+      int rc =
+          mm(
+              args(
+                  "run",
+                  "--set",
+                  "object-allocator=" + allocator,
+                  "--set",
+                  "memory.size=256M",
+                  example("sort.malloc")));
 
       assertThat(rc).as(allocator + ": " + stderr()).isZero();
-      assertThat(stdout()).containsPattern("malloc trace .*sort\\.malloc: \\d+ calls")
-          .containsPattern("at the peak: \\d+ bytes requested, \\d+ bytes of slab and kmalloc"
-              + " pages, overhead \\d+\\.\\d{3}");
+      assertThat(stdout())
+          .containsPattern("malloc trace .*sort\\.malloc: \\d+ calls")
+          .containsPattern(
+              "at the peak: \\d+ bytes requested, \\d+ bytes of slab and kmalloc"
+                  + " pages, overhead \\d+\\.\\d{3}");
     }
   }
 
   @Test
   void run_mallocTrace_allocationAboveKmallocMaxSize_isSkippedWithItsFree() throws IOException {
-    Path t = trace("big.malloc", "==1== header\n--1-- malloc(100) = 0x1000\n"
-        + "--1-- malloc(5000000) = 0x2000000\n--1-- free(0x2000000)\n--1-- free(0x1000)\n");
+    Path t =
+        trace(
+            "big.malloc",
+            "==1== header\n--1-- malloc(100) = 0x1000\n"
+                + "--1-- malloc(5000000) = 0x2000000\n--1-- free(0x2000000)\n--1-- free(0x1000)\n");
     int rc = mm(args("run", "--set", "memory.size=64M", t));
 
     assertThat(rc).as(stderr()).isZero();
-    assertThat(stdout()).contains("4 calls, 0 still live at the end,"
-        + " 1 above KMALLOC_MAX_SIZE skipped");
+    assertThat(stdout())
+        .contains("4 calls, 0 still live at the end," + " 1 above KMALLOC_MAX_SIZE skipped");
   }
 
   @Test
@@ -143,9 +166,23 @@ final class RunCommandTest {
   void run_referenceString_countsTheTextbookFaults() throws IOException {
     Path refs = trace("belady.refs", "1,2,3,4,1,2,5,1,2,3,4,5\n");
     Path proc = tmp.resolve("refs");
-    int rc = mm(args("run", "--set", "rss.limit=3", "--set", "vm.zero-page=false", "--set",
-        "reclaim.policy=fifo", "--set", "swap.memory=64M", "--set", "memory.size=128M",
-        "--proc", proc, refs));
+    int rc =
+        mm(
+            args(
+                "run",
+                "--set",
+                "rss.limit=3",
+                "--set",
+                "vm.zero-page=false",
+                "--set",
+                "reclaim.policy=fifo",
+                "--set",
+                "swap.memory=64M",
+                "--set",
+                "memory.size=128M",
+                "--proc",
+                proc,
+                refs));
 
     assertThat(rc).as(stderr()).isZero();
     assertThat(Files.readString(proc.resolve("vmstat"))).contains("\npgfault 9\n");
@@ -155,16 +192,38 @@ final class RunCommandTest {
   @Test
   void mkswap_writesAHeaderTheSwapAreaAccepts() throws IOException {
     Path swapfile = tmp.resolve("swapfile");
-    int rc = mm(args("mkswap", swapfile, "1M", "--label", "demo", "--uuid",
-        "12345678-1234-1234-1234-123456789abc"));
+    int rc =
+        mm(
+            args(
+                "mkswap",
+                swapfile,
+                "1M",
+                "--label",
+                "demo",
+                "--uuid",
+                "12345678-1234-1234-1234-123456789abc"));
 
     assertThat(rc).as(stderr()).isZero();
-    assertThat(stdout()).isEqualTo("Setting up swapspace version 1, size = 1020 KiB (1044480"
-        + " bytes)\nLABEL=demo, UUID=12345678-1234-1234-1234-123456789abc\n");
+    assertThat(stdout())
+        .isEqualTo(
+            "Setting up swapspace version 1, size = 1020 KiB (1044480"
+                + " bytes)\nLABEL=demo, UUID=12345678-1234-1234-1234-123456789abc\n");
     Path proc = tmp.resolve("p");
-    assertThat(mm(args("run", "--set", "memory.size=64M", "--set", "swap.files=" + swapfile,
-        "--proc", proc, trace("none.trace", "# nothing\n")))).as(stderr()).isZero();
-    assertThat(Files.readString(proc.resolve("swaps"))).contains(swapfile.toString())
+    assertThat(
+            mm(
+                args(
+                    "run",
+                    "--set",
+                    "memory.size=64M",
+                    "--set",
+                    "swap.files=" + swapfile,
+                    "--proc",
+                    proc,
+                    trace("none.trace", "# nothing\n"))))
+        .as(stderr())
+        .isZero();
+    assertThat(Files.readString(proc.resolve("swaps")))
+        .contains(swapfile.toString())
         .contains("file");
   }
 
@@ -180,11 +239,21 @@ final class RunCommandTest {
 
   @Test
   void run_segmentsExample_showsLogicalToLinear_andTheLimitViolation() {
-    int rc = mm(args("run", "--set", "memory.size=64M", "--set", "x86_64.user-ds-base=0x100000",
-        "--set", "x86_64.user-ds-limit=0xff", example("segments.trace")));
+    int rc =
+        mm(
+            args(
+                "run",
+                "--set",
+                "memory.size=64M",
+                "--set",
+                "x86_64.user-ds-base=0x100000",
+                "--set",
+                "x86_64.user-ds-limit=0xff",
+                example("segments.trace")));
 
     assertThat(rc).as(stderr()).isZero();
-    assertThat(stdout()).contains("3: ds:0x1000 -> linear 0x1000\n")
+    assertThat(stdout())
+        .contains("3: ds:0x1000 -> linear 0x1000\n")
         .contains("4: cs = 0x23 (cpl 3)\n")
         .contains("6: ds:0x1000 -> linear 0x101000\n")
         .contains("7: ds:0x200000 -> #GP (selector 0x2b, base 0x100000)\n")
@@ -205,8 +274,16 @@ final class RunCommandTest {
   void run_doubleFree_stopsWithFileLineAndExit1_procShowsStateBefore() throws IOException {
     Path before = tmp.resolve("before");
     Path after = tmp.resolve("after");
-    assertThat(mm(args("run", "--set", "memory.size=256M", "--proc", before,
-        trace("ok.trace", "alloc_pages a 3\nfree_pages a\n")))).isZero();
+    assertThat(
+            mm(
+                args(
+                    "run",
+                    "--set",
+                    "memory.size=256M",
+                    "--proc",
+                    before,
+                    trace("ok.trace", "alloc_pages a 3\nfree_pages a\n"))))
+        .isZero();
     Path bad = trace("double.trace", "alloc_pages a 3\nfree_pages a\nfree_pages a\n");
 
     int rc = mm(args("run", "--set", "memory.size=256M", "--proc", after, bad));
@@ -220,13 +297,13 @@ final class RunCommandTest {
   @Test
   void run_badLines_eachNamesFileAndLine() throws IOException {
     String[][] cases = {
-        {"free_pages nosuch\n", ":1: unknown handle 'nosuch'"},
-        {"# header\nalloc_pagez a 1\n", ":2: unknown operation 'alloc_pagez'"},
-        {"alloc_pages a 11\n", ":1: alloc_pages: ORDER 11 is out of range [0, 10]"},
-        {"alloc_pages a x7\n", ":1: alloc_pages: ORDER 'x7' is not a number"},
-        {"alloc_pages a 1 zone=high\n", ":1: alloc_pages: unknown zone 'high'"},
-        {"cpu 5\n", ":1: cpu: N 5 is out of range [0, 1]"},
-        {"alloc_pages a 1\nalloc_pages a 1\n", ":2: handle 'a' still names a live pages"},
+      {"free_pages nosuch\n", ":1: unknown handle 'nosuch'"},
+      {"# header\nalloc_pagez a 1\n", ":2: unknown operation 'alloc_pagez'"},
+      {"alloc_pages a 11\n", ":1: alloc_pages: ORDER 11 is out of range [0, 10]"},
+      {"alloc_pages a x7\n", ":1: alloc_pages: ORDER 'x7' is not a number"},
+      {"alloc_pages a 1 zone=high\n", ":1: alloc_pages: unknown zone 'high'"},
+      {"cpu 5\n", ":1: cpu: N 5 is out of range [0, 1]"},
+      {"alloc_pages a 1\nalloc_pages a 1\n", ":2: handle 'a' still names a live pages"},
     };
     for (String[] c : cases) {
       Path t = trace("bad.trace", c[0]);

@@ -1,5 +1,8 @@
 package io.mmsim.it;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.mmsim.api.fault.FaultContext;
 import io.mmsim.api.fault.FaultHandler;
 import io.mmsim.api.fault.FaultOutcome;
@@ -7,13 +10,11 @@ import io.mmsim.api.paging.PageFault;
 import io.mmsim.api.spi.FaultHandlerProvider;
 import io.mmsim.api.spi.ProviderContext;
 import io.mmsim.api.spi.SpiVersion;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * A user's own fault-handler provider, from the test sources: its handler counts the faults it
- * sees and declines each one, so the next handler of the chain resolves it. Handed to the kernel
- * with {@code Kernel.builder().providers(...)}, as an embedding application would.
+ * A user's own fault-handler provider, from the test sources: its handler counts the faults it sees
+ * and declines each one, so the next handler of the chain resolves it. Handed to the kernel with
+ * {@code Kernel.builder().providers(...)}, as an embedding application would.
  */
 final class DecliningFaultHandlerProvider implements FaultHandlerProvider {
   private final String name;

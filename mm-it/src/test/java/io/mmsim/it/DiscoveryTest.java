@@ -3,22 +3,24 @@ package io.mmsim.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.mmsim.api.spi.Provider;
-import io.mmsim.api.spi.SpiVersion;
-import io.mmsim.kernel.Kernel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
+
+import io.mmsim.api.spi.Provider;
+import io.mmsim.api.spi.SpiVersion;
+import io.mmsim.kernel.Kernel;
 
 /**
  * What the kernel's discovery finds, and where each provider comes from.
  *
  * <p>This class runs twice: in Surefire's default execution on the module path, where every
- * provider must come from its own named module, and in the {@code class-path} execution
- * ({@code useModulePath=false}), where the same providers must be found through their
- * {@code META-INF/services} files in unnamed modules. The execution says which through the system
- * property {@value #PATH_PROPERTY}, so a run that silently fell back to the other path fails.
+ * provider must come from its own named module, and in the {@code class-path} execution ({@code
+ * useModulePath=false}), where the same providers must be found through their {@code
+ * META-INF/services} files in unnamed modules. The execution says which through the system property
+ * {@value #PATH_PROPERTY}, so a run that silently fell back to the other path fails.
  */
 final class DiscoveryTest {
   static final String PATH_PROPERTY = "mmsim.it.path";
@@ -28,14 +30,26 @@ final class DiscoveryTest {
 
   static {
     EXPECTED.put("PageAllocatorProvider", Map.of("buddy", "io.mmsim.buddy"));
-    EXPECTED.put("ObjectAllocatorProvider",
+    EXPECTED.put(
+        "ObjectAllocatorProvider",
         Map.of("slab", "io.mmsim.slab", "slob", "io.mmsim.slob", "slub", "io.mmsim.slub"));
     EXPECTED.put("VirtualAllocatorProvider", Map.of("vmalloc", "io.mmsim.vmalloc"));
     EXPECTED.put("PageTableProvider", Map.of("x86_64", "io.mmsim.paging"));
-    EXPECTED.put("FaultHandlerProvider",
-        Map.of("demand", "io.mmsim.paging", "swap", "io.mmsim.swap"));
-    EXPECTED.put("ReplacementPolicyProvider", Map.of("clock", "io.mmsim.swap", "fifo",
-        "io.mmsim.swap", "linux", "io.mmsim.swap", "lru", "io.mmsim.swap", "opt", "io.mmsim.swap"));
+    EXPECTED.put(
+        "FaultHandlerProvider", Map.of("demand", "io.mmsim.paging", "swap", "io.mmsim.swap"));
+    EXPECTED.put(
+        "ReplacementPolicyProvider",
+        Map.of(
+            "clock",
+            "io.mmsim.swap",
+            "fifo",
+            "io.mmsim.swap",
+            "linux",
+            "io.mmsim.swap",
+            "lru",
+            "io.mmsim.swap",
+            "opt",
+            "io.mmsim.swap"));
   }
 
   private static boolean onModulePath() {
@@ -48,15 +62,17 @@ final class DiscoveryTest {
     return providers.stream().map(Provider::name).toList();
   }
 
-  private static void assertFoundWhereExpected(String spi, List<Provider> found,
-      Map<String, String> expected) {
-    assertThat(names(found)).as(spi).containsExactlyElementsOf(
-        expected.keySet().stream().sorted().toList());
+  private static void assertFoundWhereExpected(
+      String spi, List<Provider> found, Map<String, String> expected) {
+    assertThat(names(found))
+        .as(spi)
+        .containsExactlyElementsOf(expected.keySet().stream().sorted().toList());
     for (Provider p : found) {
       Module m = p.getClass().getModule();
       if (onModulePath()) {
         assertThat(m.isNamed()).as("%s '%s' comes from a named module", spi, p.name()).isTrue();
-        assertThat(m.getName()).as("module of %s '%s'", spi, p.name())
+        assertThat(m.getName())
+            .as("module of %s '%s'", spi, p.name())
             .isEqualTo(expected.get(p.name()));
       } else {
         assertThat(m.isNamed()).as("%s '%s' comes from the class path", spi, p.name()).isFalse();
@@ -64,7 +80,8 @@ final class DiscoveryTest {
         String pkg = p.getClass().getPackageName();
         String owner = expected.get(p.name());
         assertThat(pkg.equals(owner) || pkg.startsWith(owner + "."))
-            .as("%s '%s' is %s, from %s", spi, p.name(), p.getClass().getName(), owner).isTrue();
+            .as("%s '%s' is %s, from %s", spi, p.name(), p.getClass().getName(), owner)
+            .isTrue();
       }
       assertThat(p.spiVersion()).as("SPI version of '%s'", p.name()).isEqualTo(SpiVersion.CURRENT);
       assertThat(p.description()).as("description of '%s'", p.name()).isNotBlank();
@@ -73,7 +90,8 @@ final class DiscoveryTest {
 
   @Test
   void tests_runWhereTheExecutionSays() {
-    assertThat(getClass().getModule().isNamed()).as("tests in a named module")
+    assertThat(getClass().getModule().isNamed())
+        .as("tests in a named module")
         .isEqualTo(onModulePath());
   }
 
@@ -93,16 +111,22 @@ final class DiscoveryTest {
     // mm-kernel declares `uses SwapProvider` but its registry does not load that SPI yet
     assumeTrue(found.containsKey("SwapProvider"), "the kernel does not discover SwapProvider yet");
 
-    assertFoundWhereExpected("SwapProvider", found.get("SwapProvider"),
-        Map.of("swap", "io.mmsim.swap"));
+    assertFoundWhereExpected(
+        "SwapProvider", found.get("SwapProvider"), Map.of("swap", "io.mmsim.swap"));
   }
 
   @Test
   void discoverProviders_listsNoOtherSpi() {
     assertThat(Kernel.discoverProviders().keySet())
-        .isSubsetOf(List.of("PageAllocatorProvider", "ObjectAllocatorProvider",
-            "VirtualAllocatorProvider", "PageTableProvider", "FaultHandlerProvider",
-            "ReplacementPolicyProvider", "SwapProvider"));
+        .isSubsetOf(
+            List.of(
+                "PageAllocatorProvider",
+                "ObjectAllocatorProvider",
+                "VirtualAllocatorProvider",
+                "PageTableProvider",
+                "FaultHandlerProvider",
+                "ReplacementPolicyProvider",
+                "SwapProvider"));
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.mmsim.it;
 import static java.util.stream.Collectors.toCollection;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mmsim.api.spi.Provider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.module.ModuleDescriptor;
@@ -17,13 +16,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.mmsim.api.spi.Provider;
+
 /**
- * The module graph as the published descriptors declare it, read from the boot layer (the idea
- * of Caffeine's {@code ModuleTest}): module names, exact exports, no qualified exports, nothing
+ * The module graph as the published descriptors declare it, read from the boot layer (the idea of
+ * Caffeine's {@code ModuleTest}): module names, exact exports, no qualified exports, nothing
  * opened, every SPI used by the kernel and provided by some implementation module, and no module
  * that requires an implementation.
  */
@@ -31,21 +33,38 @@ final class ModuleGraphTest {
   static final String API = "io.mmsim.api";
   static final String KERNEL = "io.mmsim.kernel";
   static final String TESTS = "io.mmsim.it";
-  static final List<String> IMPLEMENTATIONS = List.of("io.mmsim.buddy", "io.mmsim.slab",
-      "io.mmsim.slub", "io.mmsim.slob", "io.mmsim.vmalloc", "io.mmsim.paging", "io.mmsim.swap");
+  static final List<String> IMPLEMENTATIONS =
+      List.of(
+          "io.mmsim.buddy",
+          "io.mmsim.slab",
+          "io.mmsim.slub",
+          "io.mmsim.slob",
+          "io.mmsim.vmalloc",
+          "io.mmsim.paging",
+          "io.mmsim.swap");
 
   /** mm-api's packages: every one is API, so every one is exported. */
-  private static final List<String> API_PACKAGES = List.of("io.mmsim.api", "io.mmsim.api.fault",
-      "io.mmsim.api.mem", "io.mmsim.api.object", "io.mmsim.api.page", "io.mmsim.api.paging",
-      "io.mmsim.api.reclaim", "io.mmsim.api.spi", "io.mmsim.api.swap", "io.mmsim.api.util",
-      "io.mmsim.api.vmalloc");
+  private static final List<String> API_PACKAGES =
+      List.of(
+          "io.mmsim.api",
+          "io.mmsim.api.fault",
+          "io.mmsim.api.mem",
+          "io.mmsim.api.object",
+          "io.mmsim.api.page",
+          "io.mmsim.api.paging",
+          "io.mmsim.api.reclaim",
+          "io.mmsim.api.spi",
+          "io.mmsim.api.swap",
+          "io.mmsim.api.util",
+          "io.mmsim.api.vmalloc");
 
   /** The facade's exported packages; registry, config, boot and proc stay internal. */
-  private static final List<String> KERNEL_EXPORTS = List.of("io.mmsim.kernel",
-      "io.mmsim.kernel.mm", "io.mmsim.kernel.stat");
+  private static final List<String> KERNEL_EXPORTS =
+      List.of("io.mmsim.kernel", "io.mmsim.kernel.mm", "io.mmsim.kernel.stat");
 
   static Module module(String name) {
-    return ModuleLayer.boot().findModule(name)
+    return ModuleLayer.boot()
+        .findModule(name)
         .orElseThrow(() -> new AssertionError(name + " is not in the boot layer"));
   }
 
@@ -64,10 +83,15 @@ final class ModuleGraphTest {
   /** Binary names of the top-level and nested classes a module's content holds. */
   private static List<String> classNames(String moduleName) {
     var ref = ModuleLayer.boot().configuration().findModule(moduleName).orElseThrow().reference();
-    try (ModuleReader reader = ref.open(); Stream<String> entries = reader.list()) {
+    try (ModuleReader reader = ref.open();
+        Stream<String> entries = reader.list()) {
       List<String> names = new ArrayList<>();
-      entries.filter(e -> e.endsWith(".class") && !e.endsWith("module-info.class")
-              && !e.endsWith("package-info.class"))
+      entries
+          .filter(
+              e ->
+                  e.endsWith(".class")
+                      && !e.endsWith("module-info.class")
+                      && !e.endsWith("package-info.class"))
           .forEach(e -> names.add(e.substring(0, e.lastIndexOf('.')).replace('/', '.')));
       return names;
     } catch (IOException e) {
@@ -142,7 +166,8 @@ final class ModuleGraphTest {
     ModuleDescriptor d = descriptor(API);
 
     assertThat(exported(d)).containsExactlyInAnyOrderElementsOf(API_PACKAGES);
-    assertThat(d.packages()).as("every package of mm-api is API")
+    assertThat(d.packages())
+        .as("every package of mm-api is API")
         .containsExactlyInAnyOrderElementsOf(API_PACKAGES);
     assertThat(d.exports()).noneMatch(Exports::isQualified);
   }
@@ -160,14 +185,15 @@ final class ModuleGraphTest {
 
   @Test
   void api_declaresTheSevenSpis() {
-    assertThat(spiInterfaces()).containsExactlyInAnyOrder(
-        "io.mmsim.api.spi.PageAllocatorProvider",
-        "io.mmsim.api.spi.ObjectAllocatorProvider",
-        "io.mmsim.api.spi.VirtualAllocatorProvider",
-        "io.mmsim.api.spi.PageTableProvider",
-        "io.mmsim.api.spi.FaultHandlerProvider",
-        "io.mmsim.api.spi.ReplacementPolicyProvider",
-        "io.mmsim.api.swap.SwapProvider");
+    assertThat(spiInterfaces())
+        .containsExactlyInAnyOrder(
+            "io.mmsim.api.spi.PageAllocatorProvider",
+            "io.mmsim.api.spi.ObjectAllocatorProvider",
+            "io.mmsim.api.spi.VirtualAllocatorProvider",
+            "io.mmsim.api.spi.PageTableProvider",
+            "io.mmsim.api.spi.FaultHandlerProvider",
+            "io.mmsim.api.spi.ReplacementPolicyProvider",
+            "io.mmsim.api.swap.SwapProvider");
   }
 
   // ------------------------------------------------------------------ mm-kernel
@@ -186,10 +212,12 @@ final class ModuleGraphTest {
   void kernel_requiresTheApiTransitively_andNoImplementation() {
     ModuleDescriptor d = descriptor(KERNEL);
 
-    assertThat(d.requires()).anySatisfy(r -> {
-      assertThat(r.name()).isEqualTo(API);
-      assertThat(r.modifiers()).contains(Requires.Modifier.TRANSITIVE);
-    });
+    assertThat(d.requires())
+        .anySatisfy(
+            r -> {
+              assertThat(r.name()).isEqualTo(API);
+              assertThat(r.modifiers()).contains(Requires.Modifier.TRANSITIVE);
+            });
     assertThat(required(d)).doesNotContainAnyElementsOf(IMPLEMENTATIONS);
   }
 
@@ -279,7 +307,8 @@ final class ModuleGraphTest {
       }
     }
 
-    assertThat(publicTopLevel).as("public classes of %s", name)
+    assertThat(publicTopLevel)
+        .as("public classes of %s", name)
         .containsExactlyInAnyOrderElementsOf(providers);
   }
 }

@@ -4,6 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Gfp;
@@ -11,18 +20,11 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.Provider;
 import io.mmsim.kernel.Kernel;
 import io.mmsim.kernel.mm.Processes;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every discovered implementation can be chosen by name through the facade and then does real
- * work; a wrong name fails with a message that lists what was found; two providers with one name
- * fail naming both.
+ * Every discovered implementation can be chosen by name through the facade and then does real work;
+ * a wrong name fails with a message that lists what was found; two providers with one name fail
+ * naming both.
  */
 final class SelectionTest {
 
@@ -50,7 +52,8 @@ final class SelectionTest {
   void boot_defaults_assembleTheDiscoveredParts() {
     Kernel k = small().boot();
 
-    assertThat(k.parts()).containsEntry("page-allocator", "buddy")
+    assertThat(k.parts())
+        .containsEntry("page-allocator", "buddy")
         .containsEntry("object-allocator", "slub")
         .containsEntry("virtual-allocator", "vmalloc")
         .containsEntry("page-table", "x86_64")
@@ -75,8 +78,8 @@ final class SelectionTest {
   @ParameterizedTest
   @CsvSource({"4, 48", "5, 57"})
   void boot_x86_64_eachPagingLevel_isSelected(int levels, int addressBits) {
-    Kernel k = small().set("page-table", "x86_64").set("x86_64.levels", Integer.toString(levels))
-        .boot();
+    Kernel k =
+        small().set("page-table", "x86_64").set("x86_64.levels", Integer.toString(levels)).boot();
 
     assertThat(k.parts()).containsEntry("page-table", "x86_64");
     assertThat(k.pageTable().levels()).isEqualTo(levels);
@@ -110,7 +113,8 @@ final class SelectionTest {
   void boot_providerName_isCaseInsensitive() {
     Kernel k = small().set("object-allocator", "SLAB").set("page-table", "X86_64").boot();
 
-    assertThat(k.parts()).containsEntry("object-allocator", "slab")
+    assertThat(k.parts())
+        .containsEntry("object-allocator", "slab")
         .containsEntry("page-table", "x86_64");
   }
 
@@ -118,7 +122,8 @@ final class SelectionTest {
   @ValueSource(strings = {"linux", "fifo", "lru", "clock", "opt"})
   void boot_eachReplacementPolicy_isSelected(String name) {
     // the kernel validates reclaim.policy as a key but does not create a policy yet
-    assumeTrue(small().boot().parts().containsKey("reclaim.policy"),
+    assumeTrue(
+        small().boot().parts().containsKey("reclaim.policy"),
         "the kernel does not select reclaim.policy yet");
 
     Kernel k = small().set("reclaim.policy", name).boot();
@@ -129,7 +134,8 @@ final class SelectionTest {
   @Test
   void boot_swapFaultHandlerBeforeDemand_isSelected() {
     // fault-handler=swap needs the kernel to create the swap subsystem from a SwapProvider
-    assumeTrue(Kernel.discoverProviders().containsKey("SwapProvider"),
+    assumeTrue(
+        Kernel.discoverProviders().containsKey("SwapProvider"),
         "the kernel does not discover SwapProvider yet");
 
     Kernel k = small().set("fault-handler", "swap,demand").boot();
@@ -141,25 +147,33 @@ final class SelectionTest {
 
   @ParameterizedTest
   @CsvSource({
-      "page-allocator,    PageAllocatorProvider,    buddy",
-      "object-allocator,  ObjectAllocatorProvider,  slab slob slub",
-      "virtual-allocator, VirtualAllocatorProvider, vmalloc",
-      "page-table,        PageTableProvider,        x86_64",
-      "fault-handler,     FaultHandlerProvider,     demand swap",
+    "page-allocator,    PageAllocatorProvider,    buddy",
+    "object-allocator,  ObjectAllocatorProvider,  slab slob slub",
+    "virtual-allocator, VirtualAllocatorProvider, vmalloc",
+    "page-table,        PageTableProvider,        x86_64",
+    "fault-handler,     FaultHandlerProvider,     demand swap",
   })
   void boot_unknownName_failsListingEveryProviderFound(String key, String spi, String names) {
     assertThatThrownBy(() -> small().set(key, "nosuch").boot())
-        .isInstanceOfSatisfying(ConfigurationException.class, e -> {
-          assertThat(e.key()).isEqualTo(key);
-          assertThat(e.getMessage()).contains(key, spi, "'nosuch'",
-              "add the artifact that provides 'nosuch' to the module path or class path");
-          for (Provider p : Kernel.discoverProviders().get(spi)) {
-            assertThat(e.getMessage()).as("lists %s", p.name())
-                .contains(p.name(), p.description(), where(p));
-          }
-          assertThat(Kernel.discoverProviders().get(spi)).extracting(Provider::name)
-              .containsExactlyInAnyOrder(names.split(" "));
-        });
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> {
+              assertThat(e.key()).isEqualTo(key);
+              assertThat(e.getMessage())
+                  .contains(
+                      key,
+                      spi,
+                      "'nosuch'",
+                      "add the artifact that provides 'nosuch' to the module path or class path");
+              for (Provider p : Kernel.discoverProviders().get(spi)) {
+                assertThat(e.getMessage())
+                    .as("lists %s", p.name())
+                    .contains(p.name(), p.description(), where(p));
+              }
+              assertThat(Kernel.discoverProviders().get(spi))
+                  .extracting(Provider::name)
+                  .containsExactlyInAnyOrder(names.split(" "));
+            });
   }
 
   // ------------------------------------------------------------------ user providers
@@ -189,12 +203,16 @@ final class SelectionTest {
     Provider b = new DecliningFaultHandlerProvider();
 
     assertThatThrownBy(() -> small().providers(List.of(a, b)).boot())
-        .isInstanceOfSatisfying(ConfigurationException.class, e -> {
-          assertThat(e.getMessage())
-              .contains("two FaultHandlerProvider providers are named 'decline'")
-              .containsSubsequence(DecliningFaultHandlerProvider.class.getName(), " and ",
-                  DecliningFaultHandlerProvider.class.getName());
-        });
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains("two FaultHandlerProvider providers are named 'decline'")
+                  .containsSubsequence(
+                      DecliningFaultHandlerProvider.class.getName(),
+                      " and ",
+                      DecliningFaultHandlerProvider.class.getName());
+            });
   }
 
   @Test
@@ -202,15 +220,21 @@ final class SelectionTest {
     List<Provider> providers = discovered();
     providers.add(new DecliningFaultHandlerProvider("demand"));
     Map<String, List<Provider>> found = Kernel.discoverProviders();
-    Provider demand = found.get("FaultHandlerProvider").stream()
-        .filter(p -> p.name().equals("demand")).findFirst().orElseThrow();
+    Provider demand =
+        found.get("FaultHandlerProvider").stream()
+            .filter(p -> p.name().equals("demand"))
+            .findFirst()
+            .orElseThrow();
 
     assertThatThrownBy(() -> small().providers(providers).boot())
-        .isInstanceOfSatisfying(ConfigurationException.class, e -> {
-          assertThat(e.getMessage())
-              .contains("two FaultHandlerProvider providers are named 'demand'")
-              .contains(demand.getClass().getName(), DecliningFaultHandlerProvider.class.getName());
-        });
+        .isInstanceOfSatisfying(
+            ConfigurationException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains("two FaultHandlerProvider providers are named 'demand'")
+                  .contains(
+                      demand.getClass().getName(), DecliningFaultHandlerProvider.class.getName());
+            });
   }
 
   @Test

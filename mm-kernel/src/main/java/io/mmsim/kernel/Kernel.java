@@ -1,6 +1,17 @@
 package io.mmsim.kernel;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.fault.FaultHandler;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Page;
@@ -8,15 +19,9 @@ import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.PageTable;
-import io.mmsim.api.fault.FaultHandler;
 import io.mmsim.api.reclaim.FutureReferences;
 import io.mmsim.api.reclaim.PolicyContext;
 import io.mmsim.api.reclaim.ReplacementPolicy;
-import io.mmsim.api.spi.ReplacementPolicyProvider;
-import io.mmsim.api.swap.SwapContext;
-import io.mmsim.api.swap.SwapHandlerContext;
-import io.mmsim.api.swap.SwapProvider;
-import io.mmsim.api.swap.SwapSystem;
 import io.mmsim.api.spi.FaultHandlerProvider;
 import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.api.spi.ObjectAllocatorProvider;
@@ -24,9 +29,14 @@ import io.mmsim.api.spi.PageAllocatorProvider;
 import io.mmsim.api.spi.PageTableProvider;
 import io.mmsim.api.spi.Provider;
 import io.mmsim.api.spi.ProviderContext;
+import io.mmsim.api.spi.ReplacementPolicyProvider;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.api.spi.VirtualAllocatorContext;
 import io.mmsim.api.spi.VirtualAllocatorProvider;
+import io.mmsim.api.swap.SwapContext;
+import io.mmsim.api.swap.SwapHandlerContext;
+import io.mmsim.api.swap.SwapProvider;
+import io.mmsim.api.swap.SwapSystem;
 import io.mmsim.api.util.Sizes;
 import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.kernel.boot.Bootmem;
@@ -37,14 +47,6 @@ import io.mmsim.kernel.proc.ProcFs;
 import io.mmsim.kernel.registry.ProviderRegistry;
 import io.mmsim.kernel.registry.ProviderRegistry.Spi;
 import io.mmsim.kernel.stat.VmEvents;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A simulated Linux kernel assembled from named parts: the facade every user starts from.
@@ -56,20 +58,23 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Boot</h2>
+ *
  * The configuration is validated against the providers found (unknown keys and names fail), then:
  * the page allocator is created empty; the boot allocator ({@link Bootmem}) reserves the first
  * frame, the kernel image at 16 MiB and the frame-metadata array (top-down, sized from the bytes
- * per frame every part keeps), and hands every other frame to the page allocator in maximal
- * aligned blocks; then the page tables (with the direct map), the object allocator with its
- * kmalloc caches and vmalloc are created, each from its provider.
+ * per frame every part keeps), and hands every other frame to the page allocator in maximal aligned
+ * blocks; then the page tables (with the direct map), the object allocator with its kmalloc caches
+ * and vmalloc are created, each from its provider.
  *
  * <h2>Threads</h2>
+ *
  * A kernel is one deterministic, single-threaded machine. Its components are not thread-safe; the
  * methods of this class that change state are synchronized so that a kernel may be handed between
  * threads, but parallelism comes from running many kernels.
  */
 public final class Kernel {
   private static final Logger LOG = LoggerFactory.getLogger(Kernel.class);
+
   /** The configuration value that leaves an optional part out. */
   public static final String NONE = "none";
 
@@ -104,22 +109,29 @@ public final class Kernel {
     long frames = bytes >>> Page.PAGE_SHIFT;
     long minFrames = imageStart + imagePages + 1024;
     if (frames < minFrames) {
-      throw new ConfigurationException("memory.size", String.format(
-          "memory.size: %s is too small: the kernel image is loaded at 16M and takes %s"
-              + " (kernel.image-size), so at least %s is needed",
-          config.get("memory.size"), Sizes.format(imagePages << Page.PAGE_SHIFT),
-          Sizes.format(minFrames << Page.PAGE_SHIFT)));
+      throw new ConfigurationException(
+          "memory.size",
+          String.format(
+              "memory.size: %s is too small: the kernel image is loaded at 16M and takes %s"
+                  + " (kernel.image-size), so at least %s is needed",
+              config.get("memory.size"),
+              Sizes.format(imagePages << Page.PAGE_SHIFT),
+              Sizes.format(minFrames << Page.PAGE_SHIFT)));
     }
     if (frames >= Integer.MAX_VALUE) {
       // per-frame metadata lives in Java arrays, indexed by int
-      throw new ConfigurationException("memory.size",
-          "memory.size: " + config.get("memory.size") + " is above the simulator's limit of"
+      throw new ConfigurationException(
+          "memory.size",
+          "memory.size: "
+              + config.get("memory.size")
+              + " is above the simulator's limit of"
               + " 8T (2^31 - 1 frames)");
     }
     this.layout = new MemoryLayout(frames, cpus);
 
-    PageAllocatorProvider pap = registry.select(Spi.PAGE_ALLOCATOR, PageAllocatorProvider.class,
-        required("page-allocator"));
+    PageAllocatorProvider pap =
+        registry.select(
+            Spi.PAGE_ALLOCATOR, PageAllocatorProvider.class, required("page-allocator"));
     this.pageAllocator = pap.create(context(pap));
     parts.put("page-allocator", pap.name());
 
@@ -128,8 +140,9 @@ public final class Kernel {
     bootmem.reserve(0, 1, "BIOS data (the first page is never used)");
     bootmem.reserve(imageStart, imagePages, "kernel image");
     boolean wantProcesses = optional("page-table") != null;
-    long perFrame = pageAllocator.metadataBytesPerFrame()
-        + (wantProcesses ? Processes.metadataBytesPerFrame() : 0);
+    long perFrame =
+        pageAllocator.metadataBytesPerFrame()
+            + (wantProcesses ? Processes.metadataBytesPerFrame() : 0);
     long metaBytes = frames * perFrame + bootmem.bitmapBytes();
     bootmem.allocTopDown(Math.max(1, Page.pagesFor(metaBytes)), "frame metadata (mem_map)");
     bootmem.freeAll(pageAllocator);
@@ -147,8 +160,8 @@ public final class Kernel {
     if (oaName == null) {
       this.objectAllocator = null;
     } else {
-      ObjectAllocatorProvider p = registry.select(Spi.OBJECT_ALLOCATOR,
-          ObjectAllocatorProvider.class, oaName);
+      ObjectAllocatorProvider p =
+          registry.select(Spi.OBJECT_ALLOCATOR, ObjectAllocatorProvider.class, oaName);
       this.objectAllocator = p.create(memoryContext(p));
       parts.put("object-allocator", p.name());
     }
@@ -157,11 +170,12 @@ public final class Kernel {
       this.virtualAllocator = null;
     } else {
       if (pageTable == null) {
-        throw new ConfigurationException("virtual-allocator",
+        throw new ConfigurationException(
+            "virtual-allocator",
             "virtual-allocator: vmalloc maps pages, so it needs page tables (page-table=none)");
       }
-      VirtualAllocatorProvider p = registry.select(Spi.VIRTUAL_ALLOCATOR,
-          VirtualAllocatorProvider.class, vaName);
+      VirtualAllocatorProvider p =
+          registry.select(Spi.VIRTUAL_ALLOCATOR, VirtualAllocatorProvider.class, vaName);
       this.virtualAllocator = p.create(new Ctx(p, ConfigValidator.settingsFor(p, config)));
       parts.put("virtual-allocator", p.name());
     }
@@ -172,8 +186,9 @@ public final class Kernel {
       this.processes = null;
       this.swap = null;
     } else {
-      this.processes = new Processes(pageAllocator, pageTable, memory, cpus, zeroPfn,
-          booleanKey("vm.zero-page"), events);
+      this.processes =
+          new Processes(
+              pageAllocator, pageTable, memory, cpus, zeroPfn, booleanKey("vm.zero-page"), events);
       this.swap = bootSwap(registry);
       bootFaultHandlers(registry);
       bootReclaim(registry);
@@ -237,8 +252,8 @@ public final class Kernel {
     /**
      * Boots the kernel.
      *
-     * @throws ConfigurationException for an unknown key or value, an unknown or duplicate
-     *     provider, or a machine too small to boot
+     * @throws ConfigurationException for an unknown key or value, an unknown or duplicate provider,
+     *     or a machine too small to boot
      */
     public Kernel boot() {
       ProviderRegistry r = registry != null ? registry : ProviderRegistry.discover();
@@ -294,8 +309,8 @@ public final class Kernel {
   }
 
   /**
-   * Processes and their address spaces, or null when the kernel has no page tables
-   * ({@code page-table=none}).
+   * Processes and their address spaces, or null when the kernel has no page tables ({@code
+   * page-table=none}).
    */
   public Processes processes() {
     return processes;
@@ -367,8 +382,15 @@ public final class Kernel {
   }
 
   private ProcFs procFs() {
-    return new ProcFs(layout, pageAllocator, objectAllocator, virtualAllocator, pageTable,
-        processes, swap, events);
+    return new ProcFs(
+        layout,
+        pageAllocator,
+        objectAllocator,
+        virtualAllocator,
+        pageTable,
+        processes,
+        swap,
+        events);
   }
 
   // ------------------------------------------------------------------ swap and reclaim
@@ -386,39 +408,46 @@ public final class Kernel {
     }
     SwapSystem s = sp.create(new Ctx(sp, ConfigValidator.settingsFor(sp, config)));
     if (s.totalSwapPages() > 0) {
-      parts.put("swap", s.areas().size() + " area(s), " + Sizes.format(
-          s.totalSwapPages() << Page.PAGE_SHIFT));
+      parts.put(
+          "swap",
+          s.areas().size() + " area(s), " + Sizes.format(s.totalSwapPages() << Page.PAGE_SHIFT));
     }
     return s;
   }
 
   /**
-   * The fault-handler chain. Left at its default ({@code demand}) on a kernel with swap space,
-   * it becomes {@code swap,demand} so that swapped-out pages come back.
+   * The fault-handler chain. Left at its default ({@code demand}) on a kernel with swap space, it
+   * becomes {@code swap,demand} so that swapped-out pages come back.
    */
   private void bootFaultHandlers(ProviderRegistry registry) {
     String fh = optional("fault-handler");
     if (fh == null) {
       return;
     }
-    if ("default".equals(config.origin("fault-handler")) && swap != null
+    if ("default".equals(config.origin("fault-handler"))
+        && swap != null
         && swap.totalSwapPages() > 0) {
       fh = "swap," + fh;
     }
     List<FaultHandler> chain = new ArrayList<>();
     int swapIndex = -1;
     for (String name : fh.split(",")) {
-      FaultHandlerProvider p = registry.select(Spi.FAULT_HANDLER, FaultHandlerProvider.class,
-          name.trim());
+      FaultHandlerProvider p =
+          registry.select(Spi.FAULT_HANDLER, FaultHandlerProvider.class, name.trim());
       if (p.name().equalsIgnoreCase("swap")) {
         swapIndex = chain.size();
       }
       chain.add(p.create(context(p)));
     }
     if (swapIndex < 0 && swap != null && swap.totalSwapPages() > 0) {
-      throw new ConfigurationException("fault-handler", "fault-handler: swap areas are active but"
-          + " the chain '" + fh + "' has no 'swap' handler, so swapped-out pages could never come"
-          + " back; use fault-handler=swap," + fh);
+      throw new ConfigurationException(
+          "fault-handler",
+          "fault-handler: swap areas are active but"
+              + " the chain '"
+              + fh
+              + "' has no 'swap' handler, so swapped-out pages could never come"
+              + " back; use fault-handler=swap,"
+              + fh);
     }
     processes.setFaultHandlers(chain, swapIndex);
     parts.put("fault-handler", fh.replace(" ", ""));
@@ -432,13 +461,16 @@ public final class Kernel {
     }
     if (swap == null) {
       if (rssLimit > 0) {
-        throw new ConfigurationException("rss.limit", "rss.limit: reclaiming a process's pages"
-            + " needs the swap subsystem; add mm-swap to the module path or class path");
+        throw new ConfigurationException(
+            "rss.limit",
+            "rss.limit: reclaiming a process's pages"
+                + " needs the swap subsystem; add mm-swap to the module path or class path");
       }
       return;
     }
-    ReplacementPolicyProvider rp = registry.select(Spi.REPLACEMENT_POLICY,
-        ReplacementPolicyProvider.class, required("reclaim.policy"));
+    ReplacementPolicyProvider rp =
+        registry.select(
+            Spi.REPLACEMENT_POLICY, ReplacementPolicyProvider.class, required("reclaim.policy"));
     ReplacementPolicy global;
     try {
       global = rp.create(new PolicyCtx(rp, null));
@@ -446,8 +478,7 @@ public final class Kernel {
       // a policy that needs the future (opt) works only per process, on a known trace
       global = null;
     }
-    processes.setReclaim(swap, global, future -> rp.create(new PolicyCtx(rp, future)),
-        rssLimit);
+    processes.setReclaim(swap, global, future -> rp.create(new PolicyCtx(rp, future)), rssLimit);
     parts.put("reclaim.policy", rp.name());
     if (rssLimit > 0) {
       parts.put("rss.limit", rssLimit + " pages");
@@ -497,8 +528,8 @@ public final class Kernel {
       }
       return v;
     } catch (NumberFormatException e) {
-      throw new ConfigurationException(key, key + ": '" + config.get(key) + "' is not a size ("
-          + e.getMessage() + ")");
+      throw new ConfigurationException(
+          key, key + ": '" + config.get(key) + "' is not a size (" + e.getMessage() + ")");
     }
   }
 
@@ -521,8 +552,8 @@ public final class Kernel {
   private int intKey(String key, int min, int max) {
     long v = longKey(key);
     if (v < min || v > max) {
-      throw new ConfigurationException(key,
-          key + ": " + v + " is out of range [" + min + ", " + max + "]");
+      throw new ConfigurationException(
+          key, key + ": " + v + " is out of range [" + min + ", " + max + "]");
     }
     return (int) v;
   }

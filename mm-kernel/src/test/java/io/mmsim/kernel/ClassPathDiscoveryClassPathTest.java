@@ -2,8 +2,9 @@ package io.mmsim.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mmsim.api.mem.Gfp;
 import org.junit.jupiter.api.Test;
+
+import io.mmsim.api.mem.Gfp;
 
 /**
  * Runs in the class-path Surefire execution only: there the test resources' META-INF/services
@@ -16,13 +17,19 @@ final class ClassPathDiscoveryClassPathTest {
   void discovery_onTheClassPath_findsTheUsersOwnPageAllocator() {
     assertThat(getClass().getModule().isNamed()).as("runs on the class path").isFalse();
 
-    Kernel k = Kernel.builder().set("object-allocator", "none").set("page-table", "none")
-        .set("virtual-allocator", "none").set("page-allocator", "trivial")
-        .set("memory.size", "64M").boot();
+    Kernel k =
+        Kernel.builder()
+            .set("object-allocator", "none")
+            .set("page-table", "none")
+            .set("virtual-allocator", "none")
+            .set("page-allocator", "trivial")
+            .set("memory.size", "64M")
+            .boot();
 
     assertThat(k.parts()).containsEntry("page-allocator", "trivial");
     assertThat(k.pageAllocator().allocPages(0, Gfp.KERNEL, 0)).isGreaterThanOrEqualTo(0);
     assertThat(Kernel.discoverProviders().get("PageAllocatorProvider"))
-        .extracting(p -> p.name()).contains("buddy", "trivial");
+        .extracting(p -> p.name())
+        .contains("buddy", "trivial");
   }
 }

@@ -3,19 +3,23 @@ package io.mmsim.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.PageAllocatorProvider;
 import io.mmsim.api.spi.Provider;
-import java.util.List;
-import org.junit.jupiter.api.Test;
 
 final class KernelBootTest {
 
   private static Kernel.Builder pagesOnly() {
-    return Kernel.builder().set("object-allocator", "none").set("page-table", "none")
+    return Kernel.builder()
+        .set("object-allocator", "none")
+        .set("page-table", "none")
         .set("virtual-allocator", "none");
   }
 
@@ -23,8 +27,12 @@ final class KernelBootTest {
 
   @Test
   void boot_customProviderGivenExplicitly_bootsWithIt() {
-    Kernel k = pagesOnly().providers(List.of(new TrivialPageAllocatorProvider()))
-        .set("page-allocator", "trivial").set("memory.size", "64M").boot();
+    Kernel k =
+        pagesOnly()
+            .providers(List.of(new TrivialPageAllocatorProvider()))
+            .set("page-allocator", "trivial")
+            .set("memory.size", "64M")
+            .boot();
 
     assertThat(k.parts()).containsEntry("page-allocator", "trivial");
     long pfn = k.pageAllocator().allocPages(0, Gfp.KERNEL, 2);
@@ -80,7 +88,8 @@ final class KernelBootTest {
     assertThatThrownBy(() -> pagesOnly().set("no.such.key", "1").boot())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("no.such.key")
-        .extracting(e -> ((ConfigurationException) e).key()).isEqualTo("no.such.key");
+        .extracting(e -> ((ConfigurationException) e).key())
+        .isEqualTo("no.such.key");
   }
 
   @Test
@@ -156,8 +165,13 @@ final class KernelBootTest {
 
   @Test
   void boot_swapAreasWithoutASwapHandler_isRefused() {
-    assertThatThrownBy(() -> Kernel.builder().set("memory.size", "64M")
-        .set("swap.memory", "16M").set("fault-handler", "demand").boot())
+    assertThatThrownBy(
+            () ->
+                Kernel.builder()
+                    .set("memory.size", "64M")
+                    .set("swap.memory", "16M")
+                    .set("fault-handler", "demand")
+                    .boot())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("has no 'swap' handler");
   }
@@ -170,11 +184,17 @@ final class KernelBootTest {
 
   @Test
   void boot_rssLimitOpt_worksPerProcessOnly_andNeedsTheFuture() {
-    Kernel k = Kernel.builder().set("memory.size", "64M").set("swap.memory", "16M")
-        .set("reclaim.policy", "opt").set("rss.limit", "8").boot();
+    Kernel k =
+        Kernel.builder()
+            .set("memory.size", "64M")
+            .set("swap.memory", "16M")
+            .set("reclaim.policy", "opt")
+            .set("rss.limit", "8")
+            .boot();
     assertThat(k.processes().globalPolicy()).isNull();
     assertThatThrownBy(() -> k.processes().spawn(1))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("opt");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("opt");
   }
 
   @Test

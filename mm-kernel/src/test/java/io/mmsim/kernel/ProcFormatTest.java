@@ -3,6 +3,7 @@ package io.mmsim.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -12,8 +13,13 @@ final class ProcFormatTest {
 
   @BeforeAll
   static void boot() {
-    kernel = Kernel.builder().set("memory.size", "8G").set("object-allocator", "none")
-        .set("page-table", "none").set("virtual-allocator", "none").boot();
+    kernel =
+        Kernel.builder()
+            .set("memory.size", "8G")
+            .set("object-allocator", "none")
+            .set("page-table", "none")
+            .set("virtual-allocator", "none")
+            .boot();
   }
 
   @Test
@@ -60,10 +66,16 @@ final class ProcFormatTest {
 
   @Test
   void meminfo_memFreeIsNrFreePagesInKb() {
-    String line = kernel.proc("meminfo").lines().filter(l -> l.startsWith("MemFree:"))
-        .findFirst().orElseThrow();
-    assertThat(line).isEqualTo(String.format("MemFree:        %8d kB",
-        kernel.pageAllocator().nrFreePages() * 4));
+    String line =
+        kernel
+            .proc("meminfo")
+            .lines()
+            .filter(l -> l.startsWith("MemFree:"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(line)
+        .isEqualTo(
+            String.format("MemFree:        %8d kB", kernel.pageAllocator().nrFreePages() * 4));
   }
 
   @Test
@@ -80,9 +92,11 @@ final class ProcFormatTest {
   void zoneinfo_watermarksAndCountsInTheKernelsLayout() {
     String z = kernel.proc("zoneinfo");
     assertThat(z).contains("Node 0, zone      DMA\n  per-node stats\n");
-    assertThat(z).containsPattern("\n  pages free     \\d+\n        boost    0\n        min      \\d+"
-        + "\n        low      \\d+\n        high     \\d+\n        promo    \\d+\n        spanned  \\d+"
-        + "\n        present  \\d+\n        managed  \\d+\n        cma      0\n");
+    assertThat(z)
+        .containsPattern(
+            "\n  pages free     \\d+\n        boost    0\n        min      \\d+"
+                + "\n        low      \\d+\n        high     \\d+\n        promo    \\d+\n        spanned  \\d+"
+                + "\n        present  \\d+\n        managed  \\d+\n        cma      0\n");
     assertThat(z).contains("\n  pagesets\n    cpu: 0\n              count: ");
     assertThat(z).containsPattern("\n  start_pfn:           0\n");
     assertThat(z).contains("\n        spanned  4096\n");

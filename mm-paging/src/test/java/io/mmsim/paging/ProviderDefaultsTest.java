@@ -2,23 +2,25 @@ package io.mmsim.paging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mmsim.api.spi.SpiVersion;
-import io.mmsim.paging.demand.DemandPagingProvider;
-import io.mmsim.paging.x86.X86PageTableProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+
 import org.junit.jupiter.api.Test;
+
+import io.mmsim.api.spi.SpiVersion;
+import io.mmsim.paging.demand.DemandPagingProvider;
+import io.mmsim.paging.x86.X86PageTableProvider;
 
 final class ProviderDefaultsTest {
 
   @Test
   void defaultsFile_matchesBothProvidersDefaultSettings() throws IOException {
     Properties file = new Properties();
-    try (InputStream in = getClass().getModule()
-        .getResourceAsStream("io/mmsim/paging/defaults.properties")) {
+    try (InputStream in =
+        getClass().getModule().getResourceAsStream("io/mmsim/paging/defaults.properties")) {
       assertThat(in).isNotNull();
       file.load(in);
     }
@@ -42,8 +44,17 @@ final class ProviderDefaultsTest {
     assertThat(demand.spiVersion()).isEqualTo(SpiVersion.CURRENT);
     assertThat(x86.description()).isNotBlank();
     assertThat(demand.description()).isNotBlank();
-    assertThat(x86.defaultSettings()).containsOnlyKeys("levels", "tlb-entries", "tlb-ways", "nx",
-        "wp", "phys-bits", "gbpages", "user-ds-base", "user-ds-limit");
+    assertThat(x86.defaultSettings())
+        .containsOnlyKeys(
+            "levels",
+            "tlb-entries",
+            "tlb-ways",
+            "nx",
+            "wp",
+            "phys-bits",
+            "gbpages",
+            "user-ds-base",
+            "user-ds-limit");
     assertThat(demand.defaultSettings()).isEmpty();
   }
 }

@@ -2,14 +2,16 @@ package io.mmsim.paging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.spi.FaultHandlerProvider;
 import io.mmsim.api.spi.PageTableProvider;
 import io.mmsim.paging.demand.DemandPagingProvider;
 import io.mmsim.paging.x86.X86PageTableProvider;
 import io.mmsim.testkit.registration.ServiceRegistrations;
-import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.Test;
 
 final class ServiceRegistrationTest {
 
@@ -24,11 +26,13 @@ final class ServiceRegistrationTest {
 
   @Test
   void providers_descriptorAndServicesFiles_listTheSameImplementationsOfTheTwoSpis() {
-    assertThat(ServiceRegistrations.assertProvidesMatchServiceFiles(module)).containsOnly(
-        Map.entry(PageTableProvider.class.getName(),
-            Set.of(X86PageTableProvider.class.getName())),
-        Map.entry(FaultHandlerProvider.class.getName(),
-            Set.of(DemandPagingProvider.class.getName())));
+    assertThat(ServiceRegistrations.assertProvidesMatchServiceFiles(module))
+        .containsOnly(
+            Map.entry(
+                PageTableProvider.class.getName(), Set.of(X86PageTableProvider.class.getName())),
+            Map.entry(
+                FaultHandlerProvider.class.getName(),
+                Set.of(DemandPagingProvider.class.getName())));
   }
 
   @Test
@@ -37,7 +41,9 @@ final class ServiceRegistrationTest {
     DemandPagingProvider demand = new DemandPagingProvider();
     ServiceRegistrations.assertDescribesItself(x86, "x86_64");
     ServiceRegistrations.assertDescribesItself(demand, "demand");
-    ServiceRegistrations.assertDefaultsFile(module, "io/mmsim/paging/defaults.properties",
+    ServiceRegistrations.assertDefaultsFile(
+        module,
+        "io/mmsim/paging/defaults.properties",
         ServiceRegistrations.qualifiedDefaults(x86, demand));
   }
 }

@@ -1,5 +1,8 @@
 package io.mmsim.paging;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.page.PageAllocator;
@@ -7,20 +10,21 @@ import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.paging.x86.X86PageTableProvider;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
- * A small simulated machine for tests: RAM, a {@link TestPageAllocator} (frame 0 reserved) and
- * the {@code x86_64} page table built through its provider with the given settings.
+ * A small simulated machine for tests: RAM, a {@link TestPageAllocator} (frame 0 reserved) and the
+ * {@code x86_64} page table built through its provider with the given settings.
  */
 public final class TestMachine {
   /** The machine's RAM. */
   public final PhysicalMemory memory;
+
   /** The page allocator. */
   public final TestPageAllocator allocator;
+
   /** The page table. */
   public final PageTable pageTable;
+
   /** The layout. */
   public final MemoryLayout layout;
 
@@ -60,8 +64,9 @@ public final class TestMachine {
     return new Ctx(layout, settings, memory, allocator);
   }
 
-  private record Ctx(MemoryLayout layout, Settings settings, PhysicalMemory memory,
-      PageAllocator pageAllocator) implements MemoryContext {
+  private record Ctx(
+      MemoryLayout layout, Settings settings, PhysicalMemory memory, PageAllocator pageAllocator)
+      implements MemoryContext {
     @Override
     public String loggerName() {
       return "io.mmsim.paging.test";

@@ -1,5 +1,7 @@
 package io.mmsim.paging;
 
+import java.util.BitSet;
+
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.MemoryLayout;
@@ -8,11 +10,10 @@ import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.ZoneStats;
-import java.util.BitSet;
 
 /**
- * A trivial page allocator for tests: one bitmap, lowest free aligned block first, no zones
- * rules, no per-CPU lists. {@link #failAfter(long)} makes it run dry on cue.
+ * A trivial page allocator for tests: one bitmap, lowest free aligned block first, no zones rules,
+ * no per-CPU lists. {@link #failAfter(long)} makes it run dry on cue.
  */
 public final class TestPageAllocator implements PageAllocator {
   private final MemoryLayout layout;
@@ -65,8 +66,11 @@ public final class TestPageAllocator implements PageAllocator {
 
   @Override
   public Statistics statistics() {
-    return Statistics.builder().put("free", free).put("allocations", allocations)
-        .put("frees", frees).build();
+    return Statistics.builder()
+        .put("free", free)
+        .put("allocations", allocations)
+        .put("frees", frees)
+        .build();
   }
 
   @Override
@@ -159,9 +163,20 @@ public final class TestPageAllocator implements PageAllocator {
   public ZoneStats zoneStats(Zone zone) {
     long[] blocks = new long[Page.NR_PAGE_ORDERS];
     blocks[0] = nrFreePages(zone);
-    return new ZoneStats(zone, layout.zoneStart(zone), layout.zoneSpanned(zone),
-        layout.zoneSpanned(zone), layout.zoneSpanned(zone), blocks[0], 0, 0, 0, blocks,
-        new int[layout.cpus()], 0, 0);
+    return new ZoneStats(
+        zone,
+        layout.zoneStart(zone),
+        layout.zoneSpanned(zone),
+        layout.zoneSpanned(zone),
+        layout.zoneSpanned(zone),
+        blocks[0],
+        0,
+        0,
+        0,
+        blocks,
+        new int[layout.cpus()],
+        0,
+        0);
   }
 
   @Override

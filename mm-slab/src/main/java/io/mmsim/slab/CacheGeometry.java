@@ -1,18 +1,21 @@
 package io.mmsim.slab;
 
+import java.util.function.IntUnaryOperator;
+
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.object.SlabFlags;
-import java.util.function.IntUnaryOperator;
 
 /**
  * The shape of one SLAB cache: object size and alignment, objects per slab, slab order, where the
  * freelist lives and how much room is left for colouring.
  *
  * <h2>Algorithm</h2>
- * Reproduces the decisions {@code kmem_cache_create} makes under SLAB in Linux 6.x
- * ({@code calculate_alignment} in {@code mm/slab_common.c}; {@code __kmem_cache_create},
- * {@code set_objfreelist_slab_cache}, {@code set_off_slab_cache}, {@code set_on_slab_cache},
- * {@code calculate_slab_order} and {@code cache_estimate} in {@code mm/slab.c}, 6.7 and earlier):
+ *
+ * Reproduces the decisions {@code kmem_cache_create} makes under SLAB in Linux 6.x ({@code
+ * calculate_alignment} in {@code mm/slab_common.c}; {@code __kmem_cache_create}, {@code
+ * set_objfreelist_slab_cache}, {@code set_off_slab_cache}, {@code set_on_slab_cache}, {@code
+ * calculate_slab_order} and {@code cache_estimate} in {@code mm/slab.c}, 6.7 and earlier):
+ *
  * <ol>
  *   <li>Alignment: at least 8 bytes; {@code SLAB_HWCACHE_ALIGN} raises it to the cache line (64),
  *       halved while the object fits in half of it. The size is rounded up to the alignment and to
@@ -21,30 +24,32 @@ import java.util.function.IntUnaryOperator;
  *   <li>Freelist placement, tried in this order:
  *       <ul>
  *         <li><b>OBJFREELIST</b> (the default since 4.6): the index array lives inside one of the
- *             slab's free objects; only for caches without a constructor and without
- *             {@code SLAB_TYPESAFE_BY_RCU}, and only when the array fits in one object
- *             ({@code num * 1 <= object_size}).
+ *             slab's free objects; only for caches without a constructor and without {@code
+ *             SLAB_TYPESAFE_BY_RCU}, and only when the array fits in one object ({@code num * 1 <=
+ *             object_size}).
  *         <li><b>OFF_SLAB</b>: the array is a kmalloc object of its own; only when the kmalloc
  *             class holding it is at most half the object size, is not itself off-slab, and the
  *             slab's left-over space could not hold the array anyway.
  *         <li><b>ON_SLAB</b>: the array sits at the end of the slab, one byte per object.
  *       </ul>
  *   <li>Slab order ({@code calculate_slab_order}): from order 0 up, the first order where at least
- *       one object fits is kept, and the search stops there when the cache is
- *       {@code SLAB_RECLAIM_ACCOUNT}, when the order reached {@code slab_max_order}, or when the
- *       waste is acceptable ({@code left_over * 8 <= slab bytes}); a slab never holds more than
- *       {@value #SLAB_OBJ_MAX_NUM} objects.
- *   <li>Colouring: {@code colour_off} is the cache line (or the alignment when larger) and
- *       {@code colour = left_over / colour_off} different first-object offsets are cycled.
+ *       one object fits is kept, and the search stops there when the cache is {@code
+ *       SLAB_RECLAIM_ACCOUNT}, when the order reached {@code slab_max_order}, or when the waste is
+ *       acceptable ({@code left_over * 8 <= slab bytes}); a slab never holds more than {@value
+ *       #SLAB_OBJ_MAX_NUM} objects.
+ *   <li>Colouring: {@code colour_off} is the cache line (or the alignment when larger) and {@code
+ *       colour = left_over / colour_off} different first-object offsets are cycled.
  * </ol>
  *
  * <h2>Freelist index width</h2>
- * The kernel picks the index type at compile time: one byte when
- * {@code (PAGE_SIZE >> 8) <= SLAB_OBJ_MIN_SIZE}, which holds for 4 KiB pages (16 <= 16), so on
- * x86-64 every cache uses byte indices and at most 255 objects per slab. The two-byte variant only
- * exists for larger pages and is not modelled.
+ *
+ * The kernel picks the index type at compile time: one byte when {@code (PAGE_SIZE >> 8) <=
+ * SLAB_OBJ_MIN_SIZE}, which holds for 4 KiB pages (16 <= 16), so on x86-64 every cache uses byte
+ * indices and at most 255 objects per slab. The two-byte variant only exists for larger pages and
+ * is not modelled.
  *
  * <h2>Slab layout</h2>
+ *
  * <pre>
  *   slab (PAGE_SIZE &lt;&lt; order bytes)
  *   +--------------+-------+-------+-----+---------+------------------+--------------+
@@ -57,54 +62,79 @@ import java.util.function.IntUnaryOperator;
 final class CacheGeometry {
   /** {@code BYTES_PER_WORD}: sizes are rounded up to whole words. */
   static final int BYTES_PER_WORD = 8;
+
   /** {@code cache_line_size()} on x86-64. */
   static final int CACHE_LINE = 64;
+
   /** {@code ARCH_SLAB_MINALIGN}: {@code __alignof__(unsigned long long)} on x86-64. */
   static final int ARCH_SLAB_MINALIGN = 8;
+
   /** {@code SLAB_OBJ_MIN_SIZE}: the smallest object, so that byte indices suffice. */
   static final int SLAB_OBJ_MIN_SIZE = 16;
+
   /** {@code SLAB_OBJ_MAX_NUM}: the most objects a one-byte freelist index can name. */
   static final int SLAB_OBJ_MAX_NUM = 255;
+
   /** {@code sizeof(freelist_idx_t)} on x86-64 with 4 KiB pages. */
   static final int FREELIST_IDX_BYTES = 1;
+
   /** {@code KMALLOC_MAX_ORDER}: the largest slab order tried. */
   static final int MAX_ORDER = Page.MAX_PAGE_ORDER;
 
   /** {@code CFLGS_OBJFREELIST_SLAB}: the freelist lives in a free object. */
   static final int CFLGS_OBJFREELIST_SLAB = 0x40000000;
+
   /** {@code CFLGS_OFF_SLAB}: the freelist is a separate kmalloc object. */
   static final int CFLGS_OFF_SLAB = 0x80000000;
 
   /** Freelist placement: inside a free object. */
   static final int MODE_OBJFREELIST = 0;
+
   /** Freelist placement: a kmalloc object of its own. */
   static final int MODE_OFF_SLAB = 1;
+
   /** Freelist placement: the last bytes of the slab. */
   static final int MODE_ON_SLAB = 2;
 
   /** The size callers asked for ({@code object_size}). */
   final int objectSize;
+
   /** Bytes per object in the slab ({@code size}). */
   final int size;
+
   /** Object alignment. */
   final int align;
+
   /** Colour step in bytes ({@code colour_off}). */
   final int colourOff;
+
   /** Objects per slab ({@code num}). */
   final int num;
+
   /** Slab order ({@code gfporder}). */
   final int order;
+
   /** Number of colours ({@code colour}). */
   final int colour;
+
   /** Bytes of the slab used by neither objects nor an on-slab freelist. */
   final int leftOver;
+
   /** One of {@link #MODE_OBJFREELIST}, {@link #MODE_OFF_SLAB}, {@link #MODE_ON_SLAB}. */
   final int mode;
+
   /** {@code freelist_size}: {@code num} index bytes. */
   final int freelistSize;
 
-  private CacheGeometry(int objectSize, int size, int align, int colourOff, int num, int order,
-      int leftOver, int mode) {
+  private CacheGeometry(
+      int objectSize,
+      int size,
+      int align,
+      int colourOff,
+      int num,
+      int order,
+      int leftOver,
+      int mode) {
     this.objectSize = objectSize;
     this.size = size;
     this.align = align;
@@ -124,14 +154,16 @@ final class CacheGeometry {
 
   /** The internal {@code CFLGS_*} bit of the freelist placement (0 for on-slab). */
   int internalFlag() {
-    return mode == MODE_OBJFREELIST ? CFLGS_OBJFREELIST_SLAB
+    return mode == MODE_OBJFREELIST
+        ? CFLGS_OBJFREELIST_SLAB
         : mode == MODE_OFF_SLAB ? CFLGS_OFF_SLAB : 0;
   }
 
   /** Placement as the kernel's flag name, for messages and tests. */
   String modeName() {
-    return mode == MODE_OBJFREELIST ? "OBJFREELIST_SLAB" : mode == MODE_OFF_SLAB ? "OFF_SLAB"
-        : "ON_SLAB";
+    return mode == MODE_OBJFREELIST
+        ? "OBJFREELIST_SLAB"
+        : mode == MODE_OFF_SLAB ? "OFF_SLAB" : "ON_SLAB";
   }
 
   /**
@@ -164,8 +196,13 @@ final class CacheGeometry {
    * @return the geometry, or {@code null} when no slab order up to {@link #MAX_ORDER} holds one
    *     object ({@code -E2BIG})
    */
-  static CacheGeometry compute(int objectSize, int align, int flags, boolean hasCtor,
-      int slabMaxOrder, IntUnaryOperator freelistCacheSize) {
+  static CacheGeometry compute(
+      int objectSize,
+      int align,
+      int flags,
+      boolean hasCtor,
+      int slabMaxOrder,
+      IntUnaryOperator freelistCacheSize) {
     int size = alignUp(objectSize, BYTES_PER_WORD);
     int ralign = Math.max(BYTES_PER_WORD, align);
     int colourOff = Math.max(CACHE_LINE, ralign);
@@ -175,24 +212,24 @@ final class CacheGeometry {
     }
     // 1) freelist in a free object
     if (!hasCtor && (flags & SlabFlags.TYPESAFE_BY_RCU) == 0) {
-      long r = slabOrder(objectSize, size, flags, MODE_OBJFREELIST, slabMaxOrder,
-          freelistCacheSize);
+      long r =
+          slabOrder(objectSize, size, flags, MODE_OBJFREELIST, slabMaxOrder, freelistCacheSize);
       if (r >= 0 && num(r) * FREELIST_IDX_BYTES <= objectSize) {
-        return new CacheGeometry(objectSize, size, ralign, colourOff, num(r), order(r),
-            leftOver(r), MODE_OBJFREELIST);
+        return new CacheGeometry(
+            objectSize, size, ralign, colourOff, num(r), order(r), leftOver(r), MODE_OBJFREELIST);
       }
     }
     // 2) freelist off the slab, unless the left-over space could hold it anyway
     long r = slabOrder(objectSize, size, flags, MODE_OFF_SLAB, slabMaxOrder, freelistCacheSize);
     if (r >= 0 && leftOver(r) < num(r) * FREELIST_IDX_BYTES) {
-      return new CacheGeometry(objectSize, size, ralign, colourOff, num(r), order(r), leftOver(r),
-          MODE_OFF_SLAB);
+      return new CacheGeometry(
+          objectSize, size, ralign, colourOff, num(r), order(r), leftOver(r), MODE_OFF_SLAB);
     }
     // 3) freelist at the end of the slab
     r = slabOrder(objectSize, size, flags, MODE_ON_SLAB, slabMaxOrder, freelistCacheSize);
     if (r >= 0) {
-      return new CacheGeometry(objectSize, size, ralign, colourOff, num(r), order(r), leftOver(r),
-          MODE_ON_SLAB);
+      return new CacheGeometry(
+          objectSize, size, ralign, colourOff, num(r), order(r), leftOver(r), MODE_ON_SLAB);
     }
     return null;
   }
@@ -228,7 +265,12 @@ final class CacheGeometry {
     return (int) (r >>> ORDER_SHIFT);
   }
 
-  private static long slabOrder(int objectSize, int size, int flags, int mode, int slabMaxOrder,
+  private static long slabOrder(
+      int objectSize,
+      int size,
+      int flags,
+      int mode,
+      int slabMaxOrder,
       IntUnaryOperator freelistCacheSize) {
     long found = -1;
     for (int order = 0; order <= MAX_ORDER; order++) {
@@ -299,7 +341,21 @@ final class CacheGeometry {
 
   @Override
   public String toString() {
-    return "size=" + size + " align=" + align + " num=" + num + " order=" + order + " colour="
-        + colour + "x" + colourOff + " left=" + leftOver + " " + modeName();
+    return "size="
+        + size
+        + " align="
+        + align
+        + " num="
+        + num
+        + " order="
+        + order
+        + " colour="
+        + colour
+        + "x"
+        + colourOff
+        + " left="
+        + leftOver
+        + " "
+        + modeName();
   }
 }

@@ -1,5 +1,14 @@
 package io.mmsim.slab;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.Gfp;
@@ -14,46 +23,43 @@ import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.MemoryContext;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The SLAB object allocator (Linux 6.7 and earlier; deprecated in 6.5, removed in 6.8): kmem
- * caches with per-CPU array caches over any {@link PageAllocator}, plus kmalloc.
+ * The SLAB object allocator (Linux 6.7 and earlier; deprecated in 6.5, removed in 6.8): kmem caches
+ * with per-CPU array caches over any {@link PageAllocator}, plus kmalloc.
  *
  * <h2>kmalloc</h2>
+ *
  * Size classes from {@link KmallocSizes} with SLAB's smallest class 32 ({@code KMALLOC_SHIFT_LOW}
  * 5): kmalloc-32 .. kmalloc-8k plus kmalloc-96 and kmalloc-192. As in the kernel, the kmalloc
  * caches are created with {@code SLAB_HWCACHE_ALIGN} ({@code ARCH_KMALLOC_FLAGS}), and each class
  * exists three times by GFP type ({@code kmalloc_type}): {@code kmalloc-*} for ordinary requests,
- * {@code kmalloc-rcl-*} ({@code SLAB_RECLAIM_ACCOUNT}) for {@code __GFP_RECLAIMABLE} and
- * {@code dma-kmalloc-*} ({@code SLAB_CACHE_DMA}) for {@code __GFP_DMA}. The memory-cgroup variant
- * {@code kmalloc-cg-*} is not modelled ({@code __GFP_ACCOUNT} uses the ordinary caches). Requests
- * above 8 KiB take {@code get_order(size)} pages straight from the page allocator; the page map
- * remembers the order, so {@code kfree} and {@code ksize} work on them and they count as
- * unreclaimable slab memory, as {@code kmalloc_large} accounts them.
+ * {@code kmalloc-rcl-*} ({@code SLAB_RECLAIM_ACCOUNT}) for {@code __GFP_RECLAIMABLE} and {@code
+ * dma-kmalloc-*} ({@code SLAB_CACHE_DMA}) for {@code __GFP_DMA}. The memory-cgroup variant {@code
+ * kmalloc-cg-*} is not modelled ({@code __GFP_ACCOUNT} uses the ordinary caches). Requests above 8
+ * KiB take {@code get_order(size)} pages straight from the page allocator; the page map remembers
+ * the order, so {@code kfree} and {@code ksize} work on them and they count as unreclaimable slab
+ * memory, as {@code kmalloc_large} accounts them.
  *
  * <h2>Page lookup</h2>
+ *
  * {@link SlabPageMap} maps every frame this allocator holds to its cache and slab, so a free finds
  * and validates its object with two array loads, a multiply and a bit test.
  *
  * <h2>Cache list</h2>
- * Caches are listed newest first, as the kernel's {@code slab_caches} list (new caches are added
- * at its head) prints in /proc/slabinfo. The kmalloc caches are created in the kernel's order:
- * first the class holding {@code struct kmem_cache_node} (kmalloc-128), then every class from
- * small to large, ordinary, reclaimable, DMA. SLAB never merges caches in this simulator.
+ *
+ * Caches are listed newest first, as the kernel's {@code slab_caches} list (new caches are added at
+ * its head) prints in /proc/slabinfo. The kmalloc caches are created in the kernel's order: first
+ * the class holding {@code struct kmem_cache_node} (kmalloc-128), then every class from small to
+ * large, ordinary, reclaimable, DMA. SLAB never merges caches in this simulator.
  *
  * <h2>Not modelled</h2>
+ *
  * The caches' own metadata ({@code struct kmem_cache}, {@code kmem_cache_node}, array caches) is
- * not allocated from simulated memory; periodic reaping ({@code cache_reap}) does not run, since the
- * simulator has no clock ({@link KmemCache#shrink} is the way to give memory back); NUMA alien
- * caches (one node); {@code CONFIG_DEBUG_SLAB} red zones and poisoning (debug flags are accepted and
- * reported but change nothing); {@code SLAB_TYPESAFE_BY_RCU} slabs are freed at once.
+ * not allocated from simulated memory; periodic reaping ({@code cache_reap}) does not run, since
+ * the simulator has no clock ({@link KmemCache#shrink} is the way to give memory back); NUMA alien
+ * caches (one node); {@code CONFIG_DEBUG_SLAB} red zones and poisoning (debug flags are accepted
+ * and reported but change nothing); {@code SLAB_TYPESAFE_BY_RCU} slabs are freed at once.
  *
  * <p>Not thread-safe: one kernel, one thread; {@code cpu} selects the simulated CPU.
  */
@@ -62,20 +68,28 @@ final class SlabAllocator implements ObjectAllocator {
 
   /** {@code kmalloc_type}: ordinary. */
   static final int KMALLOC_NORMAL = 0;
+
   /** {@code kmalloc_type}: {@code __GFP_RECLAIMABLE}. */
   static final int KMALLOC_RECLAIM = 1;
+
   /** {@code kmalloc_type}: {@code __GFP_DMA}. */
   static final int KMALLOC_DMA = 2;
+
   private static final String[] TYPE_PREFIX = {"kmalloc-", "kmalloc-rcl-", "dma-kmalloc-"};
   private static final int[] TYPE_FLAGS = {0, SlabFlags.RECLAIM_ACCOUNT, SlabFlags.CACHE_DMA};
+
   /** {@code ARCH_KMALLOC_FLAGS} of SLAB. */
   static final int ARCH_KMALLOC_FLAGS = SlabFlags.HWCACHE_ALIGN;
+
   /** {@code ARCH_KMALLOC_MINALIGN} on x86-64. */
   private static final int ARCH_KMALLOC_MINALIGN = 8;
+
   /** The kmalloc class of {@code struct kmem_cache_node}, created first. */
   private static final int INDEX_NODE = 7;
+
   /** Requests up to this size look their class up in a table ({@code size_index}). */
   private static final int SIZE_INDEX_MAX = 192;
+
   /** {@code ZERO_OR_NULL_PTR}: kfree ignores these. */
   private static final long ZERO_SIZE_PTR = 16;
 
@@ -88,8 +102,10 @@ final class SlabAllocator implements ObjectAllocator {
 
   /** Caches by id (index); destroyed caches leave {@code null}. */
   private final ArrayList<SlabCache> byId = new ArrayList<>();
+
   /** Live caches in creation order (slabinfo prints them reversed). */
   private final ArrayList<SlabCache> created = new ArrayList<>();
+
   private final Map<String, SlabCache> byName = new HashMap<>();
   private final SlabCache[][] kmallocCaches =
       new SlabCache[TYPE_PREFIX.length][KmallocSizes.NR_KMALLOC_INDEX];
@@ -119,8 +135,11 @@ final class SlabAllocator implements ObjectAllocator {
       }
     }
     if (LOG.isDebugEnabled()) {
-      LOG.debug("SLAB: {} kmalloc caches, slab_max_order {}, {} cpus", created.size(),
-          slabMaxOrder, cpus);
+      LOG.debug(
+          "SLAB: {} kmalloc caches, slab_max_order {}, {} cpus",
+          created.size(),
+          slabMaxOrder,
+          cpus);
     }
   }
 
@@ -174,23 +193,31 @@ final class SlabAllocator implements ObjectAllocator {
   }
 
   @Override
-  public KmemCache kmemCacheCreate(String name, int size, int align, int flags,
-      ObjectConstructor ctor) {
+  public KmemCache kmemCacheCreate(
+      String name, int size, int align, int flags, ObjectConstructor ctor) {
     if (name == null || name.isEmpty() || name.chars().anyMatch(Character::isWhitespace)) {
-      throw new IllegalArgumentException("kmem_cache_create: invalid cache name '" + name
-          + "' (must be non-empty without white space)");
+      throw new IllegalArgumentException(
+          "kmem_cache_create: invalid cache name '"
+              + name
+              + "' (must be non-empty without white space)");
     }
     if (byName.containsKey(name)) {
-      throw new IllegalArgumentException("kmem_cache_create(" + name
-          + "): a cache of that name exists");
+      throw new IllegalArgumentException(
+          "kmem_cache_create(" + name + "): a cache of that name exists");
     }
     if (size < 1 || size > KmallocSizes.KMALLOC_MAX_SIZE) {
-      throw new IllegalArgumentException("kmem_cache_create(" + name + "): size " + size
-          + " is outside [1, " + KmallocSizes.KMALLOC_MAX_SIZE + "]");
+      throw new IllegalArgumentException(
+          "kmem_cache_create("
+              + name
+              + "): size "
+              + size
+              + " is outside [1, "
+              + KmallocSizes.KMALLOC_MAX_SIZE
+              + "]");
     }
     if (align < 0 || align != 0 && Integer.bitCount(align) != 1) {
-      throw new IllegalArgumentException("kmem_cache_create(" + name + "): alignment " + align
-          + " is not 0 or a power of two");
+      throw new IllegalArgumentException(
+          "kmem_cache_create(" + name + "): alignment " + align + " is not 0 or a power of two");
     }
     int a = CacheGeometry.calculateAlignment(flags, align, size);
     CacheGeometry g = geometry(name, size, a, flags, ctor != null);
@@ -221,8 +248,8 @@ final class SlabAllocator implements ObjectAllocator {
     String name = TYPE_PREFIX[type] + KmallocSizes.name(idx).substring("kmalloc-".length());
     int flags = ARCH_KMALLOC_FLAGS | TYPE_FLAGS[type];
     // create_boot_cache: power-of-two kmalloc sizes are naturally aligned
-    int align = Integer.bitCount(size) == 1 ? Math.max(ARCH_KMALLOC_MINALIGN, size)
-        : ARCH_KMALLOC_MINALIGN;
+    int align =
+        Integer.bitCount(size) == 1 ? Math.max(ARCH_KMALLOC_MINALIGN, size) : ARCH_KMALLOC_MINALIGN;
     int a = CacheGeometry.calculateAlignment(flags, align, size);
     SlabCache c = register(name, flags, geometry(name, size, a, flags, false), null, true);
     kmallocCaches[type][idx] = c;
@@ -230,12 +257,18 @@ final class SlabAllocator implements ObjectAllocator {
   }
 
   private CacheGeometry geometry(String name, int size, int align, int flags, boolean ctor) {
-    CacheGeometry g = CacheGeometry.compute(size, align, flags, ctor, slabMaxOrder,
-        this::freelistCacheSize);
+    CacheGeometry g =
+        CacheGeometry.compute(size, align, flags, ctor, slabMaxOrder, this::freelistCacheSize);
     if (g == null) {
-      throw new IllegalArgumentException("kmem_cache_create(" + name + ") failed with error -7"
-          + " (E2BIG): no slab of order <= " + CacheGeometry.MAX_ORDER + " holds an object of "
-          + size + " bytes");
+      throw new IllegalArgumentException(
+          "kmem_cache_create("
+              + name
+              + ") failed with error -7"
+              + " (E2BIG): no slab of order <= "
+              + CacheGeometry.MAX_ORDER
+              + " holds an object of "
+              + size
+              + " bytes");
     }
     return g;
   }
@@ -250,8 +283,8 @@ final class SlabAllocator implements ObjectAllocator {
     return c.size();
   }
 
-  private SlabCache register(String name, int flags, CacheGeometry g, ObjectConstructor ctor,
-      boolean kmalloc) {
+  private SlabCache register(
+      String name, int flags, CacheGeometry g, ObjectConstructor ctor, boolean kmalloc) {
     SlabCache c = new SlabCache(this, byId.size(), name, flags, g, ctor, kmalloc);
     byId.add(c);
     created.add(c);
@@ -292,8 +325,8 @@ final class SlabAllocator implements ObjectAllocator {
       return kmallocCaches[kmallocType(gfp)][kmallocIndex(size)].alloc(cpu, gfp);
     }
     if (size <= 0 || size > KmallocSizes.KMALLOC_MAX_SIZE) {
-      throw new IllegalArgumentException("kmalloc: size " + size + " is outside [1, "
-          + KmallocSizes.KMALLOC_MAX_SIZE + "]");
+      throw new IllegalArgumentException(
+          "kmalloc: size " + size + " is outside [1, " + KmallocSizes.KMALLOC_MAX_SIZE + "]");
     }
     return kmallocLarge(cpu, size, gfp);
   }
@@ -367,9 +400,15 @@ final class SlabAllocator implements ObjectAllocator {
   BadAddressException notThisCache(SlabCache c, long addr, long e) {
     int tag = SlabPageMap.tag(e);
     if (tag > 0 && tag <= byId.size() && byId.get(tag - 1) != null) {
-      return new BadAddressException(addr, "kmem_cache_free: Wrong slab cache. " + c.name()
-          + " but object is from " + byId.get(tag - 1).name() + " (object "
-          + SlabCache.hex(addr) + ")");
+      return new BadAddressException(
+          addr,
+          "kmem_cache_free: Wrong slab cache. "
+              + c.name()
+              + " but object is from "
+              + byId.get(tag - 1).name()
+              + " (object "
+              + SlabCache.hex(addr)
+              + ")");
     }
     return notAnObject("kmem_cache_free(" + c.name() + ")", addr, e);
   }
@@ -378,21 +417,26 @@ final class SlabAllocator implements ObjectAllocator {
     int tag = SlabPageMap.tag(e);
     String why;
     if (tag == SlabPageMap.LARGE_HEAD || tag == SlabPageMap.LARGE_TAIL) {
-      long head = tag == SlabPageMap.LARGE_HEAD ? addr & -Page.PAGE_SIZE
-          : (addr & -Page.PAGE_SIZE) - ((long) SlabPageMap.value(e) << Page.PAGE_SHIFT);
-      why = tag == SlabPageMap.LARGE_HEAD && !func.startsWith("kfree") && !func.equals("ksize")
-          ? "it is a large kmalloc block, not a slab object"
-          : "inside the large kmalloc block at " + SlabCache.hex(head);
+      long head =
+          tag == SlabPageMap.LARGE_HEAD
+              ? addr & -Page.PAGE_SIZE
+              : (addr & -Page.PAGE_SIZE) - ((long) SlabPageMap.value(e) << Page.PAGE_SHIFT);
+      why =
+          tag == SlabPageMap.LARGE_HEAD && !func.startsWith("kfree") && !func.equals("ksize")
+              ? "it is a large kmalloc block, not a slab object"
+              : "inside the large kmalloc block at " + SlabCache.hex(head);
     } else if (addr > 0 && addr <= ZERO_SIZE_PTR) {
       why = "ZERO_SIZE_PTR / NULL-page pointer";
     } else if (!KernelLayout.inDirectMap(addr, memory.size())) {
       why = "not a direct-map address of this machine";
     } else {
-      why = "Object is not a Slab page (page frame " + Page.physToPfn(KernelLayout.pa(addr))
-          + " does not belong to the SLAB allocator)";
+      why =
+          "Object is not a Slab page (page frame "
+              + Page.physToPfn(KernelLayout.pa(addr))
+              + " does not belong to the SLAB allocator)";
     }
-    return new BadAddressException(addr, func + ": Invalid object pointer " + SlabCache.hex(addr)
-        + ": " + why);
+    return new BadAddressException(
+        addr, func + ": Invalid object pointer " + SlabCache.hex(addr) + ": " + why);
   }
 
   // ------------------------------------------------------------------ whole-allocator views
@@ -503,8 +547,13 @@ final class SlabAllocator implements ObjectAllocator {
         headPages += n;
         for (int i = 1; i < n; i++) {
           if (map.get(pfn + i) != SlabPageMap.entry(SlabPageMap.LARGE_TAIL, i)) {
-            throw new AssertionError("SLAB: large kmalloc block at pfn " + pfn + " order "
-                + SlabPageMap.value(e) + " has a bad tail at page " + i);
+            throw new AssertionError(
+                "SLAB: large kmalloc block at pfn "
+                    + pfn
+                    + " order "
+                    + SlabPageMap.value(e)
+                    + " has a bad tail at page "
+                    + i);
           }
         }
       } else if (tag == SlabPageMap.LARGE_TAIL) {
@@ -516,9 +565,16 @@ final class SlabAllocator implements ObjectAllocator {
       }
     }
     if (heads != largeBlocks || headPages != largePages || heads + tails != largePages) {
-      throw new AssertionError("SLAB: large kmalloc: " + heads + " heads / " + tails
-          + " tails in the page map, counters " + largeBlocks + " blocks / " + largePages
-          + " pages");
+      throw new AssertionError(
+          "SLAB: large kmalloc: "
+              + heads
+              + " heads / "
+              + tails
+              + " tails in the page map, counters "
+              + largeBlocks
+              + " blocks / "
+              + largePages
+              + " pages");
     }
     for (SlabCache c : created) {
       if (c.isDestroyed() || byId.get(c.id()) != c || byName.get(c.name()) != c) {
@@ -527,8 +583,8 @@ final class SlabAllocator implements ObjectAllocator {
       c.checkInvariants(pagesByCache[c.id()]);
     }
     if (byName.size() != created.size()) {
-      throw new AssertionError("SLAB: " + byName.size() + " names for " + created.size()
-          + " caches");
+      throw new AssertionError(
+          "SLAB: " + byName.size() + " names for " + created.size() + " caches");
     }
   }
 

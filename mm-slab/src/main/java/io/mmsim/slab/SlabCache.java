@@ -1,5 +1,7 @@
 package io.mmsim.slab;
 
+import java.util.Arrays;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
@@ -10,37 +12,40 @@ import io.mmsim.api.object.ObjectConstructor;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
-import java.util.Arrays;
 
 /**
  * One SLAB cache ({@code struct kmem_cache} with its single {@code kmem_cache_node}): slabs on
  * full, partial and free lists, a LIFO array cache per CPU and a shared array.
  *
  * <h2>Algorithm</h2>
- * (Bonwick 1994, "The Slab Allocator: An Object-Caching Kernel Memory Allocator"; Linux
- * {@code mm/slab.c}, 6.7 and earlier.)
+ *
+ * (Bonwick 1994, "The Slab Allocator: An Object-Caching Kernel Memory Allocator"; Linux {@code
+ * mm/slab.c}, 6.7 and earlier.)
+ *
  * <ul>
- *   <li><b>Allocation</b> pops the CPU's array cache. An empty array is refilled
- *       ({@code cache_alloc_refill}) with up to {@code batchcount} objects (16 when the array was
- *       not touched since the last reap): first from the shared array, else from the first partial
+ *   <li><b>Allocation</b> pops the CPU's array cache. An empty array is refilled ({@code
+ *       cache_alloc_refill}) with up to {@code batchcount} objects (16 when the array was not
+ *       touched since the last reap): first from the shared array, else from the first partial
  *       slab, then free slabs, each slab giving objects in freelist order; when no slab has a free
  *       object a new slab is grown from the page allocator.
- *   <li><b>Free</b> pushes onto the CPU's array. A full array first flushes its
- *       {@code batchcount} oldest objects ({@code cache_flusharray}): into the shared array when it
- *       has room, else back into their slabs ({@code free_block}). A slab that becomes empty goes to
- *       the head of the free list, one that stays partial to the tail of the partial list; free
- *       slabs beyond {@code free_limit = (1 + cpus) * batchcount + num} free objects are given back
- *       to the page allocator at once.
- *   <li><b>Growing</b> ({@code cache_grow_begin}/{@code _end}) takes {@code 2^order} pages, picks the
- *       next colour ({@code colour_next} is advanced first, so the first slab of a cache with
- *       several colours starts at offset {@code colour_off}), sets up the freelist (identity order),
- *       runs the constructor on every object and files the slab.
+ *   <li><b>Free</b> pushes onto the CPU's array. A full array first flushes its {@code batchcount}
+ *       oldest objects ({@code cache_flusharray}): into the shared array when it has room, else
+ *       back into their slabs ({@code free_block}). A slab that becomes empty goes to the head of
+ *       the free list, one that stays partial to the tail of the partial list; free slabs beyond
+ *       {@code free_limit = (1 + cpus) * batchcount + num} free objects are given back to the page
+ *       allocator at once.
+ *   <li><b>Growing</b> ({@code cache_grow_begin}/{@code _end}) takes {@code 2^order} pages, picks
+ *       the next colour ({@code colour_next} is advanced first, so the first slab of a cache with
+ *       several colours starts at offset {@code colour_off}), sets up the freelist (identity
+ *       order), runs the constructor on every object and files the slab.
  *   <li><b>Shrink</b> ({@code __kmem_cache_shrink}) drains every CPU array and the shared array
  *       into the slabs and gives every free slab back.
  * </ul>
  *
  * <h2>Object handles</h2>
+ *
  * Array caches hold handles instead of addresses, so that taking an object needs no page lookup:
+ *
  * <pre>
  *   63                                  8 7          0
  *   +-------------------------------------+------------+
@@ -50,18 +55,20 @@ import java.util.Arrays;
  * </pre>
  *
  * <h2>Per-slab state (primitive arrays indexed by slab)</h2>
+ *
  * {@code slabPfn}, {@code sMem} (first object, colour included), {@code active} (objects taken from
  * the slab: in use or sitting in an array cache), {@code next}/{@code prev}/{@code listOf} (list
  * links; indices 0, 1, 2 are the heads of the full, partial and free lists), {@code freelist}
- * ({@code num} bytes per slab: entries {@code [active, num)} are the free object indices, taken from
- * {@code active} upwards), {@code inUse} (one bit per object handed to a caller and not yet freed:
- * the double-free check), {@code mgmt} (address of an off-slab freelist's kmalloc object).
+ * ({@code num} bytes per slab: entries {@code [active, num)} are the free object indices, taken
+ * from {@code active} upwards), {@code inUse} (one bit per object handed to a caller and not yet
+ * freed: the double-free check), {@code mgmt} (address of an off-slab freelist's kmalloc object).
  *
  * <h2>Invariants (checked by {@link #checkInvariants})</h2>
- * For every slab: {@code active} = objects in use + objects in array caches; a full slab has
- * {@code active == num}, a partial one {@code 0 < active < num}, a free one {@code active == 0};
- * {@code free_objects} = sum of {@code num - active}; {@code total_slabs} and {@code free_slabs}
- * match the lists; every page of a slab maps to it; no object is in two array caches.
+ *
+ * For every slab: {@code active} = objects in use + objects in array caches; a full slab has {@code
+ * active == num}, a partial one {@code 0 < active < num}, a free one {@code active == 0}; {@code
+ * free_objects} = sum of {@code num - active}; {@code total_slabs} and {@code free_slabs} match the
+ * lists; every page of a slab maps to it; no object is in two array caches.
  *
  * <p>The freelist indices are kept in these arrays rather than in the simulated slab bytes; the
  * bytes an on-slab freelist would take are left out of the object area exactly as in the kernel,
@@ -72,6 +79,7 @@ import java.util.Arrays;
 final class SlabCache implements KmemCache {
   static final int IDX_BITS = 8;
   static final int IDX_MASK = (1 << IDX_BITS) - 1;
+
   /** {@code BATCHREFILL_LIMIT}: refill size of an untouched array. */
   static final int BATCHREFILL_LIMIT = 16;
 
@@ -104,8 +112,8 @@ final class SlabCache implements KmemCache {
   }
 
   /**
-   * The index of the object that starts {@code off} bytes after the first one, or -1 when
-   * {@code off} is negative, past the last of {@code num} objects or not on an object boundary.
+   * The index of the object that starts {@code off} bytes after the first one, or -1 when {@code
+   * off} is negative, past the last of {@code num} objects or not on an object boundary.
    */
   static int objectIndex(long off, long magic, int num) {
     if (off < 0 || off >= MAGIC_EXACT_LIMIT) {
@@ -120,8 +128,17 @@ final class SlabCache implements KmemCache {
   }
 
   /** The GFP bits a slab allocation keeps from the caller ({@code GFP_RECLAIM_MASK}). */
-  static final int GFP_RECLAIM_MASK = Gfp.RECLAIM | Gfp.HIGH | Gfp.IO | Gfp.FS | Gfp.NOWARN
-      | Gfp.NOFAIL | Gfp.NORETRY | Gfp.MEMALLOC | Gfp.NOMEMALLOC | Gfp.ATOMIC;
+  static final int GFP_RECLAIM_MASK =
+      Gfp.RECLAIM
+          | Gfp.HIGH
+          | Gfp.IO
+          | Gfp.FS
+          | Gfp.NOWARN
+          | Gfp.NOFAIL
+          | Gfp.NORETRY
+          | Gfp.MEMALLOC
+          | Gfp.NOMEMALLOC
+          | Gfp.ATOMIC;
 
   private final SlabAllocator owner;
   private final SlabPageMap map;
@@ -134,6 +151,7 @@ final class SlabCache implements KmemCache {
   private final ObjectConstructor ctor;
   private final boolean kmalloc;
   private final int cpus;
+
   /** {@code cpus} while the cache lives, 0 once destroyed: one check guards both. */
   private int usableCpus;
 
@@ -187,16 +205,23 @@ final class SlabCache implements KmemCache {
   private long pagesFreed;
   private long growFailures;
 
-  SlabCache(SlabAllocator owner, int id, String name, int flags, CacheGeometry g,
-      ObjectConstructor ctor, boolean kmalloc) {
+  SlabCache(
+      SlabAllocator owner,
+      int id,
+      String name,
+      int flags,
+      CacheGeometry g,
+      ObjectConstructor ctor,
+      boolean kmalloc) {
     this.owner = owner;
     this.map = owner.pageMap();
     this.memory = owner.memory();
     this.pages = owner.pageAllocator();
     this.id = id;
     this.name = name;
-    this.flags = (flags & ~(CacheGeometry.CFLGS_OFF_SLAB | CacheGeometry.CFLGS_OBJFREELIST_SLAB))
-        | g.internalFlag();
+    this.flags =
+        (flags & ~(CacheGeometry.CFLGS_OFF_SLAB | CacheGeometry.CFLGS_OBJFREELIST_SLAB))
+            | g.internalFlag();
     this.g = g;
     this.ctor = ctor;
     this.kmalloc = kmalloc;
@@ -326,19 +351,30 @@ final class SlabCache implements KmemCache {
   public void destroy() {
     checkAlive();
     if (kmalloc) {
-      throw new IllegalStateException("kmem_cache_destroy " + name
-          + ": kmalloc caches belong to the allocator and cannot be destroyed");
+      throw new IllegalStateException(
+          "kmem_cache_destroy "
+              + name
+              + ": kmalloc caches belong to the allocator and cannot be destroyed");
     }
     if (live > 0) {
       long first = firstLiveObject();
-      throw new BadAddressException(first, "kmem_cache_destroy " + name
-          + ": Slab cache still has objects when called from " + owner.caller() + " (" + live
-          + (live == 1 ? " object" : " objects") + " in use, the first at " + hex(first) + ")");
+      throw new BadAddressException(
+          first,
+          "kmem_cache_destroy "
+              + name
+              + ": Slab cache still has objects when called from "
+              + owner.caller()
+              + " ("
+              + live
+              + (live == 1 ? " object" : " objects")
+              + " in use, the first at "
+              + hex(first)
+              + ")");
     }
     shrink();
     if (totalSlabs != 0) {
-      throw new AssertionError(name + ": " + totalSlabs + " slabs left after draining an empty"
-          + " cache");
+      throw new AssertionError(
+          name + ": " + totalSlabs + " slabs left after draining an empty" + " cache");
     }
     destroyed = true;
     usableCpus = 0;
@@ -348,15 +384,33 @@ final class SlabCache implements KmemCache {
   @Override
   public SlabInfo info() {
     long numObjs = totalSlabs * num;
-    return new SlabInfo(name, numObjs - freeObjects, numObjs, size, num, 1 << order, limit,
-        batchcount, shared, totalSlabs - freeSlabs, totalSlabs,
+    return new SlabInfo(
+        name,
+        numObjs - freeObjects,
+        numObjs,
+        size,
+        num,
+        1 << order,
+        limit,
+        batchcount,
+        shared,
+        totalSlabs - freeSlabs,
+        totalSlabs,
         sharedCache == null ? 0 : sharedCache.avail);
   }
 
   @Override
   public String toString() {
-    return name + " (" + g + ", limit " + limit + ", batchcount " + batchcount + ", shared "
-        + shared + ")";
+    return name
+        + " ("
+        + g
+        + ", limit "
+        + limit
+        + ", batchcount "
+        + batchcount
+        + ", shared "
+        + shared
+        + ")";
   }
 
   // ------------------------------------------------------------------ accessors for the allocator
@@ -492,11 +546,18 @@ final class SlabCache implements KmemCache {
 
   private BadAddressException doubleFree(long addr, String func) {
     if (func.equals("ksize")) {
-      return new BadAddressException(addr, "ksize: object " + hex(addr) + " in cache '" + name
-          + "' is free (Object already free)");
+      return new BadAddressException(
+          addr,
+          "ksize: object " + hex(addr) + " in cache '" + name + "' is free (Object already free)");
     }
-    return new BadAddressException(addr, func + ": double free detected in cache '" + name
-        + "', objp " + hex(addr) + " (Object already free)");
+    return new BadAddressException(
+        addr,
+        func
+            + ": double free detected in cache '"
+            + name
+            + "', objp "
+            + hex(addr)
+            + " (Object already free)");
   }
 
   /** Frees the object {@code h} (validated by {@link #handle}) into {@code cpu}'s array. */
@@ -523,8 +584,8 @@ final class SlabCache implements KmemCache {
     int s = (int) (h >>> IDX_BITS);
     int idx = (int) h & IDX_MASK;
     int w = s * words + (idx >>> 6);
-    assert (inUse[w] & (1L << idx)) == 0 : name + ": object " + idx + " of slab " + s
-        + " handed out twice";
+    assert (inUse[w] & (1L << idx)) == 0
+        : name + ": object " + idx + " of slab " + s + " handed out twice";
     inUse[w] |= 1L << idx;
     live++;
     long addr = sMem[s] + (long) idx * size;
@@ -845,13 +906,28 @@ final class SlabCache implements KmemCache {
     if (off < 0) {
       where = (-off) + " bytes before the first object of its slab (colour area)";
     } else if (off >= (long) num * size) {
-      where = "past the last object of its slab (offset " + off + ", " + num + " objects of "
-          + size + " bytes)";
+      where =
+          "past the last object of its slab (offset "
+              + off
+              + ", "
+              + num
+              + " objects of "
+              + size
+              + " bytes)";
     } else {
       where = "offset " + (off % size) + " into object " + (off / size) + " of its slab";
     }
-    return new BadAddressException(addr, func + ": Invalid object pointer " + hex(addr)
-        + " in cache " + name + ": " + where + " at " + hex(sMem[s]));
+    return new BadAddressException(
+        addr,
+        func
+            + ": Invalid object pointer "
+            + hex(addr)
+            + " in cache "
+            + name
+            + ": "
+            + where
+            + " at "
+            + hex(sMem[s]));
   }
 
   /** Checks the CPU number and that the cache still exists. */
@@ -924,7 +1000,8 @@ final class SlabCache implements KmemCache {
       }
       listed++;
       int a = active[s];
-      if (l == ON_FULL && a != num || l == ON_PARTIAL && (a <= 0 || a >= num)
+      if (l == ON_FULL && a != num
+          || l == ON_PARTIAL && (a <= 0 || a >= num)
           || l == ON_FREE && a != 0) {
         fail("slab " + s + " on the " + LIST_NAMES[l] + " list has active " + a + " of " + num);
       }
@@ -941,8 +1018,13 @@ final class SlabCache implements KmemCache {
         boolean user = (inUse[s * words + (i >>> 6)] & (1L << i)) != 0;
         boolean cached = (seen[s * words + (i >>> 6)] & (1L << i)) != 0;
         if (isFree[i] && (user || cached)) {
-          fail("slab " + s + " object " + i + " is on the freelist but also "
-              + (user ? "in use" : "in an array cache"));
+          fail(
+              "slab "
+                  + s
+                  + " object "
+                  + i
+                  + " is on the freelist but also "
+                  + (user ? "in use" : "in an array cache"));
         }
         if (user && cached) {
           fail("slab " + s + " object " + i + " is in use and in an array cache");
@@ -952,8 +1034,16 @@ final class SlabCache implements KmemCache {
         }
       }
       if (users + inArrays[s] != a) {
-        fail("slab " + s + " active " + a + " but " + users + " in use + " + inArrays[s]
-            + " in array caches");
+        fail(
+            "slab "
+                + s
+                + " active "
+                + a
+                + " but "
+                + users
+                + " in use + "
+                + inArrays[s]
+                + " in array caches");
       }
       countedLive += users;
       countedFree += num - a;
@@ -964,15 +1054,28 @@ final class SlabCache implements KmemCache {
         }
       }
       long colourOffset = sMem[s] - KernelLayout.va(Page.pfnToPhys(slabPfn[s]));
-      if (colourOffset % g.colourOff != 0 || colourOffset / g.colourOff > Math.max(0, g.colour - 1)
+      if (colourOffset % g.colourOff != 0
+          || colourOffset / g.colourOff > Math.max(0, g.colour - 1)
           || (g.mode == CacheGeometry.MODE_OFF_SLAB) != (mgmt[s] != 0)) {
         fail("slab " + s + " has colour offset " + colourOffset + " / management " + mgmt[s]);
       }
     }
-    if (listed != perList[0] + perList[1] + perList[2] || listed != totalSlabs
+    if (listed != perList[0] + perList[1] + perList[2]
+        || listed != totalSlabs
         || perList[ON_FREE] != freeSlabs) {
-      fail("slab counts: listed " + listed + ", full " + perList[0] + ", partial " + perList[1]
-          + ", free " + perList[2] + ", total_slabs " + totalSlabs + ", free_slabs " + freeSlabs);
+      fail(
+          "slab counts: listed "
+              + listed
+              + ", full "
+              + perList[0]
+              + ", partial "
+              + perList[1]
+              + ", free "
+              + perList[2]
+              + ", total_slabs "
+              + totalSlabs
+              + ", free_slabs "
+              + freeSlabs);
     }
     if (countedFree != freeObjects) {
       fail("free_objects " + freeObjects + " but counted " + countedFree);
@@ -981,15 +1084,24 @@ final class SlabCache implements KmemCache {
       fail("live objects " + live + " but counted " + countedLive);
     }
     if (mappedPages != totalSlabs << order) {
-      fail("page map holds " + mappedPages + " pages of this cache, slabs hold "
-          + (totalSlabs << order));
+      fail(
+          "page map holds "
+              + mappedPages
+              + " pages of this cache, slabs hold "
+              + (totalSlabs << order));
     }
     if (colourNext < 0 || colourNext >= Math.max(1, g.colour)) {
       fail("colour_next " + colourNext + " with " + g.colour + " colours");
     }
     if (highest - FIRST_SLAB != listed + spareCount) {
-      fail("slab ids: " + (highest - FIRST_SLAB) + " issued, " + listed + " in use, "
-          + spareCount + " spare");
+      fail(
+          "slab ids: "
+              + (highest - FIRST_SLAB)
+              + " issued, "
+              + listed
+              + " in use, "
+              + spareCount
+              + " spare");
     }
   }
 
@@ -1014,7 +1126,19 @@ final class SlabCache implements KmemCache {
   }
 
   private void fail(String msg) {
-    throw new AssertionError("SLAB cache " + name + ": " + msg + " [slabs " + totalSlabs
-        + ", free slabs " + freeSlabs + ", free objects " + freeObjects + ", live " + live + "]");
+    throw new AssertionError(
+        "SLAB cache "
+            + name
+            + ": "
+            + msg
+            + " [slabs "
+            + totalSlabs
+            + ", free slabs "
+            + freeSlabs
+            + ", free objects "
+            + freeObjects
+            + ", live "
+            + live
+            + "]");
   }
 }

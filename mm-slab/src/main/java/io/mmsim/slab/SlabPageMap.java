@@ -4,10 +4,11 @@ import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
 
 /**
- * Which slab (or large kmalloc block) each page frame belongs to: the simulator's
- * {@code page->slab_cache} / {@code virt_to_slab()}.
+ * Which slab (or large kmalloc block) each page frame belongs to: the simulator's {@code
+ * page->slab_cache} / {@code virt_to_slab()}.
  *
  * <h2>Layout</h2>
+ *
  * A two-level table of {@code long}s indexed by PFN; a chunk of {@value #CHUNK} entries (32 KiB,
  * covering 16 MiB of memory) is allocated the first time a slab lands in it, so a machine pays only
  * for the memory its slabs touch. Every frame of a slab carries the same entry, so an address
@@ -33,6 +34,7 @@ final class SlabPageMap {
   static final int TAG_SHIFT = 32;
   static final int LARGE_HEAD = 0x7fffffff;
   static final int LARGE_TAIL = 0x7ffffffe;
+
   /** Entry of a frame that does not belong to this allocator. */
   static final long NONE = 0;
 

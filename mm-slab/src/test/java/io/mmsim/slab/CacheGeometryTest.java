@@ -2,20 +2,22 @@ package io.mmsim.slab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.testkit.object.TestMemoryContext;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Cache shapes and tunables against the numbers {@code mm/slab.c} (6.x) produces on x86-64 with
- * 4 KiB pages: objects and pages per slab, freelist placement, colours, and the
- * {@code enable_cpucache} limits that slabinfo prints.
+ * Cache shapes and tunables against the numbers {@code mm/slab.c} (6.x) produces on x86-64 with 4
+ * KiB pages: objects and pages per slab, freelist placement, colours, and the {@code
+ * enable_cpucache} limits that slabinfo prints.
  */
 final class CacheGeometryTest {
 
@@ -50,8 +52,8 @@ final class CacheGeometryTest {
     "kmalloc-rcl-64,  64,  64, 0, OBJFREELIST_SLAB, 0",
     "dma-kmalloc-32,  32, 124, 0, ON_SLAB,          0",
   })
-  void kmallocCaches_kernelShapes(String name, int size, int num, int order, String placement,
-      int colour) {
+  void kmallocCaches_kernelShapes(
+      String name, int size, int num, int order, String placement, int colour) {
     CacheGeometry g = geometry(name);
     assertThat(g.size).isEqualTo(size);
     assertThat(g.num).isEqualTo(num);
@@ -82,8 +84,10 @@ final class CacheGeometryTest {
   void kmallocCaches_typeFlags() {
     assertThat(slab.findCache("kmalloc-rcl-128").flags() & SlabFlags.RECLAIM_ACCOUNT).isNotZero();
     assertThat(slab.findCache("dma-kmalloc-128").flags() & SlabFlags.CACHE_DMA).isNotZero();
-    assertThat(slab.findCache("kmalloc-128").flags()
-        & (SlabFlags.CACHE_DMA | SlabFlags.RECLAIM_ACCOUNT)).isZero();
+    assertThat(
+            slab.findCache("kmalloc-128").flags()
+                & (SlabFlags.CACHE_DMA | SlabFlags.RECLAIM_ACCOUNT))
+        .isZero();
     assertThat(slab.findCache("kmalloc-16")).as("SLAB has no class below 32").isNull();
     assertThat(slab.findCache("kmalloc-8")).isNull();
     assertThat(slab.findCache("kmalloc-cg-64")).as("memcg caches are not modelled").isNull();
@@ -109,17 +113,26 @@ final class CacheGeometryTest {
     "2000,   0x80000,   false,   2, 0, ON_SLAB,           1,  94",
     "2048,   0x80000,   false,   2, 0, OFF_SLAB,          0,   0",
   })
-  void kmemCacheCreate_kernelShapes(int size, int flags, boolean ctor, int num, int order,
-      String placement, int colour, int left) {
-    KmemCache c = slab.kmemCacheCreate("shape", size, 0, flags, ctor ? addr -> { } : null);
+  void kmemCacheCreate_kernelShapes(
+      int size,
+      int flags,
+      boolean ctor,
+      int num,
+      int order,
+      String placement,
+      int colour,
+      int left) {
+    KmemCache c = slab.kmemCacheCreate("shape", size, 0, flags, ctor ? addr -> {} : null);
     CacheGeometry g = ((SlabCache) c).geometry();
     assertThat(g.num).as("%s", g).isEqualTo(num);
     assertThat(g.order).as("%s", g).isEqualTo(order);
     assertThat(g.modeName()).as("%s", g).isEqualTo(placement);
     assertThat(g.colour).as("%s", g).isEqualTo(colour);
     assertThat(g.leftOver).as("%s", g).isEqualTo(left);
-    int internal = placement.equals("OFF_SLAB") ? CacheGeometry.CFLGS_OFF_SLAB
-        : placement.equals("OBJFREELIST_SLAB") ? CacheGeometry.CFLGS_OBJFREELIST_SLAB : 0;
+    int internal =
+        placement.equals("OFF_SLAB")
+            ? CacheGeometry.CFLGS_OFF_SLAB
+            : placement.equals("OBJFREELIST_SLAB") ? CacheGeometry.CFLGS_OBJFREELIST_SLAB : 0;
     assertThat(c.flags() & (CacheGeometry.CFLGS_OFF_SLAB | CacheGeometry.CFLGS_OBJFREELIST_SLAB))
         .isEqualTo(internal);
     c.destroy();
@@ -163,8 +176,15 @@ final class CacheGeometryTest {
 
   @ParameterizedTest(name = "size {0}: limit {1} batchcount {2}")
   @CsvSource({
-    "16, 120, 60", "256, 120, 60", "257, 54, 27", "1024, 54, 27", "1025, 24, 12",
-    "4096, 24, 12", "4097, 8, 4", "131072, 8, 4", "131073, 1, 1"
+    "16, 120, 60",
+    "256, 120, 60",
+    "257, 54, 27",
+    "1024, 54, 27",
+    "1025, 24, 12",
+    "4096, 24, 12",
+    "4097, 8, 4",
+    "131072, 8, 4",
+    "131073, 1, 1"
   })
   void enableCpucache_limitsBySize(int size, int limit, int batch) {
     assertThat(CacheGeometry.cpuLimit(size)).isEqualTo(limit);
@@ -179,9 +199,10 @@ final class CacheGeometryTest {
     assertThat(row.sharedFactor()).isEqualTo(8);
     assertThat(row.objPerSlab()).isEqualTo(64);
     assertThat(row.pagesPerSlab()).isEqualTo(1);
-    assertThat(row.format()).isEqualTo(
-        "kmalloc-64             0      0     64   64    1 : tunables  120   60    8 : slabdata"
-            + "      0      0      0");
+    assertThat(row.format())
+        .isEqualTo(
+            "kmalloc-64             0      0     64   64    1 : tunables  120   60    8 : slabdata"
+                + "      0      0      0");
   }
 
   @Test
@@ -199,9 +220,19 @@ final class CacheGeometryTest {
 
   @ParameterizedTest(name = "kmalloc({0}) -> {1}")
   @CsvSource({
-    "1, kmalloc-32", "32, kmalloc-32", "33, kmalloc-64", "64, kmalloc-64", "65, kmalloc-96",
-    "96, kmalloc-96", "97, kmalloc-128", "100, kmalloc-128", "129, kmalloc-192",
-    "192, kmalloc-192", "193, kmalloc-256", "200, kmalloc-256", "4097, kmalloc-8k",
+    "1, kmalloc-32",
+    "32, kmalloc-32",
+    "33, kmalloc-64",
+    "64, kmalloc-64",
+    "65, kmalloc-96",
+    "96, kmalloc-96",
+    "97, kmalloc-128",
+    "100, kmalloc-128",
+    "129, kmalloc-192",
+    "192, kmalloc-192",
+    "193, kmalloc-256",
+    "200, kmalloc-256",
+    "4097, kmalloc-8k",
     "8192, kmalloc-8k"
   })
   void kmallocSlab_sizeClasses(long size, String name) {
@@ -215,8 +246,11 @@ final class CacheGeometryTest {
         .isEqualTo("kmalloc-rcl-64");
     assertThat(slab.kmallocSlab(50, io.mmsim.api.mem.Gfp.GFP_DMA).name())
         .isEqualTo("dma-kmalloc-64");
-    assertThat(slab.kmallocSlab(50, io.mmsim.api.mem.Gfp.DMA | io.mmsim.api.mem.Gfp.RECLAIMABLE)
-        .name()).as("__GFP_DMA wins").isEqualTo("dma-kmalloc-64");
+    assertThat(
+            slab.kmallocSlab(50, io.mmsim.api.mem.Gfp.DMA | io.mmsim.api.mem.Gfp.RECLAIMABLE)
+                .name())
+        .as("__GFP_DMA wins")
+        .isEqualTo("dma-kmalloc-64");
     assertThat(slab.kmallocSlab(8193, k)).as("above KMALLOC_MAX_CACHE_SIZE").isNull();
   }
 
@@ -226,9 +260,18 @@ final class CacheGeometryTest {
     var names = slab.caches().stream().map(KmemCache::name).toList();
     assertThat(names.get(0)).isEqualTo(mine.name());
     assertThat(names.get(1)).isEqualTo("dma-kmalloc-8k");
-    assertThat(names).containsSubsequence("kmalloc-rcl-32", "kmalloc-8k", "kmalloc-4k",
-        "kmalloc-192", "kmalloc-96", "kmalloc-64", "kmalloc-32", "kmalloc-128");
-    assertThat(names.get(names.size() - 1)).as("kmem_cache_node's class is created first")
+    assertThat(names)
+        .containsSubsequence(
+            "kmalloc-rcl-32",
+            "kmalloc-8k",
+            "kmalloc-4k",
+            "kmalloc-192",
+            "kmalloc-96",
+            "kmalloc-64",
+            "kmalloc-32",
+            "kmalloc-128");
+    assertThat(names.get(names.size() - 1))
+        .as("kmem_cache_node's class is created first")
         .isEqualTo("kmalloc-128");
     assertThat(slab.slabinfo()).hasSize(names.size());
     assertThat(slab.slabinfo().get(0).name()).isEqualTo("inode_cache");
@@ -237,8 +280,10 @@ final class CacheGeometryTest {
   // ================================================================ reciprocal division
 
   @ParameterizedTest(name = "size {0}")
-  @CsvSource({"16", "24", "32", "104", "192", "600", "1000", "3000", "4096", "4104", "200000",
-    "1048576", "4194296", "4194304"})
+  @CsvSource({
+    "16", "24", "32", "104", "192", "600", "1000", "3000", "4096", "4104", "200000", "1048576",
+    "4194296", "4194304"
+  })
   void objectIndex_everyOffsetOfAFourMegabyteSlab_matchesDivision(int size) {
     long magic = SlabCache.magic(size);
     int slabBytes = 4 << 20;
@@ -247,8 +292,8 @@ final class CacheGeometryTest {
       int expected = off >= 0 && off % size == 0 && off / size < num ? (int) (off / size) : -1;
       int got = SlabCache.objectIndex(off, magic, num);
       if (got != expected) {
-        throw new AssertionError("size " + size + " offset " + off + ": " + got + " instead of "
-            + expected);
+        throw new AssertionError(
+            "size " + size + " offset " + off + ": " + got + " instead of " + expected);
       }
     }
   }

@@ -7,6 +7,16 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.spy;
 import static org.mockito.Mockito.verify;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.mem.Gfp;
@@ -21,14 +31,6 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.testkit.object.SimplePageAllocator;
 import io.mmsim.testkit.object.TestMemoryContext;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /** SLAB behaviour the contract does not pin down: array caches, lists, colours, reports. */
 final class SlabCacheTest {
@@ -211,8 +213,8 @@ final class SlabCacheTest {
       long a = c.alloc(0, Gfp.KERNEL);
       firstByPage.merge(a & -Page.PAGE_SIZE, a & (Page.PAGE_SIZE - 1), Math::min);
     }
-    assertThat(firstByPage.values()).containsExactly(64L, 128L, 192L, 256L, 320L, 384L, 0L, 64L,
-        128L);
+    assertThat(firstByPage.values())
+        .containsExactly(64L, 128L, 192L, 256L, 320L, 384L, 0L, 64L, 128L);
   }
 
   @Test
@@ -245,8 +247,8 @@ final class SlabCacheTest {
     assertThat(c.cpuAvail(0) + c.cpuAvail(1) + c.sharedAvail()).isPositive();
     assertThat(c.shrink()).isEqualTo(held);
     assertThat(c.cpuAvail(0) + c.cpuAvail(1) + c.sharedAvail()).isZero();
-    assertThat(c.info()).isEqualTo(new SlabInfo("kmalloc-64", 0, 0, 64, 64, 1, 120, 60, 8, 0, 0,
-        0));
+    assertThat(c.info())
+        .isEqualTo(new SlabInfo("kmalloc-64", 0, 0, 64, 64, 1, 120, 60, 8, 0, 0, 0));
     assertThat(pages.nrFreePages()).isEqualTo(boot);
   }
 
@@ -280,16 +282,19 @@ final class SlabCacheTest {
     KmemCache c = slab.kmemCacheCreate("busy", 100, 0, 0, null);
     long a = c.alloc(0, Gfp.KERNEL);
     List<SlabInfo> before = slab.slabinfo();
-    assertThatThrownBy(c::destroy).isInstanceOf(BadAddressException.class)
-        .hasMessageStartingWith("kmem_cache_destroy busy: Slab cache still has objects when"
-            + " called from trace.txt:7")
+    assertThatThrownBy(c::destroy)
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageStartingWith(
+            "kmem_cache_destroy busy: Slab cache still has objects when"
+                + " called from trace.txt:7")
         .hasMessageContaining("1 object in use")
         .hasMessageContaining(SlabCache.hex(a))
         .satisfies(e -> assertThat(((BadAddressException) e).address()).isEqualTo(a));
     assertThat(slab.slabinfo()).isEqualTo(before);
     c.free(0, a);
     c.destroy();
-    assertThatThrownBy(() -> c.alloc(0, Gfp.KERNEL)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> c.alloc(0, Gfp.KERNEL))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("busy");
   }
 
@@ -297,7 +302,8 @@ final class SlabCacheTest {
   void destroy_kmallocCache_isRefused() {
     boot(4096, 1);
     assertThatThrownBy(() -> slab.findCache("kmalloc-64").destroy())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("kmalloc-64");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("kmalloc-64");
   }
 
   // ================================================================ misuse reports
@@ -307,9 +313,12 @@ final class SlabCacheTest {
     boot(16384, 2);
     long a = slab.kmalloc(0, 64, Gfp.KERNEL);
     slab.kfree(0, a);
-    assertThatThrownBy(() -> slab.kfree(1, a)).isInstanceOf(BadAddressException.class)
-        .hasMessage("kfree: double free detected in cache 'kmalloc-64', objp " + SlabCache.hex(a)
-            + " (Object already free)");
+    assertThatThrownBy(() -> slab.kfree(1, a))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessage(
+            "kfree: double free detected in cache 'kmalloc-64', objp "
+                + SlabCache.hex(a)
+                + " (Object already free)");
   }
 
   @Test
@@ -318,9 +327,10 @@ final class SlabCacheTest {
     KmemCache a = slab.kmemCacheCreate("cache_a", 64, 0, 0, null);
     KmemCache b = slab.kmemCacheCreate("cache_b", 64, 0, 0, null);
     long x = a.alloc(0, Gfp.KERNEL);
-    assertThatThrownBy(() -> b.free(0, x)).isInstanceOf(BadAddressException.class)
-        .hasMessageStartingWith("kmem_cache_free: Wrong slab cache. cache_b but object is from"
-            + " cache_a");
+    assertThatThrownBy(() -> b.free(0, x))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageStartingWith(
+            "kmem_cache_free: Wrong slab cache. cache_b but object is from" + " cache_a");
     a.free(0, x);
   }
 
@@ -331,13 +341,17 @@ final class SlabCacheTest {
     long a = c.alloc(0, Gfp.KERNEL);
     long page = a & -Page.PAGE_SIZE;
     assertThat(a - page).as("first slab is coloured by 64").isGreaterThanOrEqualTo(64);
-    assertThatThrownBy(() -> c.free(0, a + 8)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> c.free(0, a + 8))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("Invalid object pointer " + SlabCache.hex(a + 8))
-        .hasMessageContaining("colours").hasMessageContaining("offset 8 into object");
-    assertThatThrownBy(() -> c.free(0, page)).isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("colours")
+        .hasMessageContaining("offset 8 into object");
+    assertThatThrownBy(() -> c.free(0, page))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("colour area");
     assertThatThrownBy(() -> c.free(0, page + Page.PAGE_SIZE - 8))
-        .isInstanceOf(BadAddressException.class).hasMessageContaining("past the last object");
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("past the last object");
     c.free(0, a);
   }
 
@@ -346,14 +360,17 @@ final class SlabCacheTest {
     boot(16384, 1);
     long pfn = ctx.pageAllocator().allocPages(0, Gfp.KERNEL, 0);
     long page = KernelLayout.va(Page.pfnToPhys(pfn));
-    assertThatThrownBy(() -> slab.kfree(0, page)).isInstanceOf(BadAddressException.class)
-        .hasMessageContaining("Invalid object pointer").hasMessageContaining("not a Slab page");
+    assertThatThrownBy(() -> slab.kfree(0, page))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("Invalid object pointer")
+        .hasMessageContaining("not a Slab page");
     long big = slab.kmalloc(0, 3 * Page.PAGE_SIZE, Gfp.KERNEL);
     assertThatThrownBy(() -> slab.kfree(0, big + 2 * Page.PAGE_SIZE))
         .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("inside the large kmalloc block at " + SlabCache.hex(big));
     assertThatThrownBy(() -> slab.findCache("kmalloc-4k").free(0, big))
-        .isInstanceOf(BadAddressException.class).hasMessageContaining("large kmalloc block");
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("large kmalloc block");
     assertThat(slab.ksize(big)).isEqualTo(4 * Page.PAGE_SIZE);
     slab.kfree(0, big);
     assertThatThrownBy(() -> slab.kfree(0, big)).isInstanceOf(BadAddressException.class);
@@ -367,7 +384,8 @@ final class SlabCacheTest {
     long a = c.alloc(0, Gfp.KERNEL);
     assertThat(slab.ksize(a)).isEqualTo(300);
     slab.kfree(0, a);
-    assertThatThrownBy(() -> c.free(0, a)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> c.free(0, a))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("double free");
     c.destroy();
   }
@@ -378,7 +396,7 @@ final class SlabCacheTest {
   void offSlabCache_freelistIsAKmallocObject_returnedWithItsSlab() {
     boot(16384, 1);
     SlabCache k32 = (SlabCache) slab.findCache("kmalloc-32");
-    KmemCache c = slab.kmemCacheCreate("offslab", 4096, 0, 0, addr -> { });
+    KmemCache c = slab.kmemCacheCreate("offslab", 4096, 0, 0, addr -> {});
     assertThat(((SlabCache) c).geometry().mode).isEqualTo(CacheGeometry.MODE_OFF_SLAB);
     List<Long> objs = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -403,11 +421,17 @@ final class SlabCacheTest {
   void constructor_failing_leavesEverythingAsItWas() {
     boot(16384, 1);
     int[] calls = {0};
-    KmemCache c = slab.kmemCacheCreate("fragile", 600, 0, 0, addr -> {
-      if (++calls[0] == 3) {
-        throw new IllegalStateException("ctor failed");
-      }
-    });
+    KmemCache c =
+        slab.kmemCacheCreate(
+            "fragile",
+            600,
+            0,
+            0,
+            addr -> {
+              if (++calls[0] == 3) {
+                throw new IllegalStateException("ctor failed");
+              }
+            });
     long free = ctx.pageAllocator().nrFreePages();
     List<SlabInfo> rows = slab.slabinfo();
     assertThatThrownBy(() -> c.alloc(0, Gfp.KERNEL)).hasMessage("ctor failed");
@@ -417,7 +441,8 @@ final class SlabCacheTest {
     long a = c.alloc(0, Gfp.KERNEL);
     // 600-byte objects have 7 colours; the failed slab did not use up the first one
     assertThat(((SlabCache) c).listSMem(SlabCache.ON_FULL)[0] & (Page.PAGE_SIZE - 1))
-        .as("first slab's colour offset").isEqualTo(64);
+        .as("first slab's colour offset")
+        .isEqualTo(64);
     c.free(0, a);
   }
 
@@ -425,12 +450,12 @@ final class SlabCacheTest {
   void slabPages_gfpFromCacheFlags_zoneAndReclaimable() {
     MemoryLayout layout = new MemoryLayout(8192, 1);
     PageAllocator pages = spy(SimplePageAllocator.booted(layout, 1));
-    ctx = new TestMemoryContext(layout, new PhysicalMemory(8192), pages,
-        new Settings("slab", Map.of()), 1);
+    ctx =
+        new TestMemoryContext(
+            layout, new PhysicalMemory(8192), pages, new Settings("slab", Map.of()), 1);
     slab = (SlabAllocator) new SlabProvider().create(ctx);
     long d = slab.kmalloc(0, 100, Gfp.GFP_DMA);
-    assertThat(KernelLayout.pa(d)).as("dma-kmalloc slabs come from ZONE_DMA")
-        .isLessThan(16L << 20);
+    assertThat(KernelLayout.pa(d)).as("dma-kmalloc slabs come from ZONE_DMA").isLessThan(16L << 20);
     verify(pages).allocPages(eq(0), eq(Gfp.DMA | Gfp.COMP), eq(0));
     slab.kmalloc(0, 100, Gfp.KERNEL | Gfp.RECLAIMABLE | Gfp.ZERO);
     verify(pages).allocPages(eq(0), eq(Gfp.KERNEL | Gfp.RECLAIMABLE | Gfp.COMP), eq(0));
@@ -462,10 +487,11 @@ final class SlabCacheTest {
   @Test
   void settings_badMaxOrder_isAConfigurationError() {
     for (String bad : new String[] {"10", "-1", "big"}) {
-      TestMemoryContext c = TestMemoryContext.simple(4096, 1,
-          new Settings("slab", Map.of("max-order", bad)));
+      TestMemoryContext c =
+          TestMemoryContext.simple(4096, 1, new Settings("slab", Map.of("max-order", bad)));
       assertThatThrownBy(() -> new SlabProvider().create(c))
-          .isInstanceOf(ConfigurationException.class).hasMessageContaining("slab.max-order")
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("slab.max-order")
           .hasMessageContaining(bad);
     }
   }
@@ -485,8 +511,8 @@ final class SlabCacheTest {
     boot(8192, cpus);
     SplittableRandom rnd = new SplittableRandom(seed);
     KmemCache[] caches = {
-      slab.kmemCacheCreate("r-ctor", 700, 0, 0, addr -> ctx.memory().writeLong(
-          KernelLayout.pa(addr), 0xC0FFEEL)),
+      slab.kmemCacheCreate(
+          "r-ctor", 700, 0, 0, addr -> ctx.memory().writeLong(KernelLayout.pa(addr), 0xC0FFEEL)),
       slab.kmemCacheCreate("r-off", 2048, 0, SlabFlags.TYPESAFE_BY_RCU, null),
       slab.kmemCacheCreate("r-small", 20, 0, SlabFlags.RECLAIM_ACCOUNT, null),
     };
@@ -511,8 +537,10 @@ final class SlabCacheTest {
         }
       } else {
         int kind = rnd.nextInt(4) - 1;
-        long a = kind < 0 ? slab.kmalloc(cpu, 1 + rnd.nextInt(12000), Gfp.KERNEL)
-            : caches[kind].alloc(cpu, Gfp.KERNEL);
+        long a =
+            kind < 0
+                ? slab.kmalloc(cpu, 1 + rnd.nextInt(12000), Gfp.KERNEL)
+                : caches[kind].alloc(cpu, Gfp.KERNEL);
         assertThat(a).isNotZero();
         assertThat(live.put(a, kind)).as("0x%x handed out twice", a).isNull();
         order.add(a);

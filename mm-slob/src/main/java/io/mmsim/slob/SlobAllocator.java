@@ -1,5 +1,14 @@
 package io.mmsim.slob;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.Gfp;
@@ -15,13 +24,6 @@ import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.util.Bits;
 import io.mmsim.api.util.LongLongHashMap;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * SLOB's kmalloc and kmem_cache front end (Linux 6.3 and before; deprecated in 6.2, removed in
@@ -66,18 +68,31 @@ final class SlobAllocator implements ObjectAllocator {
 
   /** kmalloc's size header, max(ARCH_KMALLOC_MINALIGN, ARCH_SLAB_MINALIGN) on x86-64. */
   static final int MINALIGN = 8;
+
   /** x86-64 cache line, {@code cache_line_size()}. */
   static final int CACHE_LINE = 64;
+
   /** {@code sizeof(struct slob_rcu)} on 64-bit: an rcu_head (16 bytes) and an int, padded. */
   static final int SLOB_RCU_FOOTER = 24;
+
   /** The flags SLOB keeps at cache creation ({@code CACHE_CREATE_MASK} without SLAB/SLUB). */
-  static final int CACHE_CREATE_MASK = SlabFlags.HWCACHE_ALIGN | SlabFlags.CACHE_DMA
-      | SlabFlags.PANIC | SlabFlags.TYPESAFE_BY_RCU;
+  static final int CACHE_CREATE_MASK =
+      SlabFlags.HWCACHE_ALIGN | SlabFlags.CACHE_DMA | SlabFlags.PANIC | SlabFlags.TYPESAFE_BY_RCU;
+
   /** Every flag kmem_cache_create accepts ({@code SLAB_FLAGS_PERMITTED}, as mm-api names them). */
-  static final int FLAGS_PERMITTED = SlabFlags.CONSISTENCY_CHECKS | SlabFlags.RED_ZONE
-      | SlabFlags.POISON | SlabFlags.HWCACHE_ALIGN | SlabFlags.CACHE_DMA | SlabFlags.STORE_USER
-      | SlabFlags.PANIC | SlabFlags.TYPESAFE_BY_RCU | SlabFlags.TRACE | SlabFlags.NO_MERGE
-      | SlabFlags.RECLAIM_ACCOUNT | SlabFlags.ACCOUNT;
+  static final int FLAGS_PERMITTED =
+      SlabFlags.CONSISTENCY_CHECKS
+          | SlabFlags.RED_ZONE
+          | SlabFlags.POISON
+          | SlabFlags.HWCACHE_ALIGN
+          | SlabFlags.CACHE_DMA
+          | SlabFlags.STORE_USER
+          | SlabFlags.PANIC
+          | SlabFlags.TYPESAFE_BY_RCU
+          | SlabFlags.TRACE
+          | SlabFlags.NO_MERGE
+          | SlabFlags.RECLAIM_ACCOUNT
+          | SlabFlags.ACCOUNT;
 
   private static final int SIZE_BITS = 32;
   private static final int CACHE_BITS = 24;
@@ -117,8 +132,8 @@ final class SlobAllocator implements ObjectAllocator {
   private long largePagesTaken;
   private long largePagesReturned;
 
-  SlobAllocator(PageAllocator pageAllocator, PhysicalMemory memory, int cpus,
-      boolean checkEveryCall) {
+  SlobAllocator(
+      PageAllocator pageAllocator, PhysicalMemory memory, int cpus, boolean checkEveryCall) {
     this.pageAllocator = pageAllocator;
     this.memory = memory;
     this.cpus = cpus;
@@ -136,8 +151,8 @@ final class SlobAllocator implements ObjectAllocator {
   @Override
   public long kmalloc(int cpu, long size, int gfp) {
     if (size <= 0 || size > KmallocSizes.KMALLOC_MAX_SIZE) {
-      throw new IllegalArgumentException("kmalloc size " + size + " is outside [1, "
-          + KmallocSizes.KMALLOC_MAX_SIZE + "]");
+      throw new IllegalArgumentException(
+          "kmalloc size " + size + " is outside [1, " + KmallocSizes.KMALLOC_MAX_SIZE + "]");
     }
     checkCpu(cpu);
     long addr;
@@ -191,17 +206,23 @@ final class SlobAllocator implements ObjectAllocator {
     }
     int cacheId = recordCache(rec);
     if (cacheId != 0) {
-      throw new BadAddressException(addr, String.format("kfree(0x%x): the object belongs to"
-          + " cache %s; free it with kmem_cache_free", addr, cachesById[cacheId - 1].name()));
+      throw new BadAddressException(
+          addr,
+          String.format(
+              "kfree(0x%x): the object belongs to" + " cache %s; free it with kmem_cache_free",
+              addr, cachesById[cacheId - 1].name()));
     }
     long size = recordSize(rec);
     if (recordKind(rec) == KIND_HEAP) {
       long block = KernelLayout.pa(addr) - MINALIGN;
       int header = memory.readInt(block);
       if (header != size) {
-        throw new BadAddressException(addr, String.format("kfree(0x%x): the kmalloc size header"
-            + " at 0x%x reads %d but the object was allocated with %d bytes: it was overwritten",
-            addr, KernelLayout.va(block), header, size));
+        throw new BadAddressException(
+            addr,
+            String.format(
+                "kfree(0x%x): the kmalloc size header"
+                    + " at 0x%x reads %d but the object was allocated with %d bytes: it was overwritten",
+                addr, KernelLayout.va(block), header, size));
       }
       heap.free(cpu, block, (int) size + MINALIGN);
       heapObjects--;
@@ -224,9 +245,12 @@ final class SlobAllocator implements ObjectAllocator {
       throw badFree("ksize", null, addr);
     }
     if (recordCache(rec) != 0) {
-      throw new BadAddressException(addr, String.format("ksize(0x%x): the object belongs to cache"
-          + " %s; SLOB keeps sizes only for kmalloc objects", addr,
-          cachesById[recordCache(rec) - 1].name()));
+      throw new BadAddressException(
+          addr,
+          String.format(
+              "ksize(0x%x): the object belongs to cache"
+                  + " %s; SLOB keeps sizes only for kmalloc objects",
+              addr, cachesById[recordCache(rec) - 1].name()));
     }
     long size = recordSize(rec);
     if (recordKind(rec) == KIND_HEAP) {
@@ -238,40 +262,63 @@ final class SlobAllocator implements ObjectAllocator {
   // ---------------------------------------------------------------- caches
 
   @Override
-  public KmemCache kmemCacheCreate(String name, int size, int align, int flags,
-      ObjectConstructor ctor) {
+  public KmemCache kmemCacheCreate(
+      String name, int size, int align, int flags, ObjectConstructor ctor) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("kmem_cache_create: a cache needs a name");
     }
     if (size < 1 || size > KmallocSizes.KMALLOC_MAX_SIZE) {
-      throw new IllegalArgumentException("kmem_cache_create(" + name + "): size " + size
-          + " is outside [1, " + KmallocSizes.KMALLOC_MAX_SIZE + "]");
+      throw new IllegalArgumentException(
+          "kmem_cache_create("
+              + name
+              + "): size "
+              + size
+              + " is outside [1, "
+              + KmallocSizes.KMALLOC_MAX_SIZE
+              + "]");
     }
     if (align < 0 || (align != 0 && !Bits.isPowerOfTwo(align))) {
-      throw new IllegalArgumentException("kmem_cache_create(" + name + "): align " + align
-          + " is not 0 or a power of two");
+      throw new IllegalArgumentException(
+          "kmem_cache_create(" + name + "): align " + align + " is not 0 or a power of two");
     }
     if ((flags & ~FLAGS_PERMITTED) != 0) {
-      throw new IllegalArgumentException(String.format("kmem_cache_create(%s): unknown flags"
-          + " 0x%x", name, flags & ~FLAGS_PERMITTED));
+      throw new IllegalArgumentException(
+          String.format(
+              "kmem_cache_create(%s): unknown flags" + " 0x%x", name, flags & ~FLAGS_PERMITTED));
     }
     if (cachesByName.containsKey(name)) {
-      throw new IllegalArgumentException("kmem_cache_create(" + name + "): a cache of that name"
-          + " exists");
+      throw new IllegalArgumentException(
+          "kmem_cache_create(" + name + "): a cache of that name" + " exists");
     }
     int kept = flags & CACHE_CREATE_MASK;
     int calculated = calculateAlignment(kept, align, size);
     int cacheSize = (kept & SlabFlags.TYPESAFE_BY_RCU) != 0 ? size + SLOB_RCU_FOOTER : size;
     if (cacheSize > KmallocSizes.KMALLOC_MAX_SIZE) {
-      throw new IllegalArgumentException("kmem_cache_create(" + name + "): size " + size
-          + " with the " + SLOB_RCU_FOOTER + "-byte RCU footer is above "
-          + KmallocSizes.KMALLOC_MAX_SIZE);
+      throw new IllegalArgumentException(
+          "kmem_cache_create("
+              + name
+              + "): size "
+              + size
+              + " with the "
+              + SLOB_RCU_FOOTER
+              + "-byte RCU footer is above "
+              + KmallocSizes.KMALLOC_MAX_SIZE);
     }
-    long room = usesWholePages(cacheSize)
-        ? (long) Page.PAGE_SIZE << Page.getOrder(cacheSize) : Page.PAGE_SIZE;
+    long room =
+        usesWholePages(cacheSize)
+            ? (long) Page.PAGE_SIZE << Page.getOrder(cacheSize)
+            : Page.PAGE_SIZE;
     if (calculated > room) {
-      throw new IllegalArgumentException("kmem_cache_create(" + name + "): SLOB cannot align "
-          + cacheSize + "-byte objects to " + calculated + " bytes (at most " + room + ")");
+      throw new IllegalArgumentException(
+          "kmem_cache_create("
+              + name
+              + "): SLOB cannot align "
+              + cacheSize
+              + "-byte objects to "
+              + calculated
+              + " bytes (at most "
+              + room
+              + ")");
     }
     if (cacheList.size() >= MAX_CACHES) {
       throw new IllegalArgumentException("kmem_cache_create(" + name + "): too many caches");
@@ -286,7 +333,11 @@ final class SlobAllocator implements ObjectAllocator {
     cacheList.add(cache);
     cachesByName.put(name, cache);
     if (LOG.isDebugEnabled()) {
-      LOG.debug("kmem_cache_create {}: size {} align {} flags 0x{}", name, cacheSize, calculated,
+      LOG.debug(
+          "kmem_cache_create {}: size {} align {} flags 0x{}",
+          name,
+          cacheSize,
+          calculated,
           Integer.toHexString(kept));
     }
     return cache;
@@ -383,13 +434,19 @@ final class SlobAllocator implements ObjectAllocator {
     }
     int cacheId = recordCache(rec);
     if (cacheId == 0) {
-      throw new BadAddressException(addr, String.format("kmem_cache_free(%s, 0x%x): the object"
-          + " was allocated by kmalloc, not from cache %s; free it with kfree", cache.name(), addr,
-          cache.name()));
+      throw new BadAddressException(
+          addr,
+          String.format(
+              "kmem_cache_free(%s, 0x%x): the object"
+                  + " was allocated by kmalloc, not from cache %s; free it with kfree",
+              cache.name(), addr, cache.name()));
     }
     if (cacheId != cache.id() + 1) {
-      throw new BadAddressException(addr, String.format("kmem_cache_free: Wrong slab cache. %s but"
-          + " object is from %s (0x%x)", cache.name(), cachesById[cacheId - 1].name(), addr));
+      throw new BadAddressException(
+          addr,
+          String.format(
+              "kmem_cache_free: Wrong slab cache. %s but" + " object is from %s (0x%x)",
+              cache.name(), cachesById[cacheId - 1].name(), addr));
     }
     release(cpu, addr, rec);
     cache.addLive(-1);
@@ -424,8 +481,11 @@ final class SlobAllocator implements ObjectAllocator {
           break;
         }
       }
-      throw new BadAddressException(any, String.format("kmem_cache_destroy %s: Slab cache still"
-          + " has objects (%d live, one at 0x%x)", cache.name(), cache.live(), any));
+      throw new BadAddressException(
+          any,
+          String.format(
+              "kmem_cache_destroy %s: Slab cache still" + " has objects (%d live, one at 0x%x)",
+              cache.name(), cache.live(), any));
     }
     cache.markDestroyed();
     cacheList.remove(cache);
@@ -476,9 +536,8 @@ final class SlobAllocator implements ObjectAllocator {
 
   @Override
   public Statistics statistics() {
-    Statistics.Builder b = Statistics.builder()
-        .put("caches", cacheList.size())
-        .put("heap_pages", heap.pages());
+    Statistics.Builder b =
+        Statistics.builder().put("caches", cacheList.size()).put("heap_pages", heap.pages());
     for (int list = 0; list < SlobHeap.NR_LISTS; list++) {
       b.put("heap_pages_" + SlobHeap.LIST_NAMES[list], heap.homePages(list));
     }
@@ -530,29 +589,46 @@ final class SlobAllocator implements ObjectAllocator {
       int cacheId = recordCache(rec);
       long kind = recordKind(rec);
       if (!KernelLayout.inDirectMap(addr, memory.size())) {
-        throw new AssertionError("live object 0x" + Long.toHexString(addr)
-            + " is outside the direct map");
+        throw new AssertionError(
+            "live object 0x" + Long.toHexString(addr) + " is outside the direct map");
       }
       if (cacheId == 0) {
         kmallocSeen++;
       } else {
         SlobCache c = cacheId - 1 < cachesById.length ? cachesById[cacheId - 1] : null;
         if (c == null || c.size() != size) {
-          throw new AssertionError("live object 0x" + Long.toHexString(addr) + " names cache id "
-              + (cacheId - 1) + " of size " + size + " but that cache is " + c);
+          throw new AssertionError(
+              "live object 0x"
+                  + Long.toHexString(addr)
+                  + " names cache id "
+                  + (cacheId - 1)
+                  + " of size "
+                  + size
+                  + " but that cache is "
+                  + c);
         }
         perCache[cacheId - 1]++;
         if (kind == KIND_HEAP && (addr & (c.align() - 1)) != 0) {
-          throw new AssertionError("object 0x" + Long.toHexString(addr) + " of " + c.name()
-              + " is not aligned to " + c.align());
+          throw new AssertionError(
+              "object 0x"
+                  + Long.toHexString(addr)
+                  + " of "
+                  + c.name()
+                  + " is not aligned to "
+                  + c.align());
         }
       }
       if (kind == KIND_HEAP) {
         long block = KernelLayout.pa(addr) - (cacheId == 0 ? MINALIGN : 0);
         int bytes = (int) size + (cacheId == 0 ? MINALIGN : 0);
         if (cacheId == 0 && memory.readInt(block) != size) {
-          throw new AssertionError("kmalloc object 0x" + Long.toHexString(addr) + " of " + size
-              + " bytes has size header " + memory.readInt(block));
+          throw new AssertionError(
+              "kmalloc object 0x"
+                  + Long.toHexString(addr)
+                  + " of "
+                  + size
+                  + " bytes has size header "
+                  + memory.readInt(block));
         }
         starts[n] = block;
         units[n] = SlobHeap.units(bytes);
@@ -560,8 +636,8 @@ final class SlobAllocator implements ObjectAllocator {
         bytesSeen += size;
       } else if (kind == KIND_PAGES) {
         if ((addr & Page.PAGE_OFFSET_MASK) != 0) {
-          throw new AssertionError("page object 0x" + Long.toHexString(addr)
-              + " is not page aligned");
+          throw new AssertionError(
+              "page object 0x" + Long.toHexString(addr) + " is not page aligned");
         }
         pagesSeen += 1L << Page.getOrder(size);
         blocksSeen++;
@@ -571,34 +647,65 @@ final class SlobAllocator implements ObjectAllocator {
     }
     heap.checkInvariants(starts, units, n);
     if (n != heapObjects || bytesSeen != heapBytesRequested) {
-      throw new AssertionError("heap objects " + heapObjects + " (" + heapBytesRequested
-          + " bytes) but the live map holds " + n + " (" + bytesSeen + " bytes)");
+      throw new AssertionError(
+          "heap objects "
+              + heapObjects
+              + " ("
+              + heapBytesRequested
+              + " bytes) but the live map holds "
+              + n
+              + " ("
+              + bytesSeen
+              + " bytes)");
     }
     if (pagesSeen != largePages || blocksSeen != largeBlocks) {
-      throw new AssertionError("large pages " + largePages + " in " + largeBlocks
-          + " blocks but the live map holds " + pagesSeen + " in " + blocksSeen);
+      throw new AssertionError(
+          "large pages "
+              + largePages
+              + " in "
+              + largeBlocks
+              + " blocks but the live map holds "
+              + pagesSeen
+              + " in "
+              + blocksSeen);
     }
     if (largePages != largePagesTaken - largePagesReturned) {
-      throw new AssertionError("large pages " + largePages + " but taken " + largePagesTaken
-          + " - returned " + largePagesReturned);
+      throw new AssertionError(
+          "large pages "
+              + largePages
+              + " but taken "
+              + largePagesTaken
+              + " - returned "
+              + largePagesReturned);
     }
     if (kmallocSeen != kmallocObjects || live.size() != kmallocObjects + cacheObjects) {
-      throw new AssertionError("kmalloc objects " + kmallocObjects + ", cache objects "
-          + cacheObjects + " but the live map holds " + live.size() + " of which kmalloc "
-          + kmallocSeen);
+      throw new AssertionError(
+          "kmalloc objects "
+              + kmallocObjects
+              + ", cache objects "
+              + cacheObjects
+              + " but the live map holds "
+              + live.size()
+              + " of which kmalloc "
+              + kmallocSeen);
     }
     for (SlobCache c : cacheList) {
       if (perCache[c.id()] != c.live()) {
-        throw new AssertionError("cache " + c.name() + " counts " + c.live()
-            + " live objects but the live map holds " + perCache[c.id()]);
+        throw new AssertionError(
+            "cache "
+                + c.name()
+                + " counts "
+                + c.live()
+                + " live objects but the live map holds "
+                + perCache[c.id()]);
       }
       if (cachesById[c.id()] != c || cachesByName.get(c.name()) != c) {
         throw new AssertionError("cache " + c.name() + " is not indexed consistently");
       }
     }
     if (cachesByName.size() != cacheList.size()) {
-      throw new AssertionError("caches by name " + cachesByName.size() + " but listed "
-          + cacheList.size());
+      throw new AssertionError(
+          "caches by name " + cachesByName.size() + " but listed " + cacheList.size());
     }
   }
 
@@ -661,24 +768,31 @@ final class SlobAllocator implements ObjectAllocator {
       if (owner != 0) {
         long rec = live.get(owner);
         int cacheId = recordCache(rec);
-        String kind = cacheId == 0 ? "kmalloc object" : "object of cache "
-            + cachesById[cacheId - 1].name();
-        what = addr < owner
-            ? String.format("the address is inside the size header of the %s at 0x%x", kind, owner)
-            : String.format("interior pointer: %d bytes into the %s at 0x%x", addr - owner, kind,
-                owner);
+        String kind =
+            cacheId == 0 ? "kmalloc object" : "object of cache " + cachesById[cacheId - 1].name();
+        what =
+            addr < owner
+                ? String.format(
+                    "the address is inside the size header of the %s at 0x%x", kind, owner)
+                : String.format(
+                    "interior pointer: %d bytes into the %s at 0x%x", addr - owner, kind, owner);
       } else if (heap.slotOf(Page.physToPfn(phys)) != SlobHeap.NIL) {
-        what = heap.inFreeBlock(phys)
-            ? String.format("the address lies in a free block of SLOB page pfn 0x%x: double free"
-                + " (or never allocated)", Page.physToPfn(phys))
-            : String.format("no object starts at this address of SLOB page pfn 0x%x",
-                Page.physToPfn(phys));
+        what =
+            heap.inFreeBlock(phys)
+                ? String.format(
+                    "the address lies in a free block of SLOB page pfn 0x%x: double free"
+                        + " (or never allocated)",
+                    Page.physToPfn(phys))
+                : String.format(
+                    "no object starts at this address of SLOB page pfn 0x%x", Page.physToPfn(phys));
       } else {
         what = "no live SLOB object starts here: already freed, or never allocated by SLOB";
       }
     }
-    String call = cacheName == null ? String.format("%s(0x%x)", op, addr)
-        : String.format("%s(%s, 0x%x)", op, cacheName, addr);
+    String call =
+        cacheName == null
+            ? String.format("%s(0x%x)", op, addr)
+            : String.format("%s(%s, 0x%x)", op, cacheName, addr);
     return new BadAddressException(addr, call + ": " + what);
   }
 
@@ -707,8 +821,13 @@ final class SlobAllocator implements ObjectAllocator {
 
   @Override
   public String toString() {
-    return "SlobAllocator[heap pages " + heap.pages() + ", large pages " + largePages
-        + ", live " + live.size() + "]";
+    return "SlobAllocator[heap pages "
+        + heap.pages()
+        + ", large pages "
+        + largePages
+        + ", live "
+        + live.size()
+        + "]";
   }
 
   // ---------------------------------------------------------------- for white-box tests

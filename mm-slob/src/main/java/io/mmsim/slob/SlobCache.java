@@ -24,8 +24,15 @@ final class SlobCache implements KmemCache {
   private long live;
   private boolean destroyed;
 
-  SlobCache(SlobAllocator owner, int id, String name, int objectSize, int size, int align,
-      int flags, ObjectConstructor ctor) {
+  SlobCache(
+      SlobAllocator owner,
+      int id,
+      String name,
+      int objectSize,
+      int size,
+      int align,
+      int flags,
+      ObjectConstructor ctor) {
     this.owner = owner;
     this.id = id;
     this.name = name;

@@ -1,5 +1,8 @@
 package io.mmsim.slob;
 
+import java.util.Arrays;
+import java.util.BitSet;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
@@ -8,8 +11,6 @@ import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.util.Bits;
 import io.mmsim.api.util.LongLongHashMap;
-import java.util.Arrays;
-import java.util.BitSet;
 
 /*
  * The SLOB heap proper: a K&R-style first-fit heap on whole order-0 pages, with every free block
@@ -67,24 +68,34 @@ import java.util.BitSet;
 final class SlobHeap {
   /** Bytes per heap unit ({@code SLOB_UNIT}, the size of a 16-bit {@code slobidx_t}). */
   static final int SLOB_UNIT = 2;
+
   /** Units per page. */
   static final int PAGE_UNITS = Page.PAGE_SIZE / SLOB_UNIT;
+
   /** Requests below this many bytes use the small list ({@code SLOB_BREAK1}). */
   static final int SLOB_BREAK1 = 256;
+
   /** Requests below this many bytes (and not small) use the medium list ({@code SLOB_BREAK2}). */
   static final int SLOB_BREAK2 = 1024;
+
   /** The list of requests under 256 bytes ({@code free_slob_small}). */
   static final int LIST_SMALL = 0;
+
   /** The list of requests of 256..1023 bytes ({@code free_slob_medium}). */
   static final int LIST_MEDIUM = 1;
+
   /** The list of requests of 1024 bytes and more ({@code free_slob_large}). */
   static final int LIST_LARGE = 2;
+
   /** Number of page lists. */
   static final int NR_LISTS = 3;
+
   /** List names for statistics and messages. */
   static final String[] LIST_NAMES = {"small", "medium", "large"};
+
   /** What {@link #alloc} returns when no page could be had. */
   static final long NO_BLOCK = -1L;
+
   /** No slot, no list entry. */
   static final int NIL = -1;
 
@@ -182,8 +193,15 @@ final class SlobHeap {
     pushFront(slot, list);
     long block = allocInPage(slot, units, align, alignOffset);
     if (block == NO_BLOCK) {
-      throw new AssertionError("a fresh page pfn " + pfn + " cannot hold " + units
-          + " units aligned to " + align + " at offset " + alignOffset);
+      throw new AssertionError(
+          "a fresh page pfn "
+              + pfn
+              + " cannot hold "
+              + units
+              + " units aligned to "
+              + align
+              + " at offset "
+              + alignOffset);
     }
     return block;
   }
@@ -364,9 +382,13 @@ final class SlobHeap {
 
   private BadAddressException corrupt(int slot, int off, int first, int next) {
     long addr = KernelLayout.va(Page.pfnToPhys(slotPfn[slot]) + ((long) off << 1));
-    return new BadAddressException(addr, String.format("SLOB free list of page pfn 0x%x is"
-        + " corrupt at byte %d (0x%x): unit value %d, next offset %d; was memory written after"
-        + " it was freed?", slotPfn[slot], off << 1, addr, first, next));
+    return new BadAddressException(
+        addr,
+        String.format(
+            "SLOB free list of page pfn 0x%x is"
+                + " corrupt at byte %d (0x%x): unit value %d, next offset %d; was memory written after"
+                + " it was freed?",
+            slotPfn[slot], off << 1, addr, first, next));
   }
 
   private int readUnit(long base, int off) {
@@ -559,36 +581,56 @@ final class SlobHeap {
       pagesSeen++;
       homeSeen[slotList[s]]++;
       if (slotOf(slotPfn[s]) != s) {
-        throw new AssertionError("slot " + s + " pfn " + slotPfn[s] + " maps to slot "
-            + slotOf(slotPfn[s]));
+        throw new AssertionError(
+            "slot " + s + " pfn " + slotPfn[s] + " maps to slot " + slotOf(slotPfn[s]));
       }
       covered[s] = walkPage(s);
       freeSeen += slotFreeUnits[s];
       boolean onList = slotNext[s] != NIL;
       if (onList != (slotFreeUnits[s] > 0)) {
-        throw new AssertionError("page pfn " + slotPfn[s] + " has " + slotFreeUnits[s]
-            + " free units but is " + (onList ? "" : "not ") + "on a list");
+        throw new AssertionError(
+            "page pfn "
+                + slotPfn[s]
+                + " has "
+                + slotFreeUnits[s]
+                + " free units but is "
+                + (onList ? "" : "not ")
+                + "on a list");
       }
       if (slotFreeUnits[s] < 0 || slotFreeUnits[s] >= PAGE_UNITS) {
-        throw new AssertionError("page pfn " + slotPfn[s] + " has " + slotFreeUnits[s]
-            + " free units (a wholly free page must have been returned)");
+        throw new AssertionError(
+            "page pfn "
+                + slotPfn[s]
+                + " has "
+                + slotFreeUnits[s]
+                + " free units (a wholly free page must have been returned)");
       }
     }
     if (pagesSeen != pages || pfnToSlot.size() != pages) {
-      throw new AssertionError("pages " + pages + " but " + pagesSeen + " slots in use and "
-          + pfnToSlot.size() + " map entries");
+      throw new AssertionError(
+          "pages "
+              + pages
+              + " but "
+              + pagesSeen
+              + " slots in use and "
+              + pfnToSlot.size()
+              + " map entries");
     }
     if (freeSeen != freeUnits) {
       throw new AssertionError("free units " + freeUnits + " but pages hold " + freeSeen);
     }
     if (pages != pagesTaken - pagesReturned) {
-      throw new AssertionError("pages " + pages + " but taken " + pagesTaken + " - returned "
-          + pagesReturned);
+      throw new AssertionError(
+          "pages " + pages + " but taken " + pagesTaken + " - returned " + pagesReturned);
     }
     for (int list = 0; list < NR_LISTS; list++) {
       if (homeSeen[list] != homePages[list]) {
-        throw new AssertionError(LIST_NAMES[list] + " list: home pages " + homePages[list]
-            + " but counted " + homeSeen[list]);
+        throw new AssertionError(
+            LIST_NAMES[list]
+                + " list: home pages "
+                + homePages[list]
+                + " but counted "
+                + homeSeen[list]);
       }
       checkList(list);
     }
@@ -596,28 +638,45 @@ final class SlobHeap {
       long pfn = Page.physToPfn(liveStart[i]);
       int s = slotOf(pfn);
       if (s == NIL) {
-        throw new AssertionError("live block 0x" + Long.toHexString(liveStart[i])
-            + " is not in a heap page");
+        throw new AssertionError(
+            "live block 0x" + Long.toHexString(liveStart[i]) + " is not in a heap page");
       }
       int off = (int) ((liveStart[i] & Page.PAGE_OFFSET_MASK) >> 1);
       int end = off + liveUnits[i];
       if ((liveStart[i] & 1) != 0 || end > PAGE_UNITS) {
-        throw new AssertionError("live block 0x" + Long.toHexString(liveStart[i]) + " of "
-            + liveUnits[i] + " units leaves its page");
+        throw new AssertionError(
+            "live block 0x"
+                + Long.toHexString(liveStart[i])
+                + " of "
+                + liveUnits[i]
+                + " units leaves its page");
       }
       int clash = covered[s].nextSetBit(off);
       if (clash >= 0 && clash < end) {
-        throw new AssertionError("live block 0x" + Long.toHexString(liveStart[i]) + " of "
-            + liveUnits[i] + " units overlaps a free block or another live block at unit "
-            + clash + " of page pfn " + pfn);
+        throw new AssertionError(
+            "live block 0x"
+                + Long.toHexString(liveStart[i])
+                + " of "
+                + liveUnits[i]
+                + " units overlaps a free block or another live block at unit "
+                + clash
+                + " of page pfn "
+                + pfn);
       }
       covered[s].set(off, end);
     }
     for (int s = 0; s < slotHigh; s++) {
       if (slotList[s] != NIL && covered[s].cardinality() != PAGE_UNITS) {
-        throw new AssertionError("page pfn " + slotPfn[s] + ": free and live blocks cover "
-            + covered[s].cardinality() + " of " + PAGE_UNITS + " units (free "
-            + slotFreeUnits[s] + ")");
+        throw new AssertionError(
+            "page pfn "
+                + slotPfn[s]
+                + ": free and live blocks cover "
+                + covered[s].cardinality()
+                + " of "
+                + PAGE_UNITS
+                + " units (free "
+                + slotFreeUnits[s]
+                + ")");
       }
     }
   }
@@ -648,9 +707,15 @@ final class SlobHeap {
       }
       int units = blockUnits(blk);
       if (cur <= prevEnd) {
-        throw new AssertionError("page pfn " + pfn + ": free block at unit " + cur
-            + (cur == prevEnd ? " touches" : " overlaps") + " the previous one ending at "
-            + prevEnd + " (not coalesced)");
+        throw new AssertionError(
+            "page pfn "
+                + pfn
+                + ": free block at unit "
+                + cur
+                + (cur == prevEnd ? " touches" : " overlaps")
+                + " the previous one ending at "
+                + prevEnd
+                + " (not coalesced)");
       }
       covered.set(cur, cur + units);
       sum += units;
@@ -658,8 +723,13 @@ final class SlobHeap {
       cur = blockNext(blk);
     }
     if (sum != slotFreeUnits[s]) {
-      throw new AssertionError("page pfn " + pfn + ": free list holds " + sum
-          + " units but the counter says " + slotFreeUnits[s]);
+      throw new AssertionError(
+          "page pfn "
+              + pfn
+              + ": free list holds "
+              + sum
+              + " units but the counter says "
+              + slotFreeUnits[s]);
     }
     return covered;
   }
@@ -671,8 +741,13 @@ final class SlobHeap {
       int s = h;
       do {
         if (slotList[s] != list) {
-          throw new AssertionError("page pfn " + slotPfn[s] + " is on the " + LIST_NAMES[list]
-              + " list but its home is " + slotList[s]);
+          throw new AssertionError(
+              "page pfn "
+                  + slotPfn[s]
+                  + " is on the "
+                  + LIST_NAMES[list]
+                  + " list but its home is "
+                  + slotList[s]);
         }
         if (slotPrev[slotNext[s]] != s) {
           throw new AssertionError(LIST_NAMES[list] + " list links broken at pfn " + slotPfn[s]);
@@ -684,8 +759,8 @@ final class SlobHeap {
       } while (s != h);
     }
     if (count != listPages[list]) {
-      throw new AssertionError(LIST_NAMES[list] + " list holds " + count + " pages, counter "
-          + listPages[list]);
+      throw new AssertionError(
+          LIST_NAMES[list] + " list holds " + count + " pages, counter " + listPages[list]);
     }
   }
 }

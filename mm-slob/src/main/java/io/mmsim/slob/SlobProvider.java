@@ -1,11 +1,13 @@
 package io.mmsim.slob;
 
+import java.util.Map;
+
 import com.google.auto.service.AutoService;
+
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.api.spi.ObjectAllocatorProvider;
 import io.mmsim.api.spi.SpiVersion;
-import java.util.Map;
 
 /**
  * Provides the SLOB object allocator ({@code object-allocator=slob}): the "simple list of blocks"
@@ -16,6 +18,7 @@ import java.util.Map;
  * no {@code /proc/slabinfo}; every page it holds counts as unreclaimable slab memory.
  *
  * <p>Settings ({@code slob.*}):
+ *
  * <ul>
  *   <li>{@code slob.check-invariants} (default {@code false}): re-check every internal structure
  *       after each allocation and free. Slow; for debugging.
@@ -25,6 +28,7 @@ import java.util.Map;
 public final class SlobProvider implements ObjectAllocatorProvider {
   /** The provider name. */
   static final String NAME = "slob";
+
   /** The key of the debugging setting. */
   static final String CHECK_INVARIANTS = "check-invariants";
 
@@ -55,8 +59,9 @@ public final class SlobProvider implements ObjectAllocatorProvider {
 
   @Override
   public ObjectAllocator create(MemoryContext ctx) {
-    boolean check = ctx.settings().asMap().containsKey(CHECK_INVARIANTS)
-        && ctx.settings().getBoolean(CHECK_INVARIANTS);
+    boolean check =
+        ctx.settings().asMap().containsKey(CHECK_INVARIANTS)
+            && ctx.settings().getBoolean(CHECK_INVARIANTS);
     return new SlobAllocator(ctx.pageAllocator(), ctx.memory(), ctx.layout().cpus(), check);
   }
 }

@@ -2,16 +2,17 @@ package io.mmsim.slob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.spi.ObjectAllocatorProvider;
 import io.mmsim.testkit.registration.ServiceRegistrations;
-import org.junit.jupiter.api.Test;
 
 final class ServiceRegistrationTest {
 
   @Test
   void module_providesAndServiceFile_listTheSameProviders() {
-    ServiceRegistrations.assertProvidesOnly(getClass(), ObjectAllocatorProvider.class,
-        SlobProvider.class);
+    ServiceRegistrations.assertProvidesOnly(
+        getClass(), ObjectAllocatorProvider.class, SlobProvider.class);
   }
 
   @Test
@@ -20,7 +21,7 @@ final class ServiceRegistrationTest {
     ServiceRegistrations.assertDescribesItself(p, "slob");
     assertThat(p.description()).contains("SLOB").contains("6.4");
     assertThat(p.defaultSettings()).containsOnlyKeys(SlobProvider.CHECK_INVARIANTS);
-    ServiceRegistrations.assertDefaultsFile(getClass(), "io/mmsim/slob/defaults.properties",
-        ServiceRegistrations.qualifiedDefaults(p));
+    ServiceRegistrations.assertDefaultsFile(
+        getClass(), "io/mmsim/slob/defaults.properties", ServiceRegistrations.qualifiedDefaults(p));
   }
 }

@@ -2,15 +2,17 @@ package io.mmsim.slob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.testkit.object.ObjectAllocatorContract;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /**
  * The object allocator contract for SLOB, which has no kmalloc size classes, and which does not
@@ -37,8 +39,8 @@ final class SlobAllocatorTest extends ObjectAllocatorContract {
   @Override
   @Test
   public void reclaimablePages_reclaimAccountCache_countsItsSlabs() {
-    KmemCache c = allocator.kmemCacheCreate("contract-rcl", 512, 0, SlabFlags.RECLAIM_ACCOUNT,
-        null);
+    KmemCache c =
+        allocator.kmemCacheCreate("contract-rcl", 512, 0, SlabFlags.RECLAIM_ACCOUNT, null);
     assertThat(c.flags() & SlabFlags.RECLAIM_ACCOUNT).as("flag dropped by SLOB").isZero();
     long unreclaimable = allocator.unreclaimablePages();
     List<Long> objs = new ArrayList<>();

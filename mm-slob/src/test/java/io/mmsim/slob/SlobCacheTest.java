@@ -3,6 +3,13 @@ package io.mmsim.slob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.object.KmemCache;
@@ -11,17 +18,11 @@ import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.testkit.InvariantCheckExtension;
 import io.mmsim.testkit.object.TestMemoryContext;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** kmem caches under SLOB: flags, alignment, sizes, constructors, whole-page objects, reports. */
 final class SlobCacheTest {
 
-  @RegisterExtension
-  final InvariantCheckExtension invariants = new InvariantCheckExtension();
+  @RegisterExtension final InvariantCheckExtension invariants = new InvariantCheckExtension();
 
   private TestMemoryContext ctx;
   private SlobAllocator slob;
@@ -36,9 +37,19 @@ final class SlobCacheTest {
 
   @Test
   void kmemCacheCreate_flags_keepsOnlyWhatSlobKeeps() {
-    KmemCache c = slob.kmemCacheCreate("f", 64, 0, SlabFlags.POISON | SlabFlags.RED_ZONE
-        | SlabFlags.STORE_USER | SlabFlags.RECLAIM_ACCOUNT | SlabFlags.ACCOUNT
-        | SlabFlags.HWCACHE_ALIGN | SlabFlags.TYPESAFE_BY_RCU, null);
+    KmemCache c =
+        slob.kmemCacheCreate(
+            "f",
+            64,
+            0,
+            SlabFlags.POISON
+                | SlabFlags.RED_ZONE
+                | SlabFlags.STORE_USER
+                | SlabFlags.RECLAIM_ACCOUNT
+                | SlabFlags.ACCOUNT
+                | SlabFlags.HWCACHE_ALIGN
+                | SlabFlags.TYPESAFE_BY_RCU,
+            null);
     assertThat(c.flags()).isEqualTo(SlabFlags.HWCACHE_ALIGN | SlabFlags.TYPESAFE_BY_RCU);
   }
 
@@ -73,7 +84,8 @@ final class SlobCacheTest {
     assertThat(b - a).isEqualTo(128); // 124 bytes, next object 8-aligned
     c.free(0, a);
     c.free(0, b);
-    assertThat(ctx.pageAllocator().nrFreePages()).as("freed at once: no grace periods")
+    assertThat(ctx.pageAllocator().nrFreePages())
+        .as("freed at once: no grace periods")
         .isEqualTo(bootFree);
   }
 
@@ -91,10 +103,17 @@ final class SlobCacheTest {
 
   @Test
   void kmemCacheAlloc_constructorThrows_allocationIsUndone() {
-    KmemCache c = slob.kmemCacheCreate("bad-ctor", 48, 0, 0, addr -> {
-      throw new IllegalStateException("ctor failed at 0x" + Long.toHexString(addr));
-    });
-    assertThatThrownBy(() -> c.alloc(0, Gfp.KERNEL)).isInstanceOf(IllegalStateException.class)
+    KmemCache c =
+        slob.kmemCacheCreate(
+            "bad-ctor",
+            48,
+            0,
+            0,
+            addr -> {
+              throw new IllegalStateException("ctor failed at 0x" + Long.toHexString(addr));
+            });
+    assertThatThrownBy(() -> c.alloc(0, Gfp.KERNEL))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("ctor failed");
     assertThat(slob.statistics().get("cache_objects")).isZero();
     assertThat(ctx.pageAllocator().nrFreePages()).isEqualTo(bootFree);
@@ -157,7 +176,8 @@ final class SlobCacheTest {
     assertThat(c.shrink()).isZero();
     assertThat(slob.shrinkAll()).isZero();
     c.free(0, a);
-    assertThat(ctx.pageAllocator().nrFreePages()).as("given back without a shrink")
+    assertThat(ctx.pageAllocator().nrFreePages())
+        .as("given back without a shrink")
         .isEqualTo(bootFree);
   }
 

@@ -2,6 +2,10 @@ package io.mmsim.slob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.object.KmallocSizes;
@@ -9,9 +13,6 @@ import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.testkit.InvariantCheckExtension;
 import io.mmsim.testkit.object.TestMemoryContext;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SLOB's reason to exist: it packs objects tighter than a size-class allocator. Measured as pages
@@ -22,8 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 final class SlobCompactnessTest {
 
-  @RegisterExtension
-  final InvariantCheckExtension invariants = new InvariantCheckExtension();
+  @RegisterExtension final InvariantCheckExtension invariants = new InvariantCheckExtension();
 
   private TestMemoryContext ctx;
   private SlobAllocator slob;
@@ -59,8 +59,7 @@ final class SlobCompactnessTest {
     // 1000 = 11 * 85 + 65 -> 12 pages
     assertThat(pagesTaken()).isEqualTo(12);
     assertThat(slob.statistics().get("free_bytes")).isEqualTo(11 * 16 + (4096 - 65 * 48));
-    assertThat(12 * 4096L).isEqualTo(1000 * 40 + 1000 * 8
-        + slob.statistics().get("free_bytes"));
+    assertThat(12 * 4096L).isEqualTo(1000 * 40 + 1000 * 8 + slob.statistics().get("free_bytes"));
     // kmalloc-64 holds 64 per page: 16 pages
     assertThat(sizeClassPages(new long[] {40}, 1000)).isEqualTo(16);
   }
@@ -87,16 +86,15 @@ final class SlobCompactnessTest {
     assertThat(lower).isEqualTo(54);
     assertThat(upper).isEqualTo(57);
     assertThat(pages).isBetween(lower, upper);
-    assertThat(pages * Page.PAGE_SIZE).isEqualTo(blockBytes
-        + slob.statistics().get("free_bytes"));
+    assertThat(pages * Page.PAGE_SIZE).isEqualTo(blockBytes + slob.statistics().get("free_bytes"));
     long classPages = sizeClassPages(sizes, count);
     assertThat(classPages).isEqualTo(10 + 19 + 38);
     assertThat(pages).isLessThan(classPages);
     // overhead = bytes of pages beyond the bytes requested, in per mille of the request
     long slobOverhead = (pages * Page.PAGE_SIZE - requested) * 1000 / requested;
     long classOverhead = (classPages * Page.PAGE_SIZE - requested) * 1000 / requested;
-    assertThat(slobOverhead).isLessThanOrEqualTo((upper * Page.PAGE_SIZE - requested) * 1000
-        / requested);
+    assertThat(slobOverhead)
+        .isLessThanOrEqualTo((upper * Page.PAGE_SIZE - requested) * 1000 / requested);
     assertThat(classOverhead).isEqualTo(329); // 67 pages for 206400 bytes
     assertThat(slobOverhead).isLessThan(classOverhead);
   }

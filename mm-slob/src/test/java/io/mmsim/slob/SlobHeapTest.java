@@ -2,6 +2,10 @@ package io.mmsim.slob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
@@ -10,9 +14,6 @@ import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.testkit.InvariantCheckExtension;
 import io.mmsim.testkit.object.TestMemoryContext;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exact small cases of SLOB's heap, checked in the simulated bytes of its pages: the unit encoding
@@ -21,8 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 final class SlobHeapTest {
 
-  @RegisterExtension
-  final InvariantCheckExtension invariants = new InvariantCheckExtension();
+  @RegisterExtension final InvariantCheckExtension invariants = new InvariantCheckExtension();
 
   private TestMemoryContext ctx;
   private PhysicalMemory memory;

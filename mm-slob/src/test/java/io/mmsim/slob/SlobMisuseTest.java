@@ -7,6 +7,13 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import java.util.Arrays;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.Statistics;
@@ -22,20 +29,14 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.testkit.InvariantCheckExtension;
 import io.mmsim.testkit.object.TestMemoryContext;
-import java.util.Arrays;
-import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Every misuse SLOB itself would not notice: each is refused with a message naming the address
- * (and cache), and the allocator, the page allocator and the page bytes stay exactly as they were.
+ * Every misuse SLOB itself would not notice: each is refused with a message naming the address (and
+ * cache), and the allocator, the page allocator and the page bytes stay exactly as they were.
  */
 final class SlobMisuseTest {
 
-  @RegisterExtension
-  final InvariantCheckExtension invariants = new InvariantCheckExtension();
+  @RegisterExtension final InvariantCheckExtension invariants = new InvariantCheckExtension();
 
   private TestMemoryContext ctx;
   private PhysicalMemory memory;
@@ -71,8 +72,7 @@ final class SlobMisuseTest {
       assertThat(ctx.pageAllocator().nrFreePages()).isEqualTo(free);
       byte[] now = new byte[Page.PAGE_SIZE];
       memory.read(pageBase, now, 0, now.length);
-      assertThat(Arrays.mismatch(now, bytes)).as("first changed byte of the page")
-          .isEqualTo(-1);
+      assertThat(Arrays.mismatch(now, bytes)).as("first changed byte of the page").isEqualTo(-1);
     }
   }
 
@@ -84,9 +84,12 @@ final class SlobMisuseTest {
     long a = slob.kmalloc(0, 64, Gfp.KERNEL);
     slob.kfree(0, a);
     State s = new State(keep);
-    assertThatThrownBy(() -> slob.kfree(0, a)).isInstanceOf(BadAddressException.class)
-        .hasMessageContaining(String.format("kfree(0x%x)", a)).hasMessageContaining("double free")
-        .extracting(e -> ((BadAddressException) e).address()).isEqualTo(a);
+    assertThatThrownBy(() -> slob.kfree(0, a))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining(String.format("kfree(0x%x)", a))
+        .hasMessageContaining("double free")
+        .extracting(e -> ((BadAddressException) e).address())
+        .isEqualTo(a);
     s.assertUnchanged();
   }
 
@@ -95,7 +98,8 @@ final class SlobMisuseTest {
     long big = slob.kmalloc(0, 10000, Gfp.KERNEL);
     slob.kfree(0, big);
     long free = ctx.pageAllocator().nrFreePages();
-    assertThatThrownBy(() -> slob.kfree(0, big)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> slob.kfree(0, big))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("already freed");
     assertThat(ctx.pageAllocator().nrFreePages()).isEqualTo(free);
   }
@@ -104,9 +108,11 @@ final class SlobMisuseTest {
   void kfree_interiorPointer_namesTheObject() {
     long a = slob.kmalloc(0, 100, Gfp.KERNEL);
     State s = new State(a);
-    assertThatThrownBy(() -> slob.kfree(0, a + 8)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> slob.kfree(0, a + 8))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining(String.format("8 bytes into the kmalloc object at 0x%x", a));
-    assertThatThrownBy(() -> slob.kfree(0, a - 4)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> slob.kfree(0, a - 4))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("size header");
     s.assertUnchanged();
   }
@@ -116,9 +122,12 @@ final class SlobMisuseTest {
     KmemCache c = slob.kmemCacheCreate("dentry", 192, 0, 0, null);
     long o = c.alloc(0, Gfp.KERNEL);
     State s = new State(o);
-    assertThatThrownBy(() -> slob.kfree(0, o)).isInstanceOf(BadAddressException.class)
-        .hasMessageContaining("dentry").hasMessageContaining("kmem_cache_free");
-    assertThatThrownBy(() -> slob.ksize(o)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> slob.kfree(0, o))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("dentry")
+        .hasMessageContaining("kmem_cache_free");
+    assertThatThrownBy(() -> slob.ksize(o))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("dentry");
     s.assertUnchanged();
   }
@@ -129,8 +138,10 @@ final class SlobMisuseTest {
     long header = KernelLayout.pa(a) - 8;
     memory.writeInt(header, 5000);
     State s = new State(a);
-    assertThatThrownBy(() -> slob.kfree(0, a)).isInstanceOf(BadAddressException.class)
-        .hasMessageContaining("overwritten").hasMessageContaining("5000");
+    assertThatThrownBy(() -> slob.kfree(0, a))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("overwritten")
+        .hasMessageContaining("5000");
     s.assertUnchangedWithoutInvariants();
     memory.writeInt(header, 100);
     slob.checkInvariants();
@@ -143,9 +154,11 @@ final class SlobMisuseTest {
     long a = slob.kmalloc(0, 32, Gfp.KERNEL);
     State s = new State(a);
     assertThatThrownBy(() -> slob.kfree(0, KernelLayout.VMALLOC_START))
-        .isInstanceOf(BadAddressException.class).hasMessageContaining("direct map");
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("direct map");
     long elsewhere = KernelLayout.va(Page.pfnToPhys(900));
-    assertThatThrownBy(() -> slob.kfree(0, elsewhere)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> slob.kfree(0, elsewhere))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("never allocated");
     assertThatThrownBy(() -> slob.ksize(0)).isInstanceOf(BadAddressException.class);
     slob.kfree(0, 0);
@@ -159,8 +172,10 @@ final class SlobMisuseTest {
     KmemCache c = slob.kmemCacheCreate("c", 100, 0, 0, null);
     long k = slob.kmalloc(0, 100, Gfp.KERNEL);
     State s = new State(k);
-    assertThatThrownBy(() -> c.free(0, k)).isInstanceOf(BadAddressException.class)
-        .hasMessageContaining("allocated by kmalloc").hasMessageContaining("kfree");
+    assertThatThrownBy(() -> c.free(0, k))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("allocated by kmalloc")
+        .hasMessageContaining("kfree");
     s.assertUnchanged();
   }
 
@@ -170,7 +185,8 @@ final class SlobMisuseTest {
     KmemCache b = slob.kmemCacheCreate("cache-b", 64, 0, 0, null);
     long x = a.alloc(0, Gfp.KERNEL);
     State s = new State(x);
-    assertThatThrownBy(() -> b.free(1, x)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> b.free(1, x))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("Wrong slab cache. cache-b but object is from cache-a");
     s.assertUnchanged();
     a.free(1, x);
@@ -183,9 +199,12 @@ final class SlobMisuseTest {
     long x = c.alloc(0, Gfp.KERNEL);
     c.free(0, x);
     State s = new State(keep);
-    assertThatThrownBy(() -> c.free(0, x)).isInstanceOf(BadAddressException.class)
-        .hasMessageContaining("kmem_cache_free(c, ").hasMessageContaining("double free");
-    assertThatThrownBy(() -> c.free(0, 0)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> c.free(0, x))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("kmem_cache_free(c, ")
+        .hasMessageContaining("double free");
+    assertThatThrownBy(() -> c.free(0, 0))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("NULL");
     s.assertUnchanged();
   }
@@ -196,12 +215,15 @@ final class SlobMisuseTest {
   void kmemCacheDestroy_withObjects_namesTheCacheAndStaysUsable() {
     KmemCache c = slob.kmemCacheCreate("busy", 300, 0, 0, null);
     long x = c.alloc(0, Gfp.KERNEL);
-    assertThatThrownBy(c::destroy).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(c::destroy)
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("kmem_cache_destroy busy: Slab cache still has objects")
-        .extracting(e -> ((BadAddressException) e).address()).isEqualTo(x);
+        .extracting(e -> ((BadAddressException) e).address())
+        .isEqualTo(x);
     c.free(0, x);
     c.destroy();
-    assertThatThrownBy(() -> c.alloc(0, Gfp.KERNEL)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> c.alloc(0, Gfp.KERNEL))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("busy");
     assertThatThrownBy(c::destroy).isInstanceOf(IllegalStateException.class);
   }
@@ -211,16 +233,21 @@ final class SlobMisuseTest {
     assertThatThrownBy(() -> slob.kmemCacheCreate(null, 8, 0, 0, null))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> slob.kmemCacheCreate("z", 0, 0, 0, null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("z");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("z");
     assertThatThrownBy(() -> slob.kmemCacheCreate("z", 64, 24, 0, null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("align 24");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("align 24");
     assertThatThrownBy(() -> slob.kmemCacheCreate("z", 64, 0, 0x1, null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown flags 0x1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown flags 0x1");
     assertThatThrownBy(() -> slob.kmemCacheCreate("z", 100, 8192, 0, null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot align");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot align");
     assertThat(slob.kmemCacheCreate("z", 5000, 8192, 0, null).align()).isEqualTo(8192);
-    assertThatThrownBy(() -> slob.kmemCacheCreate("huge-rcu", 4 << 20, 0,
-        SlabFlags.TYPESAFE_BY_RCU, null)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(
+            () -> slob.kmemCacheCreate("huge-rcu", 4 << 20, 0, SlabFlags.TYPESAFE_BY_RCU, null))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("RCU footer");
     assertThat(slob.kmemCacheCreate("huge", 4 << 20, 0, 0, null).size()).isEqualTo(4 << 20);
     assertThat(slob.caches()).hasSize(2);
@@ -231,7 +258,8 @@ final class SlobMisuseTest {
     long a = slob.kmalloc(0, 16, Gfp.KERNEL);
     State s = new State(a);
     assertThatThrownBy(() -> slob.kmalloc(2, 16, Gfp.KERNEL))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cpu 2");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cpu 2");
     assertThatThrownBy(() -> slob.kfree(-1, a)).isInstanceOf(IllegalArgumentException.class);
     s.assertUnchanged();
   }
@@ -250,9 +278,11 @@ final class SlobMisuseTest {
     State s = new State(a);
     memory.writeShort(blockStart, 0x7fff); // a use-after-free write
     assertThatThrownBy(() -> slob.kmalloc(0, 104, Gfp.KERNEL))
-        .isInstanceOf(BadAddressException.class).hasMessageContaining("corrupt")
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("corrupt")
         .hasMessageContaining("written after");
-    assertThatThrownBy(() -> slob.kfree(0, c)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> slob.kfree(0, c))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("corrupt");
     assertThatThrownBy(slob::checkInvariants).isInstanceOf(AssertionError.class);
     memory.writeShort(blockStart, saved);
@@ -268,10 +298,11 @@ final class SlobMisuseTest {
     PageAllocator dry = mock(PageAllocator.class);
     int[] calls = {0};
     // one order-0 page (pfn 10), then nothing at any order
-    when(dry.allocPages(anyInt(), anyInt(), anyInt())).thenAnswer(
-        inv -> (int) inv.getArgument(2) == 0 && calls[0]++ == 0 ? 10L : PageAllocator.NO_PAGE);
-    TestMemoryContext mocked = new TestMemoryContext(layout, new PhysicalMemory(64), dry,
-        Settings.empty("slob"), 1);
+    when(dry.allocPages(anyInt(), anyInt(), anyInt()))
+        .thenAnswer(
+            inv -> (int) inv.getArgument(2) == 0 && calls[0]++ == 0 ? 10L : PageAllocator.NO_PAGE);
+    TestMemoryContext mocked =
+        new TestMemoryContext(layout, new PhysicalMemory(64), dry, Settings.empty("slob"), 1);
     ObjectAllocator a = new SlobProvider().create(mocked);
     long first = a.kmalloc(0, 2000, Gfp.KERNEL);
     assertThat(KernelLayout.pa(first) >>> Page.PAGE_SHIFT).isEqualTo(10);
@@ -292,8 +323,9 @@ final class SlobMisuseTest {
 
   @Test
   void checkInvariantsSetting_on_catchesDamageAtTheNextCall() {
-    TestMemoryContext checked = TestMemoryContext.simple(256, 1,
-        new Settings("slob", Map.of(SlobProvider.CHECK_INVARIANTS, "true")));
+    TestMemoryContext checked =
+        TestMemoryContext.simple(
+            256, 1, new Settings("slob", Map.of(SlobProvider.CHECK_INVARIANTS, "true")));
     ObjectAllocator a = new SlobProvider().create(checked);
     long x = a.kmalloc(0, 104, Gfp.KERNEL);
     long y = a.kmalloc(0, 104, Gfp.KERNEL);
@@ -302,17 +334,20 @@ final class SlobMisuseTest {
     // damage the small list's page, then allocate from the large list: the walk never reads the
     // damaged page, but the check after the call does
     checked.memory().writeShort(KernelLayout.pa(y) - 8, 0x7fff);
-    assertThatThrownBy(() -> a.kmalloc(0, 2000, Gfp.KERNEL)).isInstanceOf(AssertionError.class)
+    assertThatThrownBy(() -> a.kmalloc(0, 2000, Gfp.KERNEL))
+        .isInstanceOf(AssertionError.class)
         .hasMessageContaining("corrupt");
     assertThat(x).isNotZero();
   }
 
   @Test
   void checkInvariantsSetting_notABoolean_isAConfigurationError() {
-    TestMemoryContext bad = TestMemoryContext.simple(64, 1,
-        new Settings("slob", Map.of(SlobProvider.CHECK_INVARIANTS, "maybe")));
+    TestMemoryContext bad =
+        TestMemoryContext.simple(
+            64, 1, new Settings("slob", Map.of(SlobProvider.CHECK_INVARIANTS, "maybe")));
     assertThatThrownBy(() -> new SlobProvider().create(bad))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("slob.check-invariants");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("slob.check-invariants");
   }
 
   @Test

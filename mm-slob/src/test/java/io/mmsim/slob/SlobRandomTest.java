@@ -2,6 +2,14 @@ package io.mmsim.slob;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.PhysicalMemory;
@@ -15,18 +23,12 @@ import io.mmsim.testkit.OpKind;
 import io.mmsim.testkit.Scenario;
 import io.mmsim.testkit.StatefulRunner;
 import io.mmsim.testkit.object.TestMemoryContext;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
 
 /**
- * Seeded random sequences of kmalloc, kfree and cache operations against a reference model (the
- * set of live ranges and their contents), with every SLOB invariant, including the tiling of each
- * page by free and live blocks, checked after every step. Sizes cross every boundary: the three
- * lists, the kmalloc page threshold, power-of-two and odd sizes, aligned caches.
+ * Seeded random sequences of kmalloc, kfree and cache operations against a reference model (the set
+ * of live ranges and their contents), with every SLOB invariant, including the tiling of each page
+ * by free and live blocks, checked after every step. Sizes cross every boundary: the three lists,
+ * the kmalloc page threshold, power-of-two and odd sizes, aligned caches.
  */
 final class SlobRandomTest {
 
@@ -36,9 +38,15 @@ final class SlobRandomTest {
 
   /** Cache shapes: size, align, flags; cache 2 has a constructor. */
   static final int[][] CACHES = {
-    {24, 0, 0}, {72, 0, SlabFlags.HWCACHE_ALIGN}, {200, 256, 0}, {1000, 0, 0},
-    {3000, 0, SlabFlags.TYPESAFE_BY_RCU}, {5000, 0, 0}, {13, 16, 0}
+    {24, 0, 0},
+    {72, 0, SlabFlags.HWCACHE_ALIGN},
+    {200, 256, 0},
+    {1000, 0, 0},
+    {3000, 0, SlabFlags.TYPESAFE_BY_RCU},
+    {5000, 0, 0},
+    {13, 16, 0}
   };
+
   static final byte CTOR_PATTERN = 0x3c;
   static final int CTOR_CACHE = 2;
 
@@ -56,9 +64,15 @@ final class SlobRandomTest {
     State() {
       for (int i = 0; i < CACHES.length; i++) {
         int size = CACHES[i][0];
-        caches[i] = slob.kmemCacheCreate("rnd-" + i, size, CACHES[i][1], CACHES[i][2],
-            i == CTOR_CACHE ? addr -> memory.fill(KernelLayout.pa(addr), size, CTOR_PATTERN)
-                : null);
+        caches[i] =
+            slob.kmemCacheCreate(
+                "rnd-" + i,
+                size,
+                CACHES[i][1],
+                CACHES[i][2],
+                i == CTOR_CACHE
+                    ? addr -> memory.fill(KernelLayout.pa(addr), size, CTOR_PATTERN)
+                    : null);
       }
     }
   }
@@ -110,7 +124,8 @@ final class SlobRandomTest {
         }
         long[] o = s.live.remove((int) (op.arg(1) % s.live.size()));
         assertThat(s.memory.allEqual(KernelLayout.pa(o[0]), o[1], (byte) o[3]))
-            .as("contents of 0x%x (%d bytes) intact", o[0], o[1]).isTrue();
+            .as("contents of 0x%x (%d bytes) intact", o[0], o[1])
+            .isTrue();
         if (o[2] < 0) {
           s.slob.kfree(cpu, o[0]);
         } else {
@@ -139,7 +154,8 @@ final class SlobRandomTest {
         align = c.align();
         if (cache == CTOR_CACHE) {
           assertThat(s.memory.allEqual(KernelLayout.pa(addr), size, CTOR_PATTERN))
-              .as("constructed 0x%x", addr).isTrue();
+              .as("constructed 0x%x", addr)
+              .isTrue();
         }
       }
       assertThat(addr).as("%s", op).isNotZero();
@@ -149,12 +165,14 @@ final class SlobRandomTest {
       }
       Map.Entry<Long, Long> below = s.ranges.floorEntry(addr);
       if (below != null) {
-        assertThat(below.getKey() + below.getValue()).as("0x%x overlaps 0x%x", addr,
-            below.getKey()).isLessThanOrEqualTo(addr);
+        assertThat(below.getKey() + below.getValue())
+            .as("0x%x overlaps 0x%x", addr, below.getKey())
+            .isLessThanOrEqualTo(addr);
       }
       Map.Entry<Long, Long> above = s.ranges.higherEntry(addr);
       if (above != null) {
-        assertThat(addr + size).as("0x%x overlaps 0x%x", addr, above.getKey())
+        assertThat(addr + size)
+            .as("0x%x overlaps 0x%x", addr, above.getKey())
             .isLessThanOrEqualTo(above.getKey());
       }
       s.ranges.put(addr, size);
@@ -167,11 +185,13 @@ final class SlobRandomTest {
     public void checkInvariants(State s) {
       s.slob.checkInvariants();
       s.pages.checkInvariants();
-      assertThat(s.slob.unreclaimablePages()).as("slab pages = pages taken")
+      assertThat(s.slob.unreclaimablePages())
+          .as("slab pages = pages taken")
           .isEqualTo(s.bootFree - s.pages.nrFreePages());
       assertThat(s.slob.reclaimablePages()).isZero();
       if (s.live.isEmpty()) {
-        assertThat(s.pages.nrFreePages()).as("every page back when nothing is live")
+        assertThat(s.pages.nrFreePages())
+            .as("every page back when nothing is live")
             .isEqualTo(s.bootFree);
       }
     }

@@ -1,16 +1,18 @@
 package io.mmsim.slub;
 
+import java.util.Arrays;
+
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
-import java.util.Arrays;
 
 /**
  * The {@code struct slab} of every slab of one allocator, as parallel primitive arrays indexed by a
  * slab id, plus the page-to-slab map that {@code virt_to_slab} reads.
  *
  * <h2>Layout</h2>
- * Slab ids start at 1; 0 is "no slab" (the kernel's NULL). A freed id goes on a free-id stack and is
- * reused. Per id:
+ *
+ * Slab ids start at 1; 0 is "no slab" (the kernel's NULL). A freed id goes on a free-id stack and
+ * is reused. Per id:
  *
  * <pre>
  *   base      long   direct-map address of the slab's first byte (slab_address)
@@ -28,6 +30,7 @@ import java.util.Arrays;
  * </pre>
  *
  * <h2>Page map</h2>
+ *
  * {@code owner[pfn]} for every frame of the machine:
  *
  * <pre>
@@ -41,14 +44,19 @@ import java.util.Arrays;
  */
 final class SlabTable {
   static final byte STATE_UNUSED = 0;
+
   /** The current slab of a CPU (frozen: only that CPU allocates from it). */
   static final byte STATE_CPU = 1;
+
   /** On a CPU's partial list. */
   static final byte STATE_CPU_PARTIAL = 2;
+
   /** On the node's partial list. */
   static final byte STATE_NODE_PARTIAL = 3;
+
   /** Every object allocated, on no list (the kernel does not track full slabs). */
   static final byte STATE_FULL = 4;
+
   /** Every object allocated, on the node's full list (debug caches with SLAB_STORE_USER). */
   static final byte STATE_FULL_TRACKED = 5;
 

@@ -1,8 +1,9 @@
 package io.mmsim.slub;
 
+import java.util.List;
+
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.SlabInfo;
-import java.util.List;
 
 /**
  * A cache name that SLUB merged into an existing compatible cache ({@code __kmem_cache_alias}):

@@ -1,5 +1,18 @@
 package io.mmsim.slub;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.Statistics;
@@ -18,17 +31,6 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.api.util.Bits;
 import io.mmsim.api.util.Sizes;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The SLUB allocator: the kmalloc caches, cache creation with merging, large kmalloc, and the
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * slabs as in Linux 6.17 and before).
  *
  * <h2>Algorithm</h2>
+ *
  * <ul>
  *   <li>At construction the kmalloc caches {@code kmalloc-8} .. {@code kmalloc-8k} (with 96 and
  *       192) are created, each with the debug flags {@code slub.debug} gives its name. A request of
@@ -51,32 +54,48 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <h2>Invariants</h2>
+ *
  * Pages taken from the page allocator = pages of live slabs + pages of live large kmalloc blocks =
- * {@link #reclaimablePages()} + {@link #unreclaimablePages()}; every frame of those is marked in the
- * page map and no other frame is.
+ * {@link #reclaimablePages()} + {@link #unreclaimablePages()}; every frame of those is marked in
+ * the page map and no other frame is.
  *
  * <p>Not thread-safe: one kernel, one thread.
  */
 final class SlubAllocator implements ObjectAllocator {
   static final String NAME = "slub";
+
   /** Where the caller ids of user tracking live, like kernel text addresses. */
   private static final long CALLER_BASE = 0xffffffff81000000L;
+
   /** Flags that never merge ({@code SLAB_NEVER_MERGE}). */
   private static final int NEVER_MERGE =
       SlabFlags.DEBUG_FLAGS | SlabFlags.TYPESAFE_BY_RCU | SlabFlags.NO_MERGE;
+
   /** Flags that must be equal to merge ({@code SLAB_MERGE_SAME}). */
   private static final int MERGE_SAME =
       SlabFlags.RECLAIM_ACCOUNT | SlabFlags.CACHE_DMA | SlabFlags.ACCOUNT;
+
   /** The flags {@link #kmemCacheCreate} accepts. */
-  private static final int KNOWN_FLAGS = SlabFlags.CONSISTENCY_CHECKS | SlabFlags.RED_ZONE
-      | SlabFlags.POISON | SlabFlags.HWCACHE_ALIGN | SlabFlags.CACHE_DMA | SlabFlags.STORE_USER
-      | SlabFlags.PANIC | SlabFlags.TYPESAFE_BY_RCU | SlabFlags.TRACE | SlabFlags.NO_MERGE
-      | SlabFlags.RECLAIM_ACCOUNT | SlabFlags.ACCOUNT;
+  private static final int KNOWN_FLAGS =
+      SlabFlags.CONSISTENCY_CHECKS
+          | SlabFlags.RED_ZONE
+          | SlabFlags.POISON
+          | SlabFlags.HWCACHE_ALIGN
+          | SlabFlags.CACHE_DMA
+          | SlabFlags.STORE_USER
+          | SlabFlags.PANIC
+          | SlabFlags.TYPESAFE_BY_RCU
+          | SlabFlags.TRACE
+          | SlabFlags.NO_MERGE
+          | SlabFlags.RECLAIM_ACCOUNT
+          | SlabFlags.ACCOUNT;
 
   private final Logger log;
   final SlabTable table;
+
   /** {@code table.owner}, held directly for the fast kfree. */
   private final int[] owner;
+
   final PhysicalMemory memory;
   final PageAllocator pages;
   final int nrCpus;
@@ -86,8 +105,10 @@ final class SlubAllocator implements ObjectAllocator {
 
   /** Real caches in creation order ({@code slab_caches}, read backwards by slabinfo). */
   private final List<SlubCache> caches = new ArrayList<>();
+
   private final Map<String, KmemCache> byName = new HashMap<>();
   private final TreeMap<String, SlubAlias> aliases = new TreeMap<>();
+
   /** kmalloc cache for a request of s bytes at index (s - 1) >>> 3. */
   private final SlubCache[] kmallocBySize =
       new SlubCache[KmallocSizes.KMALLOC_MAX_CACHE_SIZE >>> 3];
@@ -104,8 +125,9 @@ final class SlubAllocator implements ObjectAllocator {
 
   SlubAllocator(MemoryContext ctx) {
     this.ctx = ctx;
-    this.log = LoggerFactory.getLogger(ctx.loggerName() == null ? SlubAllocator.class.getName()
-        : ctx.loggerName());
+    this.log =
+        LoggerFactory.getLogger(
+            ctx.loggerName() == null ? SlubAllocator.class.getName() : ctx.loggerName());
     this.memory = ctx.memory();
     this.pages = ctx.pageAllocator();
     this.nrCpus = ctx.layout().cpus();
@@ -116,8 +138,16 @@ final class SlubAllocator implements ObjectAllocator {
     int minOrder = intSetting(s, "min-order", 0, Page.MAX_PAGE_ORDER);
     int maxOrder = intSetting(s, "max-order", 0, Page.MAX_PAGE_ORDER);
     if (minOrder > maxOrder) {
-      throw new ConfigurationException(fullKey("min-order"), fullKey("min-order") + " ("
-          + minOrder + ") is above " + fullKey("max-order") + " (" + maxOrder + ")");
+      throw new ConfigurationException(
+          fullKey("min-order"),
+          fullKey("min-order")
+              + " ("
+              + minOrder
+              + ") is above "
+              + fullKey("max-order")
+              + " ("
+              + maxOrder
+              + ")");
     }
     int minObjects = intSetting(s, "min-objects", 0, SlubLayout.MAX_OBJS_PER_PAGE);
     boolean nomerge = boolSetting(s, "nomerge");
@@ -166,8 +196,8 @@ final class SlubAllocator implements ObjectAllocator {
       throw new ConfigurationException(fullKey(key), fullKey(key) + ": " + e.getMessage());
     }
     if (n < min || n > max) {
-      throw new ConfigurationException(fullKey(key), fullKey(key) + ": " + n
-          + " is out of range [" + min + ", " + max + "]");
+      throw new ConfigurationException(
+          fullKey(key), fullKey(key) + ": " + n + " is out of range [" + min + ", " + max + "]");
     }
     return (int) n;
   }
@@ -181,8 +211,9 @@ final class SlubAllocator implements ObjectAllocator {
       case "false", "0", "no", "off" -> {
         return false;
       }
-      default -> throw new ConfigurationException(fullKey(key), fullKey(key) + ": '" + v
-          + "' is not a boolean (true or false)");
+      default ->
+          throw new ConfigurationException(
+              fullKey(key), fullKey(key) + ": '" + v + "' is not a boolean (true or false)");
     }
   }
 
@@ -194,26 +225,37 @@ final class SlubAllocator implements ObjectAllocator {
   }
 
   @Override
-  public KmemCache kmemCacheCreate(String name, int size, int align, int flags,
-      ObjectConstructor ctor) {
+  public KmemCache kmemCacheCreate(
+      String name, int size, int align, int flags, ObjectConstructor ctor) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a kmem cache needs a name");
     }
     if (byName.containsKey(name)) {
-      throw new IllegalArgumentException("kmem_cache_create(" + name + "): a cache of that name"
-          + " exists");
+      throw new IllegalArgumentException(
+          "kmem_cache_create(" + name + "): a cache of that name" + " exists");
     }
     if (size < 1 || size > KmallocSizes.KMALLOC_MAX_SIZE) {
-      throw new IllegalArgumentException("kmem_cache_create(" + name + "): size " + size
-          + " is outside [1, " + KmallocSizes.KMALLOC_MAX_SIZE + "]");
+      throw new IllegalArgumentException(
+          "kmem_cache_create("
+              + name
+              + "): size "
+              + size
+              + " is outside [1, "
+              + KmallocSizes.KMALLOC_MAX_SIZE
+              + "]");
     }
     if (align < 0 || (align != 0 && !Bits.isPowerOfTwo(align)) || align > Page.PAGE_SIZE) {
-      throw new IllegalArgumentException("kmem_cache_create(" + name + "): align " + align
-          + " is not 0 or a power of two up to " + Page.PAGE_SIZE);
+      throw new IllegalArgumentException(
+          "kmem_cache_create("
+              + name
+              + "): align "
+              + align
+              + " is not 0 or a power of two up to "
+              + Page.PAGE_SIZE);
     }
     if ((flags & ~KNOWN_FLAGS) != 0) {
-      throw new IllegalArgumentException(String.format(
-          "kmem_cache_create(%s): unknown flags 0x%x", name, flags & ~KNOWN_FLAGS));
+      throw new IllegalArgumentException(
+          String.format("kmem_cache_create(%s): unknown flags 0x%x", name, flags & ~KNOWN_FLAGS));
     }
     int f = flags | debugOptions.flagsFor(name);
     SlubCache target = findMergeable(size, align, f, ctor);
@@ -228,20 +270,26 @@ final class SlubAllocator implements ObjectAllocator {
     return createReal(name, size, align, f, ctor, false);
   }
 
-  private SlubCache createReal(String name, int size, int align, int flags, ObjectConstructor ctor,
-      boolean kmalloc) {
+  private SlubCache createReal(
+      String name, int size, int align, int flags, ObjectConstructor ctor, boolean kmalloc) {
     int f = flags | (kmalloc ? debugOptions.flagsFor(name) : 0);
     int a = SlubLayout.calculateAlignment(f, align, size);
     SlubLayout layout = SlubLayout.of(size, a, f, ctor != null, kmalloc, tunables, nrCpus);
-    if (layout != null && debugOptions.skipHigherOrder()
+    if (layout != null
+        && debugOptions.skipHigherOrder()
         && (f & (SlabFlags.RED_ZONE | SlabFlags.STORE_USER)) != 0
         && Page.getOrder(layout.size) > Page.getOrder(size)) {
       f &= ~(SlabFlags.RED_ZONE | SlabFlags.STORE_USER);
       layout = SlubLayout.of(size, a, f, ctor != null, kmalloc, tunables, nrCpus);
     }
     if (layout == null) {
-      throw new IllegalArgumentException("kmem_cache_create(" + name + "): objects of " + size
-          + " bytes do not fit a slab of order " + Page.MAX_PAGE_ORDER);
+      throw new IllegalArgumentException(
+          "kmem_cache_create("
+              + name
+              + "): objects of "
+              + size
+              + " bytes do not fit a slab of order "
+              + Page.MAX_PAGE_ORDER);
     }
     String id = unmergeable(f, ctor) ? null : uniqueId(f, layout.size);
     SlubCache c = new SlubCache(this, name, layout, ctor, kmalloc, id);
@@ -279,8 +327,8 @@ final class SlubAllocator implements ObjectAllocator {
 
   /**
    * {@code create_unique_id}: ':' then flag letters (d DMA, a RECLAIM_ACCOUNT, A ACCOUNT) and '-'
-   * if any, then the slot size in 7 digits ({@code :0000064}, {@code :a-0000104})
-   * [unverified: the letter set of the running kernel].
+   * if any, then the slot size in 7 digits ({@code :0000064}, {@code :a-0000104}) [unverified: the
+   * letter set of the running kernel].
    */
   private static String uniqueId(int flags, int size) {
     StringBuilder sb = new StringBuilder(":");
@@ -323,8 +371,8 @@ final class SlubAllocator implements ObjectAllocator {
       return kmallocBySize[(int) (size - 1) >>> 3].allocate(cpu, gfp, (int) size);
     }
     if (size <= 0 || size > KmallocSizes.KMALLOC_MAX_SIZE) {
-      throw new IllegalArgumentException("kmalloc size " + size + " is outside [1, "
-          + KmallocSizes.KMALLOC_MAX_SIZE + "]");
+      throw new IllegalArgumentException(
+          "kmalloc size " + size + " is outside [1, " + KmallocSizes.KMALLOC_MAX_SIZE + "]");
     }
     return kmallocLarge(cpu, size, gfp);
   }
@@ -373,8 +421,8 @@ final class SlubAllocator implements ObjectAllocator {
     checkCpu(cpu);
     long pa = addr - KernelLayout.PAGE_OFFSET;
     if (pa < 0 || pa >= table.memoryBytes) {
-      throw new BadAddressException(addr, String.format(
-          "kfree: 0x%016x is not a direct-map address of this machine", addr));
+      throw new BadAddressException(
+          addr, String.format("kfree: 0x%016x is not a direct-map address of this machine", addr));
     }
     int pfn = (int) (pa >>> Page.PAGE_SHIFT);
     int o = table.owner[pfn];
@@ -386,8 +434,10 @@ final class SlubAllocator implements ObjectAllocator {
       throw SlubCache.notASlabObject("kfree", addr);
     }
     if (o == SlabTable.LARGE_TAIL || (pa & Page.PAGE_OFFSET_MASK) != 0) {
-      throw new BadAddressException(addr, String.format(
-          "kfree: 0x%016x points inside the kmalloc'd block at 0x%016x", addr, largeHead(pfn)));
+      throw new BadAddressException(
+          addr,
+          String.format(
+              "kfree: 0x%016x points inside the kmalloc'd block at 0x%016x", addr, largeHead(pfn)));
     }
     int order = -o - 1;
     pages.freePages(cpu, pfn, order);
@@ -411,8 +461,8 @@ final class SlubAllocator implements ObjectAllocator {
   public long ksize(long addr) {
     long pa = addr - KernelLayout.PAGE_OFFSET;
     if (pa < 0 || pa >= table.memoryBytes) {
-      throw new BadAddressException(addr, String.format(
-          "ksize: 0x%016x is not a direct-map address of this machine", addr));
+      throw new BadAddressException(
+          addr, String.format("ksize: 0x%016x is not a direct-map address of this machine", addr));
     }
     int pfn = (int) (pa >>> Page.PAGE_SHIFT);
     int o = table.owner[pfn];
@@ -420,16 +470,16 @@ final class SlubAllocator implements ObjectAllocator {
       SlubCache c = table.cache[o];
       int idx = c.objectIndex(o, addr);
       if (idx < 0 || !table.isAllocated(o, idx)) {
-        throw new BadAddressException(addr, String.format(
-            "ksize: 0x%016x is not a live object of %s", addr, c.name));
+        throw new BadAddressException(
+            addr, String.format("ksize: 0x%016x is not a live object of %s", addr, c.name));
       }
       return slabKsize(c);
     }
     if (o < 0 && o != SlabTable.LARGE_TAIL && (pa & Page.PAGE_OFFSET_MASK) == 0) {
       return (long) Page.PAGE_SIZE << (-o - 1);
     }
-    throw new BadAddressException(addr, String.format(
-        "ksize: 0x%016x is not a kmalloc'd object", addr));
+    throw new BadAddressException(
+        addr, String.format("ksize: 0x%016x is not a kmalloc'd object", addr));
   }
 
   /** {@code slab_ksize}: how much of the slot a caller may use. */
@@ -500,13 +550,12 @@ final class SlubAllocator implements ObjectAllocator {
 
   void destroyCache(SlubCache c, String handleName) {
     if (c.kmalloc) {
-      throw new IllegalStateException("kmem_cache_destroy(" + c.name
-          + "): the kmalloc caches are never destroyed");
+      throw new IllegalStateException(
+          "kmem_cache_destroy(" + c.name + "): the kmalloc caches are never destroyed");
     }
     c.checkUsable();
     if (byName.get(handleName) != c) {
-      throw new IllegalStateException("kmem_cache_destroy(" + handleName
-          + "): already destroyed");
+      throw new IllegalStateException("kmem_cache_destroy(" + handleName + "): already destroyed");
     }
     release(c);
     byName.remove(handleName);
@@ -557,9 +606,11 @@ final class SlubAllocator implements ObjectAllocator {
       return new SlabBugException(addr, c.name, reason, r.lines());
     }
     if (owner < 0) {
-      return new BadAddressException(addr, String.format(
-          "kmem_cache_free(%s): 0x%016x is a kmalloc'd page block, not a slab object", c.name,
-          addr));
+      return new BadAddressException(
+          addr,
+          String.format(
+              "kmem_cache_free(%s): 0x%016x is a kmalloc'd page block, not a slab object",
+              c.name, addr));
     }
     return SlubCache.notASlabObject("kmem_cache_free(" + c.name + ")", addr);
   }
@@ -601,7 +652,12 @@ final class SlubAllocator implements ObjectAllocator {
   void trace(String cache, String what, long obj, int inuse, long fp) {
     if (log.isInfoEnabled()) {
       // INFO on purpose: the user asked for tracing with slub.debug=T, as the kernel prints it
-      log.info("TRACE {} {} 0x{} inuse={} fp=0x{}", cache, what, SlubReport.hex16(obj), inuse,
+      log.info(
+          "TRACE {} {} 0x{} inuse={} fp=0x{}",
+          cache,
+          what,
+          SlubReport.hex16(obj),
+          inuse,
           SlubReport.hex16(fp));
     }
   }
@@ -620,30 +676,63 @@ final class SlubAllocator implements ObjectAllocator {
     long slabs = 0;
     long slabPages = 0;
     for (SlubCache c : caches) {
-      long[] v = {c.allocFastpath(), c.allocSlowpath, c.freeFastpath(), c.freeSlowpath,
-        c.freeFrozen, c.freeAddPartial, c.freeRemovePartial, c.allocFromPartial, c.allocSlab,
-        c.allocRefill, c.freeSlab, c.cpuslabFlush, c.deactivateFull, c.deactivateEmpty,
-        c.orderFallback, c.cpuPartialAlloc, c.cpuPartialFree, c.cpuPartialNode,
-        c.cpuPartialDrain};
+      long[] v = {
+        c.allocFastpath(),
+        c.allocSlowpath,
+        c.freeFastpath(),
+        c.freeSlowpath,
+        c.freeFrozen,
+        c.freeAddPartial,
+        c.freeRemovePartial,
+        c.allocFromPartial,
+        c.allocSlab,
+        c.allocRefill,
+        c.freeSlab,
+        c.cpuslabFlush,
+        c.deactivateFull,
+        c.deactivateEmpty,
+        c.orderFallback,
+        c.cpuPartialAlloc,
+        c.cpuPartialFree,
+        c.cpuPartialNode,
+        c.cpuPartialDrain
+      };
       for (int i = 0; i < v.length; i++) {
         sum[i] += v[i];
       }
       slabs += c.nrSlabs();
       slabPages += c.nrPages();
     }
-    String[] names = {"alloc_fastpath", "alloc_slowpath", "free_fastpath", "free_slowpath",
-      "free_frozen", "free_add_partial", "free_remove_partial", "alloc_from_partial",
-      "alloc_slab", "alloc_refill", "free_slab", "cpuslab_flush", "deactivate_full",
-      "deactivate_empty", "order_fallback", "cpu_partial_alloc", "cpu_partial_free",
-      "cpu_partial_node", "cpu_partial_drain"};
-    Statistics.Builder b = Statistics.builder()
-        .put("caches", caches.size())
-        .put("aliases", aliases.size())
-        .put("slabs", slabs)
-        .put("slab_pages", slabPages)
-        .put("large_kmalloc_pages", largePages)
-        .put("large_kmalloc_allocs", largeAllocs)
-        .put("large_kmalloc_frees", largeFrees);
+    String[] names = {
+      "alloc_fastpath",
+      "alloc_slowpath",
+      "free_fastpath",
+      "free_slowpath",
+      "free_frozen",
+      "free_add_partial",
+      "free_remove_partial",
+      "alloc_from_partial",
+      "alloc_slab",
+      "alloc_refill",
+      "free_slab",
+      "cpuslab_flush",
+      "deactivate_full",
+      "deactivate_empty",
+      "order_fallback",
+      "cpu_partial_alloc",
+      "cpu_partial_free",
+      "cpu_partial_node",
+      "cpu_partial_drain"
+    };
+    Statistics.Builder b =
+        Statistics.builder()
+            .put("caches", caches.size())
+            .put("aliases", aliases.size())
+            .put("slabs", slabs)
+            .put("slab_pages", slabPages)
+            .put("large_kmalloc_pages", largePages)
+            .put("large_kmalloc_allocs", largeAllocs)
+            .put("large_kmalloc_frees", largeFrees);
     for (int i = 0; i < names.length; i++) {
       b.put(names[i], sum[i]);
     }
@@ -663,9 +752,15 @@ final class SlubAllocator implements ObjectAllocator {
       }
     }
     if (reclaimable != reclaimableSlabPages || unreclaimable != unreclaimableSlabPages) {
-      throw new AssertionError("SLUB: slab pages reclaimable " + reclaimable + "/"
-          + reclaimableSlabPages + " unreclaimable " + unreclaimable + "/"
-          + unreclaimableSlabPages);
+      throw new AssertionError(
+          "SLUB: slab pages reclaimable "
+              + reclaimable
+              + "/"
+              + reclaimableSlabPages
+              + " unreclaimable "
+              + unreclaimable
+              + "/"
+              + unreclaimableSlabPages);
     }
     long slabFrames = 0;
     long large = 0;
@@ -683,8 +778,13 @@ final class SlubAllocator implements ObjectAllocator {
           int order = -o - 1;
           for (int i = 1; i < 1 << order; i++) {
             if (owner[pfn + i] != SlabTable.LARGE_TAIL) {
-              throw new AssertionError("SLUB: large kmalloc at pfn " + pfn + " order " + order
-                  + " has an unmarked frame " + (pfn + i));
+              throw new AssertionError(
+                  "SLUB: large kmalloc at pfn "
+                      + pfn
+                      + " order "
+                      + order
+                      + " has an unmarked frame "
+                      + (pfn + i));
             }
           }
         } else if (pfn == 0 || owner[pfn - 1] == 0 || owner[pfn - 1] > 0) {
@@ -693,8 +793,15 @@ final class SlubAllocator implements ObjectAllocator {
       }
     }
     if (slabFrames != reclaimable + unreclaimable || large != largePages) {
-      throw new AssertionError("SLUB: page map has " + slabFrames + " slab frames and " + large
-          + " large frames; counters say " + (reclaimable + unreclaimable) + " and " + largePages);
+      throw new AssertionError(
+          "SLUB: page map has "
+              + slabFrames
+              + " slab frames and "
+              + large
+              + " large frames; counters say "
+              + (reclaimable + unreclaimable)
+              + " and "
+              + largePages);
     }
     long live = 0;
     for (int s = 1; s < table.idLimit(); s++) {
@@ -703,8 +810,8 @@ final class SlubAllocator implements ObjectAllocator {
       }
     }
     if (live != table.liveSlabs()) {
-      throw new AssertionError("SLUB: " + live + " live slab ids but " + table.liveSlabs()
-          + " counted");
+      throw new AssertionError(
+          "SLUB: " + live + " live slab ids but " + table.liveSlabs() + " counted");
     }
   }
 

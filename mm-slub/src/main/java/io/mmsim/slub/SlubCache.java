@@ -1,5 +1,8 @@
 package io.mmsim.slub;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
@@ -12,36 +15,35 @@ import io.mmsim.api.object.SlabBugException;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * One SLUB cache ({@code struct kmem_cache} with its {@code kmem_cache_cpu} and one
- * {@code kmem_cache_node}), modelled on {@code mm/slub.c} with per-CPU slabs as in Linux 6.17 and
- * before (not the 6.18 "sheaves").
+ * One SLUB cache ({@code struct kmem_cache} with its {@code kmem_cache_cpu} and one {@code
+ * kmem_cache_node}), modelled on {@code mm/slub.c} with per-CPU slabs as in Linux 6.17 and before
+ * (not the 6.18 "sheaves").
  *
  * <h2>Algorithm</h2>
+ *
  * <ul>
  *   <li><b>Free objects are threaded through themselves.</b> A free object holds the address of the
- *       next free object of its slab at {@code offset} in its own bytes (simulated memory), 0 ending
- *       the list. There are two kinds of list: the CPU freelist of a CPU's current slab, and each
- *       slab's own freelist (objects freed by other CPUs, or all free objects of a slab not in use
- *       by a CPU).
+ *       next free object of its slab at {@code offset} in its own bytes (simulated memory), 0
+ *       ending the list. There are two kinds of list: the CPU freelist of a CPU's current slab, and
+ *       each slab's own freelist (objects freed by other CPUs, or all free objects of a slab not in
+ *       use by a CPU).
  *   <li><b>Fast path.</b> {@link #alloc} pops the head of the CPU freelist (reading the next
  *       pointer from the object); {@link #free} of an object of the CPU's current slab pushes it
  *       (writing the pointer). No allocation, no map, no boxing.
- *   <li><b>Slow path</b> ({@code ___slab_alloc}): take the current slab's remote frees; else the slab
- *       is full and leaves the CPU untracked; take a slab from the CPU partial list; else from the
- *       node partial list (moving up to half the CPU partial limit more onto the CPU partial list);
- *       else a new slab from the page allocator (preferred order, then the minimum order).
+ *   <li><b>Slow path</b> ({@code ___slab_alloc}): take the current slab's remote frees; else the
+ *       slab is full and leaves the CPU untracked; take a slab from the CPU partial list; else from
+ *       the node partial list (moving up to half the CPU partial limit more onto the CPU partial
+ *       list); else a new slab from the page allocator (preferred order, then the minimum order).
  *   <li><b>Frees to other slabs</b> ({@code __slab_free}): a CPU's frozen slab just gains a free
  *       object; a full slab goes to the freeing CPU's partial list (draining that list to the node
  *       when it holds {@code cpu_partial_slabs}); a node-partial slab that becomes empty is freed
  *       when the node already holds {@code min_partial} slabs.
  *   <li><b>Debug caches</b> (any of F, Z, P, U, T) have no per-CPU slabs (as since Linux 6.2): each
- *       allocation and free works on the node lists with the checks of
- *       {@code alloc_debug_processing} / {@code free_debug_processing}; full slabs are kept on a
- *       full list when U is on.
+ *       allocation and free works on the node lists with the checks of {@code
+ *       alloc_debug_processing} / {@code free_debug_processing}; full slabs are kept on a full list
+ *       when U is on.
  *   <li><b>Misuse</b> is detected before any change: a pointer that is not an object boundary of a
  *       slab of this cache, a double free (a per-object allocated bit, cheaper than the kernel's
  *       freelist walk and exact), a free into the wrong cache, a corrupt free pointer met while
@@ -49,6 +51,7 @@ import java.util.List;
  * </ul>
  *
  * <h2>Invariants</h2>
+ *
  * For every slab: allocated bits = {@code inuse}; free objects on its freelists (the CPU freelist
  * too if it is a CPU slab) = objects - inuse, each at an object boundary with its bit clear; the
  * slab is on exactly the list its state names. Node counters (slabs, objects, pages, nr_partial)
@@ -59,24 +62,33 @@ import java.util.List;
 final class SlubCache implements KmemCache {
   /** {@code SLUB_RED_INACTIVE}. */
   static final byte RED_INACTIVE = (byte) 0xbb;
+
   /** {@code SLUB_RED_ACTIVE}. */
   static final byte RED_ACTIVE = (byte) 0xcc;
+
   /** {@code POISON_INUSE}. */
   static final byte POISON_INUSE = 0x5a;
+
   /** {@code POISON_FREE}. */
   static final byte POISON_FREE = 0x6b;
+
   /** {@code POISON_END}. */
   static final byte POISON_END = (byte) 0xa5;
+
   /** {@code SHRINK_PROMOTE_MAX}. */
   private static final int SHRINK_PROMOTE_MAX = 32;
+
   /** {@code MIN_PARTIAL} and {@code MAX_PARTIAL}. */
   private static final int MIN_PARTIAL = 5;
+
   private static final int MAX_PARTIAL = 10;
 
   final SlubAllocator allocator;
   private final SlabTable table;
+
   /** {@code table.owner}, the page-to-slab map, held directly for the fast free. */
   private final int[] owner;
+
   private final PhysicalMemory memory;
   private final PageAllocator pages;
   final String name;
@@ -101,9 +113,12 @@ final class SlubCache implements KmemCache {
 
   /** The object size; grows when a larger compatible cache merges in. */
   int objectSize;
+
   /** Caches merged into this one, itself included ({@code refcount}). */
   int refcount = 1;
+
   boolean destroyed;
+
   /** The sysfs directory id of a mergeable cache ({@code :0000064}), or null. */
   final String uniqueId;
 
@@ -142,8 +157,13 @@ final class SlubCache implements KmemCache {
   long cpuPartialNode;
   long cpuPartialDrain;
 
-  SlubCache(SlubAllocator allocator, String name, SlubLayout layout, ObjectConstructor ctor,
-      boolean kmalloc, String uniqueId) {
+  SlubCache(
+      SlubAllocator allocator,
+      String name,
+      SlubLayout layout,
+      ObjectConstructor ctor,
+      boolean kmalloc,
+      String uniqueId) {
     this.allocator = allocator;
     this.table = allocator.table;
     this.owner = table.owner;
@@ -271,8 +291,19 @@ final class SlubCache implements KmemCache {
     for (int s = partialHead; s != 0; s = table.next[s]) {
       free += table.objects[s] - table.inuse[s];
     }
-    return new SlabInfo(name, totalObjects - free, totalObjects, size, layout.objects,
-        1 << layout.order, 0, 0, 0, nrSlabs, nrSlabs, 0);
+    return new SlabInfo(
+        name,
+        totalObjects - free,
+        totalObjects,
+        size,
+        layout.objects,
+        1 << layout.order,
+        0,
+        0,
+        0,
+        nrSlabs,
+        nrSlabs,
+        0);
   }
 
   @Override
@@ -289,8 +320,15 @@ final class SlubCache implements KmemCache {
 
   @Override
   public String toString() {
-    return "SlubCache[" + name + " size=" + size + " objects=" + layout.objects + " order="
-        + layout.order + "]";
+    return "SlubCache["
+        + name
+        + " size="
+        + size
+        + " objects="
+        + layout.objects
+        + " order="
+        + layout.order
+        + "]";
   }
 
   // ================================================================ allocation
@@ -316,9 +354,9 @@ final class SlubCache implements KmemCache {
 
   /**
    * Pops {@code obj}, the head of the CPU freelist, after checking that it is a free object of the
-   * CPU slab (so that a corrupted free pointer is reported, never followed). The CPU slab's
-   * {@code inuse} is not kept up to date here: it is recounted from the bits when the slab leaves
-   * the CPU ({@link #inuseOf}).
+   * CPU slab (so that a corrupted free pointer is reported, never followed). The CPU slab's {@code
+   * inuse} is not kept up to date here: it is recounted from the bits when the slab leaves the CPU
+   * ({@link #inuseOf}).
    */
   private void popCpu(CpuCache c, long obj) {
     long off = obj - c.base;
@@ -339,10 +377,9 @@ final class SlubCache implements KmemCache {
   }
 
   /**
-   * The fast free: when {@code addr} is an allocated object of the CPU slab of {@code c}, pushes
-   * it on the CPU freelist and returns true. False (nothing changed) when the slow path must
-   * decide, and report if the free is bad. Without a CPU slab {@code c.limit} is 0 and nothing
-   * matches.
+   * The fast free: when {@code addr} is an allocated object of the CPU slab of {@code c}, pushes it
+   * on the CPU freelist and returns true. False (nothing changed) when the slow path must decide,
+   * and report if the free is bad. Without a CPU slab {@code c.limit} is 0 and nothing matches.
    */
   private boolean freeFast(CpuCache c, long addr) {
     long off = addr - c.base;
@@ -520,8 +557,8 @@ final class SlubCache implements KmemCache {
     if (storeUser) {
       setTrack(obj, 0, cpu);
       if (layout.origSizeTracked) {
-        memory.writeInt(obj - KernelLayout.PAGE_OFFSET + layout.infoEnd + 2L * SlubLayout.TRACK_SIZE,
-            origSize);
+        memory.writeInt(
+            obj - KernelLayout.PAGE_OFFSET + layout.infoEnd + 2L * SlubLayout.TRACK_SIZE, origSize);
       }
     }
     initObject(obj, RED_ACTIVE, layout.origSizeTracked ? origSize : objectSize);
@@ -529,8 +566,8 @@ final class SlubCache implements KmemCache {
       allocator.trace(name, "alloc", obj, t.inuse[slab], next);
     }
     if ((gfp & Gfp.ZERO) != 0) {
-      memory.fill(obj - KernelLayout.PAGE_OFFSET,
-          layout.origSizeTracked ? origSize : objectSize, (byte) 0);
+      memory.fill(
+          obj - KernelLayout.PAGE_OFFSET, layout.origSizeTracked ? origSize : objectSize, (byte) 0);
     }
     return obj;
   }
@@ -924,8 +961,8 @@ final class SlubCache implements KmemCache {
   }
 
   /**
-   * {@code __kmem_cache_do_shrink} for node 0: frees every empty partial slab and sorts the rest
-   * so that the fullest (fewest free objects) come first.
+   * {@code __kmem_cache_do_shrink} for node 0: frees every empty partial slab and sorts the rest so
+   * that the fullest (fewest free objects) come first.
    */
   private void shrinkNode() {
     SlabTable t = table;
@@ -992,8 +1029,15 @@ final class SlubCache implements KmemCache {
     shrinkNode();
     for (int s = 1; s < table.idLimit(); s++) {
       if (table.cache[s] == this) {
-        throw new AssertionError("slab " + s + " of " + name + " survived shutdown: state "
-            + SlabTable.stateName(table.state[s]) + " inuse " + table.inuse[s]);
+        throw new AssertionError(
+            "slab "
+                + s
+                + " of "
+                + name
+                + " survived shutdown: state "
+                + SlabTable.stateName(table.state[s])
+                + " inuse "
+                + table.inuse[s]);
       }
     }
   }
@@ -1070,8 +1114,7 @@ final class SlubCache implements KmemCache {
       if (r != null) {
         return r;
       }
-      r = checkBytes(slab, obj, "Right Redzone", p + objectSize, val,
-          layout.inuse - objectSize);
+      r = checkBytes(slab, obj, "Right Redzone", p + objectSize, val, layout.inuse - objectSize);
       if (r != null) {
         return r;
       }
@@ -1082,8 +1125,14 @@ final class SlubCache implements KmemCache {
         }
       }
     } else if (poison && objectSize < layout.inuse) {
-      List<String> r = checkBytes(slab, obj, "Alignment padding", p + objectSize, POISON_INUSE,
-          layout.inuse - objectSize);
+      List<String> r =
+          checkBytes(
+              slab,
+              obj,
+              "Alignment padding",
+              p + objectSize,
+              POISON_INUSE,
+              layout.inuse - objectSize);
       if (r != null) {
         return r;
       }
@@ -1102,8 +1151,7 @@ final class SlubCache implements KmemCache {
       int from = layout.padStart;
       int to = layout.sizeFromObject();
       if (to > from) {
-        List<String> r = checkBytes(slab, obj, "Object padding", p + from, POISON_INUSE,
-            to - from);
+        List<String> r = checkBytes(slab, obj, "Object padding", p + from, POISON_INUSE, to - from);
         if (r != null) {
           return r;
         }
@@ -1121,8 +1169,8 @@ final class SlubCache implements KmemCache {
   }
 
   /** {@code check_bytes_and_report}: null when all {@code len} bytes equal {@code value}. */
-  private List<String> checkBytes(int slab, long obj, String what, long start, byte value,
-      long len) {
+  private List<String> checkBytes(
+      int slab, long obj, String what, long start, byte value, long len) {
     if (len <= 0 || memory.allEqual(start, len, value)) {
       return null;
     }
@@ -1136,10 +1184,17 @@ final class SlubCache implements KmemCache {
     }
     SlubReport r = new SlubReport().bug(name, what + " overwritten");
     long slabPa = KernelLayout.pa(table.base[slab]);
-    r.line("0x" + SlubReport.hex16(KernelLayout.va(fault)) + "-0x"
-        + SlubReport.hex16(KernelLayout.va(end - 1)) + " @offset=" + (fault - slabPa)
-        + ". First byte 0x" + Integer.toHexString(memory.readByte(fault) & 0xff)
-        + " instead of 0x" + Integer.toHexString(value & 0xff));
+    r.line(
+        "0x"
+            + SlubReport.hex16(KernelLayout.va(fault))
+            + "-0x"
+            + SlubReport.hex16(KernelLayout.va(end - 1))
+            + " @offset="
+            + (fault - slabPa)
+            + ". First byte 0x"
+            + Integer.toHexString(memory.readByte(fault) & 0xff)
+            + " instead of 0x"
+            + Integer.toHexString(value & 0xff));
     trailer(r, slab, obj);
     return r.lines();
   }
@@ -1161,8 +1216,13 @@ final class SlubCache implements KmemCache {
       track(r, "Freed", p + layout.infoEnd + SlubLayout.TRACK_SIZE);
     }
     slabInfoLine(r, slab);
-    r.line("Object 0x" + SlubReport.hex16(obj) + " @offset=" + (obj - base) + " fp=0x"
-        + SlubReport.hex16(memory.readLong(p + offset)));
+    r.line(
+        "Object 0x"
+            + SlubReport.hex16(obj)
+            + " @offset="
+            + (obj - base)
+            + " fp=0x"
+            + SlubReport.hex16(memory.readLong(p + offset)));
     r.line("");
     if (redZone) {
       r.hexDump("Redzone  ", obj - redLeftPad, redLeftPad, memory);
@@ -1185,9 +1245,16 @@ final class SlubCache implements KmemCache {
       return;
     }
     long when = memory.readLong(trackPa + SlubLayout.TRACK_WHEN);
-    r.line(what + " in " + allocator.callerName(addr) + " age=" + (allocator.now() - when)
-        + " cpu=" + memory.readInt(trackPa + SlubLayout.TRACK_CPU) + " pid="
-        + memory.readInt(trackPa + SlubLayout.TRACK_PID));
+    r.line(
+        what
+            + " in "
+            + allocator.callerName(addr)
+            + " age="
+            + (allocator.now() - when)
+            + " cpu="
+            + memory.readInt(trackPa + SlubLayout.TRACK_CPU)
+            + " pid="
+            + memory.readInt(trackPa + SlubLayout.TRACK_PID));
   }
 
   /**
@@ -1200,10 +1267,22 @@ final class SlubCache implements KmemCache {
     boolean head = table.order[slab] > 0;
     long pageFlags = 0x200L | (head ? 0x40L : 0) | ((long) zone << 62);
     long fl = table.freelist[slab];
-    r.line("Slab 0x" + SlubReport.hex16(SlubReport.slabPointer(pfn)) + " objects="
-        + table.objects[slab] + " used=" + inuseOf(slab) + " fp=0x" + SlubReport.hex16(fl)
-        + " flags=0x" + Long.toHexString(pageFlags) + "(slab" + (head ? "|head" : "")
-        + "|node=0|zone=" + zone + ")");
+    r.line(
+        "Slab 0x"
+            + SlubReport.hex16(SlubReport.slabPointer(pfn))
+            + " objects="
+            + table.objects[slab]
+            + " used="
+            + inuseOf(slab)
+            + " fp=0x"
+            + SlubReport.hex16(fl)
+            + " flags=0x"
+            + Long.toHexString(pageFlags)
+            + "(slab"
+            + (head ? "|head" : "")
+            + "|node=0|zone="
+            + zone
+            + ")");
   }
 
   private SlabBugException alreadyFree(int slab, long addr) {
@@ -1258,9 +1337,16 @@ final class SlubCache implements KmemCache {
           while (end > fault && memory.readByte(end - 1) == POISON_INUSE) {
             end--;
           }
-          SlubReport r = new SlubReport().bug(name, "Padding overwritten. 0x"
-              + SlubReport.hex16(KernelLayout.va(fault)) + "-0x"
-              + SlubReport.hex16(KernelLayout.va(end - 1)) + " @offset=" + (fault - start));
+          SlubReport r =
+              new SlubReport()
+                  .bug(
+                      name,
+                      "Padding overwritten. 0x"
+                          + SlubReport.hex16(KernelLayout.va(fault))
+                          + "-0x"
+                          + SlubReport.hex16(KernelLayout.va(end - 1))
+                          + " @offset="
+                          + (fault - start));
           slabInfoLine(r, slab);
           r.hexDump("Padding ", KernelLayout.va(pad), remainder, memory);
           out.addAll(r.lines());
@@ -1272,8 +1358,9 @@ final class SlubCache implements KmemCache {
     long[] free = new long[(objects + 63) >>> 6];
     int counted = 0;
     boolean chainOk = true;
-    long[] heads = {t.freelist[slab],
-      t.state[slab] == SlabTable.STATE_CPU ? cpus[t.cpu[slab]].freelist : 0};
+    long[] heads = {
+      t.freelist[slab], t.state[slab] == SlabTable.STATE_CPU ? cpus[t.cpu[slab]].freelist : 0
+    };
     for (long head : heads) {
       long prevObj = 0;
       long fp = head;
@@ -1309,8 +1396,14 @@ final class SlubCache implements KmemCache {
       return;
     }
     if (inuseOf(slab) != objects - counted) {
-      SlubReport r = new SlubReport().bug(name, "Wrong object count. Counter is " + inuseOf(slab)
-          + " but counted were " + (objects - counted));
+      SlubReport r =
+          new SlubReport()
+              .bug(
+                  name,
+                  "Wrong object count. Counter is "
+                      + inuseOf(slab)
+                      + " but counted were "
+                      + (objects - counted));
       slabInfoLine(r, slab);
       out.addAll(r.lines());
       return;
@@ -1321,8 +1414,9 @@ final class SlubCache implements KmemCache {
     for (int i = 0; i < objects; i++) {
       long obj = objectAt(slab, i);
       boolean isFree = (free[i >>> 6] & (1L << i)) != 0;
-      List<String> bad = checkObject(slab, obj, isFree ? RED_INACTIVE : RED_ACTIVE,
-          isFree ? objectSize : origSizeOf(obj));
+      List<String> bad =
+          checkObject(
+              slab, obj, isFree ? RED_INACTIVE : RED_ACTIVE, isFree ? objectSize : origSizeOf(obj));
       if (bad != null) {
         out.addAll(bad);
         return;
@@ -1393,16 +1487,26 @@ final class SlubCache implements KmemCache {
       pagesHeld += 1L << t.order[s];
       checkSlab(s);
     }
-    check(slabs == nrSlabs && objs == totalObjects && pagesHeld == nrPages, "counters: slabs %d/%d"
-        + " objects %d/%d pages %d/%d", slabs, nrSlabs, objs, totalObjects, pagesHeld, nrPages);
+    check(
+        slabs == nrSlabs && objs == totalObjects && pagesHeld == nrPages,
+        "counters: slabs %d/%d" + " objects %d/%d pages %d/%d",
+        slabs,
+        nrSlabs,
+        objs,
+        totalObjects,
+        pagesHeld,
+        nrPages);
     // node partial list
     int n = 0;
     int prev = 0;
     for (int s = partialHead; s != 0; s = t.next[s]) {
-      check(t.cache[s] == this && t.state[s] == SlabTable.STATE_NODE_PARTIAL
-          && t.prev[s] == prev, "partial list entry %d state %s", s, t.state[s]);
-      check(t.freelist[s] != 0 && t.inuse[s] < t.objects[s],
-          "partial slab %d has no free object", s);
+      check(
+          t.cache[s] == this && t.state[s] == SlabTable.STATE_NODE_PARTIAL && t.prev[s] == prev,
+          "partial list entry %d state %s",
+          s,
+          t.state[s]);
+      check(
+          t.freelist[s] != 0 && t.inuse[s] < t.objects[s], "partial slab %d has no free object", s);
       prev = s;
       check(++n <= nrSlabs, "partial list cycles");
     }
@@ -1410,26 +1514,39 @@ final class SlubCache implements KmemCache {
     n = 0;
     prev = 0;
     for (int s = fullHead; s != 0; s = t.next[s]) {
-      check(t.state[s] == SlabTable.STATE_FULL_TRACKED && t.prev[s] == prev,
-          "full list entry %d", s);
+      check(
+          t.state[s] == SlabTable.STATE_FULL_TRACKED && t.prev[s] == prev, "full list entry %d", s);
       prev = s;
       check(++n <= nrSlabs, "full list cycles");
     }
     check(n == nrFull && prev == fullTail, "nr_full %d counted %d", nrFull, n);
     for (int cpu = 0; cpu < nrCpus; cpu++) {
       int c = cpus[cpu].slab;
-      check(c == 0 || (t.cache[c] == this && t.state[c] == SlabTable.STATE_CPU
-          && t.cpu[c] == cpu), "cpu %d slab %d", cpu, c);
+      check(
+          c == 0 || (t.cache[c] == this && t.state[c] == SlabTable.STATE_CPU && t.cpu[c] == cpu),
+          "cpu %d slab %d",
+          cpu,
+          c);
       check(c != 0 || cpus[cpu].freelist == 0, "cpu %d has a freelist but no slab", cpu);
       check(!debug || c == 0, "debug cache with a cpu slab");
       int k = 0;
       for (int s = cpus[cpu].partial; s != 0; s = t.next[s]) {
-        check(t.cache[s] == this && t.state[s] == SlabTable.STATE_CPU_PARTIAL && t.cpu[s] == cpu
-            && t.inuse[s] < t.objects[s], "cpu %d partial entry %d", cpu, s);
+        check(
+            t.cache[s] == this
+                && t.state[s] == SlabTable.STATE_CPU_PARTIAL
+                && t.cpu[s] == cpu
+                && t.inuse[s] < t.objects[s],
+            "cpu %d partial entry %d",
+            cpu,
+            s);
         check(++k <= nrSlabs, "cpu partial list cycles");
       }
-      check(k == cpus[cpu].partialCount, "cpu %d partial count %d counted %d", cpu,
-          cpus[cpu].partialCount, k);
+      check(
+          k == cpus[cpu].partialCount,
+          "cpu %d partial count %d counted %d",
+          cpu,
+          cpus[cpu].partialCount,
+          k);
     }
   }
 
@@ -1440,12 +1557,19 @@ final class SlubCache implements KmemCache {
     for (long w : t.allocBits[s]) {
       bits += Long.bitCount(w);
     }
-    check(t.state[s] == SlabTable.STATE_CPU || bits == t.inuse[s],
-        "slab %d: %d allocated bits but inuse %d", s, bits, t.inuse[s]);
+    check(
+        t.state[s] == SlabTable.STATE_CPU || bits == t.inuse[s],
+        "slab %d: %d allocated bits but inuse %d",
+        s,
+        bits,
+        t.inuse[s]);
     if (t.state[s] == SlabTable.STATE_CPU) {
       CpuCache c = cpus[t.cpu[s]];
-      check(c.base == t.base[s] && c.limit == (long) objects * size && c.bits == t.allocBits[s],
-          "cpu %d copies of slab %d are stale", t.cpu[s], s);
+      check(
+          c.base == t.base[s] && c.limit == (long) objects * size && c.bits == t.allocBits[s],
+          "cpu %d copies of slab %d are stale",
+          t.cpu[s],
+          s);
     }
     check(objects == SlubLayout.orderObjects(t.order[s], size), "slab %d: objects %d", s, objects);
     long pfn = t.pfn(s);
@@ -1456,8 +1580,14 @@ final class SlubCache implements KmemCache {
     if (t.state[s] == SlabTable.STATE_CPU) {
       free += countChain(s, cpus[t.cpu[s]].freelist);
     }
-    check(free + bits == objects, "slab %d (%s): %d free on lists + %d allocated != %d objects",
-        s, SlabTable.stateName(t.state[s]), free, bits, objects);
+    check(
+        free + bits == objects,
+        "slab %d (%s): %d free on lists + %d allocated != %d objects",
+        s,
+        SlabTable.stateName(t.state[s]),
+        free,
+        bits,
+        objects);
     byte st = t.state[s];
     check(st != SlabTable.STATE_UNUSED, "slab %d on no list", s);
     if (st == SlabTable.STATE_FULL || st == SlabTable.STATE_FULL_TRACKED) {
@@ -1480,16 +1610,31 @@ final class SlubCache implements KmemCache {
 
   private void check(boolean ok, String fmt, Object... args) {
     if (!ok) {
-      throw new AssertionError("SLUB cache " + name + ": " + String.format(fmt, args)
-          + " [slabs=" + nrSlabs + " objects=" + totalObjects + " pages=" + nrPages
-          + " nr_partial=" + nrPartial + " nr_full=" + nrFull + "]");
+      throw new AssertionError(
+          "SLUB cache "
+              + name
+              + ": "
+              + String.format(fmt, args)
+              + " [slabs="
+              + nrSlabs
+              + " objects="
+              + totalObjects
+              + " pages="
+              + nrPages
+              + " nr_partial="
+              + nrPartial
+              + " nr_full="
+              + nrFull
+              + "]");
     }
   }
 
   /** Thrown for frees of addresses that are not objects of any slab. */
   static BadAddressException notASlabObject(String who, long addr) {
-    return new BadAddressException(addr, String.format(
-        "%s: 0x%016x is not an object of any slab (Object is not a Slab page!)", who, addr));
+    return new BadAddressException(
+        addr,
+        String.format(
+            "%s: 0x%016x is not an object of any slab (Object is not a Slab page!)", who, addr));
   }
 
   /**
@@ -1500,17 +1645,25 @@ final class SlubCache implements KmemCache {
   private static final class CpuCache {
     /** Head of the CPU freelist, 0 = empty. */
     long freelist;
+
     /** The CPU slab's id, 0 = none. */
     int slab;
+
     long base;
+
     /** objects * size: an object's offset from base is below it (unsigned). */
     long limit;
+
     long[] bits;
+
     /** Head of the CPU partial list (linked through the slab table's next), 0 = empty. */
     int partial;
+
     int partialCount;
+
     /** {@code ALLOC_FASTPATH} and {@code FREE_FASTPATH} of this CPU. */
     long allocFastpath;
+
     long freeFastpath;
   }
 }

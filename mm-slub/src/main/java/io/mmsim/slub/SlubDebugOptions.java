@@ -1,26 +1,27 @@
 package io.mmsim.slub;
 
-import io.mmsim.api.ConfigurationException;
-import io.mmsim.api.object.SlabFlags;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+
+import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.object.SlabFlags;
 
 /**
  * The {@code slab_debug=} (formerly {@code slub_debug=}) boot option: which debug flags each cache
  * gets.
  *
  * <h2>Syntax</h2>
- * {@code <opts>[,<cache>,...][;<opts>[,<cache>,...]]...}, as in
- * {@code Documentation/mm/slub.rst}. Option letters (any case): {@code F} consistency checks,
- * {@code Z} red zones, {@code P} poisoning, {@code U} user tracking, {@code T} trace, {@code O}
- * skip caches whose slab order the metadata would raise, {@code -} switch debugging off. A block
- * without a cache list sets the flags of every cache; a block with one applies to the caches it
- * names (a trailing {@code *} matches a prefix, e.g. {@code kmalloc-*}); the first block that names
- * a cache wins. A block that starts with a comma ({@code ,dentry}) means full debugging
- * ({@code FZPU}) for the caches listed. An empty value turns debugging off. The kernel's bare
- * {@code slab_debug} (no value) is FZPU: write {@code FZPU}. {@code A} (failslab fault injection)
- * is not modelled and is rejected.
+ *
+ * {@code <opts>[,<cache>,...][;<opts>[,<cache>,...]]...}, as in {@code Documentation/mm/slub.rst}.
+ * Option letters (any case): {@code F} consistency checks, {@code Z} red zones, {@code P}
+ * poisoning, {@code U} user tracking, {@code T} trace, {@code O} skip caches whose slab order the
+ * metadata would raise, {@code -} switch debugging off. A block without a cache list sets the flags
+ * of every cache; a block with one applies to the caches it names (a trailing {@code *} matches a
+ * prefix, e.g. {@code kmalloc-*}); the first block that names a cache wins. A block that starts
+ * with a comma ({@code ,dentry}) means full debugging ({@code FZPU}) for the caches listed. An
+ * empty value turns debugging off. The kernel's bare {@code slab_debug} (no value) is FZPU: write
+ * {@code FZPU}. {@code A} (failslab fault injection) is not modelled and is rejected.
  */
 final class SlubDebugOptions {
   /** {@code DEBUG_DEFAULT_FLAGS}: F, Z, P and U. */
@@ -70,10 +71,21 @@ final class SlubDebugOptions {
             case 'T' -> flags |= SlabFlags.TRACE;
             case 'O' -> skip = true;
             case '-' -> flags = 0;
-            case 'A' -> throw new ConfigurationException(key, key + ": option 'A' (failslab fault"
-                + " injection) is not modelled; use F, Z, P, U, T, O or -");
-            default -> throw new ConfigurationException(key, key + ": unknown debug option '" + ch
-                + "' in '" + value + "' (use F, Z, P, U, T, O or -)");
+            case 'A' ->
+                throw new ConfigurationException(
+                    key,
+                    key
+                        + ": option 'A' (failslab fault"
+                        + " injection) is not modelled; use F, Z, P, U, T, O or -");
+            default ->
+                throw new ConfigurationException(
+                    key,
+                    key
+                        + ": unknown debug option '"
+                        + ch
+                        + "' in '"
+                        + value
+                        + "' (use F, Z, P, U, T, O or -)");
           }
         }
       }
@@ -127,7 +139,7 @@ final class SlubDebugOptions {
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "global=0x%x blocks=%s O=%s", globalFlags, blocks,
-        skipHigherOrder);
+    return String.format(
+        Locale.ROOT, "global=0x%x blocks=%s O=%s", globalFlags, blocks, skipHigherOrder);
   }
 }

@@ -9,6 +9,7 @@ import io.mmsim.api.util.Bits;
  * and padding sit inside its slot, and how many slots a slab of which order holds.
  *
  * <h2>Slot layout</h2>
+ *
  * Computed as {@code calculate_sizes} in {@code mm/slub.c} does (offsets relative to the object
  * pointer {@code p}; a slot starts {@code redLeftPad} bytes before it):
  *
@@ -20,8 +21,8 @@ import io.mmsim.api.util.Bits;
  * </pre>
  *
  * <ul>
- *   <li>object size rounded up to a word; with Z and no room left, one more word of red zone:
- *       that is {@code inuse};
+ *   <li>object size rounded up to a word; with Z and no room left, one more word of red zone: that
+ *       is {@code inuse};
  *   <li>the free pointer goes outside the object (at {@code inuse}) with a constructor, RCU
  *       freeing, poisoning, or red zoning of tiny or kmalloc-tracked objects; otherwise in the
  *       middle of the object (Linux 5.7+: {@code ALIGN_DOWN(object_size / 2, 8)});
@@ -32,29 +33,36 @@ import io.mmsim.api.util.Bits;
  * </ul>
  *
  * <h2>Order</h2>
+ *
  * {@code calculate_order} (Linux 6.8+ form): {@code min_objects = 4 * (fls(nr_cpus) + 1)} capped at
- * what fits in a max-order slab; start at {@code max(min_order, get_order(min_objects * size))} and,
- * for accepted waste 1/16, 1/8, 1/4 then 1/2 of the slab, take the smallest order up to
- * {@code max_order} whose leftover is within it; if none, {@code get_order(size)}. The minimum
- * order ({@code s->min}, used when the preferred order cannot be had) is {@code get_order(size)}.
+ * what fits in a max-order slab; start at {@code max(min_order, get_order(min_objects * size))}
+ * and, for accepted waste 1/16, 1/8, 1/4 then 1/2 of the slab, take the smallest order up to {@code
+ * max_order} whose leftover is within it; if none, {@code get_order(size)}. The minimum order
+ * ({@code s->min}, used when the preferred order cannot be had) is {@code get_order(size)}.
  */
 final class SlubLayout {
   /** Bytes of a pointer / word on x86-64. */
   static final int WORD = 8;
+
   /** {@code cache_line_size()} on x86-64. */
   static final int CACHE_LINE = 64;
+
   /** {@code ARCH_SLAB_MINALIGN} (alignment of {@code unsigned long long}). */
   static final int ARCH_SLAB_MINALIGN = 8;
+
   /**
    * {@code sizeof(struct track)}: addr 8, stack-depot handle 4, cpu 4, pid 4, padding 4, when 8
    * (Linux 5.17+, where SLUB_DEBUG selects STACKDEPOT) [unverified: 24 without stack depot].
    */
   static final int TRACK_SIZE = 32;
+
   /** Offsets inside a track. */
   static final int TRACK_ADDR = 0;
+
   static final int TRACK_CPU = 12;
   static final int TRACK_PID = 16;
   static final int TRACK_WHEN = 24;
+
   /** {@code MAX_OBJS_PER_PAGE}. */
   static final int MAX_OBJS_PER_PAGE = 32767;
 
@@ -74,8 +82,14 @@ final class SlubLayout {
   final int minOrder;
   final int minObjects;
 
-  private SlubLayout(int objectSize, int align, int flags, boolean hasCtor, boolean kmalloc,
-      SlubTunables tunables, int nrCpus) {
+  private SlubLayout(
+      int objectSize,
+      int align,
+      int flags,
+      boolean hasCtor,
+      boolean kmalloc,
+      SlubTunables tunables,
+      int nrCpus) {
     this.objectSize = objectSize;
     this.align = align;
     this.flags = flags;
@@ -123,19 +137,25 @@ final class SlubLayout {
   }
 
   /**
-   * The layout of a cache, or {@code null} when no slab of at most the largest page order can
-   * hold an object of that size.
+   * The layout of a cache, or {@code null} when no slab of at most the largest page order can hold
+   * an object of that size.
    */
-  static SlubLayout of(int objectSize, int align, int flags, boolean hasCtor, boolean kmalloc,
-      SlubTunables tunables, int nrCpus) {
+  static SlubLayout of(
+      int objectSize,
+      int align,
+      int flags,
+      boolean hasCtor,
+      boolean kmalloc,
+      SlubTunables tunables,
+      int nrCpus) {
     SlubLayout l = new SlubLayout(objectSize, align, flags, hasCtor, kmalloc, tunables, nrCpus);
     return l.order < 0 || l.order > Page.MAX_PAGE_ORDER || l.objects == 0 ? null : l;
   }
 
   /**
    * The alignment of a cache ({@code calculate_alignment}): SLAB_HWCACHE_ALIGN asks for a cache
-   * line, halved while the object fits in half of it; never below ARCH_SLAB_MINALIGN; a multiple
-   * of a word.
+   * line, halved while the object fits in half of it; never below ARCH_SLAB_MINALIGN; a multiple of
+   * a word.
    */
   static int calculateAlignment(int flags, int align, int size) {
     int a = align;

@@ -1,11 +1,13 @@
 package io.mmsim.slub;
 
+import java.util.Map;
+
 import com.google.auto.service.AutoService;
+
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.api.spi.ObjectAllocatorProvider;
 import io.mmsim.api.spi.SpiVersion;
-import java.util.Map;
 
 /**
  * Provides the SLUB object allocator ({@code object-allocator=slub}): per-CPU slabs with lockless
@@ -13,10 +15,10 @@ import java.util.Map;
  * {@code slub_debug} checks, modelled on Linux 6.17 and before.
  *
  * <p>Settings (under {@code slub.}): {@code debug} (the kernel's {@code slab_debug=} syntax, e.g.
- * {@code FZPU} or {@code P,kmalloc-*;U,dentry}; empty = off), {@code nomerge}
- * ({@code slab_nomerge}), {@code min-order}, {@code max-order} and {@code min-objects}
- * ({@code slab_min_order}, {@code slab_max_order}, {@code slab_min_objects}; 0 objects = derived
- * from the CPU count). Absent keys take their defaults.
+ * {@code FZPU} or {@code P,kmalloc-*;U,dentry}; empty = off), {@code nomerge} ({@code
+ * slab_nomerge}), {@code min-order}, {@code max-order} and {@code min-objects} ({@code
+ * slab_min_order}, {@code slab_max_order}, {@code slab_min_objects}; 0 objects = derived from the
+ * CPU count). Absent keys take their defaults.
  */
 @AutoService(ObjectAllocatorProvider.class)
 public final class SlubProvider implements ObjectAllocatorProvider {

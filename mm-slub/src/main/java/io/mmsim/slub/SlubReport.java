@@ -1,23 +1,26 @@
 package io.mmsim.slub;
 
-import io.mmsim.api.mem.KernelLayout;
-import io.mmsim.api.mem.PhysicalMemory;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.PhysicalMemory;
+
 /**
- * Builds the lines of a SLUB debug report the way {@code mm/slub.c} prints them (5.14 - 6.14
- * form): a rule of 77 {@code =}, {@code BUG <cache> (Not tainted): <reason>}, a rule of 77
- * {@code -} and a blank line, then the details, the hex dumps ({@code print_hex_dump} with 16
- * bytes a row, one-byte groups and the ASCII column) and {@code FIX <cache>: ...} lines.
+ * Builds the lines of a SLUB debug report the way {@code mm/slub.c} prints them (5.14 - 6.14 form):
+ * a rule of 77 {@code =}, {@code BUG <cache> (Not tainted): <reason>}, a rule of 77 {@code -} and a
+ * blank line, then the details, the hex dumps ({@code print_hex_dump} with 16 bytes a row, one-byte
+ * groups and the ASCII column) and {@code FIX <cache>: ...} lines.
  *
  * <p>Used only on error paths: it allocates freely.
  */
 final class SlubReport {
   static final String RULE_EQ = "=".repeat(77);
   static final String RULE_DASH = "-".repeat(77);
+
   /** Base of {@code struct page} array ({@code vmemmap_base}, 4-level, no KASLR). */
   static final long VMEMMAP_BASE = 0xffffea0000000000L;
+
   /** {@code sizeof(struct page)}. */
   static final int STRUCT_PAGE_SIZE = 64;
 

@@ -3,6 +3,7 @@
  * slabs as in Linux 6.17 and before (the opt-in per-CPU "sheaves" of 6.18 are not modelled).
  *
  * <h2>Design</h2>
+ *
  * <ul>
  *   <li>{@link io.mmsim.slub.SlubAllocator}: kmalloc size classes, cache creation and merging,
  *       large kmalloc, the page-to-slab map, slabinfo and meminfo counters.
@@ -10,31 +11,33 @@
  *       per-CPU partial lists, the node's partial (and, in debug mode, full) list, slab setup and
  *       release, the debug checks and reports, validate.
  *   <li>{@link io.mmsim.slub.SlubLayout}: where the free pointer, red zones, tracking data and
- *       padding sit in a slot ({@code calculate_sizes}) and the slab order
- *       ({@code calculate_order}).
+ *       padding sit in a slot ({@code calculate_sizes}) and the slab order ({@code
+ *       calculate_order}).
  *   <li>{@link io.mmsim.slub.SlabTable}: every slab's metadata as parallel primitive arrays, and
  *       the per-frame owner map.
  * </ul>
  *
  * <h2>Memory is real</h2>
- * Objects are direct-map addresses whose bytes live in {@link io.mmsim.api.mem.PhysicalMemory}.
- * A free object holds the address of the next free object inside its own bytes: in the middle of
- * the object by default (Linux 5.7+), right after it when the cache has a constructor, poisoning
- * or red zones. Debug poison, red zones and user tracking are written into the slab's bytes too,
- * so a stray write through the simulated memory is caught exactly where the kernel catches it.
+ *
+ * Objects are direct-map addresses whose bytes live in {@link io.mmsim.api.mem.PhysicalMemory}. A
+ * free object holds the address of the next free object inside its own bytes: in the middle of the
+ * object by default (Linux 5.7+), right after it when the cache has a constructor, poisoning or red
+ * zones. Debug poison, red zones and user tracking are written into the slab's bytes too, so a
+ * stray write through the simulated memory is caught exactly where the kernel catches it.
  *
  * <h2>Departures from the kernel</h2>
+ *
  * <ul>
  *   <li>Misuse never changes state: where the kernel reports and then repairs (restoring red zone
- *       bytes, marking a slab's objects used), the simulator reports and throws
- *       {@link io.mmsim.api.object.SlabBugException}; reports end with the FIX line of what the
- *       simulator does ({@code Object at 0x... not freed}) and omit repair lines.
+ *       bytes, marking a slab's objects used), the simulator reports and throws {@link
+ *       io.mmsim.api.object.SlabBugException}; reports end with the FIX line of what the simulator
+ *       does ({@code Object at 0x... not freed}) and omit repair lines.
  *   <li>Double frees and interior pointers are caught without debug flags too, through a per-object
  *       allocated bit (the kernel, without debug, only catches some of them).
  *   <li>The free pointer is stored in plain form (no CONFIG_SLAB_FREELIST_HARDENED obfuscation),
- *       freelists are not randomised, there is one NUMA node, and the {@code kmem_cache} /
- *       {@code kmem_cache_node} caches and the {@code kmalloc-rcl-*}, {@code dma-kmalloc-*} and
- *       {@code kmalloc-cg-*} variants are not modelled.
+ *       freelists are not randomised, there is one NUMA node, and the {@code kmem_cache} / {@code
+ *       kmem_cache_node} caches and the {@code kmalloc-rcl-*}, {@code dma-kmalloc-*} and {@code
+ *       kmalloc-cg-*} variants are not modelled.
  *   <li>The per-CPU fast path is plain array access: simulated CPUs are indices, not threads.
  * </ul>
  */

@@ -3,6 +3,13 @@ package io.mmsim.slub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.Statistics;
@@ -19,11 +26,6 @@ import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.ZoneStats;
 import io.mmsim.testkit.object.TestMemoryContext;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 final class SlubBehaviourTest {
   private TestMemoryContext ctx;
@@ -56,9 +58,21 @@ final class SlubBehaviourTest {
     for (SlabInfo row : slub.slabinfo()) {
       names.add(row.name());
     }
-    assertThat(names).containsExactly("kmalloc-8k", "kmalloc-4k", "kmalloc-2k", "kmalloc-1k",
-        "kmalloc-512", "kmalloc-256", "kmalloc-192", "kmalloc-128", "kmalloc-96", "kmalloc-64",
-        "kmalloc-32", "kmalloc-16", "kmalloc-8");
+    assertThat(names)
+        .containsExactly(
+            "kmalloc-8k",
+            "kmalloc-4k",
+            "kmalloc-2k",
+            "kmalloc-1k",
+            "kmalloc-512",
+            "kmalloc-256",
+            "kmalloc-192",
+            "kmalloc-128",
+            "kmalloc-96",
+            "kmalloc-64",
+            "kmalloc-32",
+            "kmalloc-16",
+            "kmalloc-8");
     SlabInfo k4 = slub.findCache("kmalloc-4k").info();
     assertThat(k4.objPerSlab()).isEqualTo(8);
     assertThat(k4.pagesPerSlab()).isEqualTo(8);
@@ -69,8 +83,19 @@ final class SlubBehaviourTest {
   @Test
   void kmalloc_sizes_landInTheKernelClass() {
     boot(1);
-    long[][] cases = {{1, 8}, {8, 8}, {9, 16}, {65, 96}, {96, 96}, {97, 128}, {129, 192},
-      {193, 256}, {1000, 1024}, {1025, 2048}, {8192, 8192}};
+    long[][] cases = {
+      {1, 8},
+      {8, 8},
+      {9, 16},
+      {65, 96},
+      {96, 96},
+      {97, 128},
+      {129, 192},
+      {193, 256},
+      {1000, 1024},
+      {1025, 2048},
+      {8192, 8192}
+    };
     for (long[] c : cases) {
       String name = KmallocSizes.name(KmallocSizes.index(c[1]));
       long before = slub.findCache(name).info().numObjs();
@@ -88,8 +113,10 @@ final class SlubBehaviourTest {
     long a = slub.kmalloc(0, 64, Gfp.KERNEL);
     SlabInfo row = slub.findCache("kmalloc-64").info();
     // a CPU slab counts all its objects as active (only node-partial free objects are free)
-    assertThat(row.format()).isEqualTo("kmalloc-64            64     64     64   64    1 :"
-        + " tunables    0    0    0 : slabdata      1      1      0");
+    assertThat(row.format())
+        .isEqualTo(
+            "kmalloc-64            64     64     64   64    1 :"
+                + " tunables    0    0    0 : slabdata      1      1      0");
     slub.kfree(0, a);
   }
 
@@ -120,8 +147,8 @@ final class SlubBehaviourTest {
   @Test
   void freePointer_constructorCache_storedAfterTheObjectLeavingItIntact() {
     boot(1);
-    KmemCache c = slub.kmemCacheCreate("ctor-test", 64, 0, 0,
-        addr -> mem.fill(pa(addr), 64, (byte) 0x11));
+    KmemCache c =
+        slub.kmemCacheCreate("ctor-test", 64, 0, 0, addr -> mem.fill(pa(addr), 64, (byte) 0x11));
     assertThat(c.size()).isEqualTo(72);
     long a = c.alloc(0, Gfp.KERNEL);
     long b = c.alloc(0, Gfp.KERNEL);
@@ -221,8 +248,7 @@ final class SlubBehaviourTest {
     // holds at least 5 partial slabs counting itself, so 4 empty slabs stay
     assertThat(c.minPartial).isEqualTo(5);
     assertThat(c.nrSlabs()).isEqualTo(c.minPartial - 1);
-    assertThat(free0 - pages.nrFreePages())
-        .isEqualTo((long) (c.minPartial - 1) << c.layout.order);
+    assertThat(free0 - pages.nrFreePages()).isEqualTo((long) (c.minPartial - 1) << c.layout.order);
     c.shrink();
     assertThat(pages.nrFreePages()).isEqualTo(free0);
     c.destroy();
@@ -325,7 +351,8 @@ final class SlubBehaviourTest {
     assertThat(foo.info().name()).isEqualTo("kmalloc-64");
     assertThat(slub.findCache("foo")).isSameAs(foo);
     assertThat(slub.aliases()).containsEntry("foo", "kmalloc-64").hasSize(1);
-    assertThat(slub.sysfsLinks()).containsEntry("foo", ":0000064")
+    assertThat(slub.sysfsLinks())
+        .containsEntry("foo", ":0000064")
         .containsEntry("kmalloc-64", ":0000064");
     assertThat(slub.slabinfo()).extracting(SlabInfo::name).doesNotContain("foo");
     // an object of the alias is an object of kmalloc-64: kfree and kmem_cache_free agree
@@ -344,15 +371,20 @@ final class SlubBehaviourTest {
   void kmemCacheCreate_incompatible_getsARealCache() {
     boot(1);
     KmemCache noMerge = slub.kmemCacheCreate("nm", 64, 0, SlabFlags.NO_MERGE, null);
-    KmemCache ctor = slub.kmemCacheCreate("ct", 64, 0, 0, addr -> { });
+    KmemCache ctor = slub.kmemCacheCreate("ct", 64, 0, 0, addr -> {});
     KmemCache reclaim = slub.kmemCacheCreate("rc", 64, 0, SlabFlags.RECLAIM_ACCOUNT, null);
     KmemCache reclaim2 = slub.kmemCacheCreate("rc2", 60, 0, SlabFlags.RECLAIM_ACCOUNT, null);
     KmemCache aligned = slub.kmemCacheCreate("al", 40, 0, 0, null);
-    assertThat(slub.slabinfo()).extracting(SlabInfo::name)
-        .contains("nm", "ct", "rc", "al").doesNotContain("rc2");
+    assertThat(slub.slabinfo())
+        .extracting(SlabInfo::name)
+        .contains("nm", "ct", "rc", "al")
+        .doesNotContain("rc2");
     assertThat(slub.aliases()).containsExactlyEntriesOf(Map.of("rc2", "rc"));
-    assertThat(slub.sysfsLinks()).containsEntry("rc", ":a-0000064").containsEntry("rc2",
-        ":a-0000064").containsEntry("al", ":0000040").doesNotContainKeys("nm", "ct");
+    assertThat(slub.sysfsLinks())
+        .containsEntry("rc", ":a-0000064")
+        .containsEntry("rc2", ":a-0000064")
+        .containsEntry("al", ":0000040")
+        .doesNotContainKeys("nm", "ct");
     reclaim2.destroy();
     reclaim.destroy();
     aligned.destroy();
@@ -378,7 +410,8 @@ final class SlubBehaviourTest {
     long x = b.alloc(0, Gfp.KERNEL);
     a.destroy();
     assertThat(slub.slabinfo()).extracting(SlabInfo::name).contains("a");
-    assertThatThrownBy(b::destroy).isInstanceOf(SlabBugException.class)
+    assertThatThrownBy(b::destroy)
+        .isInstanceOf(SlabBugException.class)
         .hasMessage("BUG a (Not tainted): Objects remaining in a on __kmem_cache_shutdown()");
     b.free(0, x);
     b.destroy();
@@ -405,7 +438,8 @@ final class SlubBehaviourTest {
     long again = c.alloc(0, Gfp.KERNEL);
     assertThat(again).isEqualTo(a);
     SlabInfo before = c.info();
-    assertThatThrownBy(() -> c.alloc(0, Gfp.KERNEL)).isInstanceOf(SlabBugException.class)
+    assertThatThrownBy(() -> c.alloc(0, Gfp.KERNEL))
+        .isInstanceOf(SlabBugException.class)
         .hasMessage("BUG uaf (Not tainted): Freepointer corrupt");
     assertThat(c.info()).isEqualTo(before);
     // the freelist in simulated memory stays broken, as in the kernel: skip the invariant check
@@ -439,11 +473,14 @@ final class SlubBehaviourTest {
   void kfree_foreignAndLargeInterior_specificMessages() {
     boot(1);
     long big = slub.kmalloc(0, 20000, Gfp.KERNEL);
-    assertThatThrownBy(() -> slub.kfree(0, big + 4096)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> slub.kfree(0, big + 4096))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("inside the kmalloc'd block at 0x" + Long.toHexString(big));
     assertThatThrownBy(() -> slub.kfree(0, KernelLayout.va(8 << 20)))
-        .isInstanceOf(BadAddressException.class).hasMessageContaining("not an object of any slab");
-    assertThatThrownBy(() -> slub.kfree(0, 0xdead)).isInstanceOf(BadAddressException.class)
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("not an object of any slab");
+    assertThatThrownBy(() -> slub.kfree(0, 0xdead))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("0x000000000000dead");
     slub.kfree(0, big);
   }
@@ -451,13 +488,17 @@ final class SlubBehaviourTest {
   @Test
   void settings_badValues_configurationExceptionNamingTheKey() {
     assertThatThrownBy(() -> boot(1, "max-order", "11"))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("slub.max-order");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("slub.max-order");
     assertThatThrownBy(() -> boot(1, "min-order", "4"))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("slub.min-order");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("slub.min-order");
     assertThatThrownBy(() -> boot(1, "nomerge", "maybe"))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("slub.nomerge");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("slub.nomerge");
     assertThatThrownBy(() -> boot(1, "debug", "FX"))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("slub.debug");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("slub.debug");
     slub = null;
   }
 
@@ -546,5 +587,4 @@ final class SlubBehaviourTest {
       inner.checkInvariants();
     }
   }
-
 }

@@ -1,10 +1,11 @@
 package io.mmsim.slub;
 
+import java.util.Map;
+
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.testkit.object.ObjectAllocatorContract;
-import java.util.Map;
 
 /**
  * SLUB with {@code slub.debug=FZPU} against the object-allocator contract: every cache is a debug

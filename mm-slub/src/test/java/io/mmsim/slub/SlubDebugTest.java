@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
@@ -13,9 +18,6 @@ import io.mmsim.api.object.SlabBugException;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.testkit.object.TestMemoryContext;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * slub_debug in the manner of the kernel's {@code lib/slub_kunit.c}: corrupt memory on purpose
@@ -122,18 +124,36 @@ final class SlubDebugTest {
     List<String> r = e.report();
     assertThat(r.get(4)).matches("Allocated in double-free\\.trace:1 age=\\d+ cpu=0 pid=0");
     assertThat(r.get(5)).matches("Freed in double-free\\.trace:2 age=\\d+ cpu=0 pid=0");
-    assertThat(r.get(6)).matches("Slab 0xffffea[0-9a-f]{10} objects=16 used=0 fp=0x"
-        + String.format("%016x", a) + " flags=0x[0-9a-f]+\\(slab\\|node=0\\|zone=\\d\\)");
-    assertThat(r.get(7)).isEqualTo(String.format("Object 0x%016x @offset=64 fp=0x%016x", a,
-        a + 256));
+    assertThat(r.get(6))
+        .matches(
+            "Slab 0xffffea[0-9a-f]{10} objects=16 used=0 fp=0x"
+                + String.format("%016x", a)
+                + " flags=0x[0-9a-f]+\\(slab\\|node=0\\|zone=\\d\\)");
+    assertThat(r.get(7))
+        .isEqualTo(String.format("Object 0x%016x @offset=64 fp=0x%016x", a, a + 256));
     assertThat(r.get(8)).isEmpty();
     assertThat(r).anyMatch(l -> l.startsWith(String.format("Redzone  %016x: bb bb bb", a - 64)));
-    assertThat(r).anyMatch(l -> l.equals(String.format("Object   %016x: 6b 6b 6b 6b 6b 6b 6b 6b"
-        + " 6b 6b 6b 6b 6b 6b 6b 6b  kkkkkkkkkkkkkkkk", a)));
-    assertThat(r).anyMatch(l -> l.startsWith(String.format("Object   %016x: 6b 6b 6b 6b 6b 6b 6b"
-        + " 6b 6b 6b 6b 6b 6b 6b 6b a5  kkkkkkkkkkkkkkk.", a + 48)));
-    assertThat(r).anyMatch(l -> l.startsWith(String.format("Redzone  %016x: bb bb bb bb bb bb bb"
-        + " bb", a + 64)));
+    assertThat(r)
+        .anyMatch(
+            l ->
+                l.equals(
+                    String.format(
+                        "Object   %016x: 6b 6b 6b 6b 6b 6b 6b 6b"
+                            + " 6b 6b 6b 6b 6b 6b 6b 6b  kkkkkkkkkkkkkkkk",
+                        a)));
+    assertThat(r)
+        .anyMatch(
+            l ->
+                l.startsWith(
+                    String.format(
+                        "Object   %016x: 6b 6b 6b 6b 6b 6b 6b"
+                            + " 6b 6b 6b 6b 6b 6b 6b 6b a5  kkkkkkkkkkkkkkk.",
+                        a + 48)));
+    assertThat(r)
+        .anyMatch(
+            l ->
+                l.startsWith(
+                    String.format("Redzone  %016x: bb bb bb bb bb bb bb" + " bb", a + 64)));
     assertThat(r).anyMatch(l -> l.startsWith("Padding  "));
     assertThat(r.get(r.size() - 1))
         .isEqualTo(String.format("FIX kmalloc-64: Object at 0x%016x not freed", a));
@@ -153,8 +173,10 @@ final class SlubDebugTest {
     long a = slub.kmalloc(0, 64, Gfp.KERNEL);
     mem.writeByte(pa(a) + 64, (byte) 0xff);
     SlabBugException e = bug(() -> slub.kfree(0, a), "kmalloc-64", "Right Redzone overwritten");
-    assertThat(e.report().get(4)).isEqualTo(String.format(
-        "0x%016x-0x%016x @offset=128. First byte 0xff instead of 0xcc", a + 64, a + 64));
+    assertThat(e.report().get(4))
+        .isEqualTo(
+            String.format(
+                "0x%016x-0x%016x @offset=128. First byte 0xff instead of 0xcc", a + 64, a + 64));
     // the object is still allocated: repair the byte and the free goes through
     mem.writeByte(pa(a) + 64, (byte) 0xcc);
     slub.kfree(0, a);
@@ -167,8 +189,10 @@ final class SlubDebugTest {
     mem.writeByte(pa(a) - 3, (byte) 0);
     mem.writeByte(pa(a) - 1, (byte) 0);
     SlabBugException e = bug(() -> slub.kfree(0, a), "kmalloc-64", "Left Redzone overwritten");
-    assertThat(e.report().get(4)).isEqualTo(String.format(
-        "0x%016x-0x%016x @offset=61. First byte 0x0 instead of 0xcc", a - 3, a - 1));
+    assertThat(e.report().get(4))
+        .isEqualTo(
+            String.format(
+                "0x%016x-0x%016x @offset=61. First byte 0x0 instead of 0xcc", a - 3, a - 1));
   }
 
   @Test
@@ -188,10 +212,12 @@ final class SlubDebugTest {
     long b = slub.kmalloc(0, 64, Gfp.KERNEL);
     slub.kfree(0, a);
     mem.writeByte(pa(a) + 8, (byte) 0);
-    SlabBugException e = bug(() -> slub.kmalloc(0, 64, Gfp.KERNEL), "kmalloc-64",
-        "Poison overwritten");
-    assertThat(e.report().get(4)).isEqualTo(String.format(
-        "0x%016x-0x%016x @offset=72. First byte 0x0 instead of 0x6b", a + 8, a + 8));
+    SlabBugException e =
+        bug(() -> slub.kmalloc(0, 64, Gfp.KERNEL), "kmalloc-64", "Poison overwritten");
+    assertThat(e.report().get(4))
+        .isEqualTo(
+            String.format(
+                "0x%016x-0x%016x @offset=72. First byte 0x0 instead of 0x6b", a + 8, a + 8));
     assertThat(e.address()).isEqualTo(a);
     mem.writeByte(pa(a) + 8, (byte) 0x6b);
     assertThat(slub.kmalloc(0, 64, Gfp.KERNEL)).isEqualTo(a);
@@ -227,10 +253,9 @@ final class SlubDebugTest {
   void constructor_writingPastTheObject_reportedAndTheNewSlabGivenBack() {
     boot("FZ");
     long free = ctx.pageAllocator().nrFreePages();
-    KmemCache c = slub.kmemCacheCreate("sloppy", 40, 0, 0,
-        addr -> mem.fill(pa(addr), 44, (byte) 0x77));
-    SlabBugException e = catchThrowableOfType(SlabBugException.class,
-        () -> c.alloc(0, Gfp.KERNEL));
+    KmemCache c =
+        slub.kmemCacheCreate("sloppy", 40, 0, 0, addr -> mem.fill(pa(addr), 44, (byte) 0x77));
+    SlabBugException e = catchThrowableOfType(SlabBugException.class, () -> c.alloc(0, Gfp.KERNEL));
     assertThat(e.getMessage()).isEqualTo("BUG sloppy (Not tainted): Right Redzone overwritten");
     assertThat(ctx.pageAllocator().nrFreePages()).isEqualTo(free);
     assertThat(c.info().numSlabs()).isZero();
@@ -260,8 +285,11 @@ final class SlubDebugTest {
   void invalidPointer_interior_kernelWording() {
     boot("FZPU");
     long a = slub.kmalloc(0, 64, Gfp.KERNEL);
-    SlabBugException e = bug(() -> slub.kfree(0, a + 8), "kmalloc-64",
-        String.format("Invalid object pointer 0x%016x", a + 8));
+    SlabBugException e =
+        bug(
+            () -> slub.kfree(0, a + 8),
+            "kmalloc-64",
+            String.format("Invalid object pointer 0x%016x", a + 8));
     assertThat(e.report().get(4)).startsWith("Slab 0x");
     slub.kfree(0, a);
   }
@@ -271,8 +299,8 @@ final class SlubDebugTest {
     boot("");
     KmemCache c = slub.kmemCacheCreate("busy", 100, 0, SlabFlags.NO_MERGE, null);
     long x = c.alloc(0, Gfp.KERNEL);
-    SlabBugException e = bug(c::destroy, "busy",
-        "Objects remaining in busy on __kmem_cache_shutdown()");
+    SlabBugException e =
+        bug(c::destroy, "busy", "Objects remaining in busy on __kmem_cache_shutdown()");
     assertThat(e.report()).anyMatch(l -> l.equals(String.format("Object 0x%016x @offset=0", x)));
     c.free(0, x);
     c.destroy();
@@ -301,8 +329,10 @@ final class SlubDebugTest {
     mem.writeByte(pa(objs[perSlab + 5]) + 101, (byte) 2);
     List<String> report = c.validate();
     assertThat(bugLines(report)).isEqualTo(2);
-    assertThat(report).contains("BUG val (Not tainted): Poison overwritten",
-        "BUG val (Not tainted): Right Redzone overwritten");
+    assertThat(report)
+        .contains(
+            "BUG val (Not tainted): Poison overwritten",
+            "BUG val (Not tainted): Right Redzone overwritten");
     // validate only reads: the same errors again
     assertThat(c.validate()).isEqualTo(report);
     mem.writeByte(pa(objs[1]) + 10, (byte) 0x6b);
@@ -329,8 +359,11 @@ final class SlubDebugTest {
     long slabStart = x - real.layout.redLeftPad;
     mem.writeByte(pa(slabStart) + span - 2, (byte) 0);
     List<String> report = c.validate();
-    assertThat(report.get(1)).isEqualTo(String.format("BUG pad (Not tainted): Padding overwritten."
-        + " 0x%016x-0x%016x @offset=%d", slabStart + span - 2, slabStart + span - 2, span - 2));
+    assertThat(report.get(1))
+        .isEqualTo(
+            String.format(
+                "BUG pad (Not tainted): Padding overwritten." + " 0x%016x-0x%016x @offset=%d",
+                slabStart + span - 2, slabStart + span - 2, span - 2));
     assertThat(report).anyMatch(l -> l.startsWith("Padding "));
     c.free(0, x);
   }
@@ -360,9 +393,11 @@ final class SlubDebugTest {
         .isEqualTo(SlubDebugOptions.DEFAULT_FLAGS);
     assertThat(SlubDebugOptions.parse("", "k").enabled()).isFalse();
     assertThatThrownBy(() -> SlubDebugOptions.parse("A", "slub.debug"))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("failslab");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("failslab");
     assertThatThrownBy(() -> SlubDebugOptions.parse("FQ", "slub.debug"))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("'Q'");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("'Q'");
   }
 
   @Test

@@ -2,17 +2,24 @@ package io.mmsim.slub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mmsim.api.object.SlabFlags;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import io.mmsim.api.object.SlabFlags;
 
 final class SlubLayoutTest {
 
   private static SlubLayout kmalloc(int size, int cpus) {
     int align = Integer.bitCount(size) == 1 ? size : 8;
-    return SlubLayout.of(size, SlubLayout.calculateAlignment(0, align, size), 0, false, true,
-        SlubTunables.DEFAULTS, cpus);
+    return SlubLayout.of(
+        size,
+        SlubLayout.calculateAlignment(0, align, size),
+        0,
+        false,
+        true,
+        SlubTunables.DEFAULTS,
+        cpus);
   }
 
   // ================================================================ calculate_order
@@ -20,18 +27,41 @@ final class SlubLayoutTest {
   @ParameterizedTest(name = "{0} bytes on {1} CPU(s): {2} objects in {3} page(s)")
   @CsvSource({
     // 1 CPU: min_objects 8 (LINUX-FACTS: kmalloc-4k order 3 with 8 objects, kmalloc-64 order 0)
-    "8, 1, 512, 1", "16, 1, 256, 1", "32, 1, 128, 1", "64, 1, 64, 1", "96, 1, 42, 1",
-    "128, 1, 32, 1", "192, 1, 21, 1", "256, 1, 16, 1", "512, 1, 8, 1", "1024, 1, 8, 2",
-    "2048, 1, 8, 4", "4096, 1, 8, 8", "8192, 1, 4, 8",
+    "8, 1, 512, 1",
+    "16, 1, 256, 1",
+    "32, 1, 128, 1",
+    "64, 1, 64, 1",
+    "96, 1, 42, 1",
+    "128, 1, 32, 1",
+    "192, 1, 21, 1",
+    "256, 1, 16, 1",
+    "512, 1, 8, 1",
+    "1024, 1, 8, 2",
+    "2048, 1, 8, 4",
+    "4096, 1, 8, 8",
+    "8192, 1, 4, 8",
     // 2 CPUs: min_objects 12
-    "64, 2, 64, 1", "256, 2, 16, 1", "512, 2, 16, 2", "1024, 2, 16, 4", "2048, 2, 16, 8",
-    "4096, 2, 8, 8", "8192, 2, 4, 8",
+    "64, 2, 64, 1",
+    "256, 2, 16, 1",
+    "512, 2, 16, 2",
+    "1024, 2, 16, 4",
+    "2048, 2, 16, 8",
+    "4096, 2, 8, 8",
+    "8192, 2, 4, 8",
     // 8 CPUs: min_objects 20 (the familiar slabinfo of an 8-CPU machine)
-    "64, 8, 64, 1", "96, 8, 42, 1", "128, 8, 32, 1", "192, 8, 21, 1", "256, 8, 32, 2",
-    "512, 8, 32, 4", "1024, 8, 32, 8", "2048, 8, 16, 8", "4096, 8, 8, 8", "8192, 8, 4, 8"
+    "64, 8, 64, 1",
+    "96, 8, 42, 1",
+    "128, 8, 32, 1",
+    "192, 8, 21, 1",
+    "256, 8, 32, 2",
+    "512, 8, 32, 4",
+    "1024, 8, 32, 8",
+    "2048, 8, 16, 8",
+    "4096, 8, 8, 8",
+    "8192, 8, 4, 8"
   })
-  void calculateOrder_kmallocCaches_kernelObjectsAndPagesPerSlab(int size, int cpus, int objects,
-      int pages) {
+  void calculateOrder_kmallocCaches_kernelObjectsAndPagesPerSlab(
+      int size, int cpus, int objects, int pages) {
     SlubLayout l = kmalloc(size, cpus);
     assertThat(l.size).isEqualTo(size);
     assertThat(l.objects).isEqualTo(objects);
@@ -66,10 +96,8 @@ final class SlubLayoutTest {
   @Test
   void calculateOrder_tunables_minAndMaxOrderAndMinObjects() {
     assertThat(SlubLayout.calculateOrder(64, new SlubTunables(2, 3, 0, false), 1)).isEqualTo(2);
-    assertThat(SlubLayout.calculateOrder(4096, new SlubTunables(0, 1, 0, false), 1))
-        .isEqualTo(1);
-    assertThat(SlubLayout.calculateOrder(512, new SlubTunables(0, 3, 64, false), 1))
-        .isEqualTo(3);
+    assertThat(SlubLayout.calculateOrder(4096, new SlubTunables(0, 1, 0, false), 1)).isEqualTo(1);
+    assertThat(SlubLayout.calculateOrder(512, new SlubTunables(0, 3, 64, false), 1)).isEqualTo(3);
   }
 
   // ================================================================ calculate_sizes
@@ -93,12 +121,12 @@ final class SlubLayoutTest {
     SlubLayout ctor = SlubLayout.of(64, 8, 0, true, false, SlubTunables.DEFAULTS, 1);
     assertThat(ctor.offset).isEqualTo(64);
     assertThat(ctor.size).isEqualTo(72);
-    SlubLayout poison = SlubLayout.of(64, 8, SlabFlags.POISON, false, false,
-        SlubTunables.DEFAULTS, 1);
+    SlubLayout poison =
+        SlubLayout.of(64, 8, SlabFlags.POISON, false, false, SlubTunables.DEFAULTS, 1);
     assertThat(poison.offset).isEqualTo(64);
     assertThat(poison.objectPoison).isTrue();
-    SlubLayout poisonCtor = SlubLayout.of(64, 8, SlabFlags.POISON, true, false,
-        SlubTunables.DEFAULTS, 1);
+    SlubLayout poisonCtor =
+        SlubLayout.of(64, 8, SlabFlags.POISON, true, false, SlubTunables.DEFAULTS, 1);
     assertThat(poisonCtor.objectPoison).isFalse();
   }
 

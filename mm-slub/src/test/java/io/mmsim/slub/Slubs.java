@@ -1,9 +1,10 @@
 package io.mmsim.slub;
 
-import io.mmsim.api.spi.Settings;
-import io.mmsim.testkit.object.TestMemoryContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import io.mmsim.api.spi.Settings;
+import io.mmsim.testkit.object.TestMemoryContext;
 
 /** Builds SLUB allocators over the testkit's SimplePageAllocator for the tests. */
 final class Slubs {

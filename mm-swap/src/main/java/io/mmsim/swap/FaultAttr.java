@@ -1,8 +1,9 @@
 package io.mmsim.swap;
 
+import java.util.SplittableRandom;
+
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.spi.Settings;
-import java.util.SplittableRandom;
 
 /*
  * Fault injection for swap I/O, after the kernel's fault_attr (lib/fault-inject.c, should_fail;
@@ -43,12 +44,14 @@ final class FaultAttr {
     int probability = s.getInt(prefix + ".probability", 0, 100);
     long interval = s.getLong(prefix + ".interval");
     if (interval < 1) {
-      throw new ConfigurationException(s.fullKey(prefix + ".interval"),
+      throw new ConfigurationException(
+          s.fullKey(prefix + ".interval"),
           s.fullKey(prefix + ".interval") + ": " + interval + " is below 1");
     }
     long times = s.getLong(prefix + ".times");
     if (times < -1) {
-      throw new ConfigurationException(s.fullKey(prefix + ".times"),
+      throw new ConfigurationException(
+          s.fullKey(prefix + ".times"),
           s.fullKey(prefix + ".times") + ": " + times + " is below -1 (-1 means no limit)");
     }
     long space = s.getSize(prefix + ".space");
@@ -87,7 +90,15 @@ final class FaultAttr {
 
   @Override
   public String toString() {
-    return name + "[probability " + probability + ", interval " + interval + ", times " + times
-        + ", space " + space + "]";
+    return name
+        + "[probability "
+        + probability
+        + ", interval "
+        + interval
+        + ", times "
+        + times
+        + ", space "
+        + space
+        + "]";
   }
 }

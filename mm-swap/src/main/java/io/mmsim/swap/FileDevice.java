@@ -1,6 +1,5 @@
 package io.mmsim.swap;
 
-import io.mmsim.api.swap.SwapHeader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,6 +7,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+
+import io.mmsim.api.swap.SwapHeader;
 
 /** A swap file: slot {@code s} is the 4 KiB at byte {@code s * 4096}, through a FileChannel. */
 final class FileDevice implements SwapDevice {

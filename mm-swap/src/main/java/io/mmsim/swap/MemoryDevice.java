@@ -1,11 +1,12 @@
 package io.mmsim.swap;
 
-import io.mmsim.api.swap.SwapHeader;
 import java.util.Arrays;
 
+import io.mmsim.api.swap.SwapHeader;
+
 /**
- * An in-memory swap device (a RAM disk): one lazily allocated 4 KiB array per written slot; a
- * slot never written, or discarded, or written with zeros, holds no array and reads as zeros.
+ * An in-memory swap device (a RAM disk): one lazily allocated 4 KiB array per written slot; a slot
+ * never written, or discarded, or written with zeros, holds no array and reads as zeros.
  */
 final class MemoryDevice implements SwapDevice {
   private final String name;

@@ -1,5 +1,7 @@
 package io.mmsim.swap;
 
+import java.util.Map;
+
 import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
@@ -9,7 +11,6 @@ import io.mmsim.api.swap.ReclaimContext;
 import io.mmsim.api.swap.ReclaimMode;
 import io.mmsim.api.swap.SwapContext;
 import io.mmsim.api.swap.SwapSystem;
-import java.util.Map;
 
 /*
  * Reclaim: swap-out of victims chosen by a replacement policy (mm/vmscan.c: shrink_folio_list,

@@ -37,8 +37,10 @@ final class SwapArea {
   static final int SWAP_HAS_CACHE = 0x40;
   static final int COUNT_CONTINUED = 0x80;
   static final int COUNT_MASK = 0x3f;
+
   /** Largest slot count an area can have here (the map is one Java array). */
   static final int MAX_SLOTS = Integer.MAX_VALUE - SWAPFILE_CLUSTER;
+
   private static final int NONE = -1;
 
   final int type;
@@ -65,7 +67,12 @@ final class SwapArea {
    *
    * @param maxSlots maxpages, at most {@link #MAX_SLOTS}
    */
-  SwapArea(int type, SwapDevice device, SwapHeader header, int maxSlots, int priority,
+  SwapArea(
+      int type,
+      SwapDevice device,
+      SwapHeader header,
+      int maxSlots,
+      int priority,
       boolean autoPriority) {
     this.type = type;
     this.device = device;
@@ -186,8 +193,8 @@ final class SwapArea {
         return take(s);
       }
     }
-    throw new AssertionError("swap area " + type + ": inuse " + inuse + " of " + pages
-        + " but no free slot found");
+    throw new AssertionError(
+        "swap area " + type + ": inuse " + inuse + " of " + pages + " but no free slot found");
   }
 
   private int clusterEnd(int c) {
@@ -310,16 +317,22 @@ final class SwapArea {
         if (b != SWAP_MAP_BAD) {
           used++;
           if ((b & COUNT_MASK) == SWAP_MAP_BAD) {
-            throw new AssertionError("swap area " + type + ": slot " + s + " byte 0x"
-                + Integer.toHexString(b) + " mixes BAD with flags");
+            throw new AssertionError(
+                "swap area "
+                    + type
+                    + ": slot "
+                    + s
+                    + " byte 0x"
+                    + Integer.toHexString(b)
+                    + " mixes BAD with flags");
           }
           if (((b & COUNT_CONTINUED) != 0) != continued.containsKey(s)) {
-            throw new AssertionError("swap area " + type + ": slot " + s
-                + " continuation flag and table disagree");
+            throw new AssertionError(
+                "swap area " + type + ": slot " + s + " continuation flag and table disagree");
           }
           if ((b & COUNT_CONTINUED) != 0 && (b & COUNT_MASK) != SWAP_MAP_MAX) {
-            throw new AssertionError("swap area " + type + ": continued slot " + s
-                + " below SWAP_MAP_MAX");
+            throw new AssertionError(
+                "swap area " + type + ": continued slot " + s + " below SWAP_MAP_MAX");
           }
         }
       } else if (continued.containsKey(s)) {
@@ -331,8 +344,15 @@ final class SwapArea {
       u[usage.length - 1] += (int) tail;
     }
     if (used != inuse || inuse > pages) {
-      throw new AssertionError("swap area " + type + ": inuse " + inuse + " but " + used
-          + " slots in use, pages " + pages);
+      throw new AssertionError(
+          "swap area "
+              + type
+              + ": inuse "
+              + inuse
+              + " but "
+              + used
+              + " slots in use, pages "
+              + pages);
     }
     boolean[] queued = new boolean[usage.length];
     int queuedCount = 0;
@@ -345,13 +365,32 @@ final class SwapArea {
     }
     for (int c = 0; c < usage.length; c++) {
       if (u[c] != usage[c]) {
-        throw new AssertionError("swap area " + type + ": cluster " + c + " usage " + usage[c]
-            + " but " + u[c] + " slots taken");
+        throw new AssertionError(
+            "swap area "
+                + type
+                + ": cluster "
+                + c
+                + " usage "
+                + usage[c]
+                + " but "
+                + u[c]
+                + " slots taken");
       }
       boolean shouldQueue = usage[c] == 0 && c != current;
       if (queued[c] != shouldQueue || onFreeList[c] != queued[c]) {
-        throw new AssertionError("swap area " + type + ": cluster " + c + " usage " + usage[c]
-            + " current " + current + " queued " + queued[c] + " flag " + onFreeList[c]);
+        throw new AssertionError(
+            "swap area "
+                + type
+                + ": cluster "
+                + c
+                + " usage "
+                + usage[c]
+                + " current "
+                + current
+                + " queued "
+                + queued[c]
+                + " flag "
+                + onFreeList[c]);
       }
     }
     if (queuedCount > 0 && freeTail == NONE) {

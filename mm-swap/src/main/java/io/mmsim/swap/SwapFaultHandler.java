@@ -1,5 +1,8 @@
 package io.mmsim.swap;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.mmsim.api.fault.AddressSpace;
 import io.mmsim.api.fault.FaultContext;
 import io.mmsim.api.fault.FaultHandler;
@@ -13,8 +16,6 @@ import io.mmsim.api.paging.PageFault;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.swap.SwapSystem;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * The swap fault handler (do_swap_page in mm/memory.c): a fault on a non-present PTE that holds a
@@ -79,7 +80,10 @@ final class SwapFaultHandler implements FaultHandler {
     }
     if (!swap.validEntry(pte)) {
       if (LOG.isWarnEnabled()) {
-        LOG.warn("pid {}: Bad swap file entry {} at 0x{}", mm.pid(), Long.toHexString(pte),
+        LOG.warn(
+            "pid {}: Bad swap file entry {} at 0x{}",
+            mm.pid(),
+            Long.toHexString(pte),
             Long.toHexString(linear));
       }
       return FaultOutcome.SIGBUS;
@@ -111,8 +115,8 @@ final class SwapFaultHandler implements FaultHandler {
       major = true;
     }
     FaultOutcome done = major ? FaultOutcome.MAJOR : FaultOutcome.MINOR;
-    boolean exclusive = (pte & Pte.SWP_EXCLUSIVE) != 0
-        || swap.swapCount(pte) == 1 && mapCount(ctx, pfn) == 0;
+    boolean exclusive =
+        (pte & Pte.SWP_EXCLUSIVE) != 0 || swap.swapCount(pte) == 1 && mapCount(ctx, pfn) == 0;
     long base = Pte.PRESENT | Pte.USER | Pte.ACCESSED | ((prot & Prot.EXEC) == 0 ? Pte.NX : 0);
     if (write && !exclusive) {
       // the page is shared with another holder of the slot or another mapping: copy it now
@@ -145,9 +149,9 @@ final class SwapFaultHandler implements FaultHandler {
   }
 
   /**
-   * x86 Linux's access_error() for a fault on a non-present entry: a write needs PROT_WRITE, a
-   * read or fetch needs any access (a fetch from a non-executable area then faults again on the
-   * present, NX page).
+   * x86 Linux's access_error() for a fault on a non-present entry: a write needs PROT_WRITE, a read
+   * or fetch needs any access (a fetch from a non-executable area then faults again on the present,
+   * NX page).
    */
   static boolean accessError(int err, int prot) {
     if ((err & ErrorCode.WRITE) != 0) {

@@ -1,19 +1,21 @@
 package io.mmsim.swap;
 
+import java.util.Map;
+
 import com.google.auto.service.AutoService;
+
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.fault.FaultHandler;
 import io.mmsim.api.spi.FaultHandlerProvider;
 import io.mmsim.api.spi.ProviderContext;
 import io.mmsim.api.spi.SpiVersion;
 import io.mmsim.api.swap.SwapHandlerContext;
-import java.util.Map;
 
 /**
  * Provider of the {@code swap} fault handler, which sits in front of {@code demand} in the chain
  * ({@code fault-handler=swap,demand}) and turns swap PTEs back into present ones. It reads no
- * settings of its own (the {@code swap.*} keys belong to the swap subsystem) and needs the
- * kernel's swap subsystem: the kernel passes a {@link SwapHandlerContext}.
+ * settings of its own (the {@code swap.*} keys belong to the swap subsystem) and needs the kernel's
+ * swap subsystem: the kernel passes a {@link SwapHandlerContext}.
  */
 @AutoService(FaultHandlerProvider.class)
 public final class SwapFaultHandlerProvider implements FaultHandlerProvider {
@@ -50,8 +52,10 @@ public final class SwapFaultHandlerProvider implements FaultHandlerProvider {
   @Override
   public FaultHandler create(ProviderContext ctx) {
     if (!(ctx instanceof SwapHandlerContext sc) || sc.swapSystem() == null) {
-      throw new ConfigurationException("fault-handler", "fault handler 'swap' needs the swap"
-          + " subsystem, but the kernel has none (is the swap provider on the module path?)");
+      throw new ConfigurationException(
+          "fault-handler",
+          "fault handler 'swap' needs the swap"
+              + " subsystem, but the kernel has none (is the swap provider on the module path?)");
     }
     return new SwapFaultHandler(sc.swapSystem());
   }

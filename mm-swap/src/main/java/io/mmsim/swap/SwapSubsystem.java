@@ -1,5 +1,19 @@
 package io.mmsim.swap;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.PhysicalMemory;
@@ -14,18 +28,6 @@ import io.mmsim.api.swap.SwapException;
 import io.mmsim.api.swap.SwapHeader;
 import io.mmsim.api.swap.SwapSystem;
 import io.mmsim.api.util.LongLongHashMap;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * The swap subsystem: active areas, slot allocation across areas by priority, the swap cache and
@@ -51,10 +53,13 @@ import org.slf4j.LoggerFactory;
 final class SwapSubsystem implements SwapSystem {
   /** Most areas: every value of the 5-bit type field (mmsim defines no special swap types). */
   static final int MAX_SWAPFILES = 1 << Pte.SWP_TYPE_BITS;
+
   static final long DIRTY = 1L << 62;
   private static final long PFN_MASK = DIRTY - 1;
+
   /** The swap cache maps' missing value: keys and values are never negative. */
   private static final long NOT_CACHED = -1L;
+
   private static final int PAGE = SwapHeader.PAGE_SIZE;
 
   private final Logger log;
@@ -126,15 +131,15 @@ final class SwapSubsystem implements SwapSystem {
         try {
           bytes = io.mmsim.api.util.Sizes.parseSize(size);
         } catch (NumberFormatException e) {
-          throw new ConfigurationException(s.fullKey("memory"), s.fullKey("memory") + ": "
-              + e.getMessage());
+          throw new ConfigurationException(
+              s.fullKey("memory"), s.fullKey("memory") + ": " + e.getMessage());
         }
         if (bytes != 0) {
           try {
             swaponMemory(bytes, prio);
           } catch (SwapException e) {
-            throw new ConfigurationException(s.fullKey("memory"), s.fullKey("memory") + ": "
-                + e.getMessage(), e);
+            throw new ConfigurationException(
+                s.fullKey("memory"), s.fullKey("memory") + ": " + e.getMessage(), e);
           }
         }
       }
@@ -155,8 +160,8 @@ final class SwapSubsystem implements SwapSystem {
       return AUTO_PRIORITY;
     }
     if (p < 0 || p > MAX_PRIORITY) {
-      throw new ConfigurationException(key, key + ": priority " + p + " is outside -1.."
-          + MAX_PRIORITY);
+      throw new ConfigurationException(
+          key, key + ": priority " + p + " is outside -1.." + MAX_PRIORITY);
     }
     return p;
   }
@@ -209,16 +214,17 @@ final class SwapSubsystem implements SwapSystem {
     long pages = bytes / PAGE;
     String name = "/dev/ram" + ramDevices;
     if (pages < SwapHeader.MIN_PAGES) {
-      throw new SwapException(name, "swap area needs to be at least "
-          + (SwapHeader.MIN_PAGES * PAGE / 1024) + " KiB");
+      throw new SwapException(
+          name, "swap area needs to be at least " + (SwapHeader.MIN_PAGES * PAGE / 1024) + " KiB");
     }
     if (pages - 1 > SwapHeader.MAX_LAST_PAGE) {
-      throw new SwapException(name, "an in-memory swap area holds at most "
-          + (SwapHeader.MAX_LAST_PAGE + 1) + " pages");
+      throw new SwapException(
+          name,
+          "an in-memory swap area holds at most " + (SwapHeader.MAX_LAST_PAGE + 1) + " pages");
     }
     int type = freeType(name);
-    SwapHeader header = SwapHeader.create(pages, "",
-        new UUID(uuidRandom.nextLong(), uuidRandom.nextLong()));
+    SwapHeader header =
+        SwapHeader.create(pages, "", new UUID(uuidRandom.nextLong(), uuidRandom.nextLong()));
     int slots = slotsFor(header, name);
     ramDevices++;
     return activate(type, new MemoryDevice(name, slots), header, slots, priority);
@@ -226,8 +232,8 @@ final class SwapSubsystem implements SwapSystem {
 
   private void checkPriority(int priority) {
     if (priority != AUTO_PRIORITY && (priority < 0 || priority > MAX_PRIORITY)) {
-      throw new IllegalArgumentException("swap priority " + priority + " is outside 0.."
-          + MAX_PRIORITY);
+      throw new IllegalArgumentException(
+          "swap priority " + priority + " is outside 0.." + MAX_PRIORITY);
     }
   }
 
@@ -237,15 +243,19 @@ final class SwapSubsystem implements SwapSystem {
         return t;
       }
     }
-    throw new SwapException(name, "swapon failed: Operation not permitted (all "
-        + MAX_SWAPFILES + " swap types are in use)");
+    throw new SwapException(
+        name,
+        "swapon failed: Operation not permitted (all " + MAX_SWAPFILES + " swap types are in use)");
   }
 
   private int slotsFor(SwapHeader header, String name) {
     long maxPages = Math.min(header.pages(), SwapHeader.MAX_LAST_PAGE);
     if (maxPages > SwapArea.MAX_SLOTS) {
-      log.warn("{}: Truncating oversized swap area, only using {}k out of {}k", name,
-          (long) SwapArea.MAX_SLOTS * 4, header.lastPage() * 4);
+      log.warn(
+          "{}: Truncating oversized swap area, only using {}k out of {}k",
+          name,
+          (long) SwapArea.MAX_SLOTS * 4,
+          header.lastPage() * 4);
       maxPages = SwapArea.MAX_SLOTS;
     }
     return (int) maxPages;
@@ -259,8 +269,13 @@ final class SwapSubsystem implements SwapSystem {
     totalPages += a.pages;
     addAvail(type);
     if (log.isInfoEnabled()) {
-      log.info("Adding {}k swap on {}.  Priority:{} extents:1 across:{}k {}", a.pages * 4,
-          dev.name(), prio, a.pages * 4, dev.isFile() ? "" : "SS");
+      log.info(
+          "Adding {}k swap on {}.  Priority:{} extents:1 across:{}k {}",
+          a.pages * 4,
+          dev.name(),
+          prio,
+          a.pages * 4,
+          dev.isFile() ? "" : "SS");
     }
     return type;
   }
@@ -295,8 +310,8 @@ final class SwapSubsystem implements SwapSystem {
     checkOpen();
     SwapArea a = type >= 0 && type < MAX_SWAPFILES ? areas[type] : null;
     if (a == null) {
-      throw new SwapException("type " + type, "swapoff failed: Invalid argument (no such swap"
-          + " area)");
+      throw new SwapException(
+          "type " + type, "swapoff failed: Invalid argument (no such swap" + " area)");
     }
     // cache pages whose slot no PTE needs can go: mapped ones keep their frame (tryToFreeSwap),
     // unmapped ones are garbage
@@ -310,9 +325,12 @@ final class SwapSubsystem implements SwapSystem {
       }
     }
     if (busy > 0) {
-      throw new SwapException(a.device.name(), "swapoff failed: Device or resource busy ("
-          + busy + " pages are still swapped out to it; mmsim does not bring them back in:"
-          + " fault them in or end their processes first)");
+      throw new SwapException(
+          a.device.name(),
+          "swapoff failed: Device or resource busy ("
+              + busy
+              + " pages are still swapped out to it; mmsim does not bring them back in:"
+              + " fault them in or end their processes first)");
     }
     for (int off = 1; off < a.max; off++) {
       if (a.inUse(off) && a.hasCache(off)) {
@@ -340,8 +358,15 @@ final class SwapSubsystem implements SwapSystem {
     List<SwapAreaInfo> out = new ArrayList<>();
     for (SwapArea a : areas) {
       if (a != null) {
-        out.add(new SwapAreaInfo(a.type, a.device.name(), a.device.isFile(), a.pages, a.inuse(),
-            a.priority, a.header));
+        out.add(
+            new SwapAreaInfo(
+                a.type,
+                a.device.name(),
+                a.device.isFile(),
+                a.pages,
+                a.inuse(),
+                a.priority,
+                a.header));
       }
     }
     return out;
@@ -359,9 +384,16 @@ final class SwapSubsystem implements SwapSystem {
       sb.append(" ".repeat(name.length() < 40 ? 40 - name.length() : 1));
       long size = a.pages * (PAGE / 1024);
       long used = a.inuse() * (PAGE / 1024);
-      sb.append(a.device.isFile() ? "file\t" : "partition").append('\t').append(size).append('\t')
-          .append(size < 10_000_000 ? "\t" : "").append(used).append('\t')
-          .append(used < 10_000_000 ? "\t" : "").append(a.priority).append('\n');
+      sb.append(a.device.isFile() ? "file\t" : "partition")
+          .append('\t')
+          .append(size)
+          .append('\t')
+          .append(size < 10_000_000 ? "\t" : "")
+          .append(used)
+          .append('\t')
+          .append(used < 10_000_000 ? "\t" : "")
+          .append(a.priority)
+          .append('\n');
     }
     return sb.toString();
   }
@@ -372,7 +404,9 @@ final class SwapSubsystem implements SwapSystem {
     for (int i = 0; i < path.length(); i++) {
       char c = path.charAt(i);
       if (c == ' ' || c == '\t' || c == '\n' || c == '\\') {
-        sb.append('\\').append((char) ('0' + ((c >> 6) & 7))).append((char) ('0' + ((c >> 3) & 7)))
+        sb.append('\\')
+            .append((char) ('0' + ((c >> 6) & 7)))
+            .append((char) ('0' + ((c >> 3) & 7)))
             .append((char) ('0' + (c & 7)));
       } else {
         sb.append(c);
@@ -429,9 +463,13 @@ final class SwapSubsystem implements SwapSystem {
 
   private SwapArea checkEntry(long entry, String op) {
     if (!validEntry(entry)) {
-      throw new IllegalArgumentException(String.format("%s: Bad swap file entry %016x (type %d"
-          + " offset %d)", op, entry, Pte.isSwap(entry) ? Pte.swapType(entry) : -1,
-          Pte.isSwap(entry) ? Pte.swapOffset(entry) : -1));
+      throw new IllegalArgumentException(
+          String.format(
+              "%s: Bad swap file entry %016x (type %d" + " offset %d)",
+              op,
+              entry,
+              Pte.isSwap(entry) ? Pte.swapType(entry) : -1,
+              Pte.isSwap(entry) ? Pte.swapOffset(entry) : -1));
     }
     return areaOf(entry);
   }
@@ -447,8 +485,10 @@ final class SwapSubsystem implements SwapSystem {
     SwapArea a = checkEntry(entry, "swap_free");
     int off = (int) Pte.swapOffset(entry);
     if (a.count(off) == 0) {
-      throw new IllegalArgumentException(String.format("swap_free: Unused swap offset entry"
-          + " %016x (type %d offset %d)", entry, a.type, off));
+      throw new IllegalArgumentException(
+          String.format(
+              "swap_free: Unused swap offset entry" + " %016x (type %d offset %d)",
+              entry, a.type, off));
     }
     int left = a.free(off);
     if (left == 0 && a.hasCache(off)) {
@@ -534,8 +574,8 @@ final class SwapSubsystem implements SwapSystem {
   }
 
   /**
-   * Puts frame {@code pfn} in the cache under an entry whose slot already has HAS_CACHE, taking
-   * the cache's frame reference.
+   * Puts frame {@code pfn} in the cache under an entry whose slot already has HAS_CACHE, taking the
+   * cache's frame reference.
    */
   void addToCache(long entry, long pfn, boolean dirty) {
     ctx.getPage(pfn);
@@ -566,13 +606,14 @@ final class SwapSubsystem implements SwapSystem {
     SwapArea a = checkEntry(entry, "swap_read");
     int off = (int) Pte.swapOffset(entry);
     if (a.hasCache(off)) {
-      throw new IllegalArgumentException(String.format("swap entry %016x (type %d offset %d)"
-          + " already has a swap-cache page, pfn 0x%x", entry, a.type, off,
-          cacheByEntry.get(key(a.type, off)) & PFN_MASK));
+      throw new IllegalArgumentException(
+          String.format(
+              "swap entry %016x (type %d offset %d)" + " already has a swap-cache page, pfn 0x%x",
+              entry, a.type, off, cacheByEntry.get(key(a.type, off)) & PFN_MASK));
     }
     if (cacheByPfn.containsKey(pfn)) {
-      throw new IllegalArgumentException(String.format("pfn 0x%x is already a swap-cache page",
-          pfn));
+      throw new IllegalArgumentException(
+          String.format("pfn 0x%x is already a swap-cache page", pfn));
     }
     if (!readSlot(a, off, pfn)) {
       return false;
@@ -706,20 +747,22 @@ final class SwapSubsystem implements SwapSystem {
     cacheByEntry.checkInvariants();
     cacheByPfn.checkInvariants();
     if (cacheByEntry.size() != cacheByPfn.size()) {
-      throw new AssertionError("swap cache: " + cacheByEntry.size() + " entries but "
-          + cacheByPfn.size() + " frames");
+      throw new AssertionError(
+          "swap cache: " + cacheByEntry.size() + " entries but " + cacheByPfn.size() + " frames");
     }
-    cacheByPfn.forEach((pfn, k) -> {
-      long v = cacheByEntry.get(k);
-      if (v == NOT_CACHED || (v & PFN_MASK) != pfn) {
-        throw new AssertionError("swap cache: frame " + pfn + " -> entry key " + k + " -> " + v);
-      }
-      SwapArea a = areas[(int) (k >>> 32)];
-      if (a == null || !a.hasCache((int) (k & 0xffff_ffffL))) {
-        throw new AssertionError("swap cache: frame " + pfn + " cached for slot " + k
-            + " without SWAP_HAS_CACHE");
-      }
-    });
+    cacheByPfn.forEach(
+        (pfn, k) -> {
+          long v = cacheByEntry.get(k);
+          if (v == NOT_CACHED || (v & PFN_MASK) != pfn) {
+            throw new AssertionError(
+                "swap cache: frame " + pfn + " -> entry key " + k + " -> " + v);
+          }
+          SwapArea a = areas[(int) (k >>> 32)];
+          if (a == null || !a.hasCache((int) (k & 0xffff_ffffL))) {
+            throw new AssertionError(
+                "swap cache: frame " + pfn + " cached for slot " + k + " without SWAP_HAS_CACHE");
+          }
+        });
     long total = 0;
     int cached = 0;
     for (SwapArea a : areas) {
@@ -732,15 +775,19 @@ final class SwapSubsystem implements SwapSystem {
         if (a.hasCache(off)) {
           cached++;
           if (!cacheByEntry.containsKey(key(a.type, off))) {
-            throw new AssertionError("swap area " + a.type + ": slot " + off
-                + " has SWAP_HAS_CACHE but no swap-cache page");
+            throw new AssertionError(
+                "swap area "
+                    + a.type
+                    + ": slot "
+                    + off
+                    + " has SWAP_HAS_CACHE but no swap-cache page");
           }
         }
       }
     }
     if (cached != cacheByPfn.size()) {
-      throw new AssertionError("swap cache: " + cacheByPfn.size() + " pages but " + cached
-          + " slots flagged");
+      throw new AssertionError(
+          "swap cache: " + cacheByPfn.size() + " pages but " + cached + " slots flagged");
     }
     if (total != totalPages) {
       throw new AssertionError("total swap pages " + totalPages + " but areas sum to " + total);

@@ -1,12 +1,14 @@
 package io.mmsim.swap;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import com.google.auto.service.AutoService;
+
 import io.mmsim.api.spi.SpiVersion;
 import io.mmsim.api.swap.SwapContext;
 import io.mmsim.api.swap.SwapProvider;
 import io.mmsim.api.swap.SwapSystem;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Provider of the {@code swap} subsystem: swap files in the Linux format and in-memory areas with
@@ -14,9 +16,9 @@ import java.util.Map;
  * replacement policy, and fault injection on swap I/O.
  *
  * <p>Settings (prefix {@code swap}): {@code files} ({@code PATH[:PRIORITY],...}, activated in
- * order), {@code memory} ({@code SIZE[:PRIORITY]}, an in-memory area), and for each of
- * {@code fail-read} and {@code fail-write} the fault_attr knobs {@code probability} (percent),
- * {@code interval}, {@code times} (-1: no limit) and {@code space} (bytes that pass first).
+ * order), {@code memory} ({@code SIZE[:PRIORITY]}, an in-memory area), and for each of {@code
+ * fail-read} and {@code fail-write} the fault_attr knobs {@code probability} (percent), {@code
+ * interval}, {@code times} (-1: no limit) and {@code space} (bytes that pass first).
  */
 @AutoService(SwapProvider.class)
 public final class SwapSystemProvider implements SwapProvider {

@@ -2,6 +2,15 @@ package io.mmsim.swap;
 
 import static org.mockito.Mockito.mock;
 
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import org.mockito.invocation.InvocationOnMock;
+
 import io.mmsim.api.fault.AddressSpace;
 import io.mmsim.api.fault.FaultContext;
 import io.mmsim.api.fault.FaultOutcome;
@@ -24,27 +33,20 @@ import io.mmsim.api.swap.ReclaimContext;
 import io.mmsim.api.swap.ReclaimMode;
 import io.mmsim.api.swap.SwapContext;
 import io.mmsim.api.swap.SwapSystem;
-import java.util.ArrayDeque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import org.mockito.invocation.InvocationOnMock;
 
 /**
  * A test double of the kernel around the swap subsystem: frames with reference and map counts,
- * processes with one anonymous read-write area each, page tables in a map, a reverse map, a
- * global policy (keys = PFNs) and optional per-process policies (keys = virtual page numbers),
- * and the ReclaimContexts of both scopes. Accesses go through a tiny MMU: a present PTE that
- * allows the access gets A (and D); otherwise the fault chain runs: the swap handler, then a
- * minimal demand handler (zero-fill, copy-on-write).
+ * processes with one anonymous read-write area each, page tables in a map, a reverse map, a global
+ * policy (keys = PFNs) and optional per-process policies (keys = virtual page numbers), and the
+ * ReclaimContexts of both scopes. Accesses go through a tiny MMU: a present PTE that allows the
+ * access gets A (and D); otherwise the fault chain runs: the swap handler, then a minimal demand
+ * handler (zero-fill, copy-on-write).
  *
- * <p>It implements the integration contract of io.mmsim.api.swap exactly as the real kernel
- * must, and {@link #checkInvariants()} verifies it: every slot's count equals the swap PTEs that
- * hold it, every frame's references equal its mappings plus the swap cache, no frame leaks.
- * mm-api interfaces are implemented with Mockito mocks whose default answer dispatches by method
- * name, so interface growth elsewhere does not break these tests.
+ * <p>It implements the integration contract of io.mmsim.api.swap exactly as the real kernel must,
+ * and {@link #checkInvariants()} verifies it: every slot's count equals the swap PTEs that hold it,
+ * every frame's references equal its mappings plus the swap cache, no frame leaks. mm-api
+ * interfaces are implemented with Mockito mocks whose default answer dispatches by method name, so
+ * interface growth elsewhere does not break these tests.
  */
 final class MiniKernel {
   static final long AREA_PAGES = 1L << 18;
@@ -121,27 +123,30 @@ final class MiniKernel {
     /** Scope of this process: keys are its virtual page numbers. */
     private Object rcAnswer(InvocationOnMock i) {
       switch (i.getMethod().getName()) {
-        case "pfnOf": {
-          long pte = pte(pid, i.getArgument(0));
-          return Pte.present(pte) ? Pte.pfn(pte) : SwapSystem.NO_PAGE;
-        }
+        case "pfnOf":
+          {
+            long pte = pte(pid, i.getArgument(0));
+            return Pte.present(pte) ? Pte.pfn(pte) : SwapSystem.NO_PAGE;
+          }
         case "kind":
           return ReclaimContext.ANON;
-        case "testAndClearYoung": {
-          long vpn = i.getArgument(0);
-          long pte = pte(pid, vpn);
-          if (Pte.present(pte) && (pte & Pte.ACCESSED) != 0) {
-            setPte(pid, vpn, pte & ~Pte.ACCESSED);
-            return true;
+        case "testAndClearYoung":
+          {
+            long vpn = i.getArgument(0);
+            long pte = pte(pid, vpn);
+            if (Pte.present(pte) && (pte & Pte.ACCESSED) != 0) {
+              setPte(pid, vpn, pte & ~Pte.ACCESSED);
+              return true;
+            }
+            return false;
           }
-          return false;
-        }
-        case "unmapToSwap": {
-          long vpn = i.getArgument(0);
-          long pfn = i.getArgument(1);
-          long entry = i.getArgument(2);
-          return unmapOne(pid, vpn, pfn, entry);
-        }
+        case "unmapToSwap":
+          {
+            long vpn = i.getArgument(0);
+            long pfn = i.getArgument(1);
+            long entry = i.getArgument(2);
+            return unmapOne(pid, vpn, pfn, entry);
+          }
         case "evictFilePage":
           return false;
         default:
@@ -159,41 +164,45 @@ final class MiniKernel {
           return memory;
         case "allocUserPage":
           return allocUserPage();
-        case "freeUserPage": {
-          long pfn = i.getArgument(0);
-          if (refs[(int) pfn] != 0 || maps[(int) pfn] != 0) {
-            throw new AssertionError("freeUserPage of pfn " + pfn + " with refs "
-                + refs[(int) pfn]);
+        case "freeUserPage":
+          {
+            long pfn = i.getArgument(0);
+            if (refs[(int) pfn] != 0 || maps[(int) pfn] != 0) {
+              throw new AssertionError(
+                  "freeUserPage of pfn " + pfn + " with refs " + refs[(int) pfn]);
+            }
+            freeFrame(pfn);
+            return null;
           }
-          freeFrame(pfn);
-          return null;
-        }
         case "zeroPfn":
           return -1L;
         case "pageCount":
           return refs[(int) (long) i.getArgument(0)];
         case "pageAnon":
           return true;
-        case "pageAddNewAnonRmap": {
-          long pfn = i.getArgument(0);
-          if (refs[(int) pfn] != 0) {
-            throw new AssertionError("new anon page " + pfn + " already has references");
+        case "pageAddNewAnonRmap":
+          {
+            long pfn = i.getArgument(0);
+            if (refs[(int) pfn] != 0) {
+              throw new AssertionError("new anon page " + pfn + " already has references");
+            }
+            refs[(int) pfn] = 1;
+            addMapping(pid, vpnOf(i.getArgument(2)), pfn);
+            return null;
           }
-          refs[(int) pfn] = 1;
-          addMapping(pid, vpnOf(i.getArgument(2)), pfn);
-          return null;
-        }
-        case "pageAddRmap": {
-          long pfn = i.getArgument(0);
-          refs[(int) pfn]++;
-          addMapping(pid, vpnOf(i.getArgument(2)), pfn);
-          return null;
-        }
-        case "pageRemoveRmap": {
-          long pfn = i.getArgument(0);
-          removeMapping(pid, vpnOf(i.getArgument(2)), pfn, true);
-          return null;
-        }
+        case "pageAddRmap":
+          {
+            long pfn = i.getArgument(0);
+            refs[(int) pfn]++;
+            addMapping(pid, vpnOf(i.getArgument(2)), pfn);
+            return null;
+          }
+        case "pageRemoveRmap":
+          {
+            long pfn = i.getArgument(0);
+            removeMapping(pid, vpnOf(i.getArgument(2)), pfn, true);
+            return null;
+          }
         default:
           return unsupported(i);
       }
@@ -300,8 +309,11 @@ final class MiniKernel {
   }
 
   private static Object unsupported(InvocationOnMock i) {
-    throw new UnsupportedOperationException("MiniKernel does not implement "
-        + i.getMethod().getDeclaringClass().getSimpleName() + "." + i.getMethod().getName());
+    throw new UnsupportedOperationException(
+        "MiniKernel does not implement "
+            + i.getMethod().getDeclaringClass().getSimpleName()
+            + "."
+            + i.getMethod().getName());
   }
 
   // ---------------------------------------------------------------- mocks of mm-api services
@@ -326,16 +338,19 @@ final class MiniKernel {
   private Object pageAllocatorAnswer(InvocationOnMock i) {
     switch (i.getMethod().getName()) {
       case "nrFreePages":
-        return i.getArguments().length == 0 || i.getArgument(0) == Zone.DMA ? (long) free.size()
+        return i.getArguments().length == 0 || i.getArgument(0) == Zone.DMA
+            ? (long) free.size()
             : 0L;
-      case "watermark": {
-        if (i.getArgument(0) != Zone.DMA) {
-          return 0L;
+      case "watermark":
+        {
+          if (i.getArgument(0) != Zone.DMA) {
+            return 0L;
+          }
+          Watermark w = i.getArgument(1);
+          return w == Watermark.LOW
+              ? lowWatermark
+              : w == Watermark.HIGH ? highWatermark : lowWatermark / 2;
         }
-        Watermark w = i.getArgument(1);
-        return w == Watermark.LOW ? lowWatermark : w == Watermark.HIGH ? highWatermark
-            : lowWatermark / 2;
-      }
       default:
         return unsupported(i);
     }
@@ -344,35 +359,38 @@ final class MiniKernel {
   /** Global scope: keys are PFNs, operations act on every mapping. */
   private Object globalRcAnswer(InvocationOnMock i) {
     switch (i.getMethod().getName()) {
-      case "pfnOf": {
-        long pfn = i.getArgument(0);
-        return pfn > 0 && pfn < frames && maps[(int) pfn] > 0 ? pfn : SwapSystem.NO_PAGE;
-      }
+      case "pfnOf":
+        {
+          long pfn = i.getArgument(0);
+          return pfn > 0 && pfn < frames && maps[(int) pfn] > 0 ? pfn : SwapSystem.NO_PAGE;
+        }
       case "kind":
         return ReclaimContext.ANON;
-      case "testAndClearYoung": {
-        long pfn = i.getArgument(0);
-        boolean young = false;
-        for (long m : new TreeSet<>(rmap.getOrDefault(pfn, new TreeSet<>()))) {
-          int pid = (int) (m >>> PID_SHIFT);
-          long vpn = m & ((1L << PID_SHIFT) - 1);
-          long pte = pte(pid, vpn);
-          if ((pte & Pte.ACCESSED) != 0) {
-            setPte(pid, vpn, pte & ~Pte.ACCESSED);
-            young = true;
+      case "testAndClearYoung":
+        {
+          long pfn = i.getArgument(0);
+          boolean young = false;
+          for (long m : new TreeSet<>(rmap.getOrDefault(pfn, new TreeSet<>()))) {
+            int pid = (int) (m >>> PID_SHIFT);
+            long vpn = m & ((1L << PID_SHIFT) - 1);
+            long pte = pte(pid, vpn);
+            if ((pte & Pte.ACCESSED) != 0) {
+              setPte(pid, vpn, pte & ~Pte.ACCESSED);
+              young = true;
+            }
           }
+          return young;
         }
-        return young;
-      }
-      case "unmapToSwap": {
-        long pfn = i.getArgument(1);
-        long entry = i.getArgument(2);
-        boolean dirty = false;
-        for (long m : new TreeSet<>(rmap.getOrDefault(pfn, new TreeSet<>()))) {
-          dirty |= unmapOne((int) (m >>> PID_SHIFT), m & ((1L << PID_SHIFT) - 1), pfn, entry);
+      case "unmapToSwap":
+        {
+          long pfn = i.getArgument(1);
+          long entry = i.getArgument(2);
+          boolean dirty = false;
+          for (long m : new TreeSet<>(rmap.getOrDefault(pfn, new TreeSet<>()))) {
+            dirty |= unmapOne((int) (m >>> PID_SHIFT), m & ((1L << PID_SHIFT) - 1), pfn, entry);
+          }
+          return dirty;
         }
-        return dirty;
-      }
       case "evictFilePage":
         return false;
       default:
@@ -384,16 +402,16 @@ final class MiniKernel {
   private boolean unmapOne(int pid, long vpn, long pfn, long entry) {
     long pte = pte(pid, vpn);
     if (!Pte.present(pte) || Pte.pfn(pte) != pfn) {
-      throw new AssertionError("unmap of pid " + pid + " vpn " + vpn + ": pte " + pte
-          + " does not map pfn " + pfn);
+      throw new AssertionError(
+          "unmap of pid " + pid + " vpn " + vpn + ": pte " + pte + " does not map pfn " + pfn);
     }
     setPte(pid, vpn, entry);
     swap.swapDuplicate(entry);
     removeMapping(pid, vpn, pfn, false);
     refs[(int) pfn]--;
     if (refs[(int) pfn] <= 0) {
-      throw new AssertionError("unmap dropped the last reference of pfn " + pfn
-          + " though the swap cache holds one");
+      throw new AssertionError(
+          "unmap dropped the last reference of pfn " + pfn + " though the swap cache holds one");
     }
     return (pte & Pte.DIRTY) != 0;
   }
@@ -458,8 +476,8 @@ final class MiniKernel {
   }
 
   /**
-   * Drops one mapping; {@code dropRef} also drops the mapping's frame reference (freeing the
-   * frame at zero) and tells the swap system when a swap-cache page lost its last mapping.
+   * Drops one mapping; {@code dropRef} also drops the mapping's frame reference (freeing the frame
+   * at zero) and tells the swap system when a swap-cache page lost its last mapping.
    */
   private void removeMapping(int pid, long vpn, long pfn, boolean dropRef) {
     TreeSet<Long> s = rmap.get(pfn);
@@ -500,10 +518,13 @@ final class MiniKernel {
 
   /** Copies the parent's PTEs: present anonymous pages become shared read-only (COW). */
   Proc fork(int parent, int child) {
-    Proc c = spawn(child, procs.get(parent).policy == null ? null : newPolicyLike(parent),
-        procs.get(parent).rssLimit);
-    for (Map.Entry<Long, Long> e : new TreeMap<>(ptes.subMap(key(parent, 0),
-        key(parent + 1, 0))).entrySet()) {
+    Proc c =
+        spawn(
+            child,
+            procs.get(parent).policy == null ? null : newPolicyLike(parent),
+            procs.get(parent).rssLimit);
+    for (Map.Entry<Long, Long> e :
+        new TreeMap<>(ptes.subMap(key(parent, 0), key(parent + 1, 0))).entrySet()) {
       long vpn = e.getKey() & ((1L << PID_SHIFT) - 1);
       long pte = e.getValue();
       if (Pte.present(pte)) {
@@ -552,8 +573,8 @@ final class MiniKernel {
   // ---------------------------------------------------------------- the MMU
 
   /**
-   * Accesses page {@code vpn} of {@code pid}; returns the frame, or -1 when the access ended in
-   * a signal or OOM (counted).
+   * Accesses page {@code vpn} of {@code pid}; returns the frame, or -1 when the access ended in a
+   * signal or OOM (counted).
    */
   long access(int pid, long vpn, boolean write) {
     Proc p = procs.get(pid);
@@ -572,8 +593,8 @@ final class MiniKernel {
       if (!Pte.present(pte) && p.rssLimit > 0 && p.rss >= p.rssLimit) {
         swap.shrink(p.policy, p.rc, p.rss - p.rssLimit + 1, ReclaimMode.LIMIT);
       }
-      int err = ErrorCode.USER | (write ? ErrorCode.WRITE : 0)
-          | (Pte.present(pte) ? ErrorCode.PROT : 0);
+      int err =
+          ErrorCode.USER | (write ? ErrorCode.WRITE : 0) | (Pte.present(pte) ? ErrorCode.PROT : 0);
       PageFault fault = new PageFault(vpn << Page.PAGE_SHIFT, err, new Regs(0, 0, 0, true));
       faults++;
       FaultOutcome o = handler.handleMmFault(p.fc, fault);
@@ -699,8 +720,14 @@ final class MiniKernel {
     }
     for (Map.Entry<Long, Integer> e : swapPtes.entrySet()) {
       if (swap.swapCount(e.getKey()) != e.getValue()) {
-        throw new AssertionError("slot " + Pte.swapOffset(e.getKey()) + " count "
-            + swap.swapCount(e.getKey()) + " but " + e.getValue() + " swap PTEs hold it");
+        throw new AssertionError(
+            "slot "
+                + Pte.swapOffset(e.getKey())
+                + " count "
+                + swap.swapCount(e.getKey())
+                + " but "
+                + e.getValue()
+                + " swap PTEs hold it");
       }
     }
     long used = 0;
@@ -710,8 +737,14 @@ final class MiniKernel {
         int c = area.count(off);
         long entry = Pte.makeSwap(a.type(), off);
         if (c != swapPtes.getOrDefault(entry, 0)) {
-          throw new AssertionError("slot " + off + " count " + c + " but "
-              + swapPtes.getOrDefault(entry, 0) + " swap PTEs");
+          throw new AssertionError(
+              "slot "
+                  + off
+                  + " count "
+                  + c
+                  + " but "
+                  + swapPtes.getOrDefault(entry, 0)
+                  + " swap PTEs");
         }
         if (area.inUse(off)) {
           used++;
@@ -722,21 +755,31 @@ final class MiniKernel {
       }
     }
     if (swap.totalSwapPages() - swap.freeSwapPages() != used) {
-      throw new AssertionError("used slots " + used + " but free count says "
-          + (swap.totalSwapPages() - swap.freeSwapPages()));
+      throw new AssertionError(
+          "used slots "
+              + used
+              + " but free count says "
+              + (swap.totalSwapPages() - swap.freeSwapPages()));
     }
     int allocatedFrames = 0;
     for (int pfn = 1; pfn < frames; pfn++) {
       if (mapped[pfn] != maps[pfn]) {
-        throw new AssertionError("pfn " + pfn + " mapped " + mapped[pfn] + " times, map count "
-            + maps[pfn]);
+        throw new AssertionError(
+            "pfn " + pfn + " mapped " + mapped[pfn] + " times, map count " + maps[pfn]);
       }
       int want = maps[pfn] + (swap.inSwapCache(pfn) ? 1 : 0);
       if (allocated[pfn]) {
         allocatedFrames++;
         if (refs[pfn] != want) {
-          throw new AssertionError("pfn " + pfn + " has " + refs[pfn] + " references but "
-              + maps[pfn] + " mappings, in swap cache " + swap.inSwapCache(pfn));
+          throw new AssertionError(
+              "pfn "
+                  + pfn
+                  + " has "
+                  + refs[pfn]
+                  + " references but "
+                  + maps[pfn]
+                  + " mappings, in swap cache "
+                  + swap.inSwapCache(pfn));
         }
         if (want == 0) {
           throw new AssertionError("pfn " + pfn + " allocated but unreferenced: a leak");
@@ -746,8 +789,8 @@ final class MiniKernel {
       }
     }
     if (allocatedFrames + free.size() != frames - 1) {
-      throw new AssertionError(allocatedFrames + " allocated + " + free.size() + " free != "
-          + (frames - 1));
+      throw new AssertionError(
+          allocatedFrames + " allocated + " + free.size() + " free != " + (frames - 1));
     }
     if (global != null) {
       global.checkInvariants();
@@ -761,16 +804,16 @@ final class MiniKernel {
         }
       }
       if (global.resident() != mappedFrames) {
-        throw new AssertionError("global policy tracks " + global.resident() + " pages, "
-            + mappedFrames + " mapped");
+        throw new AssertionError(
+            "global policy tracks " + global.resident() + " pages, " + mappedFrames + " mapped");
       }
     }
     for (Proc p : procs.values()) {
       if (p.policy != null) {
         p.policy.checkInvariants();
         if (p.policy.resident() != p.rss) {
-          throw new AssertionError("pid " + p.pid + " policy tracks " + p.policy.resident()
-              + " pages but rss " + p.rss);
+          throw new AssertionError(
+              "pid " + p.pid + " policy tracks " + p.policy.resident() + " pages but rss " + p.rss);
         }
       }
     }

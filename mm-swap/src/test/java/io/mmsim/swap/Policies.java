@@ -1,5 +1,7 @@
 package io.mmsim.swap;
 
+import java.util.List;
+
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.reclaim.FutureReferences;
 import io.mmsim.api.reclaim.PolicyContext;
@@ -11,7 +13,6 @@ import io.mmsim.swap.policy.FifoPolicyProvider;
 import io.mmsim.swap.policy.LinuxPolicyProvider;
 import io.mmsim.swap.policy.LruPolicyProvider;
 import io.mmsim.swap.policy.OptPolicyProvider;
-import java.util.List;
 
 /** Builds policies through their providers, as the kernel does. */
 final class Policies {
@@ -42,14 +43,15 @@ final class Policies {
   }
 
   static ReplacementPolicy create(String name, FutureReferences future) {
-    ReplacementPolicyProvider p = switch (name) {
-      case "linux" -> new LinuxPolicyProvider();
-      case "fifo" -> new FifoPolicyProvider();
-      case "lru" -> new LruPolicyProvider();
-      case "clock" -> new ClockPolicyProvider();
-      case "opt" -> new OptPolicyProvider();
-      default -> throw new IllegalArgumentException(name);
-    };
+    ReplacementPolicyProvider p =
+        switch (name) {
+          case "linux" -> new LinuxPolicyProvider();
+          case "fifo" -> new FifoPolicyProvider();
+          case "lru" -> new LruPolicyProvider();
+          case "clock" -> new ClockPolicyProvider();
+          case "opt" -> new OptPolicyProvider();
+          default -> throw new IllegalArgumentException(name);
+        };
     return p.create(new Ctx(future));
   }
 

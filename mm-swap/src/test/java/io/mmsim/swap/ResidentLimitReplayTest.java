@@ -2,10 +2,12 @@ package io.mmsim.swap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.reclaim.ReferenceString;
 import io.mmsim.api.reclaim.ReplacementPolicy;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /**
  * Trace replay with a per-process resident limit, as the kernel runs it: every miss is exactly one
@@ -53,7 +55,8 @@ final class ResidentLimitReplayTest {
       int frames = 1 + r.nextInt(pages);
       for (String name : new String[] {"fifo", "lru", "clock", "opt"}) {
         long want = io.mmsim.swap.policy.PolicyMisses.misses(name, refs, frames);
-        assertThat(faults(name, refs, frames)).as("%s run %d, %d frames", name, run, frames)
+        assertThat(faults(name, refs, frames))
+            .as("%s run %d, %d frames", name, run, frames)
             .isEqualTo(want);
       }
     }

@@ -2,6 +2,12 @@ package io.mmsim.swap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.spi.FaultHandlerProvider;
 import io.mmsim.api.spi.Provider;
 import io.mmsim.api.spi.ReplacementPolicyProvider;
@@ -12,10 +18,6 @@ import io.mmsim.swap.policy.LinuxPolicyProvider;
 import io.mmsim.swap.policy.LruPolicyProvider;
 import io.mmsim.swap.policy.OptPolicyProvider;
 import io.mmsim.testkit.registration.ServiceRegistrations;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.junit.jupiter.api.Test;
 
 /** The module descriptor and the AutoService files register the same providers. */
 final class ServiceRegistrationTest {
@@ -24,42 +26,70 @@ final class ServiceRegistrationTest {
   void providers_descriptorAndServicesFiles_listTheSameImplementations() {
     Map<String, Set<String>> provided =
         ServiceRegistrations.assertProvidesMatchServiceFiles(getClass());
-    assertThat(provided).containsOnlyKeys(SwapProvider.class.getName(),
-        FaultHandlerProvider.class.getName(), ReplacementPolicyProvider.class.getName());
+    assertThat(provided)
+        .containsOnlyKeys(
+            SwapProvider.class.getName(),
+            FaultHandlerProvider.class.getName(),
+            ReplacementPolicyProvider.class.getName());
     assertThat(provided.get(SwapProvider.class.getName()))
         .containsExactly(SwapSystemProvider.class.getName());
     assertThat(provided.get(FaultHandlerProvider.class.getName()))
         .containsExactly(SwapFaultHandlerProvider.class.getName());
-    assertThat(provided.get(ReplacementPolicyProvider.class.getName())).containsExactlyInAnyOrder(
-        LinuxPolicyProvider.class.getName(), FifoPolicyProvider.class.getName(),
-        LruPolicyProvider.class.getName(), ClockPolicyProvider.class.getName(),
-        OptPolicyProvider.class.getName());
+    assertThat(provided.get(ReplacementPolicyProvider.class.getName()))
+        .containsExactlyInAnyOrder(
+            LinuxPolicyProvider.class.getName(),
+            FifoPolicyProvider.class.getName(),
+            LruPolicyProvider.class.getName(),
+            ClockPolicyProvider.class.getName(),
+            OptPolicyProvider.class.getName());
   }
 
   @Test
   void providers_namesVersionsAndDescriptions() {
-    List<Provider> all = List.of(new SwapSystemProvider(), new SwapFaultHandlerProvider(),
-        new LinuxPolicyProvider(), new FifoPolicyProvider(), new LruPolicyProvider(),
-        new ClockPolicyProvider(), new OptPolicyProvider());
+    List<Provider> all =
+        List.of(
+            new SwapSystemProvider(),
+            new SwapFaultHandlerProvider(),
+            new LinuxPolicyProvider(),
+            new FifoPolicyProvider(),
+            new LruPolicyProvider(),
+            new ClockPolicyProvider(),
+            new OptPolicyProvider());
     List<String> names = List.of("swap", "swap", "linux", "fifo", "lru", "clock", "opt");
     for (int i = 0; i < all.size(); i++) {
       ServiceRegistrations.assertDescribesItself(all.get(i), names.get(i));
     }
-    assertThat(new LinuxPolicyProvider().priority()).isGreaterThan(new FifoPolicyProvider()
-        .priority());
-    assertThat(new SwapSystemProvider().defaultSettings()).containsKeys("files", "memory",
-        "fail-read.probability", "fail-read.interval", "fail-read.times", "fail-read.space",
-        "fail-write.probability", "fail-write.interval", "fail-write.times", "fail-write.space");
+    assertThat(new LinuxPolicyProvider().priority())
+        .isGreaterThan(new FifoPolicyProvider().priority());
+    assertThat(new SwapSystemProvider().defaultSettings())
+        .containsKeys(
+            "files",
+            "memory",
+            "fail-read.probability",
+            "fail-read.interval",
+            "fail-read.times",
+            "fail-read.space",
+            "fail-write.probability",
+            "fail-write.interval",
+            "fail-write.times",
+            "fail-write.space");
   }
 
   @Test
   void providers_defaults_matchTheReferenceFile() {
     // the fault handler and the policies read no keys; the swap subsystem's are swap.<key>
-    ServiceRegistrations.assertDefaultsFile(getClass(), "io/mmsim/swap/defaults.properties",
-        ServiceRegistrations.qualifiedDefaults(new SwapSystemProvider(),
-            new SwapFaultHandlerProvider()));
-    assertThat(ServiceRegistrations.qualifiedDefaults(new LinuxPolicyProvider(),
-        new FifoPolicyProvider(), new LruPolicyProvider(), new ClockPolicyProvider(),
-        new OptPolicyProvider())).isEmpty();
+    ServiceRegistrations.assertDefaultsFile(
+        getClass(),
+        "io/mmsim/swap/defaults.properties",
+        ServiceRegistrations.qualifiedDefaults(
+            new SwapSystemProvider(), new SwapFaultHandlerProvider()));
+    assertThat(
+            ServiceRegistrations.qualifiedDefaults(
+                new LinuxPolicyProvider(),
+                new FifoPolicyProvider(),
+                new LruPolicyProvider(),
+                new ClockPolicyProvider(),
+                new OptPolicyProvider()))
+        .isEmpty();
   }
 }

@@ -2,14 +2,16 @@ package io.mmsim.swap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mmsim.api.swap.SwapHeader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
+
+import io.mmsim.api.swap.SwapHeader;
 
 /** swap_map counts, bad pages, cluster allocation order and random slot accounting. */
 final class SwapAreaTest {

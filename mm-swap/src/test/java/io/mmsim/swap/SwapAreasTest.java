@@ -3,13 +3,6 @@ package io.mmsim.swap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mmsim.api.ConfigurationException;
-import io.mmsim.api.mem.Page;
-import io.mmsim.api.paging.Pte;
-import io.mmsim.api.swap.SwapAreaInfo;
-import io.mmsim.api.swap.SwapException;
-import io.mmsim.api.swap.SwapHeader;
-import io.mmsim.api.swap.SwapSystem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -21,15 +14,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.paging.Pte;
+import io.mmsim.api.swap.SwapAreaInfo;
+import io.mmsim.api.swap.SwapException;
+import io.mmsim.api.swap.SwapHeader;
+import io.mmsim.api.swap.SwapSystem;
 
 /** Activation, priorities, /proc/swaps, meminfo numbers, configuration and file I/O. */
 final class SwapAreasTest {
   private static final UUID ID = new UUID(3, 4);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static MiniKernel kernel(Map<String, String> swap) {
     return new MiniKernel(64, Policies.create("lru"), swap);
@@ -49,10 +50,15 @@ final class SwapAreasTest {
     MiniKernel k = kernel(Map.of("files", f.toString(), "memory", "8M"));
     String real = f.toRealPath().toString();
     String pad = " ".repeat(Math.max(1, 40 - real.length()));
-    assertThat(k.swap.procSwaps()).isEqualTo(
-        "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
-        + real + pad + "file\t\t1020\t\t0\t\t-2\n"
-        + "/dev/ram0" + " ".repeat(31) + "partition\t8188\t\t0\t\t-3\n");
+    assertThat(k.swap.procSwaps())
+        .isEqualTo(
+            "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
+                + real
+                + pad
+                + "file\t\t1020\t\t0\t\t-2\n"
+                + "/dev/ram0"
+                + " ".repeat(31)
+                + "partition\t8188\t\t0\t\t-3\n");
     assertThat(k.swap.totalSwapPages()).isEqualTo(255 + 2047);
     assertThat(k.swap.freeSwapPages()).isEqualTo(255 + 2047);
     assertThat(k.swap.swapCachePages()).isZero();
@@ -72,8 +78,8 @@ final class SwapAreasTest {
       k.writePattern(1, v, v + 1);
     }
     k.swap.shrink(k.global, k.globalRc, 3, io.mmsim.api.swap.ReclaimMode.DIRECT);
-    assertThat(k.swap.procSwaps()).endsWith("/dev/ram0" + " ".repeat(31)
-        + "partition\t10485756\t12\t\t5\n");
+    assertThat(k.swap.procSwaps())
+        .endsWith("/dev/ram0" + " ".repeat(31) + "partition\t10485756\t12\t\t5\n");
     assertThat(k.swap.freeSwapPages()).isEqualTo(k.swap.totalSwapPages() - 3);
   }
 
@@ -91,8 +97,7 @@ final class SwapAreasTest {
     k.swap.swapon(f, 7);
     String mangled = SwapSubsystem.mangle(f.toRealPath().toString());
     assertThat(mangled.length()).isGreaterThan(40);
-    assertThat(k.swap.procSwaps()).contains(mangled + " file\t\t156\t\t0\t\t7\n")
-        .contains("\\040");
+    assertThat(k.swap.procSwaps()).contains(mangled + " file\t\t156\t\t0\t\t7\n").contains("\\040");
   }
 
   // ---------------------------------------------------------------- priorities
@@ -162,7 +167,8 @@ final class SwapAreasTest {
     Files.write(f, page);
     Files.write(f, new byte[15 * 4096], java.nio.file.StandardOpenOption.APPEND);
     MiniKernel k = kernel(Map.of());
-    assertThatThrownBy(() -> k.swap.swapon(f, 1)).isInstanceOf(SwapException.class)
+    assertThatThrownBy(() -> k.swap.swapon(f, 1))
+        .isInstanceOf(SwapException.class)
         .hasMessage(f + ": Unable to handle swap header version 2");
     assertThat(k.swap.areas()).isEmpty();
     assertThat(k.swap.totalSwapPages()).isZero();
@@ -177,7 +183,8 @@ final class SwapAreasTest {
       ch.truncate(32 * 4096);
     }
     MiniKernel k = kernel(Map.of());
-    assertThatThrownBy(() -> k.swap.swapon(f, 1)).isInstanceOf(SwapException.class)
+    assertThatThrownBy(() -> k.swap.swapon(f, 1))
+        .isInstanceOf(SwapException.class)
         .hasMessageEndingWith("Swap area shorter than signature indicates");
     assertThat(k.swap.areas()).isEmpty();
   }
@@ -187,10 +194,12 @@ final class SwapAreasTest {
     Path f = swapFile("twice", 64);
     MiniKernel k = kernel(Map.of());
     k.swap.swapon(f, 1);
-    assertThatThrownBy(() -> k.swap.swapon(f, 2)).isInstanceOf(SwapException.class)
+    assertThatThrownBy(() -> k.swap.swapon(f, 2))
+        .isInstanceOf(SwapException.class)
         .hasMessage(f + ": swapon failed: Device or resource busy");
     assertThatThrownBy(() -> k.swap.swapon(dir.resolve("none"), 2))
-        .isInstanceOf(SwapException.class).hasMessageEndingWith("No such file or directory");
+        .isInstanceOf(SwapException.class)
+        .hasMessageEndingWith("No such file or directory");
     assertThat(k.swap.areas()).hasSize(1);
   }
 
@@ -217,7 +226,8 @@ final class SwapAreasTest {
     k.spawn(1, null, 0);
     k.writePattern(1, 0, 1);
     k.swap.shrink(k.global, k.globalRc, 1, io.mmsim.api.swap.ReclaimMode.DIRECT);
-    assertThatThrownBy(() -> k.swap.swapoff(0)).isInstanceOf(SwapException.class)
+    assertThatThrownBy(() -> k.swap.swapoff(0))
+        .isInstanceOf(SwapException.class)
         .hasMessageContaining("swapoff failed: Device or resource busy (1 pages");
     assertThat(k.swap.areas()).hasSize(1);
     k.hasPattern(1, 0, 1); // swapped back in: the slot is only held by the swap cache
@@ -234,11 +244,14 @@ final class SwapAreasTest {
     long unused = Pte.makeSwap(0, 17);
     assertThat(k.swap.validEntry(unused)).isFalse();
     assertThatThrownBy(() -> k.swap.swapDuplicate(unused))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Bad swap file entry");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Bad swap file entry");
     assertThatThrownBy(() -> k.swap.swapFree(Pte.makeSwap(5, 1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("type 5 offset 1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("type 5 offset 1");
     long e = k.swap.allocEntry(); // cache-only slot: no PTE reference to drop
-    assertThatThrownBy(() -> k.swap.swapFree(e)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> k.swap.swapFree(e))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Unused swap offset entry");
     assertThat(k.swap.swapCount(e)).isZero();
     assertThat(k.swap.swapCount(Pte.makeSwap(0, 0))).isZero();
@@ -254,16 +267,20 @@ final class SwapAreasTest {
     MiniKernel k = kernel(Map.of("files", a + ":5, " + b, "memory", "1M:7"));
     assertThat(k.swap.areas()).extracting(SwapAreaInfo::priority).containsExactly(5, -2, 7);
     assertThatThrownBy(() -> kernel(Map.of("files", a + ":40000")))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("swap.files");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("swap.files");
     assertThatThrownBy(() -> kernel(Map.of("memory", "lots")))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("swap.memory");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("swap.memory");
     assertThatThrownBy(() -> kernel(Map.of("memory", "8K")))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("at least 40 KiB");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("at least 40 KiB");
     assertThatThrownBy(() -> kernel(Map.of("fail-read.probability", "101")))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("swap.fail-read.probability");
     assertThatThrownBy(() -> kernel(Map.of("fail-write.times", "-2")))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("swap.fail-write.times");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("swap.fail-write.times");
   }
 
   @Test
@@ -302,8 +319,7 @@ final class SwapAreasTest {
     }
     assertThat(k.swap.statistics().get("pswpout")).isGreaterThan(400);
     assertThat(Files.size(f)).isEqualTo(300L * Page.PAGE_SIZE);
-    assertThat(SwapHeader.read(f).label()).as("the header page is never written").isEqualTo(
-        "data");
+    assertThat(SwapHeader.read(f).label()).as("the header page is never written").isEqualTo("data");
     k.swap.close();
   }
 }

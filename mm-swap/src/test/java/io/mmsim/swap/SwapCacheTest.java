@@ -3,15 +3,16 @@ package io.mmsim.swap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.swap.ReclaimMode;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /** One swap-cache page per slot: found, never duplicated, freed when no one needs it. */
 final class SwapCacheTest {
-  private final MiniKernel k = new MiniKernel(40, Policies.create("clock"), Map.of("memory",
-      "1M"));
+  private final MiniKernel k = new MiniKernel(40, Policies.create("clock"), Map.of("memory", "1M"));
 
   private long swappedAndShared() {
     k.spawn(1, null, 0);
@@ -36,8 +37,8 @@ final class SwapCacheTest {
     assertThat(Pte.pfn(k.pte(2, 0))).isEqualTo(pfn);
     assertThat(Pte.pfn(k.pte(3, 0))).isEqualTo(pfn);
     assertThat(k.swap.swapCachePages()).isEqualTo(1);
-    assertThat(k.swap.swapEntryOf(pfn)).isEqualTo(Pte.makeSwap(Pte.swapType(entry),
-        Pte.swapOffset(entry)));
+    assertThat(k.swap.swapEntryOf(pfn))
+        .isEqualTo(Pte.makeSwap(Pte.swapType(entry), Pte.swapOffset(entry)));
     assertThat(k.swap.statistics().get("swapcache_hits")).isEqualTo(2);
     assertThat(k.refs(pfn)).isEqualTo(4); // three mappings and the swap cache
     k.checkInvariants();

@@ -8,6 +8,10 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.fault.AddressSpace;
 import io.mmsim.api.fault.FaultContext;
@@ -26,16 +30,14 @@ import io.mmsim.api.spi.Settings;
 import io.mmsim.api.swap.ReclaimMode;
 import io.mmsim.api.swap.SwapHandlerContext;
 import io.mmsim.api.swap.SwapSystem;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /** What the swap handler declines or refuses, and how the provider finds the swap system. */
 final class SwapFaultHandlerTest {
   private static final long ADDR = 0x7000_1000L;
   private static final Regs REGS = new Regs(0x400000, 0x7ffc0000, 0, true);
 
-  private final MiniKernel kernel = new MiniKernel(32, Policies.create("fifo"),
-      Map.of("memory", "1M"));
+  private final MiniKernel kernel =
+      new MiniKernel(32, Policies.create("fifo"), Map.of("memory", "1M"));
   private final PageTable pt = mock(PageTable.class);
   private final AddressSpace mm = mock(AddressSpace.class);
   private final Vma vma = mock(Vma.class);
@@ -132,10 +134,10 @@ final class SwapFaultHandlerTest {
   @Test
   void provider_withoutASwapSystem_refusesNamingTheKey() {
     SwapFaultHandlerProvider p = new SwapFaultHandlerProvider();
-    assertThatThrownBy(() -> p.create(new Ctx(null))).isInstanceOf(ConfigurationException.class)
+    assertThatThrownBy(() -> p.create(new Ctx(null)))
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("fault handler 'swap' needs the swap subsystem")
-        .satisfies(e -> assertThat(((ConfigurationException) e).key()).isEqualTo(
-            "fault-handler"));
+        .satisfies(e -> assertThat(((ConfigurationException) e).key()).isEqualTo("fault-handler"));
     assertThat(p.create(new Ctx(kernel.swap)).name()).isEqualTo("swap");
   }
 }

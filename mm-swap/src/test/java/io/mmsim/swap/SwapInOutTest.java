@@ -2,11 +2,13 @@ package io.mmsim.swap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.swap.ReclaimMode;
 import io.mmsim.api.swap.SwapSystem;
-import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 /** Swap-out through reclaim and swap-in through the fault handler, on the MiniKernel. */
 final class SwapInOutTest {
@@ -63,7 +65,8 @@ final class SwapInOutTest {
     k.checkInvariants();
     long out = stat(k, "pswpout");
     reclaimAll(k);
-    assertThat(stat(k, "pswpout")).as("a clean swap-cache page is not written twice")
+    assertThat(stat(k, "pswpout"))
+        .as("a clean swap-cache page is not written twice")
         .isEqualTo(out);
     assertThat(k.hasPattern(1, 0, 77)).isTrue();
     k.checkInvariants();
@@ -173,8 +176,8 @@ final class SwapInOutTest {
 
   @Test
   void injectedReadError_sigbusThePteKeepsItsEntryNoFrameLeaks() {
-    MiniKernel k = kernel(32, Map.of("memory", "1M", "fail-read.probability", "100",
-        "fail-read.times", "1"));
+    MiniKernel k =
+        kernel(32, Map.of("memory", "1M", "fail-read.probability", "100", "fail-read.times", "1"));
     k.spawn(1, null, 0);
     k.writePattern(1, 0, 44);
     reclaimAll(k);
@@ -191,8 +194,9 @@ final class SwapInOutTest {
 
   @Test
   void injectedWriteError_pageStaysInMemoryDirty_writtenByALaterReclaim() {
-    MiniKernel k = kernel(32, Map.of("memory", "1M", "fail-write.probability", "100",
-        "fail-write.times", "1"));
+    MiniKernel k =
+        kernel(
+            32, Map.of("memory", "1M", "fail-write.probability", "100", "fail-write.times", "1"));
     k.spawn(1, null, 0);
     k.writePattern(1, 0, 55);
     int free = k.freeFrames();
@@ -217,8 +221,9 @@ final class SwapInOutTest {
 
   @Test
   void injectedWriteError_faultBeforeTheRetry_findsThePageInTheCache() {
-    MiniKernel k = kernel(32, Map.of("memory", "1M", "fail-write.probability", "100",
-        "fail-write.times", "-1"));
+    MiniKernel k =
+        kernel(
+            32, Map.of("memory", "1M", "fail-write.probability", "100", "fail-write.times", "-1"));
     k.spawn(1, null, 0);
     k.writePattern(1, 0, 66);
     reclaimAll(k);

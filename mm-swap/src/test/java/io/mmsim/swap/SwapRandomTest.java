@@ -2,20 +2,22 @@ package io.mmsim.swap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mmsim.api.swap.ReclaimMode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+
 import org.junit.jupiter.api.Test;
+
+import io.mmsim.api.swap.ReclaimMode;
 
 /**
  * Seeded random workloads over-committing RAM about 8x: writes of page patterns, reads that check
  * every byte, fork, exit, munmap, kswapd and explicit reclaim, for every global policy and with
  * per-process resident limits; the MiniKernel's invariants (slot counts = swap PTEs, frame
- * references = mappings + swap cache, no leak) after every step, and a clean machine at the end.
- * A failure names the seed and step; {@code -Dmmsim.test.seed=N} replays it.
+ * references = mappings + swap cache, no leak) after every step, and a clean machine at the end. A
+ * failure names the seed and step; {@code -Dmmsim.test.seed=N} replays it.
  */
 final class SwapRandomTest {
   private static final long SEED = Long.getLong("mmsim.test.seed", 424242L);
@@ -83,7 +85,10 @@ final class SwapRandomTest {
         k.watermarks(4 + r.nextInt(6), 10 + r.nextInt(10));
         k.swap.kswapd(k.global, k.globalRc);
       } else {
-        k.swap.shrink(k.global, k.globalRc, 1 + r.nextInt(16),
+        k.swap.shrink(
+            k.global,
+            k.globalRc,
+            1 + r.nextInt(16),
             r.nextBoolean() ? ReclaimMode.KSWAPD : ReclaimMode.DIRECT);
       }
       try {
@@ -134,8 +139,16 @@ final class SwapRandomTest {
 
   @Test
   void overcommittedWorkload_injectedReadAndWriteErrors_neverReturnsWrongData() {
-    Map<String, String> faults = Map.of("fail-read.probability", "10", "fail-read.times", "-1",
-        "fail-write.probability", "20", "fail-write.times", "-1");
+    Map<String, String> faults =
+        Map.of(
+            "fail-read.probability",
+            "10",
+            "fail-read.times",
+            "-1",
+            "fail-write.probability",
+            "20",
+            "fail-write.times",
+            "-1");
     for (String policy : Policies.NAMES) {
       for (int run = 0; run < RUNS; run++) {
         run(policy, SEED + 200 + run, run % 2 == 1, faults);

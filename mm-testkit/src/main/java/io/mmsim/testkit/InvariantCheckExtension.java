@@ -1,17 +1,20 @@
 package io.mmsim.testkit;
 
-import io.mmsim.api.Allocator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+
+import io.mmsim.api.Allocator;
 
 /**
  * Re-checks the internal structure of every subject a test created, after the test: a corrupted
  * allocator fails the test even when its assertions passed.
  *
  * <p>Register it on an instance field and track each subject as it is built:
+ *
  * <pre>{@code
  * @RegisterExtension
  * final InvariantCheckExtension invariants = new InvariantCheckExtension();
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *   ...
  * }
  * }</pre>
+ *
  * After each test it calls {@link Allocator#checkInvariants()} (or the registered check) on every
  * tracked subject in registration order, forgets them all, and throws one {@link AssertionError}
  * naming every subject whose check failed (the individual errors are attached as suppressed).
@@ -86,8 +90,10 @@ public final class InvariantCheckExtension implements AfterEachCallback {
     if (failed.isEmpty()) {
       return null;
     }
-    AssertionError e = new AssertionError("invariants broken after the test in " + failed
-        + ": " + causes.get(0).getMessage(), causes.get(0));
+    AssertionError e =
+        new AssertionError(
+            "invariants broken after the test in " + failed + ": " + causes.get(0).getMessage(),
+            causes.get(0));
     for (int i = 1; i < causes.size(); i++) {
       e.addSuppressed(causes.get(i));
     }

@@ -5,10 +5,10 @@ import java.util.Arrays;
 /**
  * One generated step of a stateful random test: an {@link OpKind} and its {@code long} arguments.
  *
- * <p>Operations are immutable values. Arguments should be chosen so that they stay meaningful
- * when earlier operations are removed by shrinking: refer to live objects by an index that the
- * scenario reduces modulo the number of live objects at execution time ("free the i-th live
- * block"), never by a handle produced by an earlier step.
+ * <p>Operations are immutable values. Arguments should be chosen so that they stay meaningful when
+ * earlier operations are removed by shrinking: refer to live objects by an index that the scenario
+ * reduces modulo the number of live objects at execution time ("free the i-th live block"), never
+ * by a handle produced by an earlier step.
  */
 public final class Op {
   private final OpKind kind;
@@ -16,8 +16,14 @@ public final class Op {
 
   Op(OpKind kind, long[] args) {
     if (args.length != kind.arity()) {
-      throw new IllegalArgumentException(kind.name() + " takes " + kind.arity()
-          + " arguments " + kind.params() + ", not " + args.length);
+      throw new IllegalArgumentException(
+          kind.name()
+              + " takes "
+              + kind.arity()
+              + " arguments "
+              + kind.params()
+              + ", not "
+              + args.length);
     }
     this.kind = kind;
     this.args = args.clone();

@@ -7,6 +7,7 @@ import java.util.List;
  * of its arguments, used to build {@link Op}s and to print them readably.
  *
  * <p>Declare one constant per kind in the scenario and compare with {@link Op#is(OpKind)}:
+ *
  * <pre>{@code
  * static final OpKind ALLOC = new OpKind("alloc", "cpu", "order");
  * ...

@@ -6,10 +6,10 @@ import java.util.SplittableRandom;
  * What a stateful random test runs: how to build a fresh subject with its reference model, how to
  * generate one operation, how to apply it to both and compare, and how to check invariants.
  *
- * <p>{@link StatefulRunner} generates a sequence of operations from a seed, runs it against a
- * fresh state from {@link #create()}, calls {@link #checkInvariants} after every step, and shrinks
- * a failing sequence. Generation must depend only on the random source (not on the state), so that
- * a sequence can be replayed and shrunk; {@link #apply} interprets arguments against the current
+ * <p>{@link StatefulRunner} generates a sequence of operations from a seed, runs it against a fresh
+ * state from {@link #create()}, calls {@link #checkInvariants} after every step, and shrinks a
+ * failing sequence. Generation must depend only on the random source (not on the state), so that a
+ * sequence can be replayed and shrunk; {@link #apply} interprets arguments against the current
  * state (an index modulo the number of live objects, an operation that does nothing when it does
  * not apply).
  *

@@ -11,30 +11,34 @@ import java.util.SplittableRandom;
  * Runs a {@link Scenario} as a seeded, shrinking, stateful random test.
  *
  * <h2>What one run does</h2>
- * A seed drives a {@link SplittableRandom} that generates a fixed number of operations
- * ({@link Scenario#generate}). The sequence is applied to a fresh state ({@link Scenario#create}),
- * with {@link Scenario#checkInvariants} after creation and after every step. A run fails when any
- * step or check throws.
+ *
+ * A seed drives a {@link SplittableRandom} that generates a fixed number of operations ({@link
+ * Scenario#generate}). The sequence is applied to a fresh state ({@link Scenario#create}), with
+ * {@link Scenario#checkInvariants} after creation and after every step. A run fails when any step
+ * or check throws.
  *
  * <h2>Shrinking</h2>
+ *
  * A failing sequence is cut after the failing step, then shrunk while the failure persists (the
  * same exception class): first chunks of operations are dropped (halves, quarters, ... down to
- * single operations), then each argument is lowered towards {@link Scenario#shrinkFloor} (the
- * floor itself, halfway, one less). The phases repeat until nothing changes or the attempt budget
- * is spent. The {@link AssertionError} thrown at the end names the seed, how to replay it and
- * the minimal sequence, one operation a line, and has the minimal failure as its cause.
+ * single operations), then each argument is lowered towards {@link Scenario#shrinkFloor} (the floor
+ * itself, halfway, one less). The phases repeat until nothing changes or the attempt budget is
+ * spent. The {@link AssertionError} thrown at the end names the seed, how to replay it and the
+ * minimal sequence, one operation a line, and has the minimal failure as its cause.
  *
  * <h2>Seeds and system properties</h2>
+ *
  * <ul>
  *   <li>{@value #SEED_PROPERTY}: run only this seed (decimal or {@code 0x} hex), as printed by a
  *       failure report;
- *   <li>{@value #RUNS_PROPERTY}: number of runs (overrides {@link #runs(int)}; default
- *       {@value #DEFAULT_RUNS});
+ *   <li>{@value #RUNS_PROPERTY}: number of runs (overrides {@link #runs(int)}; default {@value
+ *       #DEFAULT_RUNS});
  *   <li>{@value #STEPS_PROPERTY}: operations per run (overrides {@link #steps(int)}; default
  *       {@value #DEFAULT_STEPS}).
  * </ul>
- * The seeds of the runs come from a master seed that by default is derived from the test name
- * only, so every build runs the same sequences.
+ *
+ * The seeds of the runs come from a master seed that by default is derived from the test name only,
+ * so every build runs the same sequences.
  *
  * <pre>{@code
  * StatefulRunner.of("buddy random ops", new BuddyScenario()).steps(300).check();
@@ -46,14 +50,19 @@ public final class StatefulRunner<S> {
 
   /** System property that replays one seed. */
   public static final String SEED_PROPERTY = "mmsim.test.seed";
+
   /** System property that sets the number of runs. */
   public static final String RUNS_PROPERTY = "mmsim.test.runs";
+
   /** System property that sets the number of operations per run. */
   public static final String STEPS_PROPERTY = "mmsim.test.steps";
+
   /** Runs per test when nothing else is configured. */
   public static final int DEFAULT_RUNS = 20;
+
   /** Operations per run when nothing else is configured. */
   public static final int DEFAULT_STEPS = 200;
+
   /** Executions the shrinker may spend on one failure. */
   public static final int SHRINK_BUDGET = 3000;
 
@@ -308,14 +317,28 @@ public final class StatefulRunner<S> {
   private AssertionError report(long seed, int run, int of, List<Op> ops, Failure original) {
     Shrunk shrunk = shrink(ops, original);
     StringBuilder sb = new StringBuilder();
-    sb.append(name).append(": failed with seed ").append(formatSeed(seed))
-        .append(" (run ").append(run + 1).append(" of ").append(of).append(", ")
-        .append(ops.size()).append(" operations, first failure at ")
-        .append(stepName(original.step())).append(")\n");
-    sb.append("replay with -D").append(SEED_PROPERTY).append('=').append(formatSeed(seed))
+    sb.append(name)
+        .append(": failed with seed ")
+        .append(formatSeed(seed))
+        .append(" (run ")
+        .append(run + 1)
+        .append(" of ")
+        .append(of)
+        .append(", ")
+        .append(ops.size())
+        .append(" operations, first failure at ")
+        .append(stepName(original.step()))
+        .append(")\n");
+    sb.append("replay with -D")
+        .append(SEED_PROPERTY)
+        .append('=')
+        .append(formatSeed(seed))
         .append('\n');
-    sb.append("minimal sequence (").append(shrunk.ops().size()).append(" operations, found in ")
-        .append(shrunk.attempts()).append(" executions):\n");
+    sb.append("minimal sequence (")
+        .append(shrunk.ops().size())
+        .append(" operations, found in ")
+        .append(shrunk.attempts())
+        .append(" executions):\n");
     if (shrunk.failure().step() < 0) {
       sb.append("  (none: the check right after creation fails)\n");
     }

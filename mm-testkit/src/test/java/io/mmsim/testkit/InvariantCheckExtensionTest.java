@@ -12,12 +12,16 @@ final class InvariantCheckExtensionTest {
     InvariantCheckExtension ext = new InvariantCheckExtension();
     int[] calls = new int[1];
     ext.track("good", () -> calls[0]++);
-    ext.track("bad", () -> {
-      throw new AssertionError("free count 3 but list holds 2");
-    });
+    ext.track(
+        "bad",
+        () -> {
+          throw new AssertionError("free count 3 but list holds 2");
+        });
 
-    assertThatThrownBy(() -> ext.afterEach(null)).isInstanceOf(AssertionError.class)
-        .hasMessageContaining("[bad]").hasMessageContaining("free count 3 but list holds 2");
+    assertThatThrownBy(() -> ext.afterEach(null))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("[bad]")
+        .hasMessageContaining("free count 3 but list holds 2");
     assertThat(calls[0]).isEqualTo(1);
     assertThat(ext.tracked()).isZero();
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -153,12 +154,14 @@ final class StatefulRunnerTest {
     assertThat(StatefulRunner.parseSeed(" 42 ")).isEqualTo(42L);
     assertThat(StatefulRunner.parseSeed(StatefulRunner.formatSeed(-5L))).isEqualTo(-5L);
     assertThatThrownBy(() -> StatefulRunner.parseSeed("seed"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mmsim.test.seed");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mmsim.test.seed");
   }
 
   @Test
   void op_wrongArity_throwsAndPrintsReadably() {
-    assertThatThrownBy(() -> PUSH.op()).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> PUSH.op())
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("push takes 1 arguments [value]");
     assertThat(PUSH.op(3)).hasToString("push(value=3)");
     assertThat(PUSH.op(3).withArg(0, 1)).isEqualTo(PUSH.op(1));

@@ -1,10 +1,11 @@
 package io.mmsim.vmalloc;
 
-import io.mmsim.api.mem.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
+import io.mmsim.api.mem.Page;
 
 /*
  * Kernel virtual address (KVA) space of the vmalloc range: which page-aligned ranges are free,
@@ -46,19 +47,26 @@ final class KvaSpace {
 
   private final long base;
   private final long limit;
+
   /** Free ranges: start to end (exclusive), disjoint, never adjacent. */
   private final TreeMap<Long, Long> free = new TreeMap<>();
+
   /** Lazily freed ranges: start to end (exclusive), one per freed area. */
   private final TreeMap<Long, Long> lazy = new TreeMap<>();
+
   private long freeBytes;
   private long lazyBytes;
 
   /** A space that is entirely free: {@code [base, limit)}, both page-aligned. */
   KvaSpace(long base, long limit) {
-    if ((base & Page.PAGE_OFFSET_MASK) != 0 || (limit & Page.PAGE_OFFSET_MASK) != 0
-        || limit - base <= 0 || base == NO_SPACE || (base < 0) != (limit - 1 < 0)) {
-      throw new IllegalArgumentException(String.format(
-          "bad vmalloc range [0x%x, 0x%x): page-aligned, non-empty, one sign", base, limit));
+    if ((base & Page.PAGE_OFFSET_MASK) != 0
+        || (limit & Page.PAGE_OFFSET_MASK) != 0
+        || limit - base <= 0
+        || base == NO_SPACE
+        || (base < 0) != (limit - 1 < 0)) {
+      throw new IllegalArgumentException(
+          String.format(
+              "bad vmalloc range [0x%x, 0x%x): page-aligned, non-empty, one sign", base, limit));
     }
     this.base = base;
     this.limit = limit;
@@ -198,8 +206,10 @@ final class KvaSpace {
       long t = e.getValue();
       check(s, t, "free");
       if (prevEnd != Long.MIN_VALUE && s <= prevEnd) {
-        fail(String.format("free range [0x%x, 0x%x) touches or overlaps the previous one ending"
-            + " at 0x%x", s, t, prevEnd));
+        fail(
+            String.format(
+                "free range [0x%x, 0x%x) touches or overlaps the previous one ending" + " at 0x%x",
+                s, t, prevEnd));
       }
       prevEnd = t;
       sum += t - s;
@@ -218,8 +228,10 @@ final class KvaSpace {
       }
       Map.Entry<Long, Long> f = free.floorEntry(t - 1);
       if (f != null && f.getValue() > s) {
-        fail(String.format("lazy range [0x%x, 0x%x) overlaps free [0x%x, 0x%x)", s, t,
-            f.getKey(), f.getValue()));
+        fail(
+            String.format(
+                "lazy range [0x%x, 0x%x) overlaps free [0x%x, 0x%x)",
+                s, t, f.getKey(), f.getValue()));
       }
       prevEnd = t;
       sum += t - s;
@@ -231,19 +243,25 @@ final class KvaSpace {
 
   private void check(long s, long t, String what) {
     if (!inRange(s, t)) {
-      fail(String.format("%s range [0x%x, 0x%x) is empty, unaligned or outside [0x%x, 0x%x)",
-          what, s, t, base, limit));
+      fail(
+          String.format(
+              "%s range [0x%x, 0x%x) is empty, unaligned or outside [0x%x, 0x%x)",
+              what, s, t, base, limit));
     }
   }
 
   private boolean inRange(long start, long end) {
-    return start >= base && end <= limit && end > start
+    return start >= base
+        && end <= limit
+        && end > start
         && ((start | end) & Page.PAGE_OFFSET_MASK) == 0;
   }
 
   private void fail(String message) {
-    throw new AssertionError(message + String.format(" (range [0x%x, 0x%x), %d free ranges"
-        + " %d bytes, %d lazy ranges %d bytes)", base, limit, free.size(), freeBytes,
-        lazy.size(), lazyBytes));
+    throw new AssertionError(
+        message
+            + String.format(
+                " (range [0x%x, 0x%x), %d free ranges" + " %d bytes, %d lazy ranges %d bytes)",
+                base, limit, free.size(), freeBytes, lazy.size(), lazyBytes));
   }
 }

@@ -1,5 +1,17 @@
 package io.mmsim.vmalloc;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.Statistics;
@@ -12,16 +24,6 @@ import io.mmsim.api.paging.Pte;
 import io.mmsim.api.spi.VirtualAllocatorContext;
 import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.api.vmalloc.VmArea;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * vmalloc: virtually contiguous kernel areas built from scattered order-0 pages.
@@ -83,10 +85,13 @@ final class Vmalloc implements VirtualAllocator {
   /** PTE flags of a vmalloc mapping ({@code PAGE_KERNEL} on x86-64). */
   static final long PAGE_KERNEL =
       Pte.PRESENT | Pte.RW | Pte.ACCESSED | Pte.DIRTY | Pte.GLOBAL | Pte.NX;
+
   /** Bytes per page-array entry ({@code sizeof(struct page *)}). */
   static final int PAGE_ARRAY_ENTRY = 8;
+
   /** Lazily freed pages allowed per online CPU bit before a purge: 32 MiB of pages. */
   static final long LAZY_PAGES_PER_FLS = (32L << 20) >>> Page.PAGE_SHIFT;
+
   /** The most pages one area may hold here (a Java array of PFNs). */
   static final long MAX_AREA_PAGES = Integer.MAX_VALUE - 16;
 
@@ -94,8 +99,16 @@ final class Vmalloc implements VirtualAllocator {
    * GFP bits a nested page-array allocation keeps ({@code GFP_RECLAIM_MASK}: reclaim, I/O, FS,
    * warning and retry behaviour, reserves; no zone bits).
    */
-  private static final int GFP_RECLAIM_MASK = Gfp.RECLAIM | Gfp.HIGH | Gfp.IO | Gfp.FS
-      | Gfp.NOWARN | Gfp.NOFAIL | Gfp.NORETRY | Gfp.MEMALLOC | Gfp.NOMEMALLOC;
+  private static final int GFP_RECLAIM_MASK =
+      Gfp.RECLAIM
+          | Gfp.HIGH
+          | Gfp.IO
+          | Gfp.FS
+          | Gfp.NOWARN
+          | Gfp.NOFAIL
+          | Gfp.NORETRY
+          | Gfp.MEMALLOC
+          | Gfp.NOMEMALLOC;
 
   private final VirtualAllocatorContext ctx;
   private final PageAllocator pageAllocator;
@@ -106,6 +119,7 @@ final class Vmalloc implements VirtualAllocator {
   private final long totalBytes;
   private final boolean lazy;
   private final long lazyMaxPages;
+
   /** Live areas by start address. */
   private final TreeMap<Long, Area> busy = new TreeMap<>();
 
@@ -124,7 +138,12 @@ final class Vmalloc implements VirtualAllocator {
    * An allocator over {@code [base, limit)} (page-aligned) reporting {@code totalBytes} as
    * VmallocTotal; {@code lazy} parks freed ranges until more than {@code lazyMaxPages} pages wait.
    */
-  Vmalloc(VirtualAllocatorContext ctx, long base, long limit, long totalBytes, boolean lazy,
+  Vmalloc(
+      VirtualAllocatorContext ctx,
+      long base,
+      long limit,
+      long totalBytes,
+      boolean lazy,
       long lazyMaxPages) {
     if (ctx.pageTable() == null) {
       throw new IllegalArgumentException("vmalloc needs page tables: the context has none");
@@ -168,7 +187,8 @@ final class Vmalloc implements VirtualAllocator {
 
   /** Steps 1-5 of the class comment; returns 0 with everything undone on failure. */
   private long vmallocNode(int cpu, long size, int gfp, String caller) {
-    if (size <= 0 || size > Long.MAX_VALUE - Page.PAGE_SIZE
+    if (size <= 0
+        || size > Long.MAX_VALUE - Page.PAGE_SIZE
         || (size >>> Page.PAGE_SHIFT) > pageAllocator.managedPages()) {
       log.debug("vmalloc error: size {}, exceeds total pages", size);
       return 0;
@@ -182,8 +202,8 @@ final class Vmalloc implements VirtualAllocator {
     long areaSize = (nr + 1) << Page.PAGE_SHIFT;
     long start = reserve(areaSize);
     if (start == KvaSpace.NO_SPACE) {
-      log.debug("vmap allocation for size {} failed: use vmalloc=<size> to increase size",
-          areaSize);
+      log.debug(
+          "vmap allocation for size {} failed: use vmalloc=<size> to increase size", areaSize);
       return 0;
     }
     long arrayArea = 0;
@@ -191,8 +211,10 @@ final class Vmalloc implements VirtualAllocator {
     if (arrayBytes > Page.PAGE_SIZE) {
       arrayArea = vmallocNode(cpu, arrayBytes, (gfp & GFP_RECLAIM_MASK) | Gfp.ZERO, caller);
       if (arrayArea == 0) {
-        log.debug("vmalloc error: size {}, failed to allocated page array size {}",
-            nr << Page.PAGE_SHIFT, arrayBytes);
+        log.debug(
+            "vmalloc error: size {}, failed to allocated page array size {}",
+            nr << Page.PAGE_SHIFT,
+            arrayBytes);
         kva.release(start, start + areaSize);
         return 0;
       }
@@ -200,8 +222,8 @@ final class Vmalloc implements VirtualAllocator {
     long[] pfns = new long[n];
     int got = allocFrames(cpu, gfp & ~Gfp.ZERO, pfns);
     if (got < n) {
-      log.debug("vmalloc error: size {}, page order 0, failed to allocate pages",
-          nr << Page.PAGE_SHIFT);
+      log.debug(
+          "vmalloc error: size {}, page order 0, failed to allocate pages", nr << Page.PAGE_SHIFT);
       freeFrames(cpu, pfns, got);
       undoNested(cpu, arrayArea);
       kva.release(start, start + areaSize);
@@ -234,13 +256,13 @@ final class Vmalloc implements VirtualAllocator {
   @Override
   public long vmap(long[] pfns, int count) {
     if (count < 0 || count > pfns.length) {
-      throw new IllegalArgumentException("vmap of " + count + " frames from an array of "
-          + pfns.length);
+      throw new IllegalArgumentException(
+          "vmap of " + count + " frames from an array of " + pfns.length);
     }
     for (int i = 0; i < count; i++) {
       if (pfns[i] < 0 || pfns[i] >= memory.frames()) {
-        throw new BadPageException(pfns[i], 0, "vmap of a frame beyond the end of memory (entry "
-            + i + ")");
+        throw new BadPageException(
+            pfns[i], 0, "vmap of a frame beyond the end of memory (entry " + i + ")");
       }
     }
     vmapCalls++;
@@ -280,8 +302,8 @@ final class Vmalloc implements VirtualAllocator {
   }
 
   /**
-   * Removes a checked area, then frees its pages (none for vmap) and then its page array, which
-   * is a vfree of the nested area in turn, as Linux's vfree() ends with kvfree(vm->pages).
+   * Removes a checked area, then frees its pages (none for vmap) and then its page array, which is
+   * a vfree of the nested area in turn, as Linux's vfree() ends with kvfree(vm->pages).
    */
   private void freeArea(int cpu, Area a) {
     removeArea(a);
@@ -307,8 +329,8 @@ final class Vmalloc implements VirtualAllocator {
       if (a.arrayArea != 0) {
         busy.get(a.arrayArea).arrayOwner = 0;
       }
-      log.debug("vunmap of vmalloc area 0x{} leaks its {} pages", Long.toHexString(addr),
-          a.pfns.length);
+      log.debug(
+          "vunmap of vmalloc area 0x{} leaks its {} pages", Long.toHexString(addr), a.pfns.length);
     }
   }
 
@@ -318,18 +340,20 @@ final class Vmalloc implements VirtualAllocator {
    */
   private Area findForRemoval(long addr, String op) {
     if ((addr & Page.PAGE_OFFSET_MASK) != 0) {
-      throw new BadAddressException(addr,
-          String.format("Trying to vfree() bad address (0x%x)", addr));
+      throw new BadAddressException(
+          addr, String.format("Trying to vfree() bad address (0x%x)", addr));
     }
     Area a = busy.get(addr);
     if (a == null) {
-      throw new BadAddressException(addr,
-          String.format("Trying to %s() nonexistent vm area (0x%x)", op, addr));
+      throw new BadAddressException(
+          addr, String.format("Trying to %s() nonexistent vm area (0x%x)", op, addr));
     }
     if (a.arrayOwner != 0) {
-      throw new BadAddressException(addr, String.format(
-          "Trying to %s() the page array of the vm area at 0x%x (0x%x)", op, a.arrayOwner,
-          addr));
+      throw new BadAddressException(
+          addr,
+          String.format(
+              "Trying to %s() the page array of the vm area at 0x%x (0x%x)",
+              op, a.arrayOwner, addr));
     }
     return a;
   }
@@ -351,8 +375,8 @@ final class Vmalloc implements VirtualAllocator {
   }
 
   /**
-   * Purges every lazily freed range: one TLB shootdown pass over the pages they mapped (the
-   * guard page never had a translation), then back to the free space.
+   * Purges every lazily freed range: one TLB shootdown pass over the pages they mapped (the guard
+   * page never had a translation), then back to the free space.
    */
   private void purge() {
     if (kva.lazyRanges() == 0) {
@@ -377,8 +401,8 @@ final class Vmalloc implements VirtualAllocator {
 
   private void checkCpu(int cpu) {
     if (cpu < 0 || cpu >= ctx.layout().cpus()) {
-      throw new IllegalArgumentException("cpu " + cpu + " is outside [0, "
-          + ctx.layout().cpus() + ")");
+      throw new IllegalArgumentException(
+          "cpu " + cpu + " is outside [0, " + ctx.layout().cpus() + ")");
     }
   }
 
@@ -411,8 +435,8 @@ final class Vmalloc implements VirtualAllocator {
   }
 
   /**
-   * Undoes a nested page-array area (and its own array, for areas above 1 GiB) made by the
-   * current, failing vmalloc: nothing is parked lazily.
+   * Undoes a nested page-array area (and its own array, for areas above 1 GiB) made by the current,
+   * failing vmalloc: nothing is parked lazily.
    */
   private void undoNested(int cpu, long arrayArea) {
     if (arrayArea == 0) {
@@ -468,8 +492,15 @@ final class Vmalloc implements VirtualAllocator {
     List<VmArea> rows = new ArrayList<>(busy.size() + kva.lazyRanges());
     for (Area a : busy.values()) {
       if (a.vmalloc) {
-        rows.add(new VmArea(a.start, a.size, a.caller, a.pfns.length, VmArea.VMALLOC,
-            a.arrayArea != 0, a.pfns.length));
+        rows.add(
+            new VmArea(
+                a.start,
+                a.size,
+                a.caller,
+                a.pfns.length,
+                VmArea.VMALLOC,
+                a.arrayArea != 0,
+                a.pfns.length));
       } else {
         rows.add(new VmArea(a.start, a.size, a.caller, 0, VmArea.VMAP, false, 0));
       }
@@ -550,7 +581,8 @@ final class Vmalloc implements VirtualAllocator {
     Set<Long> frames = new HashSet<>();
     for (Area a : busy.values()) {
       int n = a.pfns.length;
-      if (((a.start | a.size) & Page.PAGE_OFFSET_MASK) != 0 || n < 1
+      if (((a.start | a.size) & Page.PAGE_OFFSET_MASK) != 0
+          || n < 1
           || a.size != ((long) n + 1) << Page.PAGE_SHIFT) {
         fail(String.format("area 0x%x: size %d for %d pages", a.start, a.size, n));
       }
@@ -558,12 +590,15 @@ final class Vmalloc implements VirtualAllocator {
         long va = a.start + ((long) i << Page.PAGE_SHIFT);
         long pte = pageTable.readPte(root, va);
         if (pte != pageTable.pfnPte(a.pfns[i], PAGE_KERNEL)) {
-          fail(String.format("area 0x%x page %d: PTE 0x%x, expected pfn 0x%x flags 0x%x",
-              a.start, i, pte, a.pfns[i], PAGE_KERNEL));
+          fail(
+              String.format(
+                  "area 0x%x page %d: PTE 0x%x, expected pfn 0x%x flags 0x%x",
+                  a.start, i, pte, a.pfns[i], PAGE_KERNEL));
         }
         if (a.vmalloc && !frames.add(a.pfns[i])) {
-          fail(String.format("pfn 0x%x belongs to two vmalloc areas (again in 0x%x)",
-              a.pfns[i], a.start));
+          fail(
+              String.format(
+                  "pfn 0x%x belongs to two vmalloc areas (again in 0x%x)", a.pfns[i], a.start));
         }
       }
       long guard = a.start + a.size - Page.PAGE_SIZE;
@@ -578,7 +613,9 @@ final class Vmalloc implements VirtualAllocator {
       if (a.arrayArea != 0) {
         Area array = busy.get(a.arrayArea);
         long need = Page.pagesFor((long) n * PAGE_ARRAY_ENTRY);
-        if (array == null || array.arrayOwner != a.start || array.pfns.length != need
+        if (array == null
+            || array.arrayOwner != a.start
+            || array.pfns.length != need
             || (long) n * PAGE_ARRAY_ENTRY <= Page.PAGE_SIZE) {
           fail(String.format("area 0x%x: bad page array 0x%x", a.start, a.arrayArea));
         }
@@ -588,14 +625,21 @@ final class Vmalloc implements VirtualAllocator {
       if (a.arrayOwner != 0) {
         Area owner = busy.get(a.arrayOwner);
         if (owner == null || owner.arrayArea != a.start) {
-          fail(String.format("page array 0x%x names owner 0x%x that does not name it", a.start,
-              a.arrayOwner));
+          fail(
+              String.format(
+                  "page array 0x%x names owner 0x%x that does not name it", a.start, a.arrayOwner));
         }
       }
     }
     if (pages + leakedPages != usedPages) {
-      fail("usedPages " + usedPages + " but live vmalloc areas hold " + pages + " and "
-          + leakedPages + " leaked");
+      fail(
+          "usedPages "
+              + usedPages
+              + " but live vmalloc areas hold "
+              + pages
+              + " and "
+              + leakedPages
+              + " leaked");
     }
     // Lazily freed ranges are unmapped and bounded.
     for (long[] r : kva.lazyList()) {
@@ -606,8 +650,12 @@ final class Vmalloc implements VirtualAllocator {
       }
     }
     if (lazy ? kva.lazyPages() > lazyMaxPages : kva.lazyRanges() != 0) {
-      fail("lazy pages " + kva.lazyPages() + " above the threshold " + lazyMaxPages
-          + (lazy ? "" : " (lazy freeing is off)"));
+      fail(
+          "lazy pages "
+              + kva.lazyPages()
+              + " above the threshold "
+              + lazyMaxPages
+              + (lazy ? "" : " (lazy freeing is off)"));
     }
   }
 
@@ -618,23 +666,37 @@ final class Vmalloc implements VirtualAllocator {
   }
 
   private void fail(String message) {
-    throw new AssertionError(message + String.format(" (areas %d, usedPages %d, leaked %d,"
-        + " free ranges %d, lazy ranges %d, lazy pages %d)", busy.size(), usedPages,
-        leakedPages, kva.freeRanges(), kva.lazyRanges(), kva.lazyPages()));
+    throw new AssertionError(
+        message
+            + String.format(
+                " (areas %d, usedPages %d, leaked %d,"
+                    + " free ranges %d, lazy ranges %d, lazy pages %d)",
+                busy.size(),
+                usedPages,
+                leakedPages,
+                kva.freeRanges(),
+                kva.lazyRanges(),
+                kva.lazyPages()));
   }
 
   /** One live area ({@code vmap_area} with its {@code vm_struct}). */
   private static final class Area {
     final long start;
+
     /** Bytes with the guard page. */
     final long size;
+
     /** Frames mapped at page 0, 1, ...: owned by a vmalloc area, borrowed by a vmap one. */
     final long[] pfns;
+
     /** True for vmalloc ({@code VM_ALLOC}), false for vmap ({@code VM_MAP}). */
     final boolean vmalloc;
+
     final String caller;
+
     /** Start of the nested area holding this area's page array, or 0. */
     long arrayArea;
+
     /** For a nested page-array area: the start of the area whose array it holds, or 0. */
     long arrayOwner;
 

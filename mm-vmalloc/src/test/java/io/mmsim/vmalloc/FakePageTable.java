@@ -1,26 +1,27 @@
 package io.mmsim.vmalloc;
 
-import io.mmsim.api.mem.Gfp;
-import io.mmsim.api.page.PageAllocator;
-import io.mmsim.api.paging.PageTable;
-import io.mmsim.api.paging.PageTable.PteVisitor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.mmsim.api.mem.Gfp;
+import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.paging.PageTable;
+import io.mmsim.api.paging.PageTable.PteVisitor;
+
 /**
  * A test double of the page-table contract for vmalloc: the kernel root's leaf entries in a map
  * keyed by linear page, and the intermediate tables they would need (one PT per 2 MiB, one PMD
- * table per 1 GiB, one PUD table per 512 GiB, one P4D table per 256 TiB with 5 levels) accounted
- * as frames taken from a page allocator, so that page-table memory can run out. TLB shootdowns
- * are counted per page.
+ * table per 1 GiB, one PUD table per 512 GiB, one P4D table per 256 TiB with 5 levels) accounted as
+ * frames taken from a page allocator, so that page-table memory can run out. TLB shootdowns are
+ * counted per page.
  *
- * <p>It implements the {@link PageTable} methods vmalloc uses, with their signatures, and
- * {@link #asPageTable()} exposes it through a {@link Delegate} proxy: a call of any other contract
- * method (user address spaces, MMUs, ...) fails loudly, and the double keeps compiling while the
- * contract grows.
+ * <p>It implements the {@link PageTable} methods vmalloc uses, with their signatures, and {@link
+ * #asPageTable()} exposes it through a {@link Delegate} proxy: a call of any other contract method
+ * (user address spaces, MMUs, ...) fails loudly, and the double keeps compiling while the contract
+ * grows.
  */
 final class FakePageTable {
   private static final int[] TABLE_SHIFTS = {21, 30, 39, 48};
@@ -28,10 +29,13 @@ final class FakePageTable {
   private final PageAllocator frames;
   private final int levels;
   private final long root;
+
   /** Leaf entries by page address (all in the kernel half: one sign, signed order is fine). */
   private final TreeMap<Long, Long> ptes = new TreeMap<>();
+
   /** Per table level (PT, PMD, PUD, P4D): index of the covered span to the table's frame. */
   private final List<Map<Long, Long>> tables = new ArrayList<>();
+
   private final Map<Long, Integer> flushes = new HashMap<>();
   private long flushCount;
   private long writeBudget = Long.MAX_VALUE;

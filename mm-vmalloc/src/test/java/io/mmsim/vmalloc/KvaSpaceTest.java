@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 final class KvaSpaceTest {
@@ -11,8 +12,9 @@ final class KvaSpaceTest {
   private static final long BASE = 0xffffc90000000000L;
 
   private static List<String> ranges(List<long[]> list) {
-    return list.stream().map(r -> Long.toHexString(r[0] - BASE) + "-"
-        + Long.toHexString(r[1] - BASE)).toList();
+    return list.stream()
+        .map(r -> Long.toHexString(r[0] - BASE) + "-" + Long.toHexString(r[1] - BASE))
+        .toList();
   }
 
   @Test
@@ -72,8 +74,7 @@ final class KvaSpaceTest {
   void constructor_badRange_throws() {
     assertThatThrownBy(() -> new KvaSpace(BASE + 1, BASE + P))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new KvaSpace(BASE, BASE))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new KvaSpace(BASE, BASE)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new KvaSpace(0, P)).isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -1,5 +1,7 @@
 package io.mmsim.vmalloc;
 
+import java.util.Map;
+
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.page.PageAllocator;
@@ -7,13 +9,12 @@ import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.api.spi.VirtualAllocatorContext;
 import io.mmsim.testkit.object.SimplePageAllocator;
-import java.util.Map;
 
 /**
- * A vmalloc context for tests: a small machine whose page allocator is testkit's
- * {@link SimplePageAllocator} seen through a {@link Delegate} proxy that can be told to run dry
- * after a number of allocations, a {@link FakePageTable} taking its frames from that allocator
- * (seen as a {@link PageTable} through another proxy), and a caller string the test sets.
+ * A vmalloc context for tests: a small machine whose page allocator is testkit's {@link
+ * SimplePageAllocator} seen through a {@link Delegate} proxy that can be told to run dry after a
+ * number of allocations, a {@link FakePageTable} taking its frames from that allocator (seen as a
+ * {@link PageTable} through another proxy), and a caller string the test sets.
  */
 final class TestVmallocContext implements VirtualAllocatorContext {
   private final MemoryLayout layout;

@@ -3,14 +3,16 @@ package io.mmsim.vmalloc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mmsim.api.ConfigurationException;
-import io.mmsim.api.spi.SpiVersion;
-import io.mmsim.api.vmalloc.VirtualAllocator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Properties;
+
 import org.junit.jupiter.api.Test;
+
+import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.spi.SpiVersion;
+import io.mmsim.api.vmalloc.VirtualAllocator;
 
 final class VmallocProviderTest {
 
@@ -27,8 +29,8 @@ final class VmallocProviderTest {
   @Test
   void defaultsFile_documentsExactlyTheDefaultSettings() throws IOException {
     Properties props = new Properties();
-    try (InputStream in = getClass().getModule()
-        .getResourceAsStream("io/mmsim/vmalloc/defaults.properties")) {
+    try (InputStream in =
+        getClass().getModule().getResourceAsStream("io/mmsim/vmalloc/defaults.properties")) {
       assertThat(in).isNotNull();
       props.load(in);
     }
@@ -44,13 +46,14 @@ final class VmallocProviderTest {
     TestVmallocContext ctx = new TestVmallocContext(256, 1, 4, Map.of("lazy", "maybe"));
 
     assertThatThrownBy(() -> new VmallocProvider().create(ctx))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("vmalloc.lazy");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("vmalloc.lazy");
   }
 
   @Test
   void create_threeCpus_usesTheKernelsLazyThreshold() {
-    VirtualAllocator vm = new VmallocProvider()
-        .create(new TestVmallocContext(256, 3, 4, Map.of("lazy", "true")));
+    VirtualAllocator vm =
+        new VmallocProvider().create(new TestVmallocContext(256, 3, 4, Map.of("lazy", "true")));
 
     assertThat(vm.statistics().get("lazy_max_pages")).isEqualTo(2 * 8192);
     vm.checkInvariants();

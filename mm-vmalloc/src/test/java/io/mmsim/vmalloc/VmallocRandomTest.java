@@ -3,6 +3,14 @@ package io.mmsim.vmalloc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.Gfp;
@@ -15,23 +23,17 @@ import io.mmsim.testkit.Op;
 import io.mmsim.testkit.OpKind;
 import io.mmsim.testkit.Scenario;
 import io.mmsim.testkit.StatefulRunner;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
 
 /**
  * Seeded random sequences of vmalloc, vzalloc, vmap, vfree, vunmap and misuse, run by testkit's
- * {@link StatefulRunner} against a reference model of the live areas, with
- * {@code checkInvariants()} after every step and shrinking on failure.
+ * {@link StatefulRunner} against a reference model of the live areas, with {@code
+ * checkInvariants()} after every step and shrinking on failure.
  *
- * <p>The model predicts where each area goes (the lowest gap among live and parked ranges, or
- * among live ones after a purge), the /proc/vmallocinfo rows of live areas (page arrays of large
- * areas included), VmallocUsed and the page allocator's free frames. Each test runs one
- * configuration: lazy freeing with a small or the kernel's threshold, or none, on a vmalloc range
- * small enough to fill up.
+ * <p>The model predicts where each area goes (the lowest gap among live and parked ranges, or among
+ * live ones after a purge), the /proc/vmallocinfo rows of live areas (page arrays of large areas
+ * included), VmallocUsed and the page allocator's free frames. Each test runs one configuration:
+ * lazy freeing with a small or the kernel's threshold, or none, on a vmalloc range small enough to
+ * fill up.
  */
 final class VmallocRandomTest {
   private static final long P = Page.PAGE_SIZE;
@@ -46,20 +48,27 @@ final class VmallocRandomTest {
 
   @Test
   void randomOperations_smallLazyThreshold_agreeWithTheModel() {
-    StatefulRunner.of("vmalloc lazy 64", new VmallocScenario(1, 3000, true, 64)).runs(8)
-        .steps(250).check();
+    StatefulRunner.of("vmalloc lazy 64", new VmallocScenario(1, 3000, true, 64))
+        .runs(8)
+        .steps(250)
+        .check();
   }
 
   @Test
   void randomOperations_kernelLazyThresholdTwoCpus_agreeWithTheModel() {
-    StatefulRunner.of("vmalloc lazy kernel", new VmallocScenario(2, 6000, true,
-        Vmalloc.lazyMaxPages(2))).runs(6).steps(250).check();
+    StatefulRunner.of(
+            "vmalloc lazy kernel", new VmallocScenario(2, 6000, true, Vmalloc.lazyMaxPages(2)))
+        .runs(6)
+        .steps(250)
+        .check();
   }
 
   @Test
   void randomOperations_noLazyFreeing_agreeWithTheModel() {
-    StatefulRunner.of("vmalloc eager", new VmallocScenario(1, 2000, false, 0)).runs(6)
-        .steps(250).check();
+    StatefulRunner.of("vmalloc eager", new VmallocScenario(1, 2000, false, 0))
+        .runs(6)
+        .steps(250)
+        .check();
   }
 
   /** One live area the test may free: the model's view of it. */
@@ -86,10 +95,13 @@ final class VmallocRandomTest {
     final Vmalloc vm;
     final long limit;
     final long initialFree;
+
     /** User-visible live areas by start. */
     final TreeMap<Long, Handle> handles = new TreeMap<>();
+
     /** Nested page-array areas by start, owned by a live handle. */
     final TreeMap<Long, Handle> arrays = new TreeMap<>();
+
     final List<Long> freed = new ArrayList<>();
     long leaked;
     long vmapHeld;
@@ -128,8 +140,7 @@ final class VmallocRandomTest {
       if (op < 35) {
         int pages = r.nextInt(10) < 8 ? 1 + r.nextInt(24) : 1 + r.nextInt(700);
         int failMode = r.nextInt(8) == 0 ? 1 + r.nextInt(2) : 0;
-        return VMALLOC.op(pages, r.nextInt((int) P), r.nextInt(2), failMode,
-            r.nextInt(pages + 6));
+        return VMALLOC.op(pages, r.nextInt((int) P), r.nextInt(2), failMode, r.nextInt(pages + 6));
       }
       if (op < 45) {
         int count = 1 + r.nextInt(8);
@@ -170,8 +181,8 @@ final class VmallocRandomTest {
 
     // ---------------------------------------------------------------- operations
 
-    private static void vmalloc(State s, int pages, long slack, boolean zero, int failMode,
-        long failAfter) {
+    private static void vmalloc(
+        State s, int pages, long slack, boolean zero, int failMode, long failAfter) {
       long size = Math.max(1, pages * P - slack);
       if (failMode == 1) {
         s.ctx.failAfterAllocations(failAfter);
@@ -188,14 +199,17 @@ final class VmallocRandomTest {
       s.ctx.stopFailing();
 
       if (a == 0) {
-        assertThat(busy(s.vm.areas())).as("a failed vmalloc changes no live area")
+        assertThat(busy(s.vm.areas()))
+            .as("a failed vmalloc changes no live area")
             .isEqualTo(busy(before));
         assertThat(s.vm.usedPages()).isEqualTo(used);
         assertThat(s.ctx.simple().nrFreePages()).isEqualTo(free - (s.pt.tablePages() - tables));
         if (failMode == 0 && pages <= 512) {
           assertThat(predicted == 0 || free < pages + 4)
-              .as("vmalloc of %d pages failed with room at 0x%x and %d free frames", pages,
-                  predicted, free).isTrue();
+              .as(
+                  "vmalloc of %d pages failed with room at 0x%x and %d free frames",
+                  pages, predicted, free)
+              .isTrue();
         }
         return;
       }
@@ -325,11 +339,15 @@ final class VmallocRandomTest {
       Statistics stats = s.vm.statistics();
       long a = addr;
       if (viaVunmap) {
-        assertThatThrownBy(() -> s.vm.vunmap(a)).isInstanceOf(BadAddressException.class)
-            .hasMessageContaining(expected).hasMessageContaining(String.format("0x%x)", a));
+        assertThatThrownBy(() -> s.vm.vunmap(a))
+            .isInstanceOf(BadAddressException.class)
+            .hasMessageContaining(expected)
+            .hasMessageContaining(String.format("0x%x)", a));
       } else {
-        assertThatThrownBy(() -> s.vm.vfree(a)).isInstanceOf(BadAddressException.class)
-            .hasMessageContaining(expected).hasMessageContaining(String.format("0x%x)", a));
+        assertThatThrownBy(() -> s.vm.vfree(a))
+            .isInstanceOf(BadAddressException.class)
+            .hasMessageContaining(expected)
+            .hasMessageContaining(String.format("0x%x)", a));
       }
       assertThat(s.vm.areas()).isEqualTo(areas);
       assertThat(s.vm.usedPages()).isEqualTo(used);
@@ -351,8 +369,8 @@ final class VmallocRandomTest {
     }
 
     /**
-     * Where an area of {@code pages} pages goes: the lowest gap among live and parked ranges,
-     * else (after a purge) among live ones, else 0.
+     * Where an area of {@code pages} pages goes: the lowest gap among live and parked ranges, else
+     * (after a purge) among live ones, else 0.
      */
     private static long predict(State s, List<VmArea> rows, long pages) {
       long at = lowestGap(s, rows, true, pages);
@@ -391,7 +409,8 @@ final class VmallocRandomTest {
       for (int i = 0; i < h.pages; i++) {
         long pfn = Pte.pfn(s.pt.readPte(s.pt.kernelRoot(), h.start + i * P));
         assertThat(s.ctx.memory().allEqual(pfn * P, P, (byte) 0))
-            .as("page %d of zeroed area 0x%x", i, h.start).isTrue();
+            .as("page %d of zeroed area 0x%x", i, h.start)
+            .isTrue();
       }
     }
 
@@ -403,14 +422,23 @@ final class VmallocRandomTest {
       long used = s.leaked;
       for (Handle h : s.handles.values()) {
         boolean vpages = h.vmalloc && h.array != 0;
-        expected.put(h.start, new VmArea(h.start, (h.pages + 1L) * P, h.caller,
-            h.vmalloc ? h.pages : 0, h.vmalloc ? VmArea.VMALLOC : VmArea.VMAP, vpages,
-            h.vmalloc ? h.pages : 0));
+        expected.put(
+            h.start,
+            new VmArea(
+                h.start,
+                (h.pages + 1L) * P,
+                h.caller,
+                h.vmalloc ? h.pages : 0,
+                h.vmalloc ? VmArea.VMALLOC : VmArea.VMAP,
+                vpages,
+                h.vmalloc ? h.pages : 0));
         used += h.vmalloc ? h.pages : 0;
       }
       for (Handle h : s.arrays.values()) {
-        expected.put(h.start, new VmArea(h.start, (h.pages + 1L) * P, h.caller, h.pages,
-            VmArea.VMALLOC, false, h.pages));
+        expected.put(
+            h.start,
+            new VmArea(
+                h.start, (h.pages + 1L) * P, h.caller, h.pages, VmArea.VMALLOC, false, h.pages));
         used += h.pages;
       }
       List<VmArea> rows = s.vm.areas();

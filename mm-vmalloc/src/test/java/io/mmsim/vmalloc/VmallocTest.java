@@ -3,6 +3,14 @@ package io.mmsim.vmalloc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.Statistics;
@@ -12,12 +20,6 @@ import io.mmsim.api.paging.Pte;
 import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.api.vmalloc.VmArea;
 import io.mmsim.testkit.InvariantCheckExtension;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 final class VmallocTest {
   private static final long P = 4096;
@@ -25,8 +27,7 @@ final class VmallocTest {
   private static final long KERNEL_FLAGS =
       Pte.PRESENT | Pte.RW | Pte.ACCESSED | Pte.DIRTY | Pte.GLOBAL | Pte.NX;
 
-  @RegisterExtension
-  final InvariantCheckExtension invariants = new InvariantCheckExtension();
+  @RegisterExtension final InvariantCheckExtension invariants = new InvariantCheckExtension();
 
   private TestVmallocContext ctx;
   private FakePageTable pt;
@@ -48,8 +49,7 @@ final class VmallocTest {
   private void useTiny(long pages, boolean lazy, long lazyMaxPages) {
     ctx = TestVmallocContext.small(4096);
     pt = ctx.fakePageTable();
-    vm = invariants.track(new Vmalloc(ctx, BASE, BASE + pages * P, pages * P, lazy,
-        lazyMaxPages));
+    vm = invariants.track(new Vmalloc(ctx, BASE, BASE + pages * P, pages * P, lazy, lazyMaxPages));
     invariants.track("simple page allocator", ctx.simple()::checkInvariants);
   }
 
@@ -65,12 +65,17 @@ final class VmallocTest {
     return out;
   }
 
-  private record Snapshot(List<VmArea> areas, long used, long free, Statistics stats,
-      int mapped, long tables) {}
+  private record Snapshot(
+      List<VmArea> areas, long used, long free, Statistics stats, int mapped, long tables) {}
 
   private Snapshot snapshot() {
-    return new Snapshot(vm.areas(), vm.usedPages(), ctx.simple().nrFreePages(), vm.statistics(),
-        pt.mappedPages(), pt.tablePages());
+    return new Snapshot(
+        vm.areas(),
+        vm.usedPages(),
+        ctx.simple().nrFreePages(),
+        vm.statistics(),
+        pt.mappedPages(),
+        pt.tablePages());
   }
 
   // ============================================================ placement and mapping
@@ -82,8 +87,8 @@ final class VmallocTest {
     assertThat(a).isEqualTo(BASE);
     assertThat(Pte.present(pte(a))).isTrue();
     assertThat(pte(a + P)).as("guard page").isZero();
-    assertThat(rows()).containsExactly(
-        "0xffffc90000000000-0xffffc90000002000    8192 api pages=1 vmalloc N0=1");
+    assertThat(rows())
+        .containsExactly("0xffffc90000000000-0xffffc90000002000    8192 api pages=1 vmalloc N0=1");
     assertThat(vm.usedPages()).isEqualTo(1);
   }
 
@@ -92,8 +97,9 @@ final class VmallocTest {
     ctx.setCaller("v.trace:1");
     long a = vm.vmalloc(10000, Gfp.KERNEL);
 
-    assertThat(rows()).containsExactly(
-        "0xffffc90000000000-0xffffc90000004000   16384 v.trace:1 pages=3 vmalloc N0=3");
+    assertThat(rows())
+        .containsExactly(
+            "0xffffc90000000000-0xffffc90000004000   16384 v.trace:1 pages=3 vmalloc N0=3");
     for (int i = 0; i < 3; i++) {
       assertThat(Pte.present(pte(a + i * P))).isTrue();
     }
@@ -104,8 +110,9 @@ final class VmallocTest {
   void vmalloc_oneMiB_shows1052672BytesAnd256Pages() {
     vm.vmalloc(1 << 20, Gfp.KERNEL);
 
-    assertThat(rows()).containsExactly(
-        "0xffffc90000000000-0xffffc90000101000 1052672 api pages=256 vmalloc N0=256");
+    assertThat(rows())
+        .containsExactly(
+            "0xffffc90000000000-0xffffc90000101000 1052672 api pages=256 vmalloc N0=256");
   }
 
   @Test
@@ -115,9 +122,10 @@ final class VmallocTest {
     ctx.setCaller("");
     vm.vmalloc(P, Gfp.KERNEL);
 
-    assertThat(rows()).containsExactly(
-        "0xffffc90000000000-0xffffc90000002000    8192 my_trace:3 pages=1 vmalloc N0=1",
-        "0xffffc90000002000-0xffffc90000004000    8192 pages=1 vmalloc N0=1");
+    assertThat(rows())
+        .containsExactly(
+            "0xffffc90000000000-0xffffc90000002000    8192 my_trace:3 pages=1 vmalloc N0=1",
+            "0xffffc90000002000-0xffffc90000004000    8192 pages=1 vmalloc N0=1");
   }
 
   @Test
@@ -178,8 +186,8 @@ final class VmallocTest {
     assertThat(a).isEqualTo(KernelLayout.VMALLOC_START_L5);
     assertThat(vm.totalBytes())
         .isEqualTo(KernelLayout.VMALLOC_END_L5 - KernelLayout.VMALLOC_START_L5);
-    assertThat(rows()).containsExactly(
-        "0xffa0000000000000-0xffa0000000002000    8192 api pages=1 vmalloc N0=1");
+    assertThat(rows())
+        .containsExactly("0xffa0000000000000-0xffa0000000002000    8192 api pages=1 vmalloc N0=1");
   }
 
   @Test
@@ -228,8 +236,7 @@ final class VmallocTest {
     assertThat(Pte.pfn(pte(a + 2 * P))).isEqualTo(11);
     assertThat(pte(a) & ~Pte.PFN_MASK).isEqualTo(KERNEL_FLAGS);
     assertThat(pte(a + 3 * P)).isZero();
-    assertThat(rows()).containsExactly(
-        "0xffffc90000000000-0xffffc90000004000   16384 api vmap");
+    assertThat(rows()).containsExactly("0xffffc90000000000-0xffffc90000004000   16384 api vmap");
     assertThat(vm.usedPages()).isZero();
     assertThat(ctx.simple().nrFreePages()).isEqualTo(free - (pt.tablePages() - 1));
   }
@@ -244,8 +251,8 @@ final class VmallocTest {
     assertThat(pte(a)).isZero();
     assertThat(pte(a + P)).isZero();
     assertThat(ctx.simple().nrFreePages()).isEqualTo(free);
-    assertThat(rows()).containsExactly(
-        "0xffffc90000000000-0xffffc90000003000   12288 unpurged vm_area");
+    assertThat(rows())
+        .containsExactly("0xffffc90000000000-0xffffc90000003000   12288 unpurged vm_area");
   }
 
   @Test
@@ -284,9 +291,9 @@ final class VmallocTest {
     Snapshot before = snapshot();
 
     assertThatThrownBy(() -> vm.vmap(new long[] {1, 4096}, 2))
-        .isInstanceOf(BadPageException.class).hasMessageContaining("pfn 0x1000");
-    assertThatThrownBy(() -> vm.vmap(new long[] {-1}, 1))
-        .isInstanceOf(BadPageException.class);
+        .isInstanceOf(BadPageException.class)
+        .hasMessageContaining("pfn 0x1000");
+    assertThatThrownBy(() -> vm.vmap(new long[] {-1}, 1)).isInstanceOf(BadPageException.class);
     assertThat(snapshot()).isEqualTo(before);
   }
 
@@ -344,9 +351,10 @@ final class VmallocTest {
     assertThat(pte(a)).isZero();
     assertThat(pte(a + P)).isZero();
     assertThat(pt.flushCount()).isZero();
-    assertThat(rows()).containsExactly(
-        "0xffffc90000003000-0xffffc90000005000    8192 api pages=1 vmalloc N0=1",
-        "0xffffc90000000000-0xffffc90000003000   12288 unpurged vm_area");
+    assertThat(rows())
+        .containsExactly(
+            "0xffffc90000003000-0xffffc90000005000    8192 api pages=1 vmalloc N0=1",
+            "0xffffc90000000000-0xffffc90000003000   12288 unpurged vm_area");
     assertThat(vm.statistics().get("lazy_pages")).isEqualTo(3);
     // The parked range is not reused before a purge.
     assertThat(vm.vmalloc(P, Gfp.KERNEL)).isEqualTo(b + 2 * P);
@@ -422,25 +430,28 @@ final class VmallocTest {
   void vmalloc_over512Pages_hasAVmallocedPageArray() {
     long a = vm.vmalloc(513 * P, Gfp.KERNEL);
 
-    assertThat(rows()).containsExactly(
-        "0xffffc90000000000-0xffffc90000202000 2105344 api pages=513 vmalloc vpages N0=513",
-        "0xffffc90000202000-0xffffc90000205000   12288 api pages=2 vmalloc N0=2");
+    assertThat(rows())
+        .containsExactly(
+            "0xffffc90000000000-0xffffc90000202000 2105344 api pages=513 vmalloc vpages N0=513",
+            "0xffffc90000202000-0xffffc90000205000   12288 api pages=2 vmalloc N0=2");
     assertThat(vm.usedPages()).isEqualTo(515);
 
     vm.vfree(a);
 
     assertThat(vm.usedPages()).isZero();
-    assertThat(rows()).containsExactly(
-        "0xffffc90000000000-0xffffc90000202000 2105344 unpurged vm_area",
-        "0xffffc90000202000-0xffffc90000205000   12288 unpurged vm_area");
+    assertThat(rows())
+        .containsExactly(
+            "0xffffc90000000000-0xffffc90000202000 2105344 unpurged vm_area",
+            "0xffffc90000202000-0xffffc90000205000   12288 unpurged vm_area");
   }
 
   @Test
   void vmalloc_512Pages_keepsItsPageArrayOutOfVmalloc() {
     vm.vmalloc(512 * P, Gfp.KERNEL);
 
-    assertThat(rows()).containsExactly(
-        "0xffffc90000000000-0xffffc90000201000 2101248 api pages=512 vmalloc N0=512");
+    assertThat(rows())
+        .containsExactly(
+            "0xffffc90000000000-0xffffc90000201000 2101248 api pages=512 vmalloc N0=512");
   }
 
   @Test
@@ -451,8 +462,9 @@ final class VmallocTest {
 
     assertThatThrownBy(() -> vm.vfree(array))
         .isInstanceOf(BadAddressException.class)
-        .hasMessage("Trying to vfree() the page array of the vm area at 0xffffc90000000000"
-            + " (0xffffc90000259000)");
+        .hasMessage(
+            "Trying to vfree() the page array of the vm area at 0xffffc90000000000"
+                + " (0xffffc90000259000)");
     assertThat(snapshot()).isEqualTo(before);
   }
 
@@ -475,11 +487,12 @@ final class VmallocTest {
     use(new TestVmallocContext(270_000, 1, 4, Map.of("lazy", "true")));
     long a = vm.vmalloc(262_145 * P, Gfp.KERNEL);
 
-    assertThat(rows()).containsExactly(
-        "0xffffc90000000000-0xffffc90040002000 1073750016 api pages=262145 vmalloc vpages"
-            + " N0=262145",
-        "0xffffc90040002000-0xffffc90040204000 2105344 api pages=513 vmalloc vpages N0=513",
-        "0xffffc90040204000-0xffffc90040207000   12288 api pages=2 vmalloc N0=2");
+    assertThat(rows())
+        .containsExactly(
+            "0xffffc90000000000-0xffffc90040002000 1073750016 api pages=262145 vmalloc vpages"
+                + " N0=262145",
+            "0xffffc90040002000-0xffffc90040204000 2105344 api pages=513 vmalloc vpages N0=513",
+            "0xffffc90040204000-0xffffc90040207000   12288 api pages=2 vmalloc N0=2");
     assertThat(vm.usedPages()).isEqualTo(262_145 + 513 + 2);
 
     vm.vfree(a);
@@ -487,9 +500,10 @@ final class VmallocTest {
     // The big area alone passes the lazy threshold and is purged at once; its arrays follow
     // it into the lazy list.
     assertThat(vm.usedPages()).isZero();
-    assertThat(rows()).containsExactly(
-        "0xffffc90040002000-0xffffc90040204000 2105344 unpurged vm_area",
-        "0xffffc90040204000-0xffffc90040207000   12288 unpurged vm_area");
+    assertThat(rows())
+        .containsExactly(
+            "0xffffc90040002000-0xffffc90040204000 2105344 unpurged vm_area",
+            "0xffffc90040204000-0xffffc90040207000   12288 unpurged vm_area");
     assertThat(vm.statistics().get("purges")).isEqualTo(1);
   }
 
@@ -533,7 +547,8 @@ final class VmallocTest {
         .isInstanceOf(BadAddressException.class)
         .hasMessage("Trying to vfree() nonexistent vm area (0xffffc90000001000)");
     assertThatThrownBy(() -> vm.vfree(a + 3 * P))
-        .as("the guard page").isInstanceOf(BadAddressException.class);
+        .as("the guard page")
+        .isInstanceOf(BadAddressException.class);
     assertThat(snapshot()).isEqualTo(before);
   }
 
@@ -620,7 +635,8 @@ final class VmallocTest {
     assertThat(ctx.simple().nrFreePages()).isEqualTo(before.free());
     assertThat(pt.mappedPages()).isEqualTo(before.mapped());
     ctx.stopFailing();
-    assertThat(vm.vmalloc(6 * P, Gfp.KERNEL)).as("the same place as without the failure")
+    assertThat(vm.vmalloc(6 * P, Gfp.KERNEL))
+        .as("the same place as without the failure")
         .isEqualTo(BASE + 5 * P);
   }
 

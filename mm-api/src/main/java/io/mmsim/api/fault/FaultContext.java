@@ -4,24 +4,27 @@ import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.paging.PageTable;
 
 /**
- * What the kernel hands a fault handler for one fault: the faulting address space and the
- * services that resolving a fault needs. Implemented by the kernel facade.
+ * What the kernel hands a fault handler for one fault: the faulting address space and the services
+ * that resolving a fault needs. Implemented by the kernel facade.
  *
  * <h2>Frames a handler deals with</h2>
+ *
  * <ul>
- *   <li>The <b>zero page</b> ({@link #zeroPfn()}): shared, read-only, never counted: a handler
- *       maps it with {@link io.mmsim.api.paging.Pte#SPECIAL} set and never passes it to the rmap
+ *   <li>The <b>zero page</b> ({@link #zeroPfn()}): shared, read-only, never counted: a handler maps
+ *       it with {@link io.mmsim.api.paging.Pte#SPECIAL} set and never passes it to the rmap
  *       methods.
- *   <li><b>Anonymous pages</b>: allocated with {@link #allocUserPage()}, announced once with
- *       {@link #pageAddNewAnonRmap}; further mappings (fork) use {@link #pageAddRmap}.
+ *   <li><b>Anonymous pages</b>: allocated with {@link #allocUserPage()}, announced once with {@link
+ *       #pageAddNewAnonRmap}; further mappings (fork) use {@link #pageAddRmap}.
  *   <li><b>Page-cache pages</b> of a file: found with {@link #pageCacheFind}, or read into a frame
  *       from {@link #allocUserPage()} and inserted with {@link #pageCacheAdd}; the cache holds one
  *       reference of its own, and each mapping adds one through {@link #pageAddRmap}.
  * </ul>
- * A frame taken from {@link #allocUserPage()} that ends up neither announced nor cached (the
- * fault failed after the allocation) goes back through {@link #freeUserPage}.
+ *
+ * A frame taken from {@link #allocUserPage()} that ends up neither announced nor cached (the fault
+ * failed after the allocation) goes back through {@link #freeUserPage}.
  *
  * <h2>Reference counts</h2>
+ *
  * {@link #pageCount} is the page's reference count ({@code folio_ref_count}): one per mapping, one
  * for the page cache, one for the swap cache. A handler may reuse an anonymous page for a write
  * only when it is the sole reference.
@@ -75,8 +78,8 @@ public interface FaultContext {
   void pageRemoveRmap(long pfn, AddressSpace mm, long linear);
 
   /**
-   * The page-cache frame holding the page at byte {@code offset} (page-aligned) of {@code file},
-   * or {@code PageAllocator.NO_PAGE}. Two mappings of one file, in any processes, see one frame.
+   * The page-cache frame holding the page at byte {@code offset} (page-aligned) of {@code file}, or
+   * {@code PageAllocator.NO_PAGE}. Two mappings of one file, in any processes, see one frame.
    */
   long pageCacheFind(FileBacking file, long offset);
 

@@ -1,8 +1,8 @@
 package io.mmsim.api.fault;
 
 /**
- * A virtual memory area of a process ({@code struct vm_area_struct}): a page-aligned range with
- * one protection, anonymous or backed by a file.
+ * A virtual memory area of a process ({@code struct vm_area_struct}): a page-aligned range with one
+ * protection, anonymous or backed by a file.
  */
 public interface Vma {
 
@@ -22,11 +22,10 @@ public interface Vma {
   boolean anonymous();
 
   /**
-   * The backing file, or {@code null} for private anonymous memory. A shared anonymous area
-   * ({@code MAP_SHARED|MAP_ANONYMOUS}) is backed by a shmem object, as in Linux, where
-   * /proc/PID/maps shows it as {@code /dev/zero (deleted)}: its file is non-null and
-   * {@link FileBacking#shmem()} is true, so that processes sharing it after fork find the same
-   * pages in the page cache.
+   * The backing file, or {@code null} for private anonymous memory. A shared anonymous area ({@code
+   * MAP_SHARED|MAP_ANONYMOUS}) is backed by a shmem object, as in Linux, where /proc/PID/maps shows
+   * it as {@code /dev/zero (deleted)}: its file is non-null and {@link FileBacking#shmem()} is
+   * true, so that processes sharing it after fork find the same pages in the page cache.
    */
   FileBacking file();
 

@@ -1,11 +1,11 @@
 package io.mmsim.api.mem;
 
 /**
- * The physical layout of the simulated machine: how many 4 KiB frames it has and which of them
- * each zone spans.
+ * The physical layout of the simulated machine: how many 4 KiB frames it has and which of them each
+ * zone spans.
  *
- * <p>Memory starts at PFN 0 and has no holes, so for every zone spanned equals present. A zone
- * that the machine is too small to reach spans nothing.
+ * <p>Memory starts at PFN 0 and has no holes, so for every zone spanned equals present. A zone that
+ * the machine is too small to reach spans nothing.
  *
  * @param frames number of page frames, at least one
  * @param cpus number of simulated CPUs, at least one

@@ -11,16 +11,22 @@ public final class Page {
 
   /** log2 of the base page size ({@code PAGE_SHIFT}). */
   public static final int PAGE_SHIFT = 12;
+
   /** Base page size in bytes ({@code PAGE_SIZE}). */
   public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
+
   /** Mask of the offset bits within a page. */
   public static final long PAGE_OFFSET_MASK = PAGE_SIZE - 1;
+
   /** The largest buddy order, inclusive ({@code MAX_PAGE_ORDER}, Linux 6.8+ naming). */
   public static final int MAX_PAGE_ORDER = 10;
+
   /** Number of buddy orders ({@code NR_PAGE_ORDERS}). */
   public static final int NR_PAGE_ORDERS = MAX_PAGE_ORDER + 1;
+
   /** Orders above this are "costly" to the kernel ({@code PAGE_ALLOC_COSTLY_ORDER}). */
   public static final int PAGE_ALLOC_COSTLY_ORDER = 3;
+
   /** Order of a pageblock, the unit of migrate-type bookkeeping ({@code pageblock_order}). */
   public static final int PAGEBLOCK_ORDER = 9;
 

@@ -1,9 +1,10 @@
 package io.mmsim.api.mem;
 
-import io.mmsim.api.BadAddressException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+
+import io.mmsim.api.BadAddressException;
 
 /**
  * The bytes of the simulated machine's RAM, stored lazily.
@@ -26,6 +27,7 @@ import java.nio.ByteOrder;
 public final class PhysicalMemory {
   /** The most frames a machine may have: {@code 2^31 - 1} (8 TiB), a Java array's reach. */
   public static final long MAX_FRAMES = Integer.MAX_VALUE;
+
   private static final VarHandle LONG =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle INT =
@@ -33,8 +35,10 @@ public final class PhysicalMemory {
 
   private final long frames;
   private final long bytes;
+
   /** The bytes of each frame, null while it reads as zeros; its length is {@link #frames}. */
   private final byte[][] frame;
+
   private long populated;
 
   /**
@@ -44,8 +48,12 @@ public final class PhysicalMemory {
    */
   public PhysicalMemory(long frames) {
     if (frames <= 0 || frames > MAX_FRAMES) {
-      throw new IllegalArgumentException("unsupported number of frames: " + frames
-          + " (a machine has 1 to " + MAX_FRAMES + " frames)");
+      throw new IllegalArgumentException(
+          "unsupported number of frames: "
+              + frames
+              + " (a machine has 1 to "
+              + MAX_FRAMES
+              + " frames)");
     }
     this.frames = frames;
     this.bytes = frames << Page.PAGE_SHIFT;
@@ -156,9 +164,9 @@ public final class PhysicalMemory {
   public static final int ENTRIES_PER_FRAME = Page.PAGE_SIZE / Long.BYTES;
 
   /**
-   * Reads entry {@code index} of frame {@code pfn}: the little-endian long at byte
-   * {@code 8 * index}, as a page walk reads a table entry (the same bytes as
-   * {@code readLong((pfn << 12) + 8 * index)}, without the address arithmetic).
+   * Reads entry {@code index} of frame {@code pfn}: the little-endian long at byte {@code 8 *
+   * index}, as a page walk reads a table entry (the same bytes as {@code readLong((pfn << 12) + 8 *
+   * index)}, without the address arithmetic).
    *
    * @throws BadAddressException unless {@code pfn} is a frame and {@code 0 <= index < 512}
    */
@@ -185,12 +193,15 @@ public final class PhysicalMemory {
 
   private BadAddressException badEntry(long pfn, int index) {
     if (pfn >= 0 && pfn < frames) {
-      return new BadAddressException(pfn << Page.PAGE_SHIFT, String.format(
-          "entry %d of frame 0x%x: a frame has entries 0 to %d", index, pfn,
-          ENTRIES_PER_FRAME - 1));
+      return new BadAddressException(
+          pfn << Page.PAGE_SHIFT,
+          String.format(
+              "entry %d of frame 0x%x: a frame has entries 0 to %d",
+              index, pfn, ENTRIES_PER_FRAME - 1));
     }
-    return new BadAddressException(pfn << Page.PAGE_SHIFT, String.format(
-        "pfn 0x%x is beyond the last frame 0x%x", pfn, frames - 1));
+    return new BadAddressException(
+        pfn << Page.PAGE_SHIFT,
+        String.format("pfn 0x%x is beyond the last frame 0x%x", pfn, frames - 1));
   }
 
   /** Reads a little-endian unsigned 16-bit value. */
@@ -339,15 +350,19 @@ public final class PhysicalMemory {
 
   private void check(long paddr, long len) {
     if (paddr < 0 || len < 0 || paddr > bytes - len) {
-      throw new BadAddressException(paddr, String.format(
-          "physical address 0x%x (+%d) is beyond the end of memory at 0x%x", paddr, len, bytes));
+      throw new BadAddressException(
+          paddr,
+          String.format(
+              "physical address 0x%x (+%d) is beyond the end of memory at 0x%x",
+              paddr, len, bytes));
     }
   }
 
   private void checkPfn(long pfn) {
     if (pfn < 0 || pfn >= frames) {
-      throw new BadAddressException(pfn << Page.PAGE_SHIFT, String.format(
-          "pfn 0x%x is beyond the last frame 0x%x", pfn, frames - 1));
+      throw new BadAddressException(
+          pfn << Page.PAGE_SHIFT,
+          String.format("pfn 0x%x is beyond the last frame 0x%x", pfn, frames - 1));
     }
   }
 }

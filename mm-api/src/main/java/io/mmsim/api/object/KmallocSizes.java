@@ -3,13 +3,14 @@ package io.mmsim.api.object;
 import io.mmsim.api.mem.Page;
 
 /**
- * The kernel's kmalloc size classes and the rule that picks one for a request
- * ({@code kmalloc_index} in {@code include/linux/slab.h}, {@code kmalloc_info[]} in
- * {@code mm/slab_common.c}).
+ * The kernel's kmalloc size classes and the rule that picks one for a request ({@code
+ * kmalloc_index} in {@code include/linux/slab.h}, {@code kmalloc_info[]} in {@code
+ * mm/slab_common.c}).
  *
  * <h2>Index layout</h2>
- * Classes are numbered by the kernel's {@code kmalloc_caches[]} index, so that a reader can
- * compare with the kernel directly:
+ *
+ * Classes are numbered by the kernel's {@code kmalloc_caches[]} index, so that a reader can compare
+ * with the kernel directly:
  *
  * <pre>
  *   index:  0   1    2    3  4   5   6   7    8    9    10   11   12   13
@@ -19,13 +20,13 @@ import io.mmsim.api.mem.Page;
  * Index {@code i >= 3} is the power of two {@code 1 << i}; 1 and 2 are the odd classes 96 and 192
  * that sit between 64/128 and 128/256. Index 0 means "no object" (a request of 0 bytes, the
  * kernel's {@code ZERO_SIZE_PTR}). A request takes the smallest class that holds it: 65..96 bytes
- * go to {@code kmalloc-96}, 129..192 to {@code kmalloc-192}. Requests above
- * {@link #KMALLOC_MAX_CACHE_SIZE} have no class ({@link #NO_CLASS}) and go to the page allocator.
+ * go to {@code kmalloc-96}, 129..192 to {@code kmalloc-192}. Requests above {@link
+ * #KMALLOC_MAX_CACHE_SIZE} have no class ({@link #NO_CLASS}) and go to the page allocator.
  *
- * <p>SLUB and SLOB use the smallest class 8 ({@link #KMALLOC_SHIFT_LOW}); SLAB starts at 32
- * ({@link #KMALLOC_SHIFT_LOW_SLAB}), so that 1..32 byte requests go to {@code kmalloc-32}. The
- * {@code minShift} variants model a minimum class: the odd classes exist only where the kernel keeps
- * them (96 when the minimum is at most 32, 192 when it is at most 64).
+ * <p>SLUB and SLOB use the smallest class 8 ({@link #KMALLOC_SHIFT_LOW}); SLAB starts at 32 ({@link
+ * #KMALLOC_SHIFT_LOW_SLAB}), so that 1..32 byte requests go to {@code kmalloc-32}. The {@code
+ * minShift} variants model a minimum class: the odd classes exist only where the kernel keeps them
+ * (96 when the minimum is at most 32, 192 when it is at most 64).
  *
  * <p>All methods are pure and cheap (no allocation); safe on hot paths.
  */
@@ -34,33 +35,53 @@ public final class KmallocSizes {
 
   /** log2 of the smallest class for SLUB and SLOB ({@code KMALLOC_SHIFT_LOW}, 8 bytes). */
   public static final int KMALLOC_SHIFT_LOW = 3;
+
   /** log2 of the smallest class for SLAB (32 bytes). */
   public static final int KMALLOC_SHIFT_LOW_SLAB = 5;
+
   /** log2 of the largest class ({@code KMALLOC_SHIFT_HIGH} = PAGE_SHIFT + 1). */
   public static final int KMALLOC_SHIFT_HIGH = Page.PAGE_SHIFT + 1;
+
   /** The smallest class in bytes for SLUB and SLOB ({@code KMALLOC_MIN_SIZE}). */
   public static final int KMALLOC_MIN_SIZE = 1 << KMALLOC_SHIFT_LOW;
+
   /** The largest request a kmalloc cache serves ({@code KMALLOC_MAX_CACHE_SIZE}, 8 KiB). */
   public static final int KMALLOC_MAX_CACHE_SIZE = 1 << KMALLOC_SHIFT_HIGH;
+
   /**
    * The largest kmalloc request at all ({@code KMALLOC_MAX_SIZE}): one block of the page
    * allocator's largest order, 4 MiB.
    */
   public static final long KMALLOC_MAX_SIZE = 1L << (Page.MAX_PAGE_ORDER + Page.PAGE_SHIFT);
-  /** Number of entries of the kernel's {@code kmalloc_caches[]} ({@code KMALLOC_SHIFT_HIGH + 1}). */
+
+  /**
+   * Number of entries of the kernel's {@code kmalloc_caches[]} ({@code KMALLOC_SHIFT_HIGH + 1}).
+   */
   public static final int NR_KMALLOC_INDEX = KMALLOC_SHIFT_HIGH + 1;
+
   /** What {@link #index} returns for a request above {@link #KMALLOC_MAX_CACHE_SIZE}. */
   public static final int NO_CLASS = -1;
 
   private static final String[] NAMES = {
-    null, "kmalloc-96", "kmalloc-192", "kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64",
-    "kmalloc-128", "kmalloc-256", "kmalloc-512", "kmalloc-1k", "kmalloc-2k", "kmalloc-4k",
+    null,
+    "kmalloc-96",
+    "kmalloc-192",
+    "kmalloc-8",
+    "kmalloc-16",
+    "kmalloc-32",
+    "kmalloc-64",
+    "kmalloc-128",
+    "kmalloc-256",
+    "kmalloc-512",
+    "kmalloc-1k",
+    "kmalloc-2k",
+    "kmalloc-4k",
     "kmalloc-8k"
   };
 
   /**
-   * The class index for a request of {@code size} bytes with the smallest class 8
-   * ({@code kmalloc_index}): 0 for 0 bytes, {@link #NO_CLASS} above 8 KiB.
+   * The class index for a request of {@code size} bytes with the smallest class 8 ({@code
+   * kmalloc_index}): 0 for 0 bytes, {@link #NO_CLASS} above 8 KiB.
    *
    * @throws IllegalArgumentException when {@code size} is negative
    */
@@ -69,9 +90,8 @@ public final class KmallocSizes {
   }
 
   /**
-   * The class index for a request of {@code size} bytes when the smallest class is
-   * {@code 1 << minShift} bytes (3 for SLUB, 5 for SLAB): 0 for 0 bytes, {@link #NO_CLASS} above
-   * 8 KiB.
+   * The class index for a request of {@code size} bytes when the smallest class is {@code 1 <<
+   * minShift} bytes (3 for SLUB, 5 for SLAB): 0 for 0 bytes, {@link #NO_CLASS} above 8 KiB.
    *
    * @throws IllegalArgumentException when {@code size} is negative or {@code minShift} is outside
    *     [3, 13]
@@ -81,8 +101,14 @@ public final class KmallocSizes {
       throw new IllegalArgumentException("negative kmalloc size " + size);
     }
     if (minShift < KMALLOC_SHIFT_LOW || minShift > KMALLOC_SHIFT_HIGH) {
-      throw new IllegalArgumentException("minimum kmalloc shift " + minShift + " is outside ["
-          + KMALLOC_SHIFT_LOW + ", " + KMALLOC_SHIFT_HIGH + "]");
+      throw new IllegalArgumentException(
+          "minimum kmalloc shift "
+              + minShift
+              + " is outside ["
+              + KMALLOC_SHIFT_LOW
+              + ", "
+              + KMALLOC_SHIFT_HIGH
+              + "]");
     }
     if (size == 0) {
       return 0;
@@ -120,8 +146,8 @@ public final class KmallocSizes {
   }
 
   /**
-   * The cache name of class {@code index}, as the kernel prints it ({@code kmalloc-96},
-   * {@code kmalloc-1k}).
+   * The cache name of class {@code index}, as the kernel prints it ({@code kmalloc-96}, {@code
+   * kmalloc-1k}).
    *
    * @throws IllegalArgumentException when {@code index} is not a class index (1..13)
    */
@@ -131,8 +157,8 @@ public final class KmallocSizes {
   }
 
   /**
-   * The size of the class that serves a request of {@code size} bytes (smallest class 8), or
-   * {@link #NO_CLASS} above 8 KiB.
+   * The size of the class that serves a request of {@code size} bytes (smallest class 8), or {@link
+   * #NO_CLASS} above 8 KiB.
    *
    * @throws IllegalArgumentException when {@code size} is not positive
    */
@@ -183,21 +209,21 @@ public final class KmallocSizes {
    * The page order of a request above {@link #KMALLOC_MAX_CACHE_SIZE} that goes to the page
    * allocator ({@code get_order(size)}).
    *
-   * @throws IllegalArgumentException when {@code size} is not positive or above
-   *     {@link #KMALLOC_MAX_SIZE}
+   * @throws IllegalArgumentException when {@code size} is not positive or above {@link
+   *     #KMALLOC_MAX_SIZE}
    */
   public static int largeOrder(long size) {
     if (size <= 0 || size > KMALLOC_MAX_SIZE) {
-      throw new IllegalArgumentException("kmalloc size " + size + " is outside [1, "
-          + KMALLOC_MAX_SIZE + "]");
+      throw new IllegalArgumentException(
+          "kmalloc size " + size + " is outside [1, " + KMALLOC_MAX_SIZE + "]");
     }
     return Page.getOrder(size);
   }
 
   private static void checkIndex(int index) {
     if (index < 1 || index > KMALLOC_SHIFT_HIGH) {
-      throw new IllegalArgumentException("not a kmalloc class index: " + index + " (1.."
-          + KMALLOC_SHIFT_HIGH + ")");
+      throw new IllegalArgumentException(
+          "not a kmalloc class index: " + index + " (1.." + KMALLOC_SHIFT_HIGH + ")");
     }
   }
 }

@@ -3,8 +3,8 @@ package io.mmsim.api.object;
 import java.util.List;
 
 /**
- * A cache of equally sized objects ({@code struct kmem_cache}), created by
- * {@link ObjectAllocator#kmemCacheCreate}.
+ * A cache of equally sized objects ({@code struct kmem_cache}), created by {@link
+ * ObjectAllocator#kmemCacheCreate}.
  *
  * <p>Objects are kernel virtual addresses in the direct map, so their bytes live in the frames of
  * the slab that holds them and {@code KernelLayout.pa(addr)} gives their physical address. An
@@ -43,8 +43,8 @@ public interface KmemCache {
   void free(int cpu, long addr);
 
   /**
-   * Releases what the cache holds but does not use: per-CPU caches and empty slabs
-   * ({@code kmem_cache_shrink}).
+   * Releases what the cache holds but does not use: per-CPU caches and empty slabs ({@code
+   * kmem_cache_shrink}).
    *
    * @return pages given back to the page allocator
    */
@@ -62,10 +62,10 @@ public interface KmemCache {
   SlabInfo info();
 
   /**
-   * Checks every slab of the cache and reports what is corrupt, as writing 1 to
-   * {@code /sys/kernel/slab/<cache>/validate} does under SLUB: the report lines of every error
-   * found (each report starts with the {@code BUG} headline), empty when all is well. Validation
-   * only reads: it changes nothing.
+   * Checks every slab of the cache and reports what is corrupt, as writing 1 to {@code
+   * /sys/kernel/slab/<cache>/validate} does under SLUB: the report lines of every error found (each
+   * report starts with the {@code BUG} headline), empty when all is well. Validation only reads: it
+   * changes nothing.
    *
    * <p>The default answers that the allocator keeps nothing to validate.
    *

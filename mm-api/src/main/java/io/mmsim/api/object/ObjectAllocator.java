@@ -1,27 +1,30 @@
 package io.mmsim.api.object;
 
-import io.mmsim.api.Allocator;
 import java.util.Collections;
 import java.util.List;
 import java.util.SortedMap;
+
+import io.mmsim.api.Allocator;
 
 /**
  * Carves pages from a {@link io.mmsim.api.page.PageAllocator} into small objects: kmem caches and
  * kmalloc (SLAB, SLUB and SLOB implement it).
  *
  * <h2>Contract</h2>
+ *
  * <ul>
  *   <li>Objects are direct-map kernel virtual addresses; their bytes are real simulated memory, so
  *       constructors, {@code __GFP_ZERO} and debug poison can be read back.
  *   <li>Objects of a cache are aligned to its alignment and never overlap one another.
- *   <li>{@code kmalloc(size)} uses the kernel's size classes (8 .. 8192, plus 96 and 192);
- *       larger requests go to the page allocator as whole pages.
+ *   <li>{@code kmalloc(size)} uses the kernel's size classes (8 .. 8192, plus 96 and 192); larger
+ *       requests go to the page allocator as whole pages.
  *   <li>After every object is freed and every cache shrunk, every page taken from the page
  *       allocator has been given back.
- *   <li>Misuse (double free, foreign or interior pointer, wrong cache) throws a
- *       {@link io.mmsim.api.BadAddressException} (a {@link SlabBugException} where the allocator
- *       has a kernel-worded report) and changes nothing.
+ *   <li>Misuse (double free, foreign or interior pointer, wrong cache) throws a {@link
+ *       io.mmsim.api.BadAddressException} (a {@link SlabBugException} where the allocator has a
+ *       kernel-worded report) and changes nothing.
  * </ul>
+ *
  * Not thread-safe; {@code cpu} selects the simulated CPU's per-CPU caches.
  */
 public interface ObjectAllocator extends Allocator {
@@ -76,9 +79,9 @@ public interface ObjectAllocator extends Allocator {
 
   /**
    * Cache names that are aliases of a merged cache, each mapped to the name of the real cache it
-   * shares slabs with, sorted by alias name (SLUB shows them as symbolic links in
-   * {@code /sys/kernel/slab}). {@link #findCache} answers to every alias; {@link #slabinfo} lists
-   * only real caches.
+   * shares slabs with, sorted by alias name (SLUB shows them as symbolic links in {@code
+   * /sys/kernel/slab}). {@link #findCache} answers to every alias; {@link #slabinfo} lists only
+   * real caches.
    *
    * <p>The default is an allocator that never merges.
    *
@@ -89,10 +92,10 @@ public interface ObjectAllocator extends Allocator {
   }
 
   /**
-   * The symbolic links of {@code /sys/kernel/slab}, link name to target, sorted by name. Under
-   * SLUB a mergeable cache lives in a directory named by its unique id (such as {@code :0000064})
-   * and its name and every alias are links to that id; an unmergeable cache is a directory of its
-   * own name and has no link.
+   * The symbolic links of {@code /sys/kernel/slab}, link name to target, sorted by name. Under SLUB
+   * a mergeable cache lives in a directory named by its unique id (such as {@code :0000064}) and
+   * its name and every alias are links to that id; an unmergeable cache is a directory of its own
+   * name and has no link.
    *
    * <p>The default is an allocator without such a directory: no links.
    *

@@ -1,14 +1,15 @@
 package io.mmsim.api.object;
 
-import io.mmsim.api.BadAddressException;
 import java.util.List;
+
+import io.mmsim.api.BadAddressException;
 
 /**
  * A slab allocator found an object misused or corrupted, and reports it in the kernel's words.
  *
  * <p>The message is the kernel's headline, e.g. {@code BUG kmalloc-64 (Not tainted): Object already
- * free}; {@link #report()} holds the whole report (the {@code =} and {@code -} rules, the
- * {@code INFO}/{@code FIX} lines, the object dump) as the kernel would print it. The allocator is
+ * free}; {@link #report()} holds the whole report (the {@code =} and {@code -} rules, the {@code
+ * INFO}/{@code FIX} lines, the object dump) as the kernel would print it. The allocator is
  * unchanged by the call that raised it.
  */
 public final class SlabBugException extends BadAddressException {

@@ -32,8 +32,19 @@ public record SlabInfo(
 
   /** The row exactly as the kernel prints it, without the trailing newline. */
   public String format() {
-    return String.format("%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d",
-        name, activeObjs, numObjs, objSize, objPerSlab, pagesPerSlab, limit, batchCount,
-        sharedFactor, activeSlabs, numSlabs, sharedAvail);
+    return String.format(
+        "%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d",
+        name,
+        activeObjs,
+        numObjs,
+        objSize,
+        objPerSlab,
+        pagesPerSlab,
+        limit,
+        batchCount,
+        sharedFactor,
+        activeSlabs,
+        numSlabs,
+        sharedAvail);
   }
 }

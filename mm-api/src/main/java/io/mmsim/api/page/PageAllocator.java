@@ -8,12 +8,13 @@ import io.mmsim.api.mem.Zone;
  * Hands out physically contiguous, naturally aligned blocks of 2^order page frames.
  *
  * <h2>Life cycle</h2>
+ *
  * A page allocator starts with no free memory. At boot the kernel's boot allocator hands every
- * frame it does not keep to {@link #freeBootPages} (the memblock hand-off) and then calls
- * {@link #completeBoot}, after which watermarks and per-CPU list sizes are known and allocation may
- * begin.
+ * frame it does not keep to {@link #freeBootPages} (the memblock hand-off) and then calls {@link
+ * #completeBoot}, after which watermarks and per-CPU list sizes are known and allocation may begin.
  *
  * <h2>Contract</h2>
+ *
  * <ul>
  *   <li>{@link #allocPages} returns the PFN of a block of {@code 2^order} frames aligned to its
  *       size, or {@link #NO_PAGE} when it cannot (out of memory is an outcome, not an error).
@@ -24,8 +25,8 @@ import io.mmsim.api.mem.Zone;
  *       value.
  * </ul>
  *
- * <p>{@code cpu} selects the simulated CPU whose per-CPU caches serve the call; it is in
- * {@code [0, cpus)}. Not thread-safe.
+ * <p>{@code cpu} selects the simulated CPU whose per-CPU caches serve the call; it is in {@code [0,
+ * cpus)}. Not thread-safe.
  */
 public interface PageAllocator extends Allocator {
 
@@ -49,8 +50,8 @@ public interface PageAllocator extends Allocator {
   void freePages(int cpu, long pfn, int order);
 
   /**
-   * Boot hand-off: takes a free block that the boot allocator releases. Only before
-   * {@link #completeBoot}.
+   * Boot hand-off: takes a free block that the boot allocator releases. Only before {@link
+   * #completeBoot}.
    */
   void freeBootPages(long pfn, int order);
 
@@ -60,10 +61,14 @@ public interface PageAllocator extends Allocator {
   /** Returns every page on {@code cpu}'s per-CPU lists to the free lists. */
   void drainPages(int cpu);
 
-  /** Returns every page on every CPU's per-CPU lists to the free lists ({@code drain_all_pages}). */
+  /**
+   * Returns every page on every CPU's per-CPU lists to the free lists ({@code drain_all_pages}).
+   */
   void drainAllPages();
 
-  /** Free pages on the free lists of all zones, not counting per-CPU lists ({@code NR_FREE_PAGES}). */
+  /**
+   * Free pages on the free lists of all zones, not counting per-CPU lists ({@code NR_FREE_PAGES}).
+   */
   long nrFreePages();
 
   /** Free pages of one zone, not counting per-CPU lists. */

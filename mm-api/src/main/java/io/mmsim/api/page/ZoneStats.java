@@ -20,8 +20,8 @@ import io.mmsim.api.mem.Zone;
  * @param pcpCount pages on each CPU's per-CPU lists, one entry per CPU
  * @param pcpHigh the per-CPU list high mark
  * @param pcpBatch the per-CPU list batch size
- * @param protection this zone's {@code lowmem_reserve}: entry {@code i} is the number of pages
- *     the zone keeps back from an allocation whose highest allowed zone has index {@code i}
+ * @param protection this zone's {@code lowmem_reserve}: entry {@code i} is the number of pages the
+ *     zone keeps back from an allocation whose highest allowed zone has index {@code i}
  *     (/proc/zoneinfo {@code protection:}); one entry per {@link Zone}
  */
 public record ZoneStats(
@@ -54,11 +54,35 @@ public record ZoneStats(
   }
 
   /** A snapshot of an allocator that keeps no lowmem reserve (every protection entry 0). */
-  public ZoneStats(Zone zone, long startPfn, long spanned, long present, long managed, long free,
-      long min, long low, long high, long[] freeBlocks, int[] pcpCount, int pcpHigh,
+  public ZoneStats(
+      Zone zone,
+      long startPfn,
+      long spanned,
+      long present,
+      long managed,
+      long free,
+      long min,
+      long low,
+      long high,
+      long[] freeBlocks,
+      int[] pcpCount,
+      int pcpHigh,
       int pcpBatch) {
-    this(zone, startPfn, spanned, present, managed, free, min, low, high, freeBlocks, pcpCount,
-        pcpHigh, pcpBatch, new long[Zone.count()]);
+    this(
+        zone,
+        startPfn,
+        spanned,
+        present,
+        managed,
+        free,
+        min,
+        low,
+        high,
+        freeBlocks,
+        pcpCount,
+        pcpHigh,
+        pcpBatch,
+        new long[Zone.count()]);
   }
 
   /** The lowmem reserve per highest allowed zone (a copy). */

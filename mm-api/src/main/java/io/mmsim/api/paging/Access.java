@@ -6,8 +6,10 @@ public final class Access {
 
   /** A data read. */
   public static final int READ = 0;
+
   /** A data write. */
   public static final int WRITE = 1;
+
   /** An instruction fetch. */
   public static final int EXECUTE = 2;
 

@@ -13,14 +13,19 @@ public final class ErrorCode {
 
   /** 1: protection violation on a present page; 0: page not present. */
   public static final int PROT = 1;
+
   /** 1: the access was a write. */
   public static final int WRITE = 1 << 1;
+
   /** 1: the access came from user mode. */
   public static final int USER = 1 << 2;
+
   /** 1: a reserved bit was set in a paging-structure entry. */
   public static final int RSVD = 1 << 3;
+
   /** 1: the access was an instruction fetch. */
   public static final int INSTR = 1 << 4;
+
   /** 1: protection-key violation. */
   public static final int PK = 1 << 5;
 

@@ -1,35 +1,38 @@
 package io.mmsim.api.paging;
 
 /**
- * One simulated CPU's memory-management unit: segment registers, control registers, a TLB and
- * the page walk.
+ * One simulated CPU's memory-management unit: segment registers, control registers, a TLB and the
+ * page walk.
  *
  * <h2>Translation</h2>
- * A logical address (segment register, offset) becomes a linear address through
- * {@link #linearAddress} (base and limit checks apply only in compatibility mode, see
- * {@link Segment}); a linear address becomes a physical address through {@link #translate}: a TLB
- * lookup, and on a miss the walk from CR3. {@link #translate} applies the hardware rules (canonical
- * form, effective permission over all levels, U/S, R/W with CR0.WP, XD with EFER.NXE, reserved
- * bits), sets Accessed and Dirty bits in the entries' bytes as the CPU does, and reports a failure
- * by its return value instead of throwing, because a fault is the ordinary way back into the
- * kernel:
+ *
+ * A logical address (segment register, offset) becomes a linear address through {@link
+ * #linearAddress} (base and limit checks apply only in compatibility mode, see {@link Segment}); a
+ * linear address becomes a physical address through {@link #translate}: a TLB lookup, and on a miss
+ * the walk from CR3. {@link #translate} applies the hardware rules (canonical form, effective
+ * permission over all levels, U/S, R/W with CR0.WP, XD with EFER.NXE, reserved bits), sets Accessed
+ * and Dirty bits in the entries' bytes as the CPU does, and reports a failure by its return value
+ * instead of throwing, because a fault is the ordinary way back into the kernel:
+ *
  * <ul>
  *   <li>{@link #FAULT}: a page fault (#PF, vector 14): {@link #cr2()} holds the linear address and
  *       {@link #errorCode()} the {@link ErrorCode} bits the CPU pushed;
- *   <li>{@link #GP_FAULT}: a general-protection fault (#GP, vector 13): a non-canonical address
- *       or a segment violation; CR2 is not changed and {@link #errorCode()} holds the #GP error
- *       code (0, or the selector for a bad segment load). A fault of the stack segment, #SS on a
- *       real CPU, is reported as #GP too.
+ *   <li>{@link #GP_FAULT}: a general-protection fault (#GP, vector 13): a non-canonical address or
+ *       a segment violation; CR2 is not changed and {@link #errorCode()} holds the #GP error code
+ *       (0, or the selector for a bad segment load). A fault of the stack segment, #SS on a real
+ *       CPU, is reported as #GP too.
  * </ul>
+ *
  * A page fault drops the TLB entry of the faulting page, as the CPU does, so the access retried
  * after the kernel fixed the tables walks them again.
  *
  * <h2>TLB</h2>
+ *
  * Only successful translations are cached, with the effective permissions of all levels. A write
  * through an entry whose Dirty bit was clear walks again to set it. An access that the cached
  * permissions do not allow walks again too (so a kernel that upgrades permissions need not flush);
- * a kernel that downgrades or remaps an entry must flush ({@link #invlpg} or
- * {@link PageTable#flushTlbPage}). {@link #loadCr3} drops every entry that is not global.
+ * a kernel that downgrades or remaps an entry must flush ({@link #invlpg} or {@link
+ * PageTable#flushTlbPage}). {@link #loadCr3} drops every entry that is not global.
  *
  * <p>Not thread-safe: one kernel, one thread.
  */
@@ -61,8 +64,8 @@ public interface Mmu {
   /**
    * Loads CR3 with a root table's PFN and flushes every non-global TLB entry.
    *
-   * @throws io.mmsim.api.BadAddressException when {@code rootPfn} is not the root of a live
-   *     address space of this page table (nothing changes)
+   * @throws io.mmsim.api.BadAddressException when {@code rootPfn} is not the root of a live address
+   *     space of this page table (nothing changes)
    */
   void loadCr3(long rootPfn);
 
@@ -107,8 +110,8 @@ public interface Mmu {
   /**
    * Translates a linear address for an {@link Access} in user mode (CPL 3) or kernel mode.
    *
-   * @return the physical address, {@link #FAULT} (CR2 and the error code set) or
-   *     {@link #GP_FAULT} for a non-canonical address; both are negative, physical addresses never
+   * @return the physical address, {@link #FAULT} (CR2 and the error code set) or {@link #GP_FAULT}
+   *     for a non-canonical address; both are negative, physical addresses never
    * @throws IllegalArgumentException for an access kind that is not an {@link Access} constant
    */
   long translate(long linear, int access, boolean user);
@@ -156,10 +159,10 @@ public interface Mmu {
   void writeSegmentBase(int sreg, long base);
 
   /**
-   * Forms the linear address of {@code sreg:offset} for an {@link Access}. In 64-bit mode (CS
-   * with L = 1) only FS and GS add a base and no limit applies; in compatibility mode offsets are
-   * 32 bits and the segment's type, base and limit apply. Instruction fetches must use
-   * {@link Segment#CS}.
+   * Forms the linear address of {@code sreg:offset} for an {@link Access}. In 64-bit mode (CS with
+   * L = 1) only FS and GS add a base and no limit applies; in compatibility mode offsets are 32
+   * bits and the segment's type, base and limit apply. Instruction fetches must use {@link
+   * Segment#CS}.
    *
    * @return the linear address, or {@link #BAD_LINEAR} on #GP (a null or unsuitable segment, an
    *     offset past the limit, a non-canonical result; {@link #errorCode()} is 0)

@@ -1,30 +1,34 @@
 package io.mmsim.api.paging;
 
 /**
- * The machine's page-table format and the tables themselves: address spaces rooted at a CR3
- * frame, entries read and written through the page walk, and the MMUs that use them.
+ * The machine's page-table format and the tables themselves: address spaces rooted at a CR3 frame,
+ * entries read and written through the page walk, and the MMUs that use them.
  *
  * <h2>Levels</h2>
+ *
  * Levels are numbered from the leaf: 1 = page table (PTE), 2 = page directory (PMD), 3 = page
  * directory pointer table (PUD), 4 = PML4, and with five-level paging 5 = PML5. The root is level
  * {@link #levels()}. A PUD entry with PS set maps 1 GiB, a PMD entry with PS set 2 MiB.
  *
  * <h2>Kernel half</h2>
+ *
  * Every address space shares the kernel half (top-level entries 256..511): the direct map of all
- * physical memory at {@link #pageOffset()}, vmalloc, and any other kernel mapping. A kernel
- * mapping made through any root is seen by all.
+ * physical memory at {@link #pageOffset()}, vmalloc, and any other kernel mapping. A kernel mapping
+ * made through any root is seen by all.
  *
  * <h2>Table frames and counts</h2>
- * Table frames come from the page allocator and are zeroed. An address space owns its root and
- * the tables of its user half; {@link #tablePages(long)} counts them, so a fresh address space
- * counts 1 and mapping one 4 KiB page in it (four levels) adds exactly 3 (PUD, PMD and PTE
- * tables). Kernel-half tables are never freed.
+ *
+ * Table frames come from the page allocator and are zeroed. An address space owns its root and the
+ * tables of its user half; {@link #tablePages(long)} counts them, so a fresh address space counts 1
+ * and mapping one 4 KiB page in it (four levels) adds exactly 3 (PUD, PMD and PTE tables).
+ * Kernel-half tables are never freed.
  *
  * <h2>Entries</h2>
- * Entries are raw x86-64 values ({@link Pte}) stored as little-endian longs in the table frames,
- * so they can be inspected with {@link io.mmsim.api.mem.PhysicalMemory}. {@link #writePte} writes
- * what it is given: build entries with {@link #pfnPte} so that bits the machine does not support
- * (XD without EFER.NXE) are left out, as the kernel's {@code pfn_pte} does.
+ *
+ * Entries are raw x86-64 values ({@link Pte}) stored as little-endian longs in the table frames, so
+ * they can be inspected with {@link io.mmsim.api.mem.PhysicalMemory}. {@link #writePte} writes what
+ * it is given: build entries with {@link #pfnPte} so that bits the machine does not support (XD
+ * without EFER.NXE) are left out, as the kernel's {@code pfn_pte} does.
  *
  * <p>Bad arguments (a root that is not live, a non-canonical address, a range crossing the hole)
  * throw {@link io.mmsim.api.BadAddressException} naming the address before anything changes. Not
@@ -111,15 +115,15 @@ public interface PageTable {
 
   /**
    * Calls {@code visitor} for every non-zero leaf entry (4 KiB entries and huge-page entries) whose
-   * page starts in {@code [start, end)}, in address order. The range must lie within one half.
-   * The visitor may rewrite the entry it is given through {@link #writePte}, but must not create or
+   * page starts in {@code [start, end)}, in address order. The range must lie within one half. The
+   * visitor may rewrite the entry it is given through {@link #writePte}, but must not create or
    * free tables.
    */
   void walkRange(long root, long start, long end, PteVisitor visitor);
 
   /**
-   * Frees the user-half tables of {@code root} that hold no entry and cover part of
-   * {@code [start, end)} ({@code free_pgtables} after an unmap); the root itself stays.
+   * Frees the user-half tables of {@code root} that hold no entry and cover part of {@code [start,
+   * end)} ({@code free_pgtables} after an unmap); the root itself stays.
    *
    * @return the number of table frames freed
    */
@@ -160,9 +164,9 @@ public interface PageTable {
   void flushTlbMm(long root);
 
   /**
-   * Recomputes every derived count from the tables' bytes (tables per address space, kernel
-   * tables, shared kernel half, no table frame reachable twice) and throws {@link AssertionError}
-   * with the numbers when they disagree. Slow; for tests.
+   * Recomputes every derived count from the tables' bytes (tables per address space, kernel tables,
+   * shared kernel half, no table frame reachable twice) and throws {@link AssertionError} with the
+   * numbers when they disagree. Slow; for tests.
    */
   void checkInvariants();
 

@@ -21,65 +21,87 @@ import io.mmsim.api.mem.Page;
  * </pre>
  *
  * The offset is stored bit-inverted, as Linux does since the L1TF mitigation, so that a swap PTE
- * never points at real memory. Source: {@code arch/x86/include/asm/pgtable_types.h},
- * {@code pgtable_64.h}.
+ * never points at real memory. Source: {@code arch/x86/include/asm/pgtable_types.h}, {@code
+ * pgtable_64.h}.
  */
 public final class Pte {
   private Pte() {}
 
   /** P: the entry maps something. */
   public static final long PRESENT = 1L;
+
   /** R/W: writes allowed. */
   public static final long RW = 1L << 1;
+
   /** U/S: user-mode access allowed. */
   public static final long USER = 1L << 2;
+
   /** PWT: write-through caching. */
   public static final long PWT = 1L << 3;
+
   /** PCD: caching disabled. */
   public static final long PCD = 1L << 4;
+
   /** A: set by the CPU on any access. */
   public static final long ACCESSED = 1L << 5;
+
   /** D: set by the CPU on a write (leaf entries only). */
   public static final long DIRTY = 1L << 6;
+
   /** PS: a huge page in a PMD (2 MiB) or PUD (1 GiB) entry. */
   public static final long PS = 1L << 7;
+
   /** G: the translation survives a CR3 load. */
   public static final long GLOBAL = 1L << 8;
+
   /** Software bit 9: a mapping with no {@code struct page} behind it, e.g. the zero page. */
   public static final long SPECIAL = 1L << 9;
+
   /** PAT in a huge-page (PS) entry; in a 4 KiB PTE the PAT bit is bit 7. */
   public static final long PAT_LARGE = 1L << 12;
+
   /** NX (XD): instruction fetches fault (needs EFER.NXE, else a reserved bit). */
   public static final long NX = 1L << 63;
 
   /** {@code _PAGE_TABLE}: how a user-half table is linked from its parent. */
   public static final long PAGE_TABLE = PRESENT | RW | USER | ACCESSED | DIRTY;
+
   /** {@code _KERNPG_TABLE}: how a kernel-half table is linked from its parent. */
   public static final long KERNPG_TABLE = PRESENT | RW | ACCESSED | DIRTY;
+
   /** {@code PAGE_KERNEL}: kernel data (direct map, vmalloc): writable, global, not executable. */
   public static final long PAGE_KERNEL = PRESENT | RW | ACCESSED | DIRTY | GLOBAL | NX;
+
   /** {@code PAGE_KERNEL_RO}: read-only kernel data. */
   public static final long PAGE_KERNEL_RO = PRESENT | ACCESSED | GLOBAL | NX;
+
   /** {@code PAGE_KERNEL_EXEC}: kernel text. */
   public static final long PAGE_KERNEL_EXEC = PRESENT | RW | ACCESSED | DIRTY | GLOBAL;
+
   /** {@code PAGE_KERNEL_LARGE}: a 2 MiB or 1 GiB kernel data page. */
   public static final long PAGE_KERNEL_LARGE = PAGE_KERNEL | PS;
 
   /** Width of the physical address in bits ({@code __PHYSICAL_MASK_SHIFT}). */
   public static final int PHYSICAL_MASK_SHIFT = 52;
+
   /** The PFN field, bits 12..51. */
   public static final long PFN_MASK = ((1L << PHYSICAL_MASK_SHIFT) - 1) & ~Page.PAGE_OFFSET_MASK;
 
   /** Swap entry: bit 3 marks an exclusive anonymous page ({@code _PAGE_SWP_EXCLUSIVE}). */
   public static final long SWP_EXCLUSIVE = 1L << 3;
+
   /** Swap entry: width of the type field ({@code SWP_TYPE_BITS}). */
   public static final int SWP_TYPE_BITS = 5;
+
   /** Swap entry: first bit of the inverted offset. */
   public static final int SWP_OFFSET_FIRST_BIT = 9;
+
   /** Swap entry: first bit of the type. */
   public static final int SWP_TYPE_FIRST_BIT = 64 - SWP_TYPE_BITS;
+
   /** Swap entry: width of the offset field. */
   public static final int SWP_OFFSET_BITS = SWP_TYPE_FIRST_BIT - SWP_OFFSET_FIRST_BIT;
+
   private static final long SWP_OFFSET_MASK = (1L << SWP_OFFSET_BITS) - 1;
 
   /** An entry mapping frame {@code pfn} with the given flag bits. */
@@ -135,8 +157,8 @@ public final class Pte {
   /** A swap entry for slot {@code offset} of swap area {@code type}. */
   public static long makeSwap(int type, long offset) {
     if (type < 0 || type >= (1 << SWP_TYPE_BITS) || offset < 0 || offset > SWP_OFFSET_MASK) {
-      throw new IllegalArgumentException("swap entry out of range: type " + type + " offset "
-          + offset);
+      throw new IllegalArgumentException(
+          "swap entry out of range: type " + type + " offset " + offset);
     }
     return ((long) type << SWP_TYPE_FIRST_BIT)
         | ((~offset & SWP_OFFSET_MASK) << SWP_OFFSET_FIRST_BIT);

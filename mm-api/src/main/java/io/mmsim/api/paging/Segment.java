@@ -5,6 +5,7 @@ package io.mmsim.api.paging;
  * and the 8-byte segment descriptor format.
  *
  * <h2>Selectors</h2>
+ *
  * <pre>
  *   15 ............ 3   2    1..0
  *  +------------------+----+------+
@@ -13,6 +14,7 @@ package io.mmsim.api.paging;
  * </pre>
  *
  * <h2>Descriptors</h2>
+ *
  * <pre>
  *  63     56 55 54 53 52  51    48 47 46 45 44 43  40 39         16 15          0
  * +---------+--+--+--+---+--------+--+-----+--+------+-------------+-------------+
@@ -27,12 +29,13 @@ package io.mmsim.api.paging;
  * nibble. All of Linux's segments are flat: base 0, limit 0xfffff in 4 KiB units.
  *
  * <h2>What applies in long mode</h2>
- * In 64-bit mode (a code segment with L = 1 in CS) the CPU ignores the base and limit of CS, DS,
- * ES and SS; only FS and GS have a base (from the FS_BASE / GS_BASE MSRs). A process running in
+ *
+ * In 64-bit mode (a code segment with L = 1 in CS) the CPU ignores the base and limit of CS, DS, ES
+ * and SS; only FS and GS have a base (from the FS_BASE / GS_BASE MSRs). A process running in
  * compatibility mode (CS = {@link #USER32_CS}) uses 32-bit offsets and every base and limit
  * applies, so a non-flat {@code __USER_DS} makes logical and linear addresses differ and an offset
- * past the limit raises #GP. Source: {@code arch/x86/include/asm/segment.h},
- * {@code arch/x86/kernel/cpu/common.c} ({@code gdt_page}), Intel SDM vol. 3 ch. 3 and 5.
+ * past the limit raises #GP. Source: {@code arch/x86/include/asm/segment.h}, {@code
+ * arch/x86/kernel/cpu/common.c} ({@code gdt_page}), Intel SDM vol. 3 ch. 3 and 5.
  */
 public final class Segment {
   private Segment() {}
@@ -41,16 +44,22 @@ public final class Segment {
 
   /** Segment register ES (hardware encoding 0). */
   public static final int ES = 0;
+
   /** Segment register CS. */
   public static final int CS = 1;
+
   /** Segment register SS. */
   public static final int SS = 2;
+
   /** Segment register DS. */
   public static final int DS = 3;
+
   /** Segment register FS (per-thread base in 64-bit mode). */
   public static final int FS = 4;
+
   /** Segment register GS (per-CPU base in the kernel). */
   public static final int GS = 5;
+
   /** Number of segment registers. */
   public static final int REGISTERS = 6;
 
@@ -71,50 +80,70 @@ public final class Segment {
 
   /** Entries in Linux's x86-64 GDT ({@code GDT_ENTRIES}). */
   public static final int GDT_ENTRIES = 16;
+
   /** GDT slot of the 32-bit kernel code segment. */
   public static final int GDT_ENTRY_KERNEL32_CS = 1;
+
   /** GDT slot of the 64-bit kernel code segment. */
   public static final int GDT_ENTRY_KERNEL_CS = 2;
+
   /** GDT slot of the kernel data segment. */
   public static final int GDT_ENTRY_KERNEL_DS = 3;
+
   /** GDT slot of the 32-bit (compatibility mode) user code segment. */
   public static final int GDT_ENTRY_DEFAULT_USER32_CS = 4;
+
   /** GDT slot of the user data segment. */
   public static final int GDT_ENTRY_DEFAULT_USER_DS = 5;
+
   /** GDT slot of the 64-bit user code segment. */
   public static final int GDT_ENTRY_DEFAULT_USER_CS = 6;
+
   /** GDT slot of the TSS descriptor (two slots; not modelled, reads as not present). */
   public static final int GDT_ENTRY_TSS = 8;
+
   /** GDT slot of the LDT descriptor (two slots; not modelled). */
   public static final int GDT_ENTRY_LDT = 10;
+
   /** First of the three TLS slots (not modelled). */
   public static final int GDT_ENTRY_TLS_MIN = 12;
+
   /** GDT slot of the CPU/node number segment (not modelled). */
   public static final int GDT_ENTRY_CPUNODE = 15;
 
   /** {@code __KERNEL32_CS}. */
   public static final int KERNEL32_CS = GDT_ENTRY_KERNEL32_CS * 8;
+
   /** {@code __KERNEL_CS} = 0x10. */
   public static final int KERNEL_CS = GDT_ENTRY_KERNEL_CS * 8;
+
   /** {@code __KERNEL_DS} = 0x18. */
   public static final int KERNEL_DS = GDT_ENTRY_KERNEL_DS * 8;
+
   /** {@code __USER32_CS} = 0x23. */
   public static final int USER32_CS = GDT_ENTRY_DEFAULT_USER32_CS * 8 + 3;
+
   /** {@code __USER_DS} = 0x2b. */
   public static final int USER_DS = GDT_ENTRY_DEFAULT_USER_DS * 8 + 3;
+
   /** {@code __USER_CS} = 0x33. */
   public static final int USER_CS = GDT_ENTRY_DEFAULT_USER_CS * 8 + 3;
 
   /** Linux's flags word of {@code __KERNEL32_CS}: 32-bit code, DPL 0, page granular. */
   public static final int FLAGS_KERNEL32_CS = 0xc09b;
+
   /** Linux's flags word of {@code __KERNEL_CS}: 64-bit code (L = 1), DPL 0. */
   public static final int FLAGS_KERNEL_CS = 0xa09b;
+
   /** Linux's flags word of {@code __KERNEL_DS}: writable data, DPL 0. */
   public static final int FLAGS_KERNEL_DS = 0xc093;
+
   /** Linux's flags word of {@code __USER32_CS}: 32-bit code, DPL 3. */
   public static final int FLAGS_USER32_CS = 0xc0fb;
+
   /** Linux's flags word of {@code __USER_DS}: writable data, DPL 3. */
   public static final int FLAGS_USER_DS = 0xc0f3;
+
   /** Linux's flags word of {@code __USER_CS}: 64-bit code, DPL 3. */
   public static final int FLAGS_USER_CS = 0xa0fb;
 
@@ -171,12 +200,12 @@ public final class Segment {
    */
   public static long descriptor(int flags, long base, long rawLimit) {
     if (base < 0 || base > 0xffffffffL) {
-      throw new IllegalArgumentException(String.format("segment base 0x%x needs more than 32 bits",
-          base));
+      throw new IllegalArgumentException(
+          String.format("segment base 0x%x needs more than 32 bits", base));
     }
     if (rawLimit < 0 || rawLimit > MAX_RAW_LIMIT) {
-      throw new IllegalArgumentException(String.format("segment limit 0x%x needs more than 20"
-          + " bits", rawLimit));
+      throw new IllegalArgumentException(
+          String.format("segment limit 0x%x needs more than 20" + " bits", rawLimit));
     }
     return (rawLimit & 0xffff)
         | (base & 0xffffff) << 16

@@ -3,9 +3,9 @@ package io.mmsim.api.reclaim;
 import io.mmsim.api.spi.ProviderContext;
 
 /**
- * The context the kernel passes to {@link io.mmsim.api.spi.ReplacementPolicyProvider#create}
- * when it has more to tell a policy than any provider gets: the future references of a workload
- * known in advance. A plain {@link ProviderContext} means "nothing known".
+ * The context the kernel passes to {@link io.mmsim.api.spi.ReplacementPolicyProvider#create} when
+ * it has more to tell a policy than any provider gets: the future references of a workload known in
+ * advance. A plain {@link ProviderContext} means "nothing known".
  *
  * @since 1.0
  */

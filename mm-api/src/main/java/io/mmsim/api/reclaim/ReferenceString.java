@@ -14,11 +14,11 @@ import java.util.Arrays;
  *
  * <p>{@code next} is built by one backward pass with an open-addressing map from page to the last
  * index seen (no boxing; sized by the distinct pages): O(n) time, 12 bytes per reference in total
- * (the page as a {@code long}, its next use as an {@code int}). At most
- * {@link Integer#MAX_VALUE} - 1 references.
+ * (the page as a {@code long}, its next use as an {@code int}). At most {@link Integer#MAX_VALUE} -
+ * 1 references.
  *
- * <p>The position starts at -1, before the first reference; {@link #advance} and {@link #seek}
- * move it. Not thread-safe.
+ * <p>The position starts at -1, before the first reference; {@link #advance} and {@link #seek} move
+ * it. Not thread-safe.
  */
 public final class ReferenceString implements FutureReferences {
   private static final int NONE = -1;
@@ -29,8 +29,8 @@ public final class ReferenceString implements FutureReferences {
 
   private ReferenceString(long[] pages) {
     if (pages.length >= Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("a reference string holds at most "
-          + (Integer.MAX_VALUE - 1) + " references");
+      throw new IllegalArgumentException(
+          "a reference string holds at most " + (Integer.MAX_VALUE - 1) + " references");
     }
     this.pages = pages;
     this.next = computeNext(pages);
@@ -122,8 +122,8 @@ public final class ReferenceString implements FutureReferences {
    */
   public void seek(long index) {
     if (index < -1 || index >= pages.length) {
-      throw new IndexOutOfBoundsException("reference " + index + " outside 0.."
-          + (pages.length - 1));
+      throw new IndexOutOfBoundsException(
+          "reference " + index + " outside 0.." + (pages.length - 1));
     }
     position = index;
   }

@@ -1,9 +1,9 @@
 /**
  * Page replacement: the {@link io.mmsim.api.reclaim.ReplacementPolicy} that reclaim consults to
  * choose victims (the kernel's two-list LRU, FIFO, exact LRU, clock, Belady's OPT, or the user's
- * own), and what a policy may know beyond the references it sees: the
- * {@link io.mmsim.api.reclaim.FutureReferences} of a workload known in advance, handed over in a
- * {@link io.mmsim.api.reclaim.PolicyContext} ({@link io.mmsim.api.reclaim.ReferenceString} is the
+ * own), and what a policy may know beyond the references it sees: the {@link
+ * io.mmsim.api.reclaim.FutureReferences} of a workload known in advance, handed over in a {@link
+ * io.mmsim.api.reclaim.PolicyContext} ({@link io.mmsim.api.reclaim.ReferenceString} is the
  * in-memory implementation).
  *
  * <p>Keys are {@code long}s chosen by the caller; policies keep them in primitive arrays and

@@ -4,8 +4,8 @@ import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.page.PageAllocator;
 
 /**
- * The context of providers that build on the page allocator and touch memory: object
- * allocators and page tables.
+ * The context of providers that build on the page allocator and touch memory: object allocators and
+ * page tables.
  *
  * @since 1.0
  */
@@ -18,8 +18,8 @@ public interface MemoryContext extends ProviderContext {
   PhysicalMemory memory();
 
   /**
-   * A short description of who is calling right now (a workload's {@code file:line}, or
-   * {@code api}), for user tracking in debug reports.
+   * A short description of who is calling right now (a workload's {@code file:line}, or {@code
+   * api}), for user tracking in debug reports.
    */
   String caller();
 }

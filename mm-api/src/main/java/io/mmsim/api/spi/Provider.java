@@ -3,15 +3,17 @@ package io.mmsim.api.spi;
 import java.util.Map;
 
 /**
- * What every provider (a factory found through {@link java.util.ServiceLoader}) tells about
- * itself. Providers are cheap: a public no-argument constructor that does nothing; all work
- * happens in the SPI's {@code create} method.
+ * What every provider (a factory found through {@link java.util.ServiceLoader}) tells about itself.
+ * Providers are cheap: a public no-argument constructor that does nothing; all work happens in the
+ * SPI's {@code create} method.
  *
  * @since 1.0
  */
 public interface Provider {
 
-  /** A stable lower-case id, unique within its SPI ({@code buddy}, {@code slub}, {@code x86_64}). */
+  /**
+   * A stable lower-case id, unique within its SPI ({@code buddy}, {@code slub}, {@code x86_64}).
+   */
   String name();
 
   /** One line for listings and error messages. */
@@ -23,8 +25,8 @@ public interface Provider {
   }
 
   /**
-   * The SPI version this provider was compiled against: implement as
-   * {@code return SpiVersion.CURRENT;} so that javac inlines the constant.
+   * The SPI version this provider was compiled against: implement as {@code return
+   * SpiVersion.CURRENT;} so that javac inlines the constant.
    */
   int spiVersion();
 

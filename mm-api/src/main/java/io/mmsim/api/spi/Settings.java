@@ -1,27 +1,26 @@
 package io.mmsim.api.spi;
 
-import io.mmsim.api.ConfigurationException;
-import io.mmsim.api.util.Sizes;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+
+import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.util.Sizes;
 
 /**
  * One provider's slice of the configuration: the keys under its own prefix ({@code slub.debug} is
  * {@code debug} in the {@code slub} slice), already merged over the provider's defaults and checked
  * against them by the kernel.
  *
- * <p>Reading a key the provider did not declare is a programming error; a value that does not
- * parse throws {@link ConfigurationException} naming the full key.
+ * <p>Reading a key the provider did not declare is a programming error; a value that does not parse
+ * throws {@link ConfigurationException} naming the full key.
  */
 public final class Settings {
   private final String prefix;
   private final Map<String, String> values;
 
-  /**
-   * A slice for {@code prefix} (without the dot) holding {@code values} by short key.
-   */
+  /** A slice for {@code prefix} (without the dot) holding {@code values} by short key. */
   public Settings(String prefix, Map<String, String> values) {
     this.prefix = prefix;
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
@@ -51,8 +50,8 @@ public final class Settings {
   public String get(String key) {
     String v = values.get(key);
     if (v == null) {
-      throw new IllegalStateException("setting " + fullKey(key) + " was not declared in the"
-          + " provider's defaults");
+      throw new IllegalStateException(
+          "setting " + fullKey(key) + " was not declared in the" + " provider's defaults");
     }
     return v;
   }
@@ -71,8 +70,8 @@ public final class Settings {
   public int getInt(String key, int min, int max) {
     long v = getLong(key);
     if (v < min || v > max) {
-      throw new ConfigurationException(fullKey(key),
-          fullKey(key) + ": " + v + " is out of range [" + min + ", " + max + "]");
+      throw new ConfigurationException(
+          fullKey(key), fullKey(key) + ": " + v + " is out of range [" + min + ", " + max + "]");
     }
     return (int) v;
   }
@@ -97,8 +96,9 @@ public final class Settings {
       case "false", "0", "no", "off" -> {
         return false;
       }
-      default -> throw new ConfigurationException(fullKey(key),
-          fullKey(key) + ": '" + v + "' is not a boolean (true or false)");
+      default ->
+          throw new ConfigurationException(
+              fullKey(key), fullKey(key) + ": '" + v + "' is not a boolean (true or false)");
     }
   }
 

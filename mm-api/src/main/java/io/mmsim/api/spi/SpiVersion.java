@@ -1,8 +1,8 @@
 package io.mmsim.api.spi;
 
 /**
- * The version of mmsim's SPI. A provider returns {@link #CURRENT} from
- * {@link Provider#spiVersion()}, which javac inlines, so the value is the version the provider was
+ * The version of mmsim's SPI. A provider returns {@link #CURRENT} from {@link
+ * Provider#spiVersion()}, which javac inlines, so the value is the version the provider was
  * compiled against. A different major version is rejected at boot; a different minor only warns.
  */
 public final class SpiVersion {
@@ -10,8 +10,10 @@ public final class SpiVersion {
 
   /** Incremented when a contract changes incompatibly. */
   public static final int MAJOR = 1;
+
   /** Incremented when a contract gains a default method. */
   public static final int MINOR = 0;
+
   /** {@code MAJOR * 1000 + MINOR}. */
   public static final int CURRENT = MAJOR * 1000 + MINOR;
 

@@ -5,10 +5,10 @@ import java.util.List;
 /**
  * The OOM killer's choice and report ({@code mm/oom_kill.c}), usable with or without swap.
  *
- * <p><b>Badness</b> ({@code oom_badness}): RSS + swap entries + page-table pages, plus
- * {@code oom_score_adj * (totalpages / 1000)} (the division comes first, in integers), where
- * totalpages is RAM plus swap in pages. An unkillable process or one with oom_score_adj -1000
- * scores {@link Long#MIN_VALUE} and is never chosen.
+ * <p><b>Badness</b> ({@code oom_badness}): RSS + swap entries + page-table pages, plus {@code
+ * oom_score_adj * (totalpages / 1000)} (the division comes first, in integers), where totalpages is
+ * RAM plus swap in pages. An unkillable process or one with oom_score_adj -1000 scores {@link
+ * Long#MIN_VALUE} and is never chosen.
  *
  * <p><b>Choice</b> ({@code select_bad_process}): candidates are scanned in the order given (the
  * kernel's process-list order, oldest first); a score at least as high as the best so far replaces
@@ -19,6 +19,7 @@ public final class Oom {
 
   /** Lowest oom_score_adj: never kill ({@code OOM_SCORE_ADJ_MIN}). */
   public static final int OOM_SCORE_ADJ_MIN = -1000;
+
   /** Highest oom_score_adj ({@code OOM_SCORE_ADJ_MAX}). */
   public static final int OOM_SCORE_ADJ_MAX = 1000;
 
@@ -65,9 +66,9 @@ public final class Oom {
   }
 
   /**
-   * The kernel's report of a kill, without the trailing newline:
-   * {@code Out of memory: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB,
-   * file-rss:%lukB, shmem-rss:%lukB, UID:%u pgtables:%lukB oom_score_adj:%hd}.
+   * The kernel's report of a kill, without the trailing newline: {@code Out of memory: Killed
+   * process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:%lukB, shmem-rss:%lukB, UID:%u
+   * pgtables:%lukB oom_score_adj:%hd}.
    */
   public static String killMessage(OomCandidate c) {
     return killMessage("Out of memory", c);
@@ -79,25 +80,45 @@ public final class Oom {
    * @param message the text before the colon
    */
   public static String killMessage(String message, OomCandidate c) {
-    return message + ": Killed process " + c.pid() + " (" + c.comm() + ") total-vm:"
-        + kb(c.totalVm()) + "kB, anon-rss:" + kb(c.anonRss()) + "kB, file-rss:"
-        + kb(c.fileRss()) + "kB, shmem-rss:" + kb(c.shmemRss()) + "kB, UID:"
-        + Integer.toUnsignedString(c.uid()) + " pgtables:" + kb(c.pageTablePages())
-        + "kB oom_score_adj:" + (short) c.oomScoreAdj();
+    return message
+        + ": Killed process "
+        + c.pid()
+        + " ("
+        + c.comm()
+        + ") total-vm:"
+        + kb(c.totalVm())
+        + "kB, anon-rss:"
+        + kb(c.anonRss())
+        + "kB, file-rss:"
+        + kb(c.fileRss())
+        + "kB, shmem-rss:"
+        + kb(c.shmemRss())
+        + "kB, UID:"
+        + Integer.toUnsignedString(c.uid())
+        + " pgtables:"
+        + kb(c.pageTablePages())
+        + "kB oom_score_adj:"
+        + (short) c.oomScoreAdj();
   }
 
   /**
-   * The first line of an OOM report:
-   * {@code %s invoked oom-killer: gfp_mask=%#x(%pGg), order=%d, oom_score_adj=%hd}.
+   * The first line of an OOM report: {@code %s invoked oom-killer: gfp_mask=%#x(%pGg), order=%d,
+   * oom_score_adj=%hd}.
    *
-   * @param gfpNames the flag names the kernel prints in the parentheses, e.g.
-   *     {@code GFP_HIGHUSER_MOVABLE}
+   * @param gfpNames the flag names the kernel prints in the parentheses, e.g. {@code
+   *     GFP_HIGHUSER_MOVABLE}
    */
-  public static String invokedMessage(String comm, int gfpMask, String gfpNames, int order,
-      int oomScoreAdj) {
-    return comm + " invoked oom-killer: gfp_mask=" + (gfpMask == 0 ? "0" : "0x"
-        + Integer.toHexString(gfpMask)) + "(" + gfpNames + "), order=" + order
-        + ", oom_score_adj=" + (short) oomScoreAdj;
+  public static String invokedMessage(
+      String comm, int gfpMask, String gfpNames, int order, int oomScoreAdj) {
+    return comm
+        + " invoked oom-killer: gfp_mask="
+        + (gfpMask == 0 ? "0" : "0x" + Integer.toHexString(gfpMask))
+        + "("
+        + gfpNames
+        + "), order="
+        + order
+        + ", oom_score_adj="
+        + (short) oomScoreAdj;
   }
 
   private static long kb(long pages) {

@@ -17,21 +17,35 @@ package io.mmsim.api.swap;
  * @param unkillable true for init and kernel threads ({@code oom_unkillable_task}) and processes
  *     already being killed
  */
-public record OomCandidate(int pid, String comm, int uid, long totalVm, long anonRss, long fileRss,
-    long shmemRss, long swapEntries, long pageTablePages, int oomScoreAdj, boolean unkillable) {
+public record OomCandidate(
+    int pid,
+    String comm,
+    int uid,
+    long totalVm,
+    long anonRss,
+    long fileRss,
+    long shmemRss,
+    long swapEntries,
+    long pageTablePages,
+    int oomScoreAdj,
+    boolean unkillable) {
 
   /** Validates the values. */
   public OomCandidate {
     if (comm == null) {
       throw new IllegalArgumentException("OOM candidate " + pid + " needs a command name");
     }
-    if (totalVm < 0 || anonRss < 0 || fileRss < 0 || shmemRss < 0 || swapEntries < 0
+    if (totalVm < 0
+        || anonRss < 0
+        || fileRss < 0
+        || shmemRss < 0
+        || swapEntries < 0
         || pageTablePages < 0) {
       throw new IllegalArgumentException("negative page count for OOM candidate " + pid);
     }
     if (oomScoreAdj < Oom.OOM_SCORE_ADJ_MIN || oomScoreAdj > Oom.OOM_SCORE_ADJ_MAX) {
-      throw new IllegalArgumentException("oom_score_adj " + oomScoreAdj + " of pid " + pid
-          + " is outside -1000..1000");
+      throw new IllegalArgumentException(
+          "oom_score_adj " + oomScoreAdj + " of pid " + pid + " is outside -1000..1000");
     }
   }
 

@@ -8,6 +8,7 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  * needs on them.
  *
  * <p>Two scopes are expected:
+ *
  * <ul>
  *   <li><b>global</b> (kswapd, direct reclaim): keys are PFNs; the operations act on every mapping
  *       of the frame through the reverse map ({@code folio_referenced}, {@code try_to_unmap});
@@ -15,17 +16,19 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  *       operations act on that process's single PTE.
  * </ul>
  *
- * <p>As a {@link ReplacementPolicy.ReferenceBits}, {@link #testAndClearYoung} tests and clears
- * the Accessed bit of the key's PTE(s) and must flush the TLB entry of each PTE it clears:
- * otherwise later accesses hit the stale TLB entry, never set A again, and clock or the two-list
- * LRU lose those references.
+ * <p>As a {@link ReplacementPolicy.ReferenceBits}, {@link #testAndClearYoung} tests and clears the
+ * Accessed bit of the key's PTE(s) and must flush the TLB entry of each PTE it clears: otherwise
+ * later accesses hit the stale TLB entry, never set A again, and clock or the two-list LRU lose
+ * those references.
  */
 public interface ReclaimContext extends ReplacementPolicy.ReferenceBits {
 
   /** {@link #kind}: an anonymous (swap-backed) page: private anonymous memory or a COW copy. */
   int ANON = 0;
+
   /** {@link #kind}: a page of a file mapping (page cache), dropped or written back. */
   int FILE = 1;
+
   /** {@link #kind}: a page that must stay (the zero page, a locked or pinned page). */
   int UNEVICTABLE = 2;
 
@@ -39,16 +42,16 @@ public interface ReclaimContext extends ReplacementPolicy.ReferenceBits {
   int kind(long key, long pfn);
 
   /**
-   * Replaces the present PTE(s) of {@code key} in this scope, which map {@code pfn}, with the
-   * swap entry {@code entry} ({@code try_to_unmap}). For each PTE the kernel:
+   * Replaces the present PTE(s) of {@code key} in this scope, which map {@code pfn}, with the swap
+   * entry {@code entry} ({@code try_to_unmap}). For each PTE the kernel:
+   *
    * <ol>
-   *   <li>writes {@code entry} exactly as given (it carries
-   *       {@link io.mmsim.api.paging.Pte#SWP_EXCLUSIVE} when the swap system found the page
-   *       exclusively owned: one mapping and no other swap PTE holding its slot) and flushes that
-   *       TLB entry;
+   *   <li>writes {@code entry} exactly as given (it carries {@link
+   *       io.mmsim.api.paging.Pte#SWP_EXCLUSIVE} when the swap system found the page exclusively
+   *       owned: one mapping and no other swap PTE holding its slot) and flushes that TLB entry;
    *   <li>calls {@link SwapSystem#swapDuplicate}{@code (entry)};
-   *   <li>drops the mapping (reverse map, the mapping's frame reference, RSS; MM_SWAPENTS + 1)
-   *       and calls {@code remove(key)} on every other policy that tracks this mapping. The swap
+   *   <li>drops the mapping (reverse map, the mapping's frame reference, RSS; MM_SWAPENTS + 1) and
+   *       calls {@code remove(key)} on every other policy that tracks this mapping. The swap
    *       cache's own frame reference keeps the frame alive.
    * </ol>
    *
@@ -60,8 +63,7 @@ public interface ReclaimContext extends ReplacementPolicy.ReferenceBits {
    * Evicts a {@link #FILE} page: the kernel unmaps it in this scope, writes it back when it is
    * dirty and shared, and frees the frame when no mapping remains.
    *
-   * @return true when the key left the scope; false to keep the page (it goes back to the
-   *     policy)
+   * @return true when the key left the scope; false to keep the page (it goes back to the policy)
    */
   boolean evictFilePage(long key, long pfn);
 }

@@ -11,14 +11,14 @@ package io.mmsim.api.swap;
  * @param priority the area's priority
  * @param header the header the area was activated with
  */
-public record SwapAreaInfo(int type, String name, boolean file, long pages, long used, int priority,
-    SwapHeader header) {
+public record SwapAreaInfo(
+    int type, String name, boolean file, long pages, long used, int priority, SwapHeader header) {
 
   /** Validates the counts. */
   public SwapAreaInfo {
     if (type < 0 || pages < 0 || used < 0 || used > pages) {
-      throw new IllegalArgumentException("bad swap area info: type " + type + " pages " + pages
-          + " used " + used);
+      throw new IllegalArgumentException(
+          "bad swap area info: type " + type + " pages " + pages + " used " + used);
     }
   }
 

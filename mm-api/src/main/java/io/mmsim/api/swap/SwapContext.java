@@ -3,9 +3,9 @@ package io.mmsim.api.swap;
 import io.mmsim.api.spi.MemoryContext;
 
 /**
- * What the kernel hands {@link SwapProvider#create}: the machine's RAM and page allocator
- * ({@link MemoryContext}), the {@code swap.*} settings, a seed (for fault injection), and the
- * reference counting of user frames that the swap cache takes part in. Implemented by the kernel.
+ * What the kernel hands {@link SwapProvider#create}: the machine's RAM and page allocator ({@link
+ * MemoryContext}), the {@code swap.*} settings, a seed (for fault injection), and the reference
+ * counting of user frames that the swap cache takes part in. Implemented by the kernel.
  *
  * @since 1.0
  */
@@ -15,8 +15,8 @@ public interface SwapContext extends MemoryContext {
   void getPage(long pfn);
 
   /**
-   * Drops a reference to user frame {@code pfn}; at zero the frame goes back to the page
-   * allocator. A frame fresh from the allocator holds no reference yet.
+   * Drops a reference to user frame {@code pfn}; at zero the frame goes back to the page allocator.
+   * A frame fresh from the allocator holds no reference yet.
    */
   void putPage(long pfn);
 

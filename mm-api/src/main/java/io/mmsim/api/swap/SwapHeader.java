@@ -31,9 +31,11 @@ import java.util.UUID;
  * </pre>
  *
  * <h2>Parsing</h2>
- * {@link #parse(byte[], long)} applies the checks of {@code read_swap_header} and
- * {@code setup_swap_map_and_extents} in {@code mm/swapfile.c}, in the kernel's order, and throws
- * {@link SwapException} with the kernel's wording:
+ *
+ * {@link #parse(byte[], long)} applies the checks of {@code read_swap_header} and {@code
+ * setup_swap_map_and_extents} in {@code mm/swapfile.c}, in the kernel's order, and throws {@link
+ * SwapException} with the kernel's wording:
+ *
  * <ol>
  *   <li>no {@code SWAPSPACE2} at 4086 (including the old v0 magic {@code SWAP-SPACE} and pages
  *       shorter than 4096 bytes): {@code Unable to find swap-space signature};
@@ -50,12 +52,14 @@ import java.util.UUID;
  *   <li>a bad page numbered 0 or beyond last_page (EINVAL, no kernel message; mmsim's wording);
  *   <li>no good page left: {@code Empty swap-file}.
  * </ol>
- * One deliberate difference: the kernel refuses a bad-page list on a <em>regular file</em>
- * ({@code nr_badpages && S_ISREG}, EINVAL), because only partitions get bad-block checks. mmsim's
- * swap files stand for devices, so it honours the list and marks those slots bad. Bad pages listed
- * twice are counted once (the kernel subtracts per entry).
+ *
+ * One deliberate difference: the kernel refuses a bad-page list on a <em>regular file</em> ({@code
+ * nr_badpages && S_ISREG}, EINVAL), because only partitions get bad-block checks. mmsim's swap
+ * files stand for devices, so it honours the list and marks those slots bad. Bad pages listed twice
+ * are counted once (the kernel subtracts per entry).
  *
  * <h2>Writing</h2>
+ *
  * {@link #create} and {@link #toBytes()} produce what util-linux {@code mkswap} writes: a zeroed
  * page with version 1, last_page, the UUID, the label and the signature; {@link #mkswap} writes it
  * to a file of the requested size. {@code file} and {@code blkid} recognise the result as Linux
@@ -66,36 +70,52 @@ import java.util.UUID;
 public final class SwapHeader {
   /** Size of the header page (and of every swap slot). */
   public static final int PAGE_SIZE = 4096;
+
   /** Offset of the version field. */
   public static final int VERSION_OFFSET = 1024;
+
   /** Offset of last_page. */
   public static final int LAST_PAGE_OFFSET = 1028;
+
   /** Offset of nr_badpages. */
   public static final int NR_BADPAGES_OFFSET = 1032;
+
   /** Offset of the 16-byte UUID. */
   public static final int UUID_OFFSET = 1036;
+
   /** Offset of the 16-byte volume label. */
   public static final int LABEL_OFFSET = 1052;
+
   /** Offset of the bad-page list. */
   public static final int BADPAGES_OFFSET = 1536;
+
   /** Offset of the 10-byte magic ({@code PAGE_SIZE - 10}). */
   public static final int MAGIC_OFFSET = PAGE_SIZE - 10;
+
   /** Length of the UUID field. */
   public static final int UUID_LENGTH = 16;
+
   /** Length of the label field. */
   public static final int LABEL_LENGTH = 16;
+
   /** Bytes of label mkswap keeps (the 16th is the terminating NUL). */
   public static final int LABEL_MAX_BYTES = LABEL_LENGTH - 1;
+
   /** Most bad pages the header can list ({@code MAX_SWAP_BADPAGES}). */
   public static final int MAX_SWAP_BADPAGES = (MAGIC_OFFSET - BADPAGES_OFFSET) / Integer.BYTES;
+
   /** The only version the kernel accepts. */
   public static final int VERSION = 1;
+
   /** The version-1 signature. */
   public static final String MAGIC = "SWAPSPACE2";
+
   /** The version-0 signature, refused by every kernel since 2.5. */
   public static final String OLD_MAGIC = "SWAP-SPACE";
+
   /** Smallest area mkswap makes, in pages ({@code MIN_GOODPAGES}). */
   public static final int MIN_PAGES = 10;
+
   /** Largest last_page the 32-bit field can hold. */
   public static final long MAX_LAST_PAGE = 0xffff_ffffL;
 
@@ -121,8 +141,8 @@ public final class SwapHeader {
    * A header as mkswap makes it for an area of {@code pages} pages, with no bad pages.
    *
    * @param pages pages in the area, header included ({@value #MIN_PAGES} to 2^32)
-   * @param label the volume label, or {@code null}/empty for none; longer than 15 bytes of UTF-8
-   *     it is truncated as mkswap does ("Label was truncated")
+   * @param label the volume label, or {@code null}/empty for none; longer than 15 bytes of UTF-8 it
+   *     is truncated as mkswap does ("Label was truncated")
    * @param uuid the UUID; mkswap uses a random one
    * @throws IllegalArgumentException when the area is too small or too large
    */
@@ -143,15 +163,20 @@ public final class SwapHeader {
           "swap area needs to be at least " + (MIN_PAGES * PAGE_SIZE / 1024) + " KiB");
     }
     if (pages - 1 > MAX_LAST_PAGE) {
-      throw new IllegalArgumentException("swap area of " + pages + " pages is too large: the"
-          + " header holds at most " + (MAX_LAST_PAGE + 1) + " pages");
+      throw new IllegalArgumentException(
+          "swap area of "
+              + pages
+              + " pages is too large: the"
+              + " header holds at most "
+              + (MAX_LAST_PAGE + 1)
+              + " pages");
     }
     if (uuid == null) {
       throw new IllegalArgumentException("a swap header needs a UUID");
     }
     if (badPages.length > MAX_SWAP_BADPAGES) {
-      throw new IllegalArgumentException("too many bad pages: " + badPages.length + " (at most "
-          + MAX_SWAP_BADPAGES + ")");
+      throw new IllegalArgumentException(
+          "too many bad pages: " + badPages.length + " (at most " + MAX_SWAP_BADPAGES + ")");
     }
     for (int b : badPages) {
       long page = Integer.toUnsignedLong(b);
@@ -178,11 +203,15 @@ public final class SwapHeader {
     if (!Files.exists(file)
         && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
         && file.getFileSystem() == FileSystems.getDefault()) {
-      Files.createFile(file,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer page = ByteBuffer.wrap(h.toBytes());
       while (page.hasRemaining()) {
         ch.write(page, page.position());
@@ -250,8 +279,8 @@ public final class SwapHeader {
    */
   public static SwapHeader parse(byte[] page, long deviceBytes) {
     byte[] p = page.length >= PAGE_SIZE ? page : Arrays.copyOf(page, PAGE_SIZE);
-    if (!Arrays.equals(p, MAGIC_OFFSET, MAGIC_OFFSET + MAGIC_BYTES.length,
-        MAGIC_BYTES, 0, MAGIC_BYTES.length)) {
+    if (!Arrays.equals(
+        p, MAGIC_OFFSET, MAGIC_OFFSET + MAGIC_BYTES.length, MAGIC_BYTES, 0, MAGIC_BYTES.length)) {
       throw new SwapException(null, "Unable to find swap-space signature");
     }
     ByteBuffer b = ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN);
@@ -289,8 +318,14 @@ public final class SwapHeader {
       bad[i] = b.getInt(BADPAGES_OFFSET + i * Integer.BYTES);
       long pageNr = Integer.toUnsignedLong(bad[i]);
       if (pageNr == 0 || pageNr > lastPage) {
-        throw new SwapException(null, "bad page " + pageNr + " in the swap header is outside"
-            + " 1.." + lastPage + " (the kernel refuses this with EINVAL)");
+        throw new SwapException(
+            null,
+            "bad page "
+                + pageNr
+                + " in the swap header is outside"
+                + " 1.."
+                + lastPage
+                + " (the kernel refuses this with EINVAL)");
       }
     }
     long distinctBad = Arrays.stream(bad).distinct().count();
@@ -309,8 +344,14 @@ public final class SwapHeader {
   }
 
   private static SwapException tooManyBadPages(long nrBad) {
-    return new SwapException(null, "swap header lists " + nrBad + " bad pages, more than"
-        + " MAX_SWAP_BADPAGES (" + MAX_SWAP_BADPAGES + "); the kernel refuses this with EINVAL");
+    return new SwapException(
+        null,
+        "swap header lists "
+            + nrBad
+            + " bad pages, more than"
+            + " MAX_SWAP_BADPAGES ("
+            + MAX_SWAP_BADPAGES
+            + "); the kernel refuses this with EINVAL");
   }
 
   // ---------------------------------------------------------------- output
@@ -391,8 +432,11 @@ public final class SwapHeader {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SwapHeader h && h.lastPage == lastPage
-        && Arrays.equals(h.badPages, badPages) && h.uuid.equals(uuid) && h.label.equals(label)
+    return o instanceof SwapHeader h
+        && h.lastPage == lastPage
+        && Arrays.equals(h.badPages, badPages)
+        && h.uuid.equals(uuid)
+        && h.label.equals(label)
         && h.byteSwapped == byteSwapped;
   }
 
@@ -403,8 +447,15 @@ public final class SwapHeader {
 
   @Override
   public String toString() {
-    return "SwapHeader[version 1, last_page " + lastPage + ", " + badPages.length
-        + " bad pages, " + (label.isEmpty() ? "no label" : "LABEL=" + label) + ", UUID=" + uuid
-        + (byteSwapped ? ", byte-swapped" : "") + "]";
+    return "SwapHeader[version 1, last_page "
+        + lastPage
+        + ", "
+        + badPages.length
+        + " bad pages, "
+        + (label.isEmpty() ? "no label" : "LABEL=" + label)
+        + ", UUID="
+        + uuid
+        + (byteSwapped ? ", byte-swapped" : "")
+        + "]";
   }
 }

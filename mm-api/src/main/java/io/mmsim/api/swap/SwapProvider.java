@@ -3,9 +3,9 @@ package io.mmsim.api.swap;
 import io.mmsim.api.spi.Provider;
 
 /**
- * Creates the swap subsystem (settings prefix {@code swap}: {@code swap.files},
- * {@code swap.memory}, fault injection). The kernel creates one per boot when a provider is found
- * and hands it to the providers that need it through {@link SwapHandlerContext}.
+ * Creates the swap subsystem (settings prefix {@code swap}: {@code swap.files}, {@code
+ * swap.memory}, fault injection). The kernel creates one per boot when a provider is found and
+ * hands it to the providers that need it through {@link SwapHandlerContext}.
  *
  * @since 1.0
  */

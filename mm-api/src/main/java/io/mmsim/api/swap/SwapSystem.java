@@ -1,32 +1,36 @@
 package io.mmsim.api.swap;
 
-import io.mmsim.api.Statistics;
-import io.mmsim.api.reclaim.ReplacementPolicy;
 import java.nio.file.Path;
 import java.util.List;
+
+import io.mmsim.api.Statistics;
+import io.mmsim.api.reclaim.ReplacementPolicy;
 
 /**
  * The swap subsystem of one simulated kernel: swap areas and their slots, the swap cache, page I/O
  * to the areas, and reclaim (swap-out) driven by a {@link ReplacementPolicy}.
  *
  * <h2>Swap entries</h2>
- * Every method that takes an {@code entry} takes it in the form a non-present PTE holds it,
- * {@link io.mmsim.api.paging.Pte#makeSwap}{@code (type, offset)}; flag bits such as
- * {@link io.mmsim.api.paging.Pte#SWP_EXCLUSIVE} are ignored. So the kernel hands over the PTE value
- * it read, unchanged.
+ *
+ * Every method that takes an {@code entry} takes it in the form a non-present PTE holds it, {@link
+ * io.mmsim.api.paging.Pte#makeSwap}{@code (type, offset)}; flag bits such as {@link
+ * io.mmsim.api.paging.Pte#SWP_EXCLUSIVE} are ignored. So the kernel hands over the PTE value it
+ * read, unchanged.
  *
  * <h2>Slot counts (swap_map)</h2>
- * A slot's count is the number of swap PTEs that hold its entry; a separate flag
- * ({@code SWAP_HAS_CACHE}) says a page of the swap cache stands for it. The kernel keeps the count
- * right by calling {@link #swapDuplicate} for every swap PTE it creates by copying (fork) or by
- * unmapping (inside {@link ReclaimContext#unmapToSwap}), and {@link #swapFree} for every swap PTE
- * it destroys (munmap, exit, a swap-in of that PTE). A slot returns to the free pool when its count
- * is 0 and no swap-cache page holds it.
+ *
+ * A slot's count is the number of swap PTEs that hold its entry; a separate flag ({@code
+ * SWAP_HAS_CACHE}) says a page of the swap cache stands for it. The kernel keeps the count right by
+ * calling {@link #swapDuplicate} for every swap PTE it creates by copying (fork) or by unmapping
+ * (inside {@link ReclaimContext#unmapToSwap}), and {@link #swapFree} for every swap PTE it destroys
+ * (munmap, exit, a swap-in of that PTE). A slot returns to the free pool when its count is 0 and no
+ * swap-cache page holds it.
  *
  * <h2>Frame references</h2>
- * A swap-cache page holds one reference on its frame, taken and dropped through
- * {@link SwapContext#getPage}/{@link SwapContext#putPage}; the frame is freed when the last
- * reference (mapping or swap cache) goes.
+ *
+ * A swap-cache page holds one reference on its frame, taken and dropped through {@link
+ * SwapContext#getPage}/{@link SwapContext#putPage}; the frame is freed when the last reference
+ * (mapping or swap cache) goes.
  *
  * <p>Not thread-safe: one kernel, one thread.
  */
@@ -101,8 +105,8 @@ public interface SwapSystem {
 
   /**
    * Adds one swap-PTE reference to the slot ({@code swap_duplicate}): a fork copied a swap PTE, or
-   * an unmap wrote one. Counts beyond {@code SWAP_MAP_MAX} continue in a side table
-   * ({@code COUNT_CONTINUED}), so this never fails for a valid entry.
+   * an unmap wrote one. Counts beyond {@code SWAP_MAP_MAX} continue in a side table ({@code
+   * COUNT_CONTINUED}), so this never fails for a valid entry.
    *
    * @throws IllegalArgumentException when the entry is not {@link #validEntry valid}
    */
@@ -133,11 +137,11 @@ public interface SwapSystem {
 
   /**
    * Reads the slot of {@code entry} into frame {@code pfn} and adds the frame to the swap cache as
-   * a clean page, taking one frame reference ({@code swap_read_folio} after
-   * {@code add_to_swap_cache}). Counts {@code pswpin}.
+   * a clean page, taking one frame reference ({@code swap_read_folio} after {@code
+   * add_to_swap_cache}). Counts {@code pswpin}.
    *
-   * @param pfn a frame just taken with {@code FaultContext.allocUserPage()}, holding no
-   *     reference yet
+   * @param pfn a frame just taken with {@code FaultContext.allocUserPage()}, holding no reference
+   *     yet
    * @return false when the read failed (an injected or real I/O error): no reference was taken,
    *     nothing changed, and the caller gives the frame back ({@code FaultContext.freeUserPage})
    * @throws IllegalArgumentException when the entry is not valid or already has a swap-cache page
@@ -163,15 +167,15 @@ public interface SwapSystem {
   // ---------------------------------------------------------------- reclaim
 
   /**
-   * Reclaims up to {@code nrPages} pages from the scope {@code rc} describes, asking
-   * {@code policy} for victims ({@code shrink_folio_list}). For each victim: an anonymous page
-   * gets a slot and a swap-cache entry (once), is unmapped into swap PTEs, is written when dirty
-   * (clean swap-cache pages are not written twice) and is freed; a file page is handed back to the
-   * kernel ({@link ReclaimContext#evictFilePage}). A victim that cannot go (no free slot,
-   * unevictable) is given back to the policy ({@link ReplacementPolicy#putBack}). A failed write (injected I/O error) leaves the
-   * page unmapped but in the swap cache, dirty: a fault finds it, and a later reclaim writes it
-   * again. In {@link ReclaimMode#KSWAPD} and {@link ReclaimMode#DIRECT} modes, unmapped swap-cache
-   * pages left from earlier are freed first.
+   * Reclaims up to {@code nrPages} pages from the scope {@code rc} describes, asking {@code policy}
+   * for victims ({@code shrink_folio_list}). For each victim: an anonymous page gets a slot and a
+   * swap-cache entry (once), is unmapped into swap PTEs, is written when dirty (clean swap-cache
+   * pages are not written twice) and is freed; a file page is handed back to the kernel ({@link
+   * ReclaimContext#evictFilePage}). A victim that cannot go (no free slot, unevictable) is given
+   * back to the policy ({@link ReplacementPolicy#putBack}). A failed write (injected I/O error)
+   * leaves the page unmapped but in the swap cache, dirty: a fault finds it, and a later reclaim
+   * writes it again. In {@link ReclaimMode#KSWAPD} and {@link ReclaimMode#DIRECT} modes, unmapped
+   * swap-cache pages left from earlier are freed first.
    *
    * @return pages that left the scope (for a process's scope: its resident pages that were
    *     unmapped, even when another process still maps the frame)
@@ -181,8 +185,8 @@ public interface SwapSystem {
   /**
    * Runs kswapd once ({@code balance_pgdat}): when a populated zone's free pages are below its low
    * watermark, reclaims in batches of {@link #SWAP_CLUSTER_MAX} until every zone is at or above its
-   * high watermark or a batch frees nothing. The page allocator is the one from the
-   * {@link SwapContext}.
+   * high watermark or a batch frees nothing. The page allocator is the one from the {@link
+   * SwapContext}.
    *
    * @return pages reclaimed (0 when no zone was below low)
    */
@@ -190,8 +194,8 @@ public interface SwapSystem {
 
   /**
    * Direct reclaim for an allocation of {@code order} that failed ({@code try_to_free_pages}):
-   * counts an allocation stall and reclaims at least {@code 2^order} and up to
-   * {@link #SWAP_CLUSTER_MAX} pages.
+   * counts an allocation stall and reclaims at least {@code 2^order} and up to {@link
+   * #SWAP_CLUSTER_MAX} pages.
    *
    * @return pages reclaimed; 0 tells the caller to consider the OOM killer
    */
@@ -200,10 +204,10 @@ public interface SwapSystem {
   // ---------------------------------------------------------------- bookkeeping
 
   /**
-   * Counters in vmstat's names: {@code nr_swapcached}, {@code pswpin}, {@code pswpout},
-   * {@code allocstall}, {@code pgscan_kswapd}, {@code pgscan_direct}, {@code pgsteal_kswapd},
-   * {@code pgsteal_direct}, {@code pageoutrun}, then mmsim's own ({@code swap_read_errors},
-   * {@code swap_write_errors}, {@code swapcache_hits}).
+   * Counters in vmstat's names: {@code nr_swapcached}, {@code pswpin}, {@code pswpout}, {@code
+   * allocstall}, {@code pgscan_kswapd}, {@code pgscan_direct}, {@code pgsteal_kswapd}, {@code
+   * pgsteal_direct}, {@code pageoutrun}, then mmsim's own ({@code swap_read_errors}, {@code
+   * swap_write_errors}, {@code swapcache_hits}).
    */
   Statistics statistics();
 

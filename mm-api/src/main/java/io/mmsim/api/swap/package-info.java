@@ -1,12 +1,13 @@
 /**
- * Swap: the on-disk format ({@link io.mmsim.api.swap.SwapHeader}, usable by {@code mm mkswap}
- * and the kernel without any implementation), the swap subsystem the kernel drives
- * ({@link io.mmsim.api.swap.SwapSystem}, made by a {@link io.mmsim.api.swap.SwapProvider}), the
- * kernel services it relies on ({@link io.mmsim.api.swap.SwapContext} at creation,
- * {@link io.mmsim.api.swap.ReclaimContext} per reclaim scope), and the OOM killer's choice
- * ({@link io.mmsim.api.swap.Oom}).
+ * Swap: the on-disk format ({@link io.mmsim.api.swap.SwapHeader}, usable by {@code mm mkswap} and
+ * the kernel without any implementation), the swap subsystem the kernel drives ({@link
+ * io.mmsim.api.swap.SwapSystem}, made by a {@link io.mmsim.api.swap.SwapProvider}), the kernel
+ * services it relies on ({@link io.mmsim.api.swap.SwapContext} at creation, {@link
+ * io.mmsim.api.swap.ReclaimContext} per reclaim scope), and the OOM killer's choice ({@link
+ * io.mmsim.api.swap.Oom}).
  *
  * <h2>Who calls what</h2>
+ *
  * <ul>
  *   <li>Boot: the kernel creates the {@code SwapSystem} from the {@code swap} provider with a
  *       {@code SwapContext} (prefix {@code swap}); the provider activates {@code swap.files} and
@@ -17,8 +18,8 @@
  *       system when a swap-cache page loses its last mapping ({@code pageUnmapped}).
  *   <li>Faults: the {@code swap} fault handler turns a swap PTE back into a present one.
  *   <li>Reclaim: kswapd below the low watermark, direct reclaim when an allocation fails, and a
- *       process's own reclaim at its resident limit all go through {@code SwapSystem.shrink} with
- *       a {@link io.mmsim.api.reclaim.ReplacementPolicy} and a {@code ReclaimContext}.
+ *       process's own reclaim at its resident limit all go through {@code SwapSystem.shrink} with a
+ *       {@link io.mmsim.api.reclaim.ReplacementPolicy} and a {@code ReclaimContext}.
  * </ul>
  *
  * <p>Entries are passed as raw swap-PTE values ({@link io.mmsim.api.paging.Pte#makeSwap}); frames

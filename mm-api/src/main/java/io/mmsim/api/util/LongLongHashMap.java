@@ -4,12 +4,13 @@ import java.util.Arrays;
 
 /**
  * An open-addressing hash map from {@code long} keys to {@code long} values, without boxing: the
- * side tables of the simulator (the swap cache's two indexes, swap-count continuations, SLOB's
- * live allocations and heap pages, the replacement policies' page index).
+ * side tables of the simulator (the swap cache's two indexes, swap-count continuations, SLOB's live
+ * allocations and heap pages, the replacement policies' page index).
  *
  * <h2>Layout</h2>
- * One {@code long[]} holds the slots, the key of a slot next to its value so that a probe reads
- * one cache line:
+ *
+ * One {@code long[]} holds the slots, the key of a slot next to its value so that a probe reads one
+ * cache line:
  *
  * <pre>
  *   entries:  | key 0 | value 0 | key 1 | value 1 | ... | key c-1 | value c-1 |
@@ -19,6 +20,7 @@ import java.util.Arrays;
  * </pre>
  *
  * <h2>Algorithm</h2>
+ *
  * Linear probing from the key's home slot: a lookup walks slot after slot (wrapping at the end)
  * until it finds the key or a free slot. Fibonacci hashing scatters the dense runs of page numbers
  * and the aligned addresses the simulator stores. The table is kept at most half full and doubles
@@ -27,15 +29,17 @@ import java.util.Arrays;
  * after many removals.
  *
  * <h2>Sentinel</h2>
+ *
  * Every {@code long} is a legal key. The value chosen at construction as {@link #missingValue()}
  * (such as {@code -1} when values are non-negative, {@code 0} when they are never zero) is what
  * {@link #get} and {@link #remove} return for a missing key, and it marks free slots, so it can
  * never be stored as a value.
  *
  * <h2>Invariants</h2>
- * For every stored key, no free slot lies between its home slot and its slot (cyclically);
- * {@link #size()} is the number of used slots, at most half of {@link #capacity()}.
- * {@link #checkInvariants()} recomputes both.
+ *
+ * For every stored key, no free slot lies between its home slot and its slot (cyclically); {@link
+ * #size()} is the number of used slots, at most half of {@link #capacity()}. {@link
+ * #checkInvariants()} recomputes both.
  *
  * <p>{@link #get}, {@link #containsKey}, {@link #put}, {@link #putIfAbsent} and {@link #remove}
  * take expected O(1) time and allocate only when the table doubles. Iteration order is the slot
@@ -44,7 +48,9 @@ import java.util.Arrays;
 public final class LongLongHashMap {
   /** The multiplier of Fibonacci hashing: 2^64 divided by the golden ratio, odd. */
   private static final long PHI = 0x9E3779B97F4A7C15L;
+
   private static final int MIN_CAPACITY = 16;
+
   /** The largest capacity: the entries array has twice as many elements. */
   private static final int MAX_CAPACITY = 1 << 29;
 
@@ -64,8 +70,8 @@ public final class LongLongHashMap {
    */
   public LongLongHashMap(int expectedSize, long missingValue) {
     if (expectedSize < 0 || expectedSize > MAX_CAPACITY / 2) {
-      throw new IllegalArgumentException("expected size " + expectedSize + " out of [0, "
-          + MAX_CAPACITY / 2 + "]");
+      throw new IllegalArgumentException(
+          "expected size " + expectedSize + " out of [0, " + MAX_CAPACITY / 2 + "]");
     }
     this.missingValue = missingValue;
     allocate((int) Math.max(MIN_CAPACITY, Bits.roundUpPowerOfTwo(2L * expectedSize)));
@@ -114,8 +120,8 @@ public final class LongLongHashMap {
    * Stores {@code value} under {@code key} unless the key has a value already: the check and the
    * insertion in one probe.
    *
-   * @return the value already stored (then nothing changed), or {@link #missingValue()} when
-   *     {@code value} was stored
+   * @return the value already stored (then nothing changed), or {@link #missingValue()} when {@code
+   *     value} was stored
    * @throws IllegalArgumentException when {@code value} is {@link #missingValue()} (nothing
    *     changes)
    * @throws IllegalStateException when a new key would need more than 2^28 entries (nothing
@@ -147,8 +153,8 @@ public final class LongLongHashMap {
   }
 
   /**
-   * Number of slots, for allocation-free iteration: slot {@code s} in {@code [0, capacity())}
-   * holds an entry when {@link #valueAt valueAt(s)} is not {@link #missingValue()}.
+   * Number of slots, for allocation-free iteration: slot {@code s} in {@code [0, capacity())} holds
+   * an entry when {@link #valueAt valueAt(s)} is not {@link #missingValue()}.
    */
   public int capacity() {
     return mask + 1;
@@ -165,8 +171,8 @@ public final class LongLongHashMap {
   }
 
   /**
-   * Calls {@code visitor} for every entry in slot order. The visitor must not change the map.
-   * Not for hot paths when the visitor captures state.
+   * Calls {@code visitor} for every entry in slot order. The visitor must not change the map. Not
+   * for hot paths when the visitor captures state.
    */
   public void forEach(EntryVisitor visitor) {
     long[] e = entries;
@@ -185,8 +191,8 @@ public final class LongLongHashMap {
   }
 
   /**
-   * Recounts the entries and checks that each one is reachable from its home slot. Slow: for
-   * tests and debug settings.
+   * Recounts the entries and checks that each one is reachable from its home slot. Slow: for tests
+   * and debug settings.
    *
    * @throws AssertionError naming the key and slots when the table is inconsistent
    */
@@ -200,8 +206,18 @@ public final class LongLongHashMap {
       long key = keyAt(s);
       for (int j = home(key); j != s; j = (j + 1) & mask) {
         if (valueAt(j) == missingValue) {
-          throw new AssertionError("key " + key + " in slot " + s + " is cut off from its home "
-              + home(key) + " by the free slot " + j + " (capacity " + capacity() + ")");
+          throw new AssertionError(
+              "key "
+                  + key
+                  + " in slot "
+                  + s
+                  + " is cut off from its home "
+                  + home(key)
+                  + " by the free slot "
+                  + j
+                  + " (capacity "
+                  + capacity()
+                  + ")");
         }
         if (keyAt(j) == key) {
           throw new AssertionError("key " + key + " in slots " + j + " and " + s);
@@ -215,8 +231,13 @@ public final class LongLongHashMap {
 
   @Override
   public String toString() {
-    return "LongLongHashMap[size " + size + ", capacity " + capacity() + ", missing "
-        + missingValue + "]";
+    return "LongLongHashMap[size "
+        + size
+        + ", capacity "
+        + capacity()
+        + ", missing "
+        + missingValue
+        + "]";
   }
 
   private int home(long key) {
@@ -259,15 +280,14 @@ public final class LongLongHashMap {
 
   private void checkValue(long key, long value) {
     if (value == missingValue) {
-      throw new IllegalArgumentException("key " + key + ": value " + value
-          + " is this map's missing value and cannot be stored");
+      throw new IllegalArgumentException(
+          "key " + key + ": value " + value + " is this map's missing value and cannot be stored");
     }
   }
 
   private void insertAt(int slot, long key, long value) {
     if (2L * (size + 1) > capacity() && capacity() == MAX_CAPACITY) {
-      throw new IllegalStateException("key " + key + ": the map is full at " + size
-          + " entries");
+      throw new IllegalStateException("key " + key + ": the map is full at " + size + " entries");
     }
     entries[2 * slot] = key;
     entries[2 * slot + 1] = value;

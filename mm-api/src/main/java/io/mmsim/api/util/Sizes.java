@@ -7,8 +7,8 @@ import java.util.Locale;
  *
  * <p>A number is decimal or {@code 0x} hexadecimal. A size is a number optionally followed by
  * {@code K}, {@code M}, {@code G} or {@code T} (binary multiples, case-insensitive, an optional
- * trailing {@code B} or {@code iB} is accepted). Malformed text throws
- * {@link NumberFormatException} with a message that quotes the text.
+ * trailing {@code B} or {@code iB} is accepted). Malformed text throws {@link
+ * NumberFormatException} with a message that quotes the text.
  */
 public final class Sizes {
   private Sizes() {}

@@ -1,23 +1,25 @@
 package io.mmsim.api.vmalloc;
 
+import java.util.List;
+
 import io.mmsim.api.Allocator;
 import io.mmsim.api.mem.Gfp;
-import java.util.List;
 
 /**
  * Virtually contiguous kernel memory from scattered order-0 pages: vmalloc, vzalloc, vmap.
  *
  * <h2>Contract</h2>
+ *
  * <ul>
  *   <li>Each area lies in the kernel's vmalloc range, starts on a page boundary and is followed by
  *       one unmapped guard page, counted in its size as /proc/vmallocinfo shows it (a one-page
  *       vmalloc is 8192 bytes there).
- *   <li>Out of pages, page-table memory or address space is an outcome: the call returns 0 and
- *       the allocator's areas and accounting are as before. (Page-table frames created on the way
- *       stay, as kernel page tables of the vmalloc range do in Linux.)
- *   <li>{@link #vfree}/{@link #vunmap} of 0 does nothing. Of an address that no live area starts
- *       at (never allocated, already freed, inside an area, or not page-aligned) they throw
- *       {@link io.mmsim.api.BadAddressException} in the kernel's words ({@code Trying to vfree()
+ *   <li>Out of pages, page-table memory or address space is an outcome: the call returns 0 and the
+ *       allocator's areas and accounting are as before. (Page-table frames created on the way stay,
+ *       as kernel page tables of the vmalloc range do in Linux.)
+ *   <li>{@link #vfree}/{@link #vunmap} of 0 does nothing. Of an address that no live area starts at
+ *       (never allocated, already freed, inside an area, or not page-aligned) they throw {@link
+ *       io.mmsim.api.BadAddressException} in the kernel's words ({@code Trying to vfree()
  *       nonexistent vm area (0x...)}, {@code Trying to vunmap() nonexistent vm area (0x...)},
  *       {@code Trying to vfree() bad address (0x...)} for an unaligned one) and change nothing.
  *   <li>As in Linux, {@link #vfree} of a vmap area unmaps it without touching its frames, and
@@ -25,14 +27,14 @@ import java.util.List;
  *       {@link #usedPages()}).
  * </ul>
  *
- * <p>{@code cpu} selects the simulated CPU whose per-CPU page lists serve the page allocator;
- * the forms without it use CPU 0. Not thread-safe.
+ * <p>{@code cpu} selects the simulated CPU whose per-CPU page lists serve the page allocator; the
+ * forms without it use CPU 0. Not thread-safe.
  */
 public interface VirtualAllocator extends Allocator {
 
   /**
-   * Allocates {@code size} bytes rounded up to whole pages ({@code vmalloc}; with
-   * {@link Gfp#ZERO} the pages are cleared, {@code vzalloc}).
+   * Allocates {@code size} bytes rounded up to whole pages ({@code vmalloc}; with {@link Gfp#ZERO}
+   * the pages are cleared, {@code vzalloc}).
    *
    * @param cpu the simulated CPU that calls
    * @param size bytes; 0, negative or more than the machine's memory fails
@@ -72,8 +74,8 @@ public interface VirtualAllocator extends Allocator {
    * Maps the first {@code count} frames of {@code pfns}, in order, contiguously into a new area
    * ({@code vmap}); the frames stay owned by the caller.
    *
-   * @return the area's start address, or 0 when {@code count} is 0 or address space or page
-   *     tables ran out
+   * @return the area's start address, or 0 when {@code count} is 0 or address space or page tables
+   *     ran out
    * @throws IllegalArgumentException when {@code count} is negative or beyond the array
    * @throws io.mmsim.api.BadPageException when a PFN is not a frame of the machine
    */

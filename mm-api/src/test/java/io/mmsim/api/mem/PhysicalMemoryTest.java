@@ -3,10 +3,12 @@ package io.mmsim.api.mem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mmsim.api.BadAddressException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+
 import org.junit.jupiter.api.Test;
+
+import io.mmsim.api.BadAddressException;
 
 final class PhysicalMemoryTest {
   private static final int FRAMES = 16;
@@ -107,8 +109,7 @@ final class PhysicalMemoryTest {
         case 3 -> {
           int pfn = r.nextInt(FRAMES);
           m.zeroPage(pfn);
-          Arrays.fill(model, pfn << Page.PAGE_SHIFT, (pfn + 1) << Page.PAGE_SHIFT,
-              (byte) 0);
+          Arrays.fill(model, pfn << Page.PAGE_SHIFT, (pfn + 1) << Page.PAGE_SHIFT, (byte) 0);
         }
         default -> {
           long expected = 0;
@@ -139,10 +140,12 @@ final class PhysicalMemoryTest {
   @Test
   void entry_badFrameOrIndex_throwsNamingIt() {
     PhysicalMemory m = new PhysicalMemory(FRAMES);
-    assertThatThrownBy(() -> m.readEntry(FRAMES, 0)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> m.readEntry(FRAMES, 0))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("pfn 0x10");
     assertThatThrownBy(() -> m.readEntry(-1, 0)).isInstanceOf(BadAddressException.class);
-    assertThatThrownBy(() -> m.writeEntry(2, 512, 1)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> m.writeEntry(2, 512, 1))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("entry 512 of frame 0x2");
     assertThatThrownBy(() -> m.writeEntry(2, -1, 1)).isInstanceOf(BadAddressException.class);
     assertThat(m.populatedFrames()).isZero();
@@ -180,14 +183,15 @@ final class PhysicalMemoryTest {
   @Test
   void access_beyondTheEnd_throwsNamingTheAddress() {
     PhysicalMemory m = new PhysicalMemory(FRAMES);
-    assertThatThrownBy(() -> m.readLong(END - 7)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> m.readLong(END - 7))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("0x" + Long.toHexString(END - 7));
     assertThatThrownBy(() -> m.writeLong(END, 1)).isInstanceOf(BadAddressException.class);
     assertThatThrownBy(() -> m.readInt(-4)).isInstanceOf(BadAddressException.class);
-    assertThatThrownBy(() -> m.writeInt(Long.MIN_VALUE, 1))
-        .isInstanceOf(BadAddressException.class);
+    assertThatThrownBy(() -> m.writeInt(Long.MIN_VALUE, 1)).isInstanceOf(BadAddressException.class);
     assertThatThrownBy(() -> m.readByte(END)).isInstanceOf(BadAddressException.class);
-    assertThatThrownBy(() -> m.zeroPage(FRAMES)).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(() -> m.zeroPage(FRAMES))
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("pfn 0x10");
     assertThat(m.populatedFrames()).isZero();
   }

@@ -61,9 +61,11 @@ final class KmallocSizesTest {
       sb.append(KmallocSizes.name(i)).append(' ');
       assertThat(KmallocSizes.index(KmallocSizes.size(i))).isEqualTo(i);
     }
-    assertThat(sb.toString().trim()).isEqualTo("kmalloc-8 kmalloc-16 kmalloc-32 kmalloc-64"
-        + " kmalloc-96 kmalloc-128 kmalloc-192 kmalloc-256 kmalloc-512 kmalloc-1k kmalloc-2k"
-        + " kmalloc-4k kmalloc-8k");
+    assertThat(sb.toString().trim())
+        .isEqualTo(
+            "kmalloc-8 kmalloc-16 kmalloc-32 kmalloc-64"
+                + " kmalloc-96 kmalloc-128 kmalloc-192 kmalloc-256 kmalloc-512 kmalloc-1k kmalloc-2k"
+                + " kmalloc-4k kmalloc-8k");
     assertThat(KmallocSizes.indices(KmallocSizes.KMALLOC_SHIFT_LOW_SLAB))
         .containsExactly(5, 6, 1, 7, 2, 8, 9, 10, 11, 12, 13);
   }

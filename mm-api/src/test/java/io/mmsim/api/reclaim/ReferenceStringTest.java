@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.SplittableRandom;
+
 import org.junit.jupiter.api.Test;
 
 /** Next-use indices against a brute-force scan, and the position's bounds. */
@@ -52,7 +53,8 @@ final class ReferenceStringTest {
     assertThatThrownBy(s::advance).isInstanceOf(IndexOutOfBoundsException.class);
     s.seek(-1);
     assertThat(s.position()).isEqualTo(-1);
-    assertThatThrownBy(() -> s.seek(2)).isInstanceOf(IndexOutOfBoundsException.class)
+    assertThatThrownBy(() -> s.seek(2))
+        .isInstanceOf(IndexOutOfBoundsException.class)
         .hasMessageContaining("reference 2 outside 0..1");
   }
 

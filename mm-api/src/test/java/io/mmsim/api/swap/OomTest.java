@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /** oom_badness, select_bad_process and the kernel's kill report. */
@@ -11,8 +12,8 @@ final class OomTest {
   private static final long TOTAL = 262_144; // 1 GiB of RAM + swap in pages
 
   private static OomCandidate proc(int pid, long anon, long swap, long pgtables, int adj) {
-    return new OomCandidate(pid, "p" + pid, 1000, anon + 100, anon, 0, 0, swap, pgtables, adj,
-        false);
+    return new OomCandidate(
+        pid, "p" + pid, 1000, anon + 100, anon, 0, 0, swap, pgtables, adj, false);
   }
 
   @Test
@@ -62,19 +63,23 @@ final class OomTest {
   @Test
   void killMessage_kernelWording() {
     OomCandidate c = new OomCandidate(4242, "hog", 1000, 2560, 2048, 12, 3, 7, 5, -17, false);
-    assertThat(Oom.killMessage(c)).isEqualTo("Out of memory: Killed process 4242 (hog)"
-        + " total-vm:10240kB, anon-rss:8192kB, file-rss:48kB, shmem-rss:12kB, UID:1000"
-        + " pgtables:20kB oom_score_adj:-17");
+    assertThat(Oom.killMessage(c))
+        .isEqualTo(
+            "Out of memory: Killed process 4242 (hog)"
+                + " total-vm:10240kB, anon-rss:8192kB, file-rss:48kB, shmem-rss:12kB, UID:1000"
+                + " pgtables:20kB oom_score_adj:-17");
     assertThat(Oom.killMessage("Memory cgroup out of memory", c))
         .startsWith("Memory cgroup out of memory: Killed process 4242 (hog)");
     assertThat(Oom.invokedMessage("hog", 0x140cca, "GFP_HIGHUSER_MOVABLE|__GFP_COMP", 0, 0))
-        .isEqualTo("hog invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP),"
-            + " order=0, oom_score_adj=0");
+        .isEqualTo(
+            "hog invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP),"
+                + " order=0, oom_score_adj=0");
   }
 
   @Test
   void candidate_badValues_refused() {
-    assertThatThrownBy(() -> proc(1, 1, 0, 0, 1001)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> proc(1, 1, 0, 0, 1001))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("oom_score_adj 1001");
     assertThatThrownBy(() -> proc(1, -1, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
   }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,8 +25,7 @@ final class SwapHeaderTest {
   private static final long PAGES = 256; // a 1 MiB area
   private static final long SIZE = PAGES * SwapHeader.PAGE_SIZE;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static byte[] valid() {
     return SwapHeader.create(PAGES, "mylabel", ID).toBytes();
@@ -38,7 +38,8 @@ final class SwapHeaderTest {
   }
 
   private static void rejects(byte[] page, long size, String message) {
-    assertThatThrownBy(() -> SwapHeader.parse(page, size)).isInstanceOf(SwapException.class)
+    assertThatThrownBy(() -> SwapHeader.parse(page, size))
+        .isInstanceOf(SwapException.class)
         .hasMessage(message)
         .satisfies(e -> assertThat(((SwapException) e).kernelMessage()).isEqualTo(message));
   }
@@ -81,8 +82,8 @@ final class SwapHeaderTest {
 
   @Test
   void parse_badPageList_marksThemAndCountsGoodPages() {
-    SwapHeader h = SwapHeader.parse(SwapHeader.create(PAGES, "", ID, new int[] {3, 255, 3})
-        .toBytes(), SIZE);
+    SwapHeader h =
+        SwapHeader.parse(SwapHeader.create(PAGES, "", ID, new int[] {3, 255, 3}).toBytes(), SIZE);
     assertThat(h.badPages()).containsExactly(3, 255, 3);
     assertThat(h.goodPages()).isEqualTo(253); // 255 minus the two distinct bad pages
   }
@@ -144,40 +145,58 @@ final class SwapHeaderTest {
 
   @Test
   void parse_tooManyBadPages_refused() {
-    rejects(edit(b -> b.putInt(1032, 638)), SIZE, "swap header lists 638 bad pages, more than"
-        + " MAX_SWAP_BADPAGES (637); the kernel refuses this with EINVAL");
+    rejects(
+        edit(b -> b.putInt(1032, 638)),
+        SIZE,
+        "swap header lists 638 bad pages, more than"
+            + " MAX_SWAP_BADPAGES (637); the kernel refuses this with EINVAL");
   }
 
   @Test
   void parse_byteSwappedWithTooManyBadPages_refusedBeforeSwapping() {
     byte[] big = SwapHeader.create(PAGES, "", ID).toBytes(ByteOrder.BIG_ENDIAN);
     ByteBuffer.wrap(big).order(ByteOrder.BIG_ENDIAN).putInt(1032, 1000);
-    rejects(big, SIZE, "swap header lists 1000 bad pages, more than MAX_SWAP_BADPAGES (637);"
-        + " the kernel refuses this with EINVAL");
+    rejects(
+        big,
+        SIZE,
+        "swap header lists 1000 bad pages, more than MAX_SWAP_BADPAGES (637);"
+            + " the kernel refuses this with EINVAL");
   }
 
   @Test
   void parse_badPageZeroOrPastLastPage_refused() {
-    rejects(edit(b -> {
-      b.putInt(1032, 1);
-      b.putInt(1536, 0);
-    }), SIZE, "bad page 0 in the swap header is outside 1..255 (the kernel refuses this with"
-        + " EINVAL)");
-    rejects(edit(b -> {
-      b.putInt(1032, 1);
-      b.putInt(1536, 256);
-    }), SIZE, "bad page 256 in the swap header is outside 1..255 (the kernel refuses this with"
-        + " EINVAL)");
+    rejects(
+        edit(
+            b -> {
+              b.putInt(1032, 1);
+              b.putInt(1536, 0);
+            }),
+        SIZE,
+        "bad page 0 in the swap header is outside 1..255 (the kernel refuses this with"
+            + " EINVAL)");
+    rejects(
+        edit(
+            b -> {
+              b.putInt(1032, 1);
+              b.putInt(1536, 256);
+            }),
+        SIZE,
+        "bad page 256 in the swap header is outside 1..255 (the kernel refuses this with"
+            + " EINVAL)");
   }
 
   @Test
   void parse_everyPageBad_emptySwapFile() {
-    rejects(edit(b -> {
-      b.putInt(1028, 2);
-      b.putInt(1032, 2);
-      b.putInt(1536, 1);
-      b.putInt(1540, 2);
-    }), SIZE, "Empty swap-file");
+    rejects(
+        edit(
+            b -> {
+              b.putInt(1028, 2);
+              b.putInt(1032, 2);
+              b.putInt(1536, 1);
+              b.putInt(1540, 2);
+            }),
+        SIZE,
+        "Empty swap-file");
   }
 
   // ---------------------------------------------------------------- writer
@@ -187,8 +206,7 @@ final class SwapHeaderTest {
     assertThatThrownBy(() -> SwapHeader.create(9, "", ID))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("swap area needs to be at least 40 KiB");
-    assertThat(SwapHeader.create(10, "12345678901234567", ID).label())
-        .isEqualTo("123456789012345");
+    assertThat(SwapHeader.create(10, "12345678901234567", ID).label()).isEqualTo("123456789012345");
     assertThat(SwapHeader.create(10, "ééééééééé", ID).label()).isEqualTo("ééééééé");
   }
 
@@ -206,7 +224,8 @@ final class SwapHeaderTest {
   void read_badFile_exceptionNamesTheFile() throws IOException {
     Path f = dir.resolve("notswap");
     Files.write(f, new byte[8192]);
-    assertThatThrownBy(() -> SwapHeader.read(f)).isInstanceOf(SwapException.class)
+    assertThatThrownBy(() -> SwapHeader.read(f))
+        .isInstanceOf(SwapException.class)
         .hasMessage(f + ": Unable to find swap-space signature")
         .satisfies(e -> assertThat(((SwapException) e).device()).isEqualTo(f.toString()));
   }
@@ -235,20 +254,25 @@ final class SwapHeaderTest {
     Path mkswap = tool("mkswap");
     assumeTrue(mkswap != null, "util-linux mkswap is not installed");
     Path f = dir.resolve("sys.swap");
-    try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.WRITE)) {
+    try (var ch =
+        java.nio.channels.FileChannel.open(
+            f, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
       ch.truncate(SIZE);
       ch.write(ByteBuffer.wrap(new byte[1]), SIZE - 1);
     }
-    List<String> cmd = new ArrayList<>(List.of(mkswap.toString(), "-L", "sysmade", "-U",
-        ID.toString(), f.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(mkswap.toString(), "-L", "sysmade", "-U", ID.toString(), f.toString()));
     run(cmd.toArray(new String[0]));
     SwapHeader h = SwapHeader.read(f);
     assertThat(h.label()).isEqualTo("sysmade");
     assertThat(h.uuid()).isEqualTo(ID);
     assertThat(h.lastPage()).isEqualTo(255);
-    assertThat(h.toBytes()).isEqualTo(Files.readAllBytes(f).length >= 4096
-        ? java.util.Arrays.copyOf(Files.readAllBytes(f), 4096) : null);
+    assertThat(h.toBytes())
+        .isEqualTo(
+            Files.readAllBytes(f).length >= 4096
+                ? java.util.Arrays.copyOf(Files.readAllBytes(f), 4096)
+                : null);
   }
 
   @Test
@@ -259,13 +283,18 @@ final class SwapHeaderTest {
     Path blkid = tool("blkid");
     assumeTrue(file != null || blkid != null, "neither file nor blkid is installed");
     if (file != null) {
-      assertThat(run(file.toString(), f.toString())).contains("Linux swap file")
-          .contains("version 1").contains("size 255 pages").contains("LABEL=ourlabel")
+      assertThat(run(file.toString(), f.toString()))
+          .contains("Linux swap file")
+          .contains("version 1")
+          .contains("size 255 pages")
+          .contains("LABEL=ourlabel")
           .contains("UUID=" + ID);
     }
     if (blkid != null) {
-      assertThat(run(blkid.toString(), "-p", f.toString())).contains("TYPE=\"swap\"")
-          .contains("LABEL=\"ourlabel\"").contains("UUID=\"" + ID + "\"");
+      assertThat(run(blkid.toString(), "-p", f.toString()))
+          .contains("TYPE=\"swap\"")
+          .contains("LABEL=\"ourlabel\"")
+          .contains("UUID=\"" + ID + "\"");
     }
   }
 }

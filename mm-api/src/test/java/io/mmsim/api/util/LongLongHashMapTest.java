@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+
 import org.junit.jupiter.api.Test;
 
 final class LongLongHashMapTest {
@@ -68,9 +69,12 @@ final class LongLongHashMapTest {
     LongLongHashMap map = new LongLongHashMap(4, 0);
     map.put(3, 30);
 
-    assertThatThrownBy(() -> map.put(3, 0)).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("key 3").hasMessageContaining("missing value");
-    assertThatThrownBy(() -> map.putIfAbsent(4, 0)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> map.put(3, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("key 3")
+        .hasMessageContaining("missing value");
+    assertThatThrownBy(() -> map.putIfAbsent(4, 0))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("key 4");
     assertThat(map.get(3)).isEqualTo(30);
     assertThat(map.containsKey(4)).isFalse();
@@ -80,7 +84,8 @@ final class LongLongHashMapTest {
   @Test
   void constructor_negativeExpectedSize_throws() {
     assertThatThrownBy(() -> new LongLongHashMap(-1, 0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-1");
   }
 
   @Test
@@ -137,18 +142,18 @@ final class LongLongHashMapTest {
       map.put(keys[i], i);
     }
     // one run from slot 14, wrapping: a1 a2 | a3 b c d
-    assertThat(slots(map)).containsExactly(a3, b, c, d, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
-        a1, a2);
+    assertThat(slots(map))
+        .containsExactly(a3, b, c, d, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, a1, a2);
 
     assertThat(map.remove(a2)).isEqualTo(1);
 
     // a3 (home 14) and b, c (home 15) move back one; d moves back into its home slot
-    assertThat(slots(map)).containsExactly(b, c, d, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
-        a1, a3);
+    assertThat(slots(map))
+        .containsExactly(b, c, d, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, a1, a3);
     map.checkInvariants();
     assertThat(map.remove(a1)).isZero();
-    assertThat(slots(map)).containsExactly(c, d, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L,
-        a3, b);
+    assertThat(slots(map))
+        .containsExactly(c, d, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, a3, b);
     for (int i = 2; i < keys.length; i++) {
       assertThat(map.get(keys[i])).isEqualTo(i);
     }
@@ -225,19 +230,22 @@ final class LongLongHashMapTest {
       LongLongHashMap map = new LongLongHashMap(r.nextInt(20), missing);
       Map<Long, Long> model = new HashMap<>();
       for (int step = 0; step < 3000; step++) {
-        long key = r.nextInt(8) == 0 ? r.nextLong() : (r.nextLong(range) - range / 2)
-            << r.nextInt(13);
+        long key =
+            r.nextInt(8) == 0 ? r.nextLong() : (r.nextLong(range) - range / 2) << r.nextInt(13);
         long value = 1 + r.nextLong(1_000_000);
         String at = "seed " + seed + " step " + step + " key " + key;
         switch (r.nextInt(5)) {
-          case 0, 1 -> assertThat(map.put(key, value)).as(at)
-              .isEqualTo(orMissing(model.put(key, value), missing));
-          case 2 -> assertThat(map.putIfAbsent(key, value)).as(at)
-              .isEqualTo(orMissing(model.putIfAbsent(key, value), missing));
-          case 3 -> assertThat(map.remove(key)).as(at)
-              .isEqualTo(orMissing(model.remove(key), missing));
-          default -> assertThat(map.get(key)).as(at)
-              .isEqualTo(orMissing(model.get(key), missing));
+          case 0, 1 ->
+              assertThat(map.put(key, value))
+                  .as(at)
+                  .isEqualTo(orMissing(model.put(key, value), missing));
+          case 2 ->
+              assertThat(map.putIfAbsent(key, value))
+                  .as(at)
+                  .isEqualTo(orMissing(model.putIfAbsent(key, value), missing));
+          case 3 ->
+              assertThat(map.remove(key)).as(at).isEqualTo(orMissing(model.remove(key), missing));
+          default -> assertThat(map.get(key)).as(at).isEqualTo(orMissing(model.get(key), missing));
         }
         assertThat(map.size()).as(at).isEqualTo(model.size());
         map.checkInvariants();
@@ -249,9 +257,9 @@ final class LongLongHashMapTest {
   }
 
   /**
-   * A key whose home slot in a 16-slot table is {@code home}: the top four bits of
-   * key * 0x9E3779B97F4A7C15 are {@code home}, so the key is {@code x} times the multiplier's
-   * inverse modulo 2^64.
+   * A key whose home slot in a 16-slot table is {@code home}: the top four bits of key *
+   * 0x9E3779B97F4A7C15 are {@code home}, so the key is {@code x} times the multiplier's inverse
+   * modulo 2^64.
    */
   private static long keyWithHome(int home, int n) {
     long phi = 0x9E3779B97F4A7C15L;

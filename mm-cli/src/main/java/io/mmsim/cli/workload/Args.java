@@ -1,17 +1,18 @@
 package io.mmsim.cli.workload;
 
-import io.mmsim.api.util.Sizes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import io.mmsim.api.util.Sizes;
+
 /**
  * The tokens of one workload line after the operation name: positional arguments, {@code key=value}
  * options and bare flags, with parsers that fail with a message naming the argument.
  *
- * <p>Tokens are separated by blanks; a double-quoted token may hold blanks and the escapes
- * {@code \"}, {@code \\}, {@code \n}, {@code \t}.
+ * <p>Tokens are separated by blanks; a double-quoted token may hold blanks and the escapes {@code
+ * \"}, {@code \\}, {@code \n}, {@code \t}.
  */
 public final class Args {
   private final String op;
@@ -48,11 +49,12 @@ public final class Args {
           }
           if (d == '\\' && i < n) {
             char e = line.charAt(i++);
-            sb.append(switch (e) {
-              case 'n' -> '\n';
-              case 't' -> '\t';
-              default -> e;
-            });
+            sb.append(
+                switch (e) {
+                  case 'n' -> '\n';
+                  case 't' -> '\t';
+                  default -> e;
+                });
           } else {
             sb.append(d);
           }
@@ -182,8 +184,8 @@ public final class Args {
   public int intIn(int i, String what, int min, int max) {
     long v = number(i, what);
     if (v < min || v > max) {
-      throw new BadLineException(op + ": " + what + " " + v + " is out of range [" + min + ", "
-          + max + "]");
+      throw new BadLineException(
+          op + ": " + what + " " + v + " is out of range [" + min + ", " + max + "]");
     }
     return (int) v;
   }
@@ -199,8 +201,8 @@ public final class Args {
       h = h.substring(2);
     }
     if (h.isEmpty() || (h.length() & 1) != 0) {
-      throw new BadLineException(op + ": " + what + " '" + t
-          + "' is not an even number of hex digits or a quoted string");
+      throw new BadLineException(
+          op + ": " + what + " '" + t + "' is not an even number of hex digits or a quoted string");
     }
     byte[] b = new byte[h.length() / 2];
     for (int k = 0; k < b.length; k++) {

@@ -1,9 +1,9 @@
 package io.mmsim.cli.workload;
 
 /**
- * What a workload handle names: a block of pages, a kernel object, a vmalloc area, a mapping.
- * A handle outlives what it names (it stays usable as an address after a free, as a dangling
- * pointer would), so {@link #live} records whether the thing still exists.
+ * What a workload handle names: a block of pages, a kernel object, a vmalloc area, a mapping. A
+ * handle outlives what it names (it stays usable as an address after a free, as a dangling pointer
+ * would), so {@link #live} records whether the thing still exists.
  */
 public final class Handle {
   /** The kinds of things a handle can name. */

@@ -1,9 +1,5 @@
 package io.mmsim.cli.workload;
 
-import io.mmsim.api.MmException;
-import io.mmsim.api.mem.Gfp;
-import io.mmsim.api.object.KmallocSizes;
-import io.mmsim.api.object.ObjectAllocator;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.HashMap;
@@ -11,15 +7,20 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.mmsim.api.MmException;
+import io.mmsim.api.mem.Gfp;
+import io.mmsim.api.object.KmallocSizes;
+import io.mmsim.api.object.ObjectAllocator;
+
 /**
  * Replays a valgrind {@code --trace-malloc=yes} log as kmalloc and kfree: a real program's heap
  * traffic on the kernel's object allocator.
  *
- * <p>Lines look like {@code --PID-- malloc(16) = 0x4A5B040}, {@code calloc(N,M) = 0x...},
- * {@code realloc(0xOLD,N) = 0xNEW} (a moving realloc: the old block is freed),
- * {@code realloc(0x0,N)malloc(N) = 0x...}, {@code memalign(al A, size N) = 0x...},
- * {@code free(0x...)}, and the C++ operators valgrind traces the same way. The program's address
- * is the handle of the kernel object. Lines starting {@code ==} are valgrind's own and skipped.
+ * <p>Lines look like {@code --PID-- malloc(16) = 0x4A5B040}, {@code calloc(N,M) = 0x...}, {@code
+ * realloc(0xOLD,N) = 0xNEW} (a moving realloc: the old block is freed), {@code
+ * realloc(0x0,N)malloc(N) = 0x...}, {@code memalign(al A, size N) = 0x...}, {@code free(0x...)},
+ * and the C++ operators valgrind traces the same way. The program's address is the handle of the
+ * kernel object. Lines starting {@code ==} are valgrind's own and skipped.
  *
  * <p>Requests above {@code KMALLOC_MAX_SIZE} (4 MiB), which kmalloc refuses, are counted and
  * skipped; {@code malloc(0)} gives {@code ZERO_SIZE_PTR} as kmalloc(0) does. The summary reports,
@@ -27,15 +28,19 @@ import java.util.regex.Pattern;
  * allocator held, and their ratio.
  */
 final class MallocTrace {
-  private static final Pattern CALL = Pattern.compile(
-      "^--\\d+--\\s+(?:realloc\\(0x0,\\d+\\))?([A-Za-z_][A-Za-z0-9_]*)\\(([^)]*)\\)(?:\\s*=\\s*(0x[0-9A-Fa-f]+|0|\\(nil\\)|-?\\d+))?\\s*$");
+  private static final Pattern CALL =
+      Pattern.compile(
+          "^--\\d+--\\s+(?:realloc\\(0x0,\\d+\\))?([A-Za-z_][A-Za-z0-9_]*)\\(([^)]*)\\)(?:\\s*=\\s*(0x[0-9A-Fa-f]+|0|\\(nil\\)|-?\\d+))?\\s*$");
+
   /** kmalloc(0) returns this in the kernel. */
   static final long ZERO_SIZE_PTR = 16;
 
   private final Replayer r;
   private final Map<Long, long[]> live = new HashMap<>();
+
   /** Program addresses of live allocations kmalloc cannot serve (above KMALLOC_MAX_SIZE). */
   private final java.util.Set<Long> tooLarge = new java.util.HashSet<>();
+
   private long liveRequested;
   private long peakRequested;
   private long slabPagesAtPeak;
@@ -62,8 +67,8 @@ final class MallocTrace {
         continue;
       }
       if (oa == null) {
-        throw new WorkloadException(file, n, "a malloc trace needs an object allocator"
-            + " (object-allocator=none)");
+        throw new WorkloadException(
+            file, n, "a malloc trace needs an object allocator" + " (object-allocator=none)");
       }
       Matcher m = CALL.matcher(t);
       if (!m.matches()) {
@@ -103,7 +108,10 @@ final class MallocTrace {
         long align = Long.parseLong(m.group(1));
         long size = Long.parseLong(m.group(2));
         // kmalloc objects are naturally aligned to their size class: ask for enough
-        alloc(oa, Math.max(size, Math.min(align, KmallocSizes.KMALLOC_MAX_CACHE_SIZE)), result,
+        alloc(
+            oa,
+            Math.max(size, Math.min(align, KmallocSizes.KMALLOC_MAX_CACHE_SIZE)),
+            result,
             false);
       }
       case "realloc" -> {
@@ -134,16 +142,16 @@ final class MallocTrace {
       return; // the program's allocation failed: nothing to replay
     }
     if (live.containsKey(prog) || tooLarge.contains(prog)) {
-      throw new BadLineException(String.format(
-          "0x%x is handed out twice without a free in between", prog));
+      throw new BadLineException(
+          String.format("0x%x is handed out twice without a free in between", prog));
     }
     if (size > KmallocSizes.KMALLOC_MAX_SIZE) {
       skipped++;
       tooLarge.add(prog);
       return;
     }
-    long k = size == 0 ? ZERO_SIZE_PTR
-        : oa.kmalloc(r.cpu(), size, Gfp.KERNEL | (zero ? Gfp.ZERO : 0));
+    long k =
+        size == 0 ? ZERO_SIZE_PTR : oa.kmalloc(r.cpu(), size, Gfp.KERNEL | (zero ? Gfp.ZERO : 0));
     if (k == 0) {
       throw new BadLineException("kmalloc: out of memory for " + size + " bytes");
     }
@@ -165,8 +173,9 @@ final class MallocTrace {
     }
     long[] k = live.remove(prog);
     if (k == null) {
-      throw new BadLineException(String.format("free(0x%x) of an address the program never"
-          + " allocated (or freed twice)", prog));
+      throw new BadLineException(
+          String.format(
+              "free(0x%x) of an address the program never" + " allocated (or freed twice)", prog));
     }
     if (k[0] != ZERO_SIZE_PTR) {
       oa.kfree(r.cpu(), k[0]);
@@ -197,12 +206,20 @@ final class MallocTrace {
   String summary(String file) {
     StringBuilder sb = new StringBuilder();
     long slabBytes = slabPagesAtPeak << 12;
-    sb.append(String.format("malloc trace %s: %d calls, %d still live at the end%s%n", file,
-        calls, live.size(), skipped == 0 ? ""
-            : String.format(", %d above KMALLOC_MAX_SIZE skipped", skipped)));
-    sb.append(String.format("  at the peak: %d bytes requested, %d bytes of slab and kmalloc"
-        + " pages, overhead %.3f", peakRequested, slabBytes,
-        peakRequested == 0 ? 0.0 : (double) slabBytes / peakRequested));
+    sb.append(
+        String.format(
+            "malloc trace %s: %d calls, %d still live at the end%s%n",
+            file,
+            calls,
+            live.size(),
+            skipped == 0 ? "" : String.format(", %d above KMALLOC_MAX_SIZE skipped", skipped)));
+    sb.append(
+        String.format(
+            "  at the peak: %d bytes requested, %d bytes of slab and kmalloc"
+                + " pages, overhead %.3f",
+            peakRequested,
+            slabBytes,
+            peakRequested == 0 ? 0.0 : (double) slabBytes / peakRequested));
     return sb.toString();
   }
 }

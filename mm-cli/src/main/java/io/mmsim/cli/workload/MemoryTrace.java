@@ -1,5 +1,9 @@
 package io.mmsim.cli.workload;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.paging.Access;
@@ -7,14 +11,11 @@ import io.mmsim.api.reclaim.ReferenceString;
 import io.mmsim.kernel.mm.Processes;
 import io.mmsim.kernel.mm.Task;
 import io.mmsim.kernel.stat.VmEvent;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 
 /**
  * Replays memory-reference traces as one process whose touched pages are anonymous memory faulted
- * in on first touch: valgrind lackey logs ({@code I  ADDR,SIZE}, {@code  L}, {@code  S},
- * {@code  M}; {@code ==} lines skipped) and page-reference strings (page numbers, one a line or
+ * in on first touch: valgrind lackey logs ({@code I ADDR,SIZE}, {@code L}, {@code S}, {@code M};
+ * {@code ==} lines skipped) and page-reference strings (page numbers, one a line or
  * comma-separated) as teaching tools write them.
  *
  * <p>Lackey: I is an instruction fetch, L a read, S a write, M a read then a write; an access that
@@ -27,20 +28,27 @@ import java.io.PrintStream;
 final class MemoryTrace {
   /** Where page 0 of a reference string lives. */
   static final long REFS_BASE = 0x10000000L;
+
   private static final int PID = 1;
 
   private final Replayer r;
   private final PrintStream progress;
   private long references;
+
   /** The future of the traced process's page touches, for OPT; null when not needed. */
   private ReferenceString future;
+
   private long touchIndex;
+
   /** While collecting (the first pass for OPT): touched pages, in order. */
   private long[] collected;
+
   private int nCollected;
   private boolean collecting;
+
   /** While only counting (the parse-only baseline): touched pages are counted, not kept. */
   private boolean counting;
+
   private long counted;
   private long faultsBefore;
   private long majorBefore;
@@ -55,8 +63,15 @@ final class MemoryTrace {
     if (!p.isAlive(PID)) {
       p.spawn(PID, future);
       // one area over all of user space below the stack: every first touch is a demand fault
-      p.mmap(PID, Processes.STACK_TOP - Processes.STACK_SIZE - Processes.MMAP_MIN_ADDR,
-          Prot.READ | Prot.WRITE | Prot.EXEC, null, 0, false, Processes.MMAP_MIN_ADDR, false);
+      p.mmap(
+          PID,
+          Processes.STACK_TOP - Processes.STACK_SIZE - Processes.MMAP_MIN_ADDR,
+          Prot.READ | Prot.WRITE | Prot.EXEC,
+          null,
+          0,
+          false,
+          Processes.MMAP_MIN_ADDR,
+          false);
     }
     faultsBefore = r.kernel().events().get(VmEvent.PGFAULT);
     majorBefore = r.kernel().events().get(VmEvent.PGMAJFAULT);
@@ -66,8 +81,7 @@ final class MemoryTrace {
   /** True when the configured policy must know the future (OPT with a resident limit). */
   private boolean needsFuture() {
     var cfg = r.kernel().configuration();
-    return "opt".equalsIgnoreCase(cfg.get("reclaim.policy"))
-        && !"0".equals(cfg.get("rss.limit"));
+    return "opt".equalsIgnoreCase(cfg.get("reclaim.policy")) && !"0".equals(cfg.get("rss.limit"));
   }
 
   void runLackey(String file, java.nio.file.Path path) throws IOException {
@@ -134,8 +148,8 @@ final class MemoryTrace {
     }
   }
 
-  private void lackeyLine(String file, long lineNo, byte[] b, int from, int to, Processes p,
-      Task t) {
+  private void lackeyLine(
+      String file, long lineNo, byte[] b, int from, int to, Processes p, Task t) {
     // p and t are null in the collecting pass
     int end = to;
     if (end > from && b[end - 1] == '\r') {
@@ -153,9 +167,13 @@ final class MemoryTrace {
       kind = (char) b[i + 1];
       i += 2;
     } else {
-      throw new WorkloadException(file, lineNo, "not a lackey line: '"
-          + new String(b, from, Math.min(end - from, 80), java.nio.charset.StandardCharsets.UTF_8)
-          + "'");
+      throw new WorkloadException(
+          file,
+          lineNo,
+          "not a lackey line: '"
+              + new String(
+                  b, from, Math.min(end - from, 80), java.nio.charset.StandardCharsets.UTF_8)
+              + "'");
     }
     while (i < end && b[i] == ' ') {
       i++;
@@ -228,8 +246,8 @@ final class MemoryTrace {
   }
 
   /**
-   * Reads and parses a lackey trace with the replay's own parser without replaying it: the
-   * baseline that replay speed is compared with.
+   * Reads and parses a lackey trace with the replay's own parser without replaying it: the baseline
+   * that replay speed is compared with.
    *
    * @return the references (lines) parsed
    */
@@ -293,8 +311,11 @@ final class MemoryTrace {
     if (progress != null && references >= (1 << 22)) {
       progress.println();
     }
-    return String.format("memory trace %s: %d references, %d page faults, %d major", file,
-        references, r.kernel().events().get(VmEvent.PGFAULT) - faultsBefore,
+    return String.format(
+        "memory trace %s: %d references, %d page faults, %d major",
+        file,
+        references,
+        r.kernel().events().get(VmEvent.PGFAULT) - faultsBefore,
         r.kernel().events().get(VmEvent.PGMAJFAULT) - majorBefore);
   }
 }

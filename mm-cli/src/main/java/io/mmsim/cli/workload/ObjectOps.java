@@ -27,8 +27,8 @@ final class ObjectOps {
   }
 
   private static ObjectAllocator objects(Replayer r, String op) {
-    return Replayer.require(r.kernel().objectAllocator(), op,
-        "object allocator (object-allocator=none)");
+    return Replayer.require(
+        r.kernel().objectAllocator(), op, "object allocator (object-allocator=none)");
   }
 
   /** {@code kmalloc HANDLE SIZE [zero]}. */
@@ -46,7 +46,8 @@ final class ObjectOps {
     }
     ObjectAllocator oa = objects(r, "kmalloc");
     if (size == 0) {
-      throw new BadLineException("kmalloc: size 0 returns ZERO_SIZE_PTR; give a size of at least 1");
+      throw new BadLineException(
+          "kmalloc: size 0 returns ZERO_SIZE_PTR; give a size of at least 1");
     }
     long addr;
     try {
@@ -85,8 +86,7 @@ final class ObjectOps {
         throw new BadLineException("kmem_cache_create: align '" + al + "' is not a number");
       }
       if (!Bits.isPowerOfTwo(align)) {
-        throw new BadLineException("kmem_cache_create: align " + align
-            + " is not a power of two");
+        throw new BadLineException("kmem_cache_create: align " + align + " is not a power of two");
       }
     }
     if (size < 1 || size > Integer.MAX_VALUE) {
@@ -181,10 +181,13 @@ final class ObjectOps {
 
   private static void checkDirectMap(Replayer r, String op, long addr, long len) {
     long bytes = r.kernel().memory().size();
-    if (!KernelLayout.inDirectMap(addr, bytes) || !KernelLayout.inDirectMap(addr + len - 1, bytes)) {
-      throw new BadAddressException(addr, String.format(
-          "%s: 0x%x (+%d) is not in the direct map of this machine's %d MiB", op, addr, len,
-          bytes >>> 20));
+    if (!KernelLayout.inDirectMap(addr, bytes)
+        || !KernelLayout.inDirectMap(addr + len - 1, bytes)) {
+      throw new BadAddressException(
+          addr,
+          String.format(
+              "%s: 0x%x (+%d) is not in the direct map of this machine's %d MiB",
+              op, addr, len, bytes >>> 20));
     }
   }
 }

@@ -3,8 +3,8 @@ package io.mmsim.cli.workload;
 /**
  * One workload operation. Each is a small method registered by name in {@link Operations}; it
  * checks its arguments, calls the kernel, and throws {@link BadLineException} (or lets an mm-api
- * exception through) when the line cannot run. An operation must not change the simulator before
- * it knows the line is good.
+ * exception through) when the line cannot run. An operation must not change the simulator before it
+ * knows the line is good.
  */
 @FunctionalInterface
 public interface Operation {

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The registry of workload operations by name. Adding an operation is one method and one
- * {@link #add} line in the group class that owns it.
+ * The registry of workload operations by name. Adding an operation is one method and one {@link
+ * #add} line in the group class that owns it.
  */
 public final class Operations {
   private final Map<String, Operation> byName = new TreeMap<>();

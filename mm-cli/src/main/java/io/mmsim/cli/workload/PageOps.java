@@ -1,12 +1,15 @@
 package io.mmsim.cli.workload;
 
+import java.util.Locale;
+
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
-import java.util.Locale;
 
-/** Page-allocator operations: {@code alloc_pages}, {@code free_pages}, {@code cpu}, {@code drain}. */
+/**
+ * Page-allocator operations: {@code alloc_pages}, {@code free_pages}, {@code cpu}, {@code drain}.
+ */
 final class PageOps {
   private PageOps() {}
 
@@ -37,20 +40,23 @@ final class PageOps {
           z = Zone.DMA32;
         }
         case "normal" -> z = Zone.NORMAL;
-        default -> throw new BadLineException("alloc_pages: unknown zone '" + zone
-            + "' (dma, dma32 or normal)");
+        default ->
+            throw new BadLineException(
+                "alloc_pages: unknown zone '" + zone + "' (dma, dma32 or normal)");
       }
     }
     PageAllocator pa = r.kernel().pageAllocator();
     long pfn = pa.allocPages(r.cpu(), gfp, order);
     if (pfn == PageAllocator.NO_PAGE) {
-      throw new BadLineException(String.format(
-          "alloc_pages: out of memory: no block of order %d for zone %s and below"
-              + " (free %d pages, gfp %s)", order, z.kernelName(), pa.nrFreePages(),
-          Gfp.format(gfp)));
+      throw new BadLineException(
+          String.format(
+              "alloc_pages: out of memory: no block of order %d for zone %s and below"
+                  + " (free %d pages, gfp %s)",
+              order, z.kernelName(), pa.nrFreePages(), Gfp.format(gfp)));
     }
-    r.put(name, new Handle(Handle.Kind.PAGES, pfn, Page.pagesOf(order) << Page.PAGE_SHIFT, order,
-        null, 0));
+    r.put(
+        name,
+        new Handle(Handle.Kind.PAGES, pfn, Page.pagesOf(order) << Page.PAGE_SHIFT, order, null, 0));
   }
 
   /** {@code free_pages HANDLE}. */

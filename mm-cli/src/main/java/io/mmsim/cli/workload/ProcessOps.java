@@ -1,13 +1,14 @@
 package io.mmsim.cli.workload;
 
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.paging.Access;
 import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.kernel.mm.Processes;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Process and address-space operations ({@code spawn}, {@code fork}, {@code exit}, {@code mmap},
@@ -24,8 +25,11 @@ final class ProcessOps {
     ops.add("spawn", "spawn PID", ProcessOps::spawn);
     ops.add("fork", "fork PARENT CHILD", ProcessOps::fork);
     ops.add("exit", "exit PID", ProcessOps::exit);
-    ops.add("mmap", "mmap PID HANDLE LENGTH PROT [anon|file=PATH[@OFFSET]] [private|shared]"
-        + " [at=ADDR] [populate]", ProcessOps::mmap);
+    ops.add(
+        "mmap",
+        "mmap PID HANDLE LENGTH PROT [anon|file=PATH[@OFFSET]] [private|shared]"
+            + " [at=ADDR] [populate]",
+        ProcessOps::mmap);
     ops.add("munmap", "munmap PID HANDLE", ProcessOps::munmap);
     ops.add("mprotect", "mprotect PID HANDLE PROT", ProcessOps::mprotect);
     ops.add("brk", "brk PID SIZE", ProcessOps::brk);
@@ -38,8 +42,8 @@ final class ProcessOps {
   }
 
   static Processes processes(Replayer r, String op) {
-    return Replayer.require(r.kernel().processes(), op,
-        "page tables (page-table=none), so it runs no processes");
+    return Replayer.require(
+        r.kernel().processes(), op, "page tables (page-table=none), so it runs no processes");
   }
 
   private static int pid(Args a, int i) {
@@ -90,8 +94,9 @@ final class ProcessOps {
   }
 
   static void mmap(Replayer r, Args a) {
-    String usage = "mmap PID HANDLE LENGTH PROT [anon|file=PATH[@OFFSET]] [private|shared]"
-        + " [at=ADDR] [populate]";
+    String usage =
+        "mmap PID HANDLE LENGTH PROT [anon|file=PATH[@OFFSET]] [private|shared]"
+            + " [at=ADDR] [populate]";
     a.expect(4, 7, usage);
     a.allowOptions("file", "at");
     int pid = livePid(r, a, 0);
@@ -107,8 +112,9 @@ final class ProcessOps {
         case "private" -> shared = false;
         case "shared" -> shared = true;
         case "populate" -> populate = true;
-        default -> throw new BadLineException("mmap: unknown flag '" + a.get(i, "flag") + "' ("
-            + usage + ")");
+        default ->
+            throw new BadLineException(
+                "mmap: unknown flag '" + a.get(i, "flag") + "' (" + usage + ")");
       }
     }
     Path file = null;
@@ -123,8 +129,8 @@ final class ProcessOps {
         try {
           offset = io.mmsim.api.util.Sizes.parseSize(f.substring(at + 1));
         } catch (NumberFormatException e) {
-          throw new BadLineException("mmap: file offset '" + f.substring(at + 1)
-              + "' is not a number");
+          throw new BadLineException(
+              "mmap: file offset '" + f.substring(at + 1) + "' is not a number");
         }
         f = f.substring(0, at);
       }
@@ -151,8 +157,14 @@ final class ProcessOps {
   private static Handle mapping(Replayer r, Args a, int pid) {
     Handle h = r.handle(a.get(1, "HANDLE"), Handle.Kind.MAPPING);
     if (h.pid != pid) {
-      throw new BadLineException(a.op() + ": handle '" + a.get(1, "HANDLE")
-          + "' is a mapping of process " + h.pid + ", not " + pid);
+      throw new BadLineException(
+          a.op()
+              + ": handle '"
+              + a.get(1, "HANDLE")
+              + "' is a mapping of process "
+              + h.pid
+              + ", not "
+              + pid);
     }
     return h;
   }
@@ -240,15 +252,16 @@ final class ProcessOps {
     } else {
       got = processes(r, "verify").read(livePid(r, a, 0), r.cpu(), addr, want.length);
       if (got == null) {
-        throw new BadLineException(String.format(
-            "verify: process %s was killed reading 0x%x", a.get(0, "PID"), addr));
+        throw new BadLineException(
+            String.format("verify: process %s was killed reading 0x%x", a.get(0, "PID"), addr));
       }
     }
     if (!Arrays.equals(want, got)) {
       int i = Arrays.mismatch(want, got);
-      throw new BadLineException(String.format(
-          "verify: memory at 0x%x differs: byte %d is 0x%02x, expected 0x%02x (got %s)",
-          addr, i, got[i] & 0xff, want[i] & 0xff, hex(got)));
+      throw new BadLineException(
+          String.format(
+              "verify: memory at 0x%x differs: byte %d is 0x%02x, expected 0x%02x (got %s)",
+              addr, i, got[i] & 0xff, want[i] & 0xff, hex(got)));
     }
   }
 
@@ -261,8 +274,7 @@ final class ProcessOps {
   }
 
   private static VirtualAllocator vm(Replayer r, String op) {
-    return Replayer.require(r.kernel().virtualAllocator(), op,
-        "vmalloc (virtual-allocator=none)");
+    return Replayer.require(r.kernel().virtualAllocator(), op, "vmalloc (virtual-allocator=none)");
   }
 
   static void vmalloc(Replayer r, Args a) {

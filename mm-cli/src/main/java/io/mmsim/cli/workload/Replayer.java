@@ -1,9 +1,5 @@
 package io.mmsim.cli.workload;
 
-import io.mmsim.api.MmException;
-import io.mmsim.api.object.SlabBugException;
-import io.mmsim.api.util.Sizes;
-import io.mmsim.kernel.Kernel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,10 +8,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.mmsim.api.MmException;
+import io.mmsim.api.object.SlabBugException;
+import io.mmsim.api.util.Sizes;
+import io.mmsim.kernel.Kernel;
+
 /**
- * Replays workloads against one kernel: reads lines, looks each operation up in
- * {@link Operations}, keeps the handles and the current CPU, and turns every failure into a
- * {@link WorkloadException} naming the file and line.
+ * Replays workloads against one kernel: reads lines, looks each operation up in {@link Operations},
+ * keeps the handles and the current CPU, and turns every failure into a {@link WorkloadException}
+ * naming the file and line.
  *
  * <p>Operations check their line before changing anything and the simulator's calls leave it
  * unchanged when they throw, so after a failure the kernel is exactly as it was before the line.
@@ -38,10 +39,13 @@ public final class Replayer {
     this.out = out;
     this.ops = Operations.standard();
     if (kernel.processes() != null) {
-      kernel.processes().setReporter(line -> {
-        out.println(line);
-        events.add(line);
-      });
+      kernel
+          .processes()
+          .setReporter(
+              line -> {
+                out.println(line);
+                events.add(line);
+              });
     }
   }
 
@@ -99,8 +103,7 @@ public final class Replayer {
    * @return summary lines for this file (empty for a text workload)
    * @throws WorkloadException for the first line that cannot run
    */
-  public List<String> runFile(java.nio.file.Path path, PrintStream progress)
-      throws IOException {
+  public List<String> runFile(java.nio.file.Path path, PrintStream progress) throws IOException {
     String name = path.toString();
     TraceFormat format = TraceFormat.detect(path);
     switch (format) {
@@ -130,8 +133,8 @@ public final class Replayer {
         return List.of(m.summary(name));
       }
       default -> {
-        try (BufferedReader in = java.nio.file.Files.newBufferedReader(path,
-            java.nio.charset.StandardCharsets.UTF_8)) {
+        try (BufferedReader in =
+            java.nio.file.Files.newBufferedReader(path, java.nio.charset.StandardCharsets.UTF_8)) {
           runText(name, in);
         }
         return List.of();
@@ -140,8 +143,8 @@ public final class Replayer {
   }
 
   /**
-   * Parses a lackey trace with the replay's own parser, touching nothing: the parse-only rate
-   * that replay is measured against.
+   * Parses a lackey trace with the replay's own parser, touching nothing: the parse-only rate that
+   * replay is measured against.
    *
    * @return the references parsed
    */
@@ -203,8 +206,11 @@ public final class Replayer {
     }
     Handle h = handles.get(name);
     if (h != null && h.live) {
-      throw new BadLineException("handle '" + name + "' still names a live " + h.kind
-          .name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+      throw new BadLineException(
+          "handle '"
+              + name
+              + "' still names a live "
+              + h.kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
     }
     return name;
   }
@@ -220,9 +226,13 @@ public final class Replayer {
       throw new BadLineException("unknown handle '" + name + "'");
     }
     if (h.kind != kind) {
-      throw new BadLineException("handle '" + name + "' names a " + h.kind.name()
-          .toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ", not a "
-          + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+      throw new BadLineException(
+          "handle '"
+              + name
+              + "' names a "
+              + h.kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+              + ", not a "
+              + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
     }
     return h;
   }

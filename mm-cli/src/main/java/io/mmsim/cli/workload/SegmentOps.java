@@ -1,9 +1,10 @@
 package io.mmsim.cli.workload;
 
+import java.util.Locale;
+
 import io.mmsim.api.paging.Access;
 import io.mmsim.api.paging.Mmu;
 import io.mmsim.api.paging.Segment;
-import java.util.Locale;
 
 /**
  * The logical-to-linear step made visible: {@code segment SREG SELECTOR} loads a segment register
@@ -31,8 +32,11 @@ final class SegmentOps {
         return s;
       }
     }
-    throw new BadLineException(a.op() + ": unknown segment register '" + a.get(0, "SREG")
-        + "' (cs, ds, es, ss, fs or gs)");
+    throw new BadLineException(
+        a.op()
+            + ": unknown segment register '"
+            + a.get(0, "SREG")
+            + "' (cs, ds, es, ss, fs or gs)");
   }
 
   /** {@code segment SREG SELECTOR}: prints {@code LINE: ds = 0x2b} or the #GP. */
@@ -46,8 +50,9 @@ final class SegmentOps {
     if (mmu.loadSegment(sreg, selector)) {
       r.printLine(String.format("%s = 0x%x (cpl %d)", name, selector, mmu.cpl()));
     } else {
-      r.printLine(String.format("%s = 0x%x: #GP(0x%x), %s unchanged", name, selector,
-          mmu.errorCode(), name));
+      r.printLine(
+          String.format(
+              "%s = 0x%x: #GP(0x%x), %s unchanged", name, selector, mmu.errorCode(), name));
     }
   }
 
@@ -62,8 +67,10 @@ final class SegmentOps {
     int access = sreg == Segment.CS ? Access.EXECUTE : Access.READ;
     long linear = mmu.linearAddress(sreg, offset, access);
     if (linear == Mmu.BAD_LINEAR) {
-      r.printLine(String.format("%s:0x%x -> #GP (selector 0x%x, base 0x%x)", name, offset,
-          mmu.selector(sreg), mmu.segmentBase(sreg)));
+      r.printLine(
+          String.format(
+              "%s:0x%x -> #GP (selector 0x%x, base 0x%x)",
+              name, offset, mmu.selector(sreg), mmu.segmentBase(sreg)));
     } else {
       r.printLine(String.format("%s:0x%x -> linear 0x%x", name, offset, linear));
     }

@@ -20,7 +20,8 @@ public enum TraceFormat {
 
   private static final Pattern LACKEY_LINE =
       Pattern.compile("^(I |  ?[LSM]) +[0-9A-Fa-f]+,\\d+\\s*$");
-  private static final Pattern REFS_LINE = Pattern.compile("^\\s*\\d+(\\s*[, ]\\s*\\d+)*\\s*,?\\s*$");
+  private static final Pattern REFS_LINE =
+      Pattern.compile("^\\s*\\d+(\\s*[, ]\\s*\\d+)*\\s*,?\\s*$");
 
   /** Looks at the first lines that are not valgrind banners or comments. */
   public static TraceFormat detect(Path file) throws IOException {

@@ -1,16 +1,18 @@
 package io.mmsim.kernel.boot;
 
-import io.mmsim.api.page.BootFree;
-import io.mmsim.api.page.PageAllocator;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.mmsim.api.page.BootFree;
+import io.mmsim.api.page.PageAllocator;
+
 /**
  * The boot-time allocator: one bit per frame (set = reserved), as the classic bootmem allocator
- * kept it, handing every unreserved frame to the page allocator at the end of boot the way
- * memblock does.
+ * kept it, handing every unreserved frame to the page allocator at the end of boot the way memblock
+ * does.
  *
  * <h2>Hand-off</h2>
+ *
  * Free runs are walked in ascending PFN order. Each run is cut into the largest naturally aligned
  * blocks that fit: order = min(MAX_PAGE_ORDER, lowest set bit of the start PFN), lowered until the
  * block ends inside the run. Zone limits (16 MiB, 4 GiB) are multiples of the largest block, so no
@@ -56,14 +58,15 @@ public final class Bootmem {
    */
   public void reserve(long startPfn, long pages, String what) {
     if (pages <= 0 || startPfn < 0 || startPfn + pages > frames) {
-      throw new IllegalArgumentException(String.format(
-          "cannot reserve %s: pfn 0x%x + %d pages lies outside memory of %d frames", what,
-          startPfn, pages, frames));
+      throw new IllegalArgumentException(
+          String.format(
+              "cannot reserve %s: pfn 0x%x + %d pages lies outside memory of %d frames",
+              what, startPfn, pages, frames));
     }
     for (long p = startPfn; p < startPfn + pages; p++) {
       if (isReserved(p)) {
-        throw new IllegalArgumentException(String.format(
-            "cannot reserve %s: pfn 0x%x is already reserved", what, p));
+        throw new IllegalArgumentException(
+            String.format("cannot reserve %s: pfn 0x%x is already reserved", what, p));
       }
     }
     for (long p = startPfn; p < startPfn + pages; p++) {
@@ -92,9 +95,10 @@ public final class Bootmem {
         return p;
       }
     }
-    throw new IllegalStateException(String.format(
-        "boot cannot place %s (%d pages): memory of %d frames is too small", what, pages,
-        frames));
+    throw new IllegalStateException(
+        String.format(
+            "boot cannot place %s (%d pages): memory of %d frames is too small",
+            what, pages, frames));
   }
 
   /** True when frame {@code pfn} is reserved. */

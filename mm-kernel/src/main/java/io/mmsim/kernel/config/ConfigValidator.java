@@ -1,9 +1,5 @@
 package io.mmsim.kernel.config;
 
-import io.mmsim.api.ConfigurationException;
-import io.mmsim.api.spi.Provider;
-import io.mmsim.api.spi.Settings;
-import io.mmsim.kernel.registry.ProviderRegistry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,16 +7,32 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.spi.Provider;
+import io.mmsim.api.spi.Settings;
+import io.mmsim.kernel.registry.ProviderRegistry;
+
 /**
  * Decides which configuration keys exist: the facade's own (those in its defaults) and, for every
- * discovered provider, {@code <name>.<key>} for each key the provider declares in
- * {@link Provider#defaultSettings()}. Anything else is an error naming the key.
+ * discovered provider, {@code <name>.<key>} for each key the provider declares in {@link
+ * Provider#defaultSettings()}. Anything else is an error naming the key.
  */
 public final class ConfigValidator {
   /** First segments that belong to the facade; no provider may take one as its name. */
-  public static final Set<String> FACADE_PREFIXES = Set.of("memory", "cpus", "seed", "kernel",
-      "page-allocator", "object-allocator", "virtual-allocator", "page-table", "fault-handler",
-      "vm", "reclaim", "rss");
+  public static final Set<String> FACADE_PREFIXES =
+      Set.of(
+          "memory",
+          "cpus",
+          "seed",
+          "kernel",
+          "page-allocator",
+          "object-allocator",
+          "virtual-allocator",
+          "page-table",
+          "fault-handler",
+          "vm",
+          "reclaim",
+          "rss");
 
   private final ProviderRegistry registry;
   private final Map<String, String> facadeDefaults;
@@ -34,16 +46,18 @@ public final class ConfigValidator {
   /**
    * Checks every key of {@code config}.
    *
-   * @throws ConfigurationException naming the first unknown key, or a provider whose name
-   *     collides with a facade key
+   * @throws ConfigurationException naming the first unknown key, or a provider whose name collides
+   *     with a facade key
    */
   public void validate(Configuration config) {
     for (ProviderRegistry.Spi spi : ProviderRegistry.Spi.values()) {
       for (Provider p : registry.providers(spi)) {
         if (FACADE_PREFIXES.contains(p.name().toLowerCase(Locale.ROOT))) {
-          throw new ConfigurationException(p.name(), String.format(
-              "provider %s is named '%s', which is a key of the kernel itself; rename it",
-              p.getClass().getName(), p.name()));
+          throw new ConfigurationException(
+              p.name(),
+              String.format(
+                  "provider %s is named '%s', which is a key of the kernel itself; rename it",
+                  p.getClass().getName(), p.name()));
         }
       }
     }
@@ -63,10 +77,14 @@ public final class ConfigValidator {
         declared.addAll(o.defaultSettings().keySet());
       }
       if (!declared.contains(shortKey)) {
-        throw new ConfigurationException(key, String.format(
-            "unknown configuration key '%s' (from %s): provider '%s' reads only %s", key,
-            config.origin(key), owners.get(0).name(), declared.isEmpty() ? "no keys"
-                : prefixed(owners.get(0).name(), declared)));
+        throw new ConfigurationException(
+            key,
+            String.format(
+                "unknown configuration key '%s' (from %s): provider '%s' reads only %s",
+                key,
+                config.origin(key),
+                owners.get(0).name(),
+                declared.isEmpty() ? "no keys" : prefixed(owners.get(0).name(), declared)));
       }
     }
   }
@@ -85,8 +103,9 @@ public final class ConfigValidator {
   }
 
   private String unknownKey(String key, Configuration config) {
-    return String.format("unknown configuration key '%s' (from %s); the kernel's keys are %s,"
-        + " and each provider reads keys under its own name (./mm list shows the providers)",
+    return String.format(
+        "unknown configuration key '%s' (from %s); the kernel's keys are %s,"
+            + " and each provider reads keys under its own name (./mm list shows the providers)",
         key, config.origin(key), String.join(", ", new TreeMap<>(facadeDefaults).keySet()));
   }
 

@@ -1,6 +1,5 @@
 package io.mmsim.kernel.config;
 
-import io.mmsim.api.ConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -13,12 +12,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import io.mmsim.api.ConfigurationException;
+
 /**
  * The kernel's configuration: the embedded defaults, overlaid by a {@code .properties} file, then
  * by single overrides ({@code --set key=value} or the builder), in that order.
  *
- * <p>This class only gathers text; {@link ConfigValidator} decides which keys exist. Values are kept
- * in key order so that everything derived from them is deterministic.
+ * <p>This class only gathers text; {@link ConfigValidator} decides which keys exist. Values are
+ * kept in key order so that everything derived from them is deterministic.
  */
 public final class Configuration {
   /** Where the facade's own defaults live. */
@@ -63,11 +64,11 @@ public final class Configuration {
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
     } catch (IOException e) {
-      throw new ConfigurationException(file.toString(),
-          "cannot read configuration file " + file + ": " + e.getMessage(), e);
+      throw new ConfigurationException(
+          file.toString(), "cannot read configuration file " + file + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(file.toString(),
-          "malformed configuration file " + file + ": " + e.getMessage(), e);
+      throw new ConfigurationException(
+          file.toString(), "malformed configuration file " + file + ": " + e.getMessage(), e);
     }
     Map<String, String> v = new TreeMap<>(values);
     Map<String, String> o = new TreeMap<>(origin);
@@ -109,8 +110,7 @@ public final class Configuration {
   public Configuration withAssignment(String assignment) {
     int eq = assignment.indexOf('=');
     if (eq <= 0) {
-      throw new ConfigurationException(assignment,
-          "'" + assignment + "' is not KEY=VALUE");
+      throw new ConfigurationException(assignment, "'" + assignment + "' is not KEY=VALUE");
     }
     return with(assignment.substring(0, eq), assignment.substring(eq + 1));
   }

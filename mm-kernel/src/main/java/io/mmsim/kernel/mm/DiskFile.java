@@ -1,13 +1,14 @@
 package io.mmsim.kernel.mm;
 
-import io.mmsim.api.fault.FileBacking;
-import io.mmsim.api.mem.Page;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+
+import io.mmsim.api.fault.FileBacking;
+import io.mmsim.api.mem.Page;
 
 /**
  * A real file on disk behind a file mapping. Reads past the end of the file give zeros; write-back

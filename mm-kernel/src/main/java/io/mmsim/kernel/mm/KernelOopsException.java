@@ -1,7 +1,8 @@
 package io.mmsim.kernel.mm;
 
-import io.mmsim.api.MmException;
 import java.util.List;
+
+import io.mmsim.api.MmException;
 
 /**
  * A kernel-mode access faulted where the kernel has no fixup: the oops report, in the kernel's
@@ -10,7 +11,7 @@ import java.util.List;
 public final class KernelOopsException extends MmException {
   private static final long serialVersionUID = 1L;
 
-  private final List<String> report;
+  private final transient List<String> report;
 
   KernelOopsException(List<String> report) {
     super(String.join(System.lineSeparator(), report));

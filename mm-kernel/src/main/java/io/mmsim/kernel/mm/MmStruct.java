@@ -1,11 +1,12 @@
 package io.mmsim.kernel.mm;
 
-import io.mmsim.api.fault.AddressSpace;
-import io.mmsim.api.fault.Vma;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
+import io.mmsim.api.fault.AddressSpace;
+import io.mmsim.api.fault.Vma;
 
 /**
  * A process's address space ({@code struct mm_struct}): its page-table root, its areas sorted by
@@ -18,18 +19,25 @@ public final class MmStruct implements AddressSpace {
   private VmAreaStruct lastHit;
   long startBrk;
   long brk;
+
   /** Resident anonymous pages (MM_ANONPAGES). */
   long anonRss;
+
   /** Resident file pages (MM_FILEPAGES). */
   long fileRss;
+
   /** Resident shmem pages (MM_SHMEMPAGES). */
   long shmemRss;
+
   /** Swap entries in this process's page tables (MM_SWAPENTS). */
   long swapEnts;
+
   /** The replacement policy of this process's resident set ({@code rss.limit}), or null. */
   io.mmsim.api.reclaim.ReplacementPolicy policy;
+
   /** True when {@link #policy} wants every reference. */
   boolean everyReference;
+
   /** The reclaim scope of this process (keys are its virtual page numbers), or null. */
   io.mmsim.api.swap.ReclaimContext reclaim;
 

@@ -1,16 +1,17 @@
 package io.mmsim.kernel.mm;
 
-import io.mmsim.api.fault.FileBacking;
 import java.util.HashMap;
 import java.util.Map;
+
+import io.mmsim.api.fault.FileBacking;
 
 /**
  * The page cache: which frame holds page {@code offset} of a file, so that every mapping of the
  * same file page shares one frame. The cache holds one reference on each of its frames.
  *
  * <p>mmsim keeps a page cached only while some process maps it: when the last mapping goes, the
- * page is written back if dirty and dropped (an immediate eviction, so that memory returns to
- * where it was once every process is gone).
+ * page is written back if dirty and dropped (an immediate eviction, so that memory returns to where
+ * it was once every process is gone).
  */
 final class PageCache {
   private record Key(FileBacking file, long offset) {}

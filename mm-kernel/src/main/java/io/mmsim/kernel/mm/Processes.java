@@ -1,5 +1,14 @@
 package io.mmsim.kernel.mm;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
 import io.mmsim.api.fault.AddressSpace;
 import io.mmsim.api.fault.FaultContext;
 import io.mmsim.api.fault.FaultHandler;
@@ -27,29 +36,22 @@ import io.mmsim.api.swap.ReclaimMode;
 import io.mmsim.api.swap.SwapSystem;
 import io.mmsim.kernel.stat.VmEvent;
 import io.mmsim.kernel.stat.VmEvents;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.List;
-import java.util.TreeMap;
-import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
- * Processes and their address spaces: spawn, fork with copy-on-write, exit; mmap, munmap,
- * mprotect, brk; and memory accesses that go through the MMU and the fault-handler chain as a
- * CPU's would.
+ * Processes and their address spaces: spawn, fork with copy-on-write, exit; mmap, munmap, mprotect,
+ * brk; and memory accesses that go through the MMU and the fault-handler chain as a CPU's would.
  *
  * <h2>Accounting</h2>
+ *
  * Each user frame has a reference count in a primitive array ({@code page_count}): one per
  * page-table mapping, one held by the page cache for file pages, one held by the swap cache. The
- * mappings themselves are in the reverse map ({@link Rmap}), whose size per frame is the map
- * count. A frame is freed when its count reaches zero; a file page is dropped (written back first
- * when dirty) when no mapping is left; a swap-cache page that loses its last mapping is handed to
- * the swap system. The shared zero page lives in the kernel image and is never counted.
+ * mappings themselves are in the reverse map ({@link Rmap}), whose size per frame is the map count.
+ * A frame is freed when its count reaches zero; a file page is dropped (written back first when
+ * dirty) when no mapping is left; a swap-cache page that loses its last mapping is handed to the
+ * swap system. The shared zero page lives in the kernel image and is never counted.
  *
  * <h2>Reclaim</h2>
+ *
  * With a swap system, resident pages are tracked by a global replacement policy (keys are PFNs)
  * and, with {@code rss.limit}, by one policy per process (keys are virtual page numbers). A fault
  * that would make a page resident in a process at its limit first reclaims from that process; an
@@ -58,6 +60,7 @@ import java.util.function.Function;
  * kernel's badness (resident + swap entries + page tables).
  *
  * <h2>Faults</h2>
+ *
  * A failed translation yields the CPU's fault record (CR2, error code, registers). A fault on a
  * kernel address from user mode is a SIGSEGV before any handler runs (as {@code do_kern_addr_fault}
  * decides); a kernel-mode fault the handlers cannot resolve is an oops. Otherwise the configured
@@ -69,12 +72,16 @@ import java.util.function.Function;
 public final class Processes {
   /** Top of the user stack ({@code TASK_SIZE_MAX} on 4-level paging). */
   public static final long STACK_TOP = KernelLayout.TASK_SIZE_MAX;
+
   /** Size of the stack area a new process gets (132 KiB, as a fresh process shows). */
   public static final long STACK_SIZE = 132L << 10;
+
   /** Where top-down mmap allocation starts without ASLR: 128 MiB below the stack top. */
   public static final long MMAP_BASE = STACK_TOP - (128L << 20);
+
   /** The lowest address mmap hands out ({@code vm.mmap_min_addr}). */
   public static final long MMAP_MIN_ADDR = 0x10000L;
+
   /** Where the heap starts (a PIE loaded at 0x555555554000 without ASLR). */
   public static final long START_BRK = 0x555555559000L;
 
@@ -92,10 +99,13 @@ public final class Processes {
   private SwapSystem swap;
   private ReplacementPolicy global;
   private boolean globalEveryReference;
+
   /** Anonymous frames with at least one mapping ({@code NR_ANON_MAPPED}). */
   private long anonMapped;
+
   /** File frames with at least one mapping ({@code NR_FILE_MAPPED}). */
   private long fileMapped;
+
   private final GlobalScope globalScope = new GlobalScope();
   private Function<FutureReferences, ReplacementPolicy> processPolicies;
   private long rssLimit;
@@ -103,7 +113,7 @@ public final class Processes {
   private final TreeMap<Integer, Task> tasks = new TreeMap<>();
   private final Ctx ctx = new Ctx();
   private final int cpus;
-  private Consumer<String> reporter = s -> { };
+  private Consumer<String> reporter = s -> {};
   private long shmemIds;
   private int cpu;
 
@@ -114,8 +124,14 @@ public final class Processes {
    * @param zeroPfn the frame of the shared zero page (in the kernel image)
    * @param zeroPageEnabled {@code vm.zero-page}
    */
-  public Processes(PageAllocator pages, PageTable pageTable, PhysicalMemory memory, int cpus,
-      long zeroPfn, boolean zeroPageEnabled, VmEvents events) {
+  public Processes(
+      PageAllocator pages,
+      PageTable pageTable,
+      PhysicalMemory memory,
+      int cpus,
+      long zeroPfn,
+      boolean zeroPageEnabled,
+      VmEvents events) {
     this.cpus = cpus;
     this.pages = pages;
     this.pageTable = pageTable;
@@ -129,8 +145,8 @@ public final class Processes {
   /**
    * The fault handlers, in order.
    *
-   * @param swapHandlerIndex the index of the swap-in handler (whose resolved faults turn a swap
-   *     PTE back into a present one), or -1
+   * @param swapHandlerIndex the index of the swap-in handler (whose resolved faults turn a swap PTE
+   *     back into a present one), or -1
    */
   public void setFaultHandlers(List<FaultHandler> handlers, int swapHandlerIndex) {
     this.chain = List.copyOf(handlers);
@@ -139,11 +155,14 @@ public final class Processes {
 
   /**
    * Turns on reclaim: the swap system, the global policy (null when the configured policy needs
-   * future knowledge it cannot have globally), a factory of per-process policies, and the
-   * resident limit per process in pages (0 = none).
+   * future knowledge it cannot have globally), a factory of per-process policies, and the resident
+   * limit per process in pages (0 = none).
    */
-  public void setReclaim(SwapSystem swap, ReplacementPolicy global,
-      Function<FutureReferences, ReplacementPolicy> processPolicies, long rssLimit) {
+  public void setReclaim(
+      SwapSystem swap,
+      ReplacementPolicy global,
+      Function<FutureReferences, ReplacementPolicy> processPolicies,
+      long rssLimit) {
     this.swap = swap;
     this.global = global;
     this.globalEveryReference = global != null && global.wantsEveryReference();
@@ -161,7 +180,8 @@ public final class Processes {
     return global;
   }
 
-  // ------------------------------------------------------------------ frame references (SwapContext)
+  // ------------------------------------------------------------------ frame references
+  // (SwapContext)
 
   /** Adds a reference to a user frame (the swap cache's). */
   public void getPage(long pfn) {
@@ -204,8 +224,8 @@ public final class Processes {
   public Task task(int pid) {
     Task t = tasks.get(pid);
     if (t == null || !t.alive) {
-      throw new IllegalArgumentException(t == null ? "no process " + pid
-          : "process " + pid + " is dead (" + t.deathReason + ")");
+      throw new IllegalArgumentException(
+          t == null ? "no process " + pid : "process " + pid + " is dead (" + t.deathReason + ")");
     }
     return t;
   }
@@ -249,15 +269,16 @@ public final class Processes {
     }
     long root = pageTable.createAddressSpace();
     if (root == PageTable.NO_ROOT) {
-      throw new IllegalArgumentException("spawn: out of memory for the page tables of process "
-          + pid);
+      throw new IllegalArgumentException(
+          "spawn: out of memory for the page tables of process " + pid);
     }
     MmStruct mm = new MmStruct(pid, root);
     attachPolicy(mm, future);
     mm.startBrk = START_BRK;
     mm.brk = START_BRK;
-    mm.insert(new VmAreaStruct(STACK_TOP - STACK_SIZE, STACK_TOP, Prot.READ | Prot.WRITE, false,
-        null, 0, "[stack]"));
+    mm.insert(
+        new VmAreaStruct(
+            STACK_TOP - STACK_SIZE, STACK_TOP, Prot.READ | Prot.WRITE, false, null, 0, "[stack]"));
     Task t = new Task(pid, "proc" + pid, mm);
     tasks.put(pid, t);
     return t;
@@ -294,52 +315,56 @@ public final class Processes {
     for (VmAreaStruct v : pm.areas()) {
       cm.insert(v.copy());
       boolean cow = !v.shared && (v.prot & Prot.WRITE) != 0;
-      pageTable.walkRange(pm.root(), v.start, v.end, (linear, pte) -> {
-        if (failed[0]) {
-          return;
-        }
-        if (!Pte.present(pte)) {
-          // a swap entry: both sides now hold the slot, neither exclusively
-          long shared = pte & ~Pte.SWP_EXCLUSIVE;
-          if (!pageTable.writePte(root, linear, shared)) {
-            failed[0] = true;
-            return;
-          }
-          pageTable.writePte(pm.root(), linear, shared);
-          swap.swapDuplicate(pte);
-          cm.swapEnts++;
-          return;
-        }
-        long pfn = Pte.pfn(pte);
-        long childPte = pte & ~Pte.ACCESSED;
-        if (cow && (pte & Pte.RW) != 0) {
-          pageTable.writePte(pm.root(), linear, pte & ~Pte.RW);
-          pageTable.flushTlbPage(linear);
-          childPte &= ~Pte.RW;
-        }
-        if (v.shared) {
-          childPte &= ~Pte.DIRTY;
-          if ((pte & Pte.DIRTY) != 0) {
-            dirty.set((int) pfn);
-          }
-        }
-        if (!pageTable.writePte(root, linear, childPte)) {
-          failed[0] = true;
-          return;
-        }
-        if (pfn != zeroPfn) {
-          refs[(int) pfn]++;
-          addMapping(cm, linear >>> Page.PAGE_SHIFT, pfn);
-        }
-      });
+      pageTable.walkRange(
+          pm.root(),
+          v.start,
+          v.end,
+          (linear, pte) -> {
+            if (failed[0]) {
+              return;
+            }
+            if (!Pte.present(pte)) {
+              // a swap entry: both sides now hold the slot, neither exclusively
+              long shared = pte & ~Pte.SWP_EXCLUSIVE;
+              if (!pageTable.writePte(root, linear, shared)) {
+                failed[0] = true;
+                return;
+              }
+              pageTable.writePte(pm.root(), linear, shared);
+              swap.swapDuplicate(pte);
+              cm.swapEnts++;
+              return;
+            }
+            long pfn = Pte.pfn(pte);
+            long childPte = pte & ~Pte.ACCESSED;
+            if (cow && (pte & Pte.RW) != 0) {
+              pageTable.writePte(pm.root(), linear, pte & ~Pte.RW);
+              pageTable.flushTlbPage(linear);
+              childPte &= ~Pte.RW;
+            }
+            if (v.shared) {
+              childPte &= ~Pte.DIRTY;
+              if ((pte & Pte.DIRTY) != 0) {
+                dirty.set((int) pfn);
+              }
+            }
+            if (!pageTable.writePte(root, linear, childPte)) {
+              failed[0] = true;
+              return;
+            }
+            if (pfn != zeroPfn) {
+              refs[(int) pfn]++;
+              addMapping(cm, linear >>> Page.PAGE_SHIFT, pfn);
+            }
+          });
       if (failed[0]) {
         break;
       }
     }
     if (failed[0]) {
       teardown(cm);
-      throw new IllegalArgumentException("fork: out of memory copying the page tables of process "
-          + parentPid);
+      throw new IllegalArgumentException(
+          "fork: out of memory copying the page tables of process " + parentPid);
     }
     tasks.put(childPid, child);
     return child;
@@ -368,7 +393,6 @@ public final class Processes {
     }
   }
 
-
   // ------------------------------------------------------------------ mappings
 
   /**
@@ -379,8 +403,15 @@ public final class Processes {
    * @param populate MAP_POPULATE: fault every page in now
    * @return the start address
    */
-  public long mmap(int pid, long length, int prot, Path file, long offset, boolean shared,
-      long fixed, boolean populate) {
+  public long mmap(
+      int pid,
+      long length,
+      int prot,
+      Path file,
+      long offset,
+      boolean shared,
+      long fixed,
+      boolean populate) {
     Task t = task(pid);
     MmStruct mm = t.mm;
     if (length <= 0) {
@@ -388,8 +419,8 @@ public final class Processes {
     }
     long len = Page.pagesFor(length) << Page.PAGE_SHIFT;
     if ((offset & Page.PAGE_OFFSET_MASK) != 0 || offset < 0) {
-      throw new IllegalArgumentException("mmap: file offset " + offset
-          + " is not a multiple of the page size");
+      throw new IllegalArgumentException(
+          "mmap: file offset " + offset + " is not a multiple of the page size");
     }
     FileBacking backing = null;
     if (file != null) {
@@ -402,10 +433,13 @@ public final class Processes {
     }
     long start;
     if (fixed >= 0) {
-      if ((fixed & Page.PAGE_OFFSET_MASK) != 0 || fixed < MMAP_MIN_ADDR
-          || fixed + len > STACK_TOP || fixed + len < fixed) {
-        throw new IllegalArgumentException(String.format(
-            "mmap: MAP_FIXED address 0x%x is unaligned or outside user space", fixed));
+      if ((fixed & Page.PAGE_OFFSET_MASK) != 0
+          || fixed < MMAP_MIN_ADDR
+          || fixed + len > STACK_TOP
+          || fixed + len < fixed) {
+        throw new IllegalArgumentException(
+            String.format(
+                "mmap: MAP_FIXED address 0x%x is unaligned or outside user space", fixed));
       }
       start = fixed;
       for (VmAreaStruct v : mm.intersecting(start, start + len)) {
@@ -453,27 +487,31 @@ public final class Processes {
       covered += Math.min(end, v.end) - Math.max(addr, v.start);
     }
     if (covered != end - addr) {
-      throw new IllegalArgumentException(String.format(
-          "mprotect: [0x%x, 0x%x) is not wholly mapped (ENOMEM)", addr, end));
+      throw new IllegalArgumentException(
+          String.format("mprotect: [0x%x, 0x%x) is not wholly mapped (ENOMEM)", addr, end));
     }
     for (VmAreaStruct v : hit) {
       VmAreaStruct mid = split(mm, v, Math.max(addr, v.start), Math.min(end, v.end));
       mid.prot = prot;
-      pageTable.walkRange(mm.root(), mid.start, mid.end, (linear, pte) -> {
-        if (!Pte.present(pte)) {
-          return;
-        }
-        long p = pte;
-        if ((prot & Prot.WRITE) == 0) {
-          p &= ~Pte.RW;
-        }
-        p = (prot & Prot.EXEC) != 0 ? p & ~Pte.NX : p | Pte.NX;
-        p = (prot & (Prot.READ | Prot.WRITE | Prot.EXEC)) == 0 ? p & ~Pte.USER : p | Pte.USER;
-        if (p != pte) {
-          pageTable.writePte(mm.root(), linear, p);
-          pageTable.flushTlbPage(linear);
-        }
-      });
+      pageTable.walkRange(
+          mm.root(),
+          mid.start,
+          mid.end,
+          (linear, pte) -> {
+            if (!Pte.present(pte)) {
+              return;
+            }
+            long p = pte;
+            if ((prot & Prot.WRITE) == 0) {
+              p &= ~Pte.RW;
+            }
+            p = (prot & Prot.EXEC) != 0 ? p & ~Pte.NX : p | Pte.NX;
+            p = (prot & (Prot.READ | Prot.WRITE | Prot.EXEC)) == 0 ? p & ~Pte.USER : p | Pte.USER;
+            if (p != pte) {
+              pageTable.writePte(mm.root(), linear, p);
+              pageTable.flushTlbPage(linear);
+            }
+          });
     }
   }
 
@@ -487,8 +525,8 @@ public final class Processes {
     long oldBrk = mm.brk;
     if (newBrk > oldBrk) {
       if (!mm.isFree(oldBrk, newBrk)) {
-        throw new IllegalArgumentException(String.format(
-            "brk: the heap cannot grow to 0x%x: something is mapped there", newBrk));
+        throw new IllegalArgumentException(
+            String.format("brk: the heap cannot grow to 0x%x: something is mapped there", newBrk));
       }
       VmAreaStruct heap = oldBrk > mm.startBrk ? mm.find(oldBrk - 1) : null;
       if (heap != null && "[heap]".equals(heap.name)) {
@@ -496,8 +534,8 @@ public final class Processes {
         heap.end = newBrk;
         mm.insert(heap);
       } else {
-        mm.insert(new VmAreaStruct(oldBrk, newBrk, Prot.READ | Prot.WRITE, false, null, 0,
-            "[heap]"));
+        mm.insert(
+            new VmAreaStruct(oldBrk, newBrk, Prot.READ | Prot.WRITE, false, null, 0, "[heap]"));
       }
     } else if (newBrk < oldBrk) {
       for (VmAreaStruct v : mm.intersecting(newBrk, oldBrk)) {
@@ -508,10 +546,13 @@ public final class Processes {
   }
 
   private static void checkRange(String op, long addr, long length) {
-    if ((addr & Page.PAGE_OFFSET_MASK) != 0 || length <= 0 || addr < 0
+    if ((addr & Page.PAGE_OFFSET_MASK) != 0
+        || length <= 0
+        || addr < 0
         || addr + length > STACK_TOP) {
-      throw new IllegalArgumentException(String.format(
-          "%s: [0x%x, +%d) is not a page-aligned user range (EINVAL)", op, addr, length));
+      throw new IllegalArgumentException(
+          String.format(
+              "%s: [0x%x, +%d) is not a page-aligned user range (EINVAL)", op, addr, length));
     }
   }
 
@@ -546,26 +587,30 @@ public final class Processes {
   }
 
   private void unmapRange(MmStruct mm, VmAreaStruct v, long start, long end) {
-    pageTable.walkRange(mm.root(), start, end, (linear, pte) -> {
-      if (!Pte.present(pte)) {
-        pageTable.writePte(mm.root(), linear, 0);
-        if (swap != null && Pte.isSwap(pte)) {
-          swap.swapFree(pte);
-          mm.swapEnts--;
-        }
-        return;
-      }
-      long pfn = Pte.pfn(pte);
-      if ((pte & Pte.DIRTY) != 0 && v.shared && v.file != null && !v.file.shmem()) {
-        // MAP_SHARED writes reach the file when the mapping goes (munmap, exit)
-        writeBack(pfn);
-      }
-      pageTable.writePte(mm.root(), linear, 0);
-      pageTable.flushTlbPage(linear);
-      if (pfn != zeroPfn) {
-        removeMapping(mm, linear >>> Page.PAGE_SHIFT, pfn, true);
-      }
-    });
+    pageTable.walkRange(
+        mm.root(),
+        start,
+        end,
+        (linear, pte) -> {
+          if (!Pte.present(pte)) {
+            pageTable.writePte(mm.root(), linear, 0);
+            if (swap != null && Pte.isSwap(pte)) {
+              swap.swapFree(pte);
+              mm.swapEnts--;
+            }
+            return;
+          }
+          long pfn = Pte.pfn(pte);
+          if ((pte & Pte.DIRTY) != 0 && v.shared && v.file != null && !v.file.shmem()) {
+            // MAP_SHARED writes reach the file when the mapping goes (munmap, exit)
+            writeBack(pfn);
+          }
+          pageTable.writePte(mm.root(), linear, 0);
+          pageTable.flushTlbPage(linear);
+          if (pfn != zeroPfn) {
+            removeMapping(mm, linear >>> Page.PAGE_SHIFT, pfn, true);
+          }
+        });
   }
 
   // ------------------------------------------------------------------ frames
@@ -580,7 +625,9 @@ public final class Processes {
     }
   }
 
-  /** A new mapping of {@code pfn} at page {@code vpn} of {@code mm}; the reference is the caller's. */
+  /**
+   * A new mapping of {@code pfn} at page {@code vpn} of {@code mm}; the reference is the caller's.
+   */
   private void addMapping(MmStruct mm, long vpn, long pfn) {
     boolean first = rmap.count(pfn) == 0;
     rmap.add(pfn, mm.pid(), vpn);
@@ -602,13 +649,13 @@ public final class Processes {
 
   /**
    * Drops the mapping of {@code pfn} at page {@code vpn} of {@code mm}; with {@code dropRef} also
-   * the mapping's reference, freeing the frame, dropping a file page that no one maps any more,
-   * or telling the swap system that its cached page lost its last mapping.
+   * the mapping's reference, freeing the frame, dropping a file page that no one maps any more, or
+   * telling the swap system that its cached page lost its last mapping.
    */
   private void removeMapping(MmStruct mm, long vpn, long pfn, boolean dropRef) {
     if (!rmap.remove(pfn, mm.pid(), vpn)) {
-      throw new AssertionError(String.format("pfn 0x%x is not mapped at vpn 0x%x of pid %d", pfn,
-          vpn, mm.pid()));
+      throw new AssertionError(
+          String.format("pfn 0x%x is not mapped at vpn 0x%x of pid %d", pfn, vpn, mm.pid()));
     }
     account(mm, pfn, -1);
     if (mm.policy != null) {
@@ -705,8 +752,8 @@ public final class Processes {
   }
 
   /**
-   * Pages committed by private writable mappings of every live process (meminfo Committed_AS;
-   * what the kernel charges as {@code VM_ACCOUNT}).
+   * Pages committed by private writable mappings of every live process (meminfo Committed_AS; what
+   * the kernel charges as {@code VM_ACCOUNT}).
    */
   public long committedPages() {
     long n = 0;
@@ -800,12 +847,16 @@ public final class Processes {
     int done = 0;
     while (done < Math.max(1, buf.length)) {
       long a = addr + done;
-      int n = (int) Math.min(Math.max(1, buf.length) - done,
-          Page.PAGE_SIZE - (a & Page.PAGE_OFFSET_MASK));
+      int n =
+          (int)
+              Math.min(
+                  Math.max(1, buf.length) - done, Page.PAGE_SIZE - (a & Page.PAGE_OFFSET_MASK));
       long phys = mmu.translate(a, access, false);
       if (phys == Mmu.GP_FAULT) {
-        throw new KernelOopsException(List.of(String.format(
-            "general protection fault, probably for non-canonical address 0x%x", a)));
+        throw new KernelOopsException(
+            List.of(
+                String.format(
+                    "general protection fault, probably for non-canonical address 0x%x", a)));
       }
       if (phys < 0) {
         throw oops(mmu.cr2(), mmu.errorCode(), access);
@@ -828,8 +879,10 @@ public final class Processes {
     } else {
       r.add(String.format("BUG: unable to handle page fault for address: %016x", addr));
     }
-    String what = access == Access.EXECUTE ? "instruction fetch"
-        : access == Access.WRITE ? "write access" : "read access";
+    String what =
+        access == Access.EXECUTE
+            ? "instruction fetch"
+            : access == Access.WRITE ? "write access" : "read access";
     r.add("#PF: supervisor " + what + " in kernel mode");
     r.add(String.format("#PF: error_code(0x%04x) - %s", err, ErrorCode.describe(err)));
     r.add(String.format("CR2: %016x", addr));
@@ -861,8 +914,11 @@ public final class Processes {
       }
       int err = mmu.errorCode();
       long cr2 = mmu.cr2();
-      if ((err & ErrorCode.PROT) == 0 && mm.reclaim != null && mm.rss() >= rssLimit
-          && Long.compareUnsigned(cr2, STACK_TOP) < 0 && mm.find(cr2) != null) {
+      if ((err & ErrorCode.PROT) == 0
+          && mm.reclaim != null
+          && mm.rss() >= rssLimit
+          && Long.compareUnsigned(cr2, STACK_TOP) < 0
+          && mm.find(cr2) != null) {
         // a memory cgroup at its limit reclaims before it charges the new page
         swap.shrink(mm.policy, mm.reclaim, (int) (mm.rss() - rssLimit + 1), ReclaimMode.LIMIT);
       }
@@ -871,8 +927,9 @@ public final class Processes {
         kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SEGV_MAPERR", err));
         return -1;
       }
-      PageFault fault = new PageFault(cr2, err, new Regs(access == Access.EXECUTE ? linear : 0,
-          STACK_TOP, cpu, true));
+      PageFault fault =
+          new PageFault(
+              cr2, err, new Regs(access == Access.EXECUTE ? linear : 0, STACK_TOP, cpu, true));
       FaultOutcome outcome = handle(mm, fault);
       switch (outcome) {
         case MINOR -> {
@@ -908,8 +965,8 @@ public final class Processes {
           }
         }
         case BAD_PAGETABLE -> {
-          reporter.accept(String.format("pid %d: corrupted page table at address 0x%x",
-              t.pid, cr2));
+          reporter.accept(
+              String.format("pid %d: corrupted page table at address 0x%x", t.pid, cr2));
           kill(t, new SignalInfo(t.pid, "SIGKILL", cr2, "Corrupted page table", err));
           return -1;
         }
@@ -920,8 +977,8 @@ public final class Processes {
         default -> throw new AssertionError(outcome);
       }
     }
-    throw new IllegalStateException(String.format(
-        "the access at 0x%x kept faulting after its faults were resolved", linear));
+    throw new IllegalStateException(
+        String.format("the access at 0x%x kept faulting after its faults were resolved", linear));
   }
 
   private FaultOutcome handle(MmStruct mm, PageFault fault) {
@@ -981,9 +1038,18 @@ public final class Processes {
 
   private OomCandidate candidate(Task t) {
     MmStruct mm = t.mm;
-    return new OomCandidate(t.pid, t.comm, 0, mm.totalVm() >>> Page.PAGE_SHIFT, mm.anonRss,
-        mm.fileRss, mm.shmemRss, mm.swapEnts, Math.max(0, pageTable.tablePages(mm.root()) - 1),
-        0, false);
+    return new OomCandidate(
+        t.pid,
+        t.comm,
+        0,
+        mm.totalVm() >>> Page.PAGE_SHIFT,
+        mm.anonRss,
+        mm.fileRss,
+        mm.shmemRss,
+        mm.swapEnts,
+        Math.max(0, pageTable.tablePages(mm.root()) - 1),
+        0,
+        false);
   }
 
   // ------------------------------------------------------------------ /proc/PID/maps
@@ -996,7 +1062,6 @@ public final class Processes {
     }
     return sb.toString();
   }
-
 
   // ------------------------------------------------------------------ fault context
 
@@ -1022,7 +1087,9 @@ public final class Processes {
     @Override
     public long allocUserPage() {
       long pfn = pages.allocPages(cpu, Gfp.HIGHUSER_MOVABLE, 0);
-      if (pfn == PageAllocator.NO_PAGE && swap != null && global != null
+      if (pfn == PageAllocator.NO_PAGE
+          && swap != null
+          && global != null
           && swap.tryToFreePages(global, globalScope, 0) > 0) {
         pfn = pages.allocPages(cpu, Gfp.HIGHUSER_MOVABLE, 0);
       }
@@ -1116,8 +1183,8 @@ public final class Processes {
     long va = vpn << Page.PAGE_SHIFT;
     long pte = pageTable.readPte(mm.root(), va);
     if (!Pte.present(pte) || Pte.pfn(pte) != pfn) {
-      throw new AssertionError(String.format("pid %d vpn 0x%x does not map pfn 0x%x", mm.pid(),
-          vpn, pfn));
+      throw new AssertionError(
+          String.format("pid %d vpn 0x%x does not map pfn 0x%x", mm.pid(), vpn, pfn));
     }
     pageTable.writePte(mm.root(), va, entry);
     pageTable.flushTlbPage(va);

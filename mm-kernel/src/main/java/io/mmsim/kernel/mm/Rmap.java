@@ -12,8 +12,8 @@ import java.util.Map;
  *   pfn -> long[] { count, key0, key1, ... }   (grown by doubling)
  * </pre>
  *
- * <p>Source to look up: {@code mm/rmap.c} (the kernel walks anon_vma chains and the file's
- * i_mmap tree instead; the answer is the same set of PTEs).
+ * <p>Source to look up: {@code mm/rmap.c} (the kernel walks anon_vma chains and the file's i_mmap
+ * tree instead; the answer is the same set of PTEs).
  */
 final class Rmap {
   static final int PID_SHIFT = 40;

@@ -1,7 +1,8 @@
 package io.mmsim.kernel.mm;
 
-import io.mmsim.api.fault.FileBacking;
 import java.util.Arrays;
+
+import io.mmsim.api.fault.FileBacking;
 
 /**
  * The shmem object behind a {@code MAP_SHARED|MAP_ANONYMOUS} mapping: a file with no disk behind

@@ -13,7 +13,12 @@ public record SignalInfo(int pid, String signal, long address, String code, int 
 
   /** {@code pid N: SIGSEGV at 0xADDR SEGV_MAPERR err_code=0x4}. */
   public String format() {
-    return String.format("pid %d: %s at 0x%x %s%s", pid, signal, address, code,
+    return String.format(
+        "pid %d: %s at 0x%x %s%s",
+        pid,
+        signal,
+        address,
+        code,
         errorCode < 0 ? " (general protection)" : String.format(" err_code=0x%x", errorCode));
   }
 }

@@ -6,8 +6,8 @@ import io.mmsim.api.fault.Vma;
 
 /**
  * One area of a process's address space ({@code struct vm_area_struct}): a page-aligned range with
- * one protection, anonymous or backed by a file, private or shared. Mutable only by
- * {@link MmStruct}, which keeps its areas disjoint and sorted.
+ * one protection, anonymous or backed by a file, private or shared. Mutable only by {@link
+ * MmStruct}, which keeps its areas disjoint and sorted.
  */
 public final class VmAreaStruct implements Vma {
   long start;
@@ -18,7 +18,13 @@ public final class VmAreaStruct implements Vma {
   long fileOffset;
   final String name;
 
-  VmAreaStruct(long start, long end, int prot, boolean shared, FileBacking file, long fileOffset,
+  VmAreaStruct(
+      long start,
+      long end,
+      int prot,
+      boolean shared,
+      FileBacking file,
+      long fileOffset,
       String name) {
     this.start = start;
     this.end = end;
@@ -76,17 +82,24 @@ public final class VmAreaStruct implements Vma {
 
   /** A copy covering {@code [from, to)} of this area, with the file offset moved along. */
   VmAreaStruct slice(long from, long to) {
-    VmAreaStruct v = new VmAreaStruct(from, to, prot, shared, file,
-        fileOffset + (from - start), name);
+    VmAreaStruct v =
+        new VmAreaStruct(from, to, prot, shared, file, fileOffset + (from - start), name);
     return v;
   }
 
   /** The /proc/PID/maps line of this area. */
   String mapsLine() {
-    String head = String.format("%08x-%08x %s%c %08x %02x:%02x %d ", start, end,
-        Prot.format(prot), shared ? 's' : 'p', file == null ? 0 : fileOffset,
-        file == null ? 0 : file.device() >>> 8, file == null ? 0 : file.device() & 0xff,
-        file == null ? 0 : file.inode());
+    String head =
+        String.format(
+            "%08x-%08x %s%c %08x %02x:%02x %d ",
+            start,
+            end,
+            Prot.format(prot),
+            shared ? 's' : 'p',
+            file == null ? 0 : fileOffset,
+            file == null ? 0 : file.device() >>> 8,
+            file == null ? 0 : file.device() & 0xff,
+            file == null ? 0 : file.inode());
     String n = name();
     if (n == null || n.isEmpty()) {
       return head;

@@ -1,5 +1,8 @@
 package io.mmsim.kernel.proc;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Page;
@@ -9,24 +12,22 @@ import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.ZoneStats;
 import io.mmsim.api.paging.PageTable;
-import io.mmsim.api.util.Bits;
 import io.mmsim.api.swap.SwapSystem;
+import io.mmsim.api.util.Bits;
 import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.api.vmalloc.VmArea;
 import io.mmsim.kernel.mm.Processes;
 import io.mmsim.kernel.mm.Task;
 import io.mmsim.kernel.stat.VmEvent;
 import io.mmsim.kernel.stat.VmEvents;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Renders the /proc views in the kernel's exact formats (LINUX-FACTS §9): field widths, padding,
- * trailing spaces and line order as {@code mm/vmstat.c}, {@code fs/proc/meminfo.c},
- * {@code mm/slab_common.c} and {@code mm/vmalloc.c} print them.
+ * trailing spaces and line order as {@code mm/vmstat.c}, {@code fs/proc/meminfo.c}, {@code
+ * mm/slab_common.c} and {@code mm/vmalloc.c} print them.
  *
- * <p>Only values the simulator really keeps are shown; a view or key that would need a part that
- * is not configured (or not modelled) is left out rather than filled with a guess.
+ * <p>Only values the simulator really keeps are shown; a view or key that would need a part that is
+ * not configured (or not modelled) is left out rather than filled with a guess.
  */
 public final class ProcFs {
   private final MemoryLayout layout;
@@ -39,8 +40,14 @@ public final class ProcFs {
   private final VmEvents events;
 
   /** A renderer over the kernel's parts; the optional ones may be null. */
-  public ProcFs(MemoryLayout layout, PageAllocator pages, ObjectAllocator objects,
-      VirtualAllocator vmalloc, PageTable pageTable, Processes processes, SwapSystem swap,
+  public ProcFs(
+      MemoryLayout layout,
+      PageAllocator pages,
+      ObjectAllocator objects,
+      VirtualAllocator vmalloc,
+      PageTable pageTable,
+      Processes processes,
+      SwapSystem swap,
       VmEvents events) {
     this.layout = layout;
     this.pages = pages;
@@ -75,8 +82,7 @@ public final class ProcFs {
   /** Renders the view called {@code name}. */
   public String render(String name) {
     if (!names().contains(name)) {
-      throw new IllegalArgumentException("no /proc/" + name + " in this kernel; views: "
-          + names());
+      throw new IllegalArgumentException("no /proc/" + name + " in this kernel; views: " + names());
     }
     return switch (name) {
       case "buddyinfo" -> buddyinfo();
@@ -216,8 +222,10 @@ public final class ProcFs {
     if (swap != null) {
       kb(sb, "SwapCached", swap.swapCachePages());
     }
-    Statistics lru = processes == null || processes.globalPolicy() == null
-        ? null : processes.globalPolicy().statistics();
+    Statistics lru =
+        processes == null || processes.globalPolicy() == null
+            ? null
+            : processes.globalPolicy().statistics();
     if (lru != null && lru.counters().containsKey("nr_active")) {
       kb(sb, "Active", lru.get("nr_active"));
       kb(sb, "Inactive", lru.get("nr_inactive"));
@@ -260,12 +268,15 @@ public final class ProcFs {
     kb(sb, "Hugetlb", 0);
     if (pageTable != null) {
       // the direct map's leaf entries by size, in kB as the kernel prints them
-      sb.append(String.format("%-16s%8d kB\n", "DirectMap4k:",
-          pageTable.directMapPages(Page.PAGE_SIZE) * 4));
-      sb.append(String.format("%-16s%8d kB\n", "DirectMap2M:",
-          pageTable.directMapPages(2L << 20) * 2048));
-      sb.append(String.format("%-16s%8d kB\n", "DirectMap1G:",
-          pageTable.directMapPages(1L << 30) * (1L << 20)));
+      sb.append(
+          String.format(
+              "%-16s%8d kB\n", "DirectMap4k:", pageTable.directMapPages(Page.PAGE_SIZE) * 4));
+      sb.append(
+          String.format(
+              "%-16s%8d kB\n", "DirectMap2M:", pageTable.directMapPages(2L << 20) * 2048));
+      sb.append(
+          String.format(
+              "%-16s%8d kB\n", "DirectMap1G:", pageTable.directMapPages(1L << 30) * (1L << 20)));
     }
     return sb.toString();
   }
@@ -276,12 +287,16 @@ public final class ProcFs {
 
   // ------------------------------------------------------------------ vmstat
 
-  /** /proc/vmstat: counters the simulator keeps, in the kernel's order, {@code nr_unstable} last. */
+  /**
+   * /proc/vmstat: counters the simulator keeps, in the kernel's order, {@code nr_unstable} last.
+   */
   public String vmstat() {
     Statistics st = pages.statistics();
     Statistics sw = swap == null ? Statistics.builder().build() : swap.statistics();
-    Statistics pol = processes == null || processes.globalPolicy() == null
-        ? Statistics.builder().build() : processes.globalPolicy().statistics();
+    Statistics pol =
+        processes == null || processes.globalPolicy() == null
+            ? Statistics.builder().build()
+            : processes.globalPolicy().statistics();
     StringBuilder sb = new StringBuilder();
     line(sb, "nr_free_pages", pages.nrFreePages());
     if (objects != null) {
@@ -326,9 +341,10 @@ public final class ProcFs {
   public String slabinfo() {
     StringBuilder sb = new StringBuilder();
     sb.append("slabinfo - version: 2.1\n");
-    sb.append("# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
-        + " : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs>"
-        + " <num_slabs> <sharedavail>\n");
+    sb.append(
+        "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
+            + " : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs>"
+            + " <num_slabs> <sharedavail>\n");
     for (SlabInfo row : objects.slabinfo()) {
       sb.append(row.format()).append('\n');
     }

@@ -1,15 +1,5 @@
 package io.mmsim.kernel.registry;
 
-import io.mmsim.api.ConfigurationException;
-import io.mmsim.api.spi.FaultHandlerProvider;
-import io.mmsim.api.spi.ObjectAllocatorProvider;
-import io.mmsim.api.spi.PageAllocatorProvider;
-import io.mmsim.api.spi.PageTableProvider;
-import io.mmsim.api.spi.Provider;
-import io.mmsim.api.spi.ReplacementPolicyProvider;
-import io.mmsim.api.spi.SpiVersion;
-import io.mmsim.api.spi.VirtualAllocatorProvider;
-import io.mmsim.api.swap.SwapProvider;
 import java.net.URL;
 import java.security.CodeSource;
 import java.util.ArrayList;
@@ -20,8 +10,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.spi.FaultHandlerProvider;
+import io.mmsim.api.spi.ObjectAllocatorProvider;
+import io.mmsim.api.spi.PageAllocatorProvider;
+import io.mmsim.api.spi.PageTableProvider;
+import io.mmsim.api.spi.Provider;
+import io.mmsim.api.spi.ReplacementPolicyProvider;
+import io.mmsim.api.spi.SpiVersion;
+import io.mmsim.api.spi.VirtualAllocatorProvider;
+import io.mmsim.api.swap.SwapProvider;
 
 /**
  * The one place where mmsim calls {@link ServiceLoader}: discovers every provider of every SPI,
@@ -34,12 +36,15 @@ import org.slf4j.LoggerFactory;
 public final class ProviderRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
 
-  /** One SPI: its configuration key, its provider type and the artifact that usually provides it. */
+  /**
+   * One SPI: its configuration key, its provider type and the artifact that usually provides it.
+   */
   public enum Spi {
     /** Page allocators. */
     PAGE_ALLOCATOR("page-allocator", PageAllocatorProvider.class, "mm-buddy"),
     /** Object allocators. */
-    OBJECT_ALLOCATOR("object-allocator", ObjectAllocatorProvider.class, "mm-slub, mm-slab or mm-slob"),
+    OBJECT_ALLOCATOR(
+        "object-allocator", ObjectAllocatorProvider.class, "mm-slub, mm-slab or mm-slob"),
     /** vmalloc. */
     VIRTUAL_ALLOCATOR("virtual-allocator", VirtualAllocatorProvider.class, "mm-vmalloc"),
     /** Page tables. */
@@ -112,16 +117,22 @@ public final class ProviderRegistry {
 
   private <P extends Provider> void load(Spi spi, ServiceLoader<P> loader) {
     List<Provider> list = new ArrayList<>();
-    loader.stream().forEach(handle -> {
-      try {
-        list.add(handle.get());
-      } catch (ServiceConfigurationError e) {
-        String what = spi.type().getSimpleName() + " " + handle.type().getName() + ": "
-            + e.getMessage();
-        LOG.warn("provider failed to load: {}", what);
-        failures.add(what);
-      }
-    });
+    loader.stream()
+        .forEach(
+            handle -> {
+              try {
+                list.add(handle.get());
+              } catch (ServiceConfigurationError e) {
+                String what =
+                    spi.type().getSimpleName()
+                        + " "
+                        + handle.type().getName()
+                        + ": "
+                        + e.getMessage();
+                LOG.warn("provider failed to load: {}", what);
+                failures.add(what);
+              }
+            });
     accept(spi, list);
   }
 
@@ -130,22 +141,31 @@ public final class ProviderRegistry {
     for (Provider p : list) {
       int v = p.spiVersion();
       if (SpiVersion.major(v) != SpiVersion.MAJOR) {
-        String what = String.format("%s '%s' (%s) was compiled against SPI %s, this mm-api is %s",
-            spi.type().getSimpleName(), p.name(), p.getClass().getName(), SpiVersion.format(v),
-            SpiVersion.format(SpiVersion.CURRENT));
+        String what =
+            String.format(
+                "%s '%s' (%s) was compiled against SPI %s, this mm-api is %s",
+                spi.type().getSimpleName(),
+                p.name(),
+                p.getClass().getName(),
+                SpiVersion.format(v),
+                SpiVersion.format(SpiVersion.CURRENT));
         LOG.warn("provider rejected: {}", what);
         failures.add(what);
         continue;
       }
       if (SpiVersion.minor(v) != SpiVersion.MINOR) {
-        LOG.warn("{} '{}' was compiled against SPI {}, this mm-api is {}",
-            spi.type().getSimpleName(), p.name(), SpiVersion.format(v),
+        LOG.warn(
+            "{} '{}' was compiled against SPI {}, this mm-api is {}",
+            spi.type().getSimpleName(),
+            p.name(),
+            SpiVersion.format(v),
             SpiVersion.format(SpiVersion.CURRENT));
       }
       ok.add(p);
     }
-    ok.sort(Comparator.comparing((Provider p) -> p.name().toLowerCase(Locale.ROOT))
-        .thenComparing(p -> p.getClass().getName()));
+    ok.sort(
+        Comparator.comparing((Provider p) -> p.name().toLowerCase(Locale.ROOT))
+            .thenComparing(p -> p.getClass().getName()));
     providers.put(spi, List.copyOf(ok));
   }
 
@@ -170,10 +190,16 @@ public final class ProviderRegistry {
       for (Provider p : e.getValue()) {
         Provider other = seen.putIfAbsent(p.name().toLowerCase(Locale.ROOT), p);
         if (other != null) {
-          throw new ConfigurationException(e.getKey().key(), String.format(
-              "two %s providers are named '%s': %s (%s) and %s (%s); remove one of them",
-              e.getKey().type().getSimpleName(), p.name(), other.getClass().getName(),
-              location(other), p.getClass().getName(), location(p)));
+          throw new ConfigurationException(
+              e.getKey().key(),
+              String.format(
+                  "two %s providers are named '%s': %s (%s) and %s (%s); remove one of them",
+                  e.getKey().type().getSimpleName(),
+                  p.name(),
+                  other.getClass().getName(),
+                  location(other),
+                  p.getClass().getName(),
+                  location(p)));
         }
       }
     }
@@ -188,9 +214,11 @@ public final class ProviderRegistry {
   public <P extends Provider> P select(Spi spi, Class<P> type, String name) {
     List<Provider> list = providers(spi);
     if (list.isEmpty()) {
-      throw new ConfigurationException(spi.key(), String.format(
-          "%s: no %s was found; add %s to the module path or class path%s", spi.key(),
-          spi.type().getSimpleName(), spi.artifact(), failureText()));
+      throw new ConfigurationException(
+          spi.key(),
+          String.format(
+              "%s: no %s was found; add %s to the module path or class path%s",
+              spi.key(), spi.type().getSimpleName(), spi.artifact(), failureText()));
     }
     if (name == null || name.isBlank()) {
       int best = Integer.MIN_VALUE;
@@ -205,9 +233,11 @@ public final class ProviderRegistry {
         }
       }
       if (top.size() > 1) {
-        throw new ConfigurationException(spi.key(), String.format(
-            "%s: several providers share the top priority; choose one with %s=NAME:%n%s",
-            spi.key(), spi.key(), listing(top)));
+        throw new ConfigurationException(
+            spi.key(),
+            String.format(
+                "%s: several providers share the top priority; choose one with %s=NAME:%n%s",
+                spi.key(), spi.key(), listing(top)));
       }
       LOG.debug("{}: chose {} by priority among {}", spi.key(), top.get(0).name(), list);
       return type.cast(top.get(0));
@@ -219,11 +249,17 @@ public final class ProviderRegistry {
         return type.cast(p);
       }
     }
-    throw new ConfigurationException(spi.key(), String.format(
-        "%s: unknown %s '%s'; the providers found are:%n%s%nchoose one of them, or add the"
-            + " artifact that provides '%s' to the module path or class path%s",
-        spi.key(), spi.type().getSimpleName(), name.trim(), listing(list), name.trim(),
-        failureText()));
+    throw new ConfigurationException(
+        spi.key(),
+        String.format(
+            "%s: unknown %s '%s'; the providers found are:%n%s%nchoose one of them, or add the"
+                + " artifact that provides '%s' to the module path or class path%s",
+            spi.key(),
+            spi.type().getSimpleName(),
+            name.trim(),
+            listing(list),
+            name.trim(),
+            failureText()));
   }
 
   /**
@@ -249,8 +285,10 @@ public final class ProviderRegistry {
       if (sb.length() > 0) {
         sb.append(System.lineSeparator());
       }
-      sb.append(String.format("  %-10s %s [%s, %s, %s]", p.name(), p.description(), module(p),
-          version(p), location(p)));
+      sb.append(
+          String.format(
+              "  %-10s %s [%s, %s, %s]",
+              p.name(), p.description(), module(p), version(p), location(p)));
     }
     return sb.toString();
   }
@@ -259,8 +297,11 @@ public final class ProviderRegistry {
     if (failures.isEmpty()) {
       return "";
     }
-    return System.lineSeparator() + "providers that failed to load:" + System.lineSeparator()
-        + "  " + String.join(System.lineSeparator() + "  ", failures);
+    return System.lineSeparator()
+        + "providers that failed to load:"
+        + System.lineSeparator()
+        + "  "
+        + String.join(System.lineSeparator() + "  ", failures);
   }
 
   /** The module a provider lives in, or "class path". */

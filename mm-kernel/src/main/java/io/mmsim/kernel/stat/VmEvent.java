@@ -1,9 +1,9 @@
 package io.mmsim.kernel.stat;
 
 /**
- * The event counters the kernel facade itself keeps, named as in /proc/vmstat
- * ({@code include/linux/vm_event_item.h}). Counters that an allocator keeps (pgalloc_*, pgfree)
- * come from its statistics instead.
+ * The event counters the kernel facade itself keeps, named as in /proc/vmstat ({@code
+ * include/linux/vm_event_item.h}). Counters that an allocator keeps (pgalloc_*, pgfree) come from
+ * its statistics instead.
  */
 public enum VmEvent {
   /** Page faults handled (every handle_mm_fault). */

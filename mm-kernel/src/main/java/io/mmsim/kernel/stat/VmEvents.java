@@ -4,6 +4,9 @@ package io.mmsim.kernel.stat;
 public final class VmEvents {
   private final long[] counts = new long[VmEvent.values().length];
 
+  /** All counters at zero. */
+  public VmEvents() {}
+
   /** Adds one. */
   public void count(VmEvent e) {
     counts[e.ordinal()]++;

@@ -3,12 +3,14 @@ package io.mmsim.kernel.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mmsim.api.mem.MemoryLayout;
-import io.mmsim.testkit.object.SimplePageAllocator;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.mockito.Mockito;
+
+import io.mmsim.api.mem.MemoryLayout;
+import io.mmsim.testkit.object.SimplePageAllocator;
 
 final class BootmemTest {
 
@@ -16,10 +18,13 @@ final class BootmemTest {
   private static List<long[]> handOff(Bootmem b) {
     List<long[]> calls = new ArrayList<>();
     io.mmsim.api.page.PageAllocator pa = Mockito.mock(io.mmsim.api.page.PageAllocator.class);
-    Mockito.doAnswer(inv -> {
-      calls.add(new long[] {inv.getArgument(0), (int) inv.getArgument(1)});
-      return null;
-    }).when(pa).freeBootPages(Mockito.anyLong(), Mockito.anyInt());
+    Mockito.doAnswer(
+            inv -> {
+              calls.add(new long[] {inv.getArgument(0), (int) inv.getArgument(1)});
+              return null;
+            })
+        .when(pa)
+        .freeBootPages(Mockito.anyLong(), Mockito.anyInt());
     b.freeAll(pa);
     return calls;
   }
@@ -34,9 +39,11 @@ final class BootmemTest {
 
     // [1, 1000): 1(o0) 2(o1) 4(o2) 8(o3) 16(o4) 32(o5) 64(o6) 128(o7) 256(o8) 512(o8) 768(o7)
     // 896(o6) 960(o5) 992(o3); [1024, 4096): 1024(o10) 2048(o10) 3072(o10)
-    assertThat(calls).extracting(c -> c[0] + "/" + c[1]).containsExactly(
-        "1/0", "2/1", "4/2", "8/3", "16/4", "32/5", "64/6", "128/7", "256/8", "512/8", "768/7",
-        "896/6", "960/5", "992/3", "1024/10", "2048/10", "3072/10");
+    assertThat(calls)
+        .extracting(c -> c[0] + "/" + c[1])
+        .containsExactly(
+            "1/0", "2/1", "4/2", "8/3", "16/4", "32/5", "64/6", "128/7", "256/8", "512/8", "768/7",
+            "896/6", "960/5", "992/3", "1024/10", "2048/10", "3072/10");
     assertThat(calls.stream().mapToLong(c -> 1L << c[1]).sum()).isEqualTo(4096 - 25);
   }
 

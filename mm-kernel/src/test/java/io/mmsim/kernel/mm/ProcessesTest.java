@@ -3,6 +3,18 @@ package io.mmsim.kernel.mm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
@@ -11,16 +23,6 @@ import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.kernel.Kernel;
 import io.mmsim.kernel.stat.VmEvent;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Processes on the real parts (buddy, x86_64, demand): isolation, copy-on-write, teardown. */
 final class ProcessesTest {
@@ -30,13 +32,16 @@ final class ProcessesTest {
   private Processes p;
   private final List<String> reports = new ArrayList<>();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeEach
   void boot() {
-    kernel = Kernel.builder().set("memory.size", "64M").set("object-allocator", "none")
-        .set("virtual-allocator", "none").boot();
+    kernel =
+        Kernel.builder()
+            .set("memory.size", "64M")
+            .set("object-allocator", "none")
+            .set("virtual-allocator", "none")
+            .boot();
     p = kernel.processes();
     p.setReporter(reports::add);
   }
@@ -56,13 +61,18 @@ final class ProcessesTest {
     PageTable pt = kernel.pageTable();
     for (Task t : p.live()) {
       for (VmAreaStruct v : t.mm.areas()) {
-        pt.walkRange(t.mm.root(), v.start(), v.end(), (linear, pte) -> {
-          if (Pte.present(pte) && (pte & Pte.RW) != 0 && v.anonymous()) {
-            Integer prev = owners.put(Pte.pfn(pte), t.pid());
-            assertThat(prev).as("frame %x writable in two address spaces", Pte.pfn(pte))
-                .isNull();
-          }
-        });
+        pt.walkRange(
+            t.mm.root(),
+            v.start(),
+            v.end(),
+            (linear, pte) -> {
+              if (Pte.present(pte) && (pte & Pte.RW) != 0 && v.anonymous()) {
+                Integer prev = owners.put(Pte.pfn(pte), t.pid());
+                assertThat(prev)
+                    .as("frame %x writable in two address spaces", Pte.pfn(pte))
+                    .isNull();
+              }
+            });
       }
     }
     return owners;
@@ -88,7 +98,9 @@ final class ProcessesTest {
   void userAccessToKernelAddress_faultsWithTheUserBit() {
     p.spawn(1);
     assertThat(p.read(1, 0, KernelLayout.PAGE_OFFSET, 1)).isNull();
-    assertThat(reports).singleElement().asString()
+    assertThat(reports)
+        .singleElement()
+        .asString()
         .isEqualTo("pid 1: SIGSEGV at 0xffff888000000000 SEGV_MAPERR err_code=0x5");
   }
 
@@ -102,9 +114,10 @@ final class ProcessesTest {
     assertThat(p.write(2, 0, nx, new byte[] {(byte) 0xc3})).isTrue();
     assertThat(p.exec(2, 0, nx)).isFalse();
 
-    assertThat(reports).containsExactly(
-        String.format("pid 1: SIGSEGV at 0x%x SEGV_ACCERR err_code=0x6", ro),
-        String.format("pid 2: SIGSEGV at 0x%x SEGV_ACCERR err_code=0x15", nx));
+    assertThat(reports)
+        .containsExactly(
+            String.format("pid 1: SIGSEGV at 0x%x SEGV_ACCERR err_code=0x6", ro),
+            String.format("pid 2: SIGSEGV at 0x%x SEGV_ACCERR err_code=0x15", nx));
   }
 
   @Test
@@ -265,7 +278,8 @@ final class ProcessesTest {
     kernel.pageAllocator().drainAllPages();
     long tablesTaken = kernel.pageTable().tablePages() - tables;
     assertThat(tablesTaken).isEqualTo(3);
-    assertThat(kernel.pageAllocator().nrFreePages()).as("only page tables were taken")
+    assertThat(kernel.pageAllocator().nrFreePages())
+        .as("only page tables were taken")
         .isEqualTo(free - tablesTaken);
     p.write(1, 0, a, new byte[] {1});
     assertThat(Pte.pfn(kernel.pageTable().readPte(root, a))).isNotEqualTo(kernel.zeroPfn());
@@ -277,10 +291,11 @@ final class ProcessesTest {
     p.mmap(7, 16384, RW, null, 0, false, 0x7f0000000000L, false);
     p.brk(7, 8192);
 
-    assertThat(p.maps(7)).isEqualTo(
-        "555555559000-55555555b000 rw-p 00000000 00:00 0                          [heap]\n"
-        + "7f0000000000-7f0000004000 rw-p 00000000 00:00 0 \n"
-        + "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]\n");
+    assertThat(p.maps(7))
+        .isEqualTo(
+            "555555559000-55555555b000 rw-p 00000000 00:00 0                          [heap]\n"
+                + "7f0000000000-7f0000004000 rw-p 00000000 00:00 0 \n"
+                + "7ffffffde000-7ffffffff000 rw-p 00000000 00:00 0                          [stack]\n");
   }
 
   @Test

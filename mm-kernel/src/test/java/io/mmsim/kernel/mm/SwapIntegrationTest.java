@@ -2,16 +2,18 @@ package io.mmsim.kernel.mm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.paging.Access;
 import io.mmsim.api.swap.SwapSystem;
 import io.mmsim.kernel.Kernel;
 import io.mmsim.kernel.stat.VmEvent;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 /** The kernel with swap: pages leave and come back intact; slots and frames never leak. */
 final class SwapIntegrationTest {
@@ -20,8 +22,12 @@ final class SwapIntegrationTest {
   private final List<String> reports = new ArrayList<>();
 
   private Kernel boot(String... keys) {
-    Kernel.Builder b = Kernel.builder().set("memory.size", "64M").set("object-allocator", "none")
-        .set("virtual-allocator", "none").set("swap.memory", "256M");
+    Kernel.Builder b =
+        Kernel.builder()
+            .set("memory.size", "64M")
+            .set("object-allocator", "none")
+            .set("virtual-allocator", "none")
+            .set("swap.memory", "256M");
     for (String k : keys) {
       b.set(k);
     }
@@ -59,7 +65,8 @@ final class SwapIntegrationTest {
     SplittableRandom r = new SplittableRandom(3);
     for (int n = 0; n < pages; n++) {
       int i = r.nextInt(pages);
-      assertThat(p.read(1, 0, base + ((long) i << 12) + (i % 4000), 16)).as("page %d", i)
+      assertThat(p.read(1, 0, base + ((long) i << 12) + (i % 4000), 16))
+          .as("page %d", i)
           .containsExactly(pattern(i));
     }
     assertThat(k.swap().statistics().get("pswpout")).isGreaterThan(40000);
@@ -90,8 +97,7 @@ final class SwapIntegrationTest {
       assertThat(p.read(1, 0, base + ((long) i << 12), 16)).containsExactly(pattern(i));
       assertThat(p.read(2, 0, base + ((long) i << 12), 16)).containsExactly(pattern(-i));
       if (i + 1 < pages) {
-        assertThat(p.read(2, 0, base + ((long) (i + 1) << 12), 16))
-            .containsExactly(pattern(i + 1));
+        assertThat(p.read(2, 0, base + ((long) (i + 1) << 12), 16)).containsExactly(pattern(i + 1));
       }
     }
     p.exit(1);
@@ -125,7 +131,10 @@ final class SwapIntegrationTest {
     }
     assertThat(p.isAlive(1)).isTrue();
     assertThat(p.read(1, 0, base, 16)).as("page 0 was swapped out; its read fails").isNull();
-    assertThat(reports).singleElement().asString().startsWith("pid 1: SIGBUS at 0x")
+    assertThat(reports)
+        .singleElement()
+        .asString()
+        .startsWith("pid 1: SIGBUS at 0x")
         .contains("BUS_ADRERR");
     k.swap().checkInvariants();
   }

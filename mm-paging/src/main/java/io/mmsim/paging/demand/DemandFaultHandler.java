@@ -156,9 +156,10 @@ final class DemandFaultHandler implements FaultHandler {
     FileBacking file = vma.file();
     if (file == null) {
       if (vma.shared()) {
-        throw new IllegalStateException(String.format("pid %d: shared anonymous area"
-            + " [0x%x, 0x%x) has no shmem file behind it", ctx.mm().pid(), vma.start(),
-            vma.end()));
+        throw new IllegalStateException(
+            String.format(
+                "pid %d: shared anonymous area" + " [0x%x, 0x%x) has no shmem file behind it",
+                ctx.mm().pid(), vma.start(), vma.end()));
       }
       return doAnonymousPage(ctx, vma, page, write);
     }
@@ -169,15 +170,15 @@ final class DemandFaultHandler implements FaultHandler {
     return doFilePage(ctx, vma, file, offset, page, write);
   }
 
-  private static FaultOutcome doAnonymousPage(FaultContext ctx, Vma vma, long page,
-      boolean write) {
+  private static FaultOutcome doAnonymousPage(FaultContext ctx, Vma vma, long page, boolean write) {
     PageTable pt = ctx.pageTable();
     AddressSpace mm = ctx.mm();
     long flags = baseFlags(vma);
     long zero = ctx.zeroPfn();
     if (!write && zero >= 0) {
       return pt.writePte(mm.root(), page, pt.pfnPte(zero, flags | Pte.SPECIAL))
-          ? FaultOutcome.MINOR : FaultOutcome.OOM;
+          ? FaultOutcome.MINOR
+          : FaultOutcome.OOM;
     }
     long pfn = ctx.allocUserPage();
     if (pfn == PageAllocator.NO_PAGE) {
@@ -196,8 +197,8 @@ final class DemandFaultHandler implements FaultHandler {
   }
 
   /**
-   * Reads the file's page at {@code offset} into a new frame: the frame, {@link #PAST_EOF} when
-   * the page lies beyond the end of the file (nothing allocated), or {@code NO_PAGE}.
+   * Reads the file's page at {@code offset} into a new frame: the frame, {@link #PAST_EOF} when the
+   * page lies beyond the end of the file (nothing allocated), or {@code NO_PAGE}.
    */
   private long readIntoNewFrame(FaultContext ctx, FileBacking file, long offset) {
     if (!file.readPage(offset, buffer)) {
@@ -211,8 +212,8 @@ final class DemandFaultHandler implements FaultHandler {
     return pfn;
   }
 
-  private FaultOutcome doFilePage(FaultContext ctx, Vma vma, FileBacking file, long offset,
-      long page, boolean write) {
+  private FaultOutcome doFilePage(
+      FaultContext ctx, Vma vma, FileBacking file, long offset, long page, boolean write) {
     PageTable pt = ctx.pageTable();
     AddressSpace mm = ctx.mm();
     long pfn = ctx.pageCacheFind(file, offset);
@@ -240,8 +241,8 @@ final class DemandFaultHandler implements FaultHandler {
     return fresh && !file.shmem() ? FaultOutcome.MAJOR : FaultOutcome.MINOR;
   }
 
-  private FaultOutcome doCowFault(FaultContext ctx, Vma vma, FileBacking file, long offset,
-      long page) {
+  private FaultOutcome doCowFault(
+      FaultContext ctx, Vma vma, FileBacking file, long offset, long page) {
     PageTable pt = ctx.pageTable();
     AddressSpace mm = ctx.mm();
     long cached = ctx.pageCacheFind(file, offset);
@@ -304,8 +305,7 @@ final class DemandFaultHandler implements FaultHandler {
     } else {
       mem.copyPage(pfn, copy);
     }
-    boolean written = pt.writePte(root, page,
-        pt.pfnPte(copy, baseFlags(vma) | Pte.RW | Pte.DIRTY));
+    boolean written = pt.writePte(root, page, pt.pfnPte(copy, baseFlags(vma) | Pte.RW | Pte.DIRTY));
     assert written : "rewriting a present entry needs no table";
     pt.flushTlbPage(page);
     ctx.pageAddNewAnonRmap(copy, mm, page);

@@ -1,20 +1,22 @@
 package io.mmsim.paging.demand;
 
+import java.util.Map;
+
 import com.google.auto.service.AutoService;
+
 import io.mmsim.api.fault.FaultHandler;
 import io.mmsim.api.spi.FaultHandlerProvider;
 import io.mmsim.api.spi.ProviderContext;
 import io.mmsim.api.spi.SpiVersion;
-import java.util.Map;
 
 /**
  * The {@code demand} fault handler: demand paging as Linux's {@code handle_mm_fault} does it for
- * missing and write-protected pages: the shared zero page, zeroed anonymous pages, page-cache
- * pages of files (major faults when read), copy-on-write and reuse of exclusive pages, and the
- * SIGSEGV / SIGBUS decisions. Swap entries are left to a handler earlier in the chain.
+ * missing and write-protected pages: the shared zero page, zeroed anonymous pages, page-cache pages
+ * of files (major faults when read), copy-on-write and reuse of exclusive pages, and the SIGSEGV /
+ * SIGBUS decisions. Swap entries are left to a handler earlier in the chain.
  *
- * <p>It has no settings of its own; {@code vm.zero-page} reaches it through
- * {@link io.mmsim.api.fault.FaultContext#zeroPfn()}.
+ * <p>It has no settings of its own; {@code vm.zero-page} reaches it through {@link
+ * io.mmsim.api.fault.FaultContext#zeroPfn()}.
  */
 @AutoService(FaultHandlerProvider.class)
 public final class DemandPagingProvider implements FaultHandlerProvider {

@@ -2,6 +2,7 @@
  * The {@code demand} fault-handler provider: demand paging over any page-table implementation.
  *
  * <h2>Design</h2>
+ *
  * {@code DemandFaultHandler} sees the machine only through mm-api: the faulting address space and
  * its areas ({@link io.mmsim.api.fault.AddressSpace}, {@link io.mmsim.api.fault.Vma}), frames,
  * reverse map and page cache through {@link io.mmsim.api.fault.FaultContext}, and entries through

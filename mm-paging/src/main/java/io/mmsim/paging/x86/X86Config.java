@@ -1,19 +1,20 @@
 package io.mmsim.paging.x86;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.paging.Segment;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.api.util.Bits;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The validated settings of the {@code x86_64} provider.
  *
  * @param levels paging levels, 4 or 5 (LA57)
  * @param tlbEntries TLB entries per CPU, a power of two
- * @param tlbWays TLB associativity, a power of two not above {@code tlbEntries} (1 = direct
- *     mapped, {@code tlbEntries} = fully associative)
+ * @param tlbWays TLB associativity, a power of two not above {@code tlbEntries} (1 = direct mapped,
+ *     {@code tlbEntries} = fully associative)
  * @param nx EFER.NXE at boot
  * @param wp CR0.WP at boot
  * @param physBits MAXPHYADDR: entry bits from here to 51 are reserved
@@ -62,32 +63,47 @@ record X86Config(
     int levels = s.getInt(LEVELS, 4, 5);
     int entries = s.getInt(TLB_ENTRIES, 1, 1 << 16);
     if (!Bits.isPowerOfTwo(entries)) {
-      throw new ConfigurationException(s.fullKey(TLB_ENTRIES),
+      throw new ConfigurationException(
+          s.fullKey(TLB_ENTRIES),
           s.fullKey(TLB_ENTRIES) + ": " + entries + " is not a power of two");
     }
     int ways = s.getInt(TLB_WAYS, 1, entries);
     if (!Bits.isPowerOfTwo(ways)) {
-      throw new ConfigurationException(s.fullKey(TLB_WAYS),
-          s.fullKey(TLB_WAYS) + ": " + ways + " is not a power of two");
+      throw new ConfigurationException(
+          s.fullKey(TLB_WAYS), s.fullKey(TLB_WAYS) + ": " + ways + " is not a power of two");
     }
     int physBits = s.getInt(PHYS_BITS, 32, 52);
     if (memoryBytes > (1L << physBits)) {
-      throw new ConfigurationException(s.fullKey(PHYS_BITS), String.format(
-          "%s: %d bits address %d bytes, less than the machine's %d", s.fullKey(PHYS_BITS),
-          physBits, 1L << physBits, memoryBytes));
+      throw new ConfigurationException(
+          s.fullKey(PHYS_BITS),
+          String.format(
+              "%s: %d bits address %d bytes, less than the machine's %d",
+              s.fullKey(PHYS_BITS), physBits, 1L << physBits, memoryBytes));
     }
     long base = s.getLong(USER_DS_BASE);
     if (base < 0 || base > 0xffffffffL) {
-      throw new ConfigurationException(s.fullKey(USER_DS_BASE), String.format(
-          "%s: 0x%x does not fit the 32-bit segment base", s.fullKey(USER_DS_BASE), base));
+      throw new ConfigurationException(
+          s.fullKey(USER_DS_BASE),
+          String.format(
+              "%s: 0x%x does not fit the 32-bit segment base", s.fullKey(USER_DS_BASE), base));
     }
     long limit = s.getLong(USER_DS_LIMIT);
     if (limit < 0 || limit > Segment.MAX_RAW_LIMIT) {
-      throw new ConfigurationException(s.fullKey(USER_DS_LIMIT), String.format(
-          "%s: 0x%x does not fit the 20-bit segment limit (4 KiB units, at most 0xfffff)",
-          s.fullKey(USER_DS_LIMIT), limit));
+      throw new ConfigurationException(
+          s.fullKey(USER_DS_LIMIT),
+          String.format(
+              "%s: 0x%x does not fit the 20-bit segment limit (4 KiB units, at most 0xfffff)",
+              s.fullKey(USER_DS_LIMIT), limit));
     }
-    return new X86Config(levels, entries, ways, s.getBoolean(NX), s.getBoolean(WP), physBits,
-        s.getBoolean(GBPAGES), base, limit);
+    return new X86Config(
+        levels,
+        entries,
+        ways,
+        s.getBoolean(NX),
+        s.getBoolean(WP),
+        physBits,
+        s.getBoolean(GBPAGES),
+        base,
+        limit);
   }
 }

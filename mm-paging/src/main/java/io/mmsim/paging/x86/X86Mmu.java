@@ -1,5 +1,7 @@
 package io.mmsim.paging.x86;
 
+import java.util.Arrays;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
@@ -9,7 +11,6 @@ import io.mmsim.api.paging.ErrorCode;
 import io.mmsim.api.paging.Mmu;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.paging.Segment;
-import java.util.Arrays;
 
 /*
  * One simulated CPU: segment registers and GDT, CR0/CR3/CR4/EFER, a set-associative TLB and the
@@ -64,13 +65,19 @@ final class X86Mmu implements Mmu {
   private static final int SZ_SHIFT = 9;
   private static final long SZ_MASK = 3L << SZ_SHIFT;
   private static final long FRAME_MASK = Pte.PFN_MASK;
+
   /** The PFN field of an entry, shifted down: a frame number. */
   private static final long PFN_BITS = Pte.PFN_MASK >>> Page.PAGE_SHIFT;
+
   private static final long BITS_13_29 = ((1L << 30) - 1) & ~((1L << 13) - 1);
   private static final long BITS_13_20 = ((1L << 21) - 1) & ~((1L << 13) - 1);
-  private static final long CR0_FIXED = ControlRegisters.CR0_PE | ControlRegisters.CR0_MP
-      | ControlRegisters.CR0_ET | ControlRegisters.CR0_NE | ControlRegisters.CR0_AM
-      | ControlRegisters.CR0_PG;
+  private static final long CR0_FIXED =
+      ControlRegisters.CR0_PE
+          | ControlRegisters.CR0_MP
+          | ControlRegisters.CR0_ET
+          | ControlRegisters.CR0_NE
+          | ControlRegisters.CR0_AM
+          | ControlRegisters.CR0_PG;
 
   private final X86PageTable pt;
   private final PhysicalMemory mem;
@@ -90,12 +97,15 @@ final class X86Mmu implements Mmu {
   private boolean wp;
   private boolean nxe;
   private boolean pge;
+
   /** Per access kind and mode: bits a TLB value must have set, plus XD when it must be clear. */
   private final long[] hitMask = new long[6];
+
   private final long[] reserved = new long[12];
+
   /**
-   * Per level 2..5: the bits that make an entry a plain step down the walk when, of them, exactly
-   * P and A are set (present, accessed, no reserved bit, not a huge-page leaf).
+   * Per level 2..5: the bits that make an entry a plain step down the walk when, of them, exactly P
+   * and A are set (present, accessed, no reserved bit, not a huge-page leaf).
    */
   private final long[] tableStep = new long[6];
 
@@ -106,8 +116,10 @@ final class X86Mmu implements Mmu {
   private final int ways;
   private final int waysShift;
   private final int setMask;
+
   /** The slot of the last hit or fill, and copies of its tag (EMPTY once dropped) and value. */
   private int lastSlot;
+
   private long lastVpn = EMPTY;
   private long lastVal;
   private int valid;
@@ -131,10 +143,16 @@ final class X86Mmu implements Mmu {
     this.canonShift = 64 - pt.virtualAddressBits();
     this.physBits = cfg.physBits();
     this.cr0 = CR0_FIXED | (cfg.wp() ? ControlRegisters.CR0_WP : 0);
-    this.cr4 = ControlRegisters.CR4_PSE | ControlRegisters.CR4_PAE | ControlRegisters.CR4_PGE
-        | (levels == 5 ? ControlRegisters.CR4_LA57 : 0);
-    this.efer = ControlRegisters.EFER_SCE | ControlRegisters.EFER_LME | ControlRegisters.EFER_LMA
-        | (cfg.nx() ? ControlRegisters.EFER_NXE : 0);
+    this.cr4 =
+        ControlRegisters.CR4_PSE
+            | ControlRegisters.CR4_PAE
+            | ControlRegisters.CR4_PGE
+            | (levels == 5 ? ControlRegisters.CR4_LA57 : 0);
+    this.efer =
+        ControlRegisters.EFER_SCE
+            | ControlRegisters.EFER_LME
+            | ControlRegisters.EFER_LMA
+            | (cfg.nx() ? ControlRegisters.EFER_NXE : 0);
     this.cr3 = pt.kernelRoot();
     this.ways = cfg.tlbWays();
     this.waysShift = Integer.numberOfTrailingZeros(ways);
@@ -205,9 +223,11 @@ final class X86Mmu implements Mmu {
   @Override
   public void loadCr3(long rootPfn) {
     if (!pt.isRoot(rootPfn)) {
-      throw new BadAddressException(Page.pfnToPhys(rootPfn), String.format(
-          "cpu %d: loadCr3 of pfn 0x%x, which is not the root of a live address space", cpu,
-          rootPfn));
+      throw new BadAddressException(
+          Page.pfnToPhys(rootPfn),
+          String.format(
+              "cpu %d: loadCr3 of pfn 0x%x, which is not the root of a live address space",
+              cpu, rootPfn));
     }
     cr3 = rootPfn;
     flushNonGlobal();
@@ -265,9 +285,11 @@ final class X86Mmu implements Mmu {
   private void checkOnlyChanges(String reg, long old, long value, long allowed, String name) {
     long diff = (old ^ value) & ~allowed;
     if (diff != 0) {
-      throw new IllegalArgumentException(String.format("cpu %d: writing 0x%x to %s (now 0x%x)"
-          + " changes bits 0x%x; only %s may change in long mode", cpu, value, reg, old, diff,
-          name));
+      throw new IllegalArgumentException(
+          String.format(
+              "cpu %d: writing 0x%x to %s (now 0x%x)"
+                  + " changes bits 0x%x; only %s may change in long mode",
+              cpu, value, reg, old, diff, name));
     }
   }
 
@@ -385,12 +407,13 @@ final class X86Mmu implements Mmu {
     }
     long pageMask = (1L << shift) - 1;
     long phys = (e & Pte.PFN_MASK & ~pageMask) | (linear & pageMask);
-    long value = (phys & FRAME_MASK)
-        | (rights & (Pte.RW | Pte.USER))
-        | xd
-        | (updated & Pte.DIRTY)
-        | (pge ? e & Pte.GLOBAL : 0)
-        | ((long) (level - 1) << SZ_SHIFT);
+    long value =
+        (phys & FRAME_MASK)
+            | (rights & (Pte.RW | Pte.USER))
+            | xd
+            | (updated & Pte.DIRTY)
+            | (pge ? e & Pte.GLOBAL : 0)
+            | ((long) (level - 1) << SZ_SHIFT);
     insert(vpn, value);
     return phys;
   }
@@ -561,13 +584,20 @@ final class X86Mmu implements Mmu {
         }
         int set = (int) tlbTag[i] & setMask;
         if (i >> waysShift != set) {
-          throw new AssertionError("cpu " + cpu + ": TLB slot " + i + " holds vpn 0x"
-              + Long.toHexString(tlbTag[i]) + " of set " + set);
+          throw new AssertionError(
+              "cpu "
+                  + cpu
+                  + ": TLB slot "
+                  + i
+                  + " holds vpn 0x"
+                  + Long.toHexString(tlbTag[i])
+                  + " of set "
+                  + set);
         }
         for (int j = i + 1; j < ((i >> waysShift) + 1) << waysShift; j++) {
           if (tlbTag[j] == tlbTag[i]) {
-            throw new AssertionError("cpu " + cpu + ": vpn 0x" + Long.toHexString(tlbTag[i])
-                + " cached twice");
+            throw new AssertionError(
+                "cpu " + cpu + ": vpn 0x" + Long.toHexString(tlbTag[i]) + " cached twice");
           }
         }
       }
@@ -576,8 +606,17 @@ final class X86Mmu implements Mmu {
       throw new AssertionError("cpu " + cpu + ": the copy of TLB slot " + lastSlot + " is stale");
     }
     if (v != valid || h != hugeCached) {
-      throw new AssertionError("cpu " + cpu + ": TLB counted " + v + " valid / " + h
-          + " huge, recorded " + valid + " / " + hugeCached);
+      throw new AssertionError(
+          "cpu "
+              + cpu
+              + ": TLB counted "
+              + v
+              + " valid / "
+              + h
+              + " huge, recorded "
+              + valid
+              + " / "
+              + hugeCached);
     }
   }
 
@@ -622,8 +661,8 @@ final class X86Mmu implements Mmu {
   @Override
   public long gdtEntry(int index) {
     if (index < 0 || index >= Segment.GDT_ENTRIES) {
-      throw new IllegalArgumentException("GDT index " + index + " is not in [0, "
-          + Segment.GDT_ENTRIES + ")");
+      throw new IllegalArgumentException(
+          "GDT index " + index + " is not in [0, " + Segment.GDT_ENTRIES + ")");
     }
     return gdt[index];
   }
@@ -663,8 +702,7 @@ final class X86Mmu implements Mmu {
         }
       }
       default -> {
-        if (!Segment.readable(d)
-            || (!Segment.conforming(d) && dpl < Math.max(cpl, rpl))) {
+        if (!Segment.readable(d) || (!Segment.conforming(d) && dpl < Math.max(cpl, rpl))) {
           return segmentFault(selector);
         }
       }
@@ -686,12 +724,12 @@ final class X86Mmu implements Mmu {
   @Override
   public void writeSegmentBase(int sreg, long base) {
     if (sreg != Segment.FS && sreg != Segment.GS) {
-      throw new IllegalArgumentException("only fs and gs have a writable base, not "
-          + Segment.registerName(sreg));
+      throw new IllegalArgumentException(
+          "only fs and gs have a writable base, not " + Segment.registerName(sreg));
     }
     if ((base << canonShift) >> canonShift != base) {
-      throw new IllegalArgumentException(String.format("%s base 0x%x is not canonical",
-          Segment.registerName(sreg), base));
+      throw new IllegalArgumentException(
+          String.format("%s base 0x%x is not canonical", Segment.registerName(sreg), base));
     }
     bases[sreg] = base;
   }
@@ -703,8 +741,8 @@ final class X86Mmu implements Mmu {
       throw new IllegalArgumentException("linearAddress: no such access kind " + access);
     }
     if (access == Access.EXECUTE && sreg != Segment.CS) {
-      throw new IllegalArgumentException("instruction fetches use cs, not "
-          + Segment.registerName(sreg));
+      throw new IllegalArgumentException(
+          "instruction fetches use cs, not " + Segment.registerName(sreg));
     }
     if (longMode()) {
       long base = sreg == Segment.FS || sreg == Segment.GS ? bases[sreg] : 0;
@@ -717,10 +755,11 @@ final class X86Mmu implements Mmu {
     }
     long off = offset & 0xffffffffL;
     long d = descriptors[sreg];
-    boolean ok = d != 0
-        && (access != Access.WRITE || Segment.writable(d))
-        && (access != Access.READ || Segment.readable(d))
-        && (access != Access.EXECUTE || Segment.code(d));
+    boolean ok =
+        d != 0
+            && (access != Access.WRITE || Segment.writable(d))
+            && (access != Access.READ || Segment.readable(d))
+            && (access != Access.EXECUTE || Segment.code(d));
     if (ok) {
       long limit = Segment.limit(d);
       if (Segment.expandDown(d)) {

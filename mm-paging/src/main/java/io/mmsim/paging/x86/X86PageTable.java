@@ -1,5 +1,11 @@
 package io.mmsim.paging.x86;
 
+import java.util.HashSet;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.mem.Gfp;
@@ -10,10 +16,6 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.Mmu;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
-import java.util.HashSet;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /*
  * x86-64 page tables kept as real bytes in frames from the page allocator.
@@ -57,8 +59,10 @@ final class X86PageTable implements PageTable {
   static final int ENTRIES = 512;
   static final int INDEX_BITS = 9;
   static final int INDEX_MASK = ENTRIES - 1;
+
   /** First top-level index of the kernel half. */
   static final int KERNEL_FIRST_INDEX = ENTRIES / 2;
+
   static final long GIB = 1L << 30;
   static final long MIB2 = 1L << 21;
 
@@ -80,8 +84,8 @@ final class X86PageTable implements PageTable {
   private long kernelTables;
   private long userTables;
 
-  private X86PageTable(PhysicalMemory mem, PageAllocator alloc, X86Config cfg, int cpus,
-      long kernelRoot) {
+  private X86PageTable(
+      PhysicalMemory mem, PageAllocator alloc, X86Config cfg, int cpus, long kernelRoot) {
     this.mem = mem;
     this.alloc = alloc;
     this.cfg = cfg;
@@ -109,8 +113,11 @@ final class X86PageTable implements PageTable {
     long pageOffset = cfg.levels() == 5 ? KernelLayout.PAGE_OFFSET_L5 : KernelLayout.PAGE_OFFSET;
     long directMapSize = cfg.levels() == 5 ? 1L << 55 : 1L << 46;
     if (bytes > directMapSize) {
-      throw new ConfigurationException("memory.size", String.format("%d bytes of memory do not"
-          + " fit the %d-level direct map of %d bytes", bytes, cfg.levels(), directMapSize));
+      throw new ConfigurationException(
+          "memory.size",
+          String.format(
+              "%d bytes of memory do not" + " fit the %d-level direct map of %d bytes",
+              bytes, cfg.levels(), directMapSize));
     }
     long root = allocTable(mem, alloc);
     if (root == PageAllocator.NO_PAGE) {
@@ -155,16 +162,27 @@ final class X86PageTable implements PageTable {
       }
     }
     if (LOG.isDebugEnabled()) {
-      LOG.debug("x86_64: {} levels, direct map at 0x{} ({} x 1G, {} x 2M, {} x 4K), {} kernel"
-          + " table pages, {}", cfg.levels(), Long.toHexString(pageOffset), pt.directMap[3],
-          pt.directMap[2], pt.directMap[1], pt.kernelTables, cfg);
+      LOG.debug(
+          "x86_64: {} levels, direct map at 0x{} ({} x 1G, {} x 2M, {} x 4K), {} kernel"
+              + " table pages, {}",
+          cfg.levels(),
+          Long.toHexString(pageOffset),
+          pt.directMap[3],
+          pt.directMap[2],
+          pt.directMap[1],
+          pt.kernelTables,
+          cfg);
     }
     return pt;
   }
 
   private static ConfigurationException bootOom(long tables) {
-    return new ConfigurationException("memory.size", "out of memory building the kernel page"
-        + " tables after " + tables + " table pages: give the machine more memory");
+    return new ConfigurationException(
+        "memory.size",
+        "out of memory building the kernel page"
+            + " tables after "
+            + tables
+            + " table pages: give the machine more memory");
   }
 
   private static long allocTable(PhysicalMemory mem, PageAllocator alloc) {
@@ -262,8 +280,9 @@ final class X86PageTable implements PageTable {
   @Override
   public void destroyAddressSpace(long root) {
     if (root == kernelRoot) {
-      throw new BadAddressException(Page.pfnToPhys(root), String.format(
-          "destroyAddressSpace: pfn 0x%x is the kernel root (swapper_pg_dir)", root));
+      throw new BadAddressException(
+          Page.pfnToPhys(root),
+          String.format("destroyAddressSpace: pfn 0x%x is the kernel root (swapper_pg_dir)", root));
     }
     checkRoot(root, "destroyAddressSpace");
     long top = Page.pfnToPhys(root);
@@ -272,9 +291,12 @@ final class X86PageTable implements PageTable {
       if (Pte.present(e)) {
         long mapped = firstLeaf(e & Pte.PFN_MASK, levels - 1, (long) i << topShift);
         if (mapped != -1) {
-          throw new BadAddressException(mapped, String.format("destroyAddressSpace: 0x%x is still"
-              + " mapped in root pfn 0x%x (entry 0x%x); unmap it first", mapped, root,
-              readPte(root, mapped)));
+          throw new BadAddressException(
+              mapped,
+              String.format(
+                  "destroyAddressSpace: 0x%x is still"
+                      + " mapped in root pfn 0x%x (entry 0x%x); unmap it first",
+                  mapped, root, readPte(root, mapped)));
         }
       }
     }
@@ -286,8 +308,14 @@ final class X86PageTable implements PageTable {
       }
     }
     long owned = roots.count(root);
-    assert owned == freed + 1 : "root 0x" + Long.toHexString(root) + " owns " + owned
-        + " tables, freed " + freed + " + root";
+    assert owned == freed + 1
+        : "root 0x"
+            + Long.toHexString(root)
+            + " owns "
+            + owned
+            + " tables, freed "
+            + freed
+            + " + root";
     alloc.freePages(0, root, 0);
     roots.remove(root);
     userTables -= owned;
@@ -335,15 +363,16 @@ final class X86PageTable implements PageTable {
 
   private void checkRoot(long root, String op) {
     if (!isRoot(root)) {
-      throw new BadAddressException(Page.pfnToPhys(root), String.format(
-          "%s: pfn 0x%x is not the root of a live address space", op, root));
+      throw new BadAddressException(
+          Page.pfnToPhys(root),
+          String.format("%s: pfn 0x%x is not the root of a live address space", op, root));
     }
   }
 
   private void checkCanonical(long linear, String op) {
     if (!isCanonical(linear)) {
-      throw new BadAddressException(linear, String.format(
-          "%s: 0x%x is not a canonical %d-bit address", op, linear, vaBits));
+      throw new BadAddressException(
+          linear, String.format("%s: 0x%x is not a canonical %d-bit address", op, linear, vaBits));
     }
   }
 
@@ -371,8 +400,8 @@ final class X86PageTable implements PageTable {
     checkRoot(root, "readEntry");
     checkCanonical(linear, "readEntry");
     if (level < 1 || level > levels) {
-      throw new IllegalArgumentException("readEntry: level " + level + " is not in [1, " + levels
-          + "]");
+      throw new IllegalArgumentException(
+          "readEntry: level " + level + " is not in [1, " + levels + "]");
     }
     long table = Page.pfnToPhys(root);
     for (int l = levels; ; l--) {
@@ -423,9 +452,12 @@ final class X86PageTable implements PageTable {
         break;
       }
       if (isLeaf(e, level)) {
-        throw new BadAddressException(linear, String.format("writePte: 0x%x lies in a %s page"
-            + " mapped at level %d (entry 0x%x); 4 KiB entries cannot be written inside it",
-            linear, level == 3 ? "1 GiB" : "2 MiB", level, e));
+        throw new BadAddressException(
+            linear,
+            String.format(
+                "writePte: 0x%x lies in a %s page"
+                    + " mapped at level %d (entry 0x%x); 4 KiB entries cannot be written inside it",
+                linear, level == 3 ? "1 GiB" : "2 MiB", level, e));
       }
       table = e & Pte.PFN_MASK;
       level--;
@@ -496,8 +528,11 @@ final class X86PageTable implements PageTable {
     checkCanonical(start, op);
     checkCanonical(last, op);
     if ((start < 0) != (last < 0) || Long.compareUnsigned(start, last) > 0) {
-      throw new BadAddressException(start, String.format("%s: [0x%x, 0x%x) is not a range within"
-          + " one half of the address space", op, start, end));
+      throw new BadAddressException(
+          start,
+          String.format(
+              "%s: [0x%x, 0x%x) is not a range within" + " one half of the address space",
+              op, start, end));
     }
     return last;
   }
@@ -542,8 +577,11 @@ final class X86PageTable implements PageTable {
     }
     long last = checkRange(start, end, "freeEmptyTables");
     if (start < 0) {
-      throw new BadAddressException(start, String.format("freeEmptyTables: 0x%x is in the kernel"
-          + " half, whose tables are never freed", start));
+      throw new BadAddressException(
+          start,
+          String.format(
+              "freeEmptyTables: 0x%x is in the kernel" + " half, whose tables are never freed",
+              start));
     }
     long freed = pruneTable(Page.pfnToPhys(root), levels, 0, start, last);
     if (freed > 0) {
@@ -657,8 +695,7 @@ final class X86PageTable implements PageTable {
   @Override
   public Mmu mmu(int cpu) {
     if (cpu < 0 || cpu >= mmus.length) {
-      throw new IllegalArgumentException("mmu: cpu " + cpu + " is not in [0, " + mmus.length
-          + ")");
+      throw new IllegalArgumentException("mmu: cpu " + cpu + " is not in [0, " + mmus.length + ")");
     }
     X86Mmu m = mmus[cpu];
     if (m == null) {
@@ -696,15 +733,20 @@ final class X86PageTable implements PageTable {
     seen.add(kernelRoot);
     long kernelCount = 1 + countTables(kernelRootPhys, levels, 0, ENTRIES, seen);
     if (kernelCount != kernelTables) {
-      throw new AssertionError("kernel tables: counted " + kernelCount + ", recorded "
-          + kernelTables);
+      throw new AssertionError(
+          "kernel tables: counted " + kernelCount + ", recorded " + kernelTables);
     }
     long[] leaves = new long[4];
     countDirectMap(leaves);
     for (int l = 1; l <= 3; l++) {
       if (leaves[l] != directMap[l]) {
-        throw new AssertionError("direct map level " + l + " pages: counted " + leaves[l]
-            + ", recorded " + directMap[l]);
+        throw new AssertionError(
+            "direct map level "
+                + l
+                + " pages: counted "
+                + leaves[l]
+                + ", recorded "
+                + directMap[l]);
       }
     }
     long sum = 0;
@@ -719,16 +761,23 @@ final class X86PageTable implements PageTable {
       long rp = Page.pfnToPhys(r);
       long owned = 1 + countTables(rp, levels, 0, KERNEL_FIRST_INDEX, seen);
       if (owned != roots.count(r)) {
-        throw new AssertionError("root pfn 0x" + Long.toHexString(r) + ": counted " + owned
-            + " tables, recorded " + roots.count(r));
+        throw new AssertionError(
+            "root pfn 0x"
+                + Long.toHexString(r)
+                + ": counted "
+                + owned
+                + " tables, recorded "
+                + roots.count(r));
       }
       sum += owned;
       for (int i = KERNEL_FIRST_INDEX; i < ENTRIES; i++) {
         long mine = mem.readLong(rp + (long) i * Long.BYTES);
         long kernel = mem.readLong(kernelRootPhys + (long) i * Long.BYTES);
         if (mine != kernel) {
-          throw new AssertionError(String.format("root pfn 0x%x: kernel entry %d is 0x%x, the"
-              + " kernel root has 0x%x", r, i, mine, kernel));
+          throw new AssertionError(
+              String.format(
+                  "root pfn 0x%x: kernel entry %d is 0x%x, the" + " kernel root has 0x%x",
+                  r, i, mine, kernel));
         }
       }
     }
@@ -738,8 +787,12 @@ final class X86PageTable implements PageTable {
     for (X86Mmu m : mmus) {
       if (m != null) {
         if (!isRoot(m.cr3())) {
-          throw new AssertionError("cpu " + m.cpu() + ": CR3 pfn 0x" + Long.toHexString(m.cr3())
-              + " is not a live root");
+          throw new AssertionError(
+              "cpu "
+                  + m.cpu()
+                  + ": CR3 pfn 0x"
+                  + Long.toHexString(m.cr3())
+                  + " is not a live root");
         }
         m.checkInvariants();
       }
@@ -755,8 +808,12 @@ final class X86PageTable implements PageTable {
       }
       long child = Pte.pfn(e);
       if (!seen.add(child)) {
-        throw new AssertionError("table pfn 0x" + Long.toHexString(child)
-            + " is reachable twice (level " + (level - 1) + ")");
+        throw new AssertionError(
+            "table pfn 0x"
+                + Long.toHexString(child)
+                + " is reachable twice (level "
+                + (level - 1)
+                + ")");
       }
       n += 1 + (level - 1 > 1 ? countTables(e & Pte.PFN_MASK, level - 1, 0, ENTRIES, seen) : 0);
     }
@@ -765,7 +822,12 @@ final class X86PageTable implements PageTable {
 
   private void countDirectMap(long[] leaves) {
     long bytes = mem.size();
-    walk(Page.pfnToPhys(kernelRoot), levels, 0, pageOffset, pageOffset + bytes - 1,
+    walk(
+        Page.pfnToPhys(kernelRoot),
+        levels,
+        0,
+        pageOffset,
+        pageOffset + bytes - 1,
         (va, e) -> leaves[leafLevelOf(va)]++);
   }
 

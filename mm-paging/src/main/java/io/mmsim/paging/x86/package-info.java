@@ -2,6 +2,7 @@
  * The {@code x86_64} page-table provider: x86-64 paging as the hardware defines it.
  *
  * <h2>Design</h2>
+ *
  * <ul>
  *   <li>{@code X86PageTable}: address spaces as trees of 4 KiB table frames holding real
  *       little-endian entries; the shared kernel half (direct map in 1 GiB / 2 MiB / 4 KiB pages,
@@ -14,8 +15,9 @@
  * </ul>
  *
  * <h2>Hot path</h2>
+ *
  * {@code X86Mmu.translate} allocates nothing: a TLB hit is a set index, at most {@code tlb-ways}
- * tag compares and two mask tests; a miss reads one long per level from
- * {@link io.mmsim.api.mem.PhysicalMemory}.
+ * tag compares and two mask tests; a miss reads one long per level from {@link
+ * io.mmsim.api.mem.PhysicalMemory}.
  */
 package io.mmsim.paging.x86;

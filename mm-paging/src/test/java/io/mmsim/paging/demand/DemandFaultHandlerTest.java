@@ -11,6 +11,12 @@ import static io.mmsim.api.fault.FaultOutcome.SIGSEGV_MAPERR;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
@@ -22,14 +28,11 @@ import io.mmsim.api.paging.Pte;
 import io.mmsim.paging.demand.FakeKernel.FakeFile;
 import io.mmsim.paging.demand.FakeKernel.FakeMm;
 import io.mmsim.paging.demand.FakeKernel.Result;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 final class DemandFaultHandlerTest {
   private static final long A = 0x10000000L;
   private static final int RW = Prot.READ | Prot.WRITE;
+
   /** Entry bits of a present user page that is not executable, as protection_map makes them. */
   private static final long USER_NX = Pte.PRESENT | Pte.USER | Pte.ACCESSED | Pte.NX;
 
@@ -150,7 +153,8 @@ final class DemandFaultHandlerTest {
     assertThat(k.access(mm, A + 0x1000, Access.READ, true).outcomes()).containsExactly(MINOR);
     assertThat(k.pt.readPte(mm.root, A) & Pte.NX).isZero();
     assertThat(k.pt.readPte(mm.root, A + 0x1000) & Pte.NX).isZero();
-    assertThat(k.access(mm, A, Access.EXECUTE, true).phys()).as("no NX without NXE")
+    assertThat(k.access(mm, A, Access.EXECUTE, true).phys())
+        .as("no NX without NXE")
         .isNotNegative();
   }
 
@@ -186,8 +190,7 @@ final class DemandFaultHandlerTest {
     assertThat(pw.outcomes()).containsExactly(MINOR);
     assertThat(Pte.pfn(k.pt.readPte(parent.root, A))).as("reused").isEqualTo(original);
     assertThat(k.alloc.allocations()).isEqualTo(allocations);
-    assertThat(Pte.flags(k.pt.readPte(parent.root, A)))
-        .isEqualTo(USER_NX | Pte.RW | Pte.DIRTY);
+    assertThat(Pte.flags(k.pt.readPte(parent.root, A))).isEqualTo(USER_NX | Pte.RW | Pte.DIRTY);
 
     Result zw = k.access(child, A + 0x1000, Access.WRITE, true);
     assertThat(zw.outcomes()).as("zero page shared by fork").containsExactly(MINOR);
@@ -280,12 +283,14 @@ final class DemandFaultHandlerTest {
     assertThat(k.pageCount(cached)).as("only the cache's reference").isEqualTo(1);
     assertThat(k.mem.readByte(w.phys())).isEqualTo(f.contents[100]);
     k.mem.writeByte(w.phys(), (byte) ~f.contents[100]);
-    assertThat(k.mem.readByte((cached << 12) + 100)).as("the file page is untouched")
+    assertThat(k.mem.readByte((cached << 12) + 100))
+        .as("the file page is untouched")
         .isEqualTo(f.contents[100]);
     assertThat(k.access(mm, A + 0x1000, Access.WRITE, true).outcomes()).containsExactly(MAJOR);
     FakeMm other = k.spawn(2);
     k.mmap(other, A, 1, RW, false, f, 0);
-    assertThat(k.access(other, A + 1, Access.WRITE, true).outcomes()).as("cache hit")
+    assertThat(k.access(other, A + 1, Access.WRITE, true).outcomes())
+        .as("cache hit")
         .containsExactly(MINOR);
   }
 
@@ -360,7 +365,8 @@ final class DemandFaultHandlerTest {
     FakeMm writer = k.spawn(2);
     k.mmap(writer, A, 3, RW, false, f, 0);
     assertThat(k.access(writer, A + 8192, Access.WRITE, true).outcomes())
-        .as("private write past EOF").containsExactly(SIGBUS);
+        .as("private write past EOF")
+        .containsExactly(SIGBUS);
   }
 
   @Test
@@ -387,7 +393,8 @@ final class DemandFaultHandlerTest {
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, true, null, 0);
     assertThatThrownBy(() -> k.access(mm, A, Access.READ, true))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("shmem");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("shmem");
   }
 
   // ================================================================ signals
@@ -528,7 +535,8 @@ final class DemandFaultHandlerTest {
     assertThat(k.pt.tablePages(mm.root)).isEqualTo(1);
     assertThat(k.refs).isEmpty();
     k.alloc.failAfter(0);
-    assertThat(k.access(mm, A, Access.READ, true).outcomes()).as("zero page, no tables")
+    assertThat(k.access(mm, A, Access.READ, true).outcomes())
+        .as("zero page, no tables")
         .containsExactly(OOM);
     k.alloc.neverFail();
   }
@@ -562,7 +570,8 @@ final class DemandFaultHandlerTest {
     assertThat(k.access(mm, A, Access.READ, true).outcomes()).containsExactly(OOM);
     k.alloc.failAfter(1);
     assertThat(k.access(mm, A, Access.WRITE, true).outcomes())
-        .as("cache frame had, copy frame not").containsExactly(OOM);
+        .as("cache frame had, copy frame not")
+        .containsExactly(OOM);
     k.alloc.neverFail();
     assertThat(k.cache).isEmpty();
     assertThat(k.alloc.nrFreePages()).isEqualTo(free);

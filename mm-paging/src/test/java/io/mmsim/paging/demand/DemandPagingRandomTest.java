@@ -2,13 +2,6 @@ package io.mmsim.paging.demand;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mmsim.api.fault.FaultOutcome;
-import io.mmsim.api.fault.Prot;
-import io.mmsim.api.mem.Page;
-import io.mmsim.api.paging.Access;
-import io.mmsim.paging.demand.FakeKernel.FakeFile;
-import io.mmsim.paging.demand.FakeKernel.FakeMm;
-import io.mmsim.paging.demand.FakeKernel.Result;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,14 +9,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.mmsim.api.fault.FaultOutcome;
+import io.mmsim.api.fault.Prot;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.paging.Access;
+import io.mmsim.paging.demand.FakeKernel.FakeFile;
+import io.mmsim.paging.demand.FakeKernel.FakeMm;
+import io.mmsim.paging.demand.FakeKernel.Result;
+
 /**
  * Seeded random sequences of reads, writes, forks and exits over anonymous, private-file,
- * shared-file and shmem areas, checked byte by byte against a model of what each process must
- * see, with the kernel double's reference counts and the page table's invariants checked after
- * every step.
+ * shared-file and shmem areas, checked byte by byte against a model of what each process must see,
+ * with the kernel double's reference counts and the page table's invariants checked after every
+ * step.
  */
 final class DemandPagingRandomTest {
   private static final long ANON = 0x10000000L;
@@ -126,8 +128,10 @@ final class DemandPagingRandomTest {
         long addr = page + rnd.nextInt(OFFSETS);
         boolean write = rnd.nextBoolean();
         boolean user = rnd.nextInt(8) != 0;
-        what = String.format("pid %d %s %s 0x%x", mm.pid, user ? "user" : "kernel",
-            write ? "write" : "read", addr);
+        what =
+            String.format(
+                "pid %d %s %s 0x%x",
+                mm.pid, user ? "user" : "kernel", write ? "write" : "read", addr);
         Result r = k.access(mm, addr, write ? Access.WRITE : Access.READ, user);
         for (FaultOutcome o : r.outcomes()) {
           majors += o == FaultOutcome.MAJOR ? 1 : 0;
@@ -143,8 +147,9 @@ final class DemandPagingRandomTest {
             byte value = (byte) rnd.nextInt(256);
             k.mem.writeByte(r.phys(), value);
             if (AREAS[area] == SHARED_FILE) {
-              shared.computeIfAbsent(sharedFile, x -> new HashMap<>()).put(addr - SHARED_FILE,
-                  value);
+              shared
+                  .computeIfAbsent(sharedFile, x -> new HashMap<>())
+                  .put(addr - SHARED_FILE, value);
             } else if (AREAS[area] == SHM) {
               shared.computeIfAbsent(shm, x -> new HashMap<>()).put(addr - SHM, value);
             } else {
@@ -164,8 +169,9 @@ final class DemandPagingRandomTest {
         throw new AssertionError("seed " + seed + " step " + step + " (" + what + ")", e);
       }
     }
-    assertThat(majors).as("one major fault per file page read").isEqualTo(privFile.reads
-        + sharedFile.reads);
+    assertThat(majors)
+        .as("one major fault per file page read")
+        .isEqualTo(privFile.reads + sharedFile.reads);
     assertThat(shm.reads).isLessThanOrEqualTo(PAGES[4]);
     for (FakeMm mm : new ArrayList<>(procs)) {
       k.exit(mm);

@@ -2,6 +2,17 @@ package io.mmsim.paging.demand;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
 import io.mmsim.api.fault.AddressSpace;
 import io.mmsim.api.fault.FaultContext;
 import io.mmsim.api.fault.FaultHandler;
@@ -21,16 +32,6 @@ import io.mmsim.api.paging.Regs;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.paging.TestMachine;
 import io.mmsim.paging.TestPageAllocator;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * An in-memory kernel for testing the demand handler: processes with areas, reference counts, a
@@ -69,27 +70,29 @@ final class FakeKernel implements FaultContext {
     this.mem = machine.memory;
     this.alloc = machine.allocator;
     DemandPagingProvider provider = new DemandPagingProvider();
-    this.handler = provider.create(new io.mmsim.api.spi.ProviderContext() {
-      @Override
-      public io.mmsim.api.mem.MemoryLayout layout() {
-        return machine.layout;
-      }
+    this.handler =
+        provider.create(
+            new io.mmsim.api.spi.ProviderContext() {
+              @Override
+              public io.mmsim.api.mem.MemoryLayout layout() {
+                return machine.layout;
+              }
 
-      @Override
-      public Settings settings() {
-        return Settings.empty("demand");
-      }
+              @Override
+              public Settings settings() {
+                return Settings.empty("demand");
+              }
 
-      @Override
-      public String loggerName() {
-        return "io.mmsim.paging.demand";
-      }
+              @Override
+              public String loggerName() {
+                return "io.mmsim.paging.demand";
+              }
 
-      @Override
-      public long seed() {
-        return 1;
-      }
-    });
+              @Override
+              public long seed() {
+                return 1;
+              }
+            });
     if (zeroPage) {
       zeroPfn = alloc.allocPages(0, Gfp.KERNEL, 0);
       mem.zeroPage(zeroPfn);
@@ -112,10 +115,9 @@ final class FakeKernel implements FaultContext {
     return mm;
   }
 
-  FakeVma mmap(FakeMm mm, long start, long pages, int prot, boolean shared, FakeFile file,
-      long fileOffset) {
-    FakeVma v = new FakeVma(start, start + pages * Page.PAGE_SIZE, prot, shared, file,
-        fileOffset);
+  FakeVma mmap(
+      FakeMm mm, long start, long pages, int prot, boolean shared, FakeFile file, long fileOffset) {
+    FakeVma v = new FakeVma(start, start + pages * Page.PAGE_SIZE, prot, shared, file, fileOffset);
     mm.vmas.add(v);
     return v;
   }
@@ -124,19 +126,23 @@ final class FakeKernel implements FaultContext {
   FakeMm fork(FakeMm parent, int pid) {
     FakeMm child = spawn(pid);
     child.vmas.addAll(parent.vmas);
-    pt.walkRange(parent.root, 0, pt.taskSizeMax(), (va, e) -> {
-      Vma v = parent.findVma(va);
-      long copy = e;
-      if (Pte.present(e) && !v.shared() && (e & Pte.RW) != 0) {
-        copy = e & ~Pte.RW;
-        pt.writePte(parent.root, va, copy);
-        pt.flushTlbPage(va);
-      }
-      assertThat(pt.writePte(child.root, va, copy)).isTrue();
-      if (Pte.present(e) && (e & Pte.SPECIAL) == 0) {
-        pageAddRmap(Pte.pfn(e), child, va);
-      }
-    });
+    pt.walkRange(
+        parent.root,
+        0,
+        pt.taskSizeMax(),
+        (va, e) -> {
+          Vma v = parent.findVma(va);
+          long copy = e;
+          if (Pte.present(e) && !v.shared() && (e & Pte.RW) != 0) {
+            copy = e & ~Pte.RW;
+            pt.writePte(parent.root, va, copy);
+            pt.flushTlbPage(va);
+          }
+          assertThat(pt.writePte(child.root, va, copy)).isTrue();
+          if (Pte.present(e) && (e & Pte.SPECIAL) == 0) {
+            pageAddRmap(Pte.pfn(e), child, va);
+          }
+        });
     return child;
   }
 
@@ -187,8 +193,10 @@ final class FakeKernel implements FaultContext {
         return new Result(Mmu.GP_FAULT, outcomes, codes);
       }
       codes.add(mmu.errorCode());
-      FaultOutcome o = handler.handleMmFault(this,
-          new PageFault(mmu.cr2(), mmu.errorCode(), new Regs(0x401000, 0x7ffc0000, 0, user)));
+      FaultOutcome o =
+          handler.handleMmFault(
+              this,
+              new PageFault(mmu.cr2(), mmu.errorCode(), new Regs(0x401000, 0x7ffc0000, 0, user)));
       outcomes.add(o);
       if (!o.resolved()) {
         return new Result(-1, outcomes, codes);
@@ -200,8 +208,8 @@ final class FakeKernel implements FaultContext {
   /** One handler call for a hand-made fault on behalf of {@code mm}. */
   FaultOutcome fault(FakeMm mm, long cr2, int errorCode) {
     current = mm;
-    return handler.handleMmFault(this,
-        new PageFault(cr2, errorCode, new Regs(0, 0, 0, (errorCode & 4) != 0)));
+    return handler.handleMmFault(
+        this, new PageFault(cr2, errorCode, new Regs(0, 0, 0, (errorCode & 4) != 0)));
   }
 
   // ---------------------------------------------------------------- FaultContext
@@ -265,16 +273,17 @@ final class FakeKernel implements FaultContext {
   public void pageAddRmap(long pfn, AddressSpace mm, long linear) {
     assertThat(refs).as("rmap of an unknown page 0x%x", pfn).containsKey(pfn);
     refs.merge(pfn, 1, Integer::sum);
-    assertThat(rmap.computeIfAbsent(pfn, k -> new HashSet<>())
-        .add(new Mapping(mm.pid(), linear))).isTrue();
+    assertThat(rmap.computeIfAbsent(pfn, k -> new HashSet<>()).add(new Mapping(mm.pid(), linear)))
+        .isTrue();
   }
 
   @Override
   public void pageRemoveRmap(long pfn, AddressSpace mm, long linear) {
     Set<Mapping> maps = rmap.get(pfn);
     assertThat(maps).as("rmap of 0x%x", pfn).isNotNull();
-    assertThat(maps.remove(new Mapping(mm.pid(), linear))).as("mapping of 0x%x at 0x%x", pfn,
-        linear).isTrue();
+    assertThat(maps.remove(new Mapping(mm.pid(), linear)))
+        .as("mapping of 0x%x at 0x%x", pfn, linear)
+        .isTrue();
     if (maps.isEmpty()) {
       rmap.remove(pfn);
     }
@@ -311,26 +320,31 @@ final class FakeKernel implements FaultContext {
     alloc.checkInvariants();
     Map<Long, Integer> mapped = new HashMap<>();
     for (FakeMm mm : processes) {
-      pt.walkRange(mm.root, 0, pt.taskSizeMax(), (va, e) -> {
-        if (!Pte.present(e)) {
-          return;
-        }
-        Vma v = mm.findVma(va);
-        assertThat(v).as("pid %d: entry at 0x%x outside any area", mm.pid, va).isNotNull();
-        long pfn = Pte.pfn(e);
-        if ((e & Pte.SPECIAL) != 0) {
-          assertThat(pfn).isEqualTo(zeroPfn);
-          assertThat(e & Pte.RW).as("zero page mapped writable").isZero();
-          return;
-        }
-        mapped.merge(pfn, 1, Integer::sum);
-        assertThat(rmap.get(pfn)).as("rmap of 0x%x", pfn).contains(new Mapping(mm.pid, va));
-        if ((e & Pte.RW) != 0 && !v.shared()) {
-          assertThat(refs.get(pfn)).as("private writable page 0x%x is exclusive", pfn)
-              .isEqualTo(1);
-          assertThat(anon).contains(pfn);
-        }
-      });
+      pt.walkRange(
+          mm.root,
+          0,
+          pt.taskSizeMax(),
+          (va, e) -> {
+            if (!Pte.present(e)) {
+              return;
+            }
+            Vma v = mm.findVma(va);
+            assertThat(v).as("pid %d: entry at 0x%x outside any area", mm.pid, va).isNotNull();
+            long pfn = Pte.pfn(e);
+            if ((e & Pte.SPECIAL) != 0) {
+              assertThat(pfn).isEqualTo(zeroPfn);
+              assertThat(e & Pte.RW).as("zero page mapped writable").isZero();
+              return;
+            }
+            mapped.merge(pfn, 1, Integer::sum);
+            assertThat(rmap.get(pfn)).as("rmap of 0x%x", pfn).contains(new Mapping(mm.pid, va));
+            if ((e & Pte.RW) != 0 && !v.shared()) {
+              assertThat(refs.get(pfn))
+                  .as("private writable page 0x%x is exclusive", pfn)
+                  .isEqualTo(1);
+              assertThat(anon).contains(pfn);
+            }
+          });
     }
     for (Map.Entry<Long, Integer> e : refs.entrySet()) {
       long pfn = e.getKey();
@@ -371,8 +385,7 @@ final class FakeKernel implements FaultContext {
     @Override
     public Vma findVma(long addr) {
       for (Vma v : vmas) {
-        if (Long.compareUnsigned(addr, v.start()) >= 0
-            && Long.compareUnsigned(addr, v.end()) < 0) {
+        if (Long.compareUnsigned(addr, v.start()) >= 0 && Long.compareUnsigned(addr, v.end()) < 0) {
           return v;
         }
       }
@@ -390,8 +403,9 @@ final class FakeKernel implements FaultContext {
 
     @Override
     public String toString() {
-      return String.format("[0x%x, 0x%x) %s%s %s", start, end, Prot.format(prot),
-          shared ? "s" : "p", file == null ? "anon" : file.path());
+      return String.format(
+          "[0x%x, 0x%x) %s%s %s",
+          start, end, Prot.format(prot), shared ? "s" : "p", file == null ? "anon" : file.path());
     }
   }
 

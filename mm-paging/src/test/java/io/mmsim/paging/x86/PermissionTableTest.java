@@ -2,6 +2,10 @@ package io.mmsim.paging.x86;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.paging.Access;
 import io.mmsim.api.paging.ControlRegisters;
@@ -9,14 +13,11 @@ import io.mmsim.api.paging.ErrorCode;
 import io.mmsim.api.paging.Mmu;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.paging.TestMachine;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /**
- * Every combination of P, R/W, U/S and XD at each of the four levels, against every access kind
- * and mode, with CR0.WP and EFER.NXE on and off, checked against expectations derived from the
- * Intel SDM rules (vol. 3, 4.6 access rights, 4.7 page-fault error code) written out below.
+ * Every combination of P, R/W, U/S and XD at each of the four levels, against every access kind and
+ * mode, with CR0.WP and EFER.NXE on and off, checked against expectations derived from the Intel
+ * SDM rules (vol. 3, 4.6 access rights, 4.7 page-fault error code) written out below.
  */
 final class PermissionTableTest {
   private static final long VA = 0x400000 + 0x123;
@@ -60,11 +61,12 @@ final class PermissionTableTest {
   private void install(int combo) {
     for (int level = 1; level <= 4; level++) {
       int n = nibble(combo, level);
-      long e = pointer[level]
-          | ((n & P) != 0 ? Pte.PRESENT : 0)
-          | ((n & W) != 0 ? Pte.RW : 0)
-          | ((n & U) != 0 ? Pte.USER : 0)
-          | ((n & X) != 0 ? Pte.NX : 0);
+      long e =
+          pointer[level]
+              | ((n & P) != 0 ? Pte.PRESENT : 0)
+              | ((n & W) != 0 ? Pte.RW : 0)
+              | ((n & U) != 0 ? Pte.USER : 0)
+              | ((n & X) != 0 ? Pte.NX : 0);
       m.memory.writeLong(entryAddr[level], e);
     }
     mmu.invlpg(VA);
@@ -82,18 +84,19 @@ final class PermissionTableTest {
   }
 
   /**
-   * The SDM's answer: -1 when the access succeeds, else the error code. The walk stops at the
-   * first entry that is not present (P = 0 in the code) or has a reserved bit (XD with NXE off:
-   * P = 1, RSVD = 1). A complete translation is a user-mode address when U/S = 1 at every level;
-   * it is writable when R/W = 1 at every level; executable unless XD = 1 at some level.
-   * User accesses need a user-mode address; writes need writable unless the access is a
-   * supervisor one with WP = 0; fetches need executable when NXE = 1 (no SMEP/SMAP modelled).
-   * W/R, U/S and I/D (only with NXE) describe the access.
+   * The SDM's answer: -1 when the access succeeds, else the error code. The walk stops at the first
+   * entry that is not present (P = 0 in the code) or has a reserved bit (XD with NXE off: P = 1,
+   * RSVD = 1). A complete translation is a user-mode address when U/S = 1 at every level; it is
+   * writable when R/W = 1 at every level; executable unless XD = 1 at some level. User accesses
+   * need a user-mode address; writes need writable unless the access is a supervisor one with WP =
+   * 0; fetches need executable when NXE = 1 (no SMEP/SMAP modelled). W/R, U/S and I/D (only with
+   * NXE) describe the access.
    */
   static int expected(int combo, int access, boolean user, boolean wp, boolean nxe) {
-    int accessBits = (access == Access.WRITE ? ErrorCode.WRITE : 0)
-        | (user ? ErrorCode.USER : 0)
-        | (access == Access.EXECUTE && nxe ? ErrorCode.INSTR : 0);
+    int accessBits =
+        (access == Access.WRITE ? ErrorCode.WRITE : 0)
+            | (user ? ErrorCode.USER : 0)
+            | (access == Access.EXECUTE && nxe ? ErrorCode.INSTR : 0);
     boolean allWritable = true;
     boolean allUser = true;
     boolean anyXd = false;
@@ -109,9 +112,10 @@ final class PermissionTableTest {
       allUser &= (n & U) != 0;
       anyXd |= (n & X) != 0;
     }
-    boolean denied = (user && !allUser)
-        || (access == Access.WRITE && !allWritable && (user || wp))
-        || (access == Access.EXECUTE && nxe && anyXd);
+    boolean denied =
+        (user && !allUser)
+            || (access == Access.WRITE && !allWritable && (user || wp))
+            || (access == Access.EXECUTE && nxe && anyXd);
     return denied ? ErrorCode.PROT | accessBits : -1;
   }
 
@@ -133,16 +137,24 @@ final class PermissionTableTest {
             translations++;
             if (want == -1) {
               if (got != (data << 12 | 0x123)) {
-                throw new AssertionError(describe(combo, access, user, wp, nxe)
-                    + ": expected success, got " + got + " err 0x"
-                    + Integer.toHexString(mmu.errorCode()));
+                throw new AssertionError(
+                    describe(combo, access, user, wp, nxe)
+                        + ": expected success, got "
+                        + got
+                        + " err 0x"
+                        + Integer.toHexString(mmu.errorCode()));
               }
             } else {
               faults++;
               if (got != Mmu.FAULT || mmu.errorCode() != want || mmu.cr2() != VA) {
-                throw new AssertionError(describe(combo, access, user, wp, nxe)
-                    + ": expected err 0x" + Integer.toHexString(want) + ", got " + got
-                    + " err 0x" + Integer.toHexString(mmu.errorCode()));
+                throw new AssertionError(
+                    describe(combo, access, user, wp, nxe)
+                        + ": expected err 0x"
+                        + Integer.toHexString(want)
+                        + ", got "
+                        + got
+                        + " err 0x"
+                        + Integer.toHexString(mmu.errorCode()));
               }
             }
           }
@@ -166,7 +178,8 @@ final class PermissionTableTest {
             int want = expected(combo, access, u == 1, true, true);
             long got = mmu.translate(VA, access, u == 1);
             assertThat(got == Mmu.FAULT ? mmu.errorCode() : -1)
-                .as(describe(combo, access, u == 1, true, true)).isEqualTo(want);
+                .as(describe(combo, access, u == 1, true, true))
+                .isEqualTo(want);
           }
         }
       }
@@ -177,12 +190,22 @@ final class PermissionTableTest {
     StringBuilder sb = new StringBuilder();
     for (int level = 4; level >= 1; level--) {
       int n = nibble(combo, level);
-      sb.append("L").append(level).append('[')
-          .append((n & P) != 0 ? "P" : "-").append((n & W) != 0 ? "W" : "-")
-          .append((n & U) != 0 ? "U" : "-").append((n & X) != 0 ? "X" : "-").append("] ");
+      sb.append("L")
+          .append(level)
+          .append('[')
+          .append((n & P) != 0 ? "P" : "-")
+          .append((n & W) != 0 ? "W" : "-")
+          .append((n & U) != 0 ? "U" : "-")
+          .append((n & X) != 0 ? "X" : "-")
+          .append("] ");
     }
-    return sb + (user ? "user " : "kernel ") + Access.name(access) + " WP=" + (wp ? 1 : 0)
-        + " NXE=" + (nxe ? 1 : 0);
+    return sb
+        + (user ? "user " : "kernel ")
+        + Access.name(access)
+        + " WP="
+        + (wp ? 1 : 0)
+        + " NXE="
+        + (nxe ? 1 : 0);
   }
 
   // ================================================================ pinned rows
@@ -196,7 +219,8 @@ final class PermissionTableTest {
     install(combo);
     long got = mmu.translate(VA, access, user);
     int code = got == Mmu.FAULT ? mmu.errorCode() : -1;
-    assertThat(code).as(describe(combo, access, user, wp, nxe))
+    assertThat(code)
+        .as(describe(combo, access, user, wp, nxe))
         .isEqualTo(expected(combo, access, user, wp, nxe));
     return code;
   }

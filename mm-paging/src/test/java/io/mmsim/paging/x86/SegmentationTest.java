@@ -3,6 +3,8 @@ package io.mmsim.paging.x86;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.paging.Access;
 import io.mmsim.api.paging.Mmu;
@@ -10,15 +12,13 @@ import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.paging.Segment;
 import io.mmsim.paging.TestMachine;
-import org.junit.jupiter.api.Test;
 
 final class SegmentationTest {
   private static final long FRAMES = 16384;
 
   /** Switches the CPU to user mode: 64-bit (CS = __USER_CS) or compatibility mode. */
   private static void enterUser(Mmu mmu, boolean compat) {
-    assertThat(mmu.loadSegment(Segment.CS, compat ? Segment.USER32_CS : Segment.USER_CS))
-        .isTrue();
+    assertThat(mmu.loadSegment(Segment.CS, compat ? Segment.USER32_CS : Segment.USER_CS)).isTrue();
     assertThat(mmu.loadSegment(Segment.SS, Segment.USER_DS)).isTrue();
     assertThat(mmu.loadSegment(Segment.DS, compat ? Segment.USER_DS : 0)).isTrue();
     assertThat(mmu.loadSegment(Segment.ES, compat ? Segment.USER_DS : 0)).isTrue();
@@ -97,7 +97,8 @@ final class SegmentationTest {
     assertThat(mmu.translateLogical(Segment.DS, 0x601234, Access.WRITE))
         .isEqualTo((pfn << 12) + 0x234);
     assertThat(mmu.translateLogical(Segment.DS, 0xffff888000000000L, Access.READ))
-        .as("user mode cannot read the direct map").isEqualTo(Mmu.FAULT);
+        .as("user mode cannot read the direct map")
+        .isEqualTo(Mmu.FAULT);
     assertThat(mmu.errorCode()).isEqualTo(0x5);
     assertThat(mmu.linearAddress(Segment.DS, 0x0000800000000000L, Access.READ))
         .isEqualTo(Mmu.BAD_LINEAR);
@@ -131,24 +132,29 @@ final class SegmentationTest {
 
     enterUser(mmu, false);
     assertThat(mmu.loadSegment(Segment.DS, Segment.USER_DS)).isTrue();
-    assertThat(mmu.linearAddress(Segment.DS, 0x1234, Access.READ)).as("64-bit: base ignored")
+    assertThat(mmu.linearAddress(Segment.DS, 0x1234, Access.READ))
+        .as("64-bit: base ignored")
         .isEqualTo(0x1234);
 
     enterUser(mmu, true);
     assertThat(mmu.segmentBase(Segment.DS)).isEqualTo(0x10000000L);
-    assertThat(mmu.linearAddress(Segment.DS, 0x1234, Access.READ)).as("logical != linear")
+    assertThat(mmu.linearAddress(Segment.DS, 0x1234, Access.READ))
+        .as("logical != linear")
         .isEqualTo(0x10001234L);
     assertThat(mmu.translateLogical(Segment.DS, 0x1234, Access.WRITE))
         .isEqualTo((pfn << 12) + 0x234);
-    assertThat(mmu.linearAddress(Segment.DS, 0xfffff, Access.READ)).as("last byte of 1 MiB")
+    assertThat(mmu.linearAddress(Segment.DS, 0xfffff, Access.READ))
+        .as("last byte of 1 MiB")
         .isEqualTo(0x100fffffL);
-    assertThat(mmu.linearAddress(Segment.DS, 0x100000, Access.READ)).as("past the limit")
+    assertThat(mmu.linearAddress(Segment.DS, 0x100000, Access.READ))
+        .as("past the limit")
         .isEqualTo(Mmu.BAD_LINEAR);
     assertThat(mmu.lastVector()).isEqualTo(Mmu.VECTOR_GP);
     assertThat(mmu.errorCode()).isZero();
     assertThat(mmu.translateLogical(Segment.DS, 0x100000, Access.READ)).isEqualTo(Mmu.GP_FAULT);
     assertThat(mmu.linearAddress(Segment.CS, 0x100000, Access.EXECUTE))
-        .as("the code segment is flat").isEqualTo(0x100000);
+        .as("the code segment is flat")
+        .isEqualTo(0x100000);
   }
 
   @Test
@@ -173,18 +179,15 @@ final class SegmentationTest {
     assertThat(mmu.errorCode()).isEqualTo(0x18);
     assertThat(mmu.selector(Segment.DS)).isEqualTo(ds);
     assertThat(mmu.loadSegment(Segment.SS, Segment.KERNEL_DS | 3)).isFalse();
-    assertThat(mmu.loadSegment(Segment.CS, Segment.KERNEL_CS | 3)).as("DPL 0 != RPL 3")
-        .isFalse();
+    assertThat(mmu.loadSegment(Segment.CS, Segment.KERNEL_CS | 3)).as("DPL 0 != RPL 3").isFalse();
     assertThat(mmu.loadSegment(Segment.CS, 0)).isFalse();
     assertThat(mmu.loadSegment(Segment.DS, Segment.selector(8, 3))).as("TSS: system").isFalse();
-    assertThat(mmu.loadSegment(Segment.DS, Segment.selector(20, 3))).as("beyond the GDT")
-        .isFalse();
+    assertThat(mmu.loadSegment(Segment.DS, Segment.selector(20, 3))).as("beyond the GDT").isFalse();
     assertThat(mmu.loadSegment(Segment.DS, Segment.USER_DS | 4)).as("LDT").isFalse();
     assertThat(mmu.loadSegment(Segment.SS, 0)).as("null SS at CPL 3").isFalse();
     assertThat(mmu.loadSegment(Segment.CS, Segment.KERNEL_CS)).as("back to the kernel").isTrue();
     assertThat(mmu.cpl()).isZero();
-    assertThat(mmu.loadSegment(Segment.DS, Segment.USER_DS)).as("kernel may load user DS")
-        .isTrue();
+    assertThat(mmu.loadSegment(Segment.DS, Segment.USER_DS)).as("kernel may load user DS").isTrue();
     assertThat(Segment.accessed(mmu.gdtEntry(Segment.GDT_ENTRY_DEFAULT_USER_DS))).isTrue();
   }
 }

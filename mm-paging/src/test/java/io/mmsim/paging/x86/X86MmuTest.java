@@ -3,6 +3,12 @@ package io.mmsim.paging.x86;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.paging.Access;
@@ -11,10 +17,6 @@ import io.mmsim.api.paging.ErrorCode;
 import io.mmsim.api.paging.Mmu;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.paging.TestMachine;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 final class X86MmuTest {
   private static final long FRAMES = 16384;
@@ -51,10 +53,14 @@ final class X86MmuTest {
     assertThat(mmu.cr0()).isEqualTo(0x80050033L);
     assertThat(mmu.cr0() & ControlRegisters.CR0_PG).isNotZero();
     assertThat(mmu.cr0() & ControlRegisters.CR0_WP).isNotZero();
-    assertThat(mmu.cr4()).isEqualTo(ControlRegisters.CR4_PSE | ControlRegisters.CR4_PAE
-        | ControlRegisters.CR4_PGE);
-    assertThat(mmu.efer()).isEqualTo(ControlRegisters.EFER_SCE | ControlRegisters.EFER_LME
-        | ControlRegisters.EFER_LMA | ControlRegisters.EFER_NXE);
+    assertThat(mmu.cr4())
+        .isEqualTo(ControlRegisters.CR4_PSE | ControlRegisters.CR4_PAE | ControlRegisters.CR4_PGE);
+    assertThat(mmu.efer())
+        .isEqualTo(
+            ControlRegisters.EFER_SCE
+                | ControlRegisters.EFER_LME
+                | ControlRegisters.EFER_LMA
+                | ControlRegisters.EFER_NXE);
     assertThat(mmu.cr3()).isEqualTo(machines.get(0).pageTable.kernelRoot());
     assertThat(mmu.lastVector()).isZero();
   }
@@ -71,11 +77,14 @@ final class X86MmuTest {
     Mmu mmu = machine().pageTable.mmu(0);
     long cr0 = mmu.cr0();
     assertThatThrownBy(() -> mmu.writeCr0(cr0 & ~ControlRegisters.CR0_PG))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CR0");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("CR0");
     assertThatThrownBy(() -> mmu.writeCr4(mmu.cr4() | ControlRegisters.CR4_LA57))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CR4");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("CR4");
     assertThatThrownBy(() -> mmu.writeEfer(mmu.efer() & ~ControlRegisters.EFER_LMA))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("EFER");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("EFER");
     assertThat(mmu.cr0()).isEqualTo(cr0);
   }
 
@@ -103,8 +112,10 @@ final class X86MmuTest {
     mmu.translate(0x1000, Access.READ, true);
     assertThat(mmu.lastVector()).isEqualTo(Mmu.VECTOR_PF);
     assertThat(mmu.cr2()).isEqualTo(0x1000);
-    for (long bad : new long[] {0x0000800000000000L, 0xffff7fffffffffffL, 0x8000000000000000L,
-        Mmu.BAD_LINEAR}) {
+    for (long bad :
+        new long[] {
+          0x0000800000000000L, 0xffff7fffffffffffL, 0x8000000000000000L, Mmu.BAD_LINEAR
+        }) {
       assertThat(mmu.translate(bad, Access.READ, false)).isEqualTo(Mmu.GP_FAULT);
       assertThat(mmu.lastVector()).isEqualTo(Mmu.VECTOR_GP);
       assertThat(mmu.errorCode()).isZero();
@@ -162,8 +173,7 @@ final class X86MmuTest {
     for (int level = 2; level <= 4; level++) {
       assertThat(m.memory.readLong(ea[level]) & Pte.DIRTY).as("D at level %d", level).isZero();
     }
-    assertThat(pt.readPte(root, va)).isEqualTo(Pte.make(pfn, USER_RW | Pte.ACCESSED
-        | Pte.DIRTY));
+    assertThat(pt.readPte(root, va)).isEqualTo(Pte.make(pfn, USER_RW | Pte.ACCESSED | Pte.DIRTY));
   }
 
   @Test
@@ -240,7 +250,8 @@ final class X86MmuTest {
     mmu.loadCr3(root);
     assertThat(mmu.translate(0x7000, Access.READ, true)).isEqualTo(a << 12);
     m.pageTable.writePte(root, 0x7000, Pte.make(b, USER_RW));
-    assertThat(mmu.translate(0x7000, Access.READ, true)).as("stale, as on hardware")
+    assertThat(mmu.translate(0x7000, Access.READ, true))
+        .as("stale, as on hardware")
         .isEqualTo(a << 12);
     mmu.invlpg(0x7abc);
     assertThat(mmu.translate(0x7000, Access.READ, true)).isEqualTo(b << 12);
@@ -263,7 +274,8 @@ final class X86MmuTest {
     m.pageTable.writePte(root, 0x7000, Pte.make(a, USER_RW));
     assertThat(mmu.translate(0x7000, Access.WRITE, true)).isEqualTo(a << 12);
     m.pageTable.writePte(root, 0x7000, Pte.make(a, Pte.PRESENT | Pte.USER | Pte.DIRTY));
-    assertThat(mmu.translate(0x7000, Access.WRITE, true)).as("stale writable entry")
+    assertThat(mmu.translate(0x7000, Access.WRITE, true))
+        .as("stale writable entry")
         .isEqualTo(a << 12);
     m.pageTable.flushTlbPage(0x7000);
     assertThat(mmu.translate(0x7000, Access.WRITE, true)).isEqualTo(Mmu.FAULT);
@@ -402,8 +414,8 @@ final class X86MmuTest {
     Mmu mmu = m.pageTable.mmu(0);
     mmu.loadCr3(root);
     assertThat(mmu.translate(0x7000, Access.WRITE, true)).isEqualTo(Mmu.FAULT);
-    assertThat(mmu.errorCode()).isEqualTo(ErrorCode.PROT | ErrorCode.RSVD | ErrorCode.WRITE
-        | ErrorCode.USER);
+    assertThat(mmu.errorCode())
+        .isEqualTo(ErrorCode.PROT | ErrorCode.RSVD | ErrorCode.WRITE | ErrorCode.USER);
     assertThat(ErrorCode.describe(mmu.errorCode())).isEqualTo("reserved bit violation");
   }
 
@@ -423,8 +435,9 @@ final class X86MmuTest {
     assertThat(mmu.translate(0x4abcde, Access.READ, true)).isEqualTo((512L << 12) + 0xabcde);
     m.memory.writeLong(pde, Pte.make(513, USER_RW | Pte.PS));
     mmu.flushTlbAll();
-    assertThat(mmu.translate(0x4abcde, Access.READ, true)).as("2 MiB page not aligned: bit 12"
-        + " is PAT, bit 13 reserved").isNotEqualTo(Mmu.FAULT);
+    assertThat(mmu.translate(0x4abcde, Access.READ, true))
+        .as("2 MiB page not aligned: bit 12" + " is PAT, bit 13 reserved")
+        .isNotEqualTo(Mmu.FAULT);
     m.memory.writeLong(pde, Pte.make(514, USER_RW | Pte.PS));
     mmu.flushTlbAll();
     assertThat(mmu.translate(0x4abcde, Access.READ, true)).isEqualTo(Mmu.FAULT);
@@ -445,7 +458,8 @@ final class X86MmuTest {
     Mmu mmu = m.pageTable.mmu(0);
     long before = mmu.cr3();
     assertThatThrownBy(() -> mmu.loadCr3(frame(m)))
-        .isInstanceOf(BadAddressException.class).hasMessageContaining("not the root");
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("not the root");
     assertThat(mmu.cr3()).isEqualTo(before);
   }
 }

@@ -3,6 +3,19 @@ package io.mmsim.paging.x86;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.mem.Gfp;
@@ -14,17 +27,6 @@ import io.mmsim.api.paging.Mmu;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.paging.TestMachine;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 final class X86PageTableTest {
   private static final long FRAMES_64M = 16384;
@@ -150,18 +152,17 @@ final class X86PageTableTest {
     TestMachine m = machine((GIB + MIB2 + Page.PAGE_SIZE) >>> 12);
     PageTable pt = m.pageTable;
     Mmu mmu = pt.mmu(0);
-    long[] phys = {0, 0x1234, GIB - 1, GIB, GIB + 0x5678, GIB + MIB2 - 8, GIB + MIB2,
-        GIB + MIB2 + 0xfff};
+    long[] phys = {
+      0, 0x1234, GIB - 1, GIB, GIB + 0x5678, GIB + MIB2 - 8, GIB + MIB2, GIB + MIB2 + 0xfff
+    };
     for (long p : phys) {
       long va = pt.pageOffset() + p;
       assertThat(pt.virtToPhys(pt.kernelRoot(), va)).as("virtToPhys 0x%x", p).isEqualTo(p);
       assertThat(mmu.translate(va, Access.READ, false)).as("read 0x%x", p).isEqualTo(p);
       assertThat(mmu.translate(va, Access.WRITE, false)).as("write 0x%x", p).isEqualTo(p);
-      assertThat(mmu.translate(va, Access.EXECUTE, false)).as("fetch 0x%x", p)
-          .isEqualTo(Mmu.FAULT);
+      assertThat(mmu.translate(va, Access.EXECUTE, false)).as("fetch 0x%x", p).isEqualTo(Mmu.FAULT);
       assertThat(mmu.errorCode()).isEqualTo(ErrorCode.PROT | ErrorCode.INSTR);
-      assertThat(mmu.translate(va, Access.READ, true)).as("user read 0x%x", p)
-          .isEqualTo(Mmu.FAULT);
+      assertThat(mmu.translate(va, Access.READ, true)).as("user read 0x%x", p).isEqualTo(Mmu.FAULT);
       assertThat(mmu.errorCode()).isEqualTo(0x5);
       assertThat(mmu.cr2()).isEqualTo(va);
     }
@@ -277,7 +278,8 @@ final class X86PageTableTest {
     long root = pt.createAddressSpace();
     pt.writePte(root, 0x5000, Pte.makeSwap(0, 7));
     assertThatThrownBy(() -> pt.destroyAddressSpace(root))
-        .isInstanceOf(BadAddressException.class).hasMessageContaining("0x5000");
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("0x5000");
   }
 
   @Test
@@ -285,11 +287,13 @@ final class X86PageTableTest {
     TestMachine m = machine(FRAMES_64M);
     PageTable pt = m.pageTable;
     assertThatThrownBy(() -> pt.destroyAddressSpace(pt.kernelRoot()))
-        .isInstanceOf(BadAddressException.class).hasMessageContaining("kernel root");
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("kernel root");
     long root = pt.createAddressSpace();
     pt.destroyAddressSpace(root);
     assertThatThrownBy(() -> pt.destroyAddressSpace(root))
-        .isInstanceOf(BadAddressException.class).hasMessageContaining("not the root");
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("not the root");
     assertThatThrownBy(() -> pt.readPte(12345, 0)).isInstanceOf(BadAddressException.class);
   }
 
@@ -361,7 +365,8 @@ final class X86PageTableTest {
     long va = pt.pageOffset() + 0x3000;
     long before = pt.readPte(pt.kernelRoot(), va);
     assertThatThrownBy(() -> pt.writePte(pt.kernelRoot(), va, 0))
-        .isInstanceOf(BadAddressException.class).hasMessageContaining("2 MiB page");
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("2 MiB page");
     assertThat(pt.readPte(pt.kernelRoot(), va)).isEqualTo(before);
   }
 
@@ -377,10 +382,8 @@ final class X86PageTableTest {
     }
     assertThat(pt.readEntry(root, 0x400000, 1)).isEqualTo(pte);
     assertThat(pt.readEntry(root, 0x40000000, 2)).as("walk stops above").isZero();
-    assertThat(Pte.flags(pt.readEntry(root, 0xffffc90000000000L, 4)))
-        .isEqualTo(Pte.KERNPG_TABLE);
-    assertThatThrownBy(() -> pt.readEntry(root, 0, 5)).isInstanceOf(
-        IllegalArgumentException.class);
+    assertThat(Pte.flags(pt.readEntry(root, 0xffffc90000000000L, 4))).isEqualTo(Pte.KERNPG_TABLE);
+    assertThatThrownBy(() -> pt.readEntry(root, 0, 5)).isInstanceOf(IllegalArgumentException.class);
   }
 
   // ================================================================ the shared kernel half
@@ -394,7 +397,8 @@ final class X86PageTableTest {
     long va = KernelLayout.VMALLOC_START + 0x5000;
     long pfn = frame(m);
     assertThat(pt.writePte(a, va, pt.pfnPte(pfn, Pte.PAGE_KERNEL))).isTrue();
-    assertThat(pt.kernelTablePages()).as("PMD + PT under the preallocated PUD")
+    assertThat(pt.kernelTablePages())
+        .as("PMD + PT under the preallocated PUD")
         .isEqualTo(kernel + 2);
     assertThat(pt.tablePages(a)).isEqualTo(1);
     long b = pt.createAddressSpace();
@@ -416,7 +420,8 @@ final class X86PageTableTest {
     assertThat(pt.writePte(pt.kernelRoot(), va, pt.pfnPte(pfn, Pte.PAGE_KERNEL_EXEC))).isTrue();
     assertThat(pt.kernelTablePages()).isEqualTo(kernel + 3);
     assertThat(m.memory.readLong((a << 12) + 8L * 511))
-        .isEqualTo(m.memory.readLong((pt.kernelRoot() << 12) + 8L * 511)).isNotZero();
+        .isEqualTo(m.memory.readLong((pt.kernelRoot() << 12) + 8L * 511))
+        .isNotZero();
     long b = pt.createAddressSpace();
     Mmu mmu = pt.mmu(0);
     mmu.loadCr3(a);
@@ -444,8 +449,9 @@ final class X86PageTableTest {
     }
     List<Long> seen = new ArrayList<>();
     pt.walkRange(root, 0, pt.taskSizeMax(), (va, e) -> seen.add(va));
-    assertThat(seen).as("end is exclusive").containsExactly(0x1000L, 0x5000L, 0x200000L,
-        0x40000000L);
+    assertThat(seen)
+        .as("end is exclusive")
+        .containsExactly(0x1000L, 0x5000L, 0x200000L, 0x40000000L);
     seen.clear();
     pt.walkRange(root, 0, 1L << 47, (va, e) -> seen.add(va));
     assertThat(seen).containsExactly(0x1000L, 0x5000L, 0x200000L, 0x40000000L, 0x7ffffffff000L);
@@ -465,7 +471,10 @@ final class X86PageTableTest {
     TestMachine m = machine((GIB + MIB2 + Page.PAGE_SIZE) >>> 12);
     PageTable pt = m.pageTable;
     List<Long> seen = new ArrayList<>();
-    pt.walkRange(pt.kernelRoot(), pt.pageOffset(), pt.pageOffset() + m.memory.size(),
+    pt.walkRange(
+        pt.kernelRoot(),
+        pt.pageOffset(),
+        pt.pageOffset() + m.memory.size(),
         (va, e) -> seen.add(va - pt.pageOffset()));
     assertThat(seen).containsExactly(0L, GIB, GIB + MIB2);
   }
@@ -474,8 +483,9 @@ final class X86PageTableTest {
   void walkRange_crossingTheHole_throws() {
     TestMachine m = machine(FRAMES_64M);
     PageTable pt = m.pageTable;
-    assertThatThrownBy(() -> pt.walkRange(pt.kernelRoot(), 0x1000, 0xffff800000001000L,
-        (va, e) -> { })).isInstanceOf(BadAddressException.class);
+    assertThatThrownBy(
+            () -> pt.walkRange(pt.kernelRoot(), 0x1000, 0xffff800000001000L, (va, e) -> {}))
+        .isInstanceOf(BadAddressException.class);
   }
 
   @Test
@@ -535,7 +545,8 @@ final class X86PageTableTest {
       long tables = 0;
       for (int i = 0; i < roots.length; i++) {
         long expected = expectedTables(model.get(i).keySet());
-        assertThat(pt.tablePages(roots[i])).as("seed %d step %d root %d", seed, step, i)
+        assertThat(pt.tablePages(roots[i]))
+            .as("seed %d step %d root %d", seed, step, i)
             .isEqualTo(expected);
         tables += expected;
         for (Map.Entry<Long, Long> e : model.get(i).entrySet()) {
@@ -562,27 +573,43 @@ final class X86PageTableTest {
   // ================================================================ configuration
 
   @ParameterizedTest
-  @ValueSource(strings = {"levels=3", "levels=6", "tlb-entries=48", "tlb-entries=0",
-      "tlb-ways=128", "tlb-ways=3", "phys-bits=20", "phys-bits=53", "user-ds-base=0x100000000",
-      "user-ds-limit=0x100000", "nx=maybe", "wp=sometimes", "gbpages=2"})
+  @ValueSource(
+      strings = {
+        "levels=3",
+        "levels=6",
+        "tlb-entries=48",
+        "tlb-entries=0",
+        "tlb-ways=128",
+        "tlb-ways=3",
+        "phys-bits=20",
+        "phys-bits=53",
+        "user-ds-base=0x100000000",
+        "user-ds-limit=0x100000",
+        "nx=maybe",
+        "wp=sometimes",
+        "gbpages=2"
+      })
   void create_badSetting_throwsConfigurationExceptionNamingTheKey(String setting) {
     String key = setting.substring(0, setting.indexOf('='));
     assertThatThrownBy(() -> TestMachine.of(FRAMES_64M, setting))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("x86_64." + key)
-        .extracting(e -> ((ConfigurationException) e).key()).isEqualTo("x86_64." + key);
+        .extracting(e -> ((ConfigurationException) e).key())
+        .isEqualTo("x86_64." + key);
   }
 
   @Test
   void create_memoryBeyondPhysBits_throws() {
     assertThatThrownBy(() -> TestMachine.of((4L << 30 >>> 12) + 1, "phys-bits=32"))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("x86_64.phys-bits");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("x86_64.phys-bits");
   }
 
   @Test
   void create_tooLittleMemoryForTheKernelTables_throws() {
     assertThatThrownBy(() -> TestMachine.of(40))
-        .isInstanceOf(ConfigurationException.class).hasMessageContaining("kernel page tables");
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("kernel page tables");
   }
 
   @Test

@@ -1,11 +1,13 @@
 package io.mmsim.swap.policy;
 
+import java.util.Map;
+
 import com.google.auto.service.AutoService;
+
 import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.spi.ProviderContext;
 import io.mmsim.api.spi.ReplacementPolicyProvider;
 import io.mmsim.api.spi.SpiVersion;
-import java.util.Map;
 
 /**
  * Provider of the {@code clock} replacement policy: clock (second chance): a hand clears accessed

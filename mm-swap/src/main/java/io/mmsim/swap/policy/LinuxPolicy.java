@@ -1,8 +1,9 @@
 package io.mmsim.swap.policy;
 
-import io.mmsim.api.Statistics;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import io.mmsim.api.Statistics;
 
 /*
  * The kernel's classic two-list LRU (mm/vmscan.c, mm/swap.c before MGLRU), as it treats anonymous
@@ -37,8 +38,10 @@ final class LinuxPolicy extends ListPolicy {
   static final int INACTIVE = 0;
   static final int ACTIVE = 1;
   static final int PG_REFERENCED = 1;
+
   /** Pages deactivated per refill of the inactive list ({@code SWAP_CLUSTER_MAX}). */
   static final int REFILL_BATCH = 32;
+
   private static final int PAGES_PER_GIB_SHIFT = 30 - 12;
 
   private long pgrefill;

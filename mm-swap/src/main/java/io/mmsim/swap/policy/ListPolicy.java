@@ -20,8 +20,10 @@ abstract sealed class ListPolicy implements ReplacementPolicy
     permits FifoPolicy, LruPolicy, ClockPolicy, LinuxPolicy {
   /** The resident pages and the policy's lists. */
   final NodeTable nodes;
+
   /** Pages examined by victim() so far (vmstat pgscan); the policies count it. */
   long scanned;
+
   private final String name;
   private final int lists;
 
@@ -73,8 +75,8 @@ abstract sealed class ListPolicy implements ReplacementPolicy
   }
 
   /**
-   * Evicts the oldest page of list {@code l}, counted as one page scanned, or returns
-   * {@link #NO_VICTIM} when the list is empty.
+   * Evicts the oldest page of list {@code l}, counted as one page scanned, or returns {@link
+   * #NO_VICTIM} when the list is empty.
    */
   final long evictOldest(int l) {
     int n = nodes.oldest(l);

@@ -1,7 +1,8 @@
 package io.mmsim.swap.policy;
 
-import io.mmsim.api.util.LongLongHashMap;
 import java.util.Arrays;
+
+import io.mmsim.api.util.LongLongHashMap;
 
 /**
  * The resident pages of a list-based policy: one node per page in parallel primitive arrays, an
@@ -14,8 +15,8 @@ import java.util.Arrays;
  *   free nodes: a stack threaded through next[], from freeHead
  * </pre>
  *
- * <p>Invariants: every tracked key's node is on exactly one list; {@code size[l]} is the length
- * of list l; a free node's list is {@link #FREE}. Arrays double when full; nothing else allocates.
+ * <p>Invariants: every tracked key's node is on exactly one list; {@code size[l]} is the length of
+ * list l; a free node's list is {@link #FREE}. Arrays double when full; nothing else allocates.
  */
 final class NodeTable {
   static final int NIL = -1;
@@ -185,8 +186,17 @@ final class NodeTable {
       int p = NIL;
       for (int n = oldest[l]; n != NIL; n = next[n]) {
         if (prev[n] != p || list[n] != l) {
-          throw new AssertionError("list " + l + " broken at node " + n + ": prev " + prev[n]
-              + " expected " + p + ", list " + list[n]);
+          throw new AssertionError(
+              "list "
+                  + l
+                  + " broken at node "
+                  + n
+                  + ": prev "
+                  + prev[n]
+                  + " expected "
+                  + p
+                  + ", list "
+                  + list[n]);
         }
         if (find(key[n]) != n) {
           throw new AssertionError("node " + n + " key " + key[n] + " not indexed");
@@ -197,8 +207,17 @@ final class NodeTable {
         }
       }
       if (p != newest[l] || count != size[l]) {
-        throw new AssertionError("list " + l + " size " + size[l] + " but " + count
-            + " nodes; newest " + newest[l] + " last " + p);
+        throw new AssertionError(
+            "list "
+                + l
+                + " size "
+                + size[l]
+                + " but "
+                + count
+                + " nodes; newest "
+                + newest[l]
+                + " last "
+                + p);
       }
       onLists += count;
     }

@@ -1,9 +1,10 @@
 package io.mmsim.swap.policy;
 
+import java.util.Arrays;
+
 import io.mmsim.api.reclaim.FutureReferences;
 import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.util.LongLongHashMap;
-import java.util.Arrays;
 
 /*
  * Belady's optimal replacement (OPT, MIN): evict the page whose next reference lies furthest in
@@ -62,12 +63,20 @@ final class OptPolicy implements ReplacementPolicy {
   private long nextUseNow(long page) {
     long p = future.position();
     if (p < 0 || p >= future.length()) {
-      throw new IllegalStateException("opt: the reference string is at position " + p
-          + "; move it to the reference being made before it reaches the policy");
+      throw new IllegalStateException(
+          "opt: the reference string is at position "
+              + p
+              + "; move it to the reference being made before it reaches the policy");
     }
     if (future.pageAt(p) != page) {
-      throw new IllegalStateException("opt: reference " + p + " is to page " + future.pageAt(p)
-          + ", not to page " + page + ": the policy's keys must be the reference string's pages");
+      throw new IllegalStateException(
+          "opt: reference "
+              + p
+              + " is to page "
+              + future.pageAt(p)
+              + ", not to page "
+              + page
+              + ": the policy's keys must be the reference string's pages");
     }
     return future.nextUse(p);
   }
@@ -84,8 +93,8 @@ final class OptPolicy implements ReplacementPolicy {
   @Override
   public void putBack(long page) {
     if (page != lastVictim) {
-      throw new IllegalArgumentException("opt: page " + page + " was not the last victim ("
-          + lastVictim + ")");
+      throw new IllegalArgumentException(
+          "opt: page " + page + " was not the last victim (" + lastVictim + ")");
     }
     if (index.get(page) != MISSING) {
       throw new IllegalArgumentException("opt: page " + page + " is already resident");
@@ -257,8 +266,8 @@ final class OptPolicy implements ReplacementPolicy {
         throw new AssertionError("opt: heap order broken at " + i);
       }
       if (nextUse[n] < p) {
-        throw new AssertionError("opt: page " + key[n] + " next use " + nextUse[n]
-            + " is before the position " + p);
+        throw new AssertionError(
+            "opt: page " + key[n] + " next use " + nextUse[n] + " is before the position " + p);
       }
     }
   }

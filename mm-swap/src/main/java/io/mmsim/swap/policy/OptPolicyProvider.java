@@ -1,18 +1,20 @@
 package io.mmsim.swap.policy;
 
+import java.util.Map;
+
 import com.google.auto.service.AutoService;
+
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.reclaim.PolicyContext;
 import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.spi.ProviderContext;
 import io.mmsim.api.spi.ReplacementPolicyProvider;
 import io.mmsim.api.spi.SpiVersion;
-import java.util.Map;
 
 /**
- * Provider of the {@code opt} replacement policy (Belady's optimal). It needs the workload's
- * future references: the kernel must pass a {@link PolicyContext} whose
- * {@link PolicyContext#future()} is not {@code null}, as in trace replay.
+ * Provider of the {@code opt} replacement policy (Belady's optimal). It needs the workload's future
+ * references: the kernel must pass a {@link PolicyContext} whose {@link PolicyContext#future()} is
+ * not {@code null}, as in trace replay.
  */
 @AutoService(ReplacementPolicyProvider.class)
 public final class OptPolicyProvider implements ReplacementPolicyProvider {
@@ -48,9 +50,11 @@ public final class OptPolicyProvider implements ReplacementPolicyProvider {
   @Override
   public ReplacementPolicy create(ProviderContext ctx) {
     if (!(ctx instanceof PolicyContext pc) || pc.future() == null) {
-      throw new ConfigurationException("reclaim.policy", "reclaim.policy=opt needs the whole"
-          + " reference string in advance: it works only when a trace is replayed (the kernel"
-          + " passes its future references in a PolicyContext)");
+      throw new ConfigurationException(
+          "reclaim.policy",
+          "reclaim.policy=opt needs the whole"
+              + " reference string in advance: it works only when a trace is replayed (the kernel"
+              + " passes its future references in a PolicyContext)");
     }
     return new OptPolicy(pc.future(), PolicySizing.initialCapacity(ctx));
   }

@@ -2,10 +2,12 @@ package io.mmsim.swap.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mmsim.api.reclaim.ReplacementPolicy;
 import java.util.HashSet;
 import java.util.Set;
+
 import org.junit.jupiter.api.Test;
+
+import io.mmsim.api.reclaim.ReplacementPolicy;
 
 /** The two-list LRU's second chance, activation, deactivation and counters. */
 final class LinuxPolicyTest {

@@ -3,6 +3,8 @@ package io.mmsim.swap.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.reclaim.FutureReferences;
@@ -11,7 +13,6 @@ import io.mmsim.api.reclaim.ReferenceString;
 import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.spi.ProviderContext;
 import io.mmsim.api.spi.Settings;
-import org.junit.jupiter.api.Test;
 
 /** OPT's use of the future references and its provider's refusal without them. */
 final class OptPolicyTest {
@@ -71,10 +72,12 @@ final class OptPolicyTest {
   void insert_positionNotSetOrOtherPage_throwsNamingTheProblem() {
     ReferenceString f = ReferenceString.of(1, 2);
     OptPolicy opt = new OptPolicy(f, 4);
-    assertThatThrownBy(() -> opt.insert(1)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> opt.insert(1))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("position -1");
     f.seek(1);
-    assertThatThrownBy(() -> opt.insert(1)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> opt.insert(1))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("reference 1 is to page 2, not to page 1");
     assertThat(opt.resident()).isZero();
   }
@@ -83,10 +86,10 @@ final class OptPolicyTest {
   void provider_withoutFutureReferences_refusesWithTheConfigurationKey() {
     OptPolicyProvider p = new OptPolicyProvider();
     ProviderContext plain = new Ctx(null);
-    assertThatThrownBy(() -> p.create(plain)).isInstanceOf(ConfigurationException.class)
+    assertThatThrownBy(() -> p.create(plain))
+        .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("reclaim.policy=opt")
-        .satisfies(e -> assertThat(((ConfigurationException) e).key()).isEqualTo(
-            "reclaim.policy"));
+        .satisfies(e -> assertThat(((ConfigurationException) e).key()).isEqualTo("reclaim.policy"));
     ReplacementPolicy made = p.create(new Ctx(ReferenceString.of(1)));
     assertThat(made.name()).isEqualTo("opt");
     assertThat(made.wantsEveryReference()).isTrue();
@@ -102,7 +105,8 @@ final class OptPolicyTest {
     }
     long v = opt.victim(ReplacementPolicy.ReferenceBits.NONE);
     assertThat(v).isEqualTo(3);
-    assertThatThrownBy(() -> opt.putBack(2)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> opt.putBack(2))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not the last victim");
     opt.putBack(3);
     assertThat(opt.recordedNextUse(3)).isEqualTo(FutureReferences.NEVER);

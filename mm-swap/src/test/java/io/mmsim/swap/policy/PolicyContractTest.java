@@ -3,19 +3,25 @@ package io.mmsim.swap.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mmsim.api.reclaim.ReferenceString;
-import io.mmsim.api.reclaim.ReplacementPolicy;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
+
 import org.junit.jupiter.api.Test;
+
+import io.mmsim.api.reclaim.ReferenceString;
+import io.mmsim.api.reclaim.ReplacementPolicy;
 
 /** What every policy promises: duplicate inserts refused, unknown keys ignored, exact counts. */
 final class PolicyContractTest {
 
   private static List<Supplier<ReplacementPolicy>> policies(ReferenceString future) {
-    return List.of(() -> new FifoPolicy(2), () -> new LruPolicy(2), () -> new ClockPolicy(2),
-        () -> new LinuxPolicy(2), () -> new OptPolicy(future, 2));
+    return List.of(
+        () -> new FifoPolicy(2),
+        () -> new LruPolicy(2),
+        () -> new ClockPolicy(2),
+        () -> new LinuxPolicy(2),
+        () -> new OptPolicy(future, 2));
   }
 
   @Test
@@ -26,8 +32,10 @@ final class PolicyContractTest {
       future.seek(0);
       p.insert(1);
       future.seek(2);
-      assertThatThrownBy(() -> p.insert(1)).isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining(p.name()).hasMessageContaining("page 1");
+      assertThatThrownBy(() -> p.insert(1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(p.name())
+          .hasMessageContaining("page 1");
       assertThat(p.resident()).as(p.name()).isEqualTo(1);
       p.checkInvariants();
     }
@@ -54,7 +62,8 @@ final class PolicyContractTest {
   void victim_empty_returnsNoVictim() {
     for (Supplier<ReplacementPolicy> s : policies(ReferenceString.of(1))) {
       ReplacementPolicy p = s.get();
-      assertThat(p.victim(ReplacementPolicy.ReferenceBits.NONE)).as(p.name())
+      assertThat(p.victim(ReplacementPolicy.ReferenceBits.NONE))
+          .as(p.name())
           .isEqualTo(ReplacementPolicy.NO_VICTIM);
     }
   }

@@ -2,9 +2,11 @@ package io.mmsim.swap.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mmsim.api.reclaim.ReferenceString;
 import java.util.SplittableRandom;
+
 import org.junit.jupiter.api.Test;
+
+import io.mmsim.api.reclaim.ReferenceString;
 
 /**
  * Seeded random reference strings: each textbook policy against its brute-force model, OPT never
@@ -37,14 +39,18 @@ final class PolicyRandomTest {
       int frames = 1 + r.nextInt(pages + 2);
       ReferenceString future = ReferenceString.of(refs);
       String what = "seed " + seed + ", " + frames + " frames";
-      assertThat(PolicySimulator.misses(new FifoPolicy(4), refs, frames, null, true)).as(what)
+      assertThat(PolicySimulator.misses(new FifoPolicy(4), refs, frames, null, true))
+          .as(what)
           .isEqualTo(ReferenceModels.fifo(refs, frames));
-      assertThat(PolicySimulator.misses(new LruPolicy(4), refs, frames, null, true)).as(what)
+      assertThat(PolicySimulator.misses(new LruPolicy(4), refs, frames, null, true))
+          .as(what)
           .isEqualTo(ReferenceModels.lru(refs, frames));
-      assertThat(PolicySimulator.misses(new ClockPolicy(4), refs, frames, null, true)).as(what)
+      assertThat(PolicySimulator.misses(new ClockPolicy(4), refs, frames, null, true))
+          .as(what)
           .isEqualTo(ReferenceModels.clock(refs, frames));
       assertThat(PolicySimulator.misses(new OptPolicy(future, 4), refs, frames, future, true))
-          .as(what).isEqualTo(ReferenceModels.opt(refs, frames));
+          .as(what)
+          .isEqualTo(ReferenceModels.opt(refs, frames));
     }
   }
 
@@ -59,7 +65,8 @@ final class PolicyRandomTest {
       ReferenceString future = ReferenceString.of(refs);
       int opt = PolicySimulator.misses(new OptPolicy(future, 4), refs, frames, future, false);
       String what = "seed " + seed + ", " + frames + " frames";
-      assertThat(opt).as(what)
+      assertThat(opt)
+          .as(what)
           .isLessThanOrEqualTo(PolicySimulator.misses(new FifoPolicy(4), refs, frames))
           .isLessThanOrEqualTo(PolicySimulator.misses(new LruPolicy(4), refs, frames))
           .isLessThanOrEqualTo(PolicySimulator.misses(new ClockPolicy(4), refs, frames))
@@ -102,8 +109,8 @@ final class PolicyRandomTest {
       ReferenceString future = ReferenceString.of(refs);
       int opt = PolicySimulator.misses(new OptPolicy(future, 4), refs, frames, future, false);
       assertThat(misses).as("seed %d", seed).isBetween(opt, refs.length);
-      assertThat(linux.resident()).isEqualTo(Math.min(frames,
-          java.util.Arrays.stream(refs).distinct().count()));
+      assertThat(linux.resident())
+          .isEqualTo(Math.min(frames, java.util.Arrays.stream(refs).distinct().count()));
     }
   }
 }

@@ -1,15 +1,16 @@
 package io.mmsim.swap.policy;
 
-import io.mmsim.api.reclaim.ReferenceString;
-import io.mmsim.api.reclaim.ReplacementPolicy;
 import java.util.HashSet;
 import java.util.Set;
 
+import io.mmsim.api.reclaim.ReferenceString;
+import io.mmsim.api.reclaim.ReplacementPolicy;
+
 /**
  * The small simulation that drives a policy over a reference string with N frames and counts
- * misses, as ReplacementPolicy's contract describes: a miss with N pages resident asks for a
- * victim first; every reference sets the page's accessed bit (a set the victim search may test and
- * clear); hits call access() when the policy wants every reference.
+ * misses, as ReplacementPolicy's contract describes: a miss with N pages resident asks for a victim
+ * first; every reference sets the page's accessed bit (a set the victim search may test and clear);
+ * hits call access() when the policy wants every reference.
  */
 final class PolicySimulator {
   private PolicySimulator() {}
@@ -23,8 +24,8 @@ final class PolicySimulator {
    * Misses, moving {@code future} along when given, and checking the policy's invariants after
    * every reference when {@code check} is set.
    */
-  static int misses(ReplacementPolicy policy, long[] refs, int frames, ReferenceString future,
-      boolean check) {
+  static int misses(
+      ReplacementPolicy policy, long[] refs, int frames, ReferenceString future, boolean check) {
     Set<Long> young = new HashSet<>();
     ReplacementPolicy.ReferenceBits bits = young::remove;
     int misses = 0;

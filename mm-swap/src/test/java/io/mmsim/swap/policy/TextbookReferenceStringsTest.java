@@ -2,14 +2,16 @@ package io.mmsim.swap.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.reclaim.ReferenceString;
 import io.mmsim.api.reclaim.ReplacementPolicy;
-import org.junit.jupiter.api.Test;
 
 /** The reference strings of the textbooks, with their known miss counts. */
 final class TextbookReferenceStringsTest {
   /** Belady's anomaly string. */
   private static final long[] BELADY = {1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5};
+
   /** Silberschatz, Operating System Concepts, the page-replacement chapter's string. */
   private static final long[] OSC = {7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 0, 1};
 
@@ -99,12 +101,12 @@ final class TextbookReferenceStringsTest {
   void everyTextbookPolicy_agreesWithItsBruteForceModelOnBothStrings() {
     for (long[] refs : new long[][] {BELADY, OSC}) {
       for (int frames = 1; frames <= 6; frames++) {
-        assertThat(run(new FifoPolicy(8), refs, frames)).isEqualTo(
-            ReferenceModels.fifo(refs, frames));
-        assertThat(run(new LruPolicy(8), refs, frames)).isEqualTo(
-            ReferenceModels.lru(refs, frames));
-        assertThat(run(new ClockPolicy(8), refs, frames)).isEqualTo(
-            ReferenceModels.clock(refs, frames));
+        assertThat(run(new FifoPolicy(8), refs, frames))
+            .isEqualTo(ReferenceModels.fifo(refs, frames));
+        assertThat(run(new LruPolicy(8), refs, frames))
+            .isEqualTo(ReferenceModels.lru(refs, frames));
+        assertThat(run(new ClockPolicy(8), refs, frames))
+            .isEqualTo(ReferenceModels.clock(refs, frames));
         assertThat(opt(refs, frames)).isEqualTo(ReferenceModels.opt(refs, frames));
       }
     }

@@ -3,6 +3,19 @@ package io.mmsim.testkit.object;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.Gfp;
@@ -23,17 +36,6 @@ import io.mmsim.testkit.Op;
 import io.mmsim.testkit.OpKind;
 import io.mmsim.testkit.Scenario;
 import io.mmsim.testkit.StatefulRunner;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.SplittableRandom;
-import java.util.TreeMap;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The contract every {@link ObjectAllocator} (SLAB, SLUB, SLOB, or one of your own) must pass.
@@ -49,35 +51,37 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *   }
  * </pre>
  *
- * The contract builds the context: a {@link SimplePageAllocator} over {@link #frames()} frames
- * (64 MiB), a {@link PhysicalMemory}, the {@link #settings()} slice (empty by default: an
- * allocator must treat absent keys as its defaults, or the subclass overrides
- * {@link #settings()}) and 2 CPUs. A trivial page allocator keeps the contract independent of
- * mm-buddy and proves that the object allocator works over any {@link PageAllocator}.
+ * The contract builds the context: a {@link SimplePageAllocator} over {@link #frames()} frames (64
+ * MiB), a {@link PhysicalMemory}, the {@link #settings()} slice (empty by default: an allocator
+ * must treat absent keys as its defaults, or the subclass overrides {@link #settings()}) and 2
+ * CPUs. A trivial page allocator keeps the contract independent of mm-buddy and proves that the
+ * object allocator works over any {@link PageAllocator}.
  *
  * <h2>What is checked</h2>
+ *
  * <ul>
- *   <li>objects are direct-map addresses, aligned (8 bytes at least, the cache's alignment,
- *       natural alignment for power-of-two kmalloc sizes) and never overlap;
+ *   <li>objects are direct-map addresses, aligned (8 bytes at least, the cache's alignment, natural
+ *       alignment for power-of-two kmalloc sizes) and never overlap;
  *   <li>a constructor's work is visible in every object handed out;
  *   <li>{@code __GFP_ZERO} zeroes the requested bytes;
- *   <li>{@code ksize >= size}, and the kmalloc class chosen is the kernel's (unless
- *       {@link #hasKmallocClasses()} is false, as for SLOB);
+ *   <li>{@code ksize >= size}, and the kmalloc class chosen is the kernel's (unless {@link
+ *       #hasKmallocClasses()} is false, as for SLOB);
  *   <li>kmalloc above 8 KiB takes exactly {@code 2^get_order(size)} pages from the page allocator;
- *   <li>pages taken from the page allocator equal the pages reported as slab pages
- *       ({@code reclaimablePages + unreclaimablePages}) at every step, and after every object is
- *       freed and every cache shrunk (or destroyed) the page allocator has all its pages back;
+ *   <li>pages taken from the page allocator equal the pages reported as slab pages ({@code
+ *       reclaimablePages + unreclaimablePages}) at every step, and after every object is freed and
+ *       every cache shrunk (or destroyed) the page allocator has all its pages back;
  *   <li>misuse (double free, interior pointer, foreign address, wrong cache, destroying a cache in
- *       use) throws {@link BadAddressException} (or its subclass
- *       {@link io.mmsim.api.object.SlabBugException}) and changes nothing: the slabinfo rows, the
+ *       use) throws {@link BadAddressException} (or its subclass {@link
+ *       io.mmsim.api.object.SlabBugException}) and changes nothing: the slabinfo rows, the
  *       statistics, the slab page counts and the page allocator's free count are as before;
- *   <li>a seeded random sequence (the testkit's {@link StatefulRunner}, which shrinks a failure)
- *       of kmalloc, kfree, cache alloc/free, shrink and CPU changes keeps object contents intact
- *       and the invariants true after every step ({@code mmsim.test.seed} replays one seed,
- *       {@code mmsim.test.runs} sets the number of sequences).
+ *   <li>a seeded random sequence (the testkit's {@link StatefulRunner}, which shrinks a failure) of
+ *       kmalloc, kfree, cache alloc/free, shrink and CPU changes keeps object contents intact and
+ *       the invariants true after every step ({@code mmsim.test.seed} replays one seed, {@code
+ *       mmsim.test.runs} sets the number of sequences).
  * </ul>
- * After each test the {@link InvariantCheckExtension} runs {@link ObjectAllocator#checkInvariants()}
- * and the page allocator's on everything the test built.
+ *
+ * After each test the {@link InvariantCheckExtension} runs {@link
+ * ObjectAllocator#checkInvariants()} and the page allocator's on everything the test built.
  */
 public abstract class ObjectAllocatorContract {
 
@@ -87,10 +91,13 @@ public abstract class ObjectAllocatorContract {
 
   /** The allocator under test, built fresh for each test. */
   protected ObjectAllocator allocator;
+
   /** The context it was built from. */
   protected TestMemoryContext ctx;
+
   /** The page allocator under it. */
   protected PageAllocator pages;
+
   /** The machine's memory. */
   protected PhysicalMemory memory;
 
@@ -146,14 +153,15 @@ public abstract class ObjectAllocatorContract {
     newAllocator(frames(), 2);
   }
 
-
   // ================================================================ kmalloc
 
   /** Every kmalloc class hands out aligned, disjoint direct-map objects. */
   @Test
   public void kmalloc_manySizes_objectsAlignedDisjointAndInDirectMap() {
-    long[] sizes = {1, 7, 8, 9, 16, 24, 32, 33, 64, 65, 96, 97, 128, 129, 192, 193, 256, 300, 512,
-      700, 1024, 1500, 2048, 3000, 4096, 5000, 8192, 8193, 16384, 100_000};
+    long[] sizes = {
+      1, 7, 8, 9, 16, 24, 32, 33, 64, 65, 96, 97, 128, 129, 192, 193, 256, 300, 512, 700, 1024,
+      1500, 2048, 3000, 4096, 5000, 8192, 8193, 16384, 100_000
+    };
     TreeMap<Long, Long> live = new TreeMap<>();
     for (long size : sizes) {
       for (int i = 0; i < 20; i++) {
@@ -161,7 +169,8 @@ public abstract class ObjectAllocatorContract {
         assertThat(addr).as("kmalloc(%d)", size).isNotZero();
         assertObjectPlaced(addr, allocator.ksize(addr), 8, live);
         if (Bits.isPowerOfTwo(size)) {
-          assertThat(addr & (size - 1)).as("kmalloc(%d) = 0x%x naturally aligned", size, addr)
+          assertThat(addr & (size - 1))
+              .as("kmalloc(%d) = 0x%x naturally aligned", size, addr)
               .isZero();
         }
       }
@@ -179,7 +188,8 @@ public abstract class ObjectAllocatorContract {
       long ksize = allocator.ksize(addr);
       assertThat(ksize).as("ksize of kmalloc(%d)", size).isGreaterThanOrEqualTo(size);
       if (hasKmallocClasses()) {
-        assertThat(ksize).as("ksize of kmalloc(%d)", size)
+        assertThat(ksize)
+            .as("ksize of kmalloc(%d)", size)
             .isEqualTo(KmallocSizes.classSize(size, kmallocMinShift()));
       }
       allocator.kfree(0, addr);
@@ -194,8 +204,15 @@ public abstract class ObjectAllocatorContract {
     if (!hasKmallocClasses()) {
       return;
     }
-    long[][] cases = {{70, 96}, {96, 96}, {100, 128}, {130, 192}, {200, 256}, {1000, 1024},
-      {3, 1L << kmallocMinShift()}};
+    long[][] cases = {
+      {70, 96},
+      {96, 96},
+      {100, 128},
+      {130, 192},
+      {200, 256},
+      {1000, 1024},
+      {3, 1L << kmallocMinShift()}
+    };
     for (long[] c : cases) {
       String name = KmallocSizes.name(KmallocSizes.index(c[1], kmallocMinShift()));
       KmemCache cache = allocator.findCache(name);
@@ -206,8 +223,9 @@ public abstract class ObjectAllocatorContract {
       for (int i = 0; i < 200; i++) {
         objs.add(allocator.kmalloc(0, c[0], Gfp.KERNEL));
       }
-      assertThat(cache.info().activeObjs()).as("active objects of %s after 200 kmalloc(%d)",
-          name, c[0]).isGreaterThanOrEqualTo(before + 200);
+      assertThat(cache.info().activeObjs())
+          .as("active objects of %s after 200 kmalloc(%d)", name, c[0])
+          .isGreaterThanOrEqualTo(before + 200);
       for (long o : objs) {
         allocator.kfree(1, o);
       }
@@ -232,8 +250,14 @@ public abstract class ObjectAllocatorContract {
   /** Requests above 8 KiB take exactly 2^get_order(size) pages and give them back on kfree. */
   @Test
   public void kmalloc_above8k_takesWholePagesFromThePageAllocator() {
-    long[] sizes = {KmallocSizes.KMALLOC_MAX_CACHE_SIZE + 1, 12_000, 16384, 65536, 1 << 20,
-      KmallocSizes.KMALLOC_MAX_SIZE};
+    long[] sizes = {
+      KmallocSizes.KMALLOC_MAX_CACHE_SIZE + 1,
+      12_000,
+      16384,
+      65536,
+      1 << 20,
+      KmallocSizes.KMALLOC_MAX_SIZE
+    };
     for (long size : sizes) {
       long free = pages.nrFreePages();
       long slab = slabPages();
@@ -241,8 +265,7 @@ public abstract class ObjectAllocatorContract {
       assertThat(addr).isNotZero();
       long n = 1L << Page.getOrder(size);
       assertThat(free - pages.nrFreePages()).as("pages taken by kmalloc(%d)", size).isEqualTo(n);
-      assertThat(slabPages() - slab).as("slab pages reported for kmalloc(%d)", size)
-          .isEqualTo(n);
+      assertThat(slabPages() - slab).as("slab pages reported for kmalloc(%d)", size).isEqualTo(n);
       assertThat(allocator.ksize(addr)).isEqualTo(n * Page.PAGE_SIZE);
       assertThat(addr & (Page.PAGE_SIZE - 1)).isZero();
       assertThat(KernelLayout.inDirectMap(addr, memory.size())).isTrue();
@@ -272,7 +295,8 @@ public abstract class ObjectAllocatorContract {
       memory.fill(KernelLayout.pa(a), size, (byte) 0x77);
       allocator.kfree(0, a);
       long b = allocator.kmalloc(0, size, Gfp.KERNEL | Gfp.ZERO);
-      assertThat(memory.allEqual(KernelLayout.pa(b), size, (byte) 0)).as("kzalloc(%d)", size)
+      assertThat(memory.allEqual(KernelLayout.pa(b), size, (byte) 0))
+          .as("kzalloc(%d)", size)
           .isTrue();
       allocator.kfree(0, b);
     }
@@ -330,14 +354,16 @@ public abstract class ObjectAllocatorContract {
   /** Cache objects honour the requested alignment and never overlap. */
   @Test
   public void kmemCacheAlloc_variousAlignments_alignedAndDisjoint() {
-    int[][] shapes = {{8, 0}, {20, 0}, {20, 32}, {100, 64}, {100, 128}, {600, 0}, {1000, 512},
-      {3000, 0}, {5000, 0}};
+    int[][] shapes = {
+      {8, 0}, {20, 0}, {20, 32}, {100, 64}, {100, 128}, {600, 0}, {1000, 512}, {3000, 0}, {5000, 0}
+    };
     TreeMap<Long, Long> live = new TreeMap<>();
     Map<Long, KmemCache> owner = new HashMap<>();
     List<KmemCache> created = new ArrayList<>();
     for (int[] shape : shapes) {
-      KmemCache c = allocator.kmemCacheCreate("contract-" + shape[0] + "-" + shape[1], shape[0],
-          shape[1], 0, null);
+      KmemCache c =
+          allocator.kmemCacheCreate(
+              "contract-" + shape[0] + "-" + shape[1], shape[0], shape[1], 0, null);
       created.add(c);
       assertThat(c.objectSize()).isEqualTo(shape[0]);
       assertThat(c.size()).isGreaterThanOrEqualTo(shape[0]);
@@ -380,16 +406,23 @@ public abstract class ObjectAllocatorContract {
   public void kmemCacheAlloc_withConstructor_objectsHoldTheConstructedPattern() {
     int size = 72;
     Set<Long> constructed = new HashSet<>();
-    KmemCache c = allocator.kmemCacheCreate("contract-ctor", size, 0, 0, addr -> {
-      constructed.add(addr);
-      memory.fill(KernelLayout.pa(addr), size, (byte) 0x3c);
-    });
+    KmemCache c =
+        allocator.kmemCacheCreate(
+            "contract-ctor",
+            size,
+            0,
+            0,
+            addr -> {
+              constructed.add(addr);
+              memory.fill(KernelLayout.pa(addr), size, (byte) 0x3c);
+            });
     List<Long> objs = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       long a = c.alloc(i % 2, Gfp.KERNEL);
       assertThat(constructed).as("object 0x%x was constructed", a).contains(a);
       assertThat(memory.allEqual(KernelLayout.pa(a), size, (byte) 0x3c))
-          .as("constructed pattern in 0x%x", a).isTrue();
+          .as("constructed pattern in 0x%x", a)
+          .isTrue();
       objs.add(a);
     }
     for (int i = 0; i < objs.size(); i += 2) {
@@ -398,7 +431,8 @@ public abstract class ObjectAllocatorContract {
     for (int i = 0; i < 150; i++) {
       long a = c.alloc(0, Gfp.KERNEL);
       assertThat(memory.allEqual(KernelLayout.pa(a), size, (byte) 0x3c))
-          .as("constructed pattern in reused 0x%x", a).isTrue();
+          .as("constructed pattern in reused 0x%x", a)
+          .isTrue();
       objs.set(2 * i, a);
     }
     for (long a : objs) {
@@ -417,7 +451,8 @@ public abstract class ObjectAllocatorContract {
     assertThat(allocator.findCache("contract-name").objectSize()).isEqualTo(48);
     assertThat(allocator.findCache("no-such-cache")).isNull();
     assertThatThrownBy(() -> allocator.kmemCacheCreate("contract-name", 48, 0, 0, null))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contract-name");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("contract-name");
     assertThatThrownBy(() -> allocator.kmemCacheCreate("contract-bad", 0, 0, 0, null))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> allocator.kmemCacheCreate("contract-bad", 64, 24, 0, null))
@@ -444,15 +479,15 @@ public abstract class ObjectAllocatorContract {
   }
 
   /**
-   * A cache with RECLAIM_ACCOUNT counts its pages as reclaimable (as unreclaimable when
-   * {@link #accountsReclaimableSeparately()} is false).
+   * A cache with RECLAIM_ACCOUNT counts its pages as reclaimable (as unreclaimable when {@link
+   * #accountsReclaimableSeparately()} is false).
    */
   @Test
   public void reclaimablePages_reclaimAccountCache_countsItsSlabs() {
     long reclaimable = allocator.reclaimablePages();
     long unreclaimable = allocator.unreclaimablePages();
-    KmemCache c = allocator.kmemCacheCreate("contract-rcl", 512, 0, SlabFlags.RECLAIM_ACCOUNT,
-        null);
+    KmemCache c =
+        allocator.kmemCacheCreate("contract-rcl", 512, 0, SlabFlags.RECLAIM_ACCOUNT, null);
     List<Long> objs = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       objs.add(c.alloc(0, Gfp.KERNEL));
@@ -629,7 +664,8 @@ public abstract class ObjectAllocatorContract {
     KmemCache c = allocator.kmemCacheCreate("contract-busy", 300, 0, 0, null);
     long x = c.alloc(0, Gfp.KERNEL);
     Snapshot s = snapshot();
-    assertThatThrownBy(c::destroy).isInstanceOf(BadAddressException.class)
+    assertThatThrownBy(c::destroy)
+        .isInstanceOf(BadAddressException.class)
         .hasMessageContaining("contract-busy");
     s.assertUnchanged();
     assertThat(allocator.findCache("contract-busy")).isNotNull();
@@ -644,19 +680,23 @@ public abstract class ObjectAllocatorContract {
   // ================================================================ random sequences
 
   /**
-   * Seeded random op sequences (through the testkit's {@link StatefulRunner}: shrinking, replay with
-   * {@code -Dmmsim.test.seed}) keep object contents intact and the invariants true after every
+   * Seeded random op sequences (through the testkit's {@link StatefulRunner}: shrinking, replay
+   * with {@code -Dmmsim.test.seed}) keep object contents intact and the invariants true after every
    * step; a "free everything" step checks that all pages come back.
    */
   @Test
   public void randomOperations_seeded_invariantsHoldAndPagesComeBack() {
     StatefulRunner.of(getClass().getSimpleName() + " random object ops", new RandomScenario())
-        .runs(8).steps(300).check();
+        .runs(8)
+        .steps(300)
+        .check();
   }
 
   /** kmalloc sizes the random scenario draws from, large ones included. */
-  private static final long[] RANDOM_SIZES = {8, 13, 24, 60, 64, 96, 100, 192, 200, 500, 1024,
-    3000, 4096, 8192, 9000, 40000};
+  private static final long[] RANDOM_SIZES = {
+    8, 13, 24, 60, 64, 96, 100, 192, 200, 500, 1024, 3000, 4096, 8192, 9000, 40000
+  };
+
   private static final OpKind CPU = new OpKind("cpu", "cpu");
   private static final OpKind KMALLOC = new OpKind("kmalloc", "sizeIndex", "zero");
   private static final OpKind CACHE_ALLOC = new OpKind("cacheAlloc", "cache", "zero");
@@ -672,15 +712,18 @@ public abstract class ObjectAllocatorContract {
       allocator.kmemCacheCreate("rnd-b", 200, 64, SlabFlags.HWCACHE_ALIGN, null),
       allocator.kmemCacheCreate("rnd-c", 3000, 0, SlabFlags.RECLAIM_ACCOUNT, null),
     };
+
     /** {addr, size, cache index or -1, pattern}. */
     final List<long[]> live = new ArrayList<>();
+
     final TreeMap<Long, Long> ranges = new TreeMap<>();
     int cpu;
     int patterns;
 
     void free(int freeCpu, long[] o) {
       assertThat(memory.allEqual(KernelLayout.pa(o[0]), o[1], (byte) o[3]))
-          .as("contents of live object 0x%x (%d bytes) intact", o[0], o[1]).isTrue();
+          .as("contents of live object 0x%x (%d bytes) intact", o[0], o[1])
+          .isTrue();
       if (o[2] < 0) {
         allocator.kfree(freeCpu, o[0]);
       } else {
@@ -740,12 +783,13 @@ public abstract class ObjectAllocatorContract {
         long size = kmalloc ? RANDOM_SIZES[op.intArg(0)] : s.caches[kind].objectSize();
         boolean zero = op.arg(1) != 0;
         int gfp = Gfp.KERNEL | (zero ? Gfp.ZERO : 0);
-        long addr = kmalloc ? allocator.kmalloc(s.cpu, size, gfp) : s.caches[kind].alloc(s.cpu,
-            gfp);
+        long addr =
+            kmalloc ? allocator.kmalloc(s.cpu, size, gfp) : s.caches[kind].alloc(s.cpu, gfp);
         assertThat(addr).as("allocation of %d bytes", size).isNotZero();
         if (zero) {
           assertThat(memory.allEqual(KernelLayout.pa(addr), size, (byte) 0))
-              .as("zeroed allocation of %d bytes", size).isTrue();
+              .as("zeroed allocation of %d bytes", size)
+              .isTrue();
         }
         assertObjectPlaced(addr, size, 8, s.ranges);
         byte pattern = (byte) (1 + (s.patterns++ % 250));
@@ -768,15 +812,18 @@ public abstract class ObjectAllocatorContract {
   protected final void assertAccounting() {
     long taken = bootFree - pages.nrFreePages();
     assertThat(slabPages() - bootSlabPages)
-        .as("slab pages (reclaimable %d + unreclaimable %d) against pages taken from the page"
-            + " allocator", allocator.reclaimablePages(), allocator.unreclaimablePages())
+        .as(
+            "slab pages (reclaimable %d + unreclaimable %d) against pages taken from the page"
+                + " allocator",
+            allocator.reclaimablePages(), allocator.unreclaimablePages())
         .isEqualTo(taken);
   }
 
   /** The page allocator has every page back that it had after the allocator was created. */
   protected final void assertAllPagesBack() {
     assertAccounting();
-    assertThat(pages.nrFreePages()).as("free pages after everything was freed and shrunk")
+    assertThat(pages.nrFreePages())
+        .as("free pages after everything was freed and shrunk")
         .isEqualTo(bootFree);
   }
 
@@ -786,19 +833,21 @@ public abstract class ObjectAllocatorContract {
 
   private void assertObjectPlaced(long addr, long size, long align, TreeMap<Long, Long> live) {
     assertThat(KernelLayout.inDirectMap(addr, memory.size()))
-        .as("0x%x is in the direct map", addr).isTrue();
+        .as("0x%x is in the direct map", addr)
+        .isTrue();
     assertThat(KernelLayout.inDirectMap(addr + size - 1, memory.size())).isTrue();
     assertThat(addr & (align - 1)).as("0x%x aligned to %d", addr, align).isZero();
     Map.Entry<Long, Long> below = live.floorEntry(addr);
     if (below != null) {
       assertThat(below.getKey() + below.getValue())
-          .as("0x%x overlaps the object at 0x%x (%d bytes)", addr, below.getKey(),
-              below.getValue()).isLessThanOrEqualTo(addr);
+          .as("0x%x overlaps the object at 0x%x (%d bytes)", addr, below.getKey(), below.getValue())
+          .isLessThanOrEqualTo(addr);
     }
     Map.Entry<Long, Long> above = live.higherEntry(addr);
     if (above != null) {
-      assertThat(addr + size).as("0x%x (%d bytes) overlaps the object at 0x%x", addr, size,
-          above.getKey()).isLessThanOrEqualTo(above.getKey());
+      assertThat(addr + size)
+          .as("0x%x (%d bytes) overlaps the object at 0x%x", addr, size, above.getKey())
+          .isLessThanOrEqualTo(above.getKey());
     }
     live.put(addr, size);
   }
@@ -838,8 +887,7 @@ public abstract class ObjectAllocatorContract {
       assertThat(allocator.statistics()).as("statistics").isEqualTo(statistics);
       assertThat(pages.nrFreePages()).as("free pages").isEqualTo(free);
       assertThat(allocator.reclaimablePages()).as("reclaimable pages").isEqualTo(reclaimable);
-      assertThat(allocator.unreclaimablePages()).as("unreclaimable pages")
-          .isEqualTo(unreclaimable);
+      assertThat(allocator.unreclaimablePages()).as("unreclaimable pages").isEqualTo(unreclaimable);
       assertThat(allocator.caches()).as("caches").hasSize(caches);
       allocator.checkInvariants();
     }

@@ -1,5 +1,8 @@
 package io.mmsim.testkit.object;
 
+import java.util.Arrays;
+import java.util.BitSet;
+
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.Gfp;
@@ -9,14 +12,13 @@ import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.ZoneStats;
-import java.util.Arrays;
-import java.util.BitSet;
 
 /**
  * A deliberately trivial {@link PageAllocator} for tests of object allocators: first fit over a
  * bitmap of frames, so that a slab allocator can be tested without mm-buddy.
  *
  * <h2>Algorithm</h2>
+ *
  * One bit per frame ({@code 1} = handed out) and one byte per frame holding the order of the block
  * that starts there ({@code -1} elsewhere). {@link #allocPages} scans upwards from the lowest free
  * frame for the first naturally aligned run of {@code 2^order} free frames below the highest zone
@@ -25,6 +27,7 @@ import java.util.BitSet;
  * zones only limit where a block may come from and are reported from the bitmap.
  *
  * <h2>Invariants</h2>
+ *
  * Every set bit belongs to exactly one live block or to a frame never handed over at boot
  * (reserved); the free counter equals the number of clear bits; a clear bit is always a managed
  * frame.
@@ -51,8 +54,8 @@ public final class SimplePageAllocator implements PageAllocator {
    */
   public SimplePageAllocator(MemoryLayout layout) {
     if (layout.frames() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("SimplePageAllocator handles at most 2^31-1 frames, not "
-          + layout.frames());
+      throw new IllegalArgumentException(
+          "SimplePageAllocator handles at most 2^31-1 frames, not " + layout.frames());
     }
     this.layout = layout;
     int n = (int) layout.frames();
@@ -85,8 +88,8 @@ public final class SimplePageAllocator implements PageAllocator {
   public long allocPages(int cpu, int gfp, int order) {
     checkCpu(cpu);
     if (order < 0 || order > Page.MAX_PAGE_ORDER) {
-      throw new IllegalArgumentException("order " + order + " is outside [0, "
-          + Page.MAX_PAGE_ORDER + "]");
+      throw new IllegalArgumentException(
+          "order " + order + " is outside [0, " + Page.MAX_PAGE_ORDER + "]");
     }
     if (!booted) {
       throw new IllegalStateException("allocPages before completeBoot");
@@ -120,16 +123,16 @@ public final class SimplePageAllocator implements PageAllocator {
       throw new BadPageException(pfn, order, "free of a pfn beyond the end of memory");
     }
     if (order < 0 || order > Page.MAX_PAGE_ORDER) {
-      throw new BadPageException(pfn, order, "free with an order outside [0, "
-          + Page.MAX_PAGE_ORDER + "]");
+      throw new BadPageException(
+          pfn, order, "free with an order outside [0, " + Page.MAX_PAGE_ORDER + "]");
     }
     int p = (int) pfn;
     if (blockOrder[p] == NO_BLOCK) {
       throw new BadPageException(pfn, order, "free of a block that is not allocated");
     }
     if (blockOrder[p] != order) {
-      throw new BadPageException(pfn, order, "free with the wrong order (allocated with order "
-          + blockOrder[p] + ")");
+      throw new BadPageException(
+          pfn, order, "free with the wrong order (allocated with order " + blockOrder[p] + ")");
     }
     freeCalls++;
     blockOrder[p] = NO_BLOCK;
@@ -142,10 +145,13 @@ public final class SimplePageAllocator implements PageAllocator {
     if (booted) {
       throw new IllegalStateException("freeBootPages after completeBoot");
     }
-    if (order < 0 || order > Page.MAX_PAGE_ORDER || !layout.validPfn(pfn)
-        || !layout.validPfn(pfn + (1L << order) - 1) || (pfn & ((1L << order) - 1)) != 0) {
-      throw new BadPageException(pfn, order, "boot hand-off of a block outside memory or"
-          + " misaligned");
+    if (order < 0
+        || order > Page.MAX_PAGE_ORDER
+        || !layout.validPfn(pfn)
+        || !layout.validPfn(pfn + (1L << order) - 1)
+        || (pfn & ((1L << order) - 1)) != 0) {
+      throw new BadPageException(
+          pfn, order, "boot hand-off of a block outside memory or" + " misaligned");
     }
     int p = (int) pfn;
     int end = p + (1 << order);
@@ -230,12 +236,25 @@ public final class SimplePageAllocator implements PageAllocator {
       }
       pfn = runEnd >= to ? to : used.nextClearBit(runEnd);
     }
-    for (int i = managedFrames.nextSetBit(from); i >= 0 && i < to;
+    for (int i = managedFrames.nextSetBit(from);
+        i >= 0 && i < to;
         i = managedFrames.nextSetBit(i + 1)) {
       zoneManaged++;
     }
-    return new ZoneStats(zone, from, to - from, to - from, zoneManaged, zoneFree, 0, 0, 0, blocks,
-        new int[layout.cpus()], 0, 0);
+    return new ZoneStats(
+        zone,
+        from,
+        to - from,
+        to - from,
+        zoneManaged,
+        zoneFree,
+        0,
+        0,
+        0,
+        blocks,
+        new int[layout.cpus()],
+        0,
+        0);
   }
 
   /** One bit and one order byte per frame, rounded up to whole bytes. */
@@ -272,25 +291,41 @@ public final class SimplePageAllocator implements PageAllocator {
         throw new AssertionError("blocks overlap at pfn " + covered.nextSetBit(pfn));
       }
       if (used.nextClearBit(pfn) < end) {
-        throw new AssertionError("live block at pfn " + pfn + " order " + order
-            + " has a clear bit at " + used.nextClearBit(pfn));
+        throw new AssertionError(
+            "live block at pfn "
+                + pfn
+                + " order "
+                + order
+                + " has a clear bit at "
+                + used.nextClearBit(pfn));
       }
       covered.set(pfn, end);
     }
     long clear = n - used.cardinality();
     if (clear != free) {
-      throw new AssertionError("free counter " + free + " but " + clear + " clear bits; managed "
-          + managed);
+      throw new AssertionError(
+          "free counter " + free + " but " + clear + " clear bits; managed " + managed);
     }
     if (managedFrames.cardinality() != managed) {
-      throw new AssertionError("managed counter " + managed + " but "
-          + managedFrames.cardinality() + " frames were handed over");
+      throw new AssertionError(
+          "managed counter "
+              + managed
+              + " but "
+              + managedFrames.cardinality()
+              + " frames were handed over");
     }
     long reserved = n - managed;
     long inBlocks = covered.cardinality();
     if (inBlocks + reserved + free != n) {
-      throw new AssertionError("frames " + n + " != in blocks " + inBlocks + " + reserved "
-          + reserved + " + free " + free);
+      throw new AssertionError(
+          "frames "
+              + n
+              + " != in blocks "
+              + inBlocks
+              + " + reserved "
+              + reserved
+              + " + free "
+              + free);
     }
   }
 

@@ -20,8 +20,12 @@ public final class TestMemoryContext implements MemoryContext {
   private String caller = "api";
 
   /** A context over the given parts. */
-  public TestMemoryContext(MemoryLayout layout, PhysicalMemory memory, PageAllocator pageAllocator,
-      Settings settings, long seed) {
+  public TestMemoryContext(
+      MemoryLayout layout,
+      PhysicalMemory memory,
+      PageAllocator pageAllocator,
+      Settings settings,
+      long seed) {
     this.layout = layout;
     this.memory = memory;
     this.pageAllocator = pageAllocator;
@@ -36,8 +40,8 @@ public final class TestMemoryContext implements MemoryContext {
    */
   public static TestMemoryContext simple(long frames, int cpus, Settings settings) {
     MemoryLayout layout = new MemoryLayout(frames, cpus);
-    return new TestMemoryContext(layout, new PhysicalMemory(frames),
-        SimplePageAllocator.booted(layout, 1), settings, 42);
+    return new TestMemoryContext(
+        layout, new PhysicalMemory(frames), SimplePageAllocator.booted(layout, 1), settings, 42);
   }
 
   @Override

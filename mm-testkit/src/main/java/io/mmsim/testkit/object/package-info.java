@@ -7,8 +7,8 @@
  *   <li>{@link io.mmsim.testkit.object.SimplePageAllocator}: a deliberately trivial first-fit page
  *       allocator, so that an object allocator is tested over something that is not the buddy
  *       allocator (the "any mix" rule of the design).
- *   <li>{@link io.mmsim.testkit.object.TestMemoryContext}: a hand-built
- *       {@link io.mmsim.api.spi.MemoryContext} with a caller string the test can change.
+ *   <li>{@link io.mmsim.testkit.object.TestMemoryContext}: a hand-built {@link
+ *       io.mmsim.api.spi.MemoryContext} with a caller string the test can change.
  * </ul>
  */
 package io.mmsim.testkit.object;

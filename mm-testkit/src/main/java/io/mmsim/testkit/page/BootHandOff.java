@@ -1,9 +1,10 @@
 package io.mmsim.testkit.page;
 
+import java.util.Arrays;
+
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.page.BootFree;
 import io.mmsim.api.page.PageAllocator;
-import java.util.Arrays;
 
 /**
  * The boot allocator's hand-off for tests: releases frames to a page allocator the way memblock
@@ -23,8 +24,8 @@ public final class BootHandOff {
   }
 
   /**
-   * Releases every frame of {@code layout} except the reserved ranges, then calls
-   * {@link PageAllocator#completeBoot}.
+   * Releases every frame of {@code layout} except the reserved ranges, then calls {@link
+   * PageAllocator#completeBoot}.
    *
    * @param reserved pairs {@code start, end} of PFN ranges to keep back (the kernel image, PFN 0,
    *     ...); they may be given in any order and may overlap
@@ -32,8 +33,8 @@ public final class BootHandOff {
    */
   public static long boot(PageAllocator allocator, MemoryLayout layout, long... reserved) {
     if (reserved.length % 2 != 0) {
-      throw new IllegalArgumentException("reserved ranges come in pairs start, end: "
-          + Arrays.toString(reserved));
+      throw new IllegalArgumentException(
+          "reserved ranges come in pairs start, end: " + Arrays.toString(reserved));
     }
     int n = reserved.length / 2;
     long[][] ranges = new long[n][];

@@ -3,6 +3,16 @@ package io.mmsim.testkit.page;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.MemoryLayout;
@@ -16,17 +26,10 @@ import io.mmsim.testkit.Op;
 import io.mmsim.testkit.OpKind;
 import io.mmsim.testkit.Scenario;
 import io.mmsim.testkit.StatefulRunner;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The tests every {@link PageAllocator} must pass. A module adds a one-method subclass:
+ *
  * <pre>{@code
  * final class BuddyAllocatorTest extends PageAllocatorContract {
  *   @Override
@@ -38,23 +41,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>The contract boots the allocator itself ({@link BootHandOff}: maximal aligned blocks,
  * ascending, with some frames kept back as reserved) and covers: aligned in-range results, zone
- * limits of GFP_DMA and GFP_DMA32, no frame handed out twice, free + per-CPU + allocated =
- * managed, full coalescing after freeing everything and draining, every bad call (double free,
- * wrong order, reserved or interior or out-of-range PFN, misaligned block, order out of range)
- * throwing {@link BadPageException} with nothing observable changed, {@link PageAllocator#NO_PAGE}
- * when memory runs out, and a seeded random operation sequence checked against a reference model
- * with {@link StatefulRunner}. Every allocator a test creates is re-checked with
- * {@code checkInvariants()} after the test.
+ * limits of GFP_DMA and GFP_DMA32, no frame handed out twice, free + per-CPU + allocated = managed,
+ * full coalescing after freeing everything and draining, every bad call (double free, wrong order,
+ * reserved or interior or out-of-range PFN, misaligned block, order out of range) throwing {@link
+ * BadPageException} with nothing observable changed, {@link PageAllocator#NO_PAGE} when memory runs
+ * out, and a seeded random operation sequence checked against a reference model with {@link
+ * StatefulRunner}. Every allocator a test creates is re-checked with {@code checkInvariants()}
+ * after the test.
  */
 public abstract class PageAllocatorContract {
 
   /** The standard machine: 64 MiB (DMA and DMA32 zones), 2 CPUs. */
   protected static final MemoryLayout SMALL = new MemoryLayout(16384, 2);
+
   /**
-   * Frames kept back in the standard boot, as pairs {@code start, end}: PFN 0 (memblock never
-   * hands it out) and a 2 MiB kernel image at 16 MiB.
+   * Frames kept back in the standard boot, as pairs {@code start, end}: PFN 0 (memblock never hands
+   * it out) and a 2 MiB kernel image at 16 MiB.
    */
   protected static final long[] SMALL_RESERVED = {0, 1, 4096, 4096 + 512};
+
   /** A machine just above 4 GiB, so that all three zones exist, 2 CPUs. */
   protected static final MemoryLayout LARGE = MemoryLayout.ofBytes((4L << 30) + (16L << 20), 2);
 
@@ -230,7 +235,8 @@ public abstract class PageAllocatorContract {
     }
 
     for (int order = 0; order <= Page.MAX_PAGE_ORDER; order++) {
-      assertThat(a.allocPages(1, Gfp.KERNEL, order)).as("order %d", order)
+      assertThat(a.allocPages(1, Gfp.KERNEL, order))
+          .as("order %d", order)
           .isEqualTo(PageAllocator.NO_PAGE);
     }
   }
@@ -285,7 +291,8 @@ public abstract class PageAllocatorContract {
     assertThat(pcpTotal(a)).isZero();
     assertThat(a.nrFreePages()).isEqualTo(bootFree);
     for (Zone z : Zone.values()) {
-      assertThat(a.zoneStats(z).freeBlocks()).as("buddyinfo of %s", z)
+      assertThat(a.zoneStats(z).freeBlocks())
+          .as("buddyinfo of %s", z)
           .containsExactly(bootBlocks.get(z.ordinal()));
     }
   }
@@ -323,8 +330,8 @@ public abstract class PageAllocatorContract {
   // ================================================================ bad calls
 
   /** Asserts that {@code call} throws BadPageException naming pfn and order, changing nothing. */
-  protected final BadPageException assertBadPage(PageAllocator a, long pfn, int order,
-      Runnable call) {
+  protected final BadPageException assertBadPage(
+      PageAllocator a, long pfn, int order, Runnable call) {
     PageAllocatorState before = PageAllocatorState.of(a);
     Throwable t = null;
     try {
@@ -428,8 +435,8 @@ public abstract class PageAllocatorContract {
     long pfn = a.allocPages(0, Gfp.KERNEL, 0);
 
     assertBadPage(a, pfn, -1, () -> a.freePages(0, pfn, -1));
-    assertBadPage(a, pfn, Page.MAX_PAGE_ORDER + 1,
-        () -> a.freePages(0, pfn, Page.MAX_PAGE_ORDER + 1));
+    assertBadPage(
+        a, pfn, Page.MAX_PAGE_ORDER + 1, () -> a.freePages(0, pfn, Page.MAX_PAGE_ORDER + 1));
     a.freePages(0, pfn, 0);
   }
 
@@ -448,8 +455,9 @@ public abstract class PageAllocatorContract {
   /** Runs the reference-model scenario through the harness (seeds and runs from properties). */
   @Test
   void randomOperations_agreeWithReferenceModel() {
-    StatefulRunner.of(getClass().getSimpleName() + " random page operations",
-        new ModelScenario()).steps(300).check();
+    StatefulRunner.of(getClass().getSimpleName() + " random page operations", new ModelScenario())
+        .steps(300)
+        .check();
   }
 
   /** The reference model: the set of allocated blocks, recently freed blocks, and accounting. */
@@ -476,7 +484,12 @@ public abstract class PageAllocatorContract {
   static final OpKind INTERIOR = new OpKind("interiorFree", "cpu", "index");
 
   private static final int[] FLAVOURS = {
-    Gfp.KERNEL, Gfp.KERNEL, Gfp.KERNEL, Gfp.GFP_ATOMIC, Gfp.KERNEL | Gfp.DMA32, Gfp.GFP_DMA,
+    Gfp.KERNEL,
+    Gfp.KERNEL,
+    Gfp.KERNEL,
+    Gfp.GFP_ATOMIC,
+    Gfp.KERNEL | Gfp.DMA32,
+    Gfp.GFP_DMA,
     Gfp.KERNEL | Gfp.MEMALLOC
   };
 
@@ -494,8 +507,10 @@ public abstract class PageAllocatorContract {
       int cpus = SMALL.cpus();
       int k = r.nextInt(100);
       if (k < 38) {
-        int order = r.nextInt(10) < 7 ? 0 : r.nextInt(10) < 7 ? 1 + r.nextInt(3)
-            : r.nextInt(Page.MAX_PAGE_ORDER + 1);
+        int order =
+            r.nextInt(10) < 7
+                ? 0
+                : r.nextInt(10) < 7 ? 1 + r.nextInt(3) : r.nextInt(Page.MAX_PAGE_ORDER + 1);
         return ALLOC.op(r.nextInt(cpus), order, r.nextInt(FLAVOURS.length));
       }
       if (k < 42) {
@@ -551,8 +566,12 @@ public abstract class PageAllocatorContract {
       } else if (op.is(DOUBLE_FREE)) {
         if (!m.freed.isEmpty()) {
           long[] b = m.freed.get((int) (op.arg(1) % m.freed.size()));
-          BadPageException e = assertBadPage(m.allocator, b[0], (int) b[1],
-              () -> m.allocator.freePages(op.intArg(0), b[0], (int) b[1]));
+          BadPageException e =
+              assertBadPage(
+                  m.allocator,
+                  b[0],
+                  (int) b[1],
+                  () -> m.allocator.freePages(op.intArg(0), b[0], (int) b[1]));
           assertThat(e).hasMessageContaining("double free");
         }
       } else if (op.is(WRONG_ORDER)) {
@@ -560,8 +579,8 @@ public abstract class PageAllocatorContract {
           long[] b = m.liveList.get((int) (op.arg(1) % m.liveList.size()));
           int o = (int) b[1];
           int wrong = (op.arg(2) == 1 && o < Page.MAX_PAGE_ORDER) || o == 0 ? o + 1 : o - 1;
-          assertBadPage(m.allocator, b[0], wrong,
-              () -> m.allocator.freePages(op.intArg(0), b[0], wrong));
+          assertBadPage(
+              m.allocator, b[0], wrong, () -> m.allocator.freePages(op.intArg(0), b[0], wrong));
         }
       } else if (op.is(INTERIOR)) {
         long[] b = null;
@@ -592,26 +611,39 @@ public abstract class PageAllocatorContract {
           reachableManaged += s.managed();
         }
         assertThat(order > 0 || reachableFree * 2 <= reachableManaged)
-            .as("order-0 allocation failed with %d of %d reachable pages free", reachableFree,
-                reachableManaged)
+            .as(
+                "order-0 allocation failed with %d of %d reachable pages free",
+                reachableFree, reachableManaged)
             .isTrue();
         return false;
       }
       long size = 1L << order;
       assertThat(pfn % size).as("alignment").isZero();
-      assertThat(pfn + size).as("end of block within the zones of %s", Gfp.format(gfp))
+      assertThat(pfn + size)
+          .as("end of block within the zones of %s", Gfp.format(gfp))
           .isLessThanOrEqualTo(Math.min(SMALL.frames(), highest.limitPfn()));
       for (long f = pfn; f < pfn + size; f++) {
         if (BootHandOff.isReserved(f, SMALL_RESERVED)) {
-          throw new AssertionError("allocated block 0x" + Long.toHexString(pfn) + " order "
-              + order + " contains reserved frame 0x" + Long.toHexString(f));
+          throw new AssertionError(
+              "allocated block 0x"
+                  + Long.toHexString(pfn)
+                  + " order "
+                  + order
+                  + " contains reserved frame 0x"
+                  + Long.toHexString(f));
         }
       }
       Map.Entry<Long, Integer> below = m.live.floorEntry(pfn + size - 1);
       if (below != null && below.getKey() + (1L << below.getValue()) > pfn) {
-        throw new AssertionError("allocated block 0x" + Long.toHexString(pfn) + " order " + order
-            + " overlaps live block 0x" + Long.toHexString(below.getKey()) + " order "
-            + below.getValue());
+        throw new AssertionError(
+            "allocated block 0x"
+                + Long.toHexString(pfn)
+                + " order "
+                + order
+                + " overlaps live block 0x"
+                + Long.toHexString(below.getKey())
+                + " order "
+                + below.getValue());
       }
       m.live.put(pfn, order);
       m.liveList.add(new long[] {pfn, order});
@@ -640,7 +672,8 @@ public abstract class PageAllocatorContract {
       for (Zone z : Zone.values()) {
         ZoneStats s = m.allocator.zoneStats(z);
         assertThat(s.free() + s.pcpTotal() + m.livePagesByZone[z.ordinal()])
-            .as("free + per-CPU + allocated pages of %s", z).isEqualTo(s.managed());
+            .as("free + per-CPU + allocated pages of %s", z)
+            .isEqualTo(s.managed());
         free += s.free();
       }
       assertThat(m.allocator.nrFreePages()).isEqualTo(free);

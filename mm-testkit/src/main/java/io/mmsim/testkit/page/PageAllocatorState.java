@@ -1,25 +1,26 @@
 package io.mmsim.testkit.page;
 
-import io.mmsim.api.mem.Watermark;
-import io.mmsim.api.mem.Zone;
-import io.mmsim.api.page.PageAllocator;
-import io.mmsim.api.page.ZoneStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.mmsim.api.mem.Watermark;
+import io.mmsim.api.mem.Zone;
+import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.page.ZoneStats;
+
 /**
  * Everything a page allocator shows from outside, as comparable values: free pages, managed pages,
- * every zone's snapshot (arrays as lists) and the statistics counters. Two snapshots are equal
- * when nothing observable changed, which is what a rejected call must leave behind.
+ * every zone's snapshot (arrays as lists) and the statistics counters. Two snapshots are equal when
+ * nothing observable changed, which is what a rejected call must leave behind.
  *
  * @param free {@link PageAllocator#nrFreePages()}
  * @param managed {@link PageAllocator#managedPages()}
  * @param zones one line per zone: every field of its {@link ZoneStats} and its watermarks
  * @param counters the statistics counters
  */
-public record PageAllocatorState(long free, long managed, List<List<Object>> zones,
-    Map<String, Long> counters) {
+public record PageAllocatorState(
+    long free, long managed, List<List<Object>> zones, Map<String, Long> counters) {
 
   /** Copies the lists. */
   public PageAllocatorState {
@@ -56,7 +57,10 @@ public record PageAllocatorState(long free, long managed, List<List<Object>> zon
       }
       zones.add(List.copyOf(row));
     }
-    return new PageAllocatorState(allocator.nrFreePages(), allocator.managedPages(), zones,
+    return new PageAllocatorState(
+        allocator.nrFreePages(),
+        allocator.managedPages(),
+        zones,
         allocator.statistics().counters());
   }
 }

@@ -2,8 +2,6 @@ package io.mmsim.testkit.registration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mmsim.api.spi.Provider;
-import io.mmsim.api.spi.SpiVersion;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +24,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import io.mmsim.api.spi.Provider;
+import io.mmsim.api.spi.SpiVersion;
+
 /**
- * Asserts that a module registers its providers the same way in its descriptor and in its
- * {@code META-INF/services} files, and that its reference defaults file matches its providers.
+ * Asserts that a module registers its providers the same way in its descriptor and in its {@code
+ * META-INF/services} files, and that its reference defaults file matches its providers.
  *
  * <p>A module's {@code ServiceRegistrationTest} is then a few lines:
  *
@@ -72,10 +73,10 @@ public final class ServiceRegistrations {
    * @return the provided implementations by service name, both in sorted order, for the module's
    *     own assertions (which services, which classes)
    */
-  public static Map<String, Set<String>> assertProvidesMatchServiceFiles(
-      Module module) {
+  public static Map<String, Set<String>> assertProvidesMatchServiceFiles(Module module) {
     assertThat(module.isNamed())
-        .as("%s must be a named module: the test ran on the class path", module).isTrue();
+        .as("%s must be a named module: the test ran on the class path", module)
+        .isTrue();
     Set<ModuleDescriptor.Provides> provides = module.getDescriptor().provides();
     assertThat(provides).as("services provided by module %s", module.getName()).isNotEmpty();
     SortedMap<String, Set<String>> provided = new TreeMap<>();
@@ -87,19 +88,20 @@ public final class ServiceRegistrations {
       provided.put(p.service(), Collections.unmodifiableSortedSet(fromDescriptor));
     }
     assertThat(servicesFilesIn(module))
-        .as("%s files of module %s against the services its descriptor provides", SERVICES,
-            module.getName())
+        .as(
+            "%s files of module %s against the services its descriptor provides",
+            SERVICES, module.getName())
         .isEqualTo(provided.keySet());
     return Collections.unmodifiableSortedMap(provided);
   }
 
   /**
-   * {@link #assertProvidesMatchServiceFiles(Class)}, then asserts that the module provides
-   * {@code service} alone, with exactly {@code implementations} (in any order): the whole check for
-   * a module with one SPI.
+   * {@link #assertProvidesMatchServiceFiles(Class)}, then asserts that the module provides {@code
+   * service} alone, with exactly {@code implementations} (in any order): the whole check for a
+   * module with one SPI.
    */
-  public static void assertProvidesOnly(Class<?> anyClassOfTheModule, Class<?> service,
-      Class<?>... implementations) {
+  public static void assertProvidesOnly(
+      Class<?> anyClassOfTheModule, Class<?> service, Class<?>... implementations) {
     Set<String> expected = new TreeSet<>();
     for (Class<?> c : implementations) {
       expected.add(c.getName());
@@ -110,21 +112,26 @@ public final class ServiceRegistrations {
   }
 
   /**
-   * Asserts that the provider names itself {@code name} (lower case), was compiled against
-   * {@link SpiVersion#CURRENT} and describes itself in one non-blank line.
+   * Asserts that the provider names itself {@code name} (lower case), was compiled against {@link
+   * SpiVersion#CURRENT} and describes itself in one non-blank line.
    */
   public static void assertDescribesItself(Provider provider, String name) {
     String what = provider.getClass().getName();
-    assertThat(provider.name()).as("name() of %s", what).isEqualTo(name)
+    assertThat(provider.name())
+        .as("name() of %s", what)
+        .isEqualTo(name)
         .isEqualTo(name.toLowerCase(Locale.ROOT));
     assertThat(provider.spiVersion()).as("spiVersion() of %s", what).isEqualTo(SpiVersion.CURRENT);
-    assertThat(provider.description()).as("description() of %s", what).isNotBlank()
-        .doesNotContain("\n").doesNotContain("\r");
+    assertThat(provider.description())
+        .as("description() of %s", what)
+        .isNotBlank()
+        .doesNotContain("\n")
+        .doesNotContain("\r");
   }
 
   /**
-   * The defaults of {@code providers} with the full keys a configuration file uses:
-   * {@code name.key} for every entry of each provider's {@link Provider#defaultSettings()}.
+   * The defaults of {@code providers} with the full keys a configuration file uses: {@code
+   * name.key} for every entry of each provider's {@link Provider#defaultSettings()}.
    */
   public static SortedMap<String, String> qualifiedDefaults(Provider... providers) {
     SortedMap<String, String> all = new TreeMap<>();
@@ -138,21 +145,20 @@ public final class ServiceRegistrations {
   }
 
   /**
-   * {@link #assertDefaultsFile(Module, String, Map)} for the module of
-   * {@code anyClassOfTheModule}.
+   * {@link #assertDefaultsFile(Module, String, Map)} for the module of {@code anyClassOfTheModule}.
    */
-  public static void assertDefaultsFile(Class<?> anyClassOfTheModule, String resource,
-      Map<String, String> expected) {
+  public static void assertDefaultsFile(
+      Class<?> anyClassOfTheModule, String resource, Map<String, String> expected) {
     assertDefaultsFile(anyClassOfTheModule.getModule(), resource, expected);
   }
 
   /**
-   * Asserts that the properties file {@code resource} of {@code module} (such as
-   * {@code io/mmsim/slub/defaults.properties}) holds exactly the {@code expected} keys with the
-   * {@code expected} values: the reference file documents every key, and nothing else.
+   * Asserts that the properties file {@code resource} of {@code module} (such as {@code
+   * io/mmsim/slub/defaults.properties}) holds exactly the {@code expected} keys with the {@code
+   * expected} values: the reference file documents every key, and nothing else.
    */
-  public static void assertDefaultsFile(Module module, String resource,
-      Map<String, String> expected) {
+  public static void assertDefaultsFile(
+      Module module, String resource, Map<String, String> expected) {
     Properties file = new Properties();
     try (InputStream in = module.getResourceAsStream(resource)) {
       assertThat(in).as("%s in module %s", resource, module.getName()).isNotNull();
@@ -164,8 +170,9 @@ public final class ServiceRegistrations {
     for (String key : file.stringPropertyNames()) {
       listed.put(key, file.getProperty(key));
     }
-    assertThat(listed).as("%s of module %s against the providers' defaults", resource,
-        module.getName()).isEqualTo(new TreeMap<>(expected));
+    assertThat(listed)
+        .as("%s of module %s against the providers' defaults", resource, module.getName())
+        .isEqualTo(new TreeMap<>(expected));
   }
 
   /** The implementations a services file lists, or fails when the module has no such file. */
@@ -195,8 +202,10 @@ public final class ServiceRegistrations {
 
   /** The services of every {@code META-INF/services/} file the module's content holds. */
   private static SortedSet<String> servicesFilesIn(Module module) {
-    Optional<ResolvedModule> resolved = module.getLayer() == null ? Optional.empty()
-        : module.getLayer().configuration().findModule(module.getName());
+    Optional<ResolvedModule> resolved =
+        module.getLayer() == null
+            ? Optional.empty()
+            : module.getLayer().configuration().findModule(module.getName());
     assertThat(resolved).as("module %s in its layer", module.getName()).isPresent();
     SortedSet<String> services = new TreeSet<>();
     try (ModuleReader reader = resolved.get().reference().open();

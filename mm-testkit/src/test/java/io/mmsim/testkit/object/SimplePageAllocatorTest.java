@@ -3,15 +3,17 @@ package io.mmsim.testkit.object;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
 
 final class SimplePageAllocatorTest {
 
@@ -40,7 +42,8 @@ final class SimplePageAllocatorTest {
   void freePages_misuse_throwsAndLeavesStateUnchanged() {
     SimplePageAllocator a = SimplePageAllocator.booted(new MemoryLayout(64, 1), 0);
     long p = a.allocPages(0, Gfp.KERNEL, 1);
-    assertThatThrownBy(() -> a.freePages(0, p, 0)).isInstanceOf(BadPageException.class)
+    assertThatThrownBy(() -> a.freePages(0, p, 0))
+        .isInstanceOf(BadPageException.class)
         .hasMessageContaining("wrong order");
     assertThatThrownBy(() -> a.freePages(0, p + 1, 0)).isInstanceOf(BadPageException.class);
     assertThatThrownBy(() -> a.freePages(0, 100, 0)).isInstanceOf(BadPageException.class);
