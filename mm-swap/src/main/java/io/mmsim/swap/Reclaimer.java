@@ -52,7 +52,9 @@ final class Reclaimer {
   private static final int LEFT_CACHED = 4;
   private static final int FREED = 5;
 
-  private final SwapSubsystem swap;
+  private final SwapAreas areas;
+  private final SwapCache cache;
+  private final PageIo io;
   private final SwapContext ctx;
   private final LongQueue orphans = new LongQueue();
   private long pgscanKswapd;
@@ -62,8 +64,10 @@ final class Reclaimer {
   private long allocstall;
   private long pageoutrun;
 
-  Reclaimer(SwapSubsystem swap, SwapContext ctx) {
-    this.swap = swap;
+  Reclaimer(SwapAreas areas, SwapCache cache, PageIo io, SwapContext ctx) {
+    this.areas = areas;
+    this.cache = cache;
+    this.io = io;
     this.ctx = ctx;
   }
 
@@ -137,26 +141,26 @@ final class Reclaimer {
       policy.putBack(key);
       return KEPT;
     }
-    long entry = swap.swapEntryOf(pfn);
+    long entry = cache.entryOf(pfn);
     boolean fresh = false;
     if (entry == 0) {
       if (noSwap) {
         policy.putBack(key);
         return KEPT;
       }
-      entry = swap.allocEntry();
+      entry = areas.allocEntry();
       if (entry == 0) {
         policy.putBack(key);
         return NO_SWAP;
       }
-      swap.addToCache(entry, pfn, true);
+      cache.add(entry, pfn, true);
       fresh = true;
     }
     // exclusively owned: one mapping and no swap PTE holding the slot yet (PageAnonExclusive)
-    boolean exclusive = ctx.mapCount(pfn) == 1 && swap.swapCount(entry) == 0;
+    boolean exclusive = ctx.mapCount(pfn) == 1 && areas.swapCount(entry) == 0;
     boolean dirty = rc.unmapToSwap(key, pfn, exclusive ? entry | Pte.SWP_EXCLUSIVE : entry);
     if (dirty && !fresh) {
-      swap.setCacheDirty(pfn, true);
+      cache.setDirty(pfn, true);
     }
     if (ctx.mapCount(pfn) > 0) {
       return LEFT_MAPPED;
@@ -166,18 +170,19 @@ final class Reclaimer {
 
   /** Writes (when dirty) and frees an unmapped swap-cache page; false when the write failed. */
   private boolean finishUnmapped(long pfn) {
-    if (swap.cacheSlotCount(pfn) == 0) {
-      swap.dropCachePage(pfn); // no swap PTE needs the copy: drop page and slot together
+    if (cache.slotCount(pfn) == 0) {
+      cache.delete(pfn); // no swap PTE needs the copy: drop page and slot together
       return true;
     }
-    if (swap.cacheDirty(pfn)) {
-      if (!swap.writeCachePage(pfn)) {
+    if (cache.dirty(pfn)) {
+      long entry = cache.entryOf(pfn);
+      if (!io.write(areas.areaOf(entry), (int) Pte.swapOffset(entry), pfn)) {
         orphans.add(pfn);
         return false;
       }
-      swap.setCacheDirty(pfn, false);
+      cache.setDirty(pfn, false);
     }
-    swap.dropCachePage(pfn);
+    cache.delete(pfn);
     return true;
   }
 
@@ -186,7 +191,7 @@ final class Reclaimer {
     int n = orphans.size();
     for (int i = 0; i < n && freed < nrPages; i++) {
       long pfn = orphans.poll();
-      if (!swap.inSwapCache(pfn) || ctx.mapCount(pfn) > 0) {
+      if (!cache.contains(pfn) || ctx.mapCount(pfn) > 0) {
         continue; // stale: freed or mapped again since it was queued
       }
       if (kswapd) {

@@ -85,7 +85,7 @@ final class SwapAreasTest {
 
   @Test
   void mangle_spacesTabsNewlinesBackslashes_becomeOctalEscapes() {
-    assertThat(SwapSubsystem.mangle("/a b\tc\nd\\e")).isEqualTo("/a\\040b\\011c\\012d\\134e");
+    assertThat(SwapAreas.mangle("/a b\tc\nd\\e")).isEqualTo("/a\\040b\\011c\\012d\\134e");
   }
 
   @Test
@@ -95,7 +95,7 @@ final class SwapAreasTest {
     SwapHeader.mkswap(f, 40 * Page.PAGE_SIZE, "", ID);
     MiniKernel k = kernel(Map.of());
     k.swap.swapon(f, 7);
-    String mangled = SwapSubsystem.mangle(f.toRealPath().toString());
+    String mangled = SwapAreas.mangle(f.toRealPath().toString());
     assertThat(mangled.length()).isGreaterThan(40);
     assertThat(k.swap.procSwaps()).contains(mangled + " file\t\t156\t\t0\t\t7\n").contains("\\040");
   }
@@ -126,7 +126,7 @@ final class SwapAreasTest {
     int hiB = k.swap.swaponMemory(1 << 20, 10);
     List<Integer> types = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      types.add(Pte.swapType(k.swap.allocEntry()));
+      types.add(Pte.swapType(k.swap.swapAreas().allocEntry()));
     }
     assertThat(types).containsExactly(hiA, hiB, hiA, hiB, hiA, hiB);
     assertThat(types).doesNotContain(low);
@@ -139,7 +139,7 @@ final class SwapAreasTest {
     int big = k.swap.swaponMemory(1 << 20, 1);
     List<Integer> types = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      types.add(Pte.swapType(k.swap.allocEntry()));
+      types.add(Pte.swapType(k.swap.swapAreas().allocEntry()));
     }
     assertThat(types.subList(0, 9)).containsOnly(small);
     assertThat(types.subList(9, 12)).containsOnly(big);
@@ -150,9 +150,9 @@ final class SwapAreasTest {
     MiniKernel k = kernel(Map.of());
     k.swap.swaponMemory(10 * Page.PAGE_SIZE, 0);
     for (int i = 0; i < 9; i++) {
-      assertThat(k.swap.allocEntry()).isNotZero();
+      assertThat(k.swap.swapAreas().allocEntry()).isNotZero();
     }
-    assertThat(k.swap.allocEntry()).isZero();
+    assertThat(k.swap.swapAreas().allocEntry()).isZero();
     assertThat(k.swap.freeSwapPages()).isZero();
     assertThat(k.swap.swapFull()).isTrue();
   }
@@ -213,7 +213,7 @@ final class SwapAreasTest {
     int type = k.swap.swapon(f, 0);
     assertThat(k.swap.totalSwapPages()).isEqualTo(9);
     List<Long> offsets = new ArrayList<>();
-    for (long e = k.swap.allocEntry(); e != 0; e = k.swap.allocEntry()) {
+    for (long e = k.swap.swapAreas().allocEntry(); e != 0; e = k.swap.swapAreas().allocEntry()) {
       assertThat(Pte.swapType(e)).isEqualTo(type);
       offsets.add(Pte.swapOffset(e));
     }
@@ -249,7 +249,7 @@ final class SwapAreasTest {
     assertThatThrownBy(() -> k.swap.swapFree(Pte.makeSwap(5, 1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("type 5 offset 1");
-    long e = k.swap.allocEntry(); // cache-only slot: no PTE reference to drop
+    long e = k.swap.swapAreas().allocEntry(); // cache-only slot: no PTE reference to drop
     assertThatThrownBy(() -> k.swap.swapFree(e))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Unused swap offset entry");

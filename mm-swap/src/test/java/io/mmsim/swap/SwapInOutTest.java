@@ -206,7 +206,7 @@ final class SwapInOutTest {
     assertThat(Pte.isSwap(entry)).isTrue();
     long pfn = k.swap.lookupSwapCache(entry);
     assertThat(pfn).isNotEqualTo(SwapSystem.NO_PAGE);
-    assertThat(k.swap.cacheDirty(pfn)).isTrue();
+    assertThat(k.swap.swapCache().dirty(pfn)).isTrue();
     assertThat(stat(k, "swap_write_errors")).isEqualTo(1);
     assertThat(stat(k, "pswpout")).isZero();
     k.checkInvariants();
