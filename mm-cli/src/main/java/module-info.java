@@ -1,6 +1,6 @@
 /** The {@code mm} command: boots a kernel from configuration and replays workloads. */
 module io.mmsim.cli {
-  requires io.mmsim.kernel;
+  requires io.mmsim.workload;
   requires info.picocli;
   requires org.slf4j;
 

@@ -1,6 +1,5 @@
 package io.mmsim.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -15,9 +14,12 @@ import java.util.concurrent.Callable;
 
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.mem.Page;
-import io.mmsim.cli.workload.Replayer;
-import io.mmsim.cli.workload.WorkloadException;
 import io.mmsim.kernel.Kernel;
+import io.mmsim.workload.Replay;
+import io.mmsim.workload.ReplayListener;
+import io.mmsim.workload.RunResult;
+import io.mmsim.workload.Workload;
+import io.mmsim.workload.WorkloadException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -71,6 +73,15 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     PrintStream out = System.out;
     PrintStream err = System.err;
+    List<Workload> loaded = new ArrayList<>();
+    for (Path w : workloads) {
+      try {
+        loaded.add(Workload.open(w));
+      } catch (IOException e) {
+        err.println("mm: cannot read workload " + w + ": " + reason(e));
+        return Main.EXIT_USAGE;
+      }
+    }
     Kernel kernel;
     try {
       Kernel.Builder b = Kernel.builder();
@@ -92,45 +103,34 @@ final class RunCommand implements Callable<Integer> {
       err.println("mm: cannot boot: " + e.getMessage());
       return Main.EXIT_USAGE;
     }
-    for (Path w : workloads) {
-      if (!Files.isReadable(w)) {
-        err.println("mm: cannot read workload " + w);
-        return Main.EXIT_USAGE;
-      }
+    if (workloads.isEmpty()) {
+      loaded.add(demo());
     }
     out.printf(
         "mmsim booted %d MiB, %d CPUs: %s%n",
         kernel.memory().size() >>> 20, kernel.layout().cpus(), String.join(" ", kernel.describe()));
     long freeBefore = kernel.pageAllocator().nrFreePages();
-    Replayer replayer = new Replayer(kernel, out);
+    Replay replay = new Replay(kernel, new Printer(out, System.console() != null ? err : null));
     long start = System.nanoTime();
     int status = 0;
-    List<String> summaries = new ArrayList<>();
     try {
-      if (workloads.isEmpty()) {
-        runDemo(replayer);
-      } else {
-        PrintStream progress = System.console() != null ? err : null;
-        for (Path w : workloads) {
-          summaries.addAll(replayer.runFile(w, progress));
-        }
+      for (Workload w : loaded) {
+        replay.run(w);
       }
     } catch (WorkloadException e) {
       err.println(e.getMessage());
       status = Main.EXIT_WORKLOAD;
-    } catch (IOException e) {
-      err.println("mm: " + e.getMessage());
-      status = Main.EXIT_WORKLOAD;
     }
     long elapsed = System.nanoTime() - start;
+    RunResult result = replay.result();
     long freeAfter = kernel.pageAllocator().nrFreePages();
-    out.printf("operations run: %d%n", replayer.operations());
-    for (String s : summaries) {
+    out.printf("operations run: %d%n", result.operations());
+    for (String s : result.summaries()) {
       out.println(s);
     }
-    if (!replayer.events().isEmpty()) {
-      out.printf("signals and OOM kills: %d%n", replayer.events().size());
-      for (String e : replayer.events()) {
+    if (!result.signals().isEmpty()) {
+      out.printf("signals and OOM kills: %d%n", result.signals().size());
+      for (String e : result.signals()) {
         out.println("  " + e);
       }
     }
@@ -154,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
         "free memory: %d kB after boot, %d kB at the end%n",
         freeBefore << (Page.PAGE_SHIFT - 10), freeAfter << (Page.PAGE_SHIFT - 10));
     out.flush();
-    err.printf("mm: %d operations in %.3f s%n", replayer.operations(), elapsed / 1e9);
+    err.printf("mm: %d operations in %.3f s%n", result.operations(), elapsed / 1e9);
     if (procDir != null) {
       try {
         writeProc(kernel, procDir);
@@ -164,6 +164,63 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     return status;
+  }
+
+  /** What an I/O failure means, in a few words. */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage();
+  }
+
+  /**
+   * Shows a replay as it goes: what operations print and the signals and OOM kills on stdout,
+   * progress of long traces on a terminal.
+   */
+  private static final class Printer implements ReplayListener {
+    private final PrintStream out;
+    private final PrintStream progress;
+    private boolean progressShown;
+
+    Printer(PrintStream out, PrintStream progress) {
+      this.out = out;
+      this.progress = progress;
+    }
+
+    @Override
+    public void output(String text) {
+      endProgress();
+      out.println(text);
+    }
+
+    @Override
+    public void event(String text) {
+      endProgress();
+      out.println(text);
+    }
+
+    @Override
+    public void progress(String source, long references) {
+      if (progress != null) {
+        progress.printf("\rmm: %s: %.1fM references", source, references / 1e6);
+        progress.flush();
+        progressShown = true;
+      }
+    }
+
+    private void endProgress() {
+      if (progressShown) {
+        progress.println();
+        progressShown = false;
+      }
+    }
   }
 
   /** The demo's machine: the headline mix, small enough that swap is exercised. */
@@ -180,13 +237,15 @@ final class RunCommand implements Callable<Integer> {
     return p;
   }
 
-  private static void runDemo(Replayer replayer) throws IOException {
+  /** The built-in demo workload. */
+  private static Workload demo() {
     try (InputStream in = RunCommand.class.getResourceAsStream(DEMO)) {
       if (in == null) {
-        throw new IOException("the built-in demo workload is missing from mm-cli");
+        throw new IllegalStateException("the built-in demo workload is missing from mm-cli");
       }
-      replayer.runText(
-          "demo.trace", new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+      return Workload.read("demo.trace", in, Path.of("").toAbsolutePath());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -195,4 +195,15 @@ public interface Mmu {
 
   /** Page walks since creation (a TLB miss, a write that must set Dirty, a denied cached entry). */
   long tlbMisses();
+
+  /**
+   * TLB lookups since creation that found no entry for the page: the walks of {@link #tlbMisses}
+   * less those for a cached entry that could not serve the access. An MMU that does not tell them
+   * apart returns {@link #tlbMisses}.
+   *
+   * @since 1.1
+   */
+  default long tlbLookupMisses() {
+    return tlbMisses();
+  }
 }

@@ -29,6 +29,9 @@ public final class MmStruct implements AddressSpace {
   /** Resident shmem pages (MM_SHMEMPAGES). */
   long shmemRss;
 
+  /** The most resident pages this address space has had ({@code hiwater_rss}, VmHWM). */
+  long hiwaterRss;
+
   /** Swap entries in this process's page tables (MM_SWAPENTS). */
   long swapEnts;
 
@@ -125,6 +128,17 @@ public final class MmStruct implements AddressSpace {
       limit = v.start;
     }
     return limit - floor >= length ? limit - length : -1;
+  }
+
+  /**
+   * Raises {@link #hiwaterRss} to the current resident set. The kernel updates {@code hiwater_rss}
+   * lazily ({@code update_hiwater_rss}, before the set shrinks); mmsim does it on every growth.
+   */
+  void updateHiwaterRss() {
+    long r = rss();
+    if (r > hiwaterRss) {
+      hiwaterRss = r;
+    }
   }
 
   /** Resident pages of every kind ({@code get_mm_rss}). */

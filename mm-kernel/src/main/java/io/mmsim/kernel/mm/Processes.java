@@ -623,6 +623,9 @@ public final class Processes {
     } else {
       mm.fileRss += delta;
     }
+    if (delta > 0) {
+      mm.updateHiwaterRss();
+    }
   }
 
   /**

@@ -29,6 +29,16 @@ public final class Task {
     return alive;
   }
 
+  /** Resident pages now ({@code get_mm_rss}: anonymous, file and shmem). */
+  public long rss() {
+    return mm.rss();
+  }
+
+  /** The most resident pages the process has had ({@code VmHWM}, {@code hiwater_rss}). */
+  public long hiwaterRss() {
+    return mm.hiwaterRss;
+  }
+
   /** Why the process died (exit, a signal), or empty while alive. */
   public String deathReason() {
     return deathReason;

@@ -126,6 +126,7 @@ final class X86Mmu implements Mmu {
   private int hugeCached;
   private long hits;
   private long misses;
+  private long lookupMisses;
 
   // segmentation
   private final long[] gdt = new long[Segment.GDT_ENTRIES];
@@ -307,6 +308,7 @@ final class X86Mmu implements Mmu {
     if (vpn != lastVpn) {
       int i = lookup(vpn);
       if (i < 0) {
+        lookupMisses++;
         return walk(linear, vpn, access, user);
       }
       remember(i, vpn, tlbVal[i]);
@@ -570,6 +572,11 @@ final class X86Mmu implements Mmu {
   @Override
   public long tlbMisses() {
     return misses;
+  }
+
+  @Override
+  public long tlbLookupMisses() {
+    return lookupMisses;
   }
 
   /** Recounts the valid and huge entries; for tests. */

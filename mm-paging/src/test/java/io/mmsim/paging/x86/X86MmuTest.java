@@ -225,6 +225,7 @@ final class X86MmuTest {
     mmu.loadCr3(root);
     long hits = mmu.tlbHits();
     long misses = mmu.tlbMisses();
+    long lookupMisses = mmu.tlbLookupMisses();
     mmu.translate(0x7008, Access.READ, true);
     mmu.translate(0x7010, Access.READ, true);
     mmu.translate(0x7018, Access.EXECUTE, true);
@@ -232,6 +233,9 @@ final class X86MmuTest {
     assertThat(mmu.tlbHits() - hits).isEqualTo(2);
     mmu.translate(0x7020, Access.WRITE, true);
     assertThat(mmu.tlbMisses() - misses).as("D must be set by a walk").isEqualTo(2);
+    assertThat(mmu.tlbLookupMisses() - lookupMisses)
+        .as("the entry was there: a walk, not a TLB miss")
+        .isEqualTo(1);
     mmu.translate(0x7028, Access.WRITE, true);
     mmu.translate(0x7030, Access.READ, true);
     assertThat(mmu.tlbMisses() - misses).isEqualTo(2);

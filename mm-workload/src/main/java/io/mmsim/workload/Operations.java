@@ -1,4 +1,4 @@
-package io.mmsim.cli.workload;
+package io.mmsim.workload;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -7,7 +7,7 @@ import java.util.TreeMap;
  * The registry of workload operations by name. Adding an operation is one method and one {@link
  * #add} line in the group class that owns it.
  */
-public final class Operations {
+final class Operations {
   private final Map<String, Operation> byName = new TreeMap<>();
   private final Map<String, String> usage = new TreeMap<>();
 

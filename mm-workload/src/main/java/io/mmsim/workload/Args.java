@@ -1,4 +1,4 @@
-package io.mmsim.cli.workload;
+package io.mmsim.workload;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import io.mmsim.api.util.Sizes;
  * <p>Tokens are separated by blanks; a double-quoted token may hold blanks and the escapes {@code
  * \"}, {@code \\}, {@code \n}, {@code \t}.
  */
-public final class Args {
+final class Args {
   private final String op;
   private final List<String> tokens;
   private final List<Boolean> quoted;

@@ -1,4 +1,4 @@
-package io.mmsim.cli.workload;
+package io.mmsim.workload;
 
 import java.util.Locale;
 
@@ -21,7 +21,7 @@ final class PageOps {
   }
 
   /** {@code alloc_pages HANDLE ORDER [zone=dma|dma32|normal]}. */
-  static void allocPages(Replayer r, Args a) {
+  static void allocPages(Replay r, Args a) {
     a.expect(2, 2, "alloc_pages HANDLE ORDER [zone=dma|dma32|normal]");
     a.allowOptions("zone");
     String name = r.newHandleName(a.get(0, "HANDLE"));
@@ -60,7 +60,7 @@ final class PageOps {
   }
 
   /** {@code free_pages HANDLE}. */
-  static void freePages(Replayer r, Args a) {
+  static void freePages(Replay r, Args a) {
     a.expect(1, 1, "free_pages HANDLE");
     a.allowOptions();
     Handle h = r.handle(a.get(0, "HANDLE"), Handle.Kind.PAGES);
@@ -69,14 +69,14 @@ final class PageOps {
   }
 
   /** {@code cpu N}: the simulated CPU for the following lines. */
-  static void cpu(Replayer r, Args a) {
+  static void cpu(Replay r, Args a) {
     a.expect(1, 1, "cpu N");
     a.allowOptions();
     r.setCpu(a.intIn(0, "N", 0, r.kernel().layout().cpus() - 1));
   }
 
   /** {@code drain}: every per-CPU list back to the buddy lists (drain_all_pages). */
-  static void drain(Replayer r, Args a) {
+  static void drain(Replay r, Args a) {
     a.expect(0, 0, "drain");
     a.allowOptions();
     r.kernel().pageAllocator().drainAllPages();

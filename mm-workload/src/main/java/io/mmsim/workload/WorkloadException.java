@@ -1,4 +1,4 @@
-package io.mmsim.cli.workload;
+package io.mmsim.workload;
 
 /**
  * A workload line that cannot run: unknown operation, bad argument, unknown handle, a call the

@@ -1,4 +1,4 @@
-package io.mmsim.cli.workload;
+package io.mmsim.workload;
 
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.mem.Gfp;
@@ -26,13 +26,13 @@ final class ObjectOps {
     ops.add("kread", "kread ADDR LENGTH", ObjectOps::kread);
   }
 
-  private static ObjectAllocator objects(Replayer r, String op) {
-    return Replayer.require(
+  private static ObjectAllocator objects(Replay r, String op) {
+    return Replay.require(
         r.kernel().objectAllocator(), op, "object allocator (object-allocator=none)");
   }
 
   /** {@code kmalloc HANDLE SIZE [zero]}. */
-  static void kmalloc(Replayer r, Args a) {
+  static void kmalloc(Replay r, Args a) {
     a.expect(2, 3, "kmalloc HANDLE SIZE [zero]");
     a.allowOptions();
     String name = r.newHandleName(a.get(0, "HANDLE"));
@@ -59,20 +59,23 @@ final class ObjectOps {
       throw new BadLineException("kmalloc: out of memory for " + size + " bytes");
     }
     r.put(name, new Handle(Handle.Kind.KMALLOC, addr, size, 0, null, 0));
-    r.countRequested(size);
+    r.allocated(size);
   }
 
   /** {@code kfree ADDR}. */
-  static void kfree(Replayer r, Args a) {
+  static void kfree(Replay r, Args a) {
     a.expect(1, 1, "kfree ADDR");
     a.allowOptions();
     long addr = r.address(a.get(0, "ADDR"));
     objects(r, "kfree").kfree(r.cpu(), addr);
-    r.markFreed(a.get(0, "ADDR"), addr);
+    Handle h = r.markFreed(a.get(0, "ADDR"), addr);
+    if (h != null) {
+      r.released(h.size);
+    }
   }
 
   /** {@code kmem_cache_create NAME SIZE [align=N]}. */
-  static void cacheCreate(Replayer r, Args a) {
+  static void cacheCreate(Replay r, Args a) {
     a.expect(2, 2, "kmem_cache_create NAME SIZE [align=N]");
     a.allowOptions("align");
     String name = a.get(0, "NAME");
@@ -103,7 +106,7 @@ final class ObjectOps {
     }
   }
 
-  private static KmemCache cache(Replayer r, String op, String name) {
+  private static KmemCache cache(Replay r, String op, String name) {
     KmemCache c = objects(r, op).findCache(name);
     if (c == null) {
       throw new BadLineException(op + ": no cache named '" + name + "'");
@@ -112,7 +115,7 @@ final class ObjectOps {
   }
 
   /** {@code kmem_cache_alloc HANDLE NAME}. */
-  static void cacheAlloc(Replayer r, Args a) {
+  static void cacheAlloc(Replay r, Args a) {
     a.expect(2, 2, "kmem_cache_alloc HANDLE NAME");
     a.allowOptions();
     String handle = r.newHandleName(a.get(0, "HANDLE"));
@@ -122,21 +125,24 @@ final class ObjectOps {
       throw new BadLineException("kmem_cache_alloc: out of memory in cache " + c.name());
     }
     r.put(handle, new Handle(Handle.Kind.CACHE_OBJECT, addr, c.objectSize(), 0, c.name(), 0));
-    r.countRequested(c.objectSize());
+    r.allocated(c.objectSize());
   }
 
   /** {@code kmem_cache_free NAME ADDR}. */
-  static void cacheFree(Replayer r, Args a) {
+  static void cacheFree(Replay r, Args a) {
     a.expect(2, 2, "kmem_cache_free NAME ADDR");
     a.allowOptions();
     KmemCache c = cache(r, "kmem_cache_free", a.get(0, "NAME"));
     long addr = r.address(a.get(1, "ADDR"));
     c.free(r.cpu(), addr);
-    r.markFreed(a.get(1, "ADDR"), addr);
+    Handle h = r.markFreed(a.get(1, "ADDR"), addr);
+    if (h != null) {
+      r.released(h.size);
+    }
   }
 
   /** {@code kmem_cache_shrink NAME|all}. */
-  static void cacheShrink(Replayer r, Args a) {
+  static void cacheShrink(Replay r, Args a) {
     a.expect(1, 1, "kmem_cache_shrink NAME|all");
     a.allowOptions();
     String name = a.get(0, "NAME");
@@ -148,14 +154,14 @@ final class ObjectOps {
   }
 
   /** {@code kmem_cache_destroy NAME}. */
-  static void cacheDestroy(Replayer r, Args a) {
+  static void cacheDestroy(Replay r, Args a) {
     a.expect(1, 1, "kmem_cache_destroy NAME");
     a.allowOptions();
     cache(r, "kmem_cache_destroy", a.get(0, "NAME")).destroy();
   }
 
   /** {@code kwrite ADDR BYTES}: write kernel memory through the direct map. */
-  static void kwrite(Replayer r, Args a) {
+  static void kwrite(Replay r, Args a) {
     a.expect(2, 2, "kwrite ADDR BYTES");
     a.allowOptions();
     long addr = r.address(a.get(0, "ADDR"));
@@ -165,7 +171,7 @@ final class ObjectOps {
   }
 
   /** {@code kread ADDR LENGTH}: print kernel memory as {@code LINE: ADDR: HEX}. */
-  static void kread(Replayer r, Args a) {
+  static void kread(Replay r, Args a) {
     a.expect(2, 2, "kread ADDR LENGTH");
     a.allowOptions();
     long addr = r.address(a.get(0, "ADDR"));
@@ -179,7 +185,7 @@ final class ObjectOps {
     r.printBytes(addr, buf);
   }
 
-  private static void checkDirectMap(Replayer r, String op, long addr, long len) {
+  private static void checkDirectMap(Replay r, String op, long addr, long len) {
     long bytes = r.kernel().memory().size();
     if (!KernelLayout.inDirectMap(addr, bytes)
         || !KernelLayout.inDirectMap(addr + len - 1, bytes)) {

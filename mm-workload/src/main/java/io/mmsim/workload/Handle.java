@@ -1,11 +1,11 @@
-package io.mmsim.cli.workload;
+package io.mmsim.workload;
 
 /**
  * What a workload handle names: a block of pages, a kernel object, a vmalloc area, a mapping. A
  * handle outlives what it names (it stays usable as an address after a free, as a dangling pointer
  * would), so {@link #live} records whether the thing still exists.
  */
-public final class Handle {
+final class Handle {
   /** The kinds of things a handle can name. */
   public enum Kind {
     /** A block from alloc_pages: value = PFN, order = order. */

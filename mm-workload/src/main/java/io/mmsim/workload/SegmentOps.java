@@ -1,4 +1,4 @@
-package io.mmsim.cli.workload;
+package io.mmsim.workload;
 
 import java.util.Locale;
 
@@ -21,8 +21,8 @@ final class SegmentOps {
     ops.add("logical", "logical SREG OFFSET", SegmentOps::logical);
   }
 
-  private static Mmu mmu(Replayer r, String op) {
-    return Replayer.require(r.kernel().pageTable(), op, "MMU (page-table=none)").mmu(r.cpu());
+  private static Mmu mmu(Replay r, String op) {
+    return Replay.require(r.kernel().pageTable(), op, "MMU (page-table=none)").mmu(r.cpu());
   }
 
   private static int sreg(Args a) {
@@ -40,7 +40,7 @@ final class SegmentOps {
   }
 
   /** {@code segment SREG SELECTOR}: prints {@code LINE: ds = 0x2b} or the #GP. */
-  static void segment(Replayer r, Args a) {
+  static void segment(Replay r, Args a) {
     a.expect(2, 2, "segment SREG SELECTOR");
     a.allowOptions();
     int sreg = sreg(a);
@@ -57,7 +57,7 @@ final class SegmentOps {
   }
 
   /** {@code logical SREG OFFSET}: prints {@code LINE: ds:0x1000 -> linear 0x...} or the #GP. */
-  static void logical(Replayer r, Args a) {
+  static void logical(Replay r, Args a) {
     a.expect(2, 2, "logical SREG OFFSET");
     a.allowOptions();
     int sreg = sreg(a);

@@ -1,4 +1,4 @@
-package io.mmsim.cli.workload;
+package io.mmsim.workload;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -41,8 +41,8 @@ final class ProcessOps {
     ops.add("vfree", "vfree HANDLE", ProcessOps::vfree);
   }
 
-  static Processes processes(Replayer r, String op) {
-    return Replayer.require(
+  static Processes processes(Replay r, String op) {
+    return Replay.require(
         r.kernel().processes(), op, "page tables (page-table=none), so it runs no processes");
   }
 
@@ -54,7 +54,7 @@ final class ProcessOps {
     return (int) v;
   }
 
-  private static int livePid(Replayer r, Args a, int i) {
+  private static int livePid(Replay r, Args a, int i) {
     int pid = pid(a, i);
     Processes p = processes(r, a.op());
     if (!p.isAlive(pid)) {
@@ -72,28 +72,28 @@ final class ProcessOps {
     }
   }
 
-  static void spawn(Replayer r, Args a) {
+  static void spawn(Replay r, Args a) {
     a.expect(1, 1, "spawn PID");
     a.allowOptions();
     int pid = pid(a, 0);
-    processes(r, "spawn").spawn(pid);
+    r.spawned(processes(r, "spawn").spawn(pid));
   }
 
-  static void fork(Replayer r, Args a) {
+  static void fork(Replay r, Args a) {
     a.expect(2, 2, "fork PARENT CHILD");
     a.allowOptions();
     int parent = livePid(r, a, 0);
     int child = pid(a, 1);
-    processes(r, "fork").fork(parent, child);
+    r.spawned(processes(r, "fork").fork(parent, child));
   }
 
-  static void exit(Replayer r, Args a) {
+  static void exit(Replay r, Args a) {
     a.expect(1, 1, "exit PID");
     a.allowOptions();
     processes(r, "exit").exit(livePid(r, a, 0));
   }
 
-  static void mmap(Replayer r, Args a) {
+  static void mmap(Replay r, Args a) {
     String usage =
         "mmap PID HANDLE LENGTH PROT [anon|file=PATH[@OFFSET]] [private|shared]"
             + " [at=ADDR] [populate]";
@@ -134,7 +134,7 @@ final class ProcessOps {
         }
         f = f.substring(0, at);
       }
-      file = Path.of(f);
+      file = r.filesRoot().resolve(f);
     }
     long fixed = -1;
     String at = a.option("at");
@@ -154,7 +154,7 @@ final class ProcessOps {
     }
   }
 
-  private static Handle mapping(Replayer r, Args a, int pid) {
+  private static Handle mapping(Replay r, Args a, int pid) {
     Handle h = r.handle(a.get(1, "HANDLE"), Handle.Kind.MAPPING);
     if (h.pid != pid) {
       throw new BadLineException(
@@ -169,7 +169,7 @@ final class ProcessOps {
     return h;
   }
 
-  static void munmap(Replayer r, Args a) {
+  static void munmap(Replay r, Args a) {
     a.expect(2, 2, "munmap PID HANDLE");
     a.allowOptions();
     int pid = livePid(r, a, 0);
@@ -178,7 +178,7 @@ final class ProcessOps {
     h.live = false;
   }
 
-  static void mprotect(Replayer r, Args a) {
+  static void mprotect(Replay r, Args a) {
     a.expect(3, 3, "mprotect PID HANDLE PROT");
     a.allowOptions();
     int pid = livePid(r, a, 0);
@@ -186,7 +186,7 @@ final class ProcessOps {
     processes(r, "mprotect").mprotect(pid, h.value, h.size, prot(a, a.get(2, "PROT")));
   }
 
-  static void brk(Replayer r, Args a) {
+  static void brk(Replay r, Args a) {
     a.expect(2, 2, "brk PID SIZE");
     a.allowOptions();
     int pid = livePid(r, a, 0);
@@ -197,7 +197,7 @@ final class ProcessOps {
     return a.get(0, "PID").toLowerCase(Locale.ROOT).equals("kernel");
   }
 
-  static void read(Replayer r, Args a) {
+  static void read(Replay r, Args a) {
     a.expect(3, 3, "read PID ADDR LENGTH");
     a.allowOptions();
     long addr = r.address(a.get(1, "ADDR"));
@@ -217,7 +217,7 @@ final class ProcessOps {
     }
   }
 
-  static void write(Replayer r, Args a) {
+  static void write(Replay r, Args a) {
     a.expect(3, 3, "write PID ADDR BYTES");
     a.allowOptions();
     long addr = r.address(a.get(1, "ADDR"));
@@ -229,7 +229,7 @@ final class ProcessOps {
     }
   }
 
-  static void exec(Replayer r, Args a) {
+  static void exec(Replay r, Args a) {
     a.expect(2, 2, "exec PID ADDR");
     a.allowOptions();
     long addr = r.address(a.get(1, "ADDR"));
@@ -240,7 +240,7 @@ final class ProcessOps {
     }
   }
 
-  static void verify(Replayer r, Args a) {
+  static void verify(Replay r, Args a) {
     a.expect(3, 3, "verify PID ADDR BYTES");
     a.allowOptions();
     long addr = r.address(a.get(1, "ADDR"));
@@ -273,11 +273,11 @@ final class ProcessOps {
     return b.length > 32 ? sb + "..." : sb.toString();
   }
 
-  private static VirtualAllocator vm(Replayer r, String op) {
-    return Replayer.require(r.kernel().virtualAllocator(), op, "vmalloc (virtual-allocator=none)");
+  private static VirtualAllocator vm(Replay r, String op) {
+    return Replay.require(r.kernel().virtualAllocator(), op, "vmalloc (virtual-allocator=none)");
   }
 
-  static void vmalloc(Replayer r, Args a) {
+  static void vmalloc(Replay r, Args a) {
     a.expect(2, 2, "vmalloc HANDLE SIZE");
     a.allowOptions();
     String name = r.newHandleName(a.get(0, "HANDLE"));
@@ -289,7 +289,7 @@ final class ProcessOps {
     r.put(name, new Handle(Handle.Kind.VMALLOC, addr, size, 0, null, 0));
   }
 
-  static void vfree(Replayer r, Args a) {
+  static void vfree(Replay r, Args a) {
     a.expect(1, 1, "vfree HANDLE");
     a.allowOptions();
     long addr = r.address(a.get(0, "HANDLE"));

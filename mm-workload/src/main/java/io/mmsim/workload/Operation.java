@@ -1,4 +1,4 @@
-package io.mmsim.cli.workload;
+package io.mmsim.workload;
 
 /**
  * One workload operation. Each is a small method registered by name in {@link Operations}; it
@@ -7,8 +7,8 @@ package io.mmsim.cli.workload;
  * knows the line is good.
  */
 @FunctionalInterface
-public interface Operation {
+interface Operation {
 
   /** Runs the line's operation. */
-  void run(Replayer r, Args a);
+  void run(Replay r, Args a);
 }

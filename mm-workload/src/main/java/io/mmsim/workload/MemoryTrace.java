@@ -1,0 +1,553 @@
+package io.mmsim.workload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import io.mmsim.api.fault.Prot;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.paging.Access;
+import io.mmsim.kernel.mm.Processes;
+import io.mmsim.kernel.mm.Task;
+import io.mmsim.kernel.stat.VmEvent;
+
+/**
+ * A memory-reference trace, replayed as one process (pid 1) whose touched pages are anonymous
+ * memory faulted in on first touch: a valgrind lackey log or a page-reference string.
+ *
+ * <ul>
+ *   <li><b>Lackey</b> ({@code valgrind --tool=lackey --trace-mem=yes}): {@code I ADDR,SIZE} is an
+ *       instruction fetch, {@code L} a read, {@code S} a write, {@code M} a read then a write; an
+ *       access that crosses a page boundary touches both pages, lower first. Lines starting {@code
+ *       ==}, {@code --} or {@code #} are skipped. ADDR has at most 16 hex digits and SIZE is 1 to
+ *       4096 bytes (no instruction touches more), and ADDR + SIZE must not pass 2^64.
+ *   <li><b>Reference string</b>: page numbers from 0 to 2^30, separated by blanks, commas or
+ *       newlines ({@code #} starts a comment). Page {@code p} is read at {@code 0x10000000 + p *
+ *       4096}.
+ * </ul>
+ *
+ * <h2>Read once, replay many times</h2>
+ *
+ * The file is parsed when it is opened, from raw bytes (no String per line), into one {@code int}
+ * per page touch:
+ *
+ * <pre>
+ *   31                                3   2   1   0
+ *  +-----------------------------------+---+-------+
+ *  |  page id (index into pages())     |end|access |
+ *  +-----------------------------------+---+-------+
+ * </pre>
+ *
+ * {@code access} is {@link Access#READ}, {@link Access#WRITE} or {@link Access#EXECUTE}; {@code
+ * end} marks the last touch of a record (a lackey line, a reference); page ids number the distinct
+ * pages in order of first touch. Replay walks that array, so one parsed trace replays under many
+ * kernels (sweeps, from several threads at once: the trace is immutable once read) at the speed of
+ * the simulated MMU. The future of every touch that Belady's OPT consults is computed once, on
+ * first need, and shared.
+ */
+public final class MemoryTrace extends Workload {
+  /** Where page 0 of a reference string lives. */
+  public static final long REFS_BASE = 0x10000000L;
+
+  /** The pid the trace runs as. */
+  public static final int PID = 1;
+
+  private static final int ACCESS_BITS = 2;
+  private static final int ACCESS_MASK = (1 << ACCESS_BITS) - 1;
+  private static final int END = 1 << ACCESS_BITS;
+  private static final int ID_SHIFT = ACCESS_BITS + 1;
+
+  /** Distinct pages a trace may touch (the page id field's width). */
+  static final int MAX_PAGES = 1 << (Integer.SIZE - ID_SHIFT - 1);
+
+  /** The largest page number of a reference string. */
+  static final long MAX_REFERENCE_PAGE = 1L << 30;
+
+  /** The largest SIZE of a lackey line. */
+  static final int MAX_LACKEY_SIZE = Page.PAGE_SIZE;
+
+  /** Records between two progress reports. */
+  private static final long PROGRESS_EVERY = 1L << 22;
+
+  private final String name;
+  private final WorkloadFormat format;
+  private final int[] touches;
+  private final long[] pages;
+  private final long records;
+  private final LineTable lines;
+  private final WorkloadException error;
+  private volatile int[] next;
+
+  private MemoryTrace(Builder b) {
+    this.name = b.name;
+    this.format = b.format;
+    this.touches = Arrays.copyOf(b.touches, b.nTouches);
+    this.pages = Arrays.copyOf(b.pages, b.nPages);
+    this.records = b.records;
+    this.lines = b.lines;
+    this.error = b.error;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public WorkloadFormat format() {
+    return format;
+  }
+
+  /** Records read: lackey accesses (lines) or reference-string entries. */
+  public long references() {
+    return records;
+  }
+
+  /** Page touches: a record touches one page, or two when it crosses a page (M: four). */
+  public int touches() {
+    return touches.length;
+  }
+
+  /** Distinct pages touched. */
+  public int distinctPages() {
+    return pages.length;
+  }
+
+  /** The virtual page number touched by touch {@code i}. */
+  public long page(int i) {
+    return pages[touches[i] >>> ID_SHIFT];
+  }
+
+  /** The id (0 .. distinctPages() - 1, in order of first touch) of the page of touch {@code i}. */
+  public int pageId(int i) {
+    return touches[i] >>> ID_SHIFT;
+  }
+
+  /** The virtual page number of page id {@code id}. */
+  public long pageOfId(int id) {
+    return pages[id];
+  }
+
+  /** The access of touch {@code i}: {@link Access#READ}, {@link Access#WRITE} or EXECUTE. */
+  public int access(int i) {
+    return touches[i] & ACCESS_MASK;
+  }
+
+  /**
+   * The line that could not be read, when reading stopped early; replay runs the touches before it
+   * and then throws this.
+   */
+  public java.util.Optional<WorkloadException> readError() {
+    return java.util.Optional.ofNullable(error);
+  }
+
+  /** For touch {@code i}, the index of the next touch of the same page, or -1: built once. */
+  int[] nextUse() {
+    int[] n = next;
+    if (n == null) {
+      synchronized (this) {
+        n = next;
+        if (n == null) {
+          n = new int[touches.length];
+          int[] last = new int[pages.length];
+          Arrays.fill(last, -1);
+          for (int i = touches.length - 1; i >= 0; i--) {
+            int id = touches[i] >>> ID_SHIFT;
+            n[i] = last[id];
+            last[id] = i;
+          }
+          next = n;
+        }
+      }
+    }
+    return n;
+  }
+
+  // ------------------------------------------------------------------ replay
+
+  @Override
+  void replayOn(Replay r) {
+    String what = format == WorkloadFormat.LACKEY ? "lackey trace" : "reference string";
+    Processes p = ProcessOps.processes(r, what);
+    TraceFuture future = r.policyNeedsFuture() ? new TraceFuture(this) : null;
+    if (!p.isAlive(PID)) {
+      r.spawned(p.spawn(PID, future));
+      // one area over all of user space below the stack: every first touch is a demand fault
+      p.mmap(
+          PID,
+          Processes.STACK_TOP - Processes.STACK_SIZE - Processes.MMAP_MIN_ADDR,
+          Prot.READ | Prot.WRITE | Prot.EXEC,
+          null,
+          0,
+          false,
+          Processes.MMAP_MIN_ADDR,
+          false);
+    }
+    Task t = p.task(PID);
+    long faults0 = r.kernel().events().get(VmEvent.PGFAULT);
+    long major0 = r.kernel().events().get(VmEvent.PGMAJFAULT);
+    long done = 0;
+    try {
+      done = run(r, p, t, future);
+    } finally {
+      r.addReferences(done);
+      r.addSummary(
+          String.format(
+              "memory trace %s: %d references, %d page faults, %d major",
+              name,
+              done,
+              r.kernel().events().get(VmEvent.PGFAULT) - faults0,
+              r.kernel().events().get(VmEvent.PGMAJFAULT) - major0));
+    }
+    if (error != null) {
+      throw error;
+    }
+  }
+
+  /** The replay loop: returns the records run; throws when the process is killed. */
+  private long run(Replay r, Processes p, Task t, TraceFuture future) {
+    int cpu = r.cpu();
+    ReplayListener l = r.listenerOrNull();
+    int[] tw = touches;
+    long[] pg = pages;
+    long done = 0;
+    long nextProgress = PROGRESS_EVERY;
+    r.kernel().setCaller(name);
+    for (int j = 0; j < tw.length; j++) {
+      int w = tw[j];
+      long addr = pg[w >>> ID_SHIFT] << Page.PAGE_SHIFT;
+      if (future != null) {
+        future.moveTo(j);
+      }
+      if (!p.touch(t, cpu, addr, w & ACCESS_MASK)) {
+        done++;
+        throw new WorkloadException(
+            name,
+            lines.lineOf(done - 1),
+            format == WorkloadFormat.LACKEY
+                ? "the traced process was killed"
+                : "the referencing process was killed");
+      }
+      if (l != null) {
+        l.reference(name, j, addr, w & ACCESS_MASK);
+      }
+      if ((w & END) != 0 && ++done == nextProgress) {
+        nextProgress += PROGRESS_EVERY;
+        if (l != null) {
+          l.progress(name, done);
+        }
+      }
+    }
+    return done;
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  static MemoryTrace readLackey(String name, InputStream in) throws IOException {
+    Builder b = new Builder(name, WorkloadFormat.LACKEY);
+    LineScanner s = new LineScanner(in);
+    int st;
+    while ((st = s.next()) == LineScanner.LINE) {
+      String bad = b.lackeyLine(s.buffer(), s.start(), s.end(), s.lineNumber());
+      if (bad != null) {
+        b.error = new WorkloadException(name, s.lineNumber(), bad);
+        break;
+      }
+    }
+    if (st == LineScanner.TOO_LONG) {
+      b.error = Workload.tooLong(name, s.lineNumber());
+    }
+    return new MemoryTrace(b);
+  }
+
+  static MemoryTrace readReferences(String name, InputStream in) throws IOException {
+    Builder b = new Builder(name, WorkloadFormat.REFERENCE_STRING);
+    b.references(in);
+    return new MemoryTrace(b);
+  }
+
+  /** Parses into growing arrays; a bad line stops it and is kept as the error. */
+  private static final class Builder {
+    private static final int CACHE = 256;
+
+    final String name;
+    final WorkloadFormat format;
+    int[] touches = new int[1 << 12];
+    int nTouches;
+    long[] pages = new long[1 << 10];
+    int nPages;
+    long records;
+    final LineTable lines = new LineTable();
+    WorkloadException error;
+
+    /** vpn -> page id, open addressing; a slot holds id + 1 (0 = empty). */
+    private long[] keys = new long[1 << 12];
+
+    private int[] ids = new int[1 << 12];
+
+    /** A direct-mapped cache in front of the table: most touches hit a page touched just now. */
+    private final long[] cacheVpn = new long[CACHE];
+
+    private final int[] cacheId = new int[CACHE];
+
+    Builder(String name, WorkloadFormat format) {
+      this.name = name;
+      this.format = format;
+      Arrays.fill(cacheVpn, -1);
+    }
+
+    private int id(long vpn) {
+      int c = (int) vpn & (CACHE - 1);
+      if (cacheVpn[c] == vpn) {
+        return cacheId[c];
+      }
+      int mask = keys.length - 1;
+      int slot = mix(vpn) & mask;
+      while (ids[slot] != 0 && keys[slot] != vpn) {
+        slot = (slot + 1) & mask;
+      }
+      int id;
+      if (ids[slot] != 0) {
+        id = ids[slot] - 1;
+      } else {
+        if (nPages == MAX_PAGES) {
+          throw new BadLineException("the trace touches more than " + MAX_PAGES + " pages");
+        }
+        id = nPages;
+        if (nPages == pages.length) {
+          pages = Arrays.copyOf(pages, nPages * 2);
+        }
+        pages[nPages++] = vpn;
+        keys[slot] = vpn;
+        ids[slot] = id + 1;
+        if (nPages * 2 > keys.length) {
+          rehash();
+        }
+      }
+      cacheVpn[c] = vpn;
+      cacheId[c] = id;
+      return id;
+    }
+
+    private void rehash() {
+      long[] ok = keys;
+      int[] oi = ids;
+      keys = new long[ok.length * 2];
+      ids = new int[oi.length * 2];
+      int mask = keys.length - 1;
+      for (int i = 0; i < ok.length; i++) {
+        if (oi[i] != 0) {
+          int s = mix(ok[i]) & mask;
+          while (ids[s] != 0) {
+            s = (s + 1) & mask;
+          }
+          keys[s] = ok[i];
+          ids[s] = oi[i];
+        }
+      }
+    }
+
+    private static int mix(long k) {
+      long h = k * 0x9E3779B97F4A7C15L;
+      return (int) (h ^ (h >>> 32));
+    }
+
+    private void touch(long vpn, int access) {
+      if (nTouches == touches.length) {
+        if (nTouches >= Integer.MAX_VALUE - 16) {
+          throw new BadLineException("the trace has more than 2^31 page touches");
+        }
+        touches =
+            Arrays.copyOf(
+                touches, (int) Math.min(Integer.MAX_VALUE - 16, nTouches + (long) nTouches / 2));
+      }
+      touches[nTouches++] = id(vpn) << ID_SHIFT | access;
+    }
+
+    private void endRecord(long line) {
+      touches[nTouches - 1] |= END;
+      lines.add(records++, line);
+    }
+
+    /** One lackey line; returns why it is bad, or null. */
+    String lackeyLine(byte[] b, int from, int end, long line) {
+      if (end - from < 2 || b[from] == '=' || b[from] == '-' || b[from] == '#') {
+        return null;
+      }
+      int i = from;
+      int kind;
+      if (b[i] == 'I') {
+        kind = 'I';
+        i++;
+      } else if (b[i] == ' ' && (b[i + 1] == 'L' || b[i + 1] == 'S' || b[i + 1] == 'M')) {
+        kind = b[i + 1];
+        i += 2;
+      } else if (b[i] == ' '
+          && b[i + 1] == ' '
+          && i + 2 < end
+          && (b[i + 2] == 'L' || b[i + 2] == 'S' || b[i + 2] == 'M')) {
+        kind = b[i + 2];
+        i += 3;
+      } else {
+        return notLackey(b, from, end);
+      }
+      while (i < end && b[i] == ' ') {
+        i++;
+      }
+      while (i < end - 1 && b[i] == '0' && b[i + 1] != ',') {
+        i++; // leading zeros are not digits that count
+      }
+      long addr = 0;
+      int digits = 0;
+      for (; i < end; i++) {
+        int d = Character.digit(b[i], 16);
+        if (d < 0) {
+          break;
+        }
+        addr = addr << 4 | d;
+        digits++;
+      }
+      if (digits > 16) {
+        return "address has more than 16 hex digits";
+      }
+      if (digits == 0 || i >= end || b[i] != ',') {
+        return Utf8.isText(b, from, end) ? "a lackey line needs ADDR,SIZE" : "not UTF-8 text";
+      }
+      i++;
+      long size = 0;
+      int sdigits = 0;
+      for (; i < end && b[i] >= '0' && b[i] <= '9' && size <= MAX_LACKEY_SIZE; i++) {
+        size = size * 10 + (b[i] - '0');
+        sdigits++;
+      }
+      if (sdigits == 0 || size <= 0 || size > MAX_LACKEY_SIZE) {
+        return "a lackey line needs a SIZE from 1 to " + MAX_LACKEY_SIZE;
+      }
+      if (FormatDetector.skipBlanks(b, i, end) != end) {
+        return Utf8.isText(b, from, end) ? notLackey(b, from, end) : "not UTF-8 text";
+      }
+      long lastByte = addr + size - 1;
+      if (Long.compareUnsigned(lastByte, addr) < 0) {
+        return String.format("ADDR 0x%x + SIZE %d passes the end of the address space", addr, size);
+      }
+      long first = addr >>> Page.PAGE_SHIFT;
+      long last = lastByte >>> Page.PAGE_SHIFT;
+      try {
+        switch (kind) {
+          case 'I' -> range(first, last, Access.EXECUTE);
+          case 'L' -> range(first, last, Access.READ);
+          case 'S' -> range(first, last, Access.WRITE);
+          default -> {
+            range(first, last, Access.READ);
+            range(first, last, Access.WRITE);
+          }
+        }
+      } catch (BadLineException e) {
+        return e.getMessage();
+      }
+      endRecord(line);
+      return null;
+    }
+
+    private static String notLackey(byte[] b, int from, int end) {
+      if (!Utf8.isText(b, from, end)) {
+        return "not UTF-8 text";
+      }
+      return "not a lackey line: '"
+          + new String(b, from, Math.min(end - from, 80), StandardCharsets.UTF_8)
+          + "'";
+    }
+
+    private void range(long first, long last, int access) {
+      touch(first, access);
+      if (last != first) {
+        touch(last, access);
+      }
+    }
+
+    /** A reference string, streamed: no line length limit, no String per entry. */
+    void references(InputStream in) throws IOException {
+      byte[] buf = new byte[1 << 16];
+      long line = 1;
+      long value = 0;
+      boolean inNumber = false;
+      boolean comment = false;
+      final long base = REFS_BASE >>> Page.PAGE_SHIFT;
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        for (int i = 0; i < n; i++) {
+          byte c = buf[i];
+          if (c >= '0' && c <= '9' && !comment) {
+            value = value * 10 + (c - '0');
+            inNumber = true;
+            if (value > MAX_REFERENCE_PAGE) {
+              error = new WorkloadException(name, line, tooBig(buf, i, n, value));
+              return;
+            }
+            continue;
+          }
+          if (inNumber) {
+            if (c != '\n' && c != ',' && c != '#' && !FormatDetector.isBlank(c)) {
+              error = new WorkloadException(name, line, notAPage(buf, i, n, value));
+              return;
+            }
+            try {
+              touch(base + value, Access.READ);
+            } catch (BadLineException e) {
+              error = new WorkloadException(name, line, e.getMessage());
+              return;
+            }
+            endRecord(line);
+            inNumber = false;
+            value = 0;
+          }
+          if (c == '\n') {
+            line++;
+            comment = false;
+          } else if (comment || c == ',' || FormatDetector.isBlank(c)) {
+            continue;
+          } else if (c == '#') {
+            comment = true;
+          } else {
+            error = new WorkloadException(name, line, notAPage(buf, i, n, -1));
+            return;
+          }
+        }
+      }
+      if (inNumber) {
+        touch(base + value, Access.READ);
+        endRecord(line);
+      }
+    }
+
+    private static String tooBig(byte[] buf, int i, int n, long value) {
+      StringBuilder sb = new StringBuilder().append(value);
+      for (int k = i + 1; k < n && k < i + 20 && buf[k] >= '0' && buf[k] <= '9'; k++) {
+        sb.append((char) buf[k]);
+      }
+      return "page number " + sb + " is out of range [0, " + MAX_REFERENCE_PAGE + "]";
+    }
+
+    /**
+     * The message for the bad byte at {@code i}, after the digits of {@code value} (or none: -1).
+     */
+    private static String notAPage(byte[] buf, int i, int n, long value) {
+      int end = i;
+      while (end < n
+          && end < i + 40
+          && buf[end] != '\n'
+          && buf[end] != ','
+          && !FormatDetector.isBlank(buf[end])) {
+        end++;
+      }
+      if (!Utf8.isText(buf, i, end)) {
+        return "not UTF-8 text";
+      }
+      return "'"
+          + (value < 0 ? "" : Long.toString(value))
+          + new String(buf, i, end - i, StandardCharsets.UTF_8)
+          + "' is not a page number";
+    }
+  }
+}
