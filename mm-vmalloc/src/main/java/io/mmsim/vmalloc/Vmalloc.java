@@ -51,7 +51,12 @@ import io.mmsim.api.vmalloc.VmArea;
  *      __GFP_ZERO is set, and write one PTE per page into the kernel page table.
  *   5. Any failure in 2-4 undoes everything: written PTEs cleared, pages freed, the nested area
  *      undone, the range given straight back to the free space (not lazily: Linux vfree()s the
- *      half-built area, which parks it as lazy; mmsim promises an unchanged state instead).
+ *      half-built area, which parks it as lazy; mmsim promises an unchanged state instead), and
+ *      the page tables the call created freed again. Linux keeps such tables (vmalloc never frees
+ *      kernel page tables); mmsim frees them so that a failed call leaves every /proc view as it
+ *      was. Before mapping, each 2 MiB slot of the range whose page table is missing is logged;
+ *      the undo frees the empty tables of exactly those slots (freeEmptyTables through the kernel
+ *      root), so tables that existed before the call, empty or not, stay.
  *
  * vfree / vunmap
  *   - The PTEs are cleared at once and the pages go back to the page allocator at once; the
@@ -89,6 +94,9 @@ final class Vmalloc implements VirtualAllocator {
   /** Bytes per page-array entry ({@code sizeof(struct page *)}). */
   static final int PAGE_ARRAY_ENTRY = 8;
 
+  /** Bytes one page table maps (a PMD entry's span): 2 MiB. */
+  static final long PMD_SIZE = 1L << 21;
+
   /** Lazily freed pages allowed per online CPU bit before a purge: 32 MiB of pages. */
   static final long LAZY_PAGES_PER_FLS = (32L << 20) >>> Page.PAGE_SHIFT;
 
@@ -122,6 +130,14 @@ final class Vmalloc implements VirtualAllocator {
 
   /** Live areas by start address. */
   private final TreeMap<Long, Area> busy = new TreeMap<>();
+
+  /**
+   * The ranges, as pairs {@code start, end}, whose page table the current vmalloc or vmap call
+   * found missing before it mapped them: what its undo frees.
+   */
+  private long[] newTables = new long[8];
+
+  private int newTableRanges;
 
   private long usedPages;
   private long leakedPages;
@@ -178,8 +194,10 @@ final class Vmalloc implements VirtualAllocator {
   public long vmalloc(int cpu, long size, int gfp) {
     checkCpu(cpu);
     vmallocCalls++;
+    newTableRanges = 0;
     long addr = vmallocNode(cpu, size, gfp, callerName());
     if (addr == 0) {
+      freeNewTables();
       vmallocFailures++;
     }
     return addr;
@@ -277,9 +295,11 @@ final class Vmalloc implements VirtualAllocator {
       return 0;
     }
     long[] frames = Arrays.copyOf(pfns, count);
+    newTableRanges = 0;
     int mapped = map(start, frames, count);
     if (mapped < count) {
       clearPtes(start, mapped);
+      freeNewTables();
       kva.release(start, start + areaSize);
       vmapFailures++;
       return 0;
@@ -450,9 +470,18 @@ final class Vmalloc implements VirtualAllocator {
     undoNested(cpu, array.arrayArea);
   }
 
-  /** Writes PAGE_KERNEL PTEs for the frames; returns how many were written before a failure. */
+  /**
+   * Writes PAGE_KERNEL PTEs for the frames; returns how many were written before a failure. First
+   * logs every 2 MiB slot of the range that has no page table yet (see {@link #freeNewTables}).
+   */
   private int map(long start, long[] pfns, int count) {
     long root = pageTable.kernelRoot();
+    long end = start + ((long) count << Page.PAGE_SHIFT);
+    for (long va = start; va < end; va = (va | (PMD_SIZE - 1)) + 1) {
+      if (pageTable.readEntry(root, va, 2) == 0) {
+        logNewTable(va, Math.min(end, (va | (PMD_SIZE - 1)) + 1));
+      }
+    }
     for (int i = 0; i < count; i++) {
       long va = start + ((long) i << Page.PAGE_SHIFT);
       if (!pageTable.writePte(root, va, pageTable.pfnPte(pfns[i], PAGE_KERNEL))) {
@@ -460,6 +489,27 @@ final class Vmalloc implements VirtualAllocator {
       }
     }
     return count;
+  }
+
+  private void logNewTable(long start, long end) {
+    if (2 * newTableRanges + 2 > newTables.length) {
+      newTables = Arrays.copyOf(newTables, 2 * newTables.length);
+    }
+    newTables[2 * newTableRanges] = start;
+    newTables[2 * newTableRanges + 1] = end;
+    newTableRanges++;
+  }
+
+  /**
+   * Frees the page tables the failed call created: the empty tables of the slots {@link #map}
+   * logged as missing a page table (every PTE the call wrote is cleared by now).
+   */
+  private void freeNewTables() {
+    long root = pageTable.kernelRoot();
+    for (int i = 0; i < newTableRanges; i++) {
+      pageTable.freeEmptyTables(root, newTables[2 * i], newTables[2 * i + 1]);
+    }
+    newTableRanges = 0;
   }
 
   /** Clears the first {@code count} PTEs of an area (the tables exist: nothing is allocated). */

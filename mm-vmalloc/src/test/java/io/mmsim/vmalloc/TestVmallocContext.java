@@ -4,49 +4,32 @@ import java.util.Map;
 
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.PhysicalMemory;
-import io.mmsim.api.page.PageAllocator;
-import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.spi.Settings;
-import io.mmsim.api.spi.VirtualAllocatorContext;
 import io.mmsim.testkit.object.SimplePageAllocator;
+import io.mmsim.testkit.paging.SimplePageTable;
+import io.mmsim.testkit.vmalloc.TestVirtualAllocatorContext;
 
 /**
- * A vmalloc context for tests: a small machine whose page allocator is testkit's {@link
- * SimplePageAllocator} seen through a {@link Delegate} proxy that can be told to run dry after a
- * number of allocations, a {@link FakePageTable} taking its frames from that allocator (seen as a
- * {@link PageTable} through another proxy), and a caller string the test sets.
+ * A small machine for vmalloc tests: testkit's {@link SimplePageAllocator} (which runs dry on cue),
+ * a {@link SimplePageTable} taking its frames from it, and a context over both whose caller string
+ * the test sets.
  */
-final class TestVmallocContext implements VirtualAllocatorContext {
-  private final MemoryLayout layout;
-  private final PhysicalMemory memory;
+final class TestVmallocContext {
   private final SimplePageAllocator simple;
-  private final PageAllocator pageAllocator;
-  private final FakePageTable fakePageTable;
-  private final PageTable pageTable;
-  private final Settings settings;
-  private long allocBudget = Long.MAX_VALUE;
-  private String caller = "api";
+  private final SimplePageTable pageTable;
+  private final TestVirtualAllocatorContext context;
 
   TestVmallocContext(long frames, int cpus, int levels, Map<String, String> settings) {
-    this.layout = new MemoryLayout(frames, cpus);
-    this.memory = new PhysicalMemory(frames);
+    MemoryLayout layout = new MemoryLayout(frames, cpus);
     this.simple = SimplePageAllocator.booted(layout, 1);
-    this.pageAllocator = Delegate.of(PageAllocator.class, new Budget(), simple);
-    this.fakePageTable = new FakePageTable(pageAllocator, levels);
-    this.pageTable = fakePageTable.asPageTable();
-    this.settings = new Settings(VmallocProvider.NAME, settings);
-  }
-
-  /** Page allocations up to the budget go to the simple allocator; then they fail. */
-  private final class Budget {
-    @SuppressWarnings("unused") // called through the proxy
-    long allocPages(int cpu, int gfp, int order) {
-      if (allocBudget <= 0) {
-        return PageAllocator.NO_PAGE;
-      }
-      allocBudget--;
-      return simple.allocPages(cpu, gfp, order);
-    }
+    this.pageTable = new SimplePageTable(simple, levels);
+    this.context =
+        new TestVirtualAllocatorContext(
+            layout,
+            new PhysicalMemory(frames),
+            simple,
+            pageTable,
+            new Settings(VmallocProvider.NAME, settings));
   }
 
   /** A one-CPU, 4-level machine of {@code frames} frames with lazy freeing on. */
@@ -56,64 +39,36 @@ final class TestVmallocContext implements VirtualAllocatorContext {
 
   /** From now on only {@code allocations} more page allocations succeed. */
   void failAfterAllocations(long allocations) {
-    allocBudget = allocations;
+    simple.failAfter(allocations);
   }
 
-  /** Page allocations succeed again. */
+  /** Page allocations and PTE writes succeed again. */
   void stopFailing() {
-    allocBudget = Long.MAX_VALUE;
-    fakePageTable.failAfterWrites(Long.MAX_VALUE);
+    simple.neverFail();
+    pageTable.failAfterWrites(Long.MAX_VALUE);
   }
 
   void setCaller(String caller) {
-    this.caller = caller;
+    context.setCaller(caller);
   }
 
   SimplePageAllocator simple() {
     return simple;
   }
 
-  FakePageTable fakePageTable() {
-    return fakePageTable;
-  }
-
-  @Override
-  public MemoryLayout layout() {
-    return layout;
-  }
-
-  @Override
-  public Settings settings() {
-    return settings;
-  }
-
-  @Override
-  public String loggerName() {
-    return "io.mmsim.vmalloc";
-  }
-
-  @Override
-  public long seed() {
-    return 42;
-  }
-
-  @Override
-  public PageAllocator pageAllocator() {
-    return pageAllocator;
-  }
-
-  @Override
-  public PhysicalMemory memory() {
-    return memory;
-  }
-
-  @Override
-  public String caller() {
-    return caller;
-  }
-
-  @Override
-  public PageTable pageTable() {
+  SimplePageTable pageTable() {
     return pageTable;
+  }
+
+  TestVirtualAllocatorContext context() {
+    return context;
+  }
+
+  PhysicalMemory memory() {
+    return context.memory();
+  }
+
+  SimplePageAllocator pageAllocator() {
+    return simple;
   }
 }

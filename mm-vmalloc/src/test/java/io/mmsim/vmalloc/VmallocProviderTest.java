@@ -45,7 +45,7 @@ final class VmallocProviderTest {
   void create_lazyNotABoolean_throwsNamingTheKey() {
     TestVmallocContext ctx = new TestVmallocContext(256, 1, 4, Map.of("lazy", "maybe"));
 
-    assertThatThrownBy(() -> new VmallocProvider().create(ctx))
+    assertThatThrownBy(() -> new VmallocProvider().create(ctx.context()))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("vmalloc.lazy");
   }
@@ -53,7 +53,8 @@ final class VmallocProviderTest {
   @Test
   void create_threeCpus_usesTheKernelsLazyThreshold() {
     VirtualAllocator vm =
-        new VmallocProvider().create(new TestVmallocContext(256, 3, 4, Map.of("lazy", "true")));
+        new VmallocProvider()
+            .create(new TestVmallocContext(256, 3, 4, Map.of("lazy", "true")).context());
 
     assertThat(vm.statistics().get("lazy_max_pages")).isEqualTo(2 * 8192);
     vm.checkInvariants();

@@ -23,6 +23,7 @@ import io.mmsim.testkit.Op;
 import io.mmsim.testkit.OpKind;
 import io.mmsim.testkit.Scenario;
 import io.mmsim.testkit.StatefulRunner;
+import io.mmsim.testkit.paging.SimplePageTable;
 
 /**
  * Seeded random sequences of vmalloc, vzalloc, vmap, vfree, vunmap and misuse, run by testkit's
@@ -91,10 +92,11 @@ final class VmallocRandomTest {
   /** The allocator under test, its context and the model. */
   static final class State {
     final TestVmallocContext ctx;
-    final FakePageTable pt;
+    final SimplePageTable pt;
     final Vmalloc vm;
     final long limit;
     final long initialFree;
+    final long initialTables;
 
     /** User-visible live areas by start. */
     final TreeMap<Long, Handle> handles = new TreeMap<>();
@@ -109,10 +111,11 @@ final class VmallocRandomTest {
 
     State(int cpus, long rangePages, boolean lazy, long lazyMaxPages) {
       ctx = new TestVmallocContext(3000, cpus, 4, Map.of("lazy", "true"));
-      pt = ctx.fakePageTable();
+      pt = ctx.pageTable();
       limit = BASE + rangePages * P;
-      vm = new Vmalloc(ctx, BASE, limit, rangePages * P, lazy, lazyMaxPages);
+      vm = new Vmalloc(ctx.context(), BASE, limit, rangePages * P, lazy, lazyMaxPages);
       initialFree = ctx.simple().nrFreePages();
+      initialTables = pt.tablePages();
     }
   }
 
@@ -450,7 +453,7 @@ final class VmallocRandomTest {
       }
       assertThat(s.vm.usedPages()).isEqualTo(used);
       assertThat(s.ctx.simple().nrFreePages())
-          .isEqualTo(s.initialFree - used - s.vmapHeld - (s.pt.tablePages() - 1));
+          .isEqualTo(s.initialFree - used - s.vmapHeld - (s.pt.tablePages() - s.initialTables));
     }
   }
 }

@@ -21,7 +21,7 @@ package io.mmsim.api.paging;
  * Table frames come from the page allocator and are zeroed. An address space owns its root and the
  * tables of its user half; {@link #tablePages(long)} counts them, so a fresh address space counts 1
  * and mapping one 4 KiB page in it (four levels) adds exactly 3 (PUD, PMD and PTE tables).
- * Kernel-half tables are never freed.
+ * Kernel-half tables are freed only on request ({@link #freeEmptyTables} through the kernel root).
  *
  * <h2>Entries</h2>
  *
@@ -122,10 +122,15 @@ public interface PageTable {
   void walkRange(long root, long start, long end, PteVisitor visitor);
 
   /**
-   * Frees the user-half tables of {@code root} that hold no entry and cover part of {@code [start,
-   * end)} ({@code free_pgtables} after an unmap); the root itself stays.
+   * Frees the tables of {@code root} that hold no entry and cover part of {@code [start, end)}
+   * ({@code free_pgtables} after an unmap); the root itself stays. In the kernel half (only through
+   * {@link #kernelRoot()}) the tables linked from top-level entries stay too, because every address
+   * space shares those entries: only the tables below them are freed, so that a kernel mapping that
+   * failed halfway can be undone.
    *
    * @return the number of table frames freed
+   * @throws io.mmsim.api.BadAddressException for a root that is not live, a range that is not
+   *     canonical or crosses the hole, or a kernel-half range through a user root (nothing changes)
    */
   long freeEmptyTables(long root, long start, long end);
 

@@ -15,8 +15,9 @@ import io.mmsim.api.mem.Gfp;
  *       one unmapped guard page, counted in its size as /proc/vmallocinfo shows it (a one-page
  *       vmalloc is 8192 bytes there).
  *   <li>Out of pages, page-table memory or address space is an outcome: the call returns 0 and the
- *       allocator's areas and accounting are as before. (Page-table frames created on the way stay,
- *       as kernel page tables of the vmalloc range do in Linux.)
+ *       allocator's areas and accounting, the page tables and the page allocator's free pages are
+ *       as before. (Linux keeps the kernel page tables a failed vmalloc created; mmsim frees them,
+ *       so that a failed call changes nothing a /proc file shows.)
  *   <li>{@link #vfree}/{@link #vunmap} of 0 does nothing. Of an address that no live area starts at
  *       (never allocated, already freed, inside an area, or not page-aligned) they throw {@link
  *       io.mmsim.api.BadAddressException} in the kernel's words ({@code Trying to vfree()

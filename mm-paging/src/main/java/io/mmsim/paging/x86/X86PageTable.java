@@ -41,7 +41,9 @@ import io.mmsim.api.paging.Pte;
  *
  * Accounting. An address space owns its root and every table reachable from its entries 0..255;
  * RootMap holds that count per root, userTables their sum, kernelTables the kernel root plus every
- * kernel-half table (never freed). Tables are linked with _PAGE_TABLE (user half) or
+ * kernel-half table. Kernel-half tables below the second level are freed only when asked
+ * (freeEmptyTables through the kernel root, to undo a kernel mapping that failed halfway); the
+ * second-level ones stay, because every root copies the top-level entries that link them. Tables are linked with _PAGE_TABLE (user half) or
  * _KERNPG_TABLE (kernel half).
  *
  * writePte is all-or-nothing: it first walks to find how many tables are missing, allocates all of
@@ -576,20 +578,43 @@ final class X86PageTable implements PageTable {
       return 0;
     }
     long last = checkRange(start, end, "freeEmptyTables");
+    long freed;
     if (start < 0) {
-      throw new BadAddressException(
-          start,
-          String.format(
-              "freeEmptyTables: 0x%x is in the kernel" + " half, whose tables are never freed",
-              start));
+      if (root != kernelRoot) {
+        throw new BadAddressException(
+            start,
+            String.format(
+                "freeEmptyTables: 0x%x is in the kernel half, shared by every address space:"
+                    + " free its tables through the kernel root",
+                start));
+      }
+      freed = pruneKernel(start, last);
+    } else {
+      freed = pruneTable(Page.pfnToPhys(root), levels, 0, start, last);
     }
-    long freed = pruneTable(Page.pfnToPhys(root), levels, 0, start, last);
     if (freed > 0) {
       if (root == kernelRoot) {
         kernelTables -= freed;
       } else {
         roots.add(root, -freed);
         userTables -= freed;
+      }
+    }
+    return freed;
+  }
+
+  /**
+   * Frees the empty kernel-half tables under the second-level tables of {@code [start, last]}: the
+   * second-level tables stay, since every root copies the top-level entries that link them.
+   */
+  private long pruneKernel(long start, long last) {
+    long top = Page.pfnToPhys(kernelRoot);
+    long freed = 0;
+    for (int i = index(start, levels); i <= index(last, levels); i++) {
+      long e = mem.readLong(top + ((long) i << 3));
+      if (Pte.present(e) && !isLeaf(e, levels)) {
+        long base = signExtend((long) i << topShift);
+        freed += pruneTable(e & Pte.PFN_MASK, levels - 1, base, start, last);
       }
     }
     return freed;

@@ -47,6 +47,7 @@ public final class SimplePageAllocator implements PageAllocator {
   private long allocCalls;
   private long allocFailures;
   private long freeCalls;
+  private long budget = Long.MAX_VALUE;
 
   /**
    * An allocator for {@code layout} that owns no memory yet: every frame is reserved until the boot
@@ -84,6 +85,23 @@ public final class SimplePageAllocator implements PageAllocator {
     return "simple";
   }
 
+  /**
+   * Runs dry on cue: after {@code allocations} more successful allocations every allocation returns
+   * {@link #NO_PAGE} (as an exhausted allocator does, changing nothing) until {@link #neverFail()}.
+   * Frees keep working.
+   */
+  public void failAfter(long allocations) {
+    if (allocations < 0) {
+      throw new IllegalArgumentException("failAfter(" + allocations + "): negative");
+    }
+    budget = allocations;
+  }
+
+  /** Ends {@link #failAfter}: allocations succeed again while memory lasts. */
+  public void neverFail() {
+    budget = Long.MAX_VALUE;
+  }
+
   @Override
   public long allocPages(int cpu, int gfp, int order) {
     checkCpu(cpu);
@@ -95,6 +113,10 @@ public final class SimplePageAllocator implements PageAllocator {
       throw new IllegalStateException("allocPages before completeBoot");
     }
     allocCalls++;
+    if (budget == 0) {
+      allocFailures++;
+      return NO_PAGE;
+    }
     int size = 1 << order;
     int limit = (int) Math.min(layout.frames(), Gfp.zone(gfp).limitPfn());
     int pfn = used.nextClearBit(0);
@@ -108,6 +130,9 @@ public final class SimplePageAllocator implements PageAllocator {
         used.set(start, start + size);
         blockOrder[start] = (byte) order;
         free -= size;
+        if (budget != Long.MAX_VALUE) {
+          budget--;
+        }
         return start;
       }
       pfn = used.nextClearBit(nextUsed);
@@ -128,7 +153,12 @@ public final class SimplePageAllocator implements PageAllocator {
     }
     int p = (int) pfn;
     if (blockOrder[p] == NO_BLOCK) {
-      throw new BadPageException(pfn, order, "free of a block that is not allocated");
+      throw new BadPageException(
+          pfn,
+          order,
+          used.get(p)
+              ? "free of a frame that starts no allocated block (reserved, or inside a block)"
+              : "double free: the frame is already free");
     }
     if (blockOrder[p] != order) {
       throw new BadPageException(

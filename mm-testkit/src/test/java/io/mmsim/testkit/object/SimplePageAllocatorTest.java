@@ -97,4 +97,24 @@ final class SimplePageAllocatorTest {
     }
     assertThat(pagesInBlocks).isEqualTo(4095);
   }
+
+  @Test
+  void failAfter_budgetSpent_returnsNoPageWithoutChangingStateUntilNeverFail() {
+    SimplePageAllocator a = SimplePageAllocator.booted(new MemoryLayout(64, 1), 1);
+    a.failAfter(2);
+    long first = a.allocPages(0, Gfp.KERNEL, 0);
+    long second = a.allocPages(0, Gfp.KERNEL, 1);
+    long free = a.nrFreePages();
+
+    assertThat(first).isEqualTo(1);
+    assertThat(second).isEqualTo(2);
+    assertThat(a.allocPages(0, Gfp.KERNEL, 0)).isEqualTo(PageAllocator.NO_PAGE);
+    assertThat(a.nrFreePages()).isEqualTo(free);
+    a.freePages(0, first, 0);
+    assertThat(a.allocPages(0, Gfp.KERNEL, 0)).as("frees do not refill the budget").isEqualTo(-1);
+    a.neverFail();
+    assertThat(a.allocPages(0, Gfp.KERNEL, 0)).isEqualTo(1);
+    assertThat(a.statistics().get("alloc_failures")).isEqualTo(2);
+    a.checkInvariants();
+  }
 }
