@@ -1,5 +1,7 @@
 package io.mmsim.cli;
 
+import java.io.PrintStream;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +9,8 @@ import picocli.CommandLine.Command;
  * The {@code mm} command.
  *
  * <p>Exit status: 0 success; 1 a workload line failed ({@code FILE:LINE: reason} on stderr); 2 a
- * usage error (unknown option, configuration key or value, unknown provider).
+ * usage error (unknown option, configuration key or value, unknown provider, a file that cannot be
+ * read); 70 ({@code EX_SOFTWARE}) an internal error, which is a bug of mmsim.
  */
 @Command(
     name = "mm",
@@ -24,12 +27,22 @@ public final class Main implements Runnable {
   /** Exit status of a usage or configuration error. */
   public static final int EXIT_USAGE = 2;
 
+  /** Exit status of an internal error ({@code EX_SOFTWARE} of sysexits.h): a bug of mmsim. */
+  public static final int EXIT_INTERNAL = 70;
+
+  /**
+   * The system property that makes the last-resort handler rethrow instead of printing: the
+   * command's tests set it to {@code throw}, so that any test that reaches it fails with the bug's
+   * stack trace.
+   */
+  public static final String INTERNAL_ERROR_PROPERTY = "mmsim.internal-error";
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "choose a command: list or run (mm --help shows them)");
+        spec.commandLine(), "choose a command: list, run or mkswap (mm --help shows them)");
   }
 
   /** Runs the command line and returns the exit status. */
@@ -39,7 +52,37 @@ public final class Main implements Runnable {
         System.setProperty("mm.log.level", "DEBUG");
       }
     }
-    return new CommandLine(new Main()).execute(args);
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> internalError(e, System.err));
+    try {
+      return cl.execute(args);
+    } catch (RuntimeException | Error e) {
+      return internalError(e, System.err);
+    }
+  }
+
+  /**
+   * The last resort: an exception no command caught is a bug. Prints one line, with no stack trace,
+   * and returns {@link #EXIT_INTERNAL}; under {@link #INTERNAL_ERROR_PROPERTY}{@code =throw} it
+   * rethrows instead.
+   */
+  static int internalError(Throwable e, PrintStream err) {
+    if ("throw".equals(System.getProperty(INTERNAL_ERROR_PROPERTY))) {
+      throw new AssertionError("the last-resort handler caught a bug", e);
+    }
+    if (e instanceof OutOfMemoryError) {
+      err.println(
+          "mm: out of Java heap memory; give the JVM more, e.g. JAVA_TOOL_OPTIONS=-Xmx8g ./mm ...");
+    } else {
+      String msg = e.getMessage();
+      err.println(
+          "mm: internal error: "
+              + e.getClass().getSimpleName()
+              + (msg == null ? "" : ": " + msg.lines().findFirst().orElse(""))
+              + " (a bug of mmsim; please report it with the command that caused it)");
+    }
+    err.flush();
+    return EXIT_INTERNAL;
   }
 
   /** The entry point. */

@@ -59,6 +59,17 @@ final class MkswapCommand implements Callable<Integer> {
       err.println("mm mkswap: " + e.getMessage());
       return Main.EXIT_USAGE;
     }
+    int labelBytes = label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (labelBytes > SwapHeader.LABEL_MAX_BYTES) {
+      err.printf(
+          "mm mkswap: the label '%s' is %d bytes of UTF-8; a swap header holds at most %d%n",
+          label, labelBytes, SwapHeader.LABEL_MAX_BYTES);
+      return Main.EXIT_USAGE;
+    }
+    if (file.toString().isEmpty()) {
+      err.println("mm mkswap: FILE is empty");
+      return Main.EXIT_USAGE;
+    }
     SwapHeader h;
     try {
       h = SwapHeader.mkswap(file, bytes, label, id);

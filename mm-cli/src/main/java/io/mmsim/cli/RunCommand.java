@@ -6,7 +6,9 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +75,11 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     PrintStream out = System.out;
     PrintStream err = System.err;
+    String usage = checkPaths();
+    if (usage != null) {
+      err.println("mm: " + usage);
+      return Main.EXIT_USAGE;
+    }
     List<Workload> loaded = new ArrayList<>();
     for (Path w : workloads) {
       try {
@@ -105,6 +112,22 @@ final class RunCommand implements Callable<Integer> {
     }
     if (workloads.isEmpty()) {
       loaded.add(demo());
+    }
+    try {
+      for (Workload w : loaded) {
+        Replay.checkPolicy(kernel, w);
+      }
+    } catch (ConfigurationException e) {
+      err.println("mm: " + e.getMessage());
+      return Main.EXIT_USAGE;
+    }
+    if (procDir != null) {
+      try {
+        Files.createDirectories(procDir);
+      } catch (IOException e) {
+        err.println("mm: cannot write /proc views to " + procDir + ": " + e);
+        return Main.EXIT_USAGE;
+      }
     }
     out.printf(
         "mmsim booted %d MiB, %d CPUs: %s%n",
@@ -164,6 +187,22 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     return status;
+  }
+
+  /** Refuses empty paths, which picocli turns into the current folder. */
+  private String checkPaths() {
+    if (procDir != null && procDir.toString().isEmpty()) {
+      return "--proc needs a directory, not an empty name";
+    }
+    if (config != null && config.toString().isEmpty()) {
+      return "--config needs a file, not an empty name";
+    }
+    for (Path w : workloads) {
+      if (w.toString().isEmpty()) {
+        return "a workload needs a file name, not an empty one";
+      }
+    }
+    return null;
   }
 
   /** What an I/O failure means, in a few words. */
@@ -249,12 +288,58 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** Views a kernel may write at the top of the folder (those of other kernels are removed). */
+  private static final List<String> TOP_LEVEL_VIEWS =
+      List.of(
+          "buddyinfo",
+          "zoneinfo",
+          "meminfo",
+          "vmstat",
+          "pagetypeinfo",
+          "slabinfo",
+          "vmallocinfo",
+          "swaps");
+
+  /**
+   * Writes every view of {@code kernel} into {@code dir}. A folder used before may hold views of
+   * another run that this kernel does not have (the maps of a process that is gone, swaps of a
+   * kernel that had swap): those are removed, so that the folder shows this kernel alone. Nothing
+   * else in the folder is touched.
+   */
   static void writeProc(Kernel kernel, Path dir) throws IOException {
     Files.createDirectories(dir);
-    for (String name : kernel.procNames()) {
+    List<String> names = kernel.procNames();
+    removeStaleViews(dir, names);
+    for (String name : names) {
       Path f = dir.resolve(name);
       Files.createDirectories(f.getParent());
       Files.writeString(f, kernel.proc(name), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static void removeStaleViews(Path dir, List<String> current) throws IOException {
+    for (String view : TOP_LEVEL_VIEWS) {
+      Path f = dir.resolve(view);
+      if (!current.contains(view) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+        Files.delete(f);
+      }
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path e : entries) {
+        String pid = e.getFileName().toString();
+        Path maps = e.resolve("maps");
+        if (pid.chars().allMatch(Character::isDigit)
+            && Files.isDirectory(e, LinkOption.NOFOLLOW_LINKS)
+            && !current.contains(pid + "/maps")
+            && Files.isRegularFile(maps, LinkOption.NOFOLLOW_LINKS)) {
+          Files.delete(maps);
+          try (DirectoryStream<Path> rest = Files.newDirectoryStream(e)) {
+            if (!rest.iterator().hasNext()) {
+              Files.delete(e);
+            }
+          }
+        }
+      }
     }
   }
 }

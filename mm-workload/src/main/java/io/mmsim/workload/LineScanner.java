@@ -59,8 +59,7 @@ final class LineScanner {
         return END;
       }
       if (len - pos > MAX_LINE) {
-        lineNo++;
-        return TOO_LONG;
+        return tooLong(len);
       }
       if (pos > 0) {
         System.arraycopy(buf, pos, buf, 0, len - pos);
@@ -79,14 +78,34 @@ final class LineScanner {
 
   private int found(int lineEnd, int next) {
     if (lineEnd - pos > MAX_LINE) {
-      lineNo++;
-      return TOO_LONG;
+      return tooLong(lineEnd);
     }
     start = pos;
     end = lineEnd > pos && buf[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
     pos = next;
     lineNo++;
     return LINE;
+  }
+
+  /** The line is too long: its first {@link #MAX_LINE} bytes become the current range. */
+  private int tooLong(int lineEnd) {
+    start = pos;
+    end = Math.min(lineEnd, pos + MAX_LINE);
+    lineNo++;
+    return TOO_LONG;
+  }
+
+  /**
+   * After {@link #TOO_LONG}: true when the start of the line held is text (a multi-byte character
+   * cut at the end aside), false when it shows the file is binary.
+   */
+  boolean partialLineIsText() {
+    for (int cut = 0; cut < 4 && end - cut >= start; cut++) {
+      if (Utf8.isText(buf, start, end - cut)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   byte[] buffer() {

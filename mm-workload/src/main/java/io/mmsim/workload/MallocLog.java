@@ -95,7 +95,7 @@ final class MallocLog extends Workload {
       }
     }
     if (st == LineScanner.TOO_LONG) {
-      m.error = Workload.tooLong(name, s.lineNumber());
+      m.error = Workload.tooLong(name, s);
     }
     return m;
   }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import io.mmsim.api.MmException;
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.paging.Access;
@@ -169,34 +170,40 @@ public final class MemoryTrace extends Workload {
   @Override
   void replayOn(Replay r) {
     String what = format == WorkloadFormat.LACKEY ? "lackey trace" : "reference string";
-    Processes p = ProcessOps.processes(r, what);
+    Processes p;
+    Task t;
     TraceFuture future = r.policyNeedsFuture() ? new TraceFuture(this) : null;
-    if (!p.isAlive(PID)) {
-      r.spawned(p.spawn(PID, future));
-      // one area over all of user space below the stack: every first touch is a demand fault
-      p.mmap(
-          PID,
-          Processes.STACK_TOP - Processes.STACK_SIZE - Processes.MMAP_MIN_ADDR,
-          Prot.READ | Prot.WRITE | Prot.EXEC,
-          null,
-          0,
-          false,
-          Processes.MMAP_MIN_ADDR,
-          false);
+    try {
+      p = ProcessOps.processes(r, what);
+      if (!p.isAlive(PID)) {
+        r.spawned(p.spawn(PID, future));
+        // one area over all of user space below the stack: every first touch is a demand fault
+        p.mmap(
+            PID,
+            Processes.STACK_TOP - Processes.STACK_SIZE - Processes.MMAP_MIN_ADDR,
+            Prot.READ | Prot.WRITE | Prot.EXEC,
+            null,
+            0,
+            false,
+            Processes.MMAP_MIN_ADDR,
+            false);
+      }
+      t = p.task(PID);
+    } catch (BadLineException | MmException | IllegalArgumentException e) {
+      throw new WorkloadException(name, lines.lineOf(0), e.getMessage(), e);
     }
-    Task t = p.task(PID);
     long faults0 = r.kernel().events().get(VmEvent.PGFAULT);
     long major0 = r.kernel().events().get(VmEvent.PGMAJFAULT);
-    long done = 0;
+    long[] done = new long[1];
     try {
-      done = run(r, p, t, future);
+      run(r, p, t, future, done);
     } finally {
-      r.addReferences(done);
+      r.addReferences(done[0]);
       r.addSummary(
           String.format(
               "memory trace %s: %d references, %d page faults, %d major",
               name,
-              done,
+              done[0],
               r.kernel().events().get(VmEvent.PGFAULT) - faults0,
               r.kernel().events().get(VmEvent.PGMAJFAULT) - major0));
     }
@@ -205,8 +212,11 @@ public final class MemoryTrace extends Workload {
     }
   }
 
-  /** The replay loop: returns the records run; throws when the process is killed. */
-  private long run(Replay r, Processes p, Task t, TraceFuture future) {
+  /**
+   * The replay loop: leaves the records run in {@code records[0]}; throws when the process is
+   * killed.
+   */
+  private void run(Replay r, Processes p, Task t, TraceFuture future, long[] records) {
     int cpu = r.cpu();
     ReplayListener l = r.listenerOrNull();
     int[] tw = touches;
@@ -222,6 +232,7 @@ public final class MemoryTrace extends Workload {
       }
       if (!p.touch(t, cpu, addr, w & ACCESS_MASK)) {
         done++;
+        records[0] = done;
         throw new WorkloadException(
             name,
             lines.lineOf(done - 1),
@@ -239,7 +250,7 @@ public final class MemoryTrace extends Workload {
         }
       }
     }
-    return done;
+    records[0] = done;
   }
 
   // ------------------------------------------------------------------ reading
@@ -256,7 +267,7 @@ public final class MemoryTrace extends Workload {
       }
     }
     if (st == LineScanner.TOO_LONG) {
-      b.error = Workload.tooLong(name, s.lineNumber());
+      b.error = Workload.tooLong(name, s);
     }
     return new MemoryTrace(b);
   }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.MmException;
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.object.SlabBugException;
@@ -90,8 +91,60 @@ public final class Replay {
    * @throws WorkloadException for the first line that cannot be read or run
    */
   public void run(Workload w) {
+    checkPolicy(kernel, w);
     filesRoot = w.filesRoot();
     w.replayOn(this);
+  }
+
+  /**
+   * Refuses, before anything runs, a replay whose reclaim policy cannot work: a policy that must
+   * know the future references (Belady's OPT) gets them only from a memory trace replayed with a
+   * resident limit ({@code rss.limit}); anywhere else the kernel would have no policy to reclaim
+   * with and would end in the OOM killer.
+   *
+   * @throws ConfigurationException naming {@code reclaim.policy}
+   */
+  public static void checkPolicy(Kernel kernel, Workload w) {
+    if (!needsFuture(kernel)) {
+      return;
+    }
+    String policy = kernel.configuration().get("reclaim.policy");
+    if (!(w instanceof MemoryTrace)) {
+      throw new ConfigurationException(
+          "reclaim.policy",
+          String.format(
+              "reclaim.policy: %s must know every future reference, which only a memory trace"
+                  + " (a lackey log or a reference string) tells; %s is a %s",
+              policy,
+              w.name(),
+              w.format() == WorkloadFormat.MALLOC_TRACE ? "malloc trace" : "text workload"));
+    }
+    if (rssLimit(kernel) <= 0) {
+      throw new ConfigurationException(
+          "reclaim.policy",
+          String.format(
+              "reclaim.policy: %s knows the future of one traced process only, so it reclaims"
+                  + " within that process's resident limit: set rss.limit",
+              policy));
+    }
+  }
+
+  /**
+   * True when the kernel's reclaim policy could not be created without future references: its
+   * provider refused to make the kernel-wide instance.
+   */
+  private static boolean needsFuture(Kernel kernel) {
+    return kernel.processes() != null
+        && kernel.swap() != null
+        && kernel.processes().globalPolicy() == null;
+  }
+
+  private static long rssLimit(Kernel kernel) {
+    try {
+      return Sizes.parseNumber(kernel.configuration().get("rss.limit"));
+    } catch (NumberFormatException | NullPointerException e) {
+      return 0;
+    }
   }
 
   /** What the session has done so far. */
@@ -212,8 +265,7 @@ public final class Replay {
 
   /** True when the configured reclaim policy must know the future (OPT with a resident limit). */
   boolean policyNeedsFuture() {
-    Map<String, String> cfg = kernel.configuration();
-    return "opt".equalsIgnoreCase(cfg.get("reclaim.policy")) && !"0".equals(cfg.get("rss.limit"));
+    return needsFuture(kernel) && rssLimit(kernel) > 0;
   }
 
   /** Runs one line of a text workload. */
@@ -267,8 +319,13 @@ public final class Replay {
 
   /** Checks a new handle's name: it must not name something still live. */
   String newHandleName(String name) {
-    if (name.indexOf('+') >= 0 || name.isEmpty() || Character.isDigit(name.charAt(0))) {
-      throw new BadLineException("'" + name + "' cannot be a handle name (letters first, no '+')");
+    if (!isReferable(name)) {
+      throw new BadLineException(
+          "'"
+              + name
+              + "' cannot be a handle name: an address is HANDLE, HANDLE+OFFSET or"
+              + " HANDLE-OFFSET, so a name must not start with a digit nor hold '+', '-', '\"',"
+              + " '#' or a blank");
     }
     Handle h = handles.get(name);
     if (h != null && h.live) {
@@ -279,6 +336,20 @@ public final class Replay {
               + h.kind.name().toLowerCase(Locale.ROOT).replace('_', ' '));
     }
     return name;
+  }
+
+  /** True when {@link #address} can find a handle called {@code name}. */
+  static boolean isReferable(String name) {
+    if (name.isEmpty() || Character.isDigit(name.charAt(0))) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '+' || c == '-' || Character.isWhitespace(c) || c == '"' || c == '#') {
+        return false;
+      }
+    }
+    return true;
   }
 
   void put(String name, Handle h) {

@@ -53,7 +53,7 @@ final class TextWorkload extends Workload {
       w.text[w.length++] = '\n';
     }
     if (st == LineScanner.TOO_LONG) {
-      w.error = Workload.tooLong(name, s.lineNumber());
+      w.error = Workload.tooLong(name, s);
     }
     return w;
   }

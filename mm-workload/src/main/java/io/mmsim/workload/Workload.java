@@ -133,8 +133,13 @@ public abstract sealed class Workload permits TextWorkload, MallocLog, MemoryTra
   /** Runs this workload on {@code r}'s kernel. */
   abstract void replayOn(Replay r);
 
-  static WorkloadException tooLong(String name, long line) {
+  /** The error for the line {@code s} found too long: binary bytes, or a real long line. */
+  static WorkloadException tooLong(String name, LineScanner s) {
     return new WorkloadException(
-        name, line, "line longer than " + (LineScanner.MAX_LINE >> 20) + " MiB (not a text file?)");
+        name,
+        s.lineNumber(),
+        s.partialLineIsText()
+            ? "line longer than " + (LineScanner.MAX_LINE >> 20) + " MiB"
+            : "not UTF-8 text");
   }
 }

@@ -2,7 +2,10 @@ package io.mmsim.kernel.config;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,11 +61,22 @@ public final class Configuration {
     return defaults().asMap();
   }
 
-  /** This configuration overlaid with the keys of a properties file. */
+  /** The largest configuration file read, in bytes: far more than any real one needs. */
+  public static final int MAX_FILE_BYTES = 1 << 20;
+
+  /**
+   * This configuration overlaid with the keys of a properties file.
+   *
+   * <p>The file is read with a bound ({@link #MAX_FILE_BYTES}) and must be UTF-8 text, so that a
+   * device or a binary given by mistake is refused with its file and line, never read without end.
+   *
+   * @throws ConfigurationException (its key the file name) when the file cannot be read, is not
+   *     text, is too large or is malformed
+   */
   public Configuration withFile(Path file) {
     Properties p = new Properties();
-    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      p.load(r);
+    try {
+      p.load(new StringReader(readText(file)));
     } catch (IOException e) {
       throw new ConfigurationException(
           file.toString(), "cannot read configuration file " + file + ": " + e.getMessage(), e);
@@ -77,6 +91,76 @@ public final class Configuration {
       o.put(k, file.toString());
     }
     return new Configuration(v, o);
+  }
+
+  /** The file's text: at most {@link #MAX_FILE_BYTES}, each line UTF-8 without NUL bytes. */
+  private static String readText(Path file) throws IOException {
+    String name = file.toString();
+    if (Files.isDirectory(file)) {
+      throw new ConfigurationException(
+          name, "cannot read configuration file " + file + ": it is a directory");
+    }
+    byte[] buf = new byte[MAX_FILE_BYTES + 1];
+    int len = 0;
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while (len < buf.length && (n = in.read(buf, len, buf.length - len)) > 0) {
+        len += n;
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ConfigurationException(
+          name, "cannot read configuration file " + file + ": no such file", e);
+    }
+    int checked = Math.min(len, MAX_FILE_BYTES);
+    StringBuilder text = new StringBuilder(checked);
+    int line = 1;
+    for (int from = 0; from < checked; line++) {
+      int nl = from;
+      while (nl < checked && buf[nl] != '\n') {
+        nl++;
+      }
+      int to = nl == checked && len > checked ? backToCharStart(buf, from, nl) : nl;
+      String decoded = decode(buf, from, to);
+      if (decoded == null) {
+        throw new ConfigurationException(name, name + ":" + line + ": not UTF-8 text");
+      }
+      text.append(decoded).append('\n');
+      from = nl + 1;
+    }
+    if (len > MAX_FILE_BYTES) {
+      throw new ConfigurationException(
+          name,
+          name + ": larger than " + (MAX_FILE_BYTES >> 20) + " MiB: not a configuration file");
+    }
+    return text.toString();
+  }
+
+  /** Where the last character of {@code b[from, to)} starts, when it may have been cut. */
+  private static int backToCharStart(byte[] b, int from, int to) {
+    int i = to;
+    while (i > from && i > to - 4 && (b[i - 1] & 0xc0) == 0x80) {
+      i--;
+    }
+    return i > from && (b[i - 1] & 0x80) != 0 ? i - 1 : to;
+  }
+
+  /** {@code b[from, to)} as text, or null when it is not UTF-8 or holds a NUL byte. */
+  private static String decode(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] == 0) {
+        return null;
+      }
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b, from, to - from))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
   }
 
   /** This configuration overlaid with {@code props}, recorded as coming from {@code origin}. */
