@@ -358,7 +358,7 @@ final class SlabAllocator implements ObjectAllocator {
 
   @Override
   public void kfree(int cpu, long addr) {
-    if (addr == 0) {
+    if (KmallocSizes.zeroOrNullPtr(addr)) {
       return;
     }
     checkCpu(cpu);
@@ -383,6 +383,9 @@ final class SlabAllocator implements ObjectAllocator {
 
   @Override
   public long ksize(long addr) {
+    if (KmallocSizes.zeroOrNullPtr(addr)) {
+      return 0;
+    }
     long e = map.lookup(addr);
     int tag = SlabPageMap.tag(e);
     SlabCache c = tag > 0 && tag <= byId.size() ? byId.get(tag - 1) : null;

@@ -7,6 +7,7 @@ import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.object.BadCacheException;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectConstructor;
 import io.mmsim.api.object.SlabFlags;
@@ -351,10 +352,11 @@ final class SlabCache implements KmemCache {
   public void destroy() {
     checkAlive();
     if (kmalloc) {
-      throw new IllegalStateException(
-          "kmem_cache_destroy "
+      throw new BadCacheException(
+          name,
+          "kmem_cache_destroy("
               + name
-              + ": kmalloc caches belong to the allocator and cannot be destroyed");
+              + "): a kmalloc cache is the allocator's own and is never destroyed");
     }
     if (live > 0) {
       long first = firstLiveObject();
@@ -950,8 +952,8 @@ final class SlabCache implements KmemCache {
     }
   }
 
-  private IllegalStateException destroyedError() {
-    return new IllegalStateException("kmem cache " + name + " has been destroyed");
+  private BadCacheException destroyedError() {
+    return new BadCacheException(name, "kmem cache " + name + " has been destroyed");
   }
 
   static String hex(long v) {

@@ -24,6 +24,7 @@ import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.object.BadCacheException;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
@@ -294,7 +295,7 @@ final class SlabCacheTest {
     c.free(0, a);
     c.destroy();
     assertThatThrownBy(() -> c.alloc(0, Gfp.KERNEL))
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(BadCacheException.class)
         .hasMessageContaining("busy");
   }
 
@@ -302,7 +303,7 @@ final class SlabCacheTest {
   void destroy_kmallocCache_isRefused() {
     boot(4096, 1);
     assertThatThrownBy(() -> slab.findCache("kmalloc-64").destroy())
-        .isInstanceOf(IllegalStateException.class)
+        .isInstanceOf(BadCacheException.class)
         .hasMessageContaining("kmalloc-64");
   }
 

@@ -15,6 +15,7 @@ import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.object.BadCacheException;
 import io.mmsim.api.object.KmallocSizes;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectAllocator;
@@ -196,7 +197,7 @@ final class SlobAllocator implements ObjectAllocator {
 
   @Override
   public void kfree(int cpu, long addr) {
-    if (addr == 0) {
+    if (KmallocSizes.zeroOrNullPtr(addr)) {
       return;
     }
     checkCpu(cpu);
@@ -240,7 +241,10 @@ final class SlobAllocator implements ObjectAllocator {
 
   @Override
   public long ksize(long addr) {
-    long rec = addr == 0 ? 0 : live.get(addr);
+    if (KmallocSizes.zeroOrNullPtr(addr)) {
+      return 0;
+    }
+    long rec = live.get(addr);
     if (rec == 0) {
       throw badFree("ksize", null, addr);
     }
@@ -496,7 +500,8 @@ final class SlobAllocator implements ObjectAllocator {
 
   void checkAlive(SlobCache cache, String op) {
     if (cache.destroyed()) {
-      throw new IllegalStateException(op + "(" + cache.name() + "): the cache was destroyed");
+      throw new BadCacheException(
+          cache.name(), op + "(" + cache.name() + "): the cache was destroyed");
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.mmsim.api.mem.Gfp;
+import io.mmsim.api.mem.Page;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.object.SlabFlags;
@@ -28,6 +29,18 @@ final class SlobAllocatorTest extends ObjectAllocatorContract {
   @Override
   protected boolean hasKmallocClasses() {
     return false;
+  }
+
+  /**
+   * mm/slob.c: a request below PAGE_SIZE minus the 8-byte size header is a heap block whose ksize
+   * is the request in whole 2-byte SLOB units; anything larger takes whole pages.
+   */
+  @Override
+  protected long kmallocObjectSize(long size) {
+    if (size < Page.PAGE_SIZE - 8) {
+      return (size + 1) & ~1L;
+    }
+    return (long) Page.PAGE_SIZE << Page.getOrder(size);
   }
 
   /**

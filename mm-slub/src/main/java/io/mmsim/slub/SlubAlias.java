@@ -2,6 +2,7 @@ package io.mmsim.slub;
 
 import java.util.List;
 
+import io.mmsim.api.object.BadCacheException;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.SlabInfo;
 
@@ -85,7 +86,7 @@ final class SlubAlias implements KmemCache {
 
   private void checkUsable() {
     if (destroyed) {
-      throw new IllegalStateException("kmem cache " + name + " has been destroyed");
+      throw new BadCacheException(name, "kmem cache " + name + " has been destroyed");
     }
   }
 

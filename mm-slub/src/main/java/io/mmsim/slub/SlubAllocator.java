@@ -20,6 +20,7 @@ import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.object.BadCacheException;
 import io.mmsim.api.object.KmallocSizes;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectAllocator;
@@ -413,9 +414,9 @@ final class SlubAllocator implements ObjectAllocator {
     kfreeSlow(cpu, addr);
   }
 
-  /** kfree of NULL, a large block, or a bad CPU or address. */
+  /** kfree of NULL or ZERO_SIZE_PTR, a large block, or a bad CPU or address. */
   private void kfreeSlow(int cpu, long addr) {
-    if (addr == 0) {
+    if (KmallocSizes.zeroOrNullPtr(addr)) {
       return;
     }
     checkCpu(cpu);
@@ -459,6 +460,9 @@ final class SlubAllocator implements ObjectAllocator {
 
   @Override
   public long ksize(long addr) {
+    if (KmallocSizes.zeroOrNullPtr(addr)) {
+      return 0;
+    }
     long pa = addr - KernelLayout.PAGE_OFFSET;
     if (pa < 0 || pa >= table.memoryBytes) {
       throw new BadAddressException(
@@ -550,12 +554,16 @@ final class SlubAllocator implements ObjectAllocator {
 
   void destroyCache(SlubCache c, String handleName) {
     if (c.kmalloc) {
-      throw new IllegalStateException(
-          "kmem_cache_destroy(" + c.name + "): the kmalloc caches are never destroyed");
+      throw new BadCacheException(
+          c.name,
+          "kmem_cache_destroy("
+              + c.name
+              + "): a kmalloc cache is the allocator's own and is never destroyed");
     }
     c.checkUsable();
     if (byName.get(handleName) != c) {
-      throw new IllegalStateException("kmem_cache_destroy(" + handleName + "): already destroyed");
+      throw new BadCacheException(
+          handleName, "kmem_cache_destroy(" + handleName + "): already destroyed");
     }
     release(c);
     byName.remove(handleName);
@@ -563,7 +571,7 @@ final class SlubAllocator implements ObjectAllocator {
 
   void destroyAlias(SlubAlias a) {
     if (a.destroyed) {
-      throw new IllegalStateException("kmem cache " + a.name() + " has been destroyed");
+      throw new BadCacheException(a.name(), "kmem cache " + a.name() + " has been destroyed");
     }
     release(a.target);
     a.destroyed = true;

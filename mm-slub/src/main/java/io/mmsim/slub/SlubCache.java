@@ -9,6 +9,7 @@ import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.mem.Zone;
+import io.mmsim.api.object.BadCacheException;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectConstructor;
 import io.mmsim.api.object.SlabBugException;
@@ -1313,7 +1314,7 @@ final class SlubCache implements KmemCache {
 
   void checkUsable() {
     if (destroyed) {
-      throw new IllegalStateException("kmem cache " + name + " has been destroyed");
+      throw new BadCacheException(name, "kmem cache " + name + " has been destroyed");
     }
   }
 

@@ -18,6 +18,7 @@ import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
+import io.mmsim.api.object.BadCacheException;
 import io.mmsim.api.object.KmallocSizes;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.SlabBugException;
@@ -416,14 +417,15 @@ final class SlubBehaviourTest {
     b.free(0, x);
     b.destroy();
     assertThat(slub.slabinfo()).extracting(SlabInfo::name).doesNotContain("a");
-    assertThatThrownBy(() -> b.alloc(0, Gfp.KERNEL)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> b.alloc(0, Gfp.KERNEL)).isInstanceOf(BadCacheException.class);
   }
 
   @Test
   void destroy_kmallocCache_refused() {
     boot(1);
     assertThatThrownBy(() -> slub.findCache("kmalloc-64").destroy())
-        .isInstanceOf(IllegalStateException.class);
+        .isInstanceOfSatisfying(
+            BadCacheException.class, e -> assertThat(e.cache()).isEqualTo("kmalloc-64"));
   }
 
   // ================================================================ misuse without debug

@@ -55,6 +55,20 @@ public final class KmallocSizes {
   public static final long KMALLOC_MAX_SIZE = 1L << (Page.MAX_PAGE_ORDER + Page.PAGE_SHIFT);
 
   /**
+   * The kernel's {@code ZERO_SIZE_PTR} ({@code include/linux/slab.h}): what {@code kmalloc(0)}
+   * returns in Linux, an address that faults on any access and that {@code kfree} ignores.
+   */
+  public static final long ZERO_SIZE_PTR = 16;
+
+  /**
+   * The kernel's {@code ZERO_OR_NULL_PTR(addr)}: true for NULL, {@link #ZERO_SIZE_PTR} and anything
+   * between, which {@code kfree} ignores and for which {@code ksize} answers 0.
+   */
+  public static boolean zeroOrNullPtr(long addr) {
+    return Long.compareUnsigned(addr, ZERO_SIZE_PTR) <= 0;
+  }
+
+  /**
    * Number of entries of the kernel's {@code kmalloc_caches[]} ({@code KMALLOC_SHIFT_HIGH + 1}).
    */
   public static final int NR_KMALLOC_INDEX = KMALLOC_SHIFT_HIGH + 1;

@@ -56,13 +56,19 @@ public interface ObjectAllocator extends Allocator {
   long kmalloc(int cpu, long size, int gfp);
 
   /**
-   * Frees what {@link #kmalloc} returned ({@code kfree}); 0 is ignored as in the kernel.
+   * Frees what {@link #kmalloc} returned ({@code kfree}). NULL, {@code ZERO_SIZE_PTR} (16) and the
+   * addresses between are ignored, as in the kernel ({@link KmallocSizes#zeroOrNullPtr}).
    *
    * @throws io.mmsim.api.BadAddressException when {@code addr} is not a live kmalloc object
    */
   void kfree(int cpu, long addr);
 
-  /** The usable size of the live kmalloc object at {@code addr} ({@code ksize}). */
+  /**
+   * The usable size of the live kmalloc object at {@code addr} ({@code ksize}); 0 for NULL and
+   * {@code ZERO_SIZE_PTR}, as in the kernel.
+   *
+   * @throws io.mmsim.api.BadAddressException when {@code addr} is not a live kmalloc object
+   */
   long ksize(long addr);
 
   /** Shrinks every cache ({@code kmem_cache_shrink} on each); returns pages given back. */

@@ -22,6 +22,7 @@ import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.object.BadCacheException;
 import io.mmsim.api.object.KmallocSizes;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectAllocator;
@@ -64,8 +65,11 @@ import io.mmsim.testkit.StatefulRunner;
  *       alignment for power-of-two kmalloc sizes) and never overlap;
  *   <li>a constructor's work is visible in every object handed out;
  *   <li>{@code __GFP_ZERO} zeroes the requested bytes;
- *   <li>{@code ksize >= size}, and the kmalloc class chosen is the kernel's (unless {@link
- *       #hasKmallocClasses()} is false, as for SLOB);
+ *   <li>{@code ksize >= size}, and the kmalloc class chosen is the kernel's (an allocator without
+ *       classes, as SLOB, declares its own rule in {@link #kmallocObjectSize}, and the contract
+ *       checks that it has no {@code kmalloc-*} caches);
+ *   <li>{@code kfree} ignores NULL and {@code ZERO_SIZE_PTR}; destroying a kmalloc cache or using a
+ *       destroyed cache is refused with a {@link BadCacheException} naming the cache;
  *   <li>kmalloc above 8 KiB takes exactly {@code 2^get_order(size)} pages from the page allocator;
  *   <li>pages taken from the page allocator equal the pages reported as slab pages ({@code
  *       reclaimablePages + unreclaimablePages}) at every step, and after every object is freed and
@@ -122,9 +126,23 @@ public abstract class ObjectAllocatorContract {
     return KmallocSizes.KMALLOC_SHIFT_LOW;
   }
 
-  /** False for an allocator without kmalloc size classes (SLOB). */
+  /**
+   * False for an allocator without kmalloc size classes and hence without {@code kmalloc-*} caches
+   * (SLOB): the contract then checks that no such cache exists, and that ksize follows {@link
+   * #kmallocObjectSize}.
+   */
   protected boolean hasKmallocClasses() {
     return true;
+  }
+
+  /**
+   * The usable size ({@code ksize}) of {@code kmalloc(size)} for {@code size} up to {@code
+   * KMALLOC_MAX_CACHE_SIZE}: by default the kernel's size class ({@link KmallocSizes#classSize}).
+   * An allocator without classes declares its own rule here (SLOB: the size in whole 2-byte units,
+   * or whole pages for a request that does not fit a page with its header).
+   */
+  protected long kmallocObjectSize(long size) {
+    return KmallocSizes.classSize(size, kmallocMinShift());
   }
 
   /**
@@ -187,23 +205,19 @@ public abstract class ObjectAllocatorContract {
       assertThat(addr).isNotZero();
       long ksize = allocator.ksize(addr);
       assertThat(ksize).as("ksize of kmalloc(%d)", size).isGreaterThanOrEqualTo(size);
-      if (hasKmallocClasses()) {
-        assertThat(ksize)
-            .as("ksize of kmalloc(%d)", size)
-            .isEqualTo(KmallocSizes.classSize(size, kmallocMinShift()));
-      }
+      assertThat(ksize).as("ksize of kmalloc(%d)", size).isEqualTo(kmallocObjectSize(size));
       allocator.kfree(0, addr);
     }
     allocator.shrinkAll();
     assertAllPagesBack();
   }
 
-  /** The class a request lands in is the kernel's: 65..96 bytes count in kmalloc-96. */
+  /**
+   * The class a request lands in is the kernel's: 65..96 bytes count in kmalloc-96. Without classes
+   * there is no such cache and the object is as large as {@link #kmallocObjectSize} says.
+   */
   @Test
   public void kmalloc_sizeBetweenClasses_landsInTheKernelClassCache() {
-    if (!hasKmallocClasses()) {
-      return;
-    }
     long[][] cases = {
       {70, 96},
       {96, 96},
@@ -215,6 +229,13 @@ public abstract class ObjectAllocatorContract {
     };
     for (long[] c : cases) {
       String name = KmallocSizes.name(KmallocSizes.index(c[1], kmallocMinShift()));
+      if (!hasKmallocClasses()) {
+        assertThat(allocator.findCache(name)).as("%s without size classes", name).isNull();
+        long addr = allocator.kmalloc(0, c[0], Gfp.KERNEL);
+        assertThat(allocator.ksize(addr)).isEqualTo(kmallocObjectSize(c[0]));
+        allocator.kfree(0, addr);
+        continue;
+      }
       KmemCache cache = allocator.findCache(name);
       assertThat(cache).as("kmalloc cache %s", name).isNotNull();
       allocator.shrinkAll();
@@ -234,17 +255,83 @@ public abstract class ObjectAllocatorContract {
     assertAllPagesBack();
   }
 
-  /** Every kmalloc class has a cache under the kernel's name. */
+  /** Every kmalloc class has a cache under the kernel's name; without classes none exists. */
   @Test
-  public void findCache_kmallocNames_existWhenTheAllocatorHasClasses() {
-    if (!hasKmallocClasses()) {
-      return;
-    }
+  public void findCache_kmallocNames_existExactlyWhenTheAllocatorHasClasses() {
     for (int index : KmallocSizes.indices(kmallocMinShift())) {
       KmemCache c = allocator.findCache(KmallocSizes.name(index));
-      assertThat(c).as(KmallocSizes.name(index)).isNotNull();
-      assertThat(c.objectSize()).isEqualTo(KmallocSizes.size(index));
+      if (hasKmallocClasses()) {
+        assertThat(c).as(KmallocSizes.name(index)).isNotNull();
+        assertThat(c.objectSize()).isEqualTo(KmallocSizes.size(index));
+      } else {
+        assertThat(c).as(KmallocSizes.name(index)).isNull();
+      }
     }
+  }
+
+  /** Destroying a kmalloc cache is refused with an error naming it; nothing changes. */
+  @Test
+  public void kmemCacheDestroy_kmallocCache_isRefusedNamingItAndChangesNothing() {
+    String name = KmallocSizes.name(KmallocSizes.index(64, kmallocMinShift()));
+    KmemCache c = allocator.findCache(name);
+    if (!hasKmallocClasses()) {
+      assertThat(c).as("%s without size classes", name).isNull();
+      return;
+    }
+    long obj = allocator.kmalloc(0, 64, Gfp.KERNEL);
+    Snapshot s = snapshot();
+
+    assertThatThrownBy(c::destroy)
+        .isInstanceOfSatisfying(BadCacheException.class, e -> assertThat(e.cache()).isEqualTo(name))
+        .hasMessageContaining(name);
+
+    s.assertUnchanged();
+    assertThat(allocator.findCache(name)).isSameAs(c);
+    allocator.kfree(0, obj);
+    long again = allocator.kmalloc(0, 64, Gfp.KERNEL);
+    assertThat(again).isNotZero();
+    allocator.kfree(0, again);
+    allocator.shrinkAll();
+    assertAllPagesBack();
+  }
+
+  /** kfree of NULL, ZERO_SIZE_PTR and what lies between is ignored, and ksize of them is 0. */
+  @Test
+  public void kfree_nullAndZeroSizePtr_areIgnoredAndKsizeIsZero() {
+    long keep = allocator.kmalloc(0, 32, Gfp.KERNEL);
+    Snapshot s = snapshot();
+
+    for (long p : new long[] {0, 1, 8, KmallocSizes.ZERO_SIZE_PTR}) {
+      allocator.kfree(0, p);
+      allocator.kfree(1, p);
+      assertThat(allocator.ksize(p)).as("ksize(%d)", p).isZero();
+    }
+
+    s.assertUnchanged();
+    assertThatThrownBy(() -> allocator.kfree(0, KmallocSizes.ZERO_SIZE_PTR + 1))
+        .as("17 is not ZERO_OR_NULL_PTR")
+        .isInstanceOf(BadAddressException.class);
+    allocator.kfree(0, keep);
+    allocator.shrinkAll();
+    assertAllPagesBack();
+  }
+
+  /** A cache used after kmem_cache_destroy refuses with an error naming it. */
+  @Test
+  public void kmemCache_usedAfterDestroy_throwsNamingTheCache() {
+    KmemCache c = allocator.kmemCacheCreate("contract-gone", 100, 0, 0, null);
+    c.destroy();
+    Snapshot s = snapshot();
+
+    assertThatThrownBy(() -> c.alloc(0, Gfp.KERNEL))
+        .isInstanceOfSatisfying(
+            BadCacheException.class, e -> assertThat(e.cache()).isEqualTo("contract-gone"));
+    assertThatThrownBy(c::destroy).isInstanceOf(BadCacheException.class);
+
+    s.assertUnchanged();
+    assertThat(allocator.findCache("contract-gone")).isNull();
+    allocator.shrinkAll();
+    assertAllPagesBack();
   }
 
   /** Requests above 8 KiB take exactly 2^get_order(size) pages and give them back on kfree. */
@@ -321,6 +408,67 @@ public abstract class ObjectAllocatorContract {
     }
     for (long o : objs) {
       allocator.kfree(1, o);
+    }
+    allocator.shrinkAll();
+    assertAllPagesBack();
+  }
+
+  /**
+   * An allocation that fails for want of pages (the page allocator runs dry after 0 to 3 more
+   * pages) returns 0 and leaves the slabinfo rows, the slab page counts and the free pages as they
+   * were: whatever it took on the way (a slab page, an off-slab freelist) it gave back.
+   */
+  @Test
+  public void alloc_pagesRunOutPartway_returnsZeroAndLeavesEverythingAsItWas() {
+    SimplePageAllocator simple = (SimplePageAllocator) pages;
+    KmemCache[] caches = {
+      allocator.kmemCacheCreate("contract-dry-40", 40, 0, SlabFlags.NO_MERGE, null),
+      allocator.kmemCacheCreate("contract-dry-600", 600, 0, SlabFlags.NO_MERGE, null),
+      allocator.kmemCacheCreate(
+          "contract-dry-3000",
+          3000,
+          0,
+          SlabFlags.NO_MERGE,
+          a -> memory.fill(KernelLayout.pa(a), 8, (byte) 1)),
+      allocator.kmemCacheCreate("contract-dry-5000", 5000, 64, SlabFlags.NO_MERGE, null),
+    };
+    long[] sizes = {8, 100, 1000, 4000, 8192, 20000};
+    List<long[]> live = new ArrayList<>();
+    for (int budget = 0; budget <= 3; budget++) {
+      for (int k = 0; k < caches.length + sizes.length; k++) {
+        simple.failAfter(budget);
+        for (int i = 0; i < 10_000; i++) {
+          List<SlabInfo> rows = allocator.slabinfo();
+          long free = pages.nrFreePages();
+          long slab = slabPages();
+          long addr =
+              k < caches.length
+                  ? caches[k].alloc(i % 2, Gfp.KERNEL)
+                  : allocator.kmalloc(i % 2, sizes[k - caches.length], Gfp.KERNEL);
+          if (addr == 0) {
+            assertThat(allocator.slabinfo())
+                .as("slabinfo after a failed allocation")
+                .isEqualTo(rows);
+            assertThat(pages.nrFreePages()).as("free pages").isEqualTo(free);
+            assertThat(slabPages()).as("slab pages").isEqualTo(slab);
+            allocator.checkInvariants();
+            break;
+          }
+          live.add(new long[] {addr, k});
+        }
+        simple.neverFail();
+        assertAccounting();
+      }
+    }
+    for (long[] o : live) {
+      if (o[1] < caches.length) {
+        caches[(int) o[1]].free(0, o[0]);
+      } else {
+        allocator.kfree(1, o[0]);
+      }
+    }
+    for (KmemCache c : caches) {
+      c.destroy();
     }
     allocator.shrinkAll();
     assertAllPagesBack();
