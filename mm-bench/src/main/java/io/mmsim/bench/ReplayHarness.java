@@ -8,7 +8,6 @@ import java.util.UUID;
 
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Page;
-import io.mmsim.api.swap.SwapHeader;
 import io.mmsim.kernel.Kernel;
 import io.mmsim.kernel.mm.Processes;
 import io.mmsim.workload.MemoryTrace;
@@ -125,7 +124,7 @@ public final class ReplayHarness {
   private static void swap() throws IOException {
     Path file = Files.createTempFile("mmsim-bench", ".swap");
     try {
-      SwapHeader.mkswap(file, 320L << 20, "bench", new UUID(1, 2));
+      Kernel.mkswap(file, 320L << 20, "bench", new UUID(1, 2));
       Kernel k =
           Kernel.builder()
               .set("memory.size", "64M")

@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
-import io.mmsim.api.swap.SwapHeader;
-import io.mmsim.api.util.Sizes;
+import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.Sizes;
+import io.mmsim.api.swap.SwapException;
+import io.mmsim.api.swap.SwapSpace;
+import io.mmsim.kernel.Kernel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -59,28 +62,24 @@ final class MkswapCommand implements Callable<Integer> {
       err.println("mm mkswap: " + e.getMessage());
       return Main.EXIT_USAGE;
     }
-    int labelBytes = label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-    if (labelBytes > SwapHeader.LABEL_MAX_BYTES) {
-      err.printf(
-          "mm mkswap: the label '%s' is %d bytes of UTF-8; a swap header holds at most %d%n",
-          label, labelBytes, SwapHeader.LABEL_MAX_BYTES);
-      return Main.EXIT_USAGE;
-    }
     if (file.toString().isEmpty()) {
       err.println("mm mkswap: FILE is empty");
       return Main.EXIT_USAGE;
     }
-    SwapHeader h;
+    SwapSpace h;
     try {
-      h = SwapHeader.mkswap(file, bytes, label, id);
-    } catch (IllegalArgumentException e) {
+      h = Kernel.mkswap(file, bytes, label, id);
+    } catch (SwapException e) {
+      err.println("mm mkswap: " + e.kernelMessage());
+      return Main.EXIT_USAGE;
+    } catch (ConfigurationException e) {
       err.println("mm mkswap: " + e.getMessage());
       return Main.EXIT_USAGE;
     } catch (IOException e) {
       err.println("mm mkswap: cannot write " + file + ": " + e.getMessage());
       return Main.EXIT_WORKLOAD;
     }
-    long areaBytes = h.lastPage() * SwapHeader.PAGE_SIZE;
+    long areaBytes = h.usableBytes();
     out.printf(
         "Setting up swapspace version 1, size = %s (%d bytes)%n", human(areaBytes), areaBytes);
     out.printf("%s, UUID=%s%n", label.isEmpty() ? "no label" : "LABEL=" + label, id);

@@ -25,9 +25,9 @@ import io.mmsim.api.spi.Provider;
 
 /**
  * The module graph as the published descriptors declare it, read from the boot layer (the idea of
- * Caffeine's {@code ModuleTest}): module names, exact exports, no qualified exports, nothing
- * opened, every SPI used by the kernel and provided by some implementation module, and no module
- * that requires an implementation.
+ * Caffeine's {@code ModuleTest}): module names, exact exports, one qualified export (mm-api's
+ * internal package, to the built-in modules by name), nothing opened, every SPI used by the kernel
+ * and provided by some implementation module, and no module that requires an implementation.
  */
 final class ModuleGraphTest {
   static final String API = "io.mmsim.api";
@@ -43,7 +43,7 @@ final class ModuleGraphTest {
           "io.mmsim.paging",
           "io.mmsim.swap");
 
-  /** mm-api's packages: every one is API, so every one is exported. */
+  /** mm-api's API packages, exported to every module. */
   private static final List<String> API_PACKAGES =
       List.of(
           "io.mmsim.api",
@@ -55,8 +55,21 @@ final class ModuleGraphTest {
           "io.mmsim.api.reclaim",
           "io.mmsim.api.spi",
           "io.mmsim.api.swap",
-          "io.mmsim.api.util",
           "io.mmsim.api.vmalloc");
+
+  /** mm-api's one internal package: code the built-in modules share, not API. */
+  private static final String API_INTERNAL = "io.mmsim.api.util";
+
+  /** The built-in modules that share the internal package, and only they. */
+  private static final Set<String> API_INTERNAL_READERS =
+      Set.of(
+          "io.mmsim.buddy",
+          "io.mmsim.slub",
+          "io.mmsim.slob",
+          "io.mmsim.vmalloc",
+          "io.mmsim.paging",
+          "io.mmsim.swap",
+          "io.mmsim.kernel");
 
   /** The facade's exported packages; registry, config, boot and proc stay internal. */
   private static final List<String> KERNEL_EXPORTS =
@@ -162,14 +175,36 @@ final class ModuleGraphTest {
   // ------------------------------------------------------------------ mm-api
 
   @Test
-  void api_exportsExactlyItsPackages_unqualified() {
+  void api_exportsItsApiPackagesToAll_andOnlyTheInternalPackageQualified() {
     ModuleDescriptor d = descriptor(API);
+    List<String> all = new ArrayList<>(API_PACKAGES);
+    all.add(API_INTERNAL);
 
-    assertThat(exported(d)).containsExactlyInAnyOrderElementsOf(API_PACKAGES);
-    assertThat(d.packages())
-        .as("every package of mm-api is API")
+    assertThat(d.packages()).containsExactlyInAnyOrderElementsOf(all);
+    assertThat(exported(d)).containsExactlyInAnyOrderElementsOf(all);
+    assertThat(d.exports())
+        .filteredOn(e -> !e.isQualified())
+        .extracting(Exports::source)
         .containsExactlyInAnyOrderElementsOf(API_PACKAGES);
-    assertThat(d.exports()).noneMatch(Exports::isQualified);
+    assertThat(d.exports())
+        .filteredOn(Exports::isQualified)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.source()).isEqualTo(API_INTERNAL);
+              assertThat(e.targets()).containsExactlyInAnyOrderElementsOf(API_INTERNAL_READERS);
+            });
+  }
+
+  @Test
+  void api_internalPackage_isNotExportedToOutsideModules() {
+    Module api = module(API);
+
+    assertThat(api.isExported(API_INTERNAL)).as("exported to all").isFalse();
+    assertThat(api.isExported(API_INTERNAL, getClass().getModule()))
+        .as("exported to %s", TESTS)
+        .isFalse();
+    assertThat(api.isExported(API_INTERNAL, module(KERNEL))).isTrue();
   }
 
   @Test

@@ -1,16 +1,19 @@
 package io.mmsim.kernel;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.Sizes;
 import io.mmsim.api.fault.FaultHandler;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.MemoryLayout;
@@ -34,10 +37,11 @@ import io.mmsim.api.spi.Settings;
 import io.mmsim.api.spi.VirtualAllocatorContext;
 import io.mmsim.api.spi.VirtualAllocatorProvider;
 import io.mmsim.api.swap.SwapContext;
+import io.mmsim.api.swap.SwapException;
 import io.mmsim.api.swap.SwapHandlerContext;
 import io.mmsim.api.swap.SwapProvider;
+import io.mmsim.api.swap.SwapSpace;
 import io.mmsim.api.swap.SwapSystem;
-import io.mmsim.api.util.Sizes;
 import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.kernel.boot.Bootmem;
 import io.mmsim.kernel.config.ConfigValidator;
@@ -269,6 +273,23 @@ public final class Kernel {
       m.put(spi.type().getSimpleName(), r.providers(spi));
     }
     return m;
+  }
+
+  /**
+   * Formats {@code file} as a swap area of {@code sizeBytes} bytes ({@code mkswap}) through the
+   * swap provider named {@code swap}, the one a booted kernel uses, so that {@code swap.files}
+   * accepts the result.
+   *
+   * @return what was written
+   * @throws ConfigurationException (key {@code swap}) when no swap provider is found
+   * @throws SwapException naming the file when the size, label or UUID is refused; the file is then
+   *     untouched
+   * @throws IOException when the file cannot be written
+   */
+  public static SwapSpace mkswap(Path file, long sizeBytes, String label, UUID uuid)
+      throws IOException {
+    SwapProvider p = ProviderRegistry.discover().select(Spi.SWAP, SwapProvider.class, "swap");
+    return p.mkswap(file, sizeBytes, label, uuid);
   }
 
   /** Providers that were found but failed to load, one line each. */

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.Sizes;
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
@@ -31,7 +32,6 @@ import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.api.util.Bits;
-import io.mmsim.api.util.Sizes;
 
 /**
  * The SLUB allocator: the kmalloc caches, cache creation with merging, large kmalloc, and the

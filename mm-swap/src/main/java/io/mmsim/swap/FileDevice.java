@@ -8,8 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-import io.mmsim.api.swap.SwapHeader;
-
 /** A swap file: slot {@code s} is the 4 KiB at byte {@code s * 4096}, through a FileChannel. */
 final class FileDevice implements SwapDevice {
   private final Path path;

@@ -2,8 +2,6 @@ package io.mmsim.swap;
 
 import java.util.Arrays;
 
-import io.mmsim.api.swap.SwapHeader;
-
 /**
  * An in-memory swap device (a RAM disk): one lazily allocated 4 KiB array per written slot; a slot
  * never written, or discarded, or written with zeros, holds no array and reads as zeros.

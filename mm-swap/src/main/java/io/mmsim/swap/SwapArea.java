@@ -1,6 +1,5 @@
 package io.mmsim.swap;
 
-import io.mmsim.api.swap.SwapHeader;
 import io.mmsim.api.util.LongLongHashMap;
 
 /*

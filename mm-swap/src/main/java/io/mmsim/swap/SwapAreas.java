@@ -14,7 +14,6 @@ import org.slf4j.Logger;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.swap.SwapAreaInfo;
 import io.mmsim.api.swap.SwapException;
-import io.mmsim.api.swap.SwapHeader;
 import io.mmsim.api.swap.SwapSystem;
 
 /*
@@ -343,7 +342,7 @@ final class SwapAreas {
                 a.pages,
                 a.inuse(),
                 a.priority,
-                a.header));
+                a.header.space()));
       }
     }
     return out;

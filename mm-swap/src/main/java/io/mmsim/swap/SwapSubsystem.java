@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.Sizes;
 import io.mmsim.api.Statistics;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.reclaim.ReplacementPolicy;
@@ -19,7 +20,6 @@ import io.mmsim.api.swap.SwapAreaInfo;
 import io.mmsim.api.swap.SwapContext;
 import io.mmsim.api.swap.SwapException;
 import io.mmsim.api.swap.SwapSystem;
-import io.mmsim.api.util.Sizes;
 
 /*
  * The swap subsystem's facade: the SwapSystem the kernel drives, assembled from one part per

@@ -1,13 +1,18 @@
 package io.mmsim.swap;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import com.google.auto.service.AutoService;
 
 import io.mmsim.api.spi.SpiVersion;
 import io.mmsim.api.swap.SwapContext;
+import io.mmsim.api.swap.SwapException;
 import io.mmsim.api.swap.SwapProvider;
+import io.mmsim.api.swap.SwapSpace;
 import io.mmsim.api.swap.SwapSystem;
 
 /**
@@ -19,6 +24,9 @@ import io.mmsim.api.swap.SwapSystem;
  * order), {@code memory} ({@code SIZE[:PRIORITY]}, an in-memory area), and for each of {@code
  * fail-read} and {@code fail-write} the fault_attr knobs {@code probability} (percent), {@code
  * interval}, {@code times} (-1: no limit) and {@code space} (bytes that pass first).
+ *
+ * <p>{@link #mkswap} writes swap files in the Linux on-disk format, which {@code swap.files}
+ * activates and Linux's own swapon accepts.
  */
 @AutoService(SwapProvider.class)
 public final class SwapSystemProvider implements SwapProvider {
@@ -60,5 +68,15 @@ public final class SwapSystemProvider implements SwapProvider {
     SwapSubsystem s = new SwapSubsystem(ctx);
     s.activateConfigured();
     return s;
+  }
+
+  /** Writes a Linux version-1 swap header (the {@code SWAPSPACE2} format) as util-linux does. */
+  @Override
+  public SwapSpace mkswap(Path file, long sizeBytes, String label, UUID uuid) throws IOException {
+    try {
+      return SwapHeader.mkswap(file, sizeBytes, label, uuid).space();
+    } catch (IllegalArgumentException e) {
+      throw new SwapException(file.toString(), e.getMessage());
+    }
   }
 }

@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.spi.Settings;
-import io.mmsim.api.swap.SwapHeader;
 
 /** Reads and writes between frames and slots, with injected failures that change nothing. */
 final class PageIoTest {

@@ -11,8 +11,6 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import io.mmsim.api.swap.SwapHeader;
-
 /** swap_map counts, bad pages, cluster allocation order and random slot accounting. */
 final class SwapAreaTest {
   private static final UUID ID = new UUID(1, 2);

@@ -23,7 +23,6 @@ import io.mmsim.api.mem.Page;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.swap.SwapAreaInfo;
 import io.mmsim.api.swap.SwapException;
-import io.mmsim.api.swap.SwapHeader;
 import io.mmsim.api.swap.SwapSystem;
 
 /** Activation, priorities, /proc/swaps, meminfo numbers, configuration and file I/O. */
@@ -65,7 +64,7 @@ final class SwapAreasTest {
     List<SwapAreaInfo> areas = k.swap.areas();
     assertThat(areas).extracting(SwapAreaInfo::type).containsExactly(0, 1);
     assertThat(areas.get(0).file()).isTrue();
-    assertThat(areas.get(0).header().label()).isEqualTo("swapfile");
+    assertThat(areas.get(0).space().label()).isEqualTo("swapfile");
     assertThat(areas.get(1).name()).isEqualTo("/dev/ram0");
     assertThat(areas.get(1).sizeKb()).isEqualTo(8188);
   }

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.mmsim.api.util.Sizes;
+import io.mmsim.api.Sizes;
 
 /**
  * The tokens of one workload line after the operation name: positional arguments, {@code key=value}

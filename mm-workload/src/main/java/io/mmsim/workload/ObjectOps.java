@@ -5,7 +5,6 @@ import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectAllocator;
-import io.mmsim.api.util.Bits;
 
 /**
  * Object-allocator operations: kmalloc and kmem caches, and raw kernel-memory access through the
@@ -84,11 +83,11 @@ final class ObjectOps {
     String al = a.option("align");
     if (al != null) {
       try {
-        align = (int) io.mmsim.api.util.Sizes.parseSize(al);
+        align = (int) io.mmsim.api.Sizes.parseSize(al);
       } catch (NumberFormatException e) {
         throw new BadLineException("kmem_cache_create: align '" + al + "' is not a number");
       }
-      if (!Bits.isPowerOfTwo(align)) {
+      if (align <= 0 || Integer.bitCount(align) != 1) {
         throw new BadLineException("kmem_cache_create: align " + align + " is not a power of two");
       }
     }

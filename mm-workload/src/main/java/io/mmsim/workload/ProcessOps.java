@@ -127,7 +127,7 @@ final class ProcessOps {
       int at = f.lastIndexOf('@');
       if (at > 0) {
         try {
-          offset = io.mmsim.api.util.Sizes.parseSize(f.substring(at + 1));
+          offset = io.mmsim.api.Sizes.parseSize(f.substring(at + 1));
         } catch (NumberFormatException e) {
           throw new BadLineException(
               "mmap: file offset '" + f.substring(at + 1) + "' is not a number");

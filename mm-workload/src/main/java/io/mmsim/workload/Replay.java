@@ -9,10 +9,10 @@ import java.util.Map;
 
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.MmException;
+import io.mmsim.api.Sizes;
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.object.SlabBugException;
 import io.mmsim.api.paging.Mmu;
-import io.mmsim.api.util.Sizes;
 import io.mmsim.kernel.Kernel;
 import io.mmsim.kernel.mm.Task;
 

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.mmsim.api.ConfigurationException;
-import io.mmsim.api.util.Sizes;
+import io.mmsim.api.Sizes;
 
 /**
  * One provider's slice of the configuration: the keys under its own prefix ({@code slub.debug} is

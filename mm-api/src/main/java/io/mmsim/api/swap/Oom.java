@@ -122,6 +122,6 @@ public final class Oom {
   }
 
   private static long kb(long pages) {
-    return pages * (SwapHeader.PAGE_SIZE / 1024);
+    return pages * (io.mmsim.api.mem.Page.PAGE_SIZE / 1024);
   }
 }

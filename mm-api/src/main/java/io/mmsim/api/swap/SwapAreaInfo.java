@@ -1,5 +1,7 @@
 package io.mmsim.api.swap;
 
+import io.mmsim.api.mem.Page;
+
 /**
  * One active swap area as /proc/swaps and swapon show it.
  *
@@ -9,14 +11,14 @@ package io.mmsim.api.swap;
  * @param pages usable slots (the header page and bad pages excluded)
  * @param used slots in use (with a count or a swap-cache page)
  * @param priority the area's priority
- * @param header the header the area was activated with
+ * @param space the area's header: size, label and UUID
  */
 public record SwapAreaInfo(
-    int type, String name, boolean file, long pages, long used, int priority, SwapHeader header) {
+    int type, String name, boolean file, long pages, long used, int priority, SwapSpace space) {
 
   /** Validates the counts. */
   public SwapAreaInfo {
-    if (type < 0 || pages < 0 || used < 0 || used > pages) {
+    if (type < 0 || pages < 0 || used < 0 || used > pages || space == null) {
       throw new IllegalArgumentException(
           "bad swap area info: type " + type + " pages " + pages + " used " + used);
     }
@@ -24,11 +26,11 @@ public record SwapAreaInfo(
 
   /** Size in kB, as /proc/swaps prints it. */
   public long sizeKb() {
-    return pages * (SwapHeader.PAGE_SIZE / 1024);
+    return pages * (Page.PAGE_SIZE / 1024);
   }
 
   /** Used space in kB, as /proc/swaps prints it. */
   public long usedKb() {
-    return used * (SwapHeader.PAGE_SIZE / 1024);
+    return used * (Page.PAGE_SIZE / 1024);
   }
 }

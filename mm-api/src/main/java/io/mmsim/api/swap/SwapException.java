@@ -51,9 +51,4 @@ public final class SwapException extends MmException {
   public String kernelMessage() {
     return kernelMessage;
   }
-
-  /** Returns this exception with {@code device} as its device (for a parse of a file's bytes). */
-  SwapException withDevice(String dev) {
-    return new SwapException(dev, kernelMessage, getCause());
-  }
 }

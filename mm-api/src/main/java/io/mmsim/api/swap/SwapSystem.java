@@ -51,8 +51,9 @@ public interface SwapSystem {
   // ---------------------------------------------------------------- areas
 
   /**
-   * Activates the swap file {@code file} (swapon): checks its header ({@link SwapHeader#read}),
-   * marks the header page and the listed bad pages unusable, and adds the area.
+   * Activates the swap file {@code file} (swapon): checks its header (the checks of {@code
+   * read_swap_header} in mm/swapfile.c), marks the header page and the listed bad pages unusable,
+   * and adds the area.
    *
    * @param priority 0..{@link #MAX_PRIORITY}, or {@link #AUTO_PRIORITY}
    * @return the area's type (its index in swap entries)

@@ -1,7 +1,11 @@
 /**
- * Small shared helpers: bit arithmetic ({@link io.mmsim.api.util.Bits}), the number and size syntax
- * used by configuration files and workloads ({@link io.mmsim.api.util.Sizes}), and the primitive
- * open-addressing map {@link io.mmsim.api.util.LongLongHashMap} (no boxing, a sentinel for missing
- * values) that modules use for their {@code long}-keyed side tables.
+ * Code the built-in modules share, exported to them alone (see the module's description): bit
+ * arithmetic ({@link io.mmsim.api.util.Bits}) and the primitive open-addressing map {@link
+ * io.mmsim.api.util.LongLongHashMap} (no boxing, a sentinel for missing values) that modules use
+ * for their {@code long}-keyed side tables.
+ *
+ * <p>Nothing here is API: outside modules cannot read this package, and its classes change with the
+ * modules that use them. Every method is allocation-free after construction, so hot paths may call
+ * it.
  */
 package io.mmsim.api.util;

@@ -1,4 +1,4 @@
-package io.mmsim.api.swap;
+package io.mmsim.swap;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.UUID;
+
+import io.mmsim.api.swap.SwapException;
+import io.mmsim.api.swap.SwapSpace;
 
 /**
  * The Linux swap-area header (version 1, the {@code SWAPSPACE2} format): page 0 of every swap file
@@ -67,57 +70,57 @@ import java.util.UUID;
  *
  * <p>Instances are immutable values.
  */
-public final class SwapHeader {
+final class SwapHeader {
   /** Size of the header page (and of every swap slot). */
-  public static final int PAGE_SIZE = 4096;
+  static final int PAGE_SIZE = 4096;
 
   /** Offset of the version field. */
-  public static final int VERSION_OFFSET = 1024;
+  static final int VERSION_OFFSET = 1024;
 
   /** Offset of last_page. */
-  public static final int LAST_PAGE_OFFSET = 1028;
+  static final int LAST_PAGE_OFFSET = 1028;
 
   /** Offset of nr_badpages. */
-  public static final int NR_BADPAGES_OFFSET = 1032;
+  static final int NR_BADPAGES_OFFSET = 1032;
 
   /** Offset of the 16-byte UUID. */
-  public static final int UUID_OFFSET = 1036;
+  static final int UUID_OFFSET = 1036;
 
   /** Offset of the 16-byte volume label. */
-  public static final int LABEL_OFFSET = 1052;
+  static final int LABEL_OFFSET = 1052;
 
   /** Offset of the bad-page list. */
-  public static final int BADPAGES_OFFSET = 1536;
+  static final int BADPAGES_OFFSET = 1536;
 
   /** Offset of the 10-byte magic ({@code PAGE_SIZE - 10}). */
-  public static final int MAGIC_OFFSET = PAGE_SIZE - 10;
+  static final int MAGIC_OFFSET = PAGE_SIZE - 10;
 
   /** Length of the UUID field. */
-  public static final int UUID_LENGTH = 16;
+  static final int UUID_LENGTH = 16;
 
   /** Length of the label field. */
-  public static final int LABEL_LENGTH = 16;
+  static final int LABEL_LENGTH = 16;
 
   /** Bytes of label mkswap keeps (the 16th is the terminating NUL). */
-  public static final int LABEL_MAX_BYTES = LABEL_LENGTH - 1;
+  static final int LABEL_MAX_BYTES = LABEL_LENGTH - 1;
 
   /** Most bad pages the header can list ({@code MAX_SWAP_BADPAGES}). */
-  public static final int MAX_SWAP_BADPAGES = (MAGIC_OFFSET - BADPAGES_OFFSET) / Integer.BYTES;
+  static final int MAX_SWAP_BADPAGES = (MAGIC_OFFSET - BADPAGES_OFFSET) / Integer.BYTES;
 
   /** The only version the kernel accepts. */
-  public static final int VERSION = 1;
+  static final int VERSION = 1;
 
   /** The version-1 signature. */
-  public static final String MAGIC = "SWAPSPACE2";
+  static final String MAGIC = "SWAPSPACE2";
 
   /** The version-0 signature, refused by every kernel since 2.5. */
-  public static final String OLD_MAGIC = "SWAP-SPACE";
+  static final String OLD_MAGIC = "SWAP-SPACE";
 
   /** Smallest area mkswap makes, in pages ({@code MIN_GOODPAGES}). */
-  public static final int MIN_PAGES = 10;
+  static final int MIN_PAGES = 10;
 
   /** Largest last_page the 32-bit field can hold. */
-  public static final long MAX_LAST_PAGE = 0xffff_ffffL;
+  static final long MAX_LAST_PAGE = 0xffff_ffffL;
 
   private static final byte[] MAGIC_BYTES = MAGIC.getBytes(StandardCharsets.US_ASCII);
 
@@ -141,12 +144,11 @@ public final class SwapHeader {
    * A header as mkswap makes it for an area of {@code pages} pages, with no bad pages.
    *
    * @param pages pages in the area, header included ({@value #MIN_PAGES} to 2^32)
-   * @param label the volume label, or {@code null}/empty for none; longer than 15 bytes of UTF-8 it
-   *     is truncated as mkswap does ("Label was truncated")
+   * @param label the volume label, or {@code null}/empty for none; at most 15 bytes of UTF-8
    * @param uuid the UUID; mkswap uses a random one
-   * @throws IllegalArgumentException when the area is too small or too large
+   * @throws IllegalArgumentException when the area is too small or too large, or the label too long
    */
-  public static SwapHeader create(long pages, String label, UUID uuid) {
+  static SwapHeader create(long pages, String label, UUID uuid) {
     return create(pages, label, uuid, new int[0]);
   }
 
@@ -157,7 +159,7 @@ public final class SwapHeader {
    * @throws IllegalArgumentException when the area is too small or too large, or a bad page is 0,
    *     beyond the last page, or there are more than {@value #MAX_SWAP_BADPAGES}
    */
-  public static SwapHeader create(long pages, String label, UUID uuid, int[] badPages) {
+  static SwapHeader create(long pages, String label, UUID uuid, int[] badPages) {
     if (pages < MIN_PAGES) {
       throw new IllegalArgumentException(
           "swap area needs to be at least " + (MIN_PAGES * PAGE_SIZE / 1024) + " KiB");
@@ -184,7 +186,7 @@ public final class SwapHeader {
         throw new IllegalArgumentException("bad page " + page + " outside 1.." + (pages - 1));
       }
     }
-    return new SwapHeader(pages - 1, badPages.clone(), uuid, truncateLabel(label), false);
+    return new SwapHeader(pages - 1, badPages.clone(), uuid, checkLabel(label), false);
   }
 
   /**
@@ -197,8 +199,7 @@ public final class SwapHeader {
    * @throws IllegalArgumentException when the size is below {@value #MIN_PAGES} pages
    * @throws IOException when the file cannot be written
    */
-  public static SwapHeader mkswap(Path file, long sizeBytes, String label, UUID uuid)
-      throws IOException {
+  static SwapHeader mkswap(Path file, long sizeBytes, String label, UUID uuid) throws IOException {
     SwapHeader h = create(sizeBytes / PAGE_SIZE, label, uuid);
     if (!Files.exists(file)
         && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
@@ -224,20 +225,25 @@ public final class SwapHeader {
     return h;
   }
 
-  private static String truncateLabel(String label) {
+  /**
+   * The label as stored. util-linux mkswap cuts a longer label to 15 bytes and warns ("Label was
+   * truncated"); mmsim refuses it instead, so that the label written is the label asked for.
+   */
+  private static String checkLabel(String label) {
     if (label == null || label.isEmpty()) {
       return "";
     }
-    byte[] b = label.getBytes(StandardCharsets.UTF_8);
-    if (b.length <= LABEL_MAX_BYTES) {
-      return label;
+    int bytes = label.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > LABEL_MAX_BYTES) {
+      throw new IllegalArgumentException(
+          "the label '"
+              + label
+              + "' is "
+              + bytes
+              + " bytes of UTF-8; a swap header holds at most "
+              + LABEL_MAX_BYTES);
     }
-    int n = LABEL_MAX_BYTES;
-    // do not cut a UTF-8 sequence in half: back off over continuation bytes
-    while (n > 0 && (b[n] & 0xc0) == 0x80) {
-      n--;
-    }
-    return new String(b, 0, n, StandardCharsets.UTF_8);
+    return label;
   }
 
   // ---------------------------------------------------------------- parsing (swapon)
@@ -249,7 +255,7 @@ public final class SwapHeader {
    * @throws SwapException naming the file when the header is refused
    * @throws IOException when the file cannot be read
    */
-  public static SwapHeader read(Path file) throws IOException {
+  static SwapHeader read(Path file) throws IOException {
     byte[] page = new byte[PAGE_SIZE];
     long size;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -264,7 +270,7 @@ public final class SwapHeader {
     try {
       return parse(page, size);
     } catch (SwapException e) {
-      throw e.withDevice(file.toString());
+      throw new SwapException(file.toString(), e.kernelMessage(), e.getCause());
     }
   }
 
@@ -277,7 +283,7 @@ public final class SwapHeader {
    * @return the header
    * @throws SwapException with the kernel's wording when the header is refused
    */
-  public static SwapHeader parse(byte[] page, long deviceBytes) {
+  static SwapHeader parse(byte[] page, long deviceBytes) {
     byte[] p = page.length >= PAGE_SIZE ? page : Arrays.copyOf(page, PAGE_SIZE);
     if (!Arrays.equals(
         p, MAGIC_OFFSET, MAGIC_OFFSET + MAGIC_BYTES.length, MAGIC_BYTES, 0, MAGIC_BYTES.length)) {
@@ -357,7 +363,7 @@ public final class SwapHeader {
   // ---------------------------------------------------------------- output
 
   /** The header page as mkswap writes it on a little-endian machine (x86-64). */
-  public byte[] toBytes() {
+  byte[] toBytes() {
     return toBytes(ByteOrder.LITTLE_ENDIAN);
   }
 
@@ -365,7 +371,7 @@ public final class SwapHeader {
    * The header page with its u32 fields in {@code order}; big-endian gives what mkswap writes on a
    * big-endian machine, which the kernel accepts through its byte-swap path.
    */
-  public byte[] toBytes(ByteOrder order) {
+  byte[] toBytes(ByteOrder order) {
     byte[] p = new byte[PAGE_SIZE];
     ByteBuffer b = ByteBuffer.wrap(p).order(order);
     b.putInt(VERSION_OFFSET, VERSION);
@@ -386,48 +392,53 @@ public final class SwapHeader {
   // ---------------------------------------------------------------- accessors
 
   /** Always 1. */
-  public int version() {
+  int version() {
     return VERSION;
   }
 
   /** Index of the last page of the area ({@code last_page}). */
-  public long lastPage() {
+  long lastPage() {
     return lastPage;
   }
 
   /** Pages in the area, the header page included ({@code maxpages} = last_page + 1). */
-  public long pages() {
+  long pages() {
     return lastPage + 1;
   }
 
   /** Pages usable for swapping: all but the header and the distinct bad pages. */
-  public long goodPages() {
+  long goodPages() {
     return lastPage - Arrays.stream(badPages).distinct().count();
   }
 
   /** The bad pages listed (a copy; values are unsigned 32-bit page numbers). */
-  public int[] badPages() {
+  int[] badPages() {
     return badPages.clone();
   }
 
   /** Number of bad-page entries ({@code nr_badpages}). */
-  public int nrBadPages() {
+  int nrBadPages() {
     return badPages.length;
   }
 
   /** The area's UUID. */
-  public UUID uuid() {
+  UUID uuid() {
     return uuid;
   }
 
   /** The volume label, empty when none. */
-  public String label() {
+  String label() {
     return label;
   }
 
   /** True when the header was written with the other byte order and swapped while parsing. */
-  public boolean byteSwapped() {
+  boolean byteSwapped() {
     return byteSwapped;
+  }
+
+  /** What mkswap reports and blkid identifies: sizes, label and UUID. */
+  SwapSpace space() {
+    return new SwapSpace(pages(), goodPages(), label, uuid);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.mmsim.api.swap;
+package io.mmsim.swap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,6 +18,8 @@ import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import io.mmsim.api.swap.SwapException;
 
 /** The swap header: the accept/reject table, the writer, and agreement with util-linux. */
 final class SwapHeaderTest {
@@ -202,12 +204,20 @@ final class SwapHeaderTest {
   // ---------------------------------------------------------------- writer
 
   @Test
-  void create_tooSmallOrLongLabel_refusedOrTruncatedAsMkswap() {
+  void create_tooSmallOrLabelOverFifteenBytes_refused() {
     assertThatThrownBy(() -> SwapHeader.create(9, "", ID))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("swap area needs to be at least 40 KiB");
-    assertThat(SwapHeader.create(10, "12345678901234567", ID).label()).isEqualTo("123456789012345");
-    assertThat(SwapHeader.create(10, "ééééééééé", ID).label()).isEqualTo("ééééééé");
+    assertThat(SwapHeader.create(10, "123456789012345", ID).label()).isEqualTo("123456789012345");
+    assertThatThrownBy(() -> SwapHeader.create(10, "1234567890123456", ID))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("16 bytes of UTF-8")
+        .hasMessageContaining("at most 15");
+    // seven two-byte characters fit; eight do not (16 bytes), though they are 8 characters
+    assertThat(SwapHeader.create(10, "ééééééé", ID).label()).isEqualTo("ééééééé");
+    assertThatThrownBy(() -> SwapHeader.create(10, "éééééééé", ID))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("16 bytes of UTF-8");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.mmsim.api.util;
+package io.mmsim.api;
 
 import java.util.Locale;
 
