@@ -508,6 +508,9 @@ final class MiniKernel {
 
   Proc spawn(int pid, ReplacementPolicy policy, int rssLimit) {
     Proc p = new Proc(pid, policy, rssLimit);
+    if (policy != null && rssLimit > 0) {
+      policy.setCapacity(rssLimit);
+    }
     procs.put(pid, p);
     return p;
   }
@@ -582,16 +585,20 @@ final class MiniKernel {
       long pte = pte(pid, vpn);
       if (Pte.present(pte) && (!write || (pte & Pte.RW) != 0)) {
         setPte(pid, vpn, pte | Pte.ACCESSED | (write ? Pte.DIRTY : 0));
-        if (p.policy != null && p.policy.wantsEveryReference()) {
+        // a hit; after a fault the page's insert stood for this reference
+        if (attempt == 0 && p.policy != null && p.policy.wantsEveryReference()) {
           p.policy.access(vpn);
         }
-        if (global != null && global.wantsEveryReference()) {
+        if (attempt == 0 && global != null && global.wantsEveryReference()) {
           global.access(Pte.pfn(pte));
         }
         return Pte.pfn(pte);
       }
-      if (!Pte.present(pte) && p.rssLimit > 0 && p.rss >= p.rssLimit) {
-        swap.shrink(p.policy, p.rc, p.rss - p.rssLimit + 1, ReclaimMode.LIMIT);
+      if (!Pte.present(pte) && p.rssLimit > 0) {
+        p.policy.miss(vpn);
+        if (p.rss >= p.rssLimit) {
+          swap.shrink(p.policy, p.rc, p.rss - p.rssLimit + 1, ReclaimMode.LIMIT);
+        }
       }
       int err =
           ErrorCode.USER | (write ? ErrorCode.WRITE : 0) | (Pte.present(pte) ? ErrorCode.PROT : 0);

@@ -23,10 +23,13 @@ import io.mmsim.api.Statistics;
  *   <li>{@link #victim} returns {@link #NO_VICTIM} only when nothing is resident; the key it
  *       returns is no longer tracked. A victim the caller could not evict is given back with {@link
  *       #putBack}, right after the {@code victim} call that returned it.
- *   <li>A simulation of N frames counts a miss for a reference to a page not tracked, calls {@code
- *       victim} first when N pages are tracked, then {@code insert}; a hit calls {@code access}
- *       when {@link #wantsEveryReference()}; and the reference sets the page's accessed bit either
- *       way. With that driver, FIFO, LRU, clock and OPT give the textbook miss counts.
+ *   <li>A simulation of N frames ({@link PolicySimulator}) first calls {@link #setCapacity}(N). A
+ *       reference to a page not tracked is a miss: the driver calls {@link #miss}, then {@code
+ *       victim} when N pages are tracked, then {@code insert}. A hit calls {@code access} when
+ *       {@link #wantsEveryReference()}, and nothing else. The reference sets the page's accessed
+ *       bit either way. With that driver, FIFO, LRU, clock and OPT give the textbook miss counts.
+ *       The kernel drives a per-process policy under {@code rss.limit} the same way (one miss is
+ *       one page fault).
  * </ul>
  *
  * <p>Not thread-safe. Implementations keep their hot paths free of allocation and boxing.
@@ -79,6 +82,36 @@ public interface ReplacementPolicy {
    */
   default void putBack(long page) {
     insert(page);
+  }
+
+  /**
+   * A reference found {@code page} not resident, and the caller is about to bring it in: it calls
+   * {@link #victim} next when no frame is free, then {@link #insert}. A policy that keeps a history
+   * of evicted pages (the ghost lists of ARC, 2Q, S3-FIFO, CLOCK-Pro) looks the page up here, so
+   * that the victim it chooses can depend on it, as in those algorithms. The hint is optional:
+   * callers that do not know the incoming page ahead of reclaim (global reclaim, whose keys are
+   * frames) never call it, a hint not followed by {@code insert} of the same page is forgotten, and
+   * a policy must then learn of the page at {@code insert}. The default does nothing.
+   *
+   * @since 1.1
+   */
+  default void miss(long page) {}
+
+  /**
+   * The number of frames the policy's pages may occupy: its caller evicts (through {@link #victim})
+   * before an insertion would pass it. Policies that size their lists by it (ARC's target, 2Q's
+   * queues, LIRS's HIR share, S3-FIFO's small queue) read it here; a policy never told learns it as
+   * the number of pages resident at the first {@code victim} call. The kernel calls it with {@code
+   * rss.limit} for a per-process policy, {@link PolicySimulator} with its frame count. The default
+   * ignores it.
+   *
+   * @throws IllegalArgumentException when {@code frames} is less than 1
+   * @since 1.1
+   */
+  default void setCapacity(long frames) {
+    if (frames < 1) {
+      throw new IllegalArgumentException(name() + ": capacity " + frames + " is not positive");
+    }
   }
 
   /** Number of resident pages the policy tracks. */

@@ -6,6 +6,11 @@
  * io.mmsim.api.reclaim.PolicyContext} ({@link io.mmsim.api.reclaim.ReferenceString} is the
  * in-memory implementation).
  *
+ * <p>{@link io.mmsim.api.reclaim.PolicySimulator} runs a policy on a reference string with N frames
+ * and no kernel, driving it exactly as {@link io.mmsim.api.reclaim.ReplacementPolicy}'s contract
+ * states (the textbook fault count, the "policy-only" path); the kernel drives a per-process policy
+ * under {@code rss.limit} the same way, so the two count the same faults.
+ *
  * <p>Keys are {@code long}s chosen by the caller; policies keep them in primitive arrays and
  * open-addressing tables, so that a replay of millions of references allocates nothing per
  * reference.

@@ -287,6 +287,7 @@ public final class Processes {
   private void attachPolicy(MmStruct mm, FutureReferences future) {
     if (rssLimit > 0 && processPolicies != null && swap != null) {
       mm.policy = processPolicies.apply(future);
+      mm.policy.setCapacity(rssLimit);
       mm.everyReference = mm.policy.wantsEveryReference();
       mm.reclaim = new ProcessScope(mm);
     }
@@ -902,10 +903,11 @@ public final class Processes {
     for (int attempt = 0; attempt < 8; attempt++) {
       long phys = mmu.translate(linear, access, true);
       if (phys >= 0) {
-        if (mm.everyReference) {
+        // a hit; after a fault the page's insert stood for this reference
+        if (attempt == 0 && mm.everyReference) {
           mm.policy.access(linear >>> Page.PAGE_SHIFT);
         }
-        if (globalEveryReference) {
+        if (attempt == 0 && globalEveryReference) {
           global.access(phys >>> Page.PAGE_SHIFT);
         }
         return phys;
@@ -919,11 +921,14 @@ public final class Processes {
       long cr2 = mmu.cr2();
       if ((err & ErrorCode.PROT) == 0
           && mm.reclaim != null
-          && mm.rss() >= rssLimit
           && Long.compareUnsigned(cr2, STACK_TOP) < 0
           && mm.find(cr2) != null) {
-        // a memory cgroup at its limit reclaims before it charges the new page
-        swap.shrink(mm.policy, mm.reclaim, (int) (mm.rss() - rssLimit + 1), ReclaimMode.LIMIT);
+        // the policy hears of the page first (a ghost hit may steer its choice of victim); a
+        // memory cgroup at its limit reclaims before it charges the new page
+        mm.policy.miss(cr2 >>> Page.PAGE_SHIFT);
+        if (mm.rss() >= rssLimit) {
+          swap.shrink(mm.policy, mm.reclaim, (int) (mm.rss() - rssLimit + 1), ReclaimMode.LIMIT);
+        }
       }
       if (Long.compareUnsigned(cr2, STACK_TOP) >= 0) {
         // do_kern_addr_fault from user mode: no handler may map kernel addresses for a process

@@ -10,10 +10,10 @@ public final class PolicyMisses {
   public static long misses(String name, long[] refs, int frames) {
     ReferenceString f = ReferenceString.of(refs);
     return switch (name) {
-      case "fifo" -> PolicySimulator.misses(new FifoPolicy(4), refs, frames);
-      case "lru" -> PolicySimulator.misses(new LruPolicy(4), refs, frames);
-      case "clock" -> PolicySimulator.misses(new ClockPolicy(4), refs, frames);
-      case "opt" -> PolicySimulator.misses(new OptPolicy(f, 4), refs, frames, f, false);
+      case "fifo" -> Simulate.misses(new FifoPolicy(4), refs, frames);
+      case "lru" -> Simulate.misses(new LruPolicy(4), refs, frames);
+      case "clock" -> Simulate.misses(new ClockPolicy(4), refs, frames);
+      case "opt" -> Simulate.misses(new OptPolicy(f, 4), refs, frames, f, false);
       default -> throw new IllegalArgumentException(name);
     };
   }

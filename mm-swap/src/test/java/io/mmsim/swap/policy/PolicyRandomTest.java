@@ -39,16 +39,16 @@ final class PolicyRandomTest {
       int frames = 1 + r.nextInt(pages + 2);
       ReferenceString future = ReferenceString.of(refs);
       String what = "seed " + seed + ", " + frames + " frames";
-      assertThat(PolicySimulator.misses(new FifoPolicy(4), refs, frames, null, true))
+      assertThat(Simulate.misses(new FifoPolicy(4), refs, frames, null, true))
           .as(what)
           .isEqualTo(ReferenceModels.fifo(refs, frames));
-      assertThat(PolicySimulator.misses(new LruPolicy(4), refs, frames, null, true))
+      assertThat(Simulate.misses(new LruPolicy(4), refs, frames, null, true))
           .as(what)
           .isEqualTo(ReferenceModels.lru(refs, frames));
-      assertThat(PolicySimulator.misses(new ClockPolicy(4), refs, frames, null, true))
+      assertThat(Simulate.misses(new ClockPolicy(4), refs, frames, null, true))
           .as(what)
           .isEqualTo(ReferenceModels.clock(refs, frames));
-      assertThat(PolicySimulator.misses(new OptPolicy(future, 4), refs, frames, future, true))
+      assertThat(Simulate.misses(new OptPolicy(future, 4), refs, frames, future, true))
           .as(what)
           .isEqualTo(ReferenceModels.opt(refs, frames));
     }
@@ -63,14 +63,14 @@ final class PolicyRandomTest {
       long[] refs = randomString(r, 100 + r.nextInt(3000), pages);
       int frames = 1 + r.nextInt(pages);
       ReferenceString future = ReferenceString.of(refs);
-      int opt = PolicySimulator.misses(new OptPolicy(future, 4), refs, frames, future, false);
+      int opt = Simulate.misses(new OptPolicy(future, 4), refs, frames, future, false);
       String what = "seed " + seed + ", " + frames + " frames";
       assertThat(opt)
           .as(what)
-          .isLessThanOrEqualTo(PolicySimulator.misses(new FifoPolicy(4), refs, frames))
-          .isLessThanOrEqualTo(PolicySimulator.misses(new LruPolicy(4), refs, frames))
-          .isLessThanOrEqualTo(PolicySimulator.misses(new ClockPolicy(4), refs, frames))
-          .isLessThanOrEqualTo(PolicySimulator.misses(new LinuxPolicy(4), refs, frames));
+          .isLessThanOrEqualTo(Simulate.misses(new FifoPolicy(4), refs, frames))
+          .isLessThanOrEqualTo(Simulate.misses(new LruPolicy(4), refs, frames))
+          .isLessThanOrEqualTo(Simulate.misses(new ClockPolicy(4), refs, frames))
+          .isLessThanOrEqualTo(Simulate.misses(new LinuxPolicy(4), refs, frames));
     }
   }
 
@@ -85,8 +85,8 @@ final class PolicyRandomTest {
       int lastOpt = Integer.MAX_VALUE;
       for (int frames = 1; frames <= pages; frames++) {
         ReferenceString future = ReferenceString.of(refs);
-        int lru = PolicySimulator.misses(new LruPolicy(4), refs, frames);
-        int opt = PolicySimulator.misses(new OptPolicy(future, 4), refs, frames, future, false);
+        int lru = Simulate.misses(new LruPolicy(4), refs, frames);
+        int opt = Simulate.misses(new OptPolicy(future, 4), refs, frames, future, false);
         assertThat(lru).as("seed %d, %d frames", seed, frames).isLessThanOrEqualTo(lastLru);
         assertThat(opt).as("seed %d, %d frames", seed, frames).isLessThanOrEqualTo(lastOpt);
         lastLru = lru;
@@ -105,9 +105,9 @@ final class PolicyRandomTest {
       long[] refs = randomString(r, 1000, pages);
       int frames = 1 + r.nextInt(pages);
       LinuxPolicy linux = new LinuxPolicy(4);
-      int misses = PolicySimulator.misses(linux, refs, frames, null, true);
+      int misses = Simulate.misses(linux, refs, frames, null, true);
       ReferenceString future = ReferenceString.of(refs);
-      int opt = PolicySimulator.misses(new OptPolicy(future, 4), refs, frames, future, false);
+      int opt = Simulate.misses(new OptPolicy(future, 4), refs, frames, future, false);
       assertThat(misses).as("seed %d", seed).isBetween(opt, refs.length);
       assertThat(linux.resident())
           .isEqualTo(Math.min(frames, java.util.Arrays.stream(refs).distinct().count()));

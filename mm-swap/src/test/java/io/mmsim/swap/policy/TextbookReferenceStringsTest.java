@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import io.mmsim.api.reclaim.PolicySimulator;
 import io.mmsim.api.reclaim.ReferenceString;
 import io.mmsim.api.reclaim.ReplacementPolicy;
 
@@ -16,12 +17,12 @@ final class TextbookReferenceStringsTest {
   private static final long[] OSC = {7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2, 1, 2, 0, 1, 7, 0, 1};
 
   private static int run(ReplacementPolicy p, long[] refs, int frames) {
-    return PolicySimulator.misses(p, refs, frames, null, true);
+    return Simulate.misses(p, refs, frames, null, true);
   }
 
   private static int opt(long[] refs, int frames) {
     ReferenceString future = ReferenceString.of(refs);
-    return PolicySimulator.misses(new OptPolicy(future, 8), refs, frames, future, true);
+    return Simulate.misses(new OptPolicy(future, 8), refs, frames, future, true);
   }
 
   // ---------------------------------------------------------------- Belady's string
@@ -89,10 +90,11 @@ final class TextbookReferenceStringsTest {
   @Test
   void clock_afterAMiss_theHandIsOnePastTheNewPage() {
     ClockPolicy clock = new ClockPolicy(8);
-    PolicySimulator.misses(clock, new long[] {1, 2, 3, 4}, 3);
+    PolicySimulator s = new PolicySimulator(clock, 3);
+    s.run(new long[] {1, 2, 3, 4}, 0, 4);
     // 4 replaced 1 in the first frame; the hand stands on 2's frame
     assertThat(clock.hand()).isEqualTo(2);
-    PolicySimulator.misses(clock, new long[] {5}, 3);
+    s.reference(5);
     assertThat(clock.contains(2)).isFalse();
     assertThat(clock.hand()).isEqualTo(3);
   }
