@@ -3,6 +3,7 @@ package io.mmsim.slab;
 import java.util.function.IntUnaryOperator;
 
 import io.mmsim.api.mem.Page;
+import io.mmsim.api.object.SlabAlignment;
 import io.mmsim.api.object.SlabFlags;
 
 /**
@@ -65,9 +66,6 @@ final class CacheGeometry {
 
   /** {@code cache_line_size()} on x86-64. */
   static final int CACHE_LINE = 64;
-
-  /** {@code ARCH_SLAB_MINALIGN}: {@code __alignof__(unsigned long long)} on x86-64. */
-  static final int ARCH_SLAB_MINALIGN = 8;
 
   /** {@code SLAB_OBJ_MIN_SIZE}: the smallest object, so that byte indices suffice. */
   static final int SLAB_OBJ_MIN_SIZE = 16;
@@ -167,27 +165,9 @@ final class CacheGeometry {
   }
 
   /**
-   * The alignment {@code kmem_cache_create} hands to the allocator ({@code calculate_alignment}):
-   * the caller's alignment, raised to a cache-line fraction for {@code SLAB_HWCACHE_ALIGN}, at
-   * least {@link #ARCH_SLAB_MINALIGN}, rounded to whole words.
-   */
-  static int calculateAlignment(int flags, int align, int size) {
-    int a = align;
-    if ((flags & SlabFlags.HWCACHE_ALIGN) != 0) {
-      int ralign = CACHE_LINE;
-      while (size <= ralign / 2) {
-        ralign /= 2;
-      }
-      a = Math.max(a, ralign);
-    }
-    a = Math.max(a, ARCH_SLAB_MINALIGN);
-    return alignUp(a, BYTES_PER_WORD);
-  }
-
-  /**
    * The geometry of a cache of {@code objectSize} bytes.
    *
-   * @param align the alignment from {@link #calculateAlignment}
+   * @param align the alignment from {@link SlabAlignment#calculateAlignment}
    * @param flags the cache's {@link SlabFlags}
    * @param hasCtor whether the cache has a constructor (rules out OBJFREELIST)
    * @param slabMaxOrder {@code slab_max_order}

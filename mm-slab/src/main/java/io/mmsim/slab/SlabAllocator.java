@@ -19,6 +19,7 @@ import io.mmsim.api.object.KmallocSizes;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.object.ObjectConstructor;
+import io.mmsim.api.object.SlabAlignment;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
@@ -219,7 +220,7 @@ final class SlabAllocator implements ObjectAllocator {
       throw new IllegalArgumentException(
           "kmem_cache_create(" + name + "): alignment " + align + " is not 0 or a power of two");
     }
-    int a = CacheGeometry.calculateAlignment(flags, align, size);
+    int a = SlabAlignment.calculateAlignment(flags, align, size);
     CacheGeometry g = geometry(name, size, a, flags, ctor != null);
     return register(name, flags, g, ctor, false);
   }
@@ -250,7 +251,7 @@ final class SlabAllocator implements ObjectAllocator {
     // create_boot_cache: power-of-two kmalloc sizes are naturally aligned
     int align =
         Integer.bitCount(size) == 1 ? Math.max(ARCH_KMALLOC_MINALIGN, size) : ARCH_KMALLOC_MINALIGN;
-    int a = CacheGeometry.calculateAlignment(flags, align, size);
+    int a = SlabAlignment.calculateAlignment(flags, align, size);
     SlabCache c = register(name, flags, geometry(name, size, a, flags, false), null, true);
     kmallocCaches[type][idx] = c;
     return c;

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.mmsim.api.object.KmemCache;
+import io.mmsim.api.object.SlabAlignment;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.spi.Settings;
@@ -160,11 +161,11 @@ final class CacheGeometryTest {
 
   @Test
   void alignment_callerAndHwcache() {
-    assertThat(CacheGeometry.calculateAlignment(0, 0, 100)).isEqualTo(8);
-    assertThat(CacheGeometry.calculateAlignment(SlabFlags.HWCACHE_ALIGN, 0, 100)).isEqualTo(64);
-    assertThat(CacheGeometry.calculateAlignment(SlabFlags.HWCACHE_ALIGN, 0, 20)).isEqualTo(32);
-    assertThat(CacheGeometry.calculateAlignment(SlabFlags.HWCACHE_ALIGN, 0, 16)).isEqualTo(16);
-    assertThat(CacheGeometry.calculateAlignment(0, 256, 100)).isEqualTo(256);
+    assertThat(SlabAlignment.calculateAlignment(0, 0, 100)).isEqualTo(8);
+    assertThat(SlabAlignment.calculateAlignment(SlabFlags.HWCACHE_ALIGN, 0, 100)).isEqualTo(64);
+    assertThat(SlabAlignment.calculateAlignment(SlabFlags.HWCACHE_ALIGN, 0, 20)).isEqualTo(32);
+    assertThat(SlabAlignment.calculateAlignment(SlabFlags.HWCACHE_ALIGN, 0, 16)).isEqualTo(16);
+    assertThat(SlabAlignment.calculateAlignment(0, 256, 100)).isEqualTo(256);
     KmemCache c = slab.kmemCacheCreate("aligned", 100, 256, 0, null);
     assertThat(c.size()).isEqualTo(256);
     assertThat(c.align()).isEqualTo(256);

@@ -20,6 +20,7 @@ import io.mmsim.api.object.KmallocSizes;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.object.ObjectConstructor;
+import io.mmsim.api.object.SlabAlignment;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
@@ -69,9 +70,6 @@ final class SlobAllocator implements ObjectAllocator {
 
   /** kmalloc's size header, max(ARCH_KMALLOC_MINALIGN, ARCH_SLAB_MINALIGN) on x86-64. */
   static final int MINALIGN = 8;
-
-  /** x86-64 cache line, {@code cache_line_size()}. */
-  static final int CACHE_LINE = 64;
 
   /** {@code sizeof(struct slob_rcu)} on 64-bit: an rcu_head (16 bytes) and an int, padded. */
   static final int SLOB_RCU_FOOTER = 24;
@@ -295,7 +293,7 @@ final class SlobAllocator implements ObjectAllocator {
           "kmem_cache_create(" + name + "): a cache of that name" + " exists");
     }
     int kept = flags & CACHE_CREATE_MASK;
-    int calculated = calculateAlignment(kept, align, size);
+    int calculated = SlabAlignment.calculateAlignment(kept, align, size);
     int cacheSize = (kept & SlabFlags.TYPESAFE_BY_RCU) != 0 ? size + SLOB_RCU_FOOTER : size;
     if (cacheSize > KmallocSizes.KMALLOC_MAX_SIZE) {
       throw new IllegalArgumentException(
@@ -345,20 +343,6 @@ final class SlobAllocator implements ObjectAllocator {
           Integer.toHexString(kept));
     }
     return cache;
-  }
-
-  /** The kernel's {@code calculate_alignment} with x86-64 constants. */
-  static int calculateAlignment(int flags, int align, int size) {
-    int a = align;
-    if ((flags & SlabFlags.HWCACHE_ALIGN) != 0) {
-      int ralign = CACHE_LINE;
-      while (size <= ralign / 2) {
-        ralign /= 2;
-      }
-      a = Math.max(a, ralign);
-    }
-    a = Math.max(a, MINALIGN);
-    return (int) Bits.alignUp(a, Long.BYTES);
   }
 
   @Override

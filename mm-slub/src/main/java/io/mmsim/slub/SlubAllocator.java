@@ -26,6 +26,7 @@ import io.mmsim.api.object.KmallocSizes;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.object.ObjectConstructor;
+import io.mmsim.api.object.SlabAlignment;
 import io.mmsim.api.object.SlabBugException;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
@@ -155,7 +156,7 @@ final class SlubAllocator implements ObjectAllocator {
     this.tunables = new SlubTunables(minOrder, maxOrder, minObjects, nomerge);
     for (int index : KmallocSizes.indices(KmallocSizes.KMALLOC_SHIFT_LOW)) {
       int size = KmallocSizes.size(index);
-      int align = Bits.isPowerOfTwo(size) ? size : SlubLayout.ARCH_SLAB_MINALIGN;
+      int align = Bits.isPowerOfTwo(size) ? size : SlabAlignment.ARCH_SLAB_MINALIGN;
       SlubCache c = createReal(KmallocSizes.name(index), size, align, 0, null, true);
       for (int i = 0; i < kmallocBySize.length; i++) {
         if (kmallocBySize[i] == null && (i + 1) * 8 <= size) {
@@ -274,7 +275,7 @@ final class SlubAllocator implements ObjectAllocator {
   private SlubCache createReal(
       String name, int size, int align, int flags, ObjectConstructor ctor, boolean kmalloc) {
     int f = flags | (kmalloc ? debugOptions.flagsFor(name) : 0);
-    int a = SlubLayout.calculateAlignment(f, align, size);
+    int a = SlabAlignment.calculateAlignment(f, align, size);
     SlubLayout layout = SlubLayout.of(size, a, f, ctor != null, kmalloc, tunables, nrCpus);
     if (layout != null
         && debugOptions.skipHigherOrder()
@@ -309,7 +310,7 @@ final class SlubAllocator implements ObjectAllocator {
       return null;
     }
     int s = (int) Bits.alignUp(size, SlubLayout.WORD);
-    int a = SlubLayout.calculateAlignment(flags, align, s);
+    int a = SlabAlignment.calculateAlignment(flags, align, s);
     s = (int) Bits.alignUp(s, a);
     for (SlubCache c : caches) {
       if (c.destroyed || unmergeable(c.flags, c.ctor)) {

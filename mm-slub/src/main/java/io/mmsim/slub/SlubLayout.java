@@ -44,15 +44,11 @@ final class SlubLayout {
   /** Bytes of a pointer / word on x86-64. */
   static final int WORD = 8;
 
-  /** {@code cache_line_size()} on x86-64. */
-  static final int CACHE_LINE = 64;
-
-  /** {@code ARCH_SLAB_MINALIGN} (alignment of {@code unsigned long long}). */
-  static final int ARCH_SLAB_MINALIGN = 8;
-
   /**
-   * {@code sizeof(struct track)}: addr 8, stack-depot handle 4, cpu 4, pid 4, padding 4, when 8
-   * (Linux 5.17+, where SLUB_DEBUG selects STACKDEPOT) [unverified: 24 without stack depot].
+   * {@code sizeof(struct track)} (mm/slub.c) with {@code CONFIG_STACKDEPOT}, which {@code
+   * SLUB_DEBUG} selects on x86-64 since Linux 5.17: addr 8, the depot handle 4, cpu 4, pid 4, then
+   * 4 bytes of padding so that {@code when} (8) is 8-aligned. A kernel without a stack depot has no
+   * handle and no padding, so its track is 24 bytes; mmsim models the x86-64 default.
    */
   static final int TRACK_SIZE = 32;
 
@@ -150,24 +146,6 @@ final class SlubLayout {
       int nrCpus) {
     SlubLayout l = new SlubLayout(objectSize, align, flags, hasCtor, kmalloc, tunables, nrCpus);
     return l.order < 0 || l.order > Page.MAX_PAGE_ORDER || l.objects == 0 ? null : l;
-  }
-
-  /**
-   * The alignment of a cache ({@code calculate_alignment}): SLAB_HWCACHE_ALIGN asks for a cache
-   * line, halved while the object fits in half of it; never below ARCH_SLAB_MINALIGN; a multiple of
-   * a word.
-   */
-  static int calculateAlignment(int flags, int align, int size) {
-    int a = align;
-    if ((flags & SlabFlags.HWCACHE_ALIGN) != 0) {
-      int ralign = CACHE_LINE;
-      while (size <= ralign / 2) {
-        ralign /= 2;
-      }
-      a = Math.max(a, ralign);
-    }
-    a = Math.max(a, ARCH_SLAB_MINALIGN);
-    return (int) Bits.alignUp(a, WORD);
   }
 
   /** Objects of {@code size} bytes in a slab of {@code order} ({@code order_objects}). */

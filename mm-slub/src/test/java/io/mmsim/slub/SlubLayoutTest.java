@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.mmsim.api.object.SlabAlignment;
 import io.mmsim.api.object.SlabFlags;
 
 final class SlubLayoutTest {
@@ -14,7 +15,7 @@ final class SlubLayoutTest {
     int align = Integer.bitCount(size) == 1 ? size : 8;
     return SlubLayout.of(
         size,
-        SlubLayout.calculateAlignment(0, align, size),
+        SlabAlignment.calculateAlignment(0, align, size),
         0,
         false,
         true,
@@ -147,10 +148,10 @@ final class SlubLayoutTest {
 
   @Test
   void calculateAlignment_hwcacheAlign_halvesWhileTheObjectFits() {
-    assertThat(SlubLayout.calculateAlignment(SlabFlags.HWCACHE_ALIGN, 0, 50)).isEqualTo(64);
-    assertThat(SlubLayout.calculateAlignment(SlabFlags.HWCACHE_ALIGN, 0, 20)).isEqualTo(32);
-    assertThat(SlubLayout.calculateAlignment(SlabFlags.HWCACHE_ALIGN, 0, 6)).isEqualTo(8);
-    assertThat(SlubLayout.calculateAlignment(0, 0, 6)).isEqualTo(8);
-    assertThat(SlubLayout.calculateAlignment(0, 128, 6)).isEqualTo(128);
+    assertThat(SlabAlignment.calculateAlignment(SlabFlags.HWCACHE_ALIGN, 0, 50)).isEqualTo(64);
+    assertThat(SlabAlignment.calculateAlignment(SlabFlags.HWCACHE_ALIGN, 0, 20)).isEqualTo(32);
+    assertThat(SlabAlignment.calculateAlignment(SlabFlags.HWCACHE_ALIGN, 0, 6)).isEqualTo(8);
+    assertThat(SlabAlignment.calculateAlignment(0, 0, 6)).isEqualTo(8);
+    assertThat(SlabAlignment.calculateAlignment(0, 128, 6)).isEqualTo(128);
   }
 }
