@@ -30,6 +30,7 @@ module io.mmsim.api {
   exports io.mmsim.api.vmalloc;
   exports io.mmsim.api.util to
       io.mmsim.buddy,
+      io.mmsim.slab,
       io.mmsim.slub,
       io.mmsim.slob,
       io.mmsim.vmalloc,

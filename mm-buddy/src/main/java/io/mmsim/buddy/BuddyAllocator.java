@@ -15,6 +15,7 @@ import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.ZoneStats;
 import io.mmsim.api.util.Bits;
+import io.mmsim.api.util.IntList;
 
 /*
  * The binary buddy page allocator with zones, watermarks and per-CPU page lists.
@@ -265,8 +266,7 @@ final class BuddyAllocator implements PageAllocator {
     this.next = new int[nFrames + lists];
     this.prev = new int[nFrames + lists];
     for (int s = nFrames; s < nFrames + lists; s++) {
-      next[s] = s;
-      prev[s] = s;
+      IntList.init(next, prev, s);
     }
     this.meta = new byte[nFrames];
     this.given = new long[(nFrames + 63) >>> 6];
@@ -274,29 +274,6 @@ final class BuddyAllocator implements PageAllocator {
   }
 
   // ---------------------------------------------------------------- list primitives
-
-  private void insertHead(int sentinel, int x) {
-    int n = next[sentinel];
-    next[x] = n;
-    prev[x] = sentinel;
-    prev[n] = x;
-    next[sentinel] = x;
-  }
-
-  private void insertTail(int sentinel, int x) {
-    int p = prev[sentinel];
-    prev[x] = p;
-    next[x] = sentinel;
-    next[p] = x;
-    prev[sentinel] = x;
-  }
-
-  private void unlink(int x) {
-    int n = next[x];
-    int p = prev[x];
-    next[p] = n;
-    prev[n] = p;
-  }
 
   private int freeList(int zone, int order) {
     return sentinels + zone * NR_ORDERS + order;
@@ -354,7 +331,7 @@ final class BuddyAllocator implements PageAllocator {
       if (pfn == s) {
         return -1;
       }
-      unlink(pfn);
+      IntList.del(next, prev, pfn);
       pcpCount[slot]--;
       pcpPages--;
       meta[pfn] = META_ALLOCATED_0;
@@ -456,7 +433,7 @@ final class BuddyAllocator implements PageAllocator {
       }
       pfn = next[s];
     }
-    unlink(pfn);
+    IntList.del(next, prev, pfn);
     pcpCount[slot]--;
     pcpPages--;
     return pfn;
@@ -472,7 +449,7 @@ final class BuddyAllocator implements PageAllocator {
         break;
       }
       meta[p] = META_PCP;
-      insertTail(sentinel, p);
+      IntList.addTail(next, prev, sentinel, p);
       got++;
     }
     if (got > 0) {
@@ -492,7 +469,7 @@ final class BuddyAllocator implements PageAllocator {
       if (pfn == s) {
         continue;
       }
-      unlink(pfn);
+      IntList.del(next, prev, pfn);
       nrFree[z * NR_ORDERS + o]--;
       zoneFree[z] -= 1L << o;
       // expand: the upper halves go back, one order lower each time, at the list head
@@ -501,7 +478,7 @@ final class BuddyAllocator implements PageAllocator {
         o--;
         size >>>= 1;
         int upper = pfn + size;
-        insertHead(freeList(z, o), upper);
+        IntList.addHead(next, prev, freeList(z, o), upper);
         meta[upper] = meta(BUDDY, o);
         nrFree[z * NR_ORDERS + o]++;
         zoneFree[z] += size;
@@ -539,7 +516,7 @@ final class BuddyAllocator implements PageAllocator {
 
   private void freeToPcp(int cpu, int z, int p) {
     int slot = pcpSlot(cpu, z);
-    insertHead(pcpSentinels + slot, p);
+    IntList.addHead(next, prev, pcpSentinels + slot, p);
     meta[p] = META_PCP;
     int count = ++pcpCount[slot];
     pcpPages++;
@@ -558,7 +535,7 @@ final class BuddyAllocator implements PageAllocator {
     int s = pcpSentinels + slot;
     for (int i = 0; i < n; i++) {
       int x = prev[s];
-      unlink(x);
+      IntList.del(next, prev, x);
       meta[x] = 0;
       freeOneBlock(z, x, 0, false);
     }
@@ -578,7 +555,7 @@ final class BuddyAllocator implements PageAllocator {
         break;
       }
       assert zoneOf(buddy) == z : "buddy " + buddy + " of " + pfn + " in another zone";
-      unlink(buddy);
+      IntList.del(next, prev, buddy);
       meta[buddy] = 0;
       nrFree[z * NR_ORDERS + order]--;
       zoneFree[z] -= 1L << order;
@@ -588,9 +565,9 @@ final class BuddyAllocator implements PageAllocator {
     meta[pfn] = meta(BUDDY, order);
     int s = freeList(z, order);
     if (toTail || buddyMergeLikely(pfn, order)) {
-      insertTail(s, pfn);
+      IntList.addTail(next, prev, s, pfn);
     } else {
-      insertHead(s, pfn);
+      IntList.addHead(next, prev, s, pfn);
     }
     nrFree[z * NR_ORDERS + order]++;
     zoneFree[z] += 1L << order;

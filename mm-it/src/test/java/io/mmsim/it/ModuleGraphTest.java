@@ -64,6 +64,7 @@ final class ModuleGraphTest {
   private static final Set<String> API_INTERNAL_READERS =
       Set.of(
           "io.mmsim.buddy",
+          "io.mmsim.slab",
           "io.mmsim.slub",
           "io.mmsim.slob",
           "io.mmsim.vmalloc",

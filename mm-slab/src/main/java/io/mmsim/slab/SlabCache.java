@@ -13,6 +13,7 @@ import io.mmsim.api.object.ObjectConstructor;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.util.IntList;
 
 /**
  * One SLAB cache ({@code struct kmem_cache} with its single {@code kmem_cache_node}): slabs on
@@ -266,8 +267,7 @@ final class SlabCache implements KmemCache {
     this.spareIds = new int[capacity];
     Arrays.fill(listOf, UNUSED);
     for (int h = ON_FULL; h <= ON_FREE; h++) {
-      next[h] = h;
-      prev[h] = h;
+      IntList.init(next, prev, h);
       listOf[h] = (byte) h;
     }
     this.highest = FIRST_SLAB;
@@ -863,29 +863,20 @@ final class SlabCache implements KmemCache {
     capacity = c;
   }
 
+  // the slab lists are IntList lists over next/prev; listOf records which one a slab is on
+
   private void linkHead(int h, int s) {
-    int f = next[h];
-    next[s] = f;
-    prev[s] = h;
-    prev[f] = s;
-    next[h] = s;
+    IntList.addHead(next, prev, h, s);
     listOf[s] = (byte) h;
   }
 
   private void linkTail(int h, int s) {
-    int l = prev[h];
-    prev[s] = l;
-    next[s] = h;
-    next[l] = s;
-    prev[h] = s;
+    IntList.addTail(next, prev, h, s);
     listOf[s] = (byte) h;
   }
 
   private void unlink(int s) {
-    int p = prev[s];
-    int n = next[s];
-    next[p] = n;
-    prev[n] = p;
+    IntList.del(next, prev, s);
     listOf[s] = UNLISTED;
   }
 

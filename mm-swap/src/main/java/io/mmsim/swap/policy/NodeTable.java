@@ -2,6 +2,7 @@ package io.mmsim.swap.policy;
 
 import java.util.Arrays;
 
+import io.mmsim.api.util.IntList;
 import io.mmsim.api.util.LongLongHashMap;
 
 /**
@@ -10,8 +11,9 @@ import io.mmsim.api.util.LongLongHashMap;
  * the nodes (FIFO order, LRU order, the clock's circle, the kernel's active and inactive lists).
  *
  * <pre>
- *   node:  key[n]  prev[n]  next[n]  list[n]  flags[n]
- *   list l:  oldest[l] -> ... next ... -> newest[l]      (NIL-terminated both ways)
+ *   node:  key[n]  prev[n]  next[n]  list[n]  flags[n]        n >= MAX_LISTS
+ *   list l: the IntList whose head is the sentinel node l     0 <= l < MAX_LISTS
+ *           oldest = next[l] -> ... next ... -> newest = prev[l]
  *   free nodes: a stack threaded through next[], from freeHead
  * </pre>
  *
@@ -30,21 +32,20 @@ final class NodeTable {
   private byte[] list;
   private byte[] flags;
   private int freeHead = NIL;
-  private int highWater;
-  private final int[] oldest = new int[MAX_LISTS];
-  private final int[] newest = new int[MAX_LISTS];
+  private int highWater = MAX_LISTS;
   private final int[] size = new int[MAX_LISTS];
 
   NodeTable(int expected) {
-    int cap = Math.max(16, expected);
+    int cap = Math.max(16, expected + MAX_LISTS);
     index = new LongLongHashMap(cap, NIL);
     key = new long[cap];
     prev = new int[cap];
     next = new int[cap];
     list = new byte[cap];
     flags = new byte[cap];
-    Arrays.fill(oldest, NIL);
-    Arrays.fill(newest, NIL);
+    for (int l = 0; l < MAX_LISTS; l++) {
+      IntList.init(next, prev, l);
+    }
   }
 
   /** The node of {@code k}, or {@link #NIL}. */
@@ -80,8 +81,6 @@ final class NodeTable {
     key[n] = k;
     flags[n] = 0;
     list[n] = FREE;
-    prev[n] = NIL;
-    next[n] = NIL;
     return n;
   }
 
@@ -109,12 +108,16 @@ final class NodeTable {
     return list[n];
   }
 
+  /** The oldest node of list {@code l}, or {@link #NIL} when it is empty. */
   int oldest(int l) {
-    return oldest[l];
+    int n = next[l];
+    return n == l ? NIL : n;
   }
 
+  /** The newest node of list {@code l}, or {@link #NIL} when it is empty. */
   int newest(int l) {
-    return newest[l];
+    int n = prev[l];
+    return n == l ? NIL : n;
   }
 
   int size(int l) {
@@ -124,15 +127,7 @@ final class NodeTable {
   /** Appends node {@code n} (off every list) as the newest of list {@code l}. */
   void pushNewest(int l, int n) {
     assert list[n] == FREE : "node " + n + " already on list " + list[n];
-    int t = newest[l];
-    prev[n] = t;
-    next[n] = NIL;
-    if (t == NIL) {
-      oldest[l] = n;
-    } else {
-      next[t] = n;
-    }
-    newest[l] = n;
+    IntList.addTail(next, prev, l, n);
     list[n] = (byte) l;
     size[l]++;
   }
@@ -141,27 +136,17 @@ final class NodeTable {
   void unlink(int n) {
     int l = list[n];
     assert l != FREE : "node " + n + " is on no list";
-    int p = prev[n];
-    int x = next[n];
-    if (p == NIL) {
-      oldest[l] = x;
-    } else {
-      next[p] = x;
-    }
-    if (x == NIL) {
-      newest[l] = p;
-    } else {
-      prev[x] = p;
-    }
-    prev[n] = NIL;
-    next[n] = NIL;
+    IntList.del(next, prev, n);
     list[n] = FREE;
     size[l]--;
   }
 
   /** Moves node {@code n} to the newest end of list {@code l}. */
   void moveToNewest(int l, int n) {
-    if (list[n] == l && newest[l] == n) {
+    if (list[n] == l) {
+      if (prev[l] != n) {
+        IntList.moveTail(next, prev, l, n);
+      }
       return;
     }
     unlink(n);
@@ -182,42 +167,17 @@ final class NodeTable {
     index.checkInvariants();
     int onLists = 0;
     for (int l = 0; l < lists; l++) {
-      int count = 0;
-      int p = NIL;
-      for (int n = oldest[l]; n != NIL; n = next[n]) {
-        if (prev[n] != p || list[n] != l) {
-          throw new AssertionError(
-              "list "
-                  + l
-                  + " broken at node "
-                  + n
-                  + ": prev "
-                  + prev[n]
-                  + " expected "
-                  + p
-                  + ", list "
-                  + list[n]);
+      int count = IntList.checkedLength(next, prev, l, highWater);
+      for (int n = next[l]; n != l; n = next[n]) {
+        if (n < MAX_LISTS || list[n] != l) {
+          throw new AssertionError("list " + l + " holds node " + n + " of list " + list[n]);
         }
         if (find(key[n]) != n) {
           throw new AssertionError("node " + n + " key " + key[n] + " not indexed");
         }
-        p = n;
-        if (++count > highWater) {
-          throw new AssertionError("list " + l + " has a cycle");
-        }
       }
-      if (p != newest[l] || count != size[l]) {
-        throw new AssertionError(
-            "list "
-                + l
-                + " size "
-                + size[l]
-                + " but "
-                + count
-                + " nodes; newest "
-                + newest[l]
-                + " last "
-                + p);
+      if (count != size[l]) {
+        throw new AssertionError("list " + l + " size " + size[l] + " but " + count + " nodes");
       }
       onLists += count;
     }
