@@ -12,4 +12,5 @@ open module io.mmsim.it {
   requires org.junit.jupiter.api;
   requires org.junit.jupiter.params;
   requires org.assertj.core;
+  requires com.tngtech.archunit;
 }
