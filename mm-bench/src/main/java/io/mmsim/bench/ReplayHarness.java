@@ -14,8 +14,8 @@ import io.mmsim.workload.MemoryTrace;
 import io.mmsim.workload.Workload;
 
 /**
- * The documented harness for trace replay and swap throughput (issue 5's figures), run with {@code
- * java -cp mm-bench/target/benchmarks.jar io.mmsim.bench.ReplayHarness [LACKEY_FILE]}.
+ * The documented harness for trace replay and swap throughput (the figures in BENCHMARKS.md), run
+ * with {@code java -cp mm-bench/target/benchmarks.jar io.mmsim.bench.ReplayHarness [LACKEY_FILE]}.
  *
  * <ol>
  *   <li><b>Replay</b>: a valgrind lackey trace of a real program ({@code sort -n} of 3000 shuffled

@@ -7,7 +7,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The /proc views byte for byte in the kernel's layouts (LINUX-FACTS §9). */
+/**
+ * The /proc views byte for byte in the kernel's layouts (the seq_file show functions of fs/proc and
+ * mm).
+ */
 final class ProcFormatTest {
   private static Kernel kernel;
 

@@ -328,9 +328,10 @@ final class SlubAllocator implements ObjectAllocator {
   }
 
   /**
-   * {@code create_unique_id}: ':' then flag letters (d DMA, a RECLAIM_ACCOUNT, A ACCOUNT) and '-'
-   * if any, then the slot size in 7 digits ({@code :0000064}, {@code :a-0000104}) [unverified: the
-   * letter set of the running kernel].
+   * {@code create_unique_id} (mm/slub.c): ':' then flag letters (d DMA, a RECLAIM_ACCOUNT, A
+   * ACCOUNT) and '-' if any, then the slot size in 7 digits ({@code :0000064}, {@code :a-0000104}).
+   * The kernel also writes D for SLAB_CACHE_DMA32 and F for SLAB_CONSISTENCY_CHECKS; mmsim has no
+   * DMA32 caches and never merges a cache with debug flags, so those letters cannot occur here.
    */
   private static String uniqueId(int flags, int size) {
     StringBuilder sb = new StringBuilder(":");

@@ -1259,8 +1259,10 @@ final class SlubCache implements KmemCache {
   }
 
   /**
-   * {@code print_slab_info}. The flags word names PG_slab and PG_head and the zone; its bit values
-   * are illustrative [unverified: page-flag bit numbers move between kernel versions].
+   * {@code print_slab_info}. The flags word names PG_slab and PG_head and the zone. The bit values
+   * are approximate: PG_slab is printed as bit 9 and PG_head as bit 6, but their places in {@code
+   * enum pageflags} (include/linux/page-flags.h) differ between kernel versions and configurations,
+   * so a real kernel's word may differ; the zone sits in the top bits, where page_zonenum reads it.
    */
   void slabInfoLine(SlubReport r, int slab) {
     long pfn = table.pfn(slab);

@@ -27,7 +27,8 @@ final class SlubLayoutTest {
 
   @ParameterizedTest(name = "{0} bytes on {1} CPU(s): {2} objects in {3} page(s)")
   @CsvSource({
-    // 1 CPU: min_objects 8 (LINUX-FACTS: kmalloc-4k order 3 with 8 objects, kmalloc-64 order 0)
+    // 1 CPU: calculate_order (mm/slub.c) takes min_objects = 4 * (fls(nr_cpus) + 1) = 8, so
+    // kmalloc-4k needs order 3 for 8 objects while kmalloc-64 fits 64 in order 0
     "8, 1, 512, 1",
     "16, 1, 256, 1",
     "32, 1, 128, 1",

@@ -22,9 +22,9 @@ import io.mmsim.kernel.stat.VmEvent;
 import io.mmsim.kernel.stat.VmEvents;
 
 /**
- * Renders the /proc views in the kernel's exact formats (LINUX-FACTS §9): field widths, padding,
- * trailing spaces and line order as {@code mm/vmstat.c}, {@code fs/proc/meminfo.c}, {@code
- * mm/slab_common.c} and {@code mm/vmalloc.c} print them.
+ * Renders the /proc views in the kernel's exact formats (the seq_file show functions of fs/proc and
+ * mm): field widths, padding, trailing spaces and line order as {@code mm/vmstat.c}, {@code
+ * fs/proc/meminfo.c}, {@code mm/slab_common.c} and {@code mm/vmalloc.c} print them.
  *
  * <p>Only values the simulator really keeps are shown; a view or key that would need a part that is
  * not configured (or not modelled) is left out rather than filled with a guess.
