@@ -22,23 +22,15 @@ import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.PageTable;
-import io.mmsim.api.reclaim.FutureReferences;
-import io.mmsim.api.reclaim.PolicyContext;
 import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.spi.FaultHandlerProvider;
-import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.api.spi.ObjectAllocatorProvider;
 import io.mmsim.api.spi.PageAllocatorProvider;
 import io.mmsim.api.spi.PageTableProvider;
 import io.mmsim.api.spi.Provider;
-import io.mmsim.api.spi.ProviderContext;
 import io.mmsim.api.spi.ReplacementPolicyProvider;
-import io.mmsim.api.spi.Settings;
-import io.mmsim.api.spi.VirtualAllocatorContext;
 import io.mmsim.api.spi.VirtualAllocatorProvider;
-import io.mmsim.api.swap.SwapContext;
 import io.mmsim.api.swap.SwapException;
-import io.mmsim.api.swap.SwapHandlerContext;
 import io.mmsim.api.swap.SwapProvider;
 import io.mmsim.api.swap.SwapSpace;
 import io.mmsim.api.swap.SwapSystem;
@@ -97,6 +89,7 @@ public final class Kernel {
   private final VmEvents events = new VmEvents();
   private final Map<String, String> parts = new LinkedHashMap<>();
   private final long bootFreePages;
+  private final ProviderContexts contexts;
   private String caller = "boot";
 
   private Kernel(Configuration config, ProviderRegistry registry) {
@@ -132,11 +125,12 @@ public final class Kernel {
               + " 8T (2^31 - 1 frames)");
     }
     this.layout = new MemoryLayout(frames, cpus);
+    this.contexts = new ProviderContexts(this, config);
 
     PageAllocatorProvider pap =
         registry.select(
             Spi.PAGE_ALLOCATOR, PageAllocatorProvider.class, required("page-allocator"));
-    this.pageAllocator = pap.create(context(pap));
+    this.pageAllocator = pap.create(contexts.pageAllocator(pap));
     parts.put("page-allocator", pap.name());
 
     this.memory = new PhysicalMemory(frames);
@@ -157,7 +151,7 @@ public final class Kernel {
       this.pageTable = null;
     } else {
       PageTableProvider p = registry.select(Spi.PAGE_TABLE, PageTableProvider.class, ptName);
-      this.pageTable = p.create(memoryContext(p));
+      this.pageTable = p.create(contexts.memory(p));
       parts.put("page-table", p.name());
     }
     String oaName = optional("object-allocator");
@@ -166,7 +160,7 @@ public final class Kernel {
     } else {
       ObjectAllocatorProvider p =
           registry.select(Spi.OBJECT_ALLOCATOR, ObjectAllocatorProvider.class, oaName);
-      this.objectAllocator = p.create(memoryContext(p));
+      this.objectAllocator = p.create(contexts.memory(p));
       parts.put("object-allocator", p.name());
     }
     String vaName = optional("virtual-allocator");
@@ -180,7 +174,7 @@ public final class Kernel {
       }
       VirtualAllocatorProvider p =
           registry.select(Spi.VIRTUAL_ALLOCATOR, VirtualAllocatorProvider.class, vaName);
-      this.virtualAllocator = p.create(new Ctx(p, ConfigValidator.settingsFor(p, config)));
+      this.virtualAllocator = p.create(contexts.virtualAllocator(p));
       parts.put("virtual-allocator", p.name());
     }
     // the shared zero page is the last page of the kernel image (empty_zero_page lives in .bss)
@@ -427,7 +421,7 @@ public final class Kernel {
     if (sp == null) {
       return null;
     }
-    SwapSystem s = sp.create(new Ctx(sp, ConfigValidator.settingsFor(sp, config)));
+    SwapSystem s = sp.create(contexts.swap(sp));
     if (s.totalSwapPages() > 0) {
       parts.put(
           "swap",
@@ -458,7 +452,7 @@ public final class Kernel {
       if (p.name().equalsIgnoreCase("swap")) {
         swapIndex = chain.size();
       }
-      chain.add(p.create(context(p)));
+      chain.add(p.create(contexts.faultHandler(p)));
     }
     if (swapIndex < 0 && swap != null && swap.totalSwapPages() > 0) {
       throw new ConfigurationException(
@@ -494,12 +488,12 @@ public final class Kernel {
             Spi.REPLACEMENT_POLICY, ReplacementPolicyProvider.class, required("reclaim.policy"));
     ReplacementPolicy global;
     try {
-      global = rp.create(new PolicyCtx(rp, null));
+      global = rp.create(contexts.policy(rp, null));
     } catch (ConfigurationException e) {
       // a policy that needs the future (opt) works only per process, on a known trace
       global = null;
     }
-    processes.setReclaim(swap, global, future -> rp.create(new PolicyCtx(rp, future)), rssLimit);
+    processes.setReclaim(swap, global, future -> rp.create(contexts.policy(rp, future)), rssLimit);
     parts.put("reclaim.policy", rp.name());
     if (rssLimit > 0) {
       parts.put("rss.limit", rssLimit + " pages");
@@ -509,21 +503,6 @@ public final class Kernel {
   /** The swap subsystem, or null without mm-swap or page tables. */
   public SwapSystem swap() {
     return swap;
-  }
-
-  /** A policy's context: its settings and, for per-process policies, the future references. */
-  private final class PolicyCtx extends BaseCtx implements PolicyContext {
-    private final FutureReferences future;
-
-    PolicyCtx(Provider provider, FutureReferences future) {
-      super(provider, ConfigValidator.settingsFor(provider, config));
-      this.future = future;
-    }
-
-    @Override
-    public FutureReferences future() {
-      return future;
-    }
   }
 
   // ------------------------------------------------------------------ internals
@@ -579,92 +558,9 @@ public final class Kernel {
     return (int) v;
   }
 
-  private ProviderContext context(Provider p) {
-    return new Ctx(p, ConfigValidator.settingsFor(p, config));
-  }
-
-  private MemoryContext memoryContext(Provider p) {
-    return new Ctx(p, ConfigValidator.settingsFor(p, config));
-  }
-
-  /** What every provider's context tells: the machine, the provider's settings, its seed. */
-  private abstract class BaseCtx implements ProviderContext {
-    private final Provider provider;
-    private final Settings settings;
-
-    BaseCtx(Provider provider, Settings settings) {
-      this.provider = provider;
-      this.settings = settings;
-    }
-
-    @Override
-    public MemoryLayout layout() {
-      return layout;
-    }
-
-    @Override
-    public Settings settings() {
-      return settings;
-    }
-
-    @Override
-    public String loggerName() {
-      return provider.getClass().getPackageName();
-    }
-
-    @Override
-    public long seed() {
-      return seed ^ provider.name().hashCode();
-    }
-  }
-
-  /** The context of every other provider; parts not yet booted are null. */
-  private final class Ctx extends BaseCtx
-      implements VirtualAllocatorContext, SwapContext, SwapHandlerContext {
-
-    Ctx(Provider provider, Settings settings) {
-      super(provider, settings);
-    }
-
-    @Override
-    public PageAllocator pageAllocator() {
-      return pageAllocator;
-    }
-
-    @Override
-    public PhysicalMemory memory() {
-      return memory;
-    }
-
-    @Override
-    public String caller() {
-      return caller;
-    }
-
-    @Override
-    public PageTable pageTable() {
-      return pageTable;
-    }
-
-    @Override
-    public void getPage(long pfn) {
-      processes.getPage(pfn);
-    }
-
-    @Override
-    public void putPage(long pfn) {
-      processes.putPage(pfn);
-    }
-
-    @Override
-    public int mapCount(long pfn) {
-      return processes.mapCount(pfn);
-    }
-
-    @Override
-    public SwapSystem swapSystem() {
-      return swap;
-    }
+  /** Who is calling, without the lock: for the contexts, read inside a kernel call. */
+  String currentCaller() {
+    return caller;
   }
 
   /** Parts in boot order with their providers, for summaries. */
