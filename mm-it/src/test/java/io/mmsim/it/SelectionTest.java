@@ -2,7 +2,6 @@ package io.mmsim.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -121,11 +120,6 @@ final class SelectionTest {
   @ParameterizedTest
   @ValueSource(strings = {"linux", "fifo", "lru", "clock", "opt"})
   void boot_eachReplacementPolicy_isSelected(String name) {
-    // the kernel validates reclaim.policy as a key but does not create a policy yet
-    assumeTrue(
-        small().boot().parts().containsKey("reclaim.policy"),
-        "the kernel does not select reclaim.policy yet");
-
     Kernel k = small().set("reclaim.policy", name).boot();
 
     assertThat(k.parts()).containsEntry("reclaim.policy", name);
@@ -133,11 +127,6 @@ final class SelectionTest {
 
   @Test
   void boot_swapFaultHandlerBeforeDemand_isSelected() {
-    // fault-handler=swap needs the kernel to create the swap subsystem from a SwapProvider
-    assumeTrue(
-        Kernel.discoverProviders().containsKey("SwapProvider"),
-        "the kernel does not discover SwapProvider yet");
-
     Kernel k = small().set("fault-handler", "swap,demand").boot();
 
     assertThat(k.parts()).containsEntry("fault-handler", "swap,demand");

@@ -146,13 +146,15 @@ public final class ProcFs {
       sb.append(String.format("\n        present  %d", s.present()));
       sb.append(String.format("\n        managed  %d", s.managed()));
       sb.append(String.format("\n        cma      %d", 0));
-      // the kernel prints one entry per zone including the (empty, unmodelled) Movable zone,
-      // whose reserve equals the Normal entry's
+      // the kernel prints one entry per zone type (MAX_NR_ZONES), here including the empty,
+      // unmodelled Movable and Device zones of an x86-64 distribution kernel: with no pages
+      // of their own, their reserves equal the Normal entry's
       long[] prot = s.protection();
       StringBuilder p = new StringBuilder();
       for (long v : prot) {
         p.append(p.length() == 0 ? "" : ", ").append(v);
       }
+      p.append(", ").append(prot[prot.length - 1]);
       p.append(", ").append(prot[prot.length - 1]);
       sb.append("\n        protection: (").append(p).append(')');
       if (!layout.populated(z)) {
@@ -161,14 +163,17 @@ public final class ProcFs {
       }
       row(sb, "nr_free_pages", s.free());
       sb.append("\n  pagesets");
+      // the 6.7+ layout (mm/vmstat.c: zoneinfo_show_print): values aligned after the longest
+      // label, high_min and high_max, which mmsim does not model, left out; the threshold
+      // follows each CPU's pageset
       int[] pcp = s.pcpCount();
       for (int cpu = 0; cpu < pcp.length; cpu++) {
         sb.append(String.format("\n    cpu: %d", cpu));
-        sb.append(String.format("\n              count: %d", pcp[cpu]));
-        sb.append(String.format("\n              high:  %d", s.pcpHigh()));
-        sb.append(String.format("\n              batch: %d", s.pcpBatch()));
+        sb.append(String.format("\n              count:    %d", pcp[cpu]));
+        sb.append(String.format("\n              high:     %d", s.pcpHigh()));
+        sb.append(String.format("\n              batch:    %d", s.pcpBatch()));
+        sb.append(String.format("\n  vm stats threshold: %d", statThreshold(s.managed())));
       }
-      sb.append(String.format("\n  vm stats threshold: %d", statThreshold(s.managed())));
       sb.append(String.format("\n  node_unreclaimable:  %d", 0));
       sb.append(String.format("\n  start_pfn:           %d", s.startPfn()));
       sb.append('\n');
