@@ -1,7 +1,5 @@
 package io.mmsim.swap;
 
-import static org.mockito.Mockito.mock;
-
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -9,44 +7,53 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import org.mockito.invocation.InvocationOnMock;
-
+import io.mmsim.api.Statistics;
 import io.mmsim.api.fault.AddressSpace;
 import io.mmsim.api.fault.FaultContext;
+import io.mmsim.api.fault.FaultHandler;
 import io.mmsim.api.fault.FaultOutcome;
+import io.mmsim.api.fault.FileBacking;
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.fault.Vma;
+import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.page.ZoneStats;
 import io.mmsim.api.paging.ErrorCode;
+import io.mmsim.api.paging.Mmu;
 import io.mmsim.api.paging.PageFault;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.paging.Regs;
 import io.mmsim.api.reclaim.ReplacementPolicy;
+import io.mmsim.api.spi.ProviderContext;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.api.swap.ReclaimContext;
 import io.mmsim.api.swap.ReclaimMode;
 import io.mmsim.api.swap.SwapContext;
 import io.mmsim.api.swap.SwapSystem;
+import io.mmsim.paging.demand.DemandPagingProvider;
 
 /**
- * A test double of the kernel around the swap subsystem: frames with reference and map counts,
- * processes with one anonymous read-write area each, page tables in a map, a reverse map, a global
- * policy (keys = PFNs) and optional per-process policies (keys = virtual page numbers), and the
- * ReclaimContexts of both scopes. Accesses go through a tiny MMU: a present PTE that allows the
- * access gets A (and D); otherwise the fault chain runs: the swap handler, then a minimal demand
- * handler (zero-fill, copy-on-write).
+ * The kernel around the swap subsystem, reduced to what swap needs: frames with reference and map
+ * counts, processes with one anonymous read-write area each, a reverse map, a global policy (keys =
+ * PFNs) and optional per-process policies (keys = virtual page numbers), the ReclaimContexts of
+ * both scopes, and the fault chain {@code swap,demand} with the real demand handler from mm-paging.
  *
- * <p>It implements the integration contract of io.mmsim.api.swap exactly as the real kernel must,
- * and {@link #checkInvariants()} verifies it: every slot's count equals the swap PTEs that hold it,
- * every frame's references equal its mappings plus the swap cache, no frame leaks. mm-api
- * interfaces are implemented with Mockito mocks whose default answer dispatches by method name, so
- * interface growth elsewhere does not break these tests.
+ * <p>Every mm-api collaborator is a plain class that implements its interface as the interface
+ * describes ({@link Frames}, {@link Entries}, {@link Area}, {@link Mm}, the scopes and the fault
+ * context); what this harness does not model (tables in frames, an MMU and its TLB, zones other
+ * than DMA) is refused with {@link UnsupportedOperationException}. An access checks the entry the
+ * way a CPU does (present, writable for a write), sets Accessed and Dirty, and otherwise raises a
+ * fault with the error code the CPU would push and retries.
+ *
+ * <p>{@link #checkInvariants()} verifies the integration contract of io.mmsim.api.swap: every
+ * slot's count equals the swap PTEs that hold it, every frame's references equal its mappings plus
+ * the swap cache, no frame leaks.
  */
 final class MiniKernel {
   static final long AREA_PAGES = 1L << 18;
@@ -56,28 +63,72 @@ final class MiniKernel {
   final PhysicalMemory memory;
   final SwapSubsystem swap;
   final SwapFaultHandler handler;
+  final FaultHandler demand;
   final ReplacementPolicy global;
   final ReclaimContext globalRc;
   final PageTable pageTable;
   final PageAllocator pageAllocator;
-  private final ArrayDeque<Long> free = new ArrayDeque<>();
+  private final Frames pool;
   private final boolean[] allocated;
   private final int[] refs;
   private final int[] maps;
   private final Map<Long, TreeSet<Long>> rmap = new HashMap<>();
+
+  /** Mappings per (pid, virtual page): 2 only inside a copy-on-write, between its two steps. */
+  private final Map<Long, Integer> vpnMappings = new HashMap<>();
+
   private final TreeMap<Long, Long> ptes = new TreeMap<>();
   private final Map<Integer, Proc> procs = new LinkedHashMap<>();
-  private long lowWatermark;
-  private long highWatermark;
   long faults;
   long majorFaults;
   long oomOutcomes;
   long sigbus;
 
+  /** One process's only area: anonymous, private, read-write, {@link #AREA_PAGES} pages at 0. */
+  record Area(long start, long end) implements Vma {
+    @Override
+    public int prot() {
+      return Prot.READ | Prot.WRITE;
+    }
+
+    @Override
+    public boolean shared() {
+      return false;
+    }
+
+    @Override
+    public boolean anonymous() {
+      return true;
+    }
+
+    @Override
+    public FileBacking file() {
+      return null;
+    }
+
+    @Override
+    public long fileOffset() {
+      return 0;
+    }
+  }
+
+  /** A process's address space: its root is its pid, its one area covers [0, AREA_PAGES). */
+  record Mm(int pid, Area area) implements AddressSpace {
+    @Override
+    public long root() {
+      return pid;
+    }
+
+    @Override
+    public Vma findVma(long addr) {
+      return addr >= area.start() && addr < area.end() ? area : null;
+    }
+  }
+
   /** One process: its address space, area, optional resident limit and policy. */
   final class Proc {
     final int pid;
-    final AddressSpace mm;
+    final Mm mm;
     final Vma vma;
     final ReplacementPolicy policy;
     final int rssLimit;
@@ -89,123 +140,179 @@ final class MiniKernel {
       this.pid = pid;
       this.policy = policy;
       this.rssLimit = rssLimit;
-      this.vma = mock(Vma.class, this::vmaAnswer);
-      this.mm = mock(AddressSpace.class, this::mmAnswer);
-      this.rc = mock(ReclaimContext.class, this::rcAnswer);
-      this.fc = mock(FaultContext.class, this::fcAnswer);
+      this.mm = new Mm(pid, new Area(0, AREA_PAGES << Page.PAGE_SHIFT));
+      this.vma = mm.area();
+      this.rc = new ProcessScope(this);
+      this.fc = new Faults(this);
+    }
+  }
+
+  /** A process's reclaim scope: keys are its virtual page numbers. */
+  private final class ProcessScope implements ReclaimContext {
+    private final Proc p;
+
+    ProcessScope(Proc p) {
+      this.p = p;
     }
 
-    private Object vmaAnswer(InvocationOnMock i) {
-      return switch (i.getMethod().getName()) {
-        case "start" -> 0L;
-        case "end" -> AREA_PAGES << Page.PAGE_SHIFT;
-        case "prot" -> Prot.READ | Prot.WRITE;
-        case "shared" -> false;
-        case "anonymous" -> true;
-        case "file" -> null;
-        case "fileOffset" -> 0L;
-        default -> unsupported(i);
-      };
+    @Override
+    public long pfnOf(long vpn) {
+      long pte = pte(p.pid, vpn);
+      return Pte.present(pte) ? Pte.pfn(pte) : SwapSystem.NO_PAGE;
     }
 
-    private Object mmAnswer(InvocationOnMock i) {
-      return switch (i.getMethod().getName()) {
-        case "pid" -> pid;
-        case "root" -> (long) pid;
-        case "findVma" -> {
-          long a = i.getArgument(0);
-          yield a >= 0 && a < AREA_PAGES << Page.PAGE_SHIFT ? vma : null;
+    @Override
+    public int kind(long vpn, long pfn) {
+      return ReclaimContext.ANON;
+    }
+
+    @Override
+    public boolean testAndClearYoung(long vpn) {
+      long pte = pte(p.pid, vpn);
+      if (Pte.present(pte) && (pte & Pte.ACCESSED) != 0) {
+        setPte(p.pid, vpn, pte & ~Pte.ACCESSED);
+        return true;
+      }
+      return false;
+    }
+
+    @Override
+    public boolean unmapToSwap(long vpn, long pfn, long entry) {
+      return unmapOne(p.pid, vpn, pfn, entry);
+    }
+
+    /** Every page here is anonymous: there is no file page to evict. */
+    @Override
+    public boolean evictFilePage(long vpn, long pfn) {
+      return false;
+    }
+  }
+
+  /** The global reclaim scope: keys are PFNs, operations act on every mapping of the frame. */
+  private final class GlobalScope implements ReclaimContext {
+    @Override
+    public long pfnOf(long pfn) {
+      return pfn > 0 && pfn < frames && maps[(int) pfn] > 0 ? pfn : SwapSystem.NO_PAGE;
+    }
+
+    @Override
+    public int kind(long pfn, long same) {
+      return ReclaimContext.ANON;
+    }
+
+    @Override
+    public boolean testAndClearYoung(long pfn) {
+      boolean young = false;
+      for (long m : new TreeSet<>(rmap.getOrDefault(pfn, new TreeSet<>()))) {
+        int pid = (int) (m >>> PID_SHIFT);
+        long vpn = m & ((1L << PID_SHIFT) - 1);
+        long pte = pte(pid, vpn);
+        if ((pte & Pte.ACCESSED) != 0) {
+          setPte(pid, vpn, pte & ~Pte.ACCESSED);
+          young = true;
         }
-        default -> unsupported(i);
-      };
+      }
+      return young;
     }
 
-    /** Scope of this process: keys are its virtual page numbers. */
-    private Object rcAnswer(InvocationOnMock i) {
-      switch (i.getMethod().getName()) {
-        case "pfnOf":
-          {
-            long pte = pte(pid, i.getArgument(0));
-            return Pte.present(pte) ? Pte.pfn(pte) : SwapSystem.NO_PAGE;
-          }
-        case "kind":
-          return ReclaimContext.ANON;
-        case "testAndClearYoung":
-          {
-            long vpn = i.getArgument(0);
-            long pte = pte(pid, vpn);
-            if (Pte.present(pte) && (pte & Pte.ACCESSED) != 0) {
-              setPte(pid, vpn, pte & ~Pte.ACCESSED);
-              return true;
-            }
-            return false;
-          }
-        case "unmapToSwap":
-          {
-            long vpn = i.getArgument(0);
-            long pfn = i.getArgument(1);
-            long entry = i.getArgument(2);
-            return unmapOne(pid, vpn, pfn, entry);
-          }
-        case "evictFilePage":
-          return false;
-        default:
-          return unsupported(i);
+    @Override
+    public boolean unmapToSwap(long pfn, long same, long entry) {
+      boolean dirty = false;
+      for (long m : new TreeSet<>(rmap.getOrDefault(pfn, new TreeSet<>()))) {
+        dirty |= unmapOne((int) (m >>> PID_SHIFT), m & ((1L << PID_SHIFT) - 1), pfn, entry);
       }
+      return dirty;
     }
 
-    private Object fcAnswer(InvocationOnMock i) {
-      switch (i.getMethod().getName()) {
-        case "mm":
-          return mm;
-        case "pageTable":
-          return pageTable;
-        case "memory":
-          return memory;
-        case "allocUserPage":
-          return allocUserPage();
-        case "freeUserPage":
-          {
-            long pfn = i.getArgument(0);
-            if (refs[(int) pfn] != 0 || maps[(int) pfn] != 0) {
-              throw new AssertionError(
-                  "freeUserPage of pfn " + pfn + " with refs " + refs[(int) pfn]);
-            }
-            freeFrame(pfn);
-            return null;
-          }
-        case "zeroPfn":
-          return -1L;
-        case "pageCount":
-          return refs[(int) (long) i.getArgument(0)];
-        case "pageAnon":
-          return true;
-        case "pageAddNewAnonRmap":
-          {
-            long pfn = i.getArgument(0);
-            if (refs[(int) pfn] != 0) {
-              throw new AssertionError("new anon page " + pfn + " already has references");
-            }
-            refs[(int) pfn] = 1;
-            addMapping(pid, vpnOf(i.getArgument(2)), pfn);
-            return null;
-          }
-        case "pageAddRmap":
-          {
-            long pfn = i.getArgument(0);
-            refs[(int) pfn]++;
-            addMapping(pid, vpnOf(i.getArgument(2)), pfn);
-            return null;
-          }
-        case "pageRemoveRmap":
-          {
-            long pfn = i.getArgument(0);
-            removeMapping(pid, vpnOf(i.getArgument(2)), pfn, true);
-            return null;
-          }
-        default:
-          return unsupported(i);
+    /** Every page here is anonymous: there is no file page to evict. */
+    @Override
+    public boolean evictFilePage(long pfn, long same) {
+      return false;
+    }
+  }
+
+  /** What a fault handler sees while it resolves a fault of one process. */
+  private final class Faults implements FaultContext {
+    private final Proc p;
+
+    Faults(Proc p) {
+      this.p = p;
+    }
+
+    @Override
+    public AddressSpace mm() {
+      return p.mm;
+    }
+
+    @Override
+    public PageTable pageTable() {
+      return pageTable;
+    }
+
+    @Override
+    public PhysicalMemory memory() {
+      return memory;
+    }
+
+    @Override
+    public long allocUserPage() {
+      return MiniKernel.this.allocUserPage();
+    }
+
+    @Override
+    public void freeUserPage(long pfn) {
+      if (refs[(int) pfn] != 0 || maps[(int) pfn] != 0) {
+        throw new AssertionError("freeUserPage of pfn " + pfn + " with refs " + refs[(int) pfn]);
       }
+      freeFrame(pfn);
+    }
+
+    /** No shared zero page: every first touch gets a frame of its own. */
+    @Override
+    public long zeroPfn() {
+      return -1;
+    }
+
+    @Override
+    public int pageCount(long pfn) {
+      return refs[(int) pfn];
+    }
+
+    @Override
+    public boolean pageAnon(long pfn) {
+      return true;
+    }
+
+    @Override
+    public void pageAddNewAnonRmap(long pfn, AddressSpace mm, long linear) {
+      if (refs[(int) pfn] != 0) {
+        throw new AssertionError("new anon page " + pfn + " already has references");
+      }
+      refs[(int) pfn] = 1;
+      addMapping(mm.pid(), vpnOf(linear), pfn);
+    }
+
+    @Override
+    public void pageAddRmap(long pfn, AddressSpace mm, long linear) {
+      refs[(int) pfn]++;
+      addMapping(mm.pid(), vpnOf(linear), pfn);
+    }
+
+    @Override
+    public void pageRemoveRmap(long pfn, AddressSpace mm, long linear) {
+      removeMapping(mm.pid(), vpnOf(linear), pfn, true);
+    }
+
+    /** Every area is anonymous: there is no page cache. */
+    @Override
+    public long pageCacheFind(FileBacking file, long offset) {
+      throw new UnsupportedOperationException("MiniKernel has no page cache");
+    }
+
+    /** Every area is anonymous: there is no page cache. */
+    @Override
+    public void pageCacheAdd(FileBacking file, long offset, long pfn) {
+      throw new UnsupportedOperationException("MiniKernel has no page cache");
     }
   }
 
@@ -215,13 +322,11 @@ final class MiniKernel {
     this.allocated = new boolean[frames];
     this.refs = new int[frames];
     this.maps = new int[frames];
-    for (long p = 1; p < frames; p++) { // frame 0 stays reserved, as in a real machine
-      free.add(p);
-    }
+    this.pool = new Frames(frames);
     this.global = global;
-    this.pageTable = mock(PageTable.class, this::pageTableAnswer);
-    this.pageAllocator = mock(PageAllocator.class, this::pageAllocatorAnswer);
-    this.globalRc = mock(ReclaimContext.class, this::globalRcAnswer);
+    this.pageTable = new Entries();
+    this.pageAllocator = pool;
+    this.globalRc = new GlobalScope();
     SwapSystemProvider provider = new SwapSystemProvider();
     Map<String, String> values = new LinkedHashMap<>(provider.defaultSettings());
     for (Map.Entry<String, String> e : swapSettings.entrySet()) {
@@ -234,6 +339,30 @@ final class MiniKernel {
     SwapContext ctx = new Ctx(new MemoryLayout(frames, 1), settings);
     this.swap = (SwapSubsystem) provider.create(ctx);
     this.handler = new SwapFaultHandler(swap);
+    DemandPagingProvider demandProvider = new DemandPagingProvider();
+    this.demand =
+        demandProvider.create(
+            new ProviderContext() {
+              @Override
+              public MemoryLayout layout() {
+                return ctx.layout();
+              }
+
+              @Override
+              public Settings settings() {
+                return new Settings(demandProvider.name(), demandProvider.defaultSettings());
+              }
+
+              @Override
+              public String loggerName() {
+                return "io.mmsim.swap.test";
+              }
+
+              @Override
+              public long seed() {
+                return 1234;
+              }
+            });
   }
 
   /** The SwapContext the swap provider receives. */
@@ -308,93 +437,249 @@ final class MiniKernel {
     }
   }
 
-  private static Object unsupported(InvocationOnMock i) {
-    throw new UnsupportedOperationException(
-        "MiniKernel does not implement "
-            + i.getMethod().getDeclaringClass().getSimpleName()
-            + "."
-            + i.getMethod().getName());
-  }
+  // ---------------------------------------------------------------- the page allocator
 
-  // ---------------------------------------------------------------- mocks of mm-api services
+  /**
+   * The machine's frames as a page allocator of order-0 pages, all in the DMA zone: frame 0 stays
+   * reserved, freed frames queue behind the others, and the watermarks are what the test sets with
+   * {@link #watermarks} (min is half of low). Everything else a page allocator does (higher orders,
+   * per-CPU lists, the boot hand-off) is not modelled.
+   */
+  private static final class Frames implements PageAllocator {
+    private final ArrayDeque<Long> free = new ArrayDeque<>();
+    private long low;
+    private long high;
 
-  private Object pageTableAnswer(InvocationOnMock i) {
-    switch (i.getMethod().getName()) {
-      case "readPte":
-        return pte(pidOfRoot(i.getArgument(0)), vpnOf(i.getArgument(1)));
-      case "writePte":
-        setPte(pidOfRoot(i.getArgument(0)), vpnOf(i.getArgument(1)), i.getArgument(2));
-        return true;
-      case "pfnPte":
-        return Pte.make(i.getArgument(0), i.getArgument(1));
-      case "flushTlbPage":
-      case "flushTlbMm":
-        return null;
-      default:
-        return unsupported(i);
+    Frames(int frames) {
+      for (long p = 1; p < frames; p++) {
+        free.add(p);
+      }
+    }
+
+    @Override
+    public String name() {
+      return "mini-frames";
+    }
+
+    @Override
+    public Statistics statistics() {
+      return Statistics.builder().put("nr_free_pages", free.size()).build();
+    }
+
+    @Override
+    public void checkInvariants() {
+      if (free.size() != new java.util.HashSet<>(free).size()) {
+        throw new AssertionError("a frame is queued twice: " + free);
+      }
+    }
+
+    @Override
+    public long allocPages(int cpu, int gfp, int order) {
+      if (order != 0) {
+        throw new UnsupportedOperationException("MiniKernel hands out order-0 frames only");
+      }
+      Long pfn = free.poll();
+      return pfn == null ? NO_PAGE : pfn;
+    }
+
+    @Override
+    public void freePages(int cpu, long pfn, int order) {
+      if (order != 0) {
+        throw new UnsupportedOperationException("MiniKernel hands out order-0 frames only");
+      }
+      free.add(pfn);
+    }
+
+    @Override
+    public void freeBootPages(long pfn, int order) {
+      throw new UnsupportedOperationException("MiniKernel has no boot hand-off");
+    }
+
+    @Override
+    public void completeBoot() {
+      throw new UnsupportedOperationException("MiniKernel has no boot hand-off");
+    }
+
+    @Override
+    public void drainPages(int cpu) {
+      // no per-CPU lists
+    }
+
+    @Override
+    public void drainAllPages() {
+      // no per-CPU lists
+    }
+
+    @Override
+    public long nrFreePages() {
+      return free.size();
+    }
+
+    @Override
+    public long nrFreePages(Zone zone) {
+      return zone == Zone.DMA ? free.size() : 0;
+    }
+
+    @Override
+    public long managedPages() {
+      throw new UnsupportedOperationException("MiniKernel does not count managed pages");
+    }
+
+    @Override
+    public long watermark(Zone zone, Watermark mark) {
+      if (zone != Zone.DMA) {
+        return 0;
+      }
+      return switch (mark) {
+        case MIN -> low / 2;
+        case LOW -> low;
+        case HIGH -> high;
+      };
+    }
+
+    @Override
+    public ZoneStats zoneStats(Zone zone) {
+      throw new UnsupportedOperationException("MiniKernel keeps no zone snapshots");
+    }
+
+    @Override
+    public int metadataBytesPerFrame() {
+      throw new UnsupportedOperationException("MiniKernel keeps no per-frame metadata");
     }
   }
 
-  private Object pageAllocatorAnswer(InvocationOnMock i) {
-    switch (i.getMethod().getName()) {
-      case "nrFreePages":
-        return i.getArguments().length == 0 || i.getArgument(0) == Zone.DMA
-            ? (long) free.size()
-            : 0L;
-      case "watermark":
-        {
-          if (i.getArgument(0) != Zone.DMA) {
-            return 0L;
-          }
-          Watermark w = i.getArgument(1);
-          return w == Watermark.LOW
-              ? lowWatermark
-              : w == Watermark.HIGH ? highWatermark : lowWatermark / 2;
-        }
-      default:
-        return unsupported(i);
-    }
-  }
+  // ---------------------------------------------------------------- the page table
 
-  /** Global scope: keys are PFNs, operations act on every mapping. */
-  private Object globalRcAnswer(InvocationOnMock i) {
-    switch (i.getMethod().getName()) {
-      case "pfnOf":
-        {
-          long pfn = i.getArgument(0);
-          return pfn > 0 && pfn < frames && maps[(int) pfn] > 0 ? pfn : SwapSystem.NO_PAGE;
-        }
-      case "kind":
-        return ReclaimContext.ANON;
-      case "testAndClearYoung":
-        {
-          long pfn = i.getArgument(0);
-          boolean young = false;
-          for (long m : new TreeSet<>(rmap.getOrDefault(pfn, new TreeSet<>()))) {
-            int pid = (int) (m >>> PID_SHIFT);
-            long vpn = m & ((1L << PID_SHIFT) - 1);
-            long pte = pte(pid, vpn);
-            if ((pte & Pte.ACCESSED) != 0) {
-              setPte(pid, vpn, pte & ~Pte.ACCESSED);
-              young = true;
-            }
-          }
-          return young;
-        }
-      case "unmapToSwap":
-        {
-          long pfn = i.getArgument(1);
-          long entry = i.getArgument(2);
-          boolean dirty = false;
-          for (long m : new TreeSet<>(rmap.getOrDefault(pfn, new TreeSet<>()))) {
-            dirty |= unmapOne((int) (m >>> PID_SHIFT), m & ((1L << PID_SHIFT) - 1), pfn, entry);
-          }
-          return dirty;
-        }
-      case "evictFilePage":
-        return false;
-      default:
-        return unsupported(i);
+  /**
+   * User entries of every process, in a map keyed by pid and virtual page number (the root of a
+   * process is its pid). There are no table frames, no kernel half, no MMU and no TLB: a flush has
+   * nothing to drop, and the rest of the page-table interface is not modelled.
+   */
+  private final class Entries implements PageTable {
+    @Override
+    public long readPte(long root, long linear) {
+      return pte(pidOfRoot(root), vpnOf(linear));
+    }
+
+    @Override
+    public boolean writePte(long root, long linear, long pte) {
+      setPte(pidOfRoot(root), vpnOf(linear), pte);
+      return true;
+    }
+
+    /** Every bit: an x86-64 CPU with EFER.NXE on. */
+    @Override
+    public long supportedPteMask() {
+      return -1L;
+    }
+
+    @Override
+    public boolean isCanonical(long linear) {
+      return (linear << 16) >> 16 == linear;
+    }
+
+    @Override
+    public long taskSizeMax() {
+      return KernelLayout.TASK_SIZE_MAX;
+    }
+
+    @Override
+    public void flushTlbPage(long linear) {
+      // no TLB
+    }
+
+    @Override
+    public void flushTlbMm(long root) {
+      // no TLB
+    }
+
+    @Override
+    public int levels() {
+      return 4;
+    }
+
+    @Override
+    public int virtualAddressBits() {
+      return 48;
+    }
+
+    @Override
+    public boolean isRoot(long root) {
+      return procs.containsKey(pidOfRoot(root));
+    }
+
+    @Override
+    public long pageOffset() {
+      throw unsupported("a direct map");
+    }
+
+    @Override
+    public long kernelRoot() {
+      throw unsupported("a kernel half");
+    }
+
+    @Override
+    public long createAddressSpace() {
+      throw unsupported("address spaces of its own (a process's root is its pid)");
+    }
+
+    @Override
+    public void destroyAddressSpace(long root) {
+      throw unsupported("address spaces of its own (a process's root is its pid)");
+    }
+
+    @Override
+    public long readEntry(long root, long linear, int level) {
+      throw unsupported("tables above the leaf entries");
+    }
+
+    @Override
+    public void walkRange(long root, long start, long end, PteVisitor visitor) {
+      throw unsupported("walks");
+    }
+
+    @Override
+    public long freeEmptyTables(long root, long start, long end) {
+      throw unsupported("table frames");
+    }
+
+    @Override
+    public long virtToPhys(long root, long linear) {
+      throw unsupported("virtToPhys");
+    }
+
+    @Override
+    public long tablePages() {
+      throw unsupported("table frames");
+    }
+
+    @Override
+    public long kernelTablePages() {
+      throw unsupported("table frames");
+    }
+
+    @Override
+    public long tablePages(long root) {
+      throw unsupported("table frames");
+    }
+
+    @Override
+    public long directMapPages(long pageSize) {
+      throw unsupported("a direct map");
+    }
+
+    @Override
+    public Mmu mmu(int cpu) {
+      throw unsupported("an MMU");
+    }
+
+    @Override
+    public void checkInvariants() {
+      // a map of entries has nothing derived to check
+    }
+
+    private UnsupportedOperationException unsupported(String what) {
+      return new UnsupportedOperationException("MiniKernel's page table has no " + what);
     }
   }
 
@@ -443,13 +728,14 @@ final class MiniKernel {
   }
 
   private long allocUserPage() {
-    if (free.isEmpty()) {
+    long pfn = pool.allocPages(0, 0, 0);
+    if (pfn == PageAllocator.NO_PAGE) {
       swap.tryToFreePages(global, globalRc, 0);
+      pfn = pool.allocPages(0, 0, 0);
     }
-    if (free.isEmpty()) {
+    if (pfn == PageAllocator.NO_PAGE) {
       return PageAllocator.NO_PAGE;
     }
-    long pfn = free.poll();
     allocated[(int) pfn] = true;
     memory.fill(Page.pfnToPhys(pfn), Page.PAGE_SIZE, (byte) 0xa5); // contents undefined
     return pfn;
@@ -460,7 +746,7 @@ final class MiniKernel {
       throw new AssertionError("double free of frame " + pfn);
     }
     allocated[(int) pfn] = false;
-    free.add(pfn);
+    pool.freePages(0, pfn, 0);
   }
 
   private void addMapping(int pid, long vpn, long pfn) {
@@ -468,10 +754,14 @@ final class MiniKernel {
     if (maps[(int) pfn]++ == 0 && global != null) {
       global.insert(pfn);
     }
-    Proc p = procs.get(pid);
-    p.rss++;
-    if (p.policy != null) {
-      p.policy.insert(vpn);
+    // a copy-on-write maps the new frame before it unmaps the old one (mm/memory.c:
+    // wp_page_copy): the virtual page stays resident throughout, once
+    if (vpnMappings.merge(key(pid, vpn), 1, Integer::sum) == 1) {
+      Proc p = procs.get(pid);
+      p.rss++;
+      if (p.policy != null) {
+        p.policy.insert(vpn);
+      }
     }
   }
 
@@ -487,10 +777,13 @@ final class MiniKernel {
     if (s.isEmpty()) {
       rmap.remove(pfn);
     }
-    Proc p = procs.get(pid);
-    p.rss--;
-    if (p.policy != null) {
-      p.policy.remove(vpn);
+    if (vpnMappings.merge(key(pid, vpn), -1, Integer::sum) == 0) {
+      vpnMappings.remove(key(pid, vpn));
+      Proc p = procs.get(pid);
+      p.rss--;
+      if (p.policy != null) {
+        p.policy.remove(vpn);
+      }
     }
     if (--maps[(int) pfn] == 0 && global != null) {
       global.remove(pfn);
@@ -606,7 +899,7 @@ final class MiniKernel {
       faults++;
       FaultOutcome o = handler.handleMmFault(p.fc, fault);
       if (o == FaultOutcome.DECLINED) {
-        o = demand(p, vpn, write, pte);
+        o = demand.handleMmFault(p.fc, fault);
       }
       if (o == FaultOutcome.MAJOR) {
         majorFaults++;
@@ -626,50 +919,14 @@ final class MiniKernel {
     throw new AssertionError("access of pid " + pid + " vpn " + vpn + " never resolved");
   }
 
-  /** The minimal demand handler: zero-fill on a missing PTE, copy-on-write on a protected one. */
-  private FaultOutcome demand(Proc p, long vpn, boolean write, long pte) {
-    long linear = vpn << Page.PAGE_SHIFT;
-    long flags = Pte.PRESENT | Pte.USER | Pte.ACCESSED | Pte.NX | Pte.RW | Pte.DIRTY;
-    if (pte == 0) {
-      long pfn = allocUserPage();
-      if (pfn == PageAllocator.NO_PAGE) {
-        return FaultOutcome.OOM;
-      }
-      memory.zeroPage(pfn);
-      setPte(p.pid, vpn, Pte.make(pfn, flags));
-      refs[(int) pfn] = 1;
-      addMapping(p.pid, vpn, pfn);
-      return FaultOutcome.MINOR;
-    }
-    long pfn = Pte.pfn(pte);
-    if (refs[(int) pfn] == 1) {
-      setPte(p.pid, vpn, pte | Pte.RW | Pte.DIRTY | Pte.ACCESSED);
-      return FaultOutcome.MINOR;
-    }
-    long copy = allocUserPage();
-    if (copy == PageAllocator.NO_PAGE) {
-      return FaultOutcome.OOM;
-    }
-    if (pte(p.pid, vpn) != pte) {
-      freeFrame(copy); // reclaim changed the entry while allocating: retry (pte_same failed)
-      return FaultOutcome.MINOR;
-    }
-    memory.copyPage(pfn, copy);
-    removeMapping(p.pid, vpn, pfn, true);
-    setPte(p.pid, vpn, Pte.make(copy, flags));
-    refs[(int) copy] = 1;
-    addMapping(p.pid, vpn, copy);
-    return FaultOutcome.MINOR;
-  }
-
   /** Sets the watermarks kswapd compares the free frames with. */
   void watermarks(long low, long high) {
-    this.lowWatermark = low;
-    this.highWatermark = high;
+    pool.low = low;
+    pool.high = high;
   }
 
   int freeFrames() {
-    return free.size();
+    return (int) pool.nrFreePages();
   }
 
   int refs(long pfn) {
@@ -795,9 +1052,9 @@ final class MiniKernel {
         throw new AssertionError("free pfn " + pfn + " has references");
       }
     }
-    if (allocatedFrames + free.size() != frames - 1) {
+    if (allocatedFrames + freeFrames() != frames - 1) {
       throw new AssertionError(
-          allocatedFrames + " allocated + " + free.size() + " free != " + (frames - 1));
+          allocatedFrames + " allocated + " + freeFrames() + " free != " + (frames - 1));
     }
     if (global != null) {
       global.checkInvariants();

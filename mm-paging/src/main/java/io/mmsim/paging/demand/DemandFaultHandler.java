@@ -299,6 +299,13 @@ final class DemandFaultHandler implements FaultHandler {
     if (copy == PageAllocator.NO_PAGE) {
       return FaultOutcome.OOM;
     }
+    if (pt.readPte(root, page) != pte) {
+      // the allocation reclaimed: the page may be unmapped or swapped out by now, so the copy
+      // would start from a stale entry. Give the frame back and let the access retry
+      // (wp_page_copy's pte_same check after allocating).
+      ctx.freeUserPage(copy);
+      return FaultOutcome.MINOR;
+    }
     PhysicalMemory mem = ctx.memory();
     if (zero) {
       mem.zeroPage(copy);

@@ -25,9 +25,9 @@ import io.mmsim.api.paging.Access;
 import io.mmsim.api.paging.ControlRegisters;
 import io.mmsim.api.paging.Mmu;
 import io.mmsim.api.paging.Pte;
-import io.mmsim.paging.demand.FakeKernel.FakeFile;
-import io.mmsim.paging.demand.FakeKernel.FakeMm;
-import io.mmsim.paging.demand.FakeKernel.Result;
+import io.mmsim.paging.demand.FaultHarness.FakeFile;
+import io.mmsim.paging.demand.FaultHarness.FakeMm;
+import io.mmsim.paging.demand.FaultHarness.Result;
 
 final class DemandFaultHandlerTest {
   private static final long A = 0x10000000L;
@@ -36,28 +36,28 @@ final class DemandFaultHandlerTest {
   /** Entry bits of a present user page that is not executable, as protection_map makes them. */
   private static final long USER_NX = Pte.PRESENT | Pte.USER | Pte.ACCESSED | Pte.NX;
 
-  private final List<FakeKernel> kernels = new ArrayList<>();
+  private final List<FaultHarness> kernels = new ArrayList<>();
 
-  private FakeKernel kernel(boolean zeroPage, String... settings) {
-    FakeKernel k = FakeKernel.create(zeroPage, settings);
+  private FaultHarness kernel(boolean zeroPage, String... settings) {
+    FaultHarness k = FaultHarness.create(zeroPage, settings);
     kernels.add(k);
     return k;
   }
 
   @AfterEach
   void checkConsistency() {
-    for (FakeKernel k : kernels) {
+    for (FaultHarness k : kernels) {
       k.checkConsistency();
     }
   }
 
-  private static byte readByte(FakeKernel k, FakeMm mm, long addr) {
+  private static byte readByte(FaultHarness k, FakeMm mm, long addr) {
     Result r = k.access(mm, addr, Access.READ, true);
     assertThat(r.phys()).as("read 0x%x: %s", addr, r.outcomes()).isNotNegative();
     return k.mem.readByte(r.phys());
   }
 
-  private static void writeByte(FakeKernel k, FakeMm mm, long addr, byte value) {
+  private static void writeByte(FaultHarness k, FakeMm mm, long addr, byte value) {
     Result r = k.access(mm, addr, Access.WRITE, true);
     assertThat(r.phys()).as("write 0x%x: %s", addr, r.outcomes()).isNotNegative();
     k.mem.writeByte(r.phys(), value);
@@ -67,7 +67,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void anonRead_mapsTheZeroPageReadOnly_minor_allocatingNothing() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 4, RW, false, null, 0);
     long allocations = k.alloc.allocations();
@@ -83,7 +83,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void anonRead_zeroPageOff_mapsAZeroedFrameWritableWhenTheAreaIs() {
-    FakeKernel k = kernel(false);
+    FaultHarness k = kernel(false);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, false, null, 0);
     k.mmap(mm, A + 0x10000, 1, Prot.READ, false, null, 0);
@@ -100,7 +100,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void anonWrite_mapsAZeroedFrameWritableAndDirty() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 4, RW, false, null, 0);
     Result r = k.access(mm, A + 0x2010, Access.WRITE, true);
@@ -116,7 +116,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void anonReadThenWrite_copiesTheZeroPageIntoAFreshZeroedFrame() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, false, null, 0);
     assertThat(readByte(k, mm, A)).isZero();
@@ -135,7 +135,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void anon_executableArea_mapsWithoutNx() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, Prot.READ | Prot.EXEC, false, null, 0);
     Result r = k.access(mm, A, Access.EXECUTE, true);
@@ -146,7 +146,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void nxOff_entriesNeverCarryXd() {
-    FakeKernel k = kernel(true, "nx=false");
+    FaultHarness k = kernel(true, "nx=false");
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 2, RW, false, null, 0);
     assertThat(k.access(mm, A, Access.WRITE, true).outcomes()).containsExactly(MINOR);
@@ -162,13 +162,15 @@ final class DemandFaultHandlerTest {
 
   @Test
   void fork_childWriteCopies_parentWriteThenReusesItsNowExclusivePage() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm parent = k.spawn(1);
     k.mmap(parent, A, 2, RW, false, null, 0);
     writeByte(k, parent, A + 1, (byte) 11);
     long original = Pte.pfn(k.pt.readPte(parent.root, A));
     assertThat(readByte(k, parent, A + 0x1000)).isZero();
-    FakeMm child = k.fork(parent, 2);
+    FakeMm child = k.spawnLike(parent, 2);
+    k.shareFrame(parent, child, A);
+    k.shareFrame(parent, child, A + 0x1000);
     assertThat(k.pageCount(original)).isEqualTo(2);
     assertThat(k.pt.readPte(child.root, A) & Pte.RW).isZero();
     assertThat(k.pt.readPte(parent.root, A) & Pte.RW).isZero();
@@ -193,18 +195,18 @@ final class DemandFaultHandlerTest {
     assertThat(Pte.flags(k.pt.readPte(parent.root, A))).isEqualTo(USER_NX | Pte.RW | Pte.DIRTY);
 
     Result zw = k.access(child, A + 0x1000, Access.WRITE, true);
-    assertThat(zw.outcomes()).as("zero page shared by fork").containsExactly(MINOR);
+    assertThat(zw.outcomes()).as("the zero page, shared").containsExactly(MINOR);
     assertThat(Pte.pfn(k.pt.readPte(parent.root, A + 0x1000))).isEqualTo(k.zeroPfn);
     k.checkConsistency();
     long free = k.alloc.nrFreePages();
     long childTables = k.pt.tablePages(child.root);
-    k.exit(child);
+    k.teardown(child);
     assertThat(k.alloc.nrFreePages()).isEqualTo(free + childTables + 2);
   }
 
   @Test
   void wpFault_exclusiveAnonPage_isReusedWithoutCopy() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, false, null, 0);
     writeByte(k, mm, A, (byte) 3);
@@ -221,11 +223,12 @@ final class DemandFaultHandlerTest {
 
   @Test
   void wpFault_kernelModeWriteToCowPage_copiesWithWp() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm parent = k.spawn(1);
     k.mmap(parent, A, 1, RW, false, null, 0);
     writeByte(k, parent, A, (byte) 9);
-    FakeMm child = k.fork(parent, 2);
+    FakeMm child = k.spawnLike(parent, 2);
+    k.shareFrame(parent, child, A);
     Result r = k.access(child, A, Access.WRITE, false);
     assertThat(r.errorCodes()).as("copy_to_user on a COW page").containsExactly(0x3);
     assertThat(r.outcomes()).containsExactly(MINOR);
@@ -235,11 +238,12 @@ final class DemandFaultHandlerTest {
 
   @Test
   void wpOff_kernelWriteToCowPage_neverFaults_andWritesTheSharedFrame() {
-    FakeKernel k = kernel(true, "wp=false");
+    FaultHarness k = kernel(true, "wp=false");
     FakeMm parent = k.spawn(1);
     k.mmap(parent, A, 1, RW, false, null, 0);
     writeByte(k, parent, A, (byte) 9);
-    FakeMm child = k.fork(parent, 2);
+    FakeMm child = k.spawnLike(parent, 2);
+    k.shareFrame(parent, child, A);
     Result r = k.access(child, A, Access.WRITE, false);
     assertThat(r.outcomes()).isEmpty();
     assertThat(r.phys() >>> 12).isEqualTo(Pte.pfn(k.pt.readPte(parent.root, A)));
@@ -249,7 +253,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void filePrivateRead_majorThenSharedFrameMinorInAnotherProcess() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeFile f = FakeFile.of("/bin/app", 3 * 4096, 5);
     FakeMm a = k.spawn(1);
     FakeMm b = k.spawn(2);
@@ -270,7 +274,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void filePrivateWrite_notPresent_copiesTheCachePage_cowFault() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeFile f = FakeFile.of("/data", 2 * 4096, 6);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 2, RW, false, f, 0);
@@ -296,7 +300,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void filePrivateReadThenWrite_copiesOnWrite_cachePageKeepsTheFileData() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeFile f = FakeFile.of("/data", 4096, 7);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, false, f, 0);
@@ -314,7 +318,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void fileShared_twoProcessesShareOneFrame_writeUpgradesInPlace() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeFile f = FakeFile.of("/shared", 4096, 8);
     FakeMm a = k.spawn(1);
     FakeMm b = k.spawn(2);
@@ -339,7 +343,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void fileSharedWrite_notPresent_mapsTheCachePageWritableDirty_major() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeFile f = FakeFile.of("/shared", 4096, 9);
     FakeMm a = k.spawn(1);
     k.mmap(a, A, 1, RW, true, f, 0);
@@ -351,7 +355,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void file_pastEndOfFile_sigbus_partialPageReadsZerosBeyondEof() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeFile f = FakeFile.of("/short", 5000, 10);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 3, Prot.READ, false, f, 0);
@@ -371,14 +375,15 @@ final class DemandFaultHandlerTest {
 
   @Test
   void shmem_sharedAnonymous_minorFaults_sharedAfterFork() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeFile shm = FakeFile.shmem(2 * 4096);
     FakeMm parent = k.spawn(1);
     k.mmap(parent, A, 2, RW, true, shm, 0);
     Result w = k.access(parent, A, Access.WRITE, true);
     assertThat(w.outcomes()).as("shmem pages are created, not read").containsExactly(MINOR);
     k.mem.writeByte(w.phys(), (byte) 77);
-    FakeMm child = k.fork(parent, 2);
+    FakeMm child = k.spawnLike(parent, 2);
+    k.shareFrame(parent, child, A);
     assertThat(readByte(k, child, A)).isEqualTo((byte) 77);
     writeByte(k, child, A + 1, (byte) 78);
     assertThat(readByte(k, parent, A + 1)).isEqualTo((byte) 78);
@@ -389,7 +394,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void sharedAnonymousWithoutShmem_isAKernelBug() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, true, null, 0);
     assertThatThrownBy(() -> k.access(mm, A, Access.READ, true))
@@ -401,7 +406,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void noArea_sigsegvMaperr() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, false, null, 0);
     Result r = k.access(mm, A + 0x1000, Access.READ, true);
@@ -414,7 +419,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void userAccessToKernelAddress_sigsegvMaperr() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     Result r = k.access(mm, KernelLayout.PAGE_OFFSET + 0x1000, Access.READ, true);
     assertThat(r.errorCodes()).containsExactly(0x5);
@@ -423,7 +428,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void areaForbidsTheAccess_sigsegvAccerr() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, Prot.READ, false, null, 0);
     k.mmap(mm, A + 0x1000, 1, Prot.NONE, false, null, 0);
@@ -441,7 +446,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void fetchFromNonExecutableArea_mapsThePageThenAccerrWith0x15() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, false, null, 0);
     Result x = k.access(mm, A + 0x40, Access.EXECUTE, true);
@@ -452,7 +457,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void reservedBitFault_badPagetable() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, false, null, 0);
     k.pt.writePte(mm.root, A, Pte.make(1L << 35, Pte.PRESENT | Pte.USER | Pte.RW));
@@ -466,7 +471,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void swapEntry_declined() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, false, null, 0);
     long swp = Pte.makeSwap(1, 99);
@@ -479,7 +484,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void kernelModeFaultOnKernelAddress_declinedUnlessSpurious() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     long va = KernelLayout.VMALLOC_START;
     assertThat(k.fault(mm, va, 0x2)).isEqualTo(DECLINED);
@@ -491,7 +496,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void presentEntryAlreadyAllowingTheAccess_spuriousMinorSetsYoungAndDirty() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, false, null, 0);
     writeByte(k, mm, A, (byte) 1);
@@ -508,7 +513,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void oom_anonWrite_noFrame_changesNothing() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, false, null, 0);
     long free = k.alloc.nrFreePages();
@@ -523,7 +528,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void oom_tablesRunOutAfterTheFrame_givesTheFrameBack() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, false, null, 0);
     long free = k.alloc.nrFreePages();
@@ -542,12 +547,44 @@ final class DemandFaultHandlerTest {
   }
 
   @Test
-  void oom_copyOnWrite_leavesBothMappingsShared() {
-    FakeKernel k = kernel(true);
+  void copyOnWrite_pageReclaimedWhileTheCopyIsAllocated_givesTheCopyBackAndRetries() {
+    FaultHarness k = kernel(true);
     FakeMm parent = k.spawn(1);
     k.mmap(parent, A, 1, RW, false, null, 0);
     writeByte(k, parent, A, (byte) 5);
-    FakeMm child = k.fork(parent, 2);
+    long original = Pte.pfn(k.pt.readPte(parent.root, A));
+    FakeMm child = k.spawnLike(parent, 2);
+    k.shareFrame(parent, child, A);
+    long free = k.alloc.nrFreePages();
+    k.duringAllocation =
+        () -> {
+          // reclaim takes the child's mapping away (a swap entry would do the same)
+          k.pt.writePte(child.root, A, 0);
+          k.pt.flushTlbPage(A);
+          k.pageRemoveRmap(original, child, A);
+        };
+
+    Result r = k.access(child, A, Access.WRITE, true);
+
+    assertThat(r.outcomes())
+        .as("the stale copy is dropped, then the retry finds no entry and zero-fills")
+        .containsExactly(MINOR, MINOR);
+    assertThat(r.errorCodes()).containsExactly(0x7, 0x6);
+    assertThat(k.pageCount(original)).as("only the parent maps it").isEqualTo(1);
+    assertThat(Pte.pfn(k.pt.readPte(child.root, A))).isNotEqualTo(original);
+    assertThat(readByte(k, parent, A)).isEqualTo((byte) 5);
+    assertThat(k.alloc.nrFreePages()).as("one frame: the child's new page").isEqualTo(free - 1);
+    k.checkConsistency();
+  }
+
+  @Test
+  void oom_copyOnWrite_leavesBothMappingsShared() {
+    FaultHarness k = kernel(true);
+    FakeMm parent = k.spawn(1);
+    k.mmap(parent, A, 1, RW, false, null, 0);
+    writeByte(k, parent, A, (byte) 5);
+    FakeMm child = k.spawnLike(parent, 2);
+    k.shareFrame(parent, child, A);
     long pte = k.pt.readPte(child.root, A);
     long free = k.alloc.nrFreePages();
     k.alloc.failAfter(0);
@@ -561,7 +598,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void oom_fileFaults_leaveThePageCacheUnchanged() {
-    FakeKernel k = kernel(true);
+    FaultHarness k = kernel(true);
     FakeFile f = FakeFile.of("/data", 4096, 11);
     FakeMm mm = k.spawn(1);
     k.mmap(mm, A, 1, RW, false, f, 0);
@@ -582,7 +619,7 @@ final class DemandFaultHandlerTest {
 
   @Test
   void fiveLevels_demandPagingWorksAboveThe48BitLimit() {
-    FakeKernel k = kernel(true, "levels=5");
+    FaultHarness k = kernel(true, "levels=5");
     FakeMm mm = k.spawn(1);
     long high = 0x0001000000000000L;
     k.mmap(mm, high, 1, RW, false, null, 0);

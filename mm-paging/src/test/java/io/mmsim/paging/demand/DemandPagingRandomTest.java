@@ -17,15 +17,15 @@ import io.mmsim.api.fault.FaultOutcome;
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.paging.Access;
-import io.mmsim.paging.demand.FakeKernel.FakeFile;
-import io.mmsim.paging.demand.FakeKernel.FakeMm;
-import io.mmsim.paging.demand.FakeKernel.Result;
+import io.mmsim.paging.demand.FaultHarness.FakeFile;
+import io.mmsim.paging.demand.FaultHarness.FakeMm;
+import io.mmsim.paging.demand.FaultHarness.Result;
 
 /**
- * Seeded random sequences of reads, writes, forks and exits over anonymous, private-file,
- * shared-file and shmem areas, checked byte by byte against a model of what each process must see,
- * with the kernel double's reference counts and the page table's invariants checked after every
- * step.
+ * Seeded random sequences of reads, writes, new processes and teardowns over anonymous,
+ * private-file, shared-file and shmem areas, checked byte by byte against a model of what each
+ * process must see, with the kernel double's reference counts and the page table's invariants
+ * checked after every step.
  */
 final class DemandPagingRandomTest {
   private static final long ANON = 0x10000000L;
@@ -38,7 +38,7 @@ final class DemandPagingRandomTest {
   private static final int[] PAGES = {8, 2, 3, 3, 2, 1};
   private static final int OFFSETS = 8;
 
-  private FakeKernel k;
+  private FaultHarness k;
   private FakeFile privFile;
   private FakeFile sharedFile;
   private FakeFile shm;
@@ -47,13 +47,6 @@ final class DemandPagingRandomTest {
   private static final class Model {
     final Map<Long, Byte> bytes = new HashMap<>();
     final Set<Long> copied = new HashSet<>();
-
-    Model copy() {
-      Model m = new Model();
-      m.bytes.putAll(bytes);
-      m.copied.addAll(copied);
-      return m;
-    }
   }
 
   /** Shared page contents by file and offset (the page cache as the model sees it). */
@@ -92,7 +85,7 @@ final class DemandPagingRandomTest {
   @ParameterizedTest
   @CsvSource({"1, true", "2, true", "3, false", "77, true", "1234, false", "98765, true"})
   void randomOperations_everyProcessSeesWhatTheModelSays(long seed, boolean zeroPage) {
-    k = FakeKernel.create(zeroPage);
+    k = FaultHarness.create(zeroPage);
     privFile = FakeFile.of("/lib/libc.so", PAGES[2] * Page.PAGE_SIZE, seed);
     sharedFile = FakeFile.of("/var/db", PAGES[3] * Page.PAGE_SIZE, seed + 1);
     shm = FakeFile.shmem(PAGES[4] * Page.PAGE_SIZE);
@@ -113,12 +106,12 @@ final class DemandPagingRandomTest {
       int op = rnd.nextInt(20);
       String what;
       if (op == 0 && procs.size() < 6) {
-        FakeMm child = k.fork(mm, nextPid++);
-        procs.add(child);
-        models.add(model.copy());
-        what = "fork " + mm.pid + " -> " + child.pid;
+        FakeMm other = k.spawnLike(mm, nextPid++);
+        procs.add(other);
+        models.add(new Model());
+        what = "spawn " + other.pid + " with the areas of " + mm.pid;
       } else if (op == 1 && procs.size() > 1) {
-        k.exit(mm);
+        k.teardown(mm);
         procs.remove(i);
         models.remove(i);
         what = "exit " + mm.pid;
@@ -174,7 +167,7 @@ final class DemandPagingRandomTest {
         .isEqualTo(privFile.reads + sharedFile.reads);
     assertThat(shm.reads).isLessThanOrEqualTo(PAGES[4]);
     for (FakeMm mm : new ArrayList<>(procs)) {
-      k.exit(mm);
+      k.teardown(mm);
     }
     k.checkConsistency();
     assertThat(k.refs.size()).as("only cache pages remain").isEqualTo(k.cacheOwner.size());

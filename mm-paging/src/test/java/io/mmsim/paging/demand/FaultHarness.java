@@ -34,11 +34,15 @@ import io.mmsim.paging.TestMachine;
 import io.mmsim.paging.TestPageAllocator;
 
 /**
- * An in-memory kernel for testing the demand handler: processes with areas, reference counts, a
- * reverse map, a page cache and the access loop (translate, fault, handler, retry), over the real
- * {@code x86_64} page table and a {@link TestPageAllocator}.
+ * What the demand handler needs around it, and no more: the real {@code x86_64} page table and MMU
+ * (built through their provider), a page allocator, a plain {@link FaultContext} that keeps exactly
+ * what the interface describes (reference counts, which pages are anonymous, the reverse map and a
+ * page cache, in maps), and the CPU's side of a fault (translate, hand the fault to the handler,
+ * retry). It has no fork or reclaim of its own: a test that needs a page shared between address
+ * spaces states it with {@link #shareFrame}, and {@link #teardown} unmaps through the same
+ * interface the handler uses.
  */
-final class FakeKernel implements FaultContext {
+final class FaultHarness implements FaultContext {
   final TestMachine machine;
   final PageTable pt;
   final PhysicalMemory mem;
@@ -53,6 +57,12 @@ final class FakeKernel implements FaultContext {
   final List<FakeMm> processes = new ArrayList<>();
   private FakeMm current;
 
+  /**
+   * Runs once inside the next {@link #allocUserPage}, before the frame is taken: what reclaim does
+   * to other mappings while an allocation waits for memory.
+   */
+  Runnable duringAllocation;
+
   record Mapping(int pid, long addr) {}
 
   record CacheKey(FileBacking file, long offset) {}
@@ -64,7 +74,7 @@ final class FakeKernel implements FaultContext {
     }
   }
 
-  FakeKernel(TestMachine machine, boolean zeroPage) {
+  FaultHarness(TestMachine machine, boolean zeroPage) {
     this.machine = machine;
     this.pt = machine.pageTable;
     this.mem = machine.memory;
@@ -101,8 +111,8 @@ final class FakeKernel implements FaultContext {
     }
   }
 
-  static FakeKernel create(boolean zeroPage, String... settings) {
-    return new FakeKernel(TestMachine.of(16384, settings), zeroPage);
+  static FaultHarness create(boolean zeroPage, String... settings) {
+    return new FaultHarness(TestMachine.of(16384, settings), zeroPage);
   }
 
   // ---------------------------------------------------------------- processes and areas
@@ -122,32 +132,34 @@ final class FakeKernel implements FaultContext {
     return v;
   }
 
-  /** fork(): copies areas and entries; private writable pages become read-only in both. */
-  FakeMm fork(FakeMm parent, int pid) {
-    FakeMm child = spawn(pid);
-    child.vmas.addAll(parent.vmas);
-    pt.walkRange(
-        parent.root,
-        0,
-        pt.taskSizeMax(),
-        (va, e) -> {
-          Vma v = parent.findVma(va);
-          long copy = e;
-          if (Pte.present(e) && !v.shared() && (e & Pte.RW) != 0) {
-            copy = e & ~Pte.RW;
-            pt.writePte(parent.root, va, copy);
-            pt.flushTlbPage(va);
-          }
-          assertThat(pt.writePte(child.root, va, copy)).isTrue();
-          if (Pte.present(e) && (e & Pte.SPECIAL) == 0) {
-            pageAddRmap(Pte.pfn(e), child, va);
-          }
-        });
-    return child;
+  /** A new address space with the same areas as {@code like} and nothing mapped yet. */
+  FakeMm spawnLike(FakeMm like, int pid) {
+    FakeMm mm = spawn(pid);
+    mm.vmas.addAll(like.vmas);
+    return mm;
   }
 
-  /** Unmaps everything and destroys the address space (exit_mmap). */
-  void exit(FakeMm mm) {
+  /**
+   * States that the page {@code from} maps at {@code addr} is shared with {@code to} as fork leaves
+   * it: the same entry in both, write-protected in both when the area is private ({@code
+   * mm/memory.c: copy_present_pte}), and one more reference unless it is the zero page.
+   */
+  void shareFrame(FakeMm from, FakeMm to, long addr) {
+    long e = pt.readPte(from.root, addr);
+    assertThat(Pte.present(e)).as("0x%x mapped in pid %d", addr, from.pid).isTrue();
+    if (!from.findVma(addr).shared() && (e & Pte.RW) != 0) {
+      e &= ~Pte.RW;
+      pt.writePte(from.root, addr, e);
+      pt.flushTlbPage(addr);
+    }
+    assertThat(pt.writePte(to.root, addr, e)).isTrue();
+    if ((e & Pte.SPECIAL) == 0) {
+      pageAddRmap(Pte.pfn(e), to, addr);
+    }
+  }
+
+  /** Unmaps every page through {@link #pageRemoveRmap} and destroys the address space. */
+  void teardown(FakeMm mm) {
     List<long[]> entries = new ArrayList<>();
     pt.walkRange(mm.root, 0, pt.taskSizeMax(), (va, e) -> entries.add(new long[] {va, e}));
     for (long[] ve : entries) {
@@ -231,6 +243,11 @@ final class FakeKernel implements FaultContext {
 
   @Override
   public long allocUserPage() {
+    Runnable reclaim = duringAllocation;
+    duringAllocation = null;
+    if (reclaim != null) {
+      reclaim.run();
+    }
     long pfn = alloc.allocPages(0, Gfp.HIGHUSER_MOVABLE, 0);
     if (pfn != PageAllocator.NO_PAGE) {
       // contents are undefined: make that visible
