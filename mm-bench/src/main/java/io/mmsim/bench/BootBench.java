@@ -34,7 +34,7 @@ import io.mmsim.kernel.Kernel;
 @Warmup(iterations = 3)
 @Measurement(iterations = 5)
 @Fork(
-    value = 1,
+    value = 3,
     jvmArgsAppend = {"-Xmx512m"})
 @State(Scope.Benchmark)
 public class BootBench {

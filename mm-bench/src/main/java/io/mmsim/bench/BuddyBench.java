@@ -28,7 +28,7 @@ import io.mmsim.api.page.PageAllocator;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(3)
 public class BuddyBench {
 
   /** A booted kernel with only the page allocator. */

@@ -25,15 +25,16 @@ import io.mmsim.kernel.mm.Processes;
 import io.mmsim.kernel.mm.Task;
 
 /**
- * The MMU: a translation that hits the TLB, a full 4-level walk on a TLB miss (more pages than the
- * TLB holds, visited round-robin), and demand faults of anonymous memory (minor faults, each a
- * fresh zeroed frame).
+ * The MMU: a translation served by the last-translation copy, translations that hit the TLB's sets
+ * (32 resident pages in turn), a full 4-level walk on a TLB miss (more pages than the TLB holds,
+ * visited round-robin), and demand faults of anonymous memory (minor faults, each a fresh zeroed
+ * frame).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(3)
 public class MmuBench {
   static final int WALK_PAGES = 1 << 14;
 
@@ -67,10 +68,75 @@ public class MmuBench {
     }
   }
 
-  /** One read translation of a page whose entry is in the TLB. */
+  /**
+   * One read translation of the page translated last: served by the MMU's copy of its last
+   * translation (the one-entry shortcut in front of the TLB's sets), not by a set lookup.
+   */
   @Benchmark
-  public long translateTlbHit(Mapped m) {
+  public long translateLastTranslationShortcut(Mapped m) {
     return m.mmu.translate(m.base + 8, Access.READ, true);
+  }
+
+  /**
+   * Half the TLB's entries (32 of the default 64), consecutive pages spread over all its sets, all
+   * resident: checked after each iteration to have hit the TLB on every translation, none of them
+   * served by the last-translation copy.
+   */
+  @State(Scope.Thread)
+  public static class Resident extends Mapped {
+    int pages;
+    long hits0;
+    long misses0;
+    long setLookups0;
+    long lookupMisses0;
+
+    @Setup(Level.Iteration)
+    public void warmAndCount() {
+      pages = mmu.tlbSize() / 2;
+      if (pages < 32) {
+        throw new IllegalStateException(
+            "a TLB of "
+                + mmu.tlbSize()
+                + " entries: the benchmark cycles through at least 32 pages");
+      }
+      for (int i = 0; i < pages; i++) {
+        mmu.translate(base + ((long) i << Page.PAGE_SHIFT), Access.READ, true);
+      }
+      hits0 = mmu.tlbHits();
+      misses0 = mmu.tlbMisses();
+      setLookups0 = mmu.tlbSetLookups();
+      lookupMisses0 = mmu.tlbLookupMisses();
+    }
+
+    @TearDown(Level.Iteration)
+    public void check() {
+      long hits = mmu.tlbHits() - hits0;
+      long walks = mmu.tlbMisses() - misses0;
+      long setHits = (mmu.tlbSetLookups() - setLookups0) - (mmu.tlbLookupMisses() - lookupMisses0);
+      if (walks != 0 || hits == 0 || setHits != hits) {
+        throw new IllegalStateException(
+            "the resident-pages benchmark left the TLB's sets: "
+                + hits
+                + " hits, of which "
+                + (hits - setHits)
+                + " from the last-translation copy, and "
+                + walks
+                + " walks");
+      }
+    }
+  }
+
+  /** Read translations cycling through {@link Resident}'s pages: each a TLB set hit. */
+  @Benchmark
+  @OperationsPerInvocation(64)
+  public long translateTlbSetHit(Resident m) {
+    long sum = 0;
+    for (int k = 0; k < 64; k++) {
+      int i = m.next;
+      m.next = i + 1 == m.pages ? 0 : i + 1;
+      sum += m.mmu.translate(m.base + ((long) i << Page.PAGE_SHIFT), Access.READ, true);
+    }
+    return sum;
   }
 
   /** The mapping of {@link Mapped}, checked after each iteration to have missed on every walk. */

@@ -30,7 +30,7 @@ import io.mmsim.api.object.ObjectAllocator;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(3)
 @State(Scope.Thread)
 public class ObjectBench {
   static final int LIVE = 4096;

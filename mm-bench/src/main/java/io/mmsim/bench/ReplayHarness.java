@@ -10,6 +10,7 @@ import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Page;
 import io.mmsim.kernel.Kernel;
 import io.mmsim.kernel.mm.Processes;
+import io.mmsim.kernel.stat.VmEvent;
 import io.mmsim.workload.MemoryTrace;
 import io.mmsim.workload.Workload;
 
@@ -23,10 +24,13 @@ import io.mmsim.workload.Workload;
  *       replayed as one process on a 512 MiB machine with {@code rss.limit=48}, the clock policy,
  *       no zero page and 256 MiB of swap. Reading and parsing the file ({@code Workload.open}) and
  *       replaying the parsed trace are timed apart. Each is run five times after two warm-up runs;
- *       the best and the median are printed in references per second.
+ *       the best and the median are printed in references per second, with the page faults and swap
+ *       traffic of one replay. A trace file cut short (no valgrind exit summary at its end) is
+ *       refused: it would be timed as a shorter program.
  *   <li><b>Swap</b>: 256 MiB of anonymous memory written through 64 MiB of RAM to a swap file on
  *       disk (swap-out rate: pages written out per second of the writing pass), then read back in a
- *       second pass (swap-in rate).
+ *       second pass (swap-in rate). The whole pass runs once unmeasured first, so that the swap-out
+ *       and swap-in paths are compiled when it is measured; the fault and swap counts are printed.
  * </ol>
  *
  * Wall-clock time with {@link System#nanoTime()}; the JVM is warmed by the warm-up runs.
@@ -36,18 +40,60 @@ public final class ReplayHarness {
 
   /** Runs both measurements and prints one line per figure. */
   public static void main(String[] args) throws Exception {
-    Path trace = args.length > 0 ? Path.of(args[0]) : makeTrace();
+    Path trace;
+    if (args.length > 0) {
+      trace = Path.of(args[0]);
+      String why = truncation(trace);
+      if (why != null) {
+        System.err.println("ReplayHarness: " + trace + ": " + why);
+        System.exit(2);
+      }
+    } else {
+      trace = makeTrace();
+    }
     replay(trace);
-    swap();
+    swap(false);
+    swap(true);
+  }
+
+  /**
+   * Why {@code trace} is not a whole lackey trace, or null when it is: valgrind writes its exit
+   * summary ({@code ==PID== Exit code: N}) last, so a file without it, or ending inside a line, was
+   * cut short (an interrupted run, a full disk, a partial copy) and would be timed as a shorter
+   * program.
+   */
+  static String truncation(Path trace) throws IOException {
+    long size = Files.size(trace);
+    if (size == 0) {
+      return "empty file";
+    }
+    int tail = (int) Math.min(size, 64 * 1024);
+    byte[] end = new byte[tail];
+    try (var ch = Files.newByteChannel(trace)) {
+      ch.position(size - tail);
+      var buf = java.nio.ByteBuffer.wrap(end);
+      while (buf.hasRemaining() && ch.read(buf) >= 0) {
+        // read the tail
+      }
+    }
+    String text = new String(end, java.nio.charset.StandardCharsets.ISO_8859_1);
+    if (!text.endsWith("\n")) {
+      return "truncated: the last line has no end";
+    }
+    if (!java.util.regex.Pattern.compile("(?m)^==\\d+== Exit code: -?\\d+$").matcher(text).find()) {
+      return "truncated: no '==PID== Exit code:' line, which valgrind writes when the program ends";
+    }
+    return null;
   }
 
   private static Path makeTrace() throws IOException, InterruptedException {
     Path dir =
         Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "mmsim-bench"));
     Path trace = dir.resolve("sort.lackey");
-    if (Files.size(Files.exists(trace) ? trace : Files.createFile(trace)) > 0) {
+    if (Files.exists(trace) && truncation(trace) == null) {
       return trace;
     }
+    Files.deleteIfExists(trace);
     Path input = dir.resolve("numbers.txt");
     StringBuilder sb = new StringBuilder();
     int[] n = new int[3000];
@@ -77,7 +123,8 @@ public final class ReplayHarness {
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .redirectError(ProcessBuilder.Redirect.DISCARD)
             .start();
-    if (p.waitFor() != 0) {
+    if (p.waitFor() != 0 || truncation(trace) != null) {
+      Files.deleteIfExists(trace);
       throw new IOException("valgrind --tool=lackey failed; give a lackey trace as argument");
     }
     return trace;
@@ -97,6 +144,7 @@ public final class ReplayHarness {
     long lines = 0;
     double[] parse = new double[5];
     double[] replay = new double[5];
+    Kernel last = null;
     for (int round = -2; round < 5; round++) {
       long t0 = System.nanoTime();
       MemoryTrace w = (MemoryTrace) Workload.open(trace);
@@ -106,6 +154,7 @@ public final class ReplayHarness {
       long t2 = System.nanoTime();
       w.replay(k);
       long t3 = System.nanoTime();
+      last = k;
       if (round >= 0) {
         parse[round] = lines / ((t1 - t0) / 1e9);
         replay[round] = lines / ((t3 - t2) / 1e9);
@@ -119,9 +168,20 @@ public final class ReplayHarness {
     System.out.printf(
         "replay of the parsed trace: best %.1f M refs/s, median %.1f M refs/s%n",
         replay[4] / 1e6, replay[2] / 1e6);
+    // what one replay did, the same in every round (the replay is deterministic)
+    System.out.printf(
+        "each replay: %d page faults (%d major), %d pages swapped out, %d swapped in%n",
+        last.events().get(VmEvent.PGFAULT),
+        last.events().get(VmEvent.PGMAJFAULT),
+        last.swap().statistics().get("pswpout"),
+        last.swap().statistics().get("pswpin"));
   }
 
-  private static void swap() throws IOException {
+  /**
+   * The swap pass, once to warm the JIT on the swap-out and swap-in paths ({@code print} false),
+   * then measured.
+   */
+  private static void swap(boolean print) throws IOException {
     Path file = Files.createTempFile("mmsim-bench", ".swap");
     try {
       Kernel.mkswap(file, 320L << 20, "bench", new UUID(1, 2));
@@ -157,6 +217,12 @@ public final class ReplayHarness {
       }
       long t2 = System.nanoTime();
       long in = k.swap().statistics().get("pswpin");
+      if (!print) {
+        return;
+      }
+      System.out.printf(
+          "swap pass: %d page faults (%d major), %d pages swapped out, %d swapped in%n",
+          k.events().get(VmEvent.PGFAULT), k.events().get(VmEvent.PGMAJFAULT), out, in);
       System.out.printf(
           "swap to a file area: %d pages out in %.2f s (%.0f pages/s, %.0f MiB/s);"
               + " %d pages in in %.2f s (%.0f pages/s, %.0f MiB/s)%n",

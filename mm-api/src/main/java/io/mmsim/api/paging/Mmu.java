@@ -206,4 +206,16 @@ public interface Mmu {
   default long tlbLookupMisses() {
     return tlbMisses();
   }
+
+  /**
+   * Translations that looked in the TLB's sets because the page was not the one translated last
+   * (hits and lookup misses alike). An MMU that keeps a copy of its last translation serves {@code
+   * tlbHits() - (tlbSetLookups() - tlbLookupMisses())} translations from that copy; the default is
+   * an MMU without one, where every lookup goes to the sets.
+   *
+   * @since 1.1
+   */
+  default long tlbSetLookups() {
+    return tlbHits() + tlbLookupMisses();
+  }
 }

@@ -127,6 +127,7 @@ final class X86Mmu implements Mmu {
   private long hits;
   private long misses;
   private long lookupMisses;
+  private long setLookups;
 
   // segmentation
   private final long[] gdt = new long[Segment.GDT_ENTRIES];
@@ -306,6 +307,7 @@ final class X86Mmu implements Mmu {
     }
     long vpn = linear >>> Page.PAGE_SHIFT;
     if (vpn != lastVpn) {
+      setLookups++;
       int i = lookup(vpn);
       if (i < 0) {
         lookupMisses++;
@@ -577,6 +579,11 @@ final class X86Mmu implements Mmu {
   @Override
   public long tlbLookupMisses() {
     return lookupMisses;
+  }
+
+  @Override
+  public long tlbSetLookups() {
+    return setLookups;
   }
 
   /** Recounts the valid and huge entries; for tests. */
