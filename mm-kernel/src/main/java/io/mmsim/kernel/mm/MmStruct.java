@@ -41,6 +41,9 @@ public final class MmStruct implements AddressSpace {
   /** True when {@link #policy} wants every reference. */
   boolean everyReference;
 
+  /** The page the current access inserted into {@link #policy}, or -1. */
+  long insertedVpn = -1;
+
   /** The reclaim scope of this process (keys are its virtual page numbers), or null. */
   io.mmsim.api.swap.ReclaimContext reclaim;
 

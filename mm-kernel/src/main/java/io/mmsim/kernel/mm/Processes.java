@@ -116,6 +116,10 @@ public final class Processes {
   private Consumer<String> reporter = s -> {};
   private long shmemIds;
   private int cpu;
+  private boolean kswapdPending;
+
+  /** The frame the current access inserted into the global policy, or -1. */
+  private long globalInserted = -1;
 
   /**
    * Processes over the kernel's parts; the fault handlers and swap come later (they are created
@@ -267,7 +271,7 @@ public final class Processes {
     if (isAlive(pid)) {
       throw new IllegalArgumentException("process " + pid + " exists");
     }
-    long root = pageTable.createAddressSpace();
+    long root = createAddressSpace();
     if (root == PageTable.NO_ROOT) {
       throw new IllegalArgumentException(
           "spawn: out of memory for the page tables of process " + pid);
@@ -282,6 +286,18 @@ public final class Processes {
     Task t = new Task(pid, "proc" + pid, mm);
     tasks.put(pid, t);
     return t;
+  }
+
+  /** A new address space, reclaiming while that frees memory ({@code pgd_alloc}). */
+  private long createAddressSpace() {
+    long root = pageTable.createAddressSpace();
+    for (int r = 0; root == PageTable.NO_ROOT && r < MAX_RECLAIM_RETRIES; r++) {
+      if (directReclaim() == 0) {
+        break;
+      }
+      root = pageTable.createAddressSpace();
+    }
+    return root;
   }
 
   private void attachPolicy(MmStruct mm, FutureReferences future) {
@@ -299,12 +315,26 @@ public final class Processes {
    */
   public Task fork(int parentPid, int childPid) {
     Task parent = task(parentPid);
-    if (isAlive(childPid) || childPid <= 0) {
+    if (isAlive(childPid) || childPid <= 0 || childPid >= (1 << 23)) {
       throw new IllegalArgumentException("fork: pid " + childPid + " is in use or invalid");
     }
+    for (int r = 0; ; r++) {
+      Task child = copyProcess(parent, childPid);
+      if (child != null) {
+        return child;
+      }
+      if (r >= MAX_RECLAIM_RETRIES || directReclaim() == 0) {
+        throw new IllegalArgumentException(
+            "fork: out of memory copying the page tables of process " + parentPid);
+      }
+    }
+  }
+
+  /** One attempt at fork; null when a page-table frame could not be had (nothing is left). */
+  private Task copyProcess(Task parent, int childPid) {
     long root = pageTable.createAddressSpace();
     if (root == PageTable.NO_ROOT) {
-      throw new IllegalArgumentException("fork: out of memory for the child's page tables");
+      return null;
     }
     MmStruct pm = parent.mm;
     MmStruct cm = new MmStruct(childPid, root);
@@ -364,8 +394,7 @@ public final class Processes {
     }
     if (failed[0]) {
       teardown(cm);
-      throw new IllegalArgumentException(
-          "fork: out of memory copying the page tables of process " + parentPid);
+      return null;
     }
     tasks.put(childPid, child);
     return child;
@@ -460,6 +489,7 @@ public final class Processes {
           break;
         }
         translate(t, a, access);
+        finishAccess();
       }
     }
     return start;
@@ -645,10 +675,24 @@ public final class Processes {
     }
     if (first && global != null) {
       global.insert(pfn);
+      globalInserted = pfn;
     }
-    if (mm.policy != null) {
+    if (mm.policy != null && !mm.policy.contains(vpn)) {
+      // a copy-on-write maps the new frame before it drops the old one: the page at vpn stays
+      // resident, only its frame changes
       mm.policy.insert(vpn);
+      mm.insertedVpn = vpn;
     }
+  }
+
+  /**
+   * True when the PTE at {@code vpn} already maps another counted frame than {@code pfn}: the
+   * mapping being dropped was replaced (copy-on-write), so the page at {@code vpn} is still
+   * resident.
+   */
+  private boolean remapped(MmStruct mm, long vpn, long pfn) {
+    long pte = pageTable.readPte(mm.root(), vpn << Page.PAGE_SHIFT);
+    return Pte.present(pte) && Pte.pfn(pte) != pfn && Pte.pfn(pte) != zeroPfn;
   }
 
   /**
@@ -662,7 +706,7 @@ public final class Processes {
           String.format("pfn 0x%x is not mapped at vpn 0x%x of pid %d", pfn, vpn, mm.pid()));
     }
     account(mm, pfn, -1);
-    if (mm.policy != null) {
+    if (mm.policy != null && !remapped(mm, vpn, pfn)) {
       mm.policy.remove(vpn);
     }
     boolean last = rmap.count(pfn) == 0;
@@ -804,7 +848,9 @@ public final class Processes {
   public boolean exec(int pid, int cpu, long addr) {
     Task t = task(pid);
     this.cpu = cpu;
-    return translate(t, addr, Access.EXECUTE) >= 0;
+    boolean ok = translate(t, addr, Access.EXECUTE) >= 0;
+    finishAccess();
+    return ok;
   }
 
   /**
@@ -815,7 +861,9 @@ public final class Processes {
    */
   public boolean touch(Task t, int cpu, long addr, int access) {
     this.cpu = cpu;
-    return t.alive && translate(t, addr, access) >= 0;
+    boolean ok = t.alive && translate(t, addr, access) >= 0;
+    finishAccess();
+    return ok;
   }
 
   private boolean copy(Task t, long addr, byte[] buf, int access) {
@@ -825,6 +873,7 @@ public final class Processes {
       int n = (int) Math.min(buf.length - done, Page.PAGE_SIZE - (a & Page.PAGE_OFFSET_MASK));
       long phys = translate(t, a, access);
       if (phys < 0) {
+        finishAccess();
         return false;
       }
       if (access == Access.WRITE) {
@@ -832,6 +881,7 @@ public final class Processes {
       } else {
         memory.read(phys, buf, done, n);
       }
+      finishAccess();
       done += n;
     }
     return true;
@@ -893,21 +943,42 @@ public final class Processes {
     return new KernelOopsException(r);
   }
 
-  /** Translates with faults handled; -1 when the process died. */
+  /**
+   * Resolved faults one access may take: a swap-in, a copy-on-write and a protection fault need
+   * three; more means a handler reports faults resolved that it did not resolve.
+   */
+  private static final int MAX_RESOLVED_FAULTS = 16;
+
+  /**
+   * Direct-reclaim rounds a fault that ran out of memory may retry after while they free pages
+   * ({@code MAX_RECLAIM_RETRIES} of mm/page_alloc.c) before the OOM killer runs.
+   */
+  private static final int MAX_RECLAIM_RETRIES = 16;
+
+  /**
+   * Translates with faults handled; -1 when the process died. Background reclaim a resolved fault
+   * calls for waits until the access has completed ({@link #finishAccess}): kswapd runs beside the
+   * faulting task, so it cannot take back the page between the fault and the retried access.
+   */
   private long translate(Task t, long linear, int access) {
     Mmu mmu = pageTable.mmu(cpu);
     MmStruct mm = t.mm;
     if (mmu.cr3() != mm.root()) {
       mmu.loadCr3(mm.root());
     }
-    for (int attempt = 0; attempt < 8; attempt++) {
+    int resolved = 0;
+    int reclaimRetries = 0;
+    mm.insertedVpn = -1;
+    globalInserted = -1;
+    while (true) {
       long phys = mmu.translate(linear, access, true);
       if (phys >= 0) {
-        // a hit; after a fault the page's insert stood for this reference
-        if (attempt == 0 && mm.everyReference) {
-          mm.policy.access(linear >>> Page.PAGE_SHIFT);
+        // a hit; when a fault made the page resident, its insert stood for this reference
+        long vpn = linear >>> Page.PAGE_SHIFT;
+        if (mm.everyReference && mm.insertedVpn != vpn) {
+          mm.policy.access(vpn);
         }
-        if (attempt == 0 && globalEveryReference) {
+        if (globalEveryReference && globalInserted != phys >>> Page.PAGE_SHIFT) {
           global.access(phys >>> Page.PAGE_SHIFT);
         }
         return phys;
@@ -919,10 +990,12 @@ public final class Processes {
       }
       int err = mmu.errorCode();
       long cr2 = mmu.cr2();
-      if ((err & ErrorCode.PROT) == 0
-          && mm.reclaim != null
-          && Long.compareUnsigned(cr2, STACK_TOP) < 0
-          && mm.find(cr2) != null) {
+      if (Long.compareUnsigned(cr2, STACK_TOP) >= 0) {
+        // do_kern_addr_fault from user mode: no handler may map kernel addresses for a process
+        kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SEGV_MAPERR", err));
+        return -1;
+      }
+      if (mm.reclaim != null && mm.find(cr2) != null && addsResidentPage(mm, cr2, err)) {
         // the policy hears of the page first (a ghost hit may steer its choice of victim); a
         // memory cgroup at its limit reclaims before it charges the new page
         mm.policy.miss(cr2 >>> Page.PAGE_SHIFT);
@@ -930,26 +1003,28 @@ public final class Processes {
           swap.shrink(mm.policy, mm.reclaim, (int) (mm.rss() - rssLimit + 1), ReclaimMode.LIMIT);
         }
       }
-      if (Long.compareUnsigned(cr2, STACK_TOP) >= 0) {
-        // do_kern_addr_fault from user mode: no handler may map kernel addresses for a process
-        kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SEGV_MAPERR", err));
-        return -1;
-      }
       PageFault fault =
           new PageFault(
               cr2, err, new Regs(access == Access.EXECUTE ? linear : 0, STACK_TOP, cpu, true));
       FaultOutcome outcome = handle(mm, fault);
       switch (outcome) {
-        case MINOR -> {
+        case MINOR, MAJOR -> {
           events.count(VmEvent.PGFAULT);
-          kswapd();
+          if (outcome == FaultOutcome.MAJOR) {
+            events.count(VmEvent.PGMAJFAULT);
+          }
+          kswapdPending = true;
+          if (++resolved > MAX_RESOLVED_FAULTS) {
+            reporter.accept(
+                String.format(
+                    "pid %d: the fault at 0x%x was reported resolved %d times but the access"
+                        + " still faults (fault-handler chain %s)",
+                    t.pid, cr2, resolved - 1, chainNames()));
+            kill(t, new SignalInfo(t.pid, "SIGKILL", cr2, "unresolved fault", err));
+            return -1;
+          }
         }
-        case MAJOR -> {
-          events.count(VmEvent.PGFAULT);
-          events.count(VmEvent.PGMAJFAULT);
-          kswapd();
-        }
-        case SIGSEGV_MAPERR -> {
+        case SIGSEGV_MAPERR, DECLINED -> {
           kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SEGV_MAPERR", err));
           return -1;
         }
@@ -964,6 +1039,9 @@ public final class Processes {
         }
         case OOM -> {
           events.count(VmEvent.PGFAULT);
+          if (reclaimRetries++ < MAX_RECLAIM_RETRIES && directReclaim() > 0) {
+            continue; // reclaim made progress: the allocation may succeed now
+          }
           Task victim = oomKill();
           if (victim == null || victim == t || !t.alive) {
             if (t.alive) {
@@ -971,6 +1049,7 @@ public final class Processes {
             }
             return -1;
           }
+          reclaimRetries = 0;
         }
         case BAD_PAGETABLE -> {
           reporter.accept(
@@ -978,15 +1057,46 @@ public final class Processes {
           kill(t, new SignalInfo(t.pid, "SIGKILL", cr2, "Corrupted page table", err));
           return -1;
         }
-        case DECLINED -> {
-          kill(t, new SignalInfo(t.pid, "SIGSEGV", cr2, "SEGV_MAPERR", err));
-          return -1;
-        }
         default -> throw new AssertionError(outcome);
       }
     }
-    throw new IllegalStateException(
-        String.format("the access at 0x%x kept faulting after its faults were resolved", linear));
+  }
+
+  private String chainNames() {
+    StringBuilder sb = new StringBuilder();
+    for (FaultHandler h : chain) {
+      sb.append(sb.length() == 0 ? "" : ",").append(h.name());
+    }
+    return sb.toString();
+  }
+
+  /** The end of one access: background reclaim that a fault during it called for runs now. */
+  private void finishAccess() {
+    if (kswapdPending) {
+      kswapdPending = false;
+      kswapd();
+    }
+  }
+
+  /** Direct reclaim of a batch ({@code try_to_free_pages}); pages freed, 0 without swap. */
+  private int directReclaim() {
+    return swap != null && global != null ? swap.tryToFreePages(global, globalScope, 0) : 0;
+  }
+
+  /**
+   * True when resolving this fault may make one more page resident in {@code mm}: a missing or
+   * swapped-out page, or a write to the zero page (copy-on-write of a page that was not counted).
+   * Other write-protect faults replace a resident page by its copy, or only make it writable.
+   */
+  private boolean addsResidentPage(MmStruct mm, long cr2, int err) {
+    if ((err & ErrorCode.PROT) == 0) {
+      return true;
+    }
+    if ((err & ErrorCode.WRITE) == 0) {
+      return false;
+    }
+    long pte = pageTable.readPte(mm.root(), cr2);
+    return Pte.present(pte) && Pte.pfn(pte) == zeroPfn;
   }
 
   private FaultOutcome handle(MmStruct mm, PageFault fault) {
@@ -1058,6 +1168,228 @@ public final class Processes {
         Math.max(0, pageTable.tablePages(mm.root()) - 1),
         0,
         false);
+  }
+
+  // ------------------------------------------------------------------ invariants
+
+  /**
+   * Recomputes what the process side derives from the page tables and compares: every frame's
+   * reference count (mappings + page cache + swap cache), the reverse map against the present PTEs,
+   * each process's RSS and swap-entry counters, every swap slot's count against the swap PTEs that
+   * hold it, the global and per-process policies' resident sets, and the mapped-page totals. Throws
+   * {@link AssertionError} naming the first difference. Slow: for tests.
+   */
+  public void checkInvariants() {
+    int frames = refs.length;
+    int[] maps = new int[frames];
+    java.util.Map<Long, Integer> swapRefs = new java.util.TreeMap<>();
+    for (Task t : tasks.values()) {
+      if (t.alive) {
+        checkAddressSpace(t.mm, maps, swapRefs);
+      }
+    }
+    long anon = 0;
+    long file = 0;
+    long mappedFrames = 0;
+    long swapCached = 0;
+    long cacheOnlySlots = 0;
+    for (int pfn = 0; pfn < frames; pfn++) {
+      boolean cached = cache.contains(pfn);
+      boolean swapCache = swap != null && swap.inSwapCache(pfn);
+      int want = maps[pfn] + (cached ? 1 : 0) + (swapCache ? 1 : 0);
+      if (refs[pfn] != want) {
+        throw new AssertionError(
+            String.format(
+                "pfn 0x%x: page_count %d but %d mappings%s%s",
+                pfn,
+                refs[pfn],
+                maps[pfn],
+                cached ? " + page cache" : "",
+                swapCache ? " + swap cache" : ""));
+      }
+      if (rmap.count(pfn) != maps[pfn]) {
+        throw new AssertionError(
+            String.format(
+                "pfn 0x%x: rmap holds %d mappings, the page tables %d",
+                pfn, rmap.count(pfn), maps[pfn]));
+      }
+      if (cached && maps[pfn] == 0 && !cache.fileOf(pfn).shmem()) {
+        throw new AssertionError(
+            String.format("file page 0x%x stays in the page cache with no mapping", pfn));
+      }
+      if (dirty.get(pfn) && refs[pfn] == 0) {
+        throw new AssertionError(String.format("free pfn 0x%x is marked dirty", pfn));
+      }
+      if (swapCache) {
+        swapCached++;
+        if (swap.swapCount(swap.swapEntryOf(pfn)) == 0) {
+          cacheOnlySlots++;
+        }
+      }
+      if (maps[pfn] > 0) {
+        mappedFrames++;
+        if (cached) {
+          file++;
+        } else {
+          anon++;
+        }
+        if (global != null && !global.contains(pfn)) {
+          throw new AssertionError(
+              String.format("mapped pfn 0x%x is not tracked by the global policy", pfn));
+        }
+      }
+    }
+    if (anon != anonMapped || file != fileMapped) {
+      throw new AssertionError(
+          String.format(
+              "mapped frames: %d anonymous and %d file counted, %d and %d found",
+              anonMapped, fileMapped, anon, file));
+    }
+    if (global != null) {
+      if (global.resident() != mappedFrames) {
+        throw new AssertionError(
+            String.format(
+                "the global policy tracks %d frames, %d are mapped",
+                global.resident(), mappedFrames));
+      }
+      global.checkInvariants();
+    }
+    if (swap != null) {
+      if (swap.swapCachePages() != swapCached) {
+        throw new AssertionError(
+            String.format(
+                "the swap cache holds %d pages, %d frames are swap-cache pages",
+                swap.swapCachePages(), swapCached));
+      }
+      for (java.util.Map.Entry<Long, Integer> e : swapRefs.entrySet()) {
+        if (swap.swapCount(e.getKey()) != e.getValue()) {
+          throw new AssertionError(
+              String.format(
+                  "swap entry %016x: count %d, held by %d swap PTEs",
+                  e.getKey(), swap.swapCount(e.getKey()), e.getValue()));
+        }
+      }
+      long inUse = swap.totalSwapPages() - swap.freeSwapPages();
+      if (inUse != swapRefs.size() + cacheOnlySlots) {
+        throw new AssertionError(
+            String.format(
+                "%d swap slots in use, but %d are held by swap PTEs and %d by the swap cache alone",
+                inUse, swapRefs.size(), cacheOnlySlots));
+      }
+      swap.checkInvariants();
+    }
+    checkShmemMapped();
+  }
+
+  /** One address space: its PTEs against its areas, the rmap, its counters and its policy. */
+  private void checkAddressSpace(MmStruct mm, int[] maps, java.util.Map<Long, Integer> swapRefs) {
+    long[] rss = new long[3]; // anon, file, shmem
+    long[] swapEnts = {0};
+    List<Long> resident = new ArrayList<>();
+    pageTable.walkRange(
+        mm.root(),
+        0,
+        STACK_TOP,
+        (linear, pte) -> {
+          VmAreaStruct v = mm.find(linear);
+          if (v == null) {
+            throw new AssertionError(
+                String.format(
+                    "pid %d: entry %016x at 0x%x lies outside every area", mm.pid(), pte, linear));
+          }
+          if (!Pte.present(pte)) {
+            if (!Pte.isSwap(pte) || swap == null || !swap.validEntry(pte)) {
+              throw new AssertionError(
+                  String.format(
+                      "pid %d: non-present entry %016x at 0x%x is no valid swap entry",
+                      mm.pid(), pte, linear));
+            }
+            swapRefs.merge(pte & ~Pte.SWP_EXCLUSIVE, 1, Integer::sum);
+            swapEnts[0]++;
+            return;
+          }
+          long pfn = Pte.pfn(pte);
+          if (pfn == zeroPfn) {
+            if ((pte & Pte.RW) != 0) {
+              throw new AssertionError(
+                  String.format("pid %d: the zero page is writable at 0x%x", mm.pid(), linear));
+            }
+            return;
+          }
+          long vpn = linear >>> Page.PAGE_SHIFT;
+          if (pfn >= maps.length || !contains(rmap.keys(pfn), Rmap.key(mm.pid(), vpn))) {
+            throw new AssertionError(
+                String.format(
+                    "pid %d: 0x%x maps pfn 0x%x without a reverse-map entry",
+                    mm.pid(), linear, pfn));
+          }
+          maps[(int) pfn]++;
+          resident.add(vpn);
+          if (!cache.contains(pfn)) {
+            rss[0]++;
+          } else if (cache.fileOf(pfn).shmem()) {
+            rss[2]++;
+          } else {
+            rss[1]++;
+          }
+        });
+    if (mm.anonRss != rss[0] || mm.fileRss != rss[1] || mm.shmemRss != rss[2]) {
+      throw new AssertionError(
+          String.format(
+              "pid %d: rss anon/file/shmem %d/%d/%d counted, %d/%d/%d mapped",
+              mm.pid(), mm.anonRss, mm.fileRss, mm.shmemRss, rss[0], rss[1], rss[2]));
+    }
+    if (mm.swapEnts != swapEnts[0]) {
+      throw new AssertionError(
+          String.format(
+              "pid %d: MM_SWAPENTS %d but %d swap entries in its tables",
+              mm.pid(), mm.swapEnts, swapEnts[0]));
+    }
+    if (mm.policy != null) {
+      if (mm.policy.resident() != resident.size()) {
+        throw new AssertionError(
+            String.format(
+                "pid %d: its %s policy tracks %d pages, %d are resident",
+                mm.pid(), mm.policy.name(), mm.policy.resident(), resident.size()));
+      }
+      for (long vpn : resident) {
+        if (!mm.policy.contains(vpn)) {
+          throw new AssertionError(
+              String.format(
+                  "pid %d: resident page 0x%x is not tracked by its %s policy",
+                  mm.pid(), vpn << Page.PAGE_SHIFT, mm.policy.name()));
+        }
+      }
+      mm.policy.checkInvariants();
+    }
+  }
+
+  private static boolean contains(long[] keys, long key) {
+    for (long k : keys) {
+      if (k == key) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Every cached shmem page belongs to an object some live area maps. */
+  private void checkShmemMapped() {
+    java.util.Set<FileBacking> mapped = new java.util.HashSet<>();
+    for (Task t : tasks.values()) {
+      if (t.alive) {
+        for (VmAreaStruct v : t.mm.areas()) {
+          if (v.file != null && v.file.shmem()) {
+            mapped.add(v.file);
+          }
+        }
+      }
+    }
+    List<Long> orphans = cache.pagesOfShmemNotIn(mapped);
+    if (!orphans.isEmpty()) {
+      throw new AssertionError(
+          "shmem pages cached for objects no area maps any more: pfns " + orphans);
+    }
   }
 
   // ------------------------------------------------------------------ /proc/PID/maps

@@ -83,6 +83,17 @@ final class Rmap {
     return k;
   }
 
+  /** The frames with at least one mapping, sorted (slow: for invariant checks). */
+  long[] frames() {
+    long[] out = new long[byPfn.size()];
+    int i = 0;
+    for (long pfn : byPfn.keySet()) {
+      out[i++] = pfn;
+    }
+    java.util.Arrays.sort(out);
+    return out;
+  }
+
   /** Frames with at least one mapping. */
   int mappedFrames() {
     return byPfn.size();

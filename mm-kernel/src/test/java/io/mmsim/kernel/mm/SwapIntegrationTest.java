@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Page;
+import io.mmsim.api.mem.Watermark;
+import io.mmsim.api.mem.Zone;
 import io.mmsim.api.paging.Access;
 import io.mmsim.api.swap.SwapSystem;
 import io.mmsim.kernel.Kernel;
@@ -154,5 +156,63 @@ final class SwapIntegrationTest {
     assertThat(reports).anyMatch(r -> r.startsWith("Out of memory: Killed process 2 (proc2)"));
     assertThat(p.read(1, 0, small, 1)).containsExactly(1);
     k.swap().checkInvariants();
+  }
+
+  @Test
+  void everySwapWriteFails_pagesStayInMemoryIntact_andTheMemoryHogIsOomKilled() {
+    Kernel k =
+        boot(
+            "memory.size=48M",
+            "swap.memory=64M",
+            "swap.fail-write.probability=100",
+            "swap.fail-write.times=-1");
+    Processes p = k.processes();
+    p.spawn(1);
+    long keep = p.mmap(1, 4096, RW, null, 0, false, -1, false);
+    p.write(1, 0, keep, pattern(1));
+    p.spawn(2);
+    long big = p.mmap(2, 40L << 20, RW, null, 0, false, -1, true);
+    p.checkInvariants();
+
+    assertThat(k.swap().statistics().get("pswpout")).isZero();
+    assertThat(k.swap().statistics().get("swap_write_errors")).isPositive();
+    assertThat(p.isAlive(2)).isFalse();
+    assertThat(reports).anyMatch(r -> r.startsWith("Out of memory: Killed process 2 (proc2)"));
+    assertThat(p.read(1, 0, keep, 16)).containsExactly(pattern(1));
+    assertThat(big).isPositive();
+    p.checkInvariants();
+  }
+
+  @Test
+  void everySwapWriteFails_aWorkingSetThatFits_keepsRunning() {
+    Kernel k =
+        boot(
+            "memory.size=48M",
+            "swap.memory=64M",
+            "swap.fail-write.probability=100",
+            "swap.fail-write.times=-1");
+    Processes p = k.processes();
+    p.spawn(1);
+    long free = k.pageAllocator().nrFreePages();
+    long low = 0;
+    for (Zone z : Zone.values()) {
+      low += k.pageAllocator().watermark(z, Watermark.LOW);
+    }
+    // enough to go below the low watermark (kswapd unmaps pages whose writes fail, later faults
+    // map them again), not below min: nothing needs the OOM killer
+    int pages = (int) (free - low);
+    long base = p.mmap(1, (long) pages << 12, RW, null, 0, false, -1, false);
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < pages; i++) {
+        assertThat(p.write(1, 0, base + ((long) i << 12), pattern(round * pages + i))).isTrue();
+      }
+    }
+    for (int i = 0; i < pages; i++) {
+      assertThat(p.read(1, 0, base + ((long) i << 12), 16)).containsExactly(pattern(2 * pages + i));
+    }
+    assertThat(reports).isEmpty();
+    assertThat(k.swap().statistics().get("swap_write_errors")).isPositive();
+    assertThat(k.swap().statistics().get("swapcache_hits")).isPositive();
+    p.checkInvariants();
   }
 }

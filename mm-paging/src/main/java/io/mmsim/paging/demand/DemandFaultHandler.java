@@ -37,7 +37,9 @@ import io.mmsim.api.paging.Pte;
  *     anonymous, write                    -> a zeroed frame, writable+dirty
  *     file, read or fetch (do_read_fault) -> the page-cache page (read from the file on a miss:
  *                                            MAJOR, past EOF: SIGBUS), read-only
- *     file, private write (do_cow_fault)  -> a copy of the page-cache page, writable+dirty
+ *     file, private write (do_cow_fault)  -> a new anonymous page holding a copy of the file's page
+ *                                            (the page-cache page, else read from the file:
+ *                                            MAJOR), writable+dirty
  *     file, shared write (do_shared_fault)-> the page-cache page, writable+dirty
  *   PTE not present, non-zero (a swap entry)          -> DECLINED: the swap handler's
  *   present, write, R/W clear (do_wp_page):
@@ -45,7 +47,9 @@ import io.mmsim.api.paging.Pte;
  *     the zero page                       -> a fresh zeroed frame (COW)
  *     anonymous page with count 1         -> reused: made writable+dirty (wp_page_reuse)
  *     otherwise                           -> copied to a new anonymous frame, old mapping dropped,
- *                                            TLB entry flushed (wp_page_copy)
+ *                                            TLB entry flushed (wp_page_copy); when the allocation
+ *                                            reclaimed the page meanwhile (the entry changed), the
+ *                                            new frame goes back and the fault is retried
  *   present and already allowing the access (stale TLB) -> Accessed (and Dirty) set; MINOR
  *
  * Entry bits follow x86 Linux's protection_map: P | U/S | A, plus XD when the VMA is not
@@ -54,8 +58,8 @@ import io.mmsim.api.paging.Pte;
  * notification for dirty accounting).
  *
  * Failure leaves everything as it was: a frame is allocated before any entry is written, and a
- * table allocation failure in writePte gives the frame back (freeUserPage). File data is read into
- * a scratch buffer before any frame is taken, so SIGBUS past EOF allocates nothing.
+ * table allocation failure in writePte gives the frame back (freeUserPage). A read fault reads file
+ * data into a scratch buffer before any frame is taken; SIGBUS past EOF gives back any frame taken.
  *
  * Not modelled: fault-around (do_fault_around maps neighbouring cached pages on a read fault),
  * stack growth (VM_GROWSDOWN), NUMA hinting (PROT_NONE entries), userfaultfd, huge pages.
@@ -241,45 +245,49 @@ final class DemandFaultHandler implements FaultHandler {
     return fresh && !file.shmem() ? FaultOutcome.MAJOR : FaultOutcome.MINOR;
   }
 
+  /**
+   * A write to a missing page of a private file mapping: a new anonymous page holding a copy of the
+   * file's page. The copy's frame is taken first, since the allocation may reclaim (and evict the
+   * page-cache page being copied). A page the cache does not hold is read straight into the copy,
+   * without entering the cache: no mapping would keep it there.
+   */
   private FaultOutcome doCowFault(
       FaultContext ctx, Vma vma, FileBacking file, long offset, long page) {
     PageTable pt = ctx.pageTable();
     AddressSpace mm = ctx.mm();
-    long cached = ctx.pageCacheFind(file, offset);
-    boolean fresh = cached == PageAllocator.NO_PAGE;
-    if (fresh) {
-      cached = readIntoNewFrame(ctx, file, offset);
-      if (cached == PAST_EOF) {
-        return FaultOutcome.SIGBUS;
-      }
-      if (cached == PageAllocator.NO_PAGE) {
-        return FaultOutcome.OOM;
-      }
-    }
     long anon = ctx.allocUserPage();
     if (anon == PageAllocator.NO_PAGE) {
-      if (fresh) {
-        ctx.freeUserPage(cached);
-      }
       return FaultOutcome.OOM;
     }
-    ctx.memory().copyPage(cached, anon);
+    long cached = ctx.pageCacheFind(file, offset);
+    boolean read = cached == PageAllocator.NO_PAGE;
+    if (read) {
+      if (!file.readPage(offset, buffer)) {
+        ctx.freeUserPage(anon);
+        return FaultOutcome.SIGBUS;
+      }
+      ctx.memory().writePage(anon, buffer, 0);
+    } else {
+      ctx.memory().copyPage(cached, anon);
+    }
     long flags = baseFlags(vma) | Pte.RW | Pte.DIRTY;
     if (!pt.writePte(mm.root(), page, pt.pfnPte(anon, flags))) {
       ctx.freeUserPage(anon);
-      if (fresh) {
-        ctx.freeUserPage(cached);
-      }
       return FaultOutcome.OOM;
     }
-    if (fresh) {
-      ctx.pageCacheAdd(file, offset, cached);
-    }
     ctx.pageAddNewAnonRmap(anon, mm, page);
-    return fresh && !file.shmem() ? FaultOutcome.MAJOR : FaultOutcome.MINOR;
+    return read && !file.shmem() ? FaultOutcome.MAJOR : FaultOutcome.MINOR;
   }
 
   // ---------------------------------------------------------------- write-protect faults
+
+  /**
+   * True when {@code now} still maps what {@code before} mapped, with the same permissions: only
+   * the Accessed and Dirty bits may differ (reclaim's scan clears Accessed).
+   */
+  private static boolean samePage(long now, long before) {
+    return ((now ^ before) & ~(Pte.ACCESSED | Pte.DIRTY)) == 0;
+  }
 
   private static FaultOutcome doWpPage(FaultContext ctx, Vma vma, long page, long pte) {
     PageTable pt = ctx.pageTable();
@@ -299,7 +307,7 @@ final class DemandFaultHandler implements FaultHandler {
     if (copy == PageAllocator.NO_PAGE) {
       return FaultOutcome.OOM;
     }
-    if (pt.readPte(root, page) != pte) {
+    if (!samePage(pt.readPte(root, page), pte)) {
       // the allocation reclaimed: the page may be unmapped or swapped out by now, so the copy
       // would start from a stale entry. Give the frame back and let the access retry
       // (wp_page_copy's pte_same check after allocating).
