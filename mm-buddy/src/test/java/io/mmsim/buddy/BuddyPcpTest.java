@@ -25,13 +25,13 @@ final class BuddyPcpTest {
 
   @Test
   void zoneBatchsize_knownZoneSizes_matchTheKernel() {
-    assertThat(BuddyAllocator.zoneBatchsize(262144)).as("1 GiB").isEqualTo(63);
-    assertThat(BuddyAllocator.zoneBatchsize(1L << 30)).as("4 TiB").isEqualTo(63);
-    assertThat(BuddyAllocator.zoneBatchsize(65536)).as("256 MiB").isEqualTo(15);
-    assertThat(BuddyAllocator.zoneBatchsize(12288)).as("48 MiB").isEqualTo(3);
-    assertThat(BuddyAllocator.zoneBatchsize(8192)).as("32 MiB").isEqualTo(1);
-    assertThat(BuddyAllocator.zoneBatchsize(4095)).as("16 MiB DMA").isZero();
-    assertThat(BuddyAllocator.zoneBatchsize(0)).isZero();
+    assertThat(PerCpuPages.zoneBatchsize(262144)).as("1 GiB").isEqualTo(63);
+    assertThat(PerCpuPages.zoneBatchsize(1L << 30)).as("4 TiB").isEqualTo(63);
+    assertThat(PerCpuPages.zoneBatchsize(65536)).as("256 MiB").isEqualTo(15);
+    assertThat(PerCpuPages.zoneBatchsize(12288)).as("48 MiB").isEqualTo(3);
+    assertThat(PerCpuPages.zoneBatchsize(8192)).as("32 MiB").isEqualTo(1);
+    assertThat(PerCpuPages.zoneBatchsize(4095)).as("16 MiB DMA").isZero();
+    assertThat(PerCpuPages.zoneBatchsize(0)).isZero();
   }
 
   @Test

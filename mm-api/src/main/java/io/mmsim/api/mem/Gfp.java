@@ -19,10 +19,13 @@ public final class Gfp {
   /** {@code __GFP_DMA32}: ZONE_DMA32 and below. */
   public static final int DMA32 = 0x04;
 
-  /** {@code __GFP_MOVABLE}: the page can be migrated. */
+  /** {@code __GFP_MOVABLE}: the page can be migrated (migrate type MOVABLE). */
   public static final int MOVABLE = 0x08;
 
-  /** {@code __GFP_RECLAIMABLE}: slab pages that a shrinker can free. */
+  /**
+   * {@code __GFP_RECLAIMABLE}: slab pages that a shrinker can free (migrate type RECLAIMABLE); the
+   * object allocators add it for caches created with {@code SLAB_RECLAIM_ACCOUNT}.
+   */
   public static final int RECLAIMABLE = 0x10;
 
   /** {@code __GFP_HIGH}: high priority, may use part of the reserve below the min watermark. */
@@ -37,7 +40,11 @@ public final class Gfp {
   /** {@code __GFP_ZERO}: return zeroed memory. */
   public static final int ZERO = 0x100;
 
-  /** {@code __GFP_ATOMIC} (before 6.3): cannot sleep, may dip further into reserves. */
+  /**
+   * {@code __GFP_ATOMIC} (before 6.3): cannot sleep, may dip further into reserves. Linux 6.3
+   * removed it: the reserves now follow from {@code __GFP_HIGH} and the absence of {@code
+   * __GFP_DIRECT_RECLAIM}, and the buddy allocator reads it no more.
+   */
   public static final int ATOMIC = 0x200;
 
   /** {@code __GFP_DIRECT_RECLAIM}: the caller may reclaim memory itself. */

@@ -1,5 +1,7 @@
 package io.mmsim.api.page;
 
+import java.util.Optional;
+
 import io.mmsim.api.Allocator;
 import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
@@ -27,6 +29,13 @@ import io.mmsim.api.mem.Zone;
  *
  * <p>{@code cpu} selects the simulated CPU whose per-CPU caches serve the call; it is in {@code [0,
  * cpus)}. Not thread-safe.
+ *
+ * <h2>Migrate types</h2>
+ *
+ * An allocator that groups pages by mobility, as Linux does, reads the migrate type of each request
+ * from its GFP flags ({@link io.mmsim.api.mem.MigrateType#ofGfp}) and reports its free lists by
+ * type through {@link #pageTypeInfo}. One that does not ignores {@code __GFP_MOVABLE} and {@code
+ * __GFP_RECLAIMABLE}.
  */
 public interface PageAllocator extends Allocator {
 
@@ -85,4 +94,15 @@ public interface PageAllocator extends Allocator {
 
   /** Bytes of per-frame metadata this allocator keeps, for the boot reservation of its map. */
   int metadataBytesPerFrame();
+
+  /**
+   * Free blocks of one zone by migrate type and order, and the zone's pageblocks by type
+   * (/proc/pagetypeinfo); empty when this allocator does not group pages by mobility. Not for hot
+   * paths.
+   *
+   * @since 1.0
+   */
+  default Optional<PageTypeInfo> pageTypeInfo(Zone zone) {
+    return Optional.empty();
+  }
 }

@@ -1,0 +1,203 @@
+package io.mmsim.buddy;
+
+import static io.mmsim.buddy.FreeArea.NR_ZONES;
+import static io.mmsim.buddy.Pageblocks.MIGRATE_PCPTYPES;
+
+import io.mmsim.api.mem.Page;
+
+/*
+ * The per-CPU page lists (struct per_cpu_pages; mm/page_alloc.c: rmqueue_pcplist, rmqueue_bulk,
+ * free_unref_page_commit, free_pcppages_bulk, drain_pages_zone, zone_batchsize), in their classic
+ * form: order-0 pages only, one list per CPU, zone and PCP migrate type (UNMOVABLE, MOVABLE,
+ * RECLAIMABLE), with one count, high and batch per CPU and zone.
+ *
+ *   alloc  a request takes the head of its own type's list; an empty list is first refilled with
+ *          batch pages taken one by one from the buddy lists (__rmqueue, so with the same
+ *          fallbacks, its mode carried from one page to the next) and appended at its tail.
+ *   free   a page goes to the head of the list of its pageblock's type (a HIGHATOMIC pageblock's
+ *          page to the MOVABLE list; an ISOLATE pageblock's page straight to the buddy lists);
+ *          when the count reaches high, batch pages go back, list by list in round-robin order
+ *          starting with the list just freed to, each list from its tail until it is empty or
+ *          enough went back.
+ *   drain  every list of a CPU and zone goes back, starting with UNMOVABLE.
+ *   A page going back joins the free list of its pageblock's type at that moment (Linux 6.10+: no
+ *   type is cached on the per-CPU page).
+ *
+ * Sizes (classic zone_batchsize): batch = rounddown_pow_of_two(1.5 * max(1, min(managed >> 10,
+ * 256) / 4)) - 1, 63 for zones of 1 GiB and more, at least 1 once set; high = 6 * batch.
+ */
+final class PerCpuPages {
+
+  private final FreeArea area;
+  private final Fallback fallback;
+  private final int[] next;
+  private final int[] prev;
+  private final byte[] meta;
+
+  final int cpus;
+
+  /** Sentinel of list (cpu 0, zone 0, type 0); list id (cpu * NR_ZONES + z) * 3 + mt. */
+  final int sentinels;
+
+  /** Pages on the lists of each CPU and zone ({@code pcp->count}), by cpu * NR_ZONES + zone. */
+  final int[] count;
+
+  final int[] high = new int[NR_ZONES];
+  final int[] batch = new int[NR_ZONES];
+
+  /** Pages on all per-CPU lists. */
+  long pages;
+
+  long refills;
+  long refillPages;
+  long spills;
+  long drains;
+  long toBuddyPages;
+
+  PerCpuPages(FreeArea area, Fallback fallback, int cpus) {
+    this.area = area;
+    this.fallback = fallback;
+    this.next = area.next;
+    this.prev = area.prev;
+    this.meta = area.meta;
+    this.cpus = cpus;
+    this.sentinels = area.extraSentinels;
+    this.count = new int[NR_ZONES * cpus];
+  }
+
+  /** Lists needed for {@code cpus} CPUs. */
+  static int lists(int cpus) {
+    return cpus * NR_ZONES * MIGRATE_PCPTYPES;
+  }
+
+  /** Sizes the lists from the zones' managed pages (end of boot). */
+  void setup(long[] managed) {
+    for (int z = 0; z < NR_ZONES; z++) {
+      int b = zoneBatchsize(managed[z]);
+      high[z] = 6 * b;
+      batch[z] = Math.max(1, b);
+    }
+  }
+
+  /** {@code zone_batchsize}: may be 0 for a small zone (then high is 0 and batch 1). */
+  static int zoneBatchsize(long managedPages) {
+    long b = Math.min(managedPages >> 10, (1L << 20) / Page.PAGE_SIZE);
+    b /= 4;
+    if (b < 1) {
+      b = 1;
+    }
+    return (int) (Long.highestOneBit(b + b / 2) - 1);
+  }
+
+  static int slot(int cpu, int z) {
+    return cpu * NR_ZONES + z;
+  }
+
+  int sentinel(int slot, int mt) {
+    return sentinels + slot * MIGRATE_PCPTYPES + mt;
+  }
+
+  /**
+   * {@code rmqueue_pcplist}: the head of the (cpu, z, mt) list, refilling an empty one first; -1
+   * when the refill found nothing.
+   */
+  int alloc(int cpu, int z, int mt, int allocFlags) {
+    int slot = slot(cpu, z);
+    int s = sentinel(slot, mt);
+    int pfn = next[s];
+    if (pfn == s) {
+      if (rmqueueBulk(z, slot, s, mt, allocFlags) == 0) {
+        return -1;
+      }
+      pfn = next[s];
+    }
+    area.unlink(pfn);
+    count[slot]--;
+    pages--;
+    return pfn;
+  }
+
+  /** {@code rmqueue_bulk}: up to batch pages, appended in the order taken. */
+  private int rmqueueBulk(int z, int slot, int sentinel, int mt, int allocFlags) {
+    int want = batch[z];
+    int got = 0;
+    int mode = Fallback.RMQUEUE_NORMAL;
+    while (got < want) {
+      int p = fallback.rmqueue(z, 0, mt, allocFlags, mode);
+      if (p < 0) {
+        break;
+      }
+      mode = fallback.mode;
+      meta[p] = FreeArea.META_PCP;
+      area.insertTail(sentinel, p);
+      got++;
+    }
+    if (got > 0) {
+      count[slot] += got;
+      pages += got;
+      refills++;
+      refillPages += got;
+    }
+    return got;
+  }
+
+  /** {@code free_unref_page_commit}: p (meta not yet set) to the head of the (cpu, z, mt) list. */
+  void free(int cpu, int z, int mt, int p) {
+    int slot = slot(cpu, z);
+    area.insertHead(sentinel(slot, mt), p);
+    meta[p] = FreeArea.META_PCP;
+    int c = ++count[slot];
+    pages++;
+    if (c >= high[z]) {
+      spills++;
+      freeBulk(z, slot, Math.min(batch[z], c), mt);
+    }
+  }
+
+  /**
+   * {@code free_pcppages_bulk}: n pages of (cpu, z) back to the buddy lists, round robin over the
+   * type lists from {@code firstMt}, each list from its tail.
+   */
+  void freeBulk(int z, int slot, int n, int firstMt) {
+    int mt = firstMt - 1;
+    int left = n;
+    while (left > 0) {
+      int s;
+      do {
+        if (++mt == MIGRATE_PCPTYPES) {
+          mt = 0;
+        }
+        s = sentinel(slot, mt);
+      } while (next[s] == s);
+      do {
+        int x = prev[s];
+        area.unlink(x);
+        meta[x] = 0;
+        area.freeOne(z, x, 0, area.blocks.get(x), false);
+        left--;
+      } while (left > 0 && next[s] != s);
+    }
+    count[slot] -= n;
+    pages -= n;
+    toBuddyPages += n;
+  }
+
+  /** {@code drain_pages}: every list of one CPU back to the buddy lists. */
+  void drainCpu(int cpu) {
+    for (int z = 0; z < NR_ZONES; z++) {
+      int slot = slot(cpu, z);
+      int n = count[slot];
+      if (n > 0) {
+        drains++;
+        freeBulk(z, slot, n, 0);
+      }
+    }
+  }
+
+  /** {@code drain_all_pages}. */
+  void drainAll() {
+    for (int c = 0; c < cpus; c++) {
+      drainCpu(c);
+    }
+  }
+}
