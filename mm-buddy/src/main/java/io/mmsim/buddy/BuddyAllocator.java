@@ -773,7 +773,7 @@ final class BuddyAllocator implements PageAllocator {
 
   @Override
   public void checkInvariants() {
-    new BuddyInvariants(area, pcp, highAtomic, wm, managed, booted, this::isGiven).check();
+    new BuddyInvariants(area, pcp, highAtomic, wm, managed, this::isGiven).check();
   }
 
   @Override

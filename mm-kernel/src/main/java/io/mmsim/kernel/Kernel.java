@@ -90,6 +90,7 @@ public final class Kernel {
   private final Map<String, String> parts = new LinkedHashMap<>();
   private final long bootFreePages;
   private final ProviderContexts contexts;
+  private final int extfragThreshold;
   private String caller = "boot";
 
   private Kernel(Configuration config, ProviderRegistry registry) {
@@ -99,6 +100,7 @@ public final class Kernel {
 
     long bytes = sizeKey("memory.size");
     int cpus = intKey("cpus", 1, 256);
+    this.extfragThreshold = intKey("vm.extfrag-threshold", 0, 1000);
     this.seed = longKey("seed");
     long imageBytes = sizeKey("kernel.image-size");
     long imagePages = Page.pagesFor(imageBytes);
@@ -363,6 +365,15 @@ public final class Kernel {
   /** The facade's event counters. */
   public VmEvents events() {
     return events;
+  }
+
+  /**
+   * {@code vm.extfrag_threshold} (key {@code vm.extfrag-threshold}, 0..1000, default 500): the
+   * fragmentation index at or below which compaction of a zone is not worth trying for a costly
+   * order ({@code compaction_suitable} in {@code mm/compaction.c}).
+   */
+  public int extfragThreshold() {
+    return extfragThreshold;
   }
 
   /** The seed everything random in this kernel derives from. */

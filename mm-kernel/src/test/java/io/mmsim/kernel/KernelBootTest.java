@@ -159,7 +159,15 @@ final class KernelBootTest {
   @Test
   void procNames_withoutOptionalParts_areTheFoundationViews() {
     Kernel k = pagesOnly().set("memory.size", "64M").boot();
-    assertThat(k.procNames()).containsExactly("buddyinfo", "zoneinfo", "meminfo", "vmstat");
+    assertThat(k.procNames())
+        .containsExactly(
+            "buddyinfo",
+            "zoneinfo",
+            "meminfo",
+            "vmstat",
+            "pagetypeinfo",
+            "extfrag/unusable_index",
+            "extfrag/extfrag_index");
     assertThatThrownBy(() -> k.proc("slabinfo")).isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -24,12 +24,17 @@ import io.mmsim.kernel.stat.VmEvents;
 /**
  * Renders the /proc views in the kernel's exact formats (the seq_file show functions of fs/proc and
  * mm): field widths, padding, trailing spaces and line order as {@code mm/vmstat.c}, {@code
- * fs/proc/meminfo.c}, {@code mm/slab_common.c} and {@code mm/vmalloc.c} print them.
+ * fs/proc/meminfo.c}, {@code mm/slab_common.c} and {@code mm/vmalloc.c} print them. The debugfs
+ * files {@code extfrag/unusable_index} and {@code extfrag/extfrag_index} are views too, named by
+ * their path under {@code /sys/kernel/debug}.
  *
  * <p>Only values the simulator really keeps are shown; a view or key that would need a part that is
  * not configured (or not modelled) is left out rather than filled with a guess.
  */
 public final class ProcFs {
+  private static final String EXTFRAG_UNUSABLE = "extfrag/unusable_index";
+  private static final String EXTFRAG_INDEX = "extfrag/extfrag_index";
+
   private final MemoryLayout layout;
   private final PageAllocator pages;
   private final ObjectAllocator objects;
@@ -62,6 +67,12 @@ public final class ProcFs {
   /** The views available with this kernel's parts, in a stable order. */
   public List<String> names() {
     List<String> n = new ArrayList<>(List.of("buddyinfo", "zoneinfo", "meminfo", "vmstat"));
+    if (PageTypeInfoView.available(layout, pages)) {
+      n.add("pagetypeinfo");
+    }
+    // the debugfs files (/sys/kernel/debug/extfrag/), from the free blocks per order
+    n.add(EXTFRAG_UNUSABLE);
+    n.add(EXTFRAG_INDEX);
     if (objects != null && !objects.slabinfo().isEmpty()) {
       n.add("slabinfo");
     }
@@ -89,6 +100,9 @@ public final class ProcFs {
       case "zoneinfo" -> zoneinfo();
       case "meminfo" -> meminfo();
       case "vmstat" -> vmstat();
+      case "pagetypeinfo" -> PageTypeInfoView.render(layout, pages);
+      case EXTFRAG_UNUSABLE -> Extfrag.unusableIndexFile(layout, pages);
+      case EXTFRAG_INDEX -> Extfrag.extfragIndexFile(layout, pages);
       case "slabinfo" -> slabinfo();
       case "vmallocinfo" -> vmallocinfo();
       case "swaps" -> swap.procSwaps();
