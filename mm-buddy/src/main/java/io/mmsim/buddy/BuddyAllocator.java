@@ -133,10 +133,12 @@ final class BuddyAllocator implements PageAllocator {
   private final byte[] meta;
   private final byte[] pageblockFlags;
   private final long[] zoneFree;
+  private final long[] zoneUsable;
   private final long[] freePages;
   private final long[] wmark;
   private final long[] lowmemReserve;
   private final int[] pcpCount;
+  private final int[] pcpHigh;
   private final int pcpSentinels;
 
   /** {@code gfp_migratetype}'s mask: 3, or 0 when grouping by mobility is off. */
@@ -194,10 +196,12 @@ final class BuddyAllocator implements PageAllocator {
     this.meta = area.meta;
     this.pageblockFlags = blocks.flags;
     this.zoneFree = area.zoneFree;
+    this.zoneUsable = area.zoneUsable;
     this.freePages = area.freePages;
     this.wmark = wm.wmark;
     this.lowmemReserve = wm.lowmemReserve;
     this.pcpCount = pcp.count;
+    this.pcpHigh = pcp.high;
     this.pcpSentinels = pcp.sentinels;
     this.migratetypeMask = blocks.mobilityDisabled ? 0 : MigrateType.PCPTYPES;
     this.given = new long[(nFrames + 63) >>> 6];
@@ -245,8 +249,7 @@ final class BuddyAllocator implements PageAllocator {
         continue;
       }
       // zone_watermark_fast: the free HIGHATOMIC pages are not for this request
-      long usable = zoneFree[z] - freePages[z * MIGRATE_TYPES + MIGRATE_HIGHATOMIC];
-      if (usable <= wmark[z * 3 + 1] + lowmemReserve[z * NR_ZONES + classZone]) {
+      if (zoneUsable[z] <= wmark[z * 3 + 1] + lowmemReserve[z * NR_ZONES + classZone]) {
         continue;
       }
       int slot = cpu * NR_ZONES + z;
@@ -257,7 +260,6 @@ final class BuddyAllocator implements PageAllocator {
       }
       IntList.del(next, prev, pfn);
       pcpCount[slot]--;
-      pcp.pages--;
       meta[pfn] = FreeArea.allocated(0, mt);
       pgalloc[z]++;
       return pfn;
@@ -284,7 +286,7 @@ final class BuddyAllocator implements PageAllocator {
     if (pfn < 0) {
       // what __alloc_pages_direct_reclaim does before its one retry
       boolean retry = (gfp & Gfp.DIRECT_RECLAIM) != 0 && highAtomic.unreserve(classZone, mt, false);
-      if (pcp.pages > 0) {
+      if (pcp.pages() > 0) {
         // pages sitting on per-CPU lists may be what is missing
         allocDrainRetry++;
         pcp.drainAll();
@@ -380,7 +382,11 @@ final class BuddyAllocator implements PageAllocator {
     }
   }
 
-  /** {@code free_unref_page}: to the per-CPU list of the pageblock's type. */
+  /**
+   * {@code free_unref_page}: to the head of the per-CPU list of the pageblock's type, spilling a
+   * batch when the CPU's lists reach high. Written out here (not through PerCpuPages) so that the
+   * common case stays one small method for the JIT.
+   */
   private void freeUnrefPage(int cpu, int z, int p) {
     int mt = pageblockFlags[p >>> PAGEBLOCK_ORDER] & MT_MASK;
     if (mt >= MIGRATE_PCPTYPES) {
@@ -392,7 +398,18 @@ final class BuddyAllocator implements PageAllocator {
       // a HIGHATOMIC page waits on the MOVABLE list and returns to its own list when drained
       mt = MIGRATE_MOVABLE;
     }
-    pcp.free(cpu, z, mt, p);
+    int slot = cpu * NR_ZONES + z;
+    int s = pcpSentinels + slot * MIGRATE_PCPTYPES + mt;
+    int n = next[s];
+    next[p] = n;
+    prev[p] = s;
+    prev[n] = p;
+    next[s] = p;
+    meta[p] = FreeArea.META_PCP;
+    int count = ++pcpCount[slot];
+    if (count >= pcpHigh[z]) {
+      pcp.spill(z, slot, count, mt);
+    }
   }
 
   // ---------------------------------------------------------------- diagnosis of bad calls
@@ -657,16 +674,16 @@ final class BuddyAllocator implements PageAllocator {
 
   /**
    * Counters, vmstat-style where the kernel has one: nr_free_pages (buddy lists only),
-   * nr_pcp_pages, nr_free_highatomic and nr_reserved_highatomic (pages), pgalloc_dma/dma32/normal
-   * (pages, 2^order per allocation, by the zone that served it), pgfree (pages, boot hand-off
-   * included as in the kernel), pgalloc_fail (allocations that returned NO_PAGE), alloc_drain_retry
-   * (failures retried after draining every per-CPU list), pcp_refill / pcp_refill_pages (refills of
-   * an empty per-CPU list and the pages they took), pcp_spill (lists that reached high), pcp_drain
-   * (non-empty lists drained), pcp_to_buddy_pages (pages spilled or drained back), extfrag_alloc
-   * (blocks taken from another migrate type's lists: the kernel's mm_page_alloc_extfrag events),
-   * extfrag_claim_pageblocks (pageblocks that changed type to serve them), extfrag_steal (those
-   * that left the pageblock's type alone), highatomic_reserve and highatomic_unreserve (reserve
-   * operations that changed a pageblock).
+   * nr_pcp_pages, pgalloc_dma/dma32/normal (pages, 2^order per allocation, by the zone that served
+   * it), pgfree (pages, boot hand-off included as in the kernel), pgalloc_fail (allocations that
+   * returned NO_PAGE), alloc_drain_retry (failures retried after draining every per-CPU list),
+   * pcp_refill / pcp_refill_pages (refills of an empty per-CPU list and the pages they took),
+   * pcp_spill (lists that reached high), pcp_drain (non-empty lists drained), pcp_to_buddy_pages
+   * (pages spilled or drained back), nr_free_highatomic and nr_reserved_highatomic (pages),
+   * extfrag_alloc (blocks taken from another migrate type's lists: the kernel's
+   * mm_page_alloc_extfrag events), extfrag_claim_pageblocks (pageblocks that changed type to serve
+   * them), extfrag_steal (those that left the pageblock's type alone), highatomic_reserve and
+   * highatomic_unreserve (reserve operations that changed a pageblock).
    */
   @Override
   public Statistics statistics() {
@@ -678,7 +695,7 @@ final class BuddyAllocator implements PageAllocator {
     }
     return Statistics.builder()
         .put("nr_free_pages", nrFreePages())
-        .put("nr_pcp_pages", pcp.pages)
+        .put("nr_pcp_pages", pcp.pages())
         .put("pgalloc_dma", pgalloc[ZONE_DMA])
         .put("pgalloc_dma32", pgalloc[ZONE_DMA32])
         .put("pgalloc_normal", pgalloc[ZONE_NORMAL])
@@ -785,7 +802,7 @@ final class BuddyAllocator implements PageAllocator {
         + " cpus, "
         + nrFreePages()
         + " free, "
-        + pcp.pages
+        + pcp.pages()
         + " on per-CPU lists";
   }
 }

@@ -172,6 +172,16 @@ final class BuddyInvariants {
         }
         zonePages += pagesByType[k];
       }
+      long highatomic = pagesByType[z * MIGRATE_TYPES + MIGRATE_HIGHATOMIC];
+      if (area.zoneUsable[z] != zonePages - highatomic) {
+        fail(
+            "zone "
+                + zone(z)
+                + ": "
+                + area.zoneUsable[z]
+                + " free pages kept outside HighAtomic but the lists hold "
+                + (zonePages - highatomic));
+      }
       if (zonePages != area.zoneFree[z]) {
         fail(
             "zone "
@@ -219,8 +229,8 @@ final class BuddyInvariants {
         sum += n;
       }
     }
-    if (sum != pcp.pages) {
-      fail("per-CPU pages " + pcp.pages + " but the lists hold " + sum);
+    if (sum != pcp.pages()) {
+      fail("per-CPU pages " + pcp.pages() + " but the lists hold " + sum);
     }
   }
 
@@ -278,8 +288,8 @@ final class BuddyInvariants {
     if (buddyHeads != buddyBlocks) {
       fail(buddyHeads + " free block heads but " + buddyBlocks + " blocks on the free lists");
     }
-    if (pcpHeads != pcp.pages) {
-      fail(pcpHeads + " per-CPU pages marked but " + pcp.pages + " on the lists");
+    if (pcpHeads != pcp.pages()) {
+      fail(pcpHeads + " per-CPU pages marked but " + pcp.pages() + " on the lists");
     }
     for (int z = 0; z < NR_ZONES; z++) {
       if (covered[z] != managed[z] || givenCount[z] != managed[z]) {
@@ -373,7 +383,7 @@ final class BuddyInvariants {
             + ", managed "
             + Arrays.toString(managed)
             + ", pcp pages "
-            + pcp.pages
+            + pcp.pages()
             + ", pcp counts "
             + Arrays.toString(pcp.count)
             + ", highatomic reserved "

@@ -14,7 +14,8 @@ import io.mmsim.api.spi.SpiVersion;
 
 /**
  * The {@code buddy} page allocator: Linux's binary buddy allocator with DMA, DMA32 and Normal
- * zones, min/low/high watermarks, lowmem reserves and per-CPU order-0 page lists.
+ * zones, migrate types and pageblocks (fallbacks, the HIGHATOMIC reserve), min/low/high watermarks,
+ * lowmem reserves and per-CPU order-0 page lists.
  *
  * <p>Settings (prefix {@code buddy.}):
  *
@@ -48,7 +49,8 @@ public final class BuddyProvider implements PageAllocatorProvider {
 
   @Override
   public String description() {
-    return "binary buddy allocator with zones, watermarks and per-CPU page lists (Linux)";
+    return "binary buddy allocator with zones, migrate types, watermarks and per-CPU page lists"
+        + " (Linux)";
   }
 
   @Override

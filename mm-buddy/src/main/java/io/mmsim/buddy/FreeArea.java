@@ -1,5 +1,6 @@
 package io.mmsim.buddy;
 
+import static io.mmsim.buddy.Pageblocks.MIGRATE_HIGHATOMIC;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_MOVABLE;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_PCPTYPES;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_TYPES;
@@ -127,6 +128,12 @@ final class FreeArea {
   /** Free pages per zone on the free lists ({@code NR_FREE_PAGES}). */
   final long[] zoneFree = new long[NR_ZONES];
 
+  /**
+   * Free pages per zone not on a HIGHATOMIC list: what a request without reserve rights counts on
+   * (NR_FREE_PAGES - nr_free_highatomic), kept so that the order-0 fast path reads one number.
+   */
+  final long[] zoneUsable = new long[NR_ZONES];
+
   /** Free lists for {@code frames} frames plus {@code extraLists} more list heads. */
   FreeArea(int frames, int extraLists) {
     this.nFrames = frames;
@@ -196,6 +203,9 @@ final class FreeArea {
     nrFree[id]++;
     freePages[z * MIGRATE_TYPES + mt] += 1L << order;
     zoneFree[z] += 1L << order;
+    if (mt != MIGRATE_HIGHATOMIC) {
+      zoneUsable[z] += 1L << order;
+    }
   }
 
   /** {@code __del_page_from_free_list}: unlinks a free block and clears its head. */
@@ -205,6 +215,9 @@ final class FreeArea {
     nrFree[listId(z, mt, order)]--;
     freePages[z * MIGRATE_TYPES + mt] -= 1L << order;
     zoneFree[z] -= 1L << order;
+    if (mt != MIGRATE_HIGHATOMIC) {
+      zoneUsable[z] -= 1L << order;
+    }
   }
 
   /** {@code move_to_free_list}: the block moves to the tail of another type's list. */
@@ -214,6 +227,11 @@ final class FreeArea {
     nrFree[listId(z, newMt, order)]++;
     freePages[z * MIGRATE_TYPES + oldMt] -= 1L << order;
     freePages[z * MIGRATE_TYPES + newMt] += 1L << order;
+    if (oldMt == MIGRATE_HIGHATOMIC) {
+      zoneUsable[z] += 1L << order;
+    } else if (newMt == MIGRATE_HIGHATOMIC) {
+      zoneUsable[z] -= 1L << order;
+    }
   }
 
   /**

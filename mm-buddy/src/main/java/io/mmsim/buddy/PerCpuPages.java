@@ -14,11 +14,11 @@ import io.mmsim.api.mem.Page;
  *   alloc  a request takes the head of its own type's list; an empty list is first refilled with
  *          batch pages taken one by one from the buddy lists (__rmqueue, so with the same
  *          fallbacks, its mode carried from one page to the next) and appended at its tail.
- *   free   a page goes to the head of the list of its pageblock's type (a HIGHATOMIC pageblock's
- *          page to the MOVABLE list; an ISOLATE pageblock's page straight to the buddy lists);
- *          when the count reaches high, batch pages go back, list by list in round-robin order
- *          starting with the list just freed to, each list from its tail until it is empty or
- *          enough went back.
+ *   free   (in BuddyAllocator.freeUnrefPage, the fast path) a page goes to the head of the list
+ *          of its pageblock's type (a HIGHATOMIC pageblock's page to the MOVABLE list; an ISOLATE
+ *          pageblock's page straight to the buddy lists); when the count reaches high, batch
+ *          pages go back, list by list in round-robin order starting with the list just freed
+ *          to, each list from its tail until it is empty or enough went back.
  *   drain  every list of a CPU and zone goes back, starting with UNMOVABLE.
  *   A page going back joins the free list of its pageblock's type at that moment (Linux 6.10+: no
  *   type is cached on the per-CPU page).
@@ -45,8 +45,14 @@ final class PerCpuPages {
   final int[] high = new int[NR_ZONES];
   final int[] batch = new int[NR_ZONES];
 
-  /** Pages on all per-CPU lists. */
-  long pages;
+  /** Pages on all per-CPU lists (a sum: the fast paths keep only the per-slot counts). */
+  long pages() {
+    long t = 0;
+    for (int c : count) {
+      t += c;
+    }
+    return t;
+  }
 
   long refills;
   long refillPages;
@@ -113,7 +119,6 @@ final class PerCpuPages {
     }
     area.unlink(pfn);
     count[slot]--;
-    pages--;
     return pfn;
   }
 
@@ -134,24 +139,19 @@ final class PerCpuPages {
     }
     if (got > 0) {
       count[slot] += got;
-      pages += got;
       refills++;
       refillPages += got;
     }
     return got;
   }
 
-  /** {@code free_unref_page_commit}: p (meta not yet set) to the head of the (cpu, z, mt) list. */
-  void free(int cpu, int z, int mt, int p) {
-    int slot = slot(cpu, z);
-    area.insertHead(sentinel(slot, mt), p);
-    meta[p] = FreeArea.META_PCP;
-    int c = ++count[slot];
-    pages++;
-    if (c >= high[z]) {
-      spills++;
-      freeBulk(z, slot, Math.min(batch[z], c), mt);
-    }
+  /**
+   * The spill of {@code free_unref_page_commit}: the lists of (cpu, z) reached high with {@code
+   * count} pages after a free to the {@code mt} list; a batch goes back, that list first.
+   */
+  void spill(int z, int slot, int count, int mt) {
+    spills++;
+    freeBulk(z, slot, Math.min(batch[z], count), mt);
   }
 
   /**
@@ -159,6 +159,7 @@ final class PerCpuPages {
    * type lists from {@code firstMt}, each list from its tail.
    */
   void freeBulk(int z, int slot, int n, int firstMt) {
+    assert n <= count[slot] : "freeing " + n + " of " + count[slot] + " per-CPU pages";
     int mt = firstMt - 1;
     int left = n;
     while (left > 0) {
@@ -178,7 +179,6 @@ final class PerCpuPages {
       } while (left > 0 && next[s] != s);
     }
     count[slot] -= n;
-    pages -= n;
     toBuddyPages += n;
   }
 

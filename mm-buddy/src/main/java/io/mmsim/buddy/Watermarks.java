@@ -8,7 +8,6 @@ import static io.mmsim.buddy.FreeArea.MAX_ORDER;
 import static io.mmsim.buddy.FreeArea.NR_ZONES;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_HIGHATOMIC;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_PCPTYPES;
-import static io.mmsim.buddy.Pageblocks.MIGRATE_TYPES;
 
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.Watermark;
@@ -113,17 +112,12 @@ final class Watermarks {
     return lowmemReserve[z * NR_ZONES + classZone];
   }
 
-  /** Free pages of zone z a request without reserve rights can count on (order-0 fast path). */
-  long usableFree(int z) {
-    return area.zoneFree[z] - area.freePages[z * MIGRATE_TYPES + MIGRATE_HIGHATOMIC];
-  }
-
   /** {@code __zone_watermark_ok} of zone z for a request whose highest zone is classZone. */
   boolean ok(int z, int order, long mark, int classZone, int allocFlags) {
-    long free = area.zoneFree[z] - ((1L << order) - 1);
-    if ((allocFlags & ALLOC_RESERVES) == 0) {
-      free -= area.freePages[z * MIGRATE_TYPES + MIGRATE_HIGHATOMIC];
-    }
+    // without reserve rights the free HIGHATOMIC pages do not count
+    long free =
+        ((allocFlags & ALLOC_RESERVES) == 0 ? area.zoneUsable[z] : area.zoneFree[z])
+            - ((1L << order) - 1);
     long min = mark;
     if ((allocFlags & ALLOC_MIN_RESERVE) != 0) {
       min -= min / 2;
