@@ -399,12 +399,7 @@ final class BuddyAllocator implements PageAllocator {
       mt = MIGRATE_MOVABLE;
     }
     int slot = cpu * NR_ZONES + z;
-    int s = pcpSentinels + slot * MIGRATE_PCPTYPES + mt;
-    int n = next[s];
-    next[p] = n;
-    prev[p] = s;
-    prev[n] = p;
-    next[s] = p;
+    IntList.addHead(next, prev, pcpSentinels + slot * MIGRATE_PCPTYPES + mt, p);
     meta[p] = FreeArea.META_PCP;
     int count = ++pcpCount[slot];
     if (count >= pcpHigh[z]) {
