@@ -13,4 +13,6 @@ open module io.mmsim.it {
   requires org.junit.jupiter.params;
   requires org.assertj.core;
   requires com.tngtech.archunit;
+  // PluginDiscoveryTest compiles real plug-in jars with the JDK's compiler
+  requires java.compiler;
 }

@@ -10,6 +10,7 @@ module io.mmsim.kernel {
 
   exports io.mmsim.kernel;
   exports io.mmsim.kernel.mm;
+  exports io.mmsim.kernel.plugin;
   exports io.mmsim.kernel.stat;
 
   uses io.mmsim.api.spi.PageAllocatorProvider;

@@ -39,6 +39,8 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin PluginOption plugins = new PluginOption();
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
@@ -47,12 +49,19 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit status. */
   public static int execute(String... args) {
+    return execute(System.getenv(), args);
+  }
+
+  /** Runs the command line with {@code env} as the environment ({@code MM_PLUGIN_PATH}). */
+  static int execute(java.util.Map<String, String> env, String... args) {
     for (String a : args) {
       if (a.equals("-v") || a.equals("--verbose")) {
         System.setProperty("mm.log.level", "DEBUG");
       }
     }
-    CommandLine cl = new CommandLine(new Main());
+    Main main = new Main();
+    main.plugins.environment(env);
+    CommandLine cl = new CommandLine(main).setExecutionStrategy(main.plugins::loadThenRun);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> internalError(e, System.err));
     try {
       return cl.execute(args);

@@ -91,7 +91,7 @@ final class RunCommand implements Callable<Integer> {
     }
     Kernel kernel;
     try {
-      Kernel.Builder b = Kernel.builder();
+      Kernel.Builder b = Kernel.builder().plugins(PluginOption.of(spec));
       if (workloads.isEmpty()) {
         b.properties(demoConfiguration(), "the demo's configuration");
       }

@@ -74,7 +74,11 @@ final class ModuleGraphTest {
 
   /** The facade's exported packages; registry, config, boot and proc stay internal. */
   private static final List<String> KERNEL_EXPORTS =
-      List.of("io.mmsim.kernel", "io.mmsim.kernel.mm", "io.mmsim.kernel.stat");
+      List.of(
+          "io.mmsim.kernel",
+          "io.mmsim.kernel.mm",
+          "io.mmsim.kernel.plugin",
+          "io.mmsim.kernel.stat");
 
   static Module module(String name) {
     return ModuleLayer.boot()

@@ -153,7 +153,9 @@ final class SelectionTest {
                       key,
                       spi,
                       "'nosuch'",
-                      "add the artifact that provides 'nosuch' to the module path or class path");
+                      "add the jar that provides 'nosuch' to the plug-in path, module path or"
+                          + " class path",
+                      "plug-in path searched: none");
               for (Provider p : Kernel.discoverProviders().get(spi)) {
                 assertThat(e.getMessage())
                     .as("lists %s", p.name())

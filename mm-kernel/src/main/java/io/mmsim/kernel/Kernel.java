@@ -39,6 +39,8 @@ import io.mmsim.kernel.boot.Bootmem;
 import io.mmsim.kernel.config.ConfigValidator;
 import io.mmsim.kernel.config.Configuration;
 import io.mmsim.kernel.mm.Processes;
+import io.mmsim.kernel.plugin.PluginPath;
+import io.mmsim.kernel.plugin.ProviderOrigin;
 import io.mmsim.kernel.proc.ProcFs;
 import io.mmsim.kernel.registry.ProviderRegistry;
 import io.mmsim.kernel.registry.ProviderRegistry.Spi;
@@ -96,6 +98,7 @@ public final class Kernel {
   private Kernel(Configuration config, ProviderRegistry registry) {
     this.config = config;
     registry.checkDuplicates();
+    registry.checkPlugins();
     new ConfigValidator(registry).validate(config);
 
     long bytes = sizeKey("memory.size");
@@ -211,6 +214,7 @@ public final class Kernel {
   public static final class Builder {
     private Configuration config = Configuration.defaults();
     private ProviderRegistry registry;
+    private PluginPath plugins = PluginPath.none();
 
     private Builder() {}
 
@@ -238,10 +242,32 @@ public final class Kernel {
       return this;
     }
 
-    /** Uses exactly these providers instead of ServiceLoader discovery. */
+    /**
+     * Uses exactly these providers instead of ServiceLoader discovery (the plug-in path is then not
+     * searched).
+     */
     public Builder providers(List<? extends Provider> providers) {
       this.registry = ProviderRegistry.of(providers);
       return this;
+    }
+
+    /**
+     * Adds the providers of a plug-in path to discovery. Build the path once ({@link
+     * PluginPath#of}) to share its class loader among many kernels.
+     */
+    public Builder plugins(PluginPath plugins) {
+      this.plugins = java.util.Objects.requireNonNull(plugins, "plugins");
+      return this;
+    }
+
+    /**
+     * Adds the providers of these jars and folders of jars to discovery: modular jars through a
+     * module layer, plain jars through a class loader (see {@link PluginPath}).
+     *
+     * @throws ConfigurationException naming a path that is missing or not a usable jar
+     */
+    public Builder plugins(List<Path> jarsOrFolders) {
+      return plugins(PluginPath.of(jarsOrFolders));
     }
 
     /** The configuration as it stands. */
@@ -256,14 +282,22 @@ public final class Kernel {
      *     or a machine too small to boot
      */
     public Kernel boot() {
-      ProviderRegistry r = registry != null ? registry : ProviderRegistry.discover();
+      ProviderRegistry r = registry != null ? registry : ProviderRegistry.discover(plugins);
       return new Kernel(config, r);
     }
   }
 
   /** Every provider that discovery finds, grouped by SPI (for listings). */
   public static Map<String, List<Provider>> discoverProviders() {
-    ProviderRegistry r = ProviderRegistry.discover();
+    return discoverProviders(PluginPath.none());
+  }
+
+  /**
+   * Every provider that discovery finds with {@code plugins}, grouped by SPI; {@link
+   * ProviderOrigin#of} tells where each came from.
+   */
+  public static Map<String, List<Provider>> discoverProviders(PluginPath plugins) {
+    ProviderRegistry r = ProviderRegistry.discover(plugins);
     Map<String, List<Provider>> m = new LinkedHashMap<>();
     for (Spi spi : Spi.values()) {
       m.put(spi.type().getSimpleName(), r.providers(spi));
@@ -290,7 +324,24 @@ public final class Kernel {
 
   /** Providers that were found but failed to load, one line each. */
   public static List<String> discoveryFailures() {
-    return ProviderRegistry.discover().failures();
+    return discoveryFailures(PluginPath.none());
+  }
+
+  /** Providers that were found with {@code plugins} but failed to load, one line each. */
+  public static List<String> discoveryFailures(PluginPath plugins) {
+    return ProviderRegistry.discover(plugins).failures();
+  }
+
+  /**
+   * Runs the checks every boot runs on discovery, without booting: two providers of one SPI with
+   * one name, and plug-in providers that failed to load.
+   *
+   * @throws ConfigurationException naming the providers and their jars
+   */
+  public static void checkProviders(PluginPath plugins) {
+    ProviderRegistry r = ProviderRegistry.discover(plugins);
+    r.checkDuplicates();
+    r.checkPlugins();
   }
 
   // ------------------------------------------------------------------ parts

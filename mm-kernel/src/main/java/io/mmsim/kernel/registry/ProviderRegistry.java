@@ -1,15 +1,17 @@
 package io.mmsim.kernel.registry;
 
-import java.net.URL;
-import java.security.CodeSource;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.Spliterator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +26,17 @@ import io.mmsim.api.spi.ReplacementPolicyProvider;
 import io.mmsim.api.spi.SpiVersion;
 import io.mmsim.api.spi.VirtualAllocatorProvider;
 import io.mmsim.api.swap.SwapProvider;
+import io.mmsim.kernel.plugin.PluginPath;
+import io.mmsim.kernel.plugin.ProviderOrigin;
 
 /**
  * The one place where mmsim calls {@link ServiceLoader}: discovers every provider of every SPI,
  * rejects duplicates and incompatible SPI versions, and selects providers by configured name.
  *
- * <p>A provider that fails to load is logged at WARN and kept for error reports, so one broken jar
- * does not stop the scan (the SLF4J approach). Error messages list every provider found with its
- * description, module (or class path), version and location, and end with a remedy.
+ * <p>A built-in provider that fails to load is logged at WARN and kept for error reports, so one
+ * broken jar does not stop the scan (the SLF4J approach); one from the plug-in path is an error
+ * ({@link #checkPlugins}), since the user asked for it. Error messages list every provider found
+ * with its description and origin (module or jar, version, location), and end with a remedy.
  */
 public final class ProviderRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
@@ -84,25 +89,37 @@ public final class ProviderRegistry {
 
   private final Map<Spi, List<Provider>> providers = new LinkedHashMap<>();
   private final List<String> failures = new ArrayList<>();
+  private final List<String> pluginFailures = new ArrayList<>();
+  private final PluginPath plugins;
 
-  private ProviderRegistry() {}
+  private ProviderRegistry(PluginPath plugins) {
+    this.plugins = plugins;
+  }
 
   /** Scans the module path and class path for every SPI. */
   public static ProviderRegistry discover() {
-    ProviderRegistry r = new ProviderRegistry();
-    r.load(Spi.PAGE_ALLOCATOR, ServiceLoader.load(PageAllocatorProvider.class));
-    r.load(Spi.OBJECT_ALLOCATOR, ServiceLoader.load(ObjectAllocatorProvider.class));
-    r.load(Spi.VIRTUAL_ALLOCATOR, ServiceLoader.load(VirtualAllocatorProvider.class));
-    r.load(Spi.PAGE_TABLE, ServiceLoader.load(PageTableProvider.class));
-    r.load(Spi.FAULT_HANDLER, ServiceLoader.load(FaultHandlerProvider.class));
-    r.load(Spi.REPLACEMENT_POLICY, ServiceLoader.load(ReplacementPolicyProvider.class));
-    r.load(Spi.SWAP, ServiceLoader.load(SwapProvider.class));
+    return discover(PluginPath.none());
+  }
+
+  /**
+   * Scans the module path, the class path and the plug-in path for every SPI.
+   *
+   * <p>Modular plug-ins are found through their module layer ({@link
+   * ServiceLoader#load(ModuleLayer, Class)}, which also searches mmsim's own layer), plain ones
+   * through their class loader ({@link ServiceLoader#load(Class, ClassLoader)}, which also searches
+   * mmsim's own modules and class path). A provider class found by both scans is taken once.
+   */
+  public static ProviderRegistry discover(PluginPath plugins) {
+    ProviderRegistry r = new ProviderRegistry(plugins);
+    for (Spi spi : Spi.values()) {
+      r.load(spi, spi.type());
+    }
     return r;
   }
 
   /** A registry of exactly the given providers (tests, embedding without ServiceLoader). */
   public static ProviderRegistry of(List<? extends Provider> given) {
-    ProviderRegistry r = new ProviderRegistry();
+    ProviderRegistry r = new ProviderRegistry(PluginPath.none());
     for (Spi spi : Spi.values()) {
       List<Provider> list = new ArrayList<>();
       for (Provider p : given) {
@@ -115,25 +132,111 @@ public final class ProviderRegistry {
     return r;
   }
 
-  private <P extends Provider> void load(Spi spi, ServiceLoader<P> loader) {
+  private <P extends Provider> void load(Spi spi, Class<P> type) {
     List<Provider> list = new ArrayList<>();
-    loader.stream()
-        .forEach(
-            handle -> {
-              try {
-                list.add(handle.get());
-              } catch (ServiceConfigurationError e) {
-                String what =
-                    spi.type().getSimpleName()
-                        + " "
-                        + handle.type().getName()
-                        + ": "
-                        + e.getMessage();
-                LOG.warn("provider failed to load: {}", what);
-                failures.add(what);
-              }
-            });
+    // Class objects compare by identity: the same class seen by both scans is one provider
+    Set<Class<?>> seen = new HashSet<>();
+    if (plugins.layer().isPresent()) {
+      scan(spi, ServiceLoader.load(plugins.layer().get(), type), list, seen);
+    }
+    ServiceLoader<P> loader =
+        plugins.classLoader().isPresent()
+            ? ServiceLoader.load(type, plugins.classLoader().get())
+            : ServiceLoader.load(type);
+    scan(spi, loader, list, seen);
     accept(spi, list);
+  }
+
+  /**
+   * Takes every provider of one loader. A provider-configuration entry that names a missing class
+   * fails while advancing, a provider whose constructor throws fails in {@code get()}: both are
+   * recorded and the scan goes on (ServiceLoader's lookup moves past a failed entry).
+   */
+  private <P extends Provider> void scan(
+      Spi spi, ServiceLoader<P> loader, List<Provider> list, Set<Class<?>> seen) {
+    Spliterator<ServiceLoader.Provider<P>> it = loader.stream().spliterator();
+    while (true) {
+      try {
+        if (!it.tryAdvance(handle -> take(spi, handle, list, seen))) {
+          return;
+        }
+      } catch (ServiceConfigurationError | LinkageError e) {
+        failed(spi, null, e);
+      }
+    }
+  }
+
+  private <P extends Provider> void take(
+      Spi spi, ServiceLoader.Provider<P> handle, List<Provider> list, Set<Class<?>> seen) {
+    Class<? extends P> type = handle.type();
+    if (!seen.add(type)) {
+      return;
+    }
+    try {
+      P p = handle.get();
+      // a plug-in compiled against another mm-api may fail on its first call
+      String name = p.name();
+      if (name == null || name.isBlank()) {
+        throw new IllegalStateException("name() is blank");
+      }
+      p.description();
+      p.spiVersion();
+      p.priority();
+      list.add(p);
+    } catch (ServiceConfigurationError | LinkageError | RuntimeException e) {
+      failed(spi, type, e);
+    }
+  }
+
+  private void failed(Spi spi, Class<?> type, Throwable e) {
+    String what =
+        spi.type().getSimpleName()
+            + (type == null ? "" : " " + type.getName())
+            + ": "
+            + describe(e);
+    boolean plugin;
+    if (type != null) {
+      ProviderOrigin o = ProviderOrigin.of(type, plugins);
+      plugin = o.plugin();
+      if (plugin) {
+        what += " (plug-in " + o.fileName() + ")";
+      }
+    } else {
+      Path jar = declaringPlugin(what);
+      plugin = jar != null;
+      if (plugin) {
+        what += " (plug-in " + jar + ")";
+      }
+    }
+    if (plugin) {
+      pluginFailures.add(what);
+    } else {
+      LOG.warn("provider failed to load: {}", what);
+      failures.add(what);
+    }
+  }
+
+  /** The plug-in jar that declares the provider class a failure message names, or null. */
+  private Path declaringPlugin(String message) {
+    String best = null;
+    for (String cn : plugins.declaredProviders().keySet()) {
+      if (message.contains(cn) && (best == null || cn.length() > best.length())) {
+        best = cn;
+      }
+    }
+    return best == null ? null : plugins.declaredProviders().get(best);
+  }
+
+  private static String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+    Set<Throwable> shown = new HashSet<>();
+    for (Throwable c = e.getCause(); c != null && shown.add(c); c = c.getCause()) {
+      sb.append("; caused by ").append(c.getClass().getName());
+      if (c.getMessage() != null) {
+        sb.append(": ").append(c.getMessage());
+      }
+    }
+    return sb.toString();
   }
 
   private void accept(Spi spi, List<Provider> list) {
@@ -141,16 +244,22 @@ public final class ProviderRegistry {
     for (Provider p : list) {
       int v = p.spiVersion();
       if (SpiVersion.major(v) != SpiVersion.MAJOR) {
+        ProviderOrigin o = origin(p);
         String what =
             String.format(
-                "%s '%s' (%s) was compiled against SPI %s, this mm-api is %s",
+                "%s '%s' (%s, %s) was compiled against SPI %s, this mm-api is %s",
                 spi.type().getSimpleName(),
                 p.name(),
                 p.getClass().getName(),
+                o.describe(),
                 SpiVersion.format(v),
                 SpiVersion.format(SpiVersion.CURRENT));
-        LOG.warn("provider rejected: {}", what);
-        failures.add(what);
+        if (o.plugin()) {
+          pluginFailures.add(what);
+        } else {
+          LOG.warn("provider rejected: {}", what);
+          failures.add(what);
+        }
         continue;
       }
       if (SpiVersion.minor(v) != SpiVersion.MINOR) {
@@ -174,9 +283,41 @@ public final class ProviderRegistry {
     return providers.getOrDefault(spi, List.of());
   }
 
-  /** Providers that failed to load, one line each. */
+  /** Providers that failed to load, one line each: plug-ins first, then built-in parts. */
   public List<String> failures() {
-    return List.copyOf(failures);
+    List<String> all = new ArrayList<>(pluginFailures);
+    all.addAll(failures);
+    return List.copyOf(all);
+  }
+
+  /** The plug-in path this registry searched. */
+  public PluginPath plugins() {
+    return plugins;
+  }
+
+  /** Where {@code p} came from, relative to this registry's plug-in path. */
+  public ProviderOrigin origin(Provider p) {
+    return ProviderOrigin.of(p.getClass(), plugins);
+  }
+
+  /**
+   * Fails when a provider from the plug-in path could not be loaded (a missing class, a constructor
+   * that throws, another SPI major version): a plug-in the user asked for must work. Built-in parts
+   * that fail are only reported (logged and listed in {@link #failures()}).
+   *
+   * @throws ConfigurationException listing every plug-in provider that failed
+   */
+  public void checkPlugins() {
+    if (!pluginFailures.isEmpty()) {
+      throw new ConfigurationException(
+          PluginPath.KEY,
+          String.format(
+              "%d plug-in provider%s failed to load:%n  %s%nplug-in path: %s",
+              pluginFailures.size(),
+              pluginFailures.size() == 1 ? "" : "s",
+              String.join(System.lineSeparator() + "  ", pluginFailures),
+              plugins.describe()));
+    }
   }
 
   /**
@@ -193,13 +334,14 @@ public final class ProviderRegistry {
           throw new ConfigurationException(
               e.getKey().key(),
               String.format(
-                  "two %s providers are named '%s': %s (%s) and %s (%s); remove one of them",
+                  "two %s providers are named '%s': %s from %s, and %s from %s; remove one of"
+                      + " them",
                   e.getKey().type().getSimpleName(),
                   p.name(),
                   other.getClass().getName(),
-                  location(other),
+                  origin(other).describeWithLocation(),
                   p.getClass().getName(),
-                  location(p)));
+                  origin(p).describeWithLocation()));
         }
       }
     }
@@ -217,8 +359,13 @@ public final class ProviderRegistry {
       throw new ConfigurationException(
           spi.key(),
           String.format(
-              "%s: no %s was found; add %s to the module path or class path%s",
-              spi.key(), spi.type().getSimpleName(), spi.artifact(), failureText()));
+              "%s: no %s was found; add %s to the module path or class path%s%nplug-in path"
+                  + " searched: %s",
+              spi.key(),
+              spi.type().getSimpleName(),
+              spi.artifact(),
+              failureText(),
+              plugins.describe()));
     }
     if (name == null || name.isBlank()) {
       int best = Integer.MIN_VALUE;
@@ -252,12 +399,14 @@ public final class ProviderRegistry {
     throw new ConfigurationException(
         spi.key(),
         String.format(
-            "%s: unknown %s '%s'; the providers found are:%n%s%nchoose one of them, or add the"
-                + " artifact that provides '%s' to the module path or class path%s",
+            "%s: unknown %s '%s'; the providers found are:%n%s%nplug-in path searched: %s%n"
+                + "choose one of them, or add the jar that provides '%s' to the plug-in path,"
+                + " module path or class path%s",
             spi.key(),
             spi.type().getSimpleName(),
             name.trim(),
             listing(list),
+            plugins.describe(),
             name.trim(),
             failureText()));
   }
@@ -278,8 +427,8 @@ public final class ProviderRegistry {
     return found;
   }
 
-  /** One line per provider: name, description, module or class path, version, location. */
-  public static String listing(List<Provider> list) {
+  /** One line per provider: name, description, where it came from (module or jar, version). */
+  public String listing(List<Provider> list) {
     StringBuilder sb = new StringBuilder();
     for (Provider p : list) {
       if (sb.length() > 0) {
@@ -287,48 +436,20 @@ public final class ProviderRegistry {
       }
       sb.append(
           String.format(
-              "  %-10s %s [%s, %s, %s]",
-              p.name(), p.description(), module(p), version(p), location(p)));
+              "  %-10s %s [%s]", p.name(), p.description(), origin(p).describeWithLocation()));
     }
     return sb.toString();
   }
 
   private String failureText() {
-    if (failures.isEmpty()) {
+    List<String> all = failures();
+    if (all.isEmpty()) {
       return "";
     }
     return System.lineSeparator()
         + "providers that failed to load:"
         + System.lineSeparator()
         + "  "
-        + String.join(System.lineSeparator() + "  ", failures);
-  }
-
-  /** The module a provider lives in, or "class path". */
-  public static String module(Provider p) {
-    Module m = p.getClass().getModule();
-    return m.isNamed() ? m.getName() : "class path";
-  }
-
-  /** The provider's module version, or "unversioned". */
-  public static String version(Provider p) {
-    Module m = p.getClass().getModule();
-    if (m.isNamed() && m.getDescriptor() != null) {
-      return m.getDescriptor().rawVersion().orElse("unversioned");
-    }
-    Package pkg = p.getClass().getPackage();
-    String v = pkg == null ? null : pkg.getImplementationVersion();
-    return v == null ? "unversioned" : v;
-  }
-
-  /** Where the provider's class was loaded from. */
-  public static String location(Provider p) {
-    try {
-      CodeSource cs = p.getClass().getProtectionDomain().getCodeSource();
-      URL url = cs == null ? null : cs.getLocation();
-      return url == null ? "unknown location" : url.toString();
-    } catch (SecurityException e) {
-      return "unknown location";
-    }
+        + String.join(System.lineSeparator() + "  ", all);
   }
 }
