@@ -9,8 +9,9 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.kernel.Kernel;
 
 /**
- * The plug-in in a whole kernel: discovery finds both providers (the module's {@code provides}),
- * and a kernel boots with them chosen by name, SLUB and page tables on top of firstfit.
+ * The plug-in in a whole kernel: discovery finds both providers, and a kernel boots with them
+ * chosen by name, SLUB and page tables on top of firstfit. It runs on the class path (see the pom),
+ * so discovery goes through the META-INF/services files that {@code @AutoService} wrote.
  */
 final class KernelBootTest {
 
