@@ -21,6 +21,7 @@ import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.spi.PageAllocatorProvider;
 import io.mmsim.api.spi.Provider;
 import io.mmsim.api.spi.ReplacementPolicyProvider;
+import io.mmsim.api.spi.SpiVersion;
 import io.mmsim.kernel.Kernel;
 import io.mmsim.kernel.plugin.PluginPath;
 import io.mmsim.kernel.plugin.ProviderOrigin;
@@ -292,7 +293,8 @@ final class PluginDiscoveryTest {
     assertThatThrownBy(() -> small().plugins(List.of(jar)).boot())
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("'itold'")
-        .hasMessageContaining("compiled against SPI 2.0, this mm-api is 1.0")
+        .hasMessageContaining(
+            "compiled against SPI 2.0, this mm-api is " + SpiVersion.format(SpiVersion.CURRENT))
         .hasMessageContaining("from-the-future.jar");
   }
 

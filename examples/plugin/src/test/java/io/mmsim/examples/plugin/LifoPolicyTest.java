@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
+import io.mmsim.api.reclaim.PolicySimulator;
 import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.reclaim.ReplacementPolicy.ReferenceBits;
 
@@ -50,6 +51,10 @@ final class LifoPolicyTest {
 
     assertThat(misses(new LifoPolicy(), 3, refs)).isEqualTo(8);
     assertThat(misses(new LifoPolicy(), 4, refs)).isEqualTo(7);
+    assertThat(PolicySimulator.misses(new LifoPolicy(), refs, 3))
+        .as("mm-api's policy-only simulator")
+        .isEqualTo(8);
+    assertThat(PolicySimulator.misses(new LifoPolicy(), refs, 4)).isEqualTo(7);
   }
 
   @Test
