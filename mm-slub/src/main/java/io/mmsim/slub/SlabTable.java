@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
+import io.mmsim.api.util.IntList;
 
 /**
  * The {@code struct slab} of every slab of one allocator, as parallel primitive arrays indexed by a
@@ -23,8 +24,9 @@ import io.mmsim.api.mem.Page;
  *   freelist  long   the slab's own freelist head, 0 = empty (slab-&gt;freelist)
  *   state     byte   where the slab is: CPU, CPU_PARTIAL, NODE_PARTIAL, FULL, FULL_TRACKED
  *   cpu       int    the CPU of a CPU or CPU_PARTIAL slab
- *   next/prev int    links of the node partial list, the full list (debug) or the CPU partial
- *                    list (next only)
+ *   next/prev int    links of the node partial list or the full list (debug), IntList lists
+ *                    whose heads are ids in state LIST_HEAD; or of the CPU partial list (next
+ *                    only, 0-terminated)
  *   allocBits long[] one bit per object, set while the object is allocated
  *   cache     SlubCache  the owning cache (slab-&gt;slab_cache)
  * </pre>
@@ -60,10 +62,13 @@ final class SlabTable {
   /** Every object allocated, on the node's full list (debug caches with SLAB_STORE_USER). */
   static final byte STATE_FULL_TRACKED = 5;
 
+  /** Not a slab: the sentinel head of a cache's node partial or full list (see IntList). */
+  static final byte STATE_LIST_HEAD = 6;
+
   static final int LARGE_TAIL = -100;
 
   private static final String[] STATE_NAMES = {
-    "unused", "cpu", "cpu-partial", "node-partial", "full", "full-tracked"
+    "unused", "cpu", "cpu-partial", "node-partial", "full", "full-tracked", "list-head"
   };
 
   final int[] owner;
@@ -107,15 +112,7 @@ final class SlabTable {
    * frames and returns its id.
    */
   int add(SlubCache c, long pfn, int slabOrder, int nrObjects) {
-    int id;
-    if (freeIdCount > 0) {
-      id = freeIds[--freeIdCount];
-    } else {
-      id = ++highestId;
-      if (id >= base.length) {
-        grow(base.length * 2);
-      }
-    }
+    int id = newId();
     base[id] = KernelLayout.va(Page.pfnToPhys(pfn));
     span[id] = (long) Page.PAGE_SIZE << slabOrder;
     order[id] = (byte) slabOrder;
@@ -140,6 +137,51 @@ final class SlabTable {
     return id;
   }
 
+  /**
+   * An id that heads an empty list ({@code next[id] == prev[id] == id}): a cache's node partial or
+   * full list threads its slabs through next/prev from it. It owns no frame and no cache, so no
+   * walk over slabs sees it.
+   */
+  int addListHead() {
+    int id = newId();
+    base[id] = 0;
+    span[id] = 0;
+    order[id] = 0;
+    objects[id] = 0;
+    inuse[id] = 0;
+    freelist[id] = 0;
+    state[id] = STATE_LIST_HEAD;
+    cpu[id] = -1;
+    cache[id] = null;
+    IntList.init(next, prev, id);
+    return id;
+  }
+
+  /** Gives back a list head whose list is empty. */
+  void removeListHead(int id) {
+    assert state[id] == STATE_LIST_HEAD && IntList.isEmpty(next, id) : "list head " + id;
+    state[id] = STATE_UNUSED;
+    freeId(id);
+  }
+
+  private int newId() {
+    if (freeIdCount > 0) {
+      return freeIds[--freeIdCount];
+    }
+    int id = ++highestId;
+    if (id >= base.length) {
+      grow(base.length * 2);
+    }
+    return id;
+  }
+
+  private void freeId(int id) {
+    if (freeIdCount == freeIds.length) {
+      freeIds = Arrays.copyOf(freeIds, freeIds.length * 2);
+    }
+    freeIds[freeIdCount++] = id;
+  }
+
   /** Forgets slab {@code id} and unmaps its frames; returns its first PFN. */
   long remove(int id) {
     long pfn = Page.physToPfn(KernelLayout.pa(base[id]));
@@ -147,10 +189,7 @@ final class SlabTable {
     Arrays.fill(owner, p, p + (1 << order[id]), 0);
     cache[id] = null;
     state[id] = STATE_UNUSED;
-    if (freeIdCount == freeIds.length) {
-      freeIds = Arrays.copyOf(freeIds, freeIds.length * 2);
-    }
-    freeIds[freeIdCount++] = id;
+    freeId(id);
     live--;
     return pfn;
   }

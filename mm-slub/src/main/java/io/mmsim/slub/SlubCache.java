@@ -16,6 +16,7 @@ import io.mmsim.api.object.SlabBugException;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.util.IntList;
 
 /**
  * One SLUB cache ({@code struct kmem_cache} with its {@code kmem_cache_cpu} and one {@code
@@ -128,11 +129,11 @@ final class SlubCache implements KmemCache {
   private final CpuCache[] cpus;
 
   // ---------------------------------------------------------------- node state (node 0)
-  private int partialHead;
-  private int partialTail;
+  /** The head ids (SlabTable.STATE_LIST_HEAD) of the node partial list and the full list. */
+  private final int partialList;
+
   private int nrPartial;
-  private int fullHead;
-  private int fullTail;
+  private final int fullList;
   private int nrFull;
   private long nrSlabs;
   private long totalObjects;
@@ -167,6 +168,8 @@ final class SlubCache implements KmemCache {
       String uniqueId) {
     this.allocator = allocator;
     this.table = allocator.table;
+    this.partialList = table.addListHead();
+    this.fullList = table.addListHead();
     this.owner = table.owner;
     this.memory = allocator.memory;
     this.pages = allocator.pages;
@@ -289,7 +292,9 @@ final class SlubCache implements KmemCache {
   @Override
   public SlabInfo info() {
     long free = 0;
-    for (int s = partialHead; s != 0; s = table.next[s]) {
+    // bounded by nr_partial: after shutdown the list head's id may belong to another slab
+    int s = table.next[partialList];
+    for (int i = 0; i < nrPartial; i++, s = table.next[s]) {
       free += table.objects[s] - table.inuse[s];
     }
     return new SlabInfo(
@@ -455,16 +460,16 @@ final class SlubCache implements KmemCache {
       cpuPartialAlloc++;
       return finishSlow(cpu, p, fl, gfp);
     }
-    if (partialHead != 0) {
-      int p = partialHead;
+    if (!IntList.isEmpty(t.next, partialList)) {
+      int p = t.next[partialList];
       long fl = t.freelist[p];
       requireFreeHead(p, fl);
       removePartial(p);
       t.freelist[p] = 0;
       allocFromPartial++;
       int moved = 0;
-      while (cpuPartialSlabs > 0 && partialHead != 0) {
-        int q = partialHead;
+      while (cpuPartialSlabs > 0 && !IntList.isEmpty(t.next, partialList)) {
+        int q = t.next[partialList];
         removePartial(q);
         putCpuPartial(cpu, q, false);
         cpuPartialNode++;
@@ -507,9 +512,9 @@ final class SlubCache implements KmemCache {
   private long allocDebug(int cpu, int gfp, int origSize) {
     checkUsable();
     SlabTable t = table;
-    int slab = partialHead;
+    int slab = t.next[partialList];
     boolean fresh = false;
-    if (slab == 0) {
+    if (slab == partialList) {
       slab = newSlab(cpu, gfp);
       if (slab == 0) {
         return 0;
@@ -781,39 +786,17 @@ final class SlubCache implements KmemCache {
     SlabTable t = table;
     t.state[slab] = SlabTable.STATE_NODE_PARTIAL;
     t.cpu[slab] = -1;
-    if (partialHead == 0) {
-      t.next[slab] = 0;
-      t.prev[slab] = 0;
-      partialHead = slab;
-      partialTail = slab;
-    } else if (tail) {
-      t.prev[slab] = partialTail;
-      t.next[slab] = 0;
-      t.next[partialTail] = slab;
-      partialTail = slab;
+    if (tail) {
+      IntList.addTail(t.next, t.prev, partialList, slab);
     } else {
-      t.prev[slab] = 0;
-      t.next[slab] = partialHead;
-      t.prev[partialHead] = slab;
-      partialHead = slab;
+      IntList.addHead(t.next, t.prev, partialList, slab);
     }
     nrPartial++;
   }
 
   private void removePartial(int slab) {
     SlabTable t = table;
-    int p = t.prev[slab];
-    int n = t.next[slab];
-    if (p == 0) {
-      partialHead = n;
-    } else {
-      t.next[p] = n;
-    }
-    if (n == 0) {
-      partialTail = p;
-    } else {
-      t.prev[n] = p;
-    }
+    IntList.del(t.next, t.prev, slab);
     t.next[slab] = 0;
     t.prev[slab] = 0;
     t.state[slab] = SlabTable.STATE_UNUSED;
@@ -829,32 +812,14 @@ final class SlubCache implements KmemCache {
       return;
     }
     t.state[slab] = SlabTable.STATE_FULL_TRACKED;
-    t.next[slab] = 0;
-    t.prev[slab] = fullTail;
-    if (fullTail == 0) {
-      fullHead = slab;
-    } else {
-      t.next[fullTail] = slab;
-    }
-    fullTail = slab;
+    IntList.addTail(t.next, t.prev, fullList, slab);
     nrFull++;
   }
 
   private void removeFull(int slab) {
     SlabTable t = table;
     if (t.state[slab] == SlabTable.STATE_FULL_TRACKED) {
-      int p = t.prev[slab];
-      int n = t.next[slab];
-      if (p == 0) {
-        fullHead = n;
-      } else {
-        t.next[p] = n;
-      }
-      if (n == 0) {
-        fullTail = p;
-      } else {
-        t.prev[n] = p;
-      }
+      IntList.del(t.next, t.prev, slab);
       t.next[slab] = 0;
       t.prev[slab] = 0;
       nrFull--;
@@ -971,11 +936,12 @@ final class SlubCache implements KmemCache {
     int[] bucketTail = new int[SHRINK_PROMOTE_MAX];
     int restHead = 0;
     int restTail = 0;
-    int s = partialHead;
-    partialHead = 0;
-    partialTail = 0;
+    // detach the whole partial list: its slabs keep their next links, the last one's leads back to
+    // the head, which is empty again from here on
+    int s = t.next[partialList];
+    IntList.init(t.next, t.prev, partialList);
     nrPartial = 0;
-    while (s != 0) {
+    while (s != partialList) {
       int next = t.next[s];
       t.next[s] = 0;
       t.prev[s] = 0;
@@ -1041,6 +1007,8 @@ final class SlubCache implements KmemCache {
                 + table.inuse[s]);
       }
     }
+    table.removeListHead(partialList);
+    table.removeListHead(fullList);
   }
 
   /** The kernel's "Objects remaining" report for a cache that still holds objects. */
@@ -1471,8 +1439,14 @@ final class SlubCache implements KmemCache {
     return cpus[cpu].freelist;
   }
 
-  int partialHead() {
-    return partialHead;
+  /** The slabs of the node partial list, first to last (for tests). */
+  int[] partialSlabs() {
+    int[] out = new int[nrPartial];
+    int i = 0;
+    for (int s = table.next[partialList]; s != partialList; s = table.next[s]) {
+      out[i++] = s;
+    }
+    return out;
   }
 
   /** Recomputes every counter and list of this cache; throws AssertionError on a mismatch. */
@@ -1499,30 +1473,32 @@ final class SlubCache implements KmemCache {
         totalObjects,
         pagesHeld,
         nrPages);
-    // node partial list
-    int n = 0;
-    int prev = 0;
-    for (int s = partialHead; s != 0; s = t.next[s]) {
+    // node partial list and full list: links both ways (IntList), then each entry's state
+    check(
+        t.state[partialList] == SlabTable.STATE_LIST_HEAD
+            && t.state[fullList] == SlabTable.STATE_LIST_HEAD,
+        "list heads %d and %d",
+        partialList,
+        fullList);
+    int n = IntList.checkedLength(t.next, t.prev, partialList, (int) nrSlabs);
+    check(n == nrPartial, "nr_partial %d counted %d", nrPartial, n);
+    for (int s = t.next[partialList]; s != partialList; s = t.next[s]) {
       check(
-          t.cache[s] == this && t.state[s] == SlabTable.STATE_NODE_PARTIAL && t.prev[s] == prev,
+          t.cache[s] == this && t.state[s] == SlabTable.STATE_NODE_PARTIAL,
           "partial list entry %d state %s",
           s,
           t.state[s]);
       check(
           t.freelist[s] != 0 && t.inuse[s] < t.objects[s], "partial slab %d has no free object", s);
-      prev = s;
-      check(++n <= nrSlabs, "partial list cycles");
     }
-    check(n == nrPartial && prev == partialTail, "nr_partial %d counted %d", nrPartial, n);
-    n = 0;
-    prev = 0;
-    for (int s = fullHead; s != 0; s = t.next[s]) {
+    n = IntList.checkedLength(t.next, t.prev, fullList, (int) nrSlabs);
+    check(n == nrFull, "nr_full %d counted %d", nrFull, n);
+    for (int s = t.next[fullList]; s != fullList; s = t.next[s]) {
       check(
-          t.state[s] == SlabTable.STATE_FULL_TRACKED && t.prev[s] == prev, "full list entry %d", s);
-      prev = s;
-      check(++n <= nrSlabs, "full list cycles");
+          t.cache[s] == this && t.state[s] == SlabTable.STATE_FULL_TRACKED,
+          "full list entry %d",
+          s);
     }
-    check(n == nrFull && prev == fullTail, "nr_full %d counted %d", nrFull, n);
     for (int cpu = 0; cpu < nrCpus; cpu++) {
       int c = cpus[cpu].slab;
       check(

@@ -310,7 +310,7 @@ final class SlubBehaviourTest {
     c.shrink();
     SlabTable t = slub.table;
     List<Integer> order = new ArrayList<>();
-    for (int s = c.partialHead(); s != 0; s = t.next[s]) {
+    for (int s : c.partialSlabs()) {
       order.add(t.objects[s] - t.inuse[s]);
     }
     assertThat(order).containsExactly(1, 2, 5);
