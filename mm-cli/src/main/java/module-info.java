@@ -1,6 +1,7 @@
 /** The {@code mm} command: boots a kernel from configuration and replays workloads. */
 module io.mmsim.cli {
   requires io.mmsim.workload;
+  requires io.mmsim.experiment;
   requires info.picocli;
   requires org.slf4j;
 

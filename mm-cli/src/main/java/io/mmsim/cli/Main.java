@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     description =
         "Simulates Linux memory management: boots a kernel from named parts and replays"
             + " workloads.",
-    subcommands = {ListCommand.class, RunCommand.class, MkswapCommand.class})
+    subcommands = {ListCommand.class, RunCommand.class, MkswapCommand.class, MrcCommand.class})
 public final class Main implements Runnable {
   /** Exit status of a failed workload line. */
   public static final int EXIT_WORKLOAD = 1;
@@ -44,7 +44,8 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "choose a command: list, run or mkswap (mm --help shows them)");
+        spec.commandLine(),
+        "choose a command: list, run, mkswap, mrc, sweep or plot (mm --help shows them)");
   }
 
   /** Runs the command line and returns the exit status. */

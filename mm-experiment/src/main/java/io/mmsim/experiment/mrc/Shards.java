@@ -1,0 +1,219 @@
+package io.mmsim.experiment.mrc;
+
+import java.util.Arrays;
+
+/*
+ * SHARDS: approximate LRU miss-ratio curves from a spatially hashed sample of the pages.
+ * Waldspurger, Park, Garthwaite and Ahmad, "Efficient MRC Construction with SHARDS", FAST '15.
+ *
+ * A page is in the sample when hash(page) mod P < T, so the sample rate is R = T / P and every
+ * reference to a sampled page is processed (all or none of a page's references, which keeps its
+ * reuse pattern whole). Stack distances are computed exactly over the sampled references
+ * (LruStackDistance) and scaled by 1 / R: a sampled distance k stands for about k / R distinct
+ * pages, so it hits in caches of ceil(k / R) frames and more.
+ *
+ *   fixed rate   R is given. SHARDS_adj (section 4.2 of the paper): the expected number of sampled
+ *                references is N * R; the difference from the number actually sampled comes mostly
+ *                from a few hot pages being in or out of the sample and is counted as hits at the
+ *                smallest distance, so miss ratios are normalised by N * R.
+ *   fixed size   at most smax pages are sampled (section 4.3). R starts at 1; when a new page would
+ *                make the sample too large, T drops to the largest hash in the sample, the pages
+ *                with that hash leave it, and the counts gathered so far are scaled by
+ *                R_new / R_old so that they stay comparable with what follows. The final counts
+ *                are then those of the final rate, and SHARDS_adj applies as above.
+ *
+ *   hist[b]   weight of references whose scaled distance is b frames (double: fixed size rescales)
+ *   cold      weight of first references to sampled pages
+ *
+ * The hash is the finaliser of SplitMix64 (Steele, Lea and Flood, OOPSLA 2014), fixed, so a sample
+ * is the same on every run. P = 2^24.
+ */
+final class Shards {
+  static final int P_BITS = 24;
+  static final long P = 1L << P_BITS;
+
+  private final LruStackDistance lru;
+  private final PageMap ids = new PageMap(1024);
+  private double[] hist = new double[1024];
+  private double cold;
+  private long threshold;
+  private int nextId;
+
+  // fixed size only: the sample as a max-heap by hash, and a free list of page ids
+  private final int maxPages;
+  private long[] heapHash;
+  private long[] heapPage;
+  private int heapSize;
+  private int[] freeIds;
+  private int nFree;
+
+  private Shards(long threshold, int maxPages) {
+    this.threshold = threshold;
+    this.maxPages = maxPages;
+    this.lru = new LruStackDistance(maxPages > 0 ? maxPages + 1 : 1024);
+    if (maxPages > 0) {
+      heapHash = new long[maxPages + 1];
+      heapPage = new long[maxPages + 1];
+      freeIds = new int[maxPages + 1];
+    }
+  }
+
+  static long hash(long page) {
+    long z = page + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return (z ^ (z >>> 31)) & (P - 1);
+  }
+
+  /** SHARDS_adj at a fixed rate (0 < rate <= 1). */
+  static MissRatioCurve fixedRate(long[] pages, int length, double rate) {
+    long t = Math.max(1, Math.round(rate * P));
+    Shards s = new Shards(t, 0);
+    for (int i = 0; i < length; i++) {
+      long page = pages[i];
+      if (hash(page) < s.threshold) {
+        s.reference(page);
+      }
+    }
+    double r = (double) t / P;
+    // SHARDS_adj: normalise by the expected number of sampled references
+    return s.curve(length, r * length, r);
+  }
+
+  /** SHARDS with at most {@code maxPages} pages in the sample. */
+  static MissRatioCurve fixedSize(long[] pages, int length, int maxPages) {
+    Shards s = new Shards(P, maxPages);
+    for (int i = 0; i < length; i++) {
+      long page = pages[i];
+      long h = hash(page);
+      if (h < s.threshold) {
+        s.referenceBounded(page, h);
+      }
+    }
+    double r = (double) s.threshold / P;
+    // the counts were rescaled to the final rate, so SHARDS_adj applies as at a fixed rate
+    return s.curve(length, r * length, r);
+  }
+
+  private void reference(long page) {
+    int id = ids.get(page);
+    if (id == PageMap.MISSING) {
+      id = nextId++;
+      ids.put(page, id);
+    }
+    record(lru.access(id));
+  }
+
+  private void record(int k) {
+    if (k == LruStackDistance.COLD) {
+      cold++;
+      return;
+    }
+    // a sampled distance k stands for k / R pages: it hits from ceil(k / R) frames on
+    long b = (k * P + threshold - 1) / threshold;
+    if (b >= hist.length) {
+      hist = Arrays.copyOf(hist, (int) Math.max(b + 1, hist.length * 2L));
+    }
+    hist[(int) b]++;
+  }
+
+  private void referenceBounded(long page, long h) {
+    int id = ids.get(page);
+    if (id == PageMap.MISSING) {
+      if (heapSize == maxPages) {
+        shrink(h);
+        if (h >= threshold) {
+          return; // the new page itself has the largest hash: it is not in the smaller sample
+        }
+      }
+      id = nFree > 0 ? freeIds[--nFree] : nextId++;
+      ids.put(page, id);
+      heapPush(h, page);
+    }
+    record(lru.access(id));
+  }
+
+  /** Lowers the threshold to the largest hash among the sample and a newcomer with hash h. */
+  private void shrink(long h) {
+    long top = Math.max(h, heapHash[0]);
+    double scale = (double) top / threshold;
+    threshold = top;
+    while (heapSize > 0 && heapHash[0] >= threshold) {
+      long page = heapPage[0];
+      heapPop();
+      int id = ids.remove(page);
+      lru.remove(id);
+      freeIds[nFree++] = id;
+    }
+    for (int i = 0; i < hist.length; i++) {
+      hist[i] *= scale;
+    }
+    cold *= scale;
+  }
+
+  private void heapPush(long h, long page) {
+    int i = heapSize++;
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      if (heapHash[parent] >= h) {
+        break;
+      }
+      heapHash[i] = heapHash[parent];
+      heapPage[i] = heapPage[parent];
+      i = parent;
+    }
+    heapHash[i] = h;
+    heapPage[i] = page;
+  }
+
+  private void heapPop() {
+    long h = heapHash[--heapSize];
+    long page = heapPage[heapSize];
+    int i = 0;
+    while (true) {
+      int c = 2 * i + 1;
+      if (c >= heapSize) {
+        break;
+      }
+      if (c + 1 < heapSize && heapHash[c + 1] > heapHash[c]) {
+        c++;
+      }
+      if (heapHash[c] <= h) {
+        break;
+      }
+      heapHash[i] = heapHash[c];
+      heapPage[i] = heapPage[c];
+      i = c;
+    }
+    heapHash[i] = h;
+    heapPage[i] = page;
+  }
+
+  /**
+   * Rows where the estimate changes (every scaled distance that occurs), miss ratios normalised by
+   * {@code total}, fault counts scaled back to the trace's {@code length} references.
+   */
+  private MissRatioCurve curve(int length, double total, double rate) {
+    int rows = 0;
+    for (int b = 1; b < hist.length; b++) {
+      if (hist[b] != 0) {
+        rows++;
+      }
+    }
+    int[] frames = new int[rows];
+    long[] faults = new long[rows];
+    double misses = cold;
+    int row = rows;
+    for (int b = hist.length - 1; b >= 1; b--) {
+      if (hist[b] == 0) {
+        continue;
+      }
+      row--;
+      frames[row] = b;
+      double ratio = total <= 0 ? 0 : Math.min(1, Math.max(0, misses / total));
+      faults[row] = Math.round(ratio * length);
+      misses += hist[b];
+    }
+    return new MissRatioCurve("lru", length, frames, faults, Math.min(1.0, rate));
+  }
+}
