@@ -19,7 +19,14 @@ import picocli.CommandLine.Command;
     description =
         "Simulates Linux memory management: boots a kernel from named parts and replays"
             + " workloads.",
-    subcommands = {ListCommand.class, RunCommand.class, MkswapCommand.class, MrcCommand.class})
+    subcommands = {
+      ListCommand.class,
+      RunCommand.class,
+      MkswapCommand.class,
+      MrcCommand.class,
+      SweepCommand.class,
+      PlotCommand.class
+    })
 public final class Main implements Runnable {
   /** Exit status of a failed workload line. */
   public static final int EXIT_WORKLOAD = 1;

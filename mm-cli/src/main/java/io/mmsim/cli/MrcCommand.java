@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import io.mmsim.experiment.chart.MissRatioChart;
 import io.mmsim.experiment.mrc.MissRatioCurve;
 import io.mmsim.experiment.mrc.MissRatioCurveCsv;
 import io.mmsim.experiment.mrc.MissRatioCurves;
@@ -67,7 +68,8 @@ final class MrcCommand implements Callable<Integer> {
   @CommandLine.Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Writes DIR/mrc.csv and charts in DIR/charts instead of CSV on stdout.")
+      description =
+          "Writes DIR/mrc.csv and DIR/charts/miss-ratio.png and .svg instead of CSV on stdout.")
   Path out;
 
   @CommandLine.Parameters(
@@ -156,6 +158,9 @@ final class MrcCommand implements Callable<Integer> {
         try (Writer w = Files.newBufferedWriter(out.resolve("mrc.csv"), StandardCharsets.UTF_8)) {
           MissRatioCurveCsv.write(curves, w);
         }
+        Path name = trace.getFileName();
+        MissRatioChart.write(
+            out.resolve("charts"), name == null ? trace.toString() : name.toString(), curves);
       }
     } catch (IOException e) {
       err.println("mm mrc: cannot write " + (out == null ? "stdout" : out) + ": " + e.getMessage());
