@@ -56,11 +56,11 @@ import org.jfree.svg.SVGGraphics2D;
  * each series also with its own marker shape, lines 2 px wide, the legend below the plot. Output is
  * deterministic: fixed size, fixed fonts, no time stamps, and SVG element ids from a fixed prefix.
  */
-public final class Charts {
+final class Charts {
   /** Width and height in pixels. */
-  public static final int WIDTH = 960;
+  static final int WIDTH = 960;
 
-  public static final int HEIGHT = 600;
+  static final int HEIGHT = 600;
 
   private static final Color[] PALETTE = {
     new Color(0x4E79A7), new Color(0xF28E2B), new Color(0xE15759), new Color(0x76B7B2),
@@ -83,7 +83,7 @@ public final class Charts {
    * @param series series name to points {x, y}, in legend order
    * @param logX a logarithmic x axis
    */
-  public static JFreeChart lines(
+  static JFreeChart lines(
       String title, String xLabel, String yLabel, Map<String, double[][]> series, boolean logX) {
     XYSeriesCollection data = new XYSeriesCollection();
     double minX = Double.POSITIVE_INFINITY;
@@ -163,7 +163,7 @@ public final class Charts {
    *
    * @param values series name to (category to value), in legend order
    */
-  public static JFreeChart bars(
+  static JFreeChart bars(
       String title,
       String categoryLabel,
       String valueLabel,
@@ -262,7 +262,7 @@ public final class Charts {
    *
    * @throws IllegalArgumentException when the extension is neither
    */
-  public static void save(JFreeChart chart, Path file) throws IOException {
+  static void save(JFreeChart chart, Path file) throws IOException {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".png")) {
       BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);

@@ -24,6 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.MmException;
+import io.mmsim.experiment.chart.SweepCharts;
 import io.mmsim.kernel.Kernel;
 import io.mmsim.workload.Replay;
 import io.mmsim.workload.RunResult;

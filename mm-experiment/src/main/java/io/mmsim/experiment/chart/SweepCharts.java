@@ -1,4 +1,4 @@
-package io.mmsim.experiment.sweep;
+package io.mmsim.experiment.chart;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,28 +12,26 @@ import java.util.Set;
 
 import org.jfree.chart.JFreeChart;
 
-import io.mmsim.experiment.chart.Charts;
-import io.mmsim.experiment.chart.SizeAxis;
+import io.mmsim.experiment.sweep.RunRow;
 import io.mmsim.workload.RunResult;
 
-/*
+/**
  * The charts a sweep writes into DIR/charts, one PNG and one SVG each, per workload:
  *
- *   a size axis varied (rss.limit, or memory.size)  -> WORKLOAD-pgfault.{png,svg}: page faults
- *       against the size, log x, one line per combination of the other varied keys (the
- *       miss-ratio curve of each policy or allocator)
- *   no size axis                                    -> WORKLOAD-pgfault.{png,svg}: a bar per
- *       combination
+ * <p>a size axis varied (rss.limit, or memory.size) -> WORKLOAD-pgfault.{png,svg}: page faults
+ * against the size, log x, one line per combination of the other varied keys (the miss-ratio curve
+ * of each policy or allocator) no size axis -> WORKLOAD-pgfault.{png,svg}: a bar per combination
  *
- * Runs that failed are left out (their counters stop at the failing line). File names come from
+ * <p>Runs that failed are left out (their counters stop at the failing line). File names come from
  * the workload's file name, made safe, numbered when two workloads share one.
  */
-final class SweepCharts {
+public final class SweepCharts {
   private static final int PGFAULT = RunResult.COUNTERS.indexOf("pgfault");
 
   private SweepCharts() {}
 
-  static void write(Path dir, List<String> keys, List<RunRow> rows) throws IOException {
+  /** Writes the charts of {@code rows} (with the varied {@code keys}) into {@code dir}. */
+  public static void write(Path dir, List<String> keys, List<RunRow> rows) throws IOException {
     Files.createDirectories(dir);
     Map<String, List<RunRow>> byWorkload = new LinkedHashMap<>();
     for (RunRow r : rows) {
