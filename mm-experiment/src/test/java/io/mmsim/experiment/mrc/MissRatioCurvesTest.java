@@ -227,7 +227,8 @@ final class MissRatioCurvesTest {
     long[] refs = zipfTrace(3, 4_000_000, 200_000);
     MissRatioCurve exact = MissRatioCurves.of(refs, refs.length).lru();
     MissRatioCurve est = MissRatioCurves.shardsFixedRate(refs, refs.length, 0.01);
-    assertThat(est.samplingRate()).isCloseTo(0.01, org.assertj.core.data.Offset.offset(1e-6));
+    // the rate the sample really has: near the one asked for
+    assertThat(est.samplingRate()).isCloseTo(0.01, org.assertj.core.data.Offset.offset(0.001));
     assertThat(est.references()).isEqualTo(refs.length);
     assertThat(est.size()).isGreaterThan(20);
     assertThat(meanAbsoluteError(exact, est)).isLessThanOrEqualTo(0.005);
