@@ -1,5 +1,6 @@
 package io.mmsim.testkit;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -19,6 +20,15 @@ public interface Scenario<S> {
 
   /** A fresh implementation and reference model. */
   S create();
+
+  /**
+   * A fresh implementation and reference model for a run of {@code ops}: the runner calls this one,
+   * so that a subject that must know its inputs in advance (Belady's OPT knows the whole reference
+   * string) can be built from them. By default {@link #create()}.
+   */
+  default S create(List<Op> ops) {
+    return create();
+  }
 
   /** Draws the operation for step {@code step} (counted from 0) from {@code random}. */
   Op generate(SplittableRandom random, int step);

@@ -177,7 +177,7 @@ public final class StatefulRunner<S> {
    */
   public Failure execute(List<Op> ops) {
     S state;
-    state = scenario.create();
+    state = scenario.create(ops);
     try {
       scenario.checkInvariants(state);
     } catch (OutOfMemoryError e) {

@@ -8,9 +8,17 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.mmsim.api.reclaim.ReplacementPolicy;
+import io.mmsim.api.spi.ReplacementPolicyProvider;
+import io.mmsim.testkit.policy.ReplacementPolicyContract;
 
 /** The two-list LRU's second chance, activation, deactivation and counters. */
-final class LinuxPolicyTest {
+final class LinuxPolicyTest extends ReplacementPolicyContract {
+
+  @Override
+  protected ReplacementPolicyProvider provider() {
+    return new LinuxPolicyProvider();
+  }
+
   private final LinuxPolicy linux = new LinuxPolicy(8);
   private final Set<Long> young = new HashSet<>();
   private final ReplacementPolicy.ReferenceBits bits = young::remove;

@@ -3,6 +3,8 @@ package io.mmsim.swap.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import io.mmsim.api.ConfigurationException;
@@ -12,10 +14,25 @@ import io.mmsim.api.reclaim.PolicyContext;
 import io.mmsim.api.reclaim.ReferenceString;
 import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.spi.ProviderContext;
+import io.mmsim.api.spi.ReplacementPolicyProvider;
 import io.mmsim.api.spi.Settings;
+import io.mmsim.testkit.policy.ReplacementPolicyContract;
 
 /** OPT's use of the future references and its provider's refusal without them. */
-final class OptPolicyTest {
+final class OptPolicyTest extends ReplacementPolicyContract {
+
+  @Override
+  protected ReplacementPolicyProvider provider() {
+    return new OptPolicyProvider();
+  }
+
+  @Override
+  protected List<Textbook> textbook() {
+    return List.of(
+        new Textbook("Belady anomaly string", TextbookStrings.BELADY, 3, 7),
+        new Textbook("Belady anomaly string", TextbookStrings.BELADY, 4, 6),
+        new Textbook("Operating System Concepts", TextbookStrings.OSC, 3, 9));
+  }
 
   private record Ctx(FutureReferences future) implements PolicyContext {
     @Override
