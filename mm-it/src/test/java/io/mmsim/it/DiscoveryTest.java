@@ -38,17 +38,21 @@ final class DiscoveryTest {
         "FaultHandlerProvider", Map.of("demand", "io.mmsim.paging", "swap", "io.mmsim.swap"));
     EXPECTED.put(
         "ReplacementPolicyProvider",
-        Map.of(
-            "clock",
-            "io.mmsim.swap",
-            "fifo",
-            "io.mmsim.swap",
-            "linux",
-            "io.mmsim.swap",
-            "lru",
-            "io.mmsim.swap",
-            "opt",
-            "io.mmsim.swap"));
+        Map.ofEntries(
+            Map.entry("clock", "io.mmsim.swap"),
+            Map.entry("fifo", "io.mmsim.swap"),
+            Map.entry("linux", "io.mmsim.swap"),
+            Map.entry("lru", "io.mmsim.swap"),
+            Map.entry("opt", "io.mmsim.swap"),
+            Map.entry("arc", "io.mmsim.policies"),
+            Map.entry("2q", "io.mmsim.policies"),
+            Map.entry("lirs", "io.mmsim.policies"),
+            Map.entry("clock-pro", "io.mmsim.policies"),
+            Map.entry("s3fifo", "io.mmsim.policies"),
+            Map.entry("sieve", "io.mmsim.policies"),
+            Map.entry("lfu", "io.mmsim.policies"),
+            Map.entry("mru", "io.mmsim.policies"),
+            Map.entry("random", "io.mmsim.policies")));
   }
 
   private static boolean onModulePath() {

@@ -41,7 +41,8 @@ final class ModuleGraphTest {
           "io.mmsim.slob",
           "io.mmsim.vmalloc",
           "io.mmsim.paging",
-          "io.mmsim.swap");
+          "io.mmsim.swap",
+          "io.mmsim.policies");
 
   /** mm-api's API packages, exported to every module. */
   private static final List<String> API_PACKAGES =

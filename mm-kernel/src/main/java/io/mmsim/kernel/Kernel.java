@@ -552,7 +552,11 @@ public final class Kernel {
     try {
       global = rp.create(contexts.policy(rp, null));
     } catch (ConfigurationException e) {
-      // a policy that needs the future (opt) works only per process, on a known trace
+      // a policy that needs the future (opt) works only per process, on a known trace; a bad value
+      // of the policy's own keys is the user's error
+      if (!"reclaim.policy".equals(e.key())) {
+        throw e;
+      }
       global = null;
     }
     processes.setReclaim(swap, global, future -> rp.create(contexts.policy(rp, future)), rssLimit);

@@ -1,0 +1,538 @@
+package io.mmsim.policies;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.mmsim.api.Statistics;
+import io.mmsim.api.reclaim.ReplacementPolicy;
+
+/*
+ * LIRS, low inter-reference recency set: Jiang and Zhang, "LIRS: An Efficient Low Inter-reference
+ * Recency Set Replacement Policy to Improve Buffer Cache Performance", SIGMETRICS '02.
+ *
+ * A page is LIR (hot: its last two references were close) or HIR; HIR pages may be resident or
+ * not (remembered only). L = N - h frames hold LIR pages, h = max(1, hir-ratio * N) hold resident
+ * HIR pages.
+ *
+ *   S   the LIRS stack: LIR pages and recently referenced HIR pages (resident or not), newest on
+ *       top; "pruning" pops HIR entries off the bottom so that the bottom is always LIR
+ *   Q   the resident HIR pages in LRU order: victims come from its end
+ *   NH  the non-resident HIR pages of S, in the order they left memory: when S holds more than
+ *       stack-ratio * N entries, the oldest of them are forgotten
+ *
+ *   hit, LIR page                 to the top of S; prune
+ *   hit, resident HIR in S        becomes LIR (its reference distance beat the bottom LIR's): off
+ *                                 Q, to the top of S; while LIR pages exceed L, the bottom LIR page
+ *                                 becomes resident HIR at Q's head; prune
+ *   hit, resident HIR not in S    stays HIR: to Q's head and the top of S
+ *   miss, evict                   Q's LRU page leaves memory (if in S it stays as non-resident)
+ *   miss, page non-resident in S  becomes LIR at the top of S (demoting bottom LIR pages as above)
+ *   miss, page unknown            LIR while fewer than L pages are LIR, else resident HIR (top of
+ *                                 S and Q's head)
+ *
+ * Parity: libCacheSim's LIRS.c with its default hirs ratio 0.01 (h = max(1, 1 % of N)) and its
+ * bound of 2N entries on S, forgetting non-resident entries in the order they left memory (the
+ * paper leaves both open). The code is followed where it differs from the paper: a page never
+ * seen enters as LIR while LIR pages number fewer than L, even after the cache first filled.
+ * One difference is deliberate. On a hit to a resident HIR page that is not in S, LIRS.c demotes
+ * the bottom LIR page first, as for a page in S; with Q full that evicts the page being hit, which
+ * it then keeps in S marked resident but uncounted, so its cache holds N + 1 or N + 2 pages for
+ * long stretches (about 300 of 4000 references at N = 24 on a Zipf-like page string; reproduced
+ * with an instrumented copy of LIRS.c). A policy that holds more pages than its frames cannot run
+ * under a frame limit, so the hit follows the paper here (the page stays HIR, nothing is demoted)
+ * and the parity tests compare with LIRS.c corrected in that one statement.
+ * With one frame (L = 0) no page can become LIR; pages stay resident HIR.
+ * Invariants: LIR pages are in S and not in Q; resident HIR pages are in Q; non-resident pages are
+ * in S and in NH; S's bottom is LIR whenever a LIR page exists; counts match the lists.
+ */
+final class LirsPolicy implements ReplacementPolicy {
+  private static final int NIL = -1;
+  private static final byte LIR = 1;
+  private static final byte HIR = 2;
+  private static final byte NONRESIDENT = 3;
+  private static final byte NONE = 0;
+  private static final byte IN_Q = 1;
+  private static final byte IN_NH = 2;
+
+  private final double hirRatio;
+  private final double stackRatio;
+  private final PageIndex index;
+  private long[] key;
+  private byte[] state;
+  private boolean[] inStack;
+  private int[] up; // toward the top of S
+  private int[] down; // toward the bottom of S
+  private byte[] queue; // NONE, IN_Q or IN_NH
+  private int[] newer; // on Q or NH
+  private int[] older;
+  private int freeNode = NIL;
+  private int highWater;
+
+  private int top = NIL;
+  private int bottom = NIL;
+  private int stackSize;
+  private int qHead = NIL;
+  private int qTail = NIL;
+  private int qSize;
+  private int nhHead = NIL;
+  private int nhTail = NIL;
+  private int nhSize;
+  private long lirs;
+
+  private long capacity;
+  private long lirLimit = Long.MAX_VALUE;
+  private long hirLimit = 1;
+  private long stackLimit = Long.MAX_VALUE;
+  private long scanned;
+  private long promotions;
+  private long demotions;
+
+  LirsPolicy(double hirRatio, double stackRatio, int expected) {
+    this.hirRatio = hirRatio;
+    this.stackRatio = stackRatio;
+    int cap = Math.max(16, expected);
+    index = new PageIndex(cap);
+    key = new long[cap];
+    state = new byte[cap];
+    inStack = new boolean[cap];
+    up = new int[cap];
+    down = new int[cap];
+    queue = new byte[cap];
+    newer = new int[cap];
+    older = new int[cap];
+  }
+
+  @Override
+  public String name() {
+    return "lirs";
+  }
+
+  @Override
+  public boolean wantsEveryReference() {
+    return true;
+  }
+
+  @Override
+  public void setCapacity(long frames) {
+    if (frames < 1) {
+      throw new IllegalArgumentException("lirs: capacity " + frames + " is not positive");
+    }
+    capacity = frames;
+    hirLimit = Math.max(1, PolicySettings.share(frames, hirRatio));
+    lirLimit = Math.max(0, frames - hirLimit);
+    stackLimit = PolicySettings.share(frames, stackRatio);
+    while (lirs > lirLimit) {
+      demoteBottom();
+    }
+  }
+
+  // ---------------------------------------------------------------- references
+
+  @Override
+  public void access(long page) {
+    int n = index.get(page);
+    if (n == PageIndex.NONE || state[n] == NONRESIDENT) {
+      return;
+    }
+    if (state[n] == LIR) {
+      stackToTop(n);
+      prune();
+    } else if (inStack[n]) {
+      stackToTop(n);
+      if (lirLimit >= 1) {
+        queueUnlink(n);
+        while (lirs + 1 > lirLimit && lirs > 0) {
+          demoteBottom();
+        }
+        state[n] = LIR;
+        lirs++;
+        promotions++;
+        prune(); // S may have had no LIR page under it (after removals)
+      } else {
+        queueToHead(n);
+      }
+    } else {
+      queueToHead(n);
+      stackPush(n);
+    }
+    limitStack();
+  }
+
+  @Override
+  public void insert(long page) {
+    int n = index.get(page);
+    if (n != PageIndex.NONE && state[n] != NONRESIDENT) {
+      throw new IllegalArgumentException("lirs: page " + page + " is already resident");
+    }
+    if (n != PageIndex.NONE) { // remembered in S: its reuse distance makes it LIR
+      stackToTop(n);
+      queueUnlink(n);
+      if (lirLimit >= 1) {
+        while (lirs + 1 > lirLimit && lirs > 0) {
+          demoteBottom();
+        }
+        state[n] = LIR;
+        lirs++;
+        promotions++;
+        prune();
+      } else {
+        state[n] = HIR;
+        queuePush(IN_Q, n);
+      }
+    } else {
+      n = newNode(page);
+      stackPush(n);
+      if (lirs + 1 <= lirLimit) {
+        state[n] = LIR;
+        lirs++;
+        prune();
+      } else {
+        state[n] = HIR;
+        queuePush(IN_Q, n);
+      }
+    }
+    limitStack();
+  }
+
+  @Override
+  public long victim(ReferenceBits bits) {
+    if (resident() == 0) {
+      return NO_VICTIM;
+    }
+    if (capacity == 0) {
+      setCapacity(resident());
+    }
+    if (qSize == 0) {
+      demoteBottom(); // only after removals: every resident page is LIR
+    }
+    scanned++;
+    int n = qTail;
+    long page = key[n];
+    queueUnlink(n);
+    if (inStack[n]) {
+      state[n] = NONRESIDENT;
+      queuePush(IN_NH, n);
+    } else {
+      release(n);
+    }
+    return page;
+  }
+
+  /** A page reclaim could not evict becomes resident HIR again, at Q's head. */
+  @Override
+  public void putBack(long page) {
+    int n = index.get(page);
+    if (n != PageIndex.NONE && state[n] != NONRESIDENT) {
+      throw new IllegalArgumentException("lirs: page " + page + " is already resident");
+    }
+    if (n == PageIndex.NONE) {
+      n = newNode(page);
+      stackPush(n);
+    } else {
+      queueUnlink(n);
+    }
+    state[n] = HIR;
+    queuePush(IN_Q, n);
+  }
+
+  @Override
+  public void remove(long page) {
+    int n = index.get(page);
+    if (n == PageIndex.NONE || state[n] == NONRESIDENT) {
+      return;
+    }
+    if (state[n] == LIR) {
+      stackUnlink(n);
+      lirs--;
+      release(n);
+      prune();
+    } else {
+      if (inStack[n]) {
+        stackUnlink(n);
+      }
+      queueUnlink(n);
+      release(n);
+    }
+  }
+
+  // ---------------------------------------------------------------- LIRS steps
+
+  /** The bottom LIR page becomes resident HIR at Q's head; then S is pruned. */
+  private void demoteBottom() {
+    int b = bottom;
+    assert b != NIL && state[b] == LIR : "lirs: the bottom of S is not LIR";
+    stackUnlink(b);
+    state[b] = HIR;
+    lirs--;
+    demotions++;
+    queuePush(IN_Q, b);
+    prune();
+  }
+
+  /** Pops HIR entries off the bottom of S until a LIR page (or the top) is there. */
+  private void prune() {
+    while (bottom != top && state[bottom] != LIR) {
+      int b = bottom;
+      stackUnlink(b);
+      if (state[b] == NONRESIDENT) {
+        queueUnlink(b);
+        release(b);
+      }
+    }
+  }
+
+  /** Forgets the oldest non-resident pages while S holds more than its bound. */
+  private void limitStack() {
+    while (stackSize > stackLimit && nhTail != NIL) {
+      int n = nhTail;
+      queueUnlink(n);
+      stackUnlink(n);
+      release(n);
+    }
+  }
+
+  // ---------------------------------------------------------------- nodes and lists
+
+  private int newNode(long page) {
+    int n;
+    if (freeNode != NIL) {
+      n = freeNode;
+      freeNode = older[n];
+    } else {
+      if (highWater == key.length) {
+        grow();
+      }
+      n = highWater++;
+    }
+    key[n] = page;
+    inStack[n] = false;
+    queue[n] = NONE;
+    index.put(page, n);
+    return n;
+  }
+
+  private void release(int n) {
+    assert !inStack[n] && queue[n] == NONE : "lirs: releasing a listed node";
+    index.remove(key[n]);
+    older[n] = freeNode;
+    freeNode = n;
+  }
+
+  private void grow() {
+    int cap = key.length * 2;
+    key = Arrays.copyOf(key, cap);
+    state = Arrays.copyOf(state, cap);
+    inStack = Arrays.copyOf(inStack, cap);
+    up = Arrays.copyOf(up, cap);
+    down = Arrays.copyOf(down, cap);
+    queue = Arrays.copyOf(queue, cap);
+    newer = Arrays.copyOf(newer, cap);
+    older = Arrays.copyOf(older, cap);
+  }
+
+  private void stackPush(int n) {
+    up[n] = NIL;
+    down[n] = top;
+    if (top == NIL) {
+      bottom = n;
+    } else {
+      up[top] = n;
+    }
+    top = n;
+    inStack[n] = true;
+    stackSize++;
+  }
+
+  private void stackUnlink(int n) {
+    int u = up[n];
+    int d = down[n];
+    if (u == NIL) {
+      top = d;
+    } else {
+      down[u] = d;
+    }
+    if (d == NIL) {
+      bottom = u;
+    } else {
+      up[d] = u;
+    }
+    inStack[n] = false;
+    stackSize--;
+  }
+
+  private void stackToTop(int n) {
+    if (top != n) {
+      stackUnlink(n);
+      stackPush(n);
+    }
+  }
+
+  private void queuePush(byte which, int n) {
+    int h = which == IN_Q ? qHead : nhHead;
+    newer[n] = NIL;
+    older[n] = h;
+    if (h != NIL) {
+      newer[h] = n;
+    }
+    if (which == IN_Q) {
+      qHead = n;
+      if (qTail == NIL) {
+        qTail = n;
+      }
+      qSize++;
+    } else {
+      nhHead = n;
+      if (nhTail == NIL) {
+        nhTail = n;
+      }
+      nhSize++;
+    }
+    queue[n] = which;
+  }
+
+  private void queueUnlink(int n) {
+    byte which = queue[n];
+    if (which == NONE) {
+      return;
+    }
+    int p = newer[n];
+    int o = older[n];
+    if (p != NIL) {
+      older[p] = o;
+    } else if (which == IN_Q) {
+      qHead = o;
+    } else {
+      nhHead = o;
+    }
+    if (o != NIL) {
+      newer[o] = p;
+    } else if (which == IN_Q) {
+      qTail = p;
+    } else {
+      nhTail = p;
+    }
+    if (which == IN_Q) {
+      qSize--;
+    } else {
+      nhSize--;
+    }
+    queue[n] = NONE;
+  }
+
+  private void queueToHead(int n) {
+    if (qHead != n) {
+      queueUnlink(n);
+      queuePush(IN_Q, n);
+    }
+  }
+
+  // ---------------------------------------------------------------- views
+
+  /** "LIR", "HIR", "non-resident" or null (for tests). */
+  String status(long page) {
+    int n = index.get(page);
+    if (n == PageIndex.NONE) {
+      return null;
+    }
+    return state[n] == LIR ? "LIR" : state[n] == HIR ? "HIR" : "non-resident";
+  }
+
+  /** True when the page has an entry in S (for tests). */
+  boolean inStack(long page) {
+    int n = index.get(page);
+    return n != PageIndex.NONE && inStack[n];
+  }
+
+  @Override
+  public long resident() {
+    return lirs + qSize;
+  }
+
+  @Override
+  public boolean contains(long page) {
+    int n = index.get(page);
+    return n != PageIndex.NONE && state[n] != NONRESIDENT;
+  }
+
+  @Override
+  public long scanned() {
+    return scanned;
+  }
+
+  @Override
+  public Statistics statistics() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("pgscan", scanned);
+    m.put("nr_lir", lirs);
+    m.put("nr_hir_resident", (long) qSize);
+    m.put("nr_hir_nonresident", (long) nhSize);
+    m.put("stack_entries", (long) stackSize);
+    m.put("promotions", promotions);
+    m.put("demotions", demotions);
+    return new Statistics(m);
+  }
+
+  @Override
+  public void checkInvariants() {
+    index.checkInvariants();
+    long lirSeen = 0;
+    int count = 0;
+    int prev = NIL;
+    for (int n = top; n != NIL; n = down[n]) {
+      if (up[n] != prev || !inStack[n] || index.get(key[n]) != n) {
+        throw new AssertionError("lirs: S broken at page " + key[n]);
+      }
+      if (state[n] == LIR) {
+        lirSeen++;
+        if (queue[n] != NONE) {
+          throw new AssertionError("lirs: LIR page " + key[n] + " is on a queue");
+        }
+      }
+      prev = n;
+      if (++count > highWater) {
+        throw new AssertionError("lirs: S has a cycle");
+      }
+    }
+    if (prev != bottom || count != stackSize || lirSeen != lirs) {
+      throw new AssertionError(
+          "lirs: S holds "
+              + count
+              + " entries and "
+              + lirSeen
+              + " LIR pages; counts say "
+              + stackSize
+              + " and "
+              + lirs);
+    }
+    if (lirs > 0 && state[bottom] != LIR) {
+      throw new AssertionError("lirs: the bottom of S, page " + key[bottom] + ", is not LIR");
+    }
+    checkQueue(IN_Q, qHead, qTail, qSize, HIR);
+    checkQueue(IN_NH, nhHead, nhTail, nhSize, NONRESIDENT);
+    if (index.size() != lirs + qSize + nhSize) {
+      throw new AssertionError(
+          "lirs: " + index.size() + " pages indexed, " + (lirs + qSize + nhSize) + " listed");
+    }
+  }
+
+  private void checkQueue(byte which, int head, int tail, int size, byte st) {
+    int count = 0;
+    int prev = NIL;
+    for (int n = head; n != NIL; n = older[n]) {
+      if (newer[n] != prev || queue[n] != which || state[n] != st) {
+        throw new AssertionError("lirs: queue " + which + " broken at page " + key[n]);
+      }
+      if (st == NONRESIDENT && !inStack[n]) {
+        throw new AssertionError("lirs: non-resident page " + key[n] + " is not in S");
+      }
+      prev = n;
+      if (++count > highWater) {
+        throw new AssertionError("lirs: queue " + which + " has a cycle");
+      }
+    }
+    if (prev != tail || count != size) {
+      throw new AssertionError("lirs: queue " + which + " holds " + count + ", size " + size);
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package io.mmsim.policies;
+
+import java.util.List;
+
+import io.mmsim.api.spi.ReplacementPolicyProvider;
+import io.mmsim.testkit.policy.ReplacementPolicyContract;
+
+/** SIEVE through the replacement-policy contract. */
+final class SievePolicyTest extends ReplacementPolicyContract {
+
+  private static final long[] BELADY = {1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5};
+
+  @Override
+  protected ReplacementPolicyProvider provider() {
+    return new SievePolicyProvider();
+  }
+
+  @Override
+  protected List<Textbook> textbook() {
+    return List.of(new Textbook("Belady anomaly string, by hand", BELADY, 3, 10));
+  }
+}
