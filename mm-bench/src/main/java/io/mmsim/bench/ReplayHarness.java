@@ -86,7 +86,7 @@ public final class ReplayHarness {
     return null;
   }
 
-  private static Path makeTrace() throws IOException, InterruptedException {
+  static Path makeTrace() throws IOException, InterruptedException {
     Path dir =
         Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "mmsim-bench"));
     Path trace = dir.resolve("sort.lackey");
