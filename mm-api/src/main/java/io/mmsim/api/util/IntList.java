@@ -10,7 +10,7 @@ package io.mmsim.api.util;
  *                      the last; an empty list has next[h] == prev[h] == h
  *
  *     h -> a -> b -> c -> h        (next)
- *     h <- a <- b <- c <- h        (prev)
+ *     h &lt;- a &lt;- b &lt;- c &lt;- h        (prev)
  * </pre>
  *
  * <p>The caller owns the arrays (it sizes and grows them with its other per-node arrays) and keeps
