@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.mem.Page;
 import io.mmsim.kernel.Kernel;
+import io.mmsim.kernel.mm.DiskFiles;
 import io.mmsim.workload.Replay;
 import io.mmsim.workload.ReplayListener;
 import io.mmsim.workload.RunResult;
@@ -61,6 +62,21 @@ final class RunCommand implements Callable<Integer> {
   Path procDir;
 
   @CommandLine.Option(
+      names = "--files-root",
+      paramLabel = "DIR",
+      description =
+          "The folder the files a workload maps must be in (default: the workload's folder;"
+              + " key files.root).")
+  Path filesRoot;
+
+  @CommandLine.Option(
+      names = "--write-files",
+      description =
+          "Lets shared file mappings write the host files (inside the files root; key"
+              + " files.writeback=true). Without it, their writes stay in the simulation.")
+  boolean writeFiles;
+
+  @CommandLine.Option(
       names = {"-v", "--verbose"},
       description = "Log at DEBUG level.")
   boolean verbose;
@@ -80,18 +96,10 @@ final class RunCommand implements Callable<Integer> {
       err.println("mm: " + usage);
       return Main.EXIT_USAGE;
     }
-    List<Workload> loaded = new ArrayList<>();
-    for (Path w : workloads) {
-      try {
-        loaded.add(Workload.open(w));
-      } catch (IOException e) {
-        err.println("mm: cannot read workload " + w + ": " + reason(e));
-        return Main.EXIT_USAGE;
-      }
-    }
-    Kernel kernel;
+    Kernel.Builder b = Kernel.builder();
+    Path root;
     try {
-      Kernel.Builder b = Kernel.builder().plugins(PluginOption.of(spec));
+      b.plugins(PluginOption.of(spec));
       if (workloads.isEmpty()) {
         b.properties(demoConfiguration(), "the demo's configuration");
       }
@@ -101,6 +109,28 @@ final class RunCommand implements Callable<Integer> {
       for (String s : sets) {
         b.set(s);
       }
+      if (filesRoot != null) {
+        b.set("files.root", filesRoot.toString());
+      }
+      if (writeFiles) {
+        b.set("files.writeback", "true");
+      }
+      root = filesRoot(b.configuration().get("files.root"));
+    } catch (ConfigurationException e) {
+      err.println("mm: " + e.getMessage());
+      return Main.EXIT_USAGE;
+    }
+    List<Workload> loaded = new ArrayList<>();
+    for (Path w : workloads) {
+      try {
+        loaded.add(root == null ? Workload.open(w) : Workload.open(w, root));
+      } catch (IOException e) {
+        err.println("mm: cannot read workload " + w + ": " + reason(e));
+        return Main.EXIT_USAGE;
+      }
+    }
+    Kernel kernel;
+    try {
       kernel = b.boot();
     } catch (ConfigurationException e) {
       err.println("mm: " + e.getMessage());
@@ -173,6 +203,21 @@ final class RunCommand implements Callable<Integer> {
           kernel.swap().totalSwapPages() - kernel.swap().freeSwapPages(),
           kernel.swap().totalSwapPages());
     }
+    if (kernel.processes() != null) {
+      DiskFiles disk = kernel.processes().diskFiles();
+      if (disk.pagesWritten() > 0) {
+        out.println(
+            disk.writeBack()
+                ? String.format(
+                    "files: %d page(s) of shared file mappings written back to %s",
+                    disk.pagesWrittenToHost(), String.join(", ", disk.filesWritten().keySet()))
+                : String.format(
+                    "files: %d page(s) written through shared file mappings stayed in the"
+                        + " simulated page cache and were never written back to the host files"
+                        + " (--write-files writes them)",
+                    disk.pagesWritten()));
+      }
+    }
     out.printf(
         "free memory: %d kB after boot, %d kB at the end%n",
         freeBefore << (Page.PAGE_SHIFT - 10), freeAfter << (Page.PAGE_SHIFT - 10));
@@ -189,8 +234,29 @@ final class RunCommand implements Callable<Integer> {
     return status;
   }
 
+  /** The files root a configuration names, or null for each workload's own folder. */
+  private static Path filesRoot(String key) {
+    if (key == null || key.isBlank()) {
+      return null;
+    }
+    Path p;
+    try {
+      p = Path.of(key.trim());
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigurationException("files.root", "files.root: '" + key + "' is not a path");
+    }
+    if (!Files.isDirectory(p)) {
+      throw new ConfigurationException(
+          "files.root", "files.root: " + p + " is not a directory (--files-root DIR)");
+    }
+    return p.toAbsolutePath().normalize();
+  }
+
   /** Refuses empty paths, which picocli turns into the current folder. */
   private String checkPaths() {
+    if (filesRoot != null && filesRoot.toString().isEmpty()) {
+      return "--files-root needs a directory, not an empty name";
+    }
     if (procDir != null && procDir.toString().isEmpty()) {
       return "--proc needs a directory, not an empty name";
     }

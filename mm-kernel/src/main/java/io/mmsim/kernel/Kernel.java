@@ -105,6 +105,7 @@ public final class Kernel {
     int cpus = intKey("cpus", 1, 256);
     this.extfragThreshold = intKey("vm.extfrag-threshold", 0, 1000);
     this.seed = longKey("seed");
+    boolean writeBackFiles = booleanKey("files.writeback");
     long imageBytes = sizeKey("kernel.image-size");
     long imagePages = Page.pagesFor(imageBytes);
     long imageStart = Page.physToPfn(KernelLayout.PHYSICAL_START);
@@ -192,6 +193,7 @@ public final class Kernel {
       this.processes =
           new Processes(
               pageAllocator, pageTable, memory, cpus, zeroPfn, booleanKey("vm.zero-page"), events);
+      processes.setDiskFiles(new io.mmsim.kernel.mm.DiskFiles(writeBackFiles));
       this.swap = bootSwap(registry);
       bootFaultHandlers(registry);
       bootReclaim(registry);

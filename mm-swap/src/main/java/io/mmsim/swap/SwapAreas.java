@@ -71,6 +71,12 @@ final class SwapAreas {
     if (Files.isDirectory(real)) {
       throw new SwapException(file.toString(), "swapon failed: Is a directory");
     }
+    if (!Files.isRegularFile(real)) {
+      // a FIFO would block the header read, a device has no end: swap files are regular files
+      // (directly or through a symlink); swapon(2) says EINVAL for what is neither file nor disk
+      throw new SwapException(
+          file.toString(), "swapon failed: Invalid argument (" + real + " is not a regular file)");
+    }
     for (SwapArea a : areas) {
       if (a != null && a.device instanceof FileDevice fd && fd.path().equals(real)) {
         throw new SwapException(file.toString(), "swapon failed: Device or resource busy");

@@ -134,7 +134,7 @@ final class ProcessOps {
         }
         f = f.substring(0, at);
       }
-      file = r.filesRoot().resolve(f);
+      file = FilesRoot.resolve(r.filesRoot(), f, r.kernel().swap());
     }
     long fixed = -1;
     String at = a.option("at");

@@ -92,8 +92,13 @@ public abstract sealed class Workload permits TextWorkload, MallocLog, MemoryTra
           case REFERENCE_STRING -> MemoryTrace.readReferences(name, all);
           case WORKLOAD -> TextWorkload.read(name, all);
         };
-    w.filesRoot = filesRoot.toAbsolutePath().normalize();
-    return w;
+    return w.rooted(filesRoot);
+  }
+
+  /** Sets the files root; returns this. */
+  final Workload rooted(Path root) {
+    this.filesRoot = root.toAbsolutePath().normalize();
+    return this;
   }
 
   /** The workload's name: the path it was opened from, as given. */

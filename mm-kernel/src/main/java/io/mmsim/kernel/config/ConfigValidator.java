@@ -32,7 +32,8 @@ public final class ConfigValidator {
           "fault-handler",
           "vm",
           "reclaim",
-          "rss");
+          "rss",
+          "files");
 
   private final ProviderRegistry registry;
   private final Map<String, String> facadeDefaults;

@@ -11,16 +11,20 @@ import io.mmsim.api.fault.FileBacking;
 import io.mmsim.api.mem.Page;
 
 /**
- * A real file on disk behind a file mapping. Reads past the end of the file give zeros; write-back
- * never extends the file, as the kernel's write-back of a mapping does not.
+ * A file on disk behind a file mapping. Reads past the end of the file give zeros; write-back never
+ * extends the file, as the kernel's write-back of a mapping does not. Pages written back go to the
+ * kernel's {@link DiskFiles} overlay, which later reads see first, and to the host file only when
+ * write-back to the host is enabled.
  */
 final class DiskFile implements FileBacking {
   private final Path path;
+  private final DiskFiles disk;
   private final long inode;
   private final int device;
 
-  DiskFile(Path path) {
+  DiskFile(Path path, DiskFiles disk) {
     this.path = path.toAbsolutePath().normalize();
+    this.disk = disk;
     long ino = 0;
     try {
       BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
@@ -65,11 +69,16 @@ final class DiskFile implements FileBacking {
 
   @Override
   public boolean readPage(long offset, byte[] dst) {
+    long len = size();
+    if (offset >= len) {
+      return false;
+    }
+    byte[] written = disk.writtenPage(path, offset);
+    if (written != null) {
+      System.arraycopy(written, 0, dst, 0, Page.PAGE_SIZE);
+      return true;
+    }
     try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "r")) {
-      long len = f.length();
-      if (offset >= len) {
-        return false;
-      }
       java.util.Arrays.fill(dst, 0, Page.PAGE_SIZE, (byte) 0);
       f.seek(offset);
       int n = (int) Math.min(Page.PAGE_SIZE, len - offset);
@@ -82,13 +91,19 @@ final class DiskFile implements FileBacking {
 
   @Override
   public void writePage(long offset, byte[] src) {
+    long len = size();
+    if (offset >= len) {
+      return;
+    }
+    int n = (int) Math.min(Page.PAGE_SIZE, len - offset);
+    disk.keep(path, offset, src, n);
+    if (!disk.writeBack()) {
+      return;
+    }
     try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw")) {
-      long len = f.length();
-      if (offset >= len) {
-        return;
-      }
       f.seek(offset);
-      f.write(src, 0, (int) Math.min(Page.PAGE_SIZE, len - offset));
+      f.write(src, 0, n);
+      disk.countHostWrite();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path + " at " + offset, e);
     }

@@ -110,6 +110,7 @@ public final class Processes {
   private Function<FutureReferences, ReplacementPolicy> processPolicies;
   private long rssLimit;
   private final PageCache cache = new PageCache();
+  private DiskFiles diskFiles = new DiskFiles(false);
   private final TreeMap<Integer, Task> tasks = new TreeMap<>();
   private final Ctx ctx = new Ctx();
   private final int cpus;
@@ -457,7 +458,7 @@ public final class Processes {
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
         throw new IllegalArgumentException("mmap: cannot open " + file);
       }
-      backing = new DiskFile(file);
+      backing = diskFiles.open(file);
     } else if (shared) {
       backing = new ShmemFile(++shmemIds, len);
     }
@@ -777,6 +778,19 @@ public final class Processes {
     }
     cache.remove(pfn);
     putPage(pfn);
+  }
+
+  /**
+   * The disk behind file mappings; by default pages written back stay in the simulation and never
+   * reach the host's files.
+   */
+  public DiskFiles diskFiles() {
+    return diskFiles;
+  }
+
+  /** Uses {@code disk} for the files mapped from now on (the kernel sets it at boot). */
+  public void setDiskFiles(DiskFiles disk) {
+    this.diskFiles = disk;
   }
 
   /** Pages in the page cache (meminfo Cached). */
