@@ -221,7 +221,7 @@ final class ProcessesTest {
   // ------------------------------------------------------------------ files and faults
 
   @Test
-  void sharedFileMapping_writesReachTheFileAtMunmap_andTwoProcessesShareOneFrame()
+  void sharedFileMapping_writesReachTheSimulatedFileAtMunmap_andTwoProcessesShareOneFrame()
       throws Exception {
     Path f = tmp.resolve("data.bin");
     Files.write(f, new byte[8192]);
@@ -233,8 +233,29 @@ final class ProcessesTest {
 
     assertThat(readString(2, b + 4096, 5)).isEqualTo("hello");
     p.munmap(1, a, 8192);
+    p.munmap(2, b, 8192);
+    assertThat(p.diskFiles().pagesWritten()).isEqualTo(1);
+    assertThat(Files.readAllBytes(f))
+        .as("files.writeback=false: the host file")
+        .isEqualTo(new byte[8192]);
+    long c = p.mmap(2, 8192, Prot.READ, f, 0, false, -1, false);
+    assertThat(readString(2, c + 4096, 5)).as("a later mapping in the run").isEqualTo("hello");
+  }
+
+  @Test
+  void sharedFileMapping_withWriteBack_writesTheHostFileAtMunmap() throws Exception {
+    p.setDiskFiles(new DiskFiles(true));
+    Path f = tmp.resolve("data.bin");
+    Files.write(f, new byte[8192]);
+    p.spawn(1);
+    long a = p.mmap(1, 8192, RW, f, 0, true, -1, false);
+    p.write(1, 0, a + 4096, bytes("hello"));
+
+    p.munmap(1, a, 8192);
+
     byte[] disk = Files.readAllBytes(f);
     assertThat(new String(disk, 4096, 5, StandardCharsets.UTF_8)).isEqualTo("hello");
+    assertThat(p.diskFiles().pagesWrittenToHost()).isEqualTo(1);
   }
 
   @Test
