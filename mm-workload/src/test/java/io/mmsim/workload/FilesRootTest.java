@@ -21,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.MmException;
-import io.mmsim.api.swap.SwapHeader;
 import io.mmsim.kernel.Kernel;
 
 /**
@@ -146,7 +145,7 @@ final class FilesRootTest {
   @Test
   void activeSwapFileInsideTheRoot_cannotBeMapped() throws IOException {
     Path swapfile = root.resolve("swapfile");
-    SwapHeader.mkswap(swapfile, 1 << 20, "", new UUID(1, 2));
+    Kernel.mkswap(swapfile, 1 << 20, "", new UUID(1, 2));
     snapshot(swapfile);
     Workload w = workload(overwrite("swapfile"));
 
