@@ -17,8 +17,26 @@ final class LineTable {
 
   private int runs;
 
+  /** The record and line that continue the last run without a new entry (-1: none known). */
+  private long nextRecord = -1;
+
+  private long nextLine = -1;
+
   /** Notes that record {@code record} (numbered from 0, added in order) is on line {@code line}. */
   void add(long record, long line) {
+    if (record == nextRecord && line == nextLine) {
+      // the common case: the current run goes on
+      nextRecord++;
+      nextLine += step[runs - 1];
+      return;
+    }
+    addSlow(record, line);
+    nextRecord = record + 1;
+    byte s = step[runs - 1];
+    nextLine = s < 0 ? -1 : line + s;
+  }
+
+  private void addSlow(long record, long line) {
     if (runs > 0) {
       int k = runs - 1;
       byte s = step[k];

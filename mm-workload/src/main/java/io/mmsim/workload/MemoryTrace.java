@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 
 import io.mmsim.api.MmException;
 import io.mmsim.api.fault.Prot;
@@ -68,12 +69,22 @@ public final class MemoryTrace extends Workload {
   /** The largest SIZE of a lackey line. */
   static final int MAX_LACKEY_SIZE = Page.PAGE_SIZE;
 
+  /** Bytes of a lackey log per page touch, a little below what real logs show (about 14). */
+  private static final int LACKEY_BYTES_PER_TOUCH = 12;
+
+  /** Bytes of a reference string per touch, a little below a page number and its newline. */
+  private static final int REFS_BYTES_PER_TOUCH = 4;
+
   /** Records between two progress reports. */
   private static final long PROGRESS_EVERY = 1L << 22;
 
   private final String name;
   private final WorkloadFormat format;
+
+  /** The touches, in {@code touches[0, length)} (the array may be longer: it was sized ahead). */
   private final int[] touches;
+
+  private final int length;
   private final long[] pages;
   private final long records;
   private final LineTable lines;
@@ -83,7 +94,9 @@ public final class MemoryTrace extends Workload {
   private MemoryTrace(Builder b) {
     this.name = b.name;
     this.format = b.format;
-    this.touches = Arrays.copyOf(b.touches, b.nTouches);
+    // kept as read, without a copy to trim it: a sized-ahead array is at most a quarter too long
+    this.touches = b.touches;
+    this.length = b.nTouches;
     this.pages = Arrays.copyOf(b.pages, b.nPages);
     this.records = b.records;
     this.lines = b.lines;
@@ -107,7 +120,7 @@ public final class MemoryTrace extends Workload {
 
   /** Page touches: a record touches one page, or two when it crosses a page (M: four). */
   public int touches() {
-    return touches.length;
+    return length;
   }
 
   /** Distinct pages touched. */
@@ -117,12 +130,12 @@ public final class MemoryTrace extends Workload {
 
   /** The virtual page number touched by touch {@code i}. */
   public long page(int i) {
-    return pages[touches[i] >>> ID_SHIFT];
+    return pages[touches[Objects.checkIndex(i, length)] >>> ID_SHIFT];
   }
 
   /** The id (0 .. distinctPages() - 1, in order of first touch) of the page of touch {@code i}. */
   public int pageId(int i) {
-    return touches[i] >>> ID_SHIFT;
+    return touches[Objects.checkIndex(i, length)] >>> ID_SHIFT;
   }
 
   /** The virtual page number of page id {@code id}. */
@@ -132,7 +145,7 @@ public final class MemoryTrace extends Workload {
 
   /** The access of touch {@code i}: {@link Access#READ}, {@link Access#WRITE} or EXECUTE. */
   public int access(int i) {
-    return touches[i] & ACCESS_MASK;
+    return touches[Objects.checkIndex(i, length)] & ACCESS_MASK;
   }
 
   /**
@@ -150,10 +163,10 @@ public final class MemoryTrace extends Workload {
       synchronized (this) {
         n = next;
         if (n == null) {
-          n = new int[touches.length];
+          n = new int[length];
           int[] last = new int[pages.length];
           Arrays.fill(last, -1);
-          for (int i = touches.length - 1; i >= 0; i--) {
+          for (int i = length - 1; i >= 0; i--) {
             int id = touches[i] >>> ID_SHIFT;
             n[i] = last[id];
             last[id] = i;
@@ -224,7 +237,7 @@ public final class MemoryTrace extends Workload {
     long done = 0;
     long nextProgress = PROGRESS_EVERY;
     r.kernel().setCaller(name);
-    for (int j = 0; j < tw.length; j++) {
+    for (int j = 0, n = length; j < n; j++) {
       int w = tw[j];
       long addr = pg[w >>> ID_SHIFT] << Page.PAGE_SHIFT;
       if (future != null) {
@@ -255,25 +268,19 @@ public final class MemoryTrace extends Workload {
 
   // ------------------------------------------------------------------ reading
 
-  static MemoryTrace readLackey(String name, InputStream in) throws IOException {
-    Builder b = new Builder(name, WorkloadFormat.LACKEY);
-    LineScanner s = new LineScanner(in);
-    int st;
-    while ((st = s.next()) == LineScanner.LINE) {
-      String bad = b.lackeyLine(s.buffer(), s.start(), s.end(), s.lineNumber());
-      if (bad != null) {
-        b.error = new WorkloadException(name, s.lineNumber(), bad);
-        break;
-      }
-    }
-    if (st == LineScanner.TOO_LONG) {
-      b.error = Workload.tooLong(name, s);
-    }
+  /**
+   * Reads a lackey log; {@code bytes} is its size when known (else -1), so that the touches are
+   * allocated once instead of grown.
+   */
+  static MemoryTrace readLackey(String name, InputStream in, long bytes) throws IOException {
+    Builder b = new Builder(name, WorkloadFormat.LACKEY, bytes / LACKEY_BYTES_PER_TOUCH);
+    b.lackey(in);
     return new MemoryTrace(b);
   }
 
-  static MemoryTrace readReferences(String name, InputStream in) throws IOException {
-    Builder b = new Builder(name, WorkloadFormat.REFERENCE_STRING);
+  /** Reads a reference string; {@code bytes} as for {@link #readLackey}. */
+  static MemoryTrace readReferences(String name, InputStream in, long bytes) throws IOException {
+    Builder b = new Builder(name, WorkloadFormat.REFERENCE_STRING, bytes / REFS_BYTES_PER_TOUCH);
     b.references(in);
     return new MemoryTrace(b);
   }
@@ -282,9 +289,23 @@ public final class MemoryTrace extends Workload {
   private static final class Builder {
     private static final int CACHE = 256;
 
+    /** Longer than any plain lackey line: the buffer is refilled below this much unread. */
+    private static final int PLAIN_LINE_MAX = 64;
+
+    /** Hex digit values by byte, -1 for anything else. */
+    private static final byte[] HEX = new byte[256];
+
+    static {
+      java.util.Arrays.fill(HEX, (byte) -1);
+      for (int d = 0; d < 16; d++) {
+        HEX[Character.forDigit(d, 16)] = (byte) d;
+        HEX[Character.toUpperCase(Character.forDigit(d, 16))] = (byte) d;
+      }
+    }
+
     final String name;
     final WorkloadFormat format;
-    int[] touches = new int[1 << 12];
+    int[] touches;
     int nTouches;
     long[] pages = new long[1 << 10];
     int nPages;
@@ -302,9 +323,14 @@ public final class MemoryTrace extends Workload {
 
     private final int[] cacheId = new int[CACHE];
 
-    Builder(String name, WorkloadFormat format) {
+    Builder(String name, WorkloadFormat format, long expectedTouches) {
       this.name = name;
       this.format = format;
+      // a real trace's lines are a little longer than the estimate's bytes per touch, so the guess
+      // is a little high: one allocation, no growth
+      // is a little high: one allocation, no growth (but never more than a sixteenth of the heap)
+      long cap = Math.min(1 << 28, Runtime.getRuntime().maxMemory() / 16 / Integer.BYTES);
+      this.touches = new int[(int) Math.max(1 << 12, Math.min(expectedTouches, cap))];
       Arrays.fill(cacheVpn, -1);
     }
 
@@ -313,6 +339,11 @@ public final class MemoryTrace extends Workload {
       if (cacheVpn[c] == vpn) {
         return cacheId[c];
       }
+      return idMiss(vpn, c);
+    }
+
+    /** {@link #id} past the cache: the table, and a new id for a page not seen before. */
+    private int idMiss(long vpn, int c) {
       int mask = keys.length - 1;
       int slot = mix(vpn) & mask;
       while (ids[slot] != 0 && keys[slot] != vpn) {
@@ -366,19 +397,174 @@ public final class MemoryTrace extends Workload {
 
     private void touch(long vpn, int access) {
       if (nTouches == touches.length) {
-        if (nTouches >= Integer.MAX_VALUE - 16) {
-          throw new BadLineException("the trace has more than 2^31 page touches");
-        }
-        touches =
-            Arrays.copyOf(
-                touches, (int) Math.min(Integer.MAX_VALUE - 16, nTouches + (long) nTouches / 2));
+        grow();
       }
       touches[nTouches++] = id(vpn) << ID_SHIFT | access;
+    }
+
+    private void grow() {
+      if (nTouches >= Integer.MAX_VALUE - 16) {
+        throw new BadLineException("the trace has more than 2^31 page touches");
+      }
+      touches =
+          Arrays.copyOf(
+              touches, (int) Math.min(Integer.MAX_VALUE - 16, nTouches + (long) nTouches / 2));
     }
 
     private void endRecord(long line) {
       touches[nTouches - 1] |= END;
       lines.add(records++, line);
+    }
+
+    /**
+     * A lackey log, read in blocks of up to 1 MiB. Each line is first tried by {@link
+     * #plainLackeyLine}, one pass over the common shape; any other line (a banner, a carriage
+     * return, leading zeros, an error) goes through {@link #lackeyLine}, which knows every case.
+     */
+    void lackey(InputStream in) throws IOException {
+      // one byte more than is ever filled: buf[len] is a 0 that ends every scan of a line
+      byte[] buf = new byte[LineScanner.MAX_LINE + 2];
+      int pos = 0;
+      int len = 0;
+      boolean eof = false;
+      long line = 0;
+      while (true) {
+        if (!eof && len - pos < PLAIN_LINE_MAX) {
+          // keep the unread tail, then fill the buffer
+          System.arraycopy(buf, pos, buf, 0, len - pos);
+          len -= pos;
+          pos = 0;
+          int n = 0;
+          while (len < buf.length - 1 && (n = in.read(buf, len, buf.length - 1 - len)) > 0) {
+            len += n;
+          }
+          eof = n < 0;
+          buf[len] = 0;
+        }
+        if (pos >= len) {
+          return;
+        }
+        int next;
+        try {
+          next = plainLackeyLine(buf, pos, len, line + 1);
+        } catch (BadLineException e) {
+          error = new WorkloadException(name, line + 1, e.getMessage());
+          return;
+        }
+        if (next >= 0) {
+          line++;
+          pos = next;
+          continue;
+        }
+        int nl = pos;
+        while (nl < len && buf[nl] != '\n') {
+          nl++;
+        }
+        if (nl == len && !eof) {
+          if (len - pos > LineScanner.MAX_LINE) {
+            line++;
+            boolean text = false;
+            for (int cut = 0; cut < 4 && !text; cut++) {
+              text = Utf8.isText(buf, pos, pos + LineScanner.MAX_LINE - cut);
+            }
+            error =
+                new WorkloadException(
+                    name,
+                    line,
+                    text
+                        ? "line longer than " + (LineScanner.MAX_LINE >> 20) + " MiB"
+                        : "not UTF-8 text");
+            return;
+          }
+          // the line goes on past the buffer: read more first (the refill above keeps it)
+          System.arraycopy(buf, pos, buf, 0, len - pos);
+          len -= pos;
+          pos = 0;
+          int n = in.read(buf, len, buf.length - 1 - len);
+          if (n < 0) {
+            eof = true;
+          } else {
+            len += n;
+          }
+          buf[len] = 0;
+          continue;
+        }
+        line++;
+        int end = nl > pos && buf[nl - 1] == '\r' ? nl - 1 : nl;
+        String bad = lackeyLine(buf, pos, end, line);
+        if (bad != null) {
+          error = new WorkloadException(name, line, bad);
+          return;
+        }
+        pos = nl + 1;
+      }
+    }
+
+    /**
+     * The common lackey line, {@code I ADDR,SIZE} or {@code L|S|M ADDR,SIZE} ending in a plain
+     * newline with at most 16 hex digits and SIZE 1..4096, taken in one pass.
+     *
+     * @return the index after its newline, or -1 when the line is anything else (or not wholly in
+     *     {@code b[i, len)}); nothing is recorded then
+     */
+    private int plainLackeyLine(byte[] b, int i, int len, long line) {
+      if (len - i < 6) {
+        return -1;
+      }
+      int kind;
+      byte c = b[i];
+      if (c == 'I') {
+        kind = 'I';
+        i++;
+      } else if (c == ' ') {
+        kind = b[i + 1];
+        if (kind != 'L' && kind != 'S' && kind != 'M') {
+          return -1;
+        }
+        i += 2;
+      } else {
+        return -1;
+      }
+      if (b[i] != ' ') {
+        return -1;
+      }
+      // b[len] is 0, which ends each of these scans
+      while (b[i] == ' ') {
+        i++;
+      }
+      int start = i;
+      long addr = 0;
+      int d;
+      while ((d = HEX[b[i] & 0xff]) >= 0) {
+        addr = addr << 4 | d;
+        i++;
+      }
+      if (i == start || i - start > 16 || b[i] != ',') {
+        return -1;
+      }
+      start = ++i;
+      int size = 0;
+      while ((d = b[i] - '0') >= 0 && d <= 9 && size <= MAX_LACKEY_SIZE) {
+        size = size * 10 + d;
+        i++;
+      }
+      if (i == start || size == 0 || size > MAX_LACKEY_SIZE || b[i] != '\n' || i >= len) {
+        return -1;
+      }
+      long lastByte = addr + size - 1;
+      if (Long.compareUnsigned(lastByte, addr) < 0) {
+        return -1;
+      }
+      long first = addr >>> Page.PAGE_SHIFT;
+      long last = lastByte >>> Page.PAGE_SHIFT;
+      if (kind == 'M') {
+        range(first, last, Access.READ);
+        range(first, last, Access.WRITE);
+      } else {
+        range(first, last, kind == 'I' ? Access.EXECUTE : kind == 'L' ? Access.READ : Access.WRITE);
+      }
+      endRecord(line);
+      return i + 1;
     }
 
     /** One lackey line; returns why it is bad, or null. */

@@ -64,8 +64,9 @@ public abstract sealed class Workload permits TextWorkload, MallocLog, MemoryTra
     if (Files.isDirectory(file)) {
       throw new FileSystemException(file.toString(), null, "is a directory, not a workload file");
     }
+    long bytes = Files.isRegularFile(file) ? Files.size(file) : -1;
     try (InputStream in = Files.newInputStream(file)) {
-      return read(file.toString(), in, filesRoot);
+      return read(file.toString(), in, filesRoot, bytes);
     }
   }
 
@@ -76,6 +77,11 @@ public abstract sealed class Workload permits TextWorkload, MallocLog, MemoryTra
    * @param filesRoot where the file paths of a text workload resolve
    */
   public static Workload read(String name, InputStream in, Path filesRoot) throws IOException {
+    return read(name, in, filesRoot, -1);
+  }
+
+  /** {@link #read(String, InputStream, Path)} of a stream of {@code bytes} bytes (-1: unknown). */
+  static Workload read(String name, InputStream in, Path filesRoot, long bytes) throws IOException {
     byte[] head = new byte[FormatDetector.HEAD];
     int len = 0;
     int n;
@@ -88,8 +94,8 @@ public abstract sealed class Workload permits TextWorkload, MallocLog, MemoryTra
     Workload w =
         switch (f) {
           case MALLOC_TRACE -> MallocLog.read(name, all);
-          case LACKEY -> MemoryTrace.readLackey(name, all);
-          case REFERENCE_STRING -> MemoryTrace.readReferences(name, all);
+          case LACKEY -> MemoryTrace.readLackey(name, all, bytes);
+          case REFERENCE_STRING -> MemoryTrace.readReferences(name, all, bytes);
           case WORKLOAD -> TextWorkload.read(name, all);
         };
     return w.rooted(filesRoot);

@@ -49,12 +49,13 @@ final class ReaderFuzzTest {
 
   @FuzzTest(maxDuration = "30s")
   void lackey(byte[] data) throws IOException {
-    replay(MemoryTrace.readLackey("fuzz.lackey", new ByteArrayInputStream(data)).rooted(ROOT));
+    replay(MemoryTrace.readLackey("fuzz.lackey", new ByteArrayInputStream(data), -1).rooted(ROOT));
   }
 
   @FuzzTest(maxDuration = "30s")
   void referenceString(byte[] data) throws IOException {
-    replay(MemoryTrace.readReferences("fuzz.refs", new ByteArrayInputStream(data)).rooted(ROOT));
+    replay(
+        MemoryTrace.readReferences("fuzz.refs", new ByteArrayInputStream(data), -1).rooted(ROOT));
   }
 
   @FuzzTest(maxDuration = "30s")

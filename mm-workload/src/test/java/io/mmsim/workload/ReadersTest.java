@@ -175,6 +175,45 @@ final class ReadersTest {
   // ------------------------------------------------------------------ lackey
 
   @Test
+  void lackey_plainLinesAndEveryOtherShape_readAlike_acrossBufferRefills() throws IOException {
+    // over 1 MiB of lines: LF lines take the one-pass path, the same lines with CRLF the general
+    // one; both must give the same touches, across the refills of the 1 MiB buffer
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+    String[] kinds = {"I ", " L", " S", " M", "I  ", "  L"};
+    StringBuilder lf = new StringBuilder();
+    StringBuilder crlf = new StringBuilder();
+    for (int i = 0; i < 120_000; i++) {
+      String line;
+      if (i % 10_000 == 0) {
+        line = "==123== banner " + i;
+      } else {
+        long addr = 0x4000000L + rnd.nextLong(1 << 20);
+        String hex = Long.toHexString(addr);
+        if (i % 7 == 0) {
+          hex = hex.toUpperCase(java.util.Locale.ROOT);
+        }
+        if (i % 11 == 0) {
+          hex = "0000000000" + hex;
+        }
+        line = kinds[i % kinds.length] + " " + hex + "," + (1 + rnd.nextInt(64));
+      }
+      lf.append(line).append('\n');
+      crlf.append(line).append("\r\n");
+    }
+    MemoryTrace a = (MemoryTrace) Workload.open(file("lf.lackey", lf.toString()));
+    MemoryTrace b = (MemoryTrace) Workload.open(file("crlf.lackey", crlf.toString()));
+
+    assertThat(a.readError()).isEmpty();
+    assertThat(b.readError()).isEmpty();
+    assertThat(a.references()).isEqualTo(b.references()).isEqualTo(120_000 - 12);
+    assertThat(a.touches()).isEqualTo(b.touches());
+    for (int i = 0; i < a.touches(); i++) {
+      assertThat(a.page(i)).isEqualTo(b.page(i));
+      assertThat(a.access(i)).isEqualTo(b.access(i));
+    }
+  }
+
+  @Test
   void lackey_addressOver16HexDigits_isRefused() throws IOException {
     MemoryTrace t =
         (MemoryTrace)
