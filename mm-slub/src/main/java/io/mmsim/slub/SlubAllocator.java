@@ -612,7 +612,7 @@ final class SlubAllocator implements ObjectAllocator {
       String reason = "Wrong slab cache. " + c.name + " but object is from " + other.name;
       SlubReport r = new SlubReport().bug(c.name, reason);
       r.line("kmem_cache_free: " + reason);
-      other.trailer(r, owner, addr);
+      other.slubDebug.trailer(r, owner, addr);
       return new SlabBugException(addr, c.name, reason, r.lines());
     }
     if (owner < 0) {

@@ -7,9 +7,20 @@
  * <ul>
  *   <li>{@link io.mmsim.slub.SlubAllocator}: kmalloc size classes, cache creation and merging,
  *       large kmalloc, the page-to-slab map, slabinfo and meminfo counters.
- *   <li>{@link io.mmsim.slub.SlubCache}: one cache: per-CPU slab and freelist (the fast path),
- *       per-CPU partial lists, the node's partial (and, in debug mode, full) list, slab setup and
- *       release, the debug checks and reports, validate.
+ *   <li>{@link io.mmsim.slub.SlubCache}: one cache ({@code struct kmem_cache}): the per-CPU fast
+ *       paths ({@code slab_alloc_node}, {@code do_slab_free}), the slow paths ({@code
+ *       ___slab_alloc}, {@code __slab_free}), per-CPU partial lists, slab setup and release, the
+ *       cache's statistics.
+ *   <li>{@link io.mmsim.slub.KmemCacheCpu}: one CPU's slab, freelist and partial list ({@code
+ *       struct kmem_cache_cpu}).
+ *   <li>{@link io.mmsim.slub.KmemCacheNode}: the node's partial list, the full list of debug caches
+ *       with user tracking, the node's slab counters and shrinking ({@code struct
+ *       kmem_cache_node}).
+ *   <li>{@link io.mmsim.slub.SlubDebug}: the debug caches' allocation and free, red zones, poison,
+ *       user tracking, {@code check_object}, {@code validate_slab} and the reports every cache
+ *       prints ({@code CONFIG_SLUB_DEBUG}).
+ *   <li>{@link io.mmsim.slub.SlubInvariants}: the full recount of a cache's lists and counters that
+ *       tests run.
  *   <li>{@link io.mmsim.slub.SlubLayout}: where the free pointer, red zones, tracking data and
  *       padding sit in a slot ({@code calculate_sizes}) and the slab order ({@code
  *       calculate_order}).

@@ -1,0 +1,199 @@
+package io.mmsim.slub;
+
+import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.util.IntList;
+
+/**
+ * The invariants of one SLUB cache, recomputed from scratch: for every slab, allocated bits =
+ * {@code inuse} (recounted for a CPU slab, whose counter lags); free objects on its freelists (the
+ * CPU freelist too if it is a CPU slab) = objects - inuse, each at an object boundary with its bit
+ * clear; the slab is on exactly the list its state names; its frames map to it. The node counters
+ * (slabs, objects, pages, nr_partial, nr_full) equal what the lists hold, and each CPU's copies of
+ * its slab are current. The kernel has no such full check ({@code validate_slab_cache} comes
+ * closest); tests and the allocator's {@code checkInvariants} run it.
+ */
+final class SlubInvariants {
+  private final SlubCache cache;
+  private final KmemCacheNode node;
+  private final SlabTable table;
+  private final PhysicalMemory memory;
+  private final KmemCacheCpu[] cpus;
+
+  private SlubInvariants(SlubCache cache) {
+    this.cache = cache;
+    this.node = cache.node;
+    this.table = cache.allocator.table;
+    this.memory = cache.allocator.memory;
+    this.cpus = cache.cpus;
+  }
+
+  /** Recomputes every counter and list of {@code cache}; throws AssertionError on a mismatch. */
+  static void check(SlubCache cache) {
+    new SlubInvariants(cache).checkAll();
+  }
+
+  private void checkAll() {
+    SlabTable t = table;
+    long slabs = 0;
+    long objs = 0;
+    long pagesHeld = 0;
+    for (int s = 1; s < t.idLimit(); s++) {
+      if (t.cache[s] != cache) {
+        continue;
+      }
+      slabs++;
+      objs += t.objects[s];
+      pagesHeld += 1L << t.order[s];
+      checkSlab(s);
+    }
+    check(
+        slabs == node.nrSlabs && objs == node.totalObjects && pagesHeld == node.nrPages,
+        "counters: slabs %d/%d" + " objects %d/%d pages %d/%d",
+        slabs,
+        node.nrSlabs,
+        objs,
+        node.totalObjects,
+        pagesHeld,
+        node.nrPages);
+    // node partial list and full list: links both ways (IntList), then each entry's state
+    check(
+        t.state[node.partialList] == SlabTable.STATE_LIST_HEAD
+            && t.state[node.fullList] == SlabTable.STATE_LIST_HEAD,
+        "list heads %d and %d",
+        node.partialList,
+        node.fullList);
+    int n = IntList.checkedLength(t.next, t.prev, node.partialList, (int) node.nrSlabs);
+    check(n == node.nrPartial, "nr_partial %d counted %d", node.nrPartial, n);
+    for (int s = t.next[node.partialList]; s != node.partialList; s = t.next[s]) {
+      check(
+          t.cache[s] == cache && t.state[s] == SlabTable.STATE_NODE_PARTIAL,
+          "partial list entry %d state %s",
+          s,
+          t.state[s]);
+      check(
+          t.freelist[s] != 0 && t.inuse[s] < t.objects[s], "partial slab %d has no free object", s);
+    }
+    n = IntList.checkedLength(t.next, t.prev, node.fullList, (int) node.nrSlabs);
+    check(n == node.nrFull, "nr_full %d counted %d", node.nrFull, n);
+    for (int s = t.next[node.fullList]; s != node.fullList; s = t.next[s]) {
+      check(
+          t.cache[s] == cache && t.state[s] == SlabTable.STATE_FULL_TRACKED,
+          "full list entry %d",
+          s);
+    }
+    for (int cpu = 0; cpu < cpus.length; cpu++) {
+      int c = cpus[cpu].slab;
+      check(
+          c == 0 || (t.cache[c] == cache && t.state[c] == SlabTable.STATE_CPU && t.cpu[c] == cpu),
+          "cpu %d slab %d",
+          cpu,
+          c);
+      check(c != 0 || cpus[cpu].freelist == 0, "cpu %d has a freelist but no slab", cpu);
+      check(!cache.debug || c == 0, "debug cache with a cpu slab");
+      int k = 0;
+      for (int s = cpus[cpu].partial; s != 0; s = t.next[s]) {
+        check(
+            t.cache[s] == cache
+                && t.state[s] == SlabTable.STATE_CPU_PARTIAL
+                && t.cpu[s] == cpu
+                && t.inuse[s] < t.objects[s],
+            "cpu %d partial entry %d",
+            cpu,
+            s);
+        check(++k <= node.nrSlabs, "cpu partial list cycles");
+      }
+      check(
+          k == cpus[cpu].partialCount,
+          "cpu %d partial count %d counted %d",
+          cpu,
+          cpus[cpu].partialCount,
+          k);
+    }
+  }
+
+  private void checkSlab(int s) {
+    SlabTable t = table;
+    int objects = t.objects[s];
+    int bits = 0;
+    for (long w : t.allocBits[s]) {
+      bits += Long.bitCount(w);
+    }
+    check(
+        t.state[s] == SlabTable.STATE_CPU || bits == t.inuse[s],
+        "slab %d: %d allocated bits but inuse %d",
+        s,
+        bits,
+        t.inuse[s]);
+    if (t.state[s] == SlabTable.STATE_CPU) {
+      KmemCacheCpu c = cpus[t.cpu[s]];
+      check(
+          c.base == t.base[s]
+              && c.limit == (long) objects * cache.size()
+              && c.bits == t.allocBits[s],
+          "cpu %d copies of slab %d are stale",
+          t.cpu[s],
+          s);
+    }
+    check(
+        objects == SlubLayout.orderObjects(t.order[s], cache.size()),
+        "slab %d: objects %d",
+        s,
+        objects);
+    long pfn = t.pfn(s);
+    for (long f = pfn; f < pfn + (1L << t.order[s]); f++) {
+      check(t.owner[(int) f] == s, "frame %d of slab %d maps to %d", f, s, t.owner[(int) f]);
+    }
+    int free = countChain(s, t.freelist[s]);
+    if (t.state[s] == SlabTable.STATE_CPU) {
+      free += countChain(s, cpus[t.cpu[s]].freelist);
+    }
+    check(
+        free + bits == objects,
+        "slab %d (%s): %d free on lists + %d allocated != %d objects",
+        s,
+        SlabTable.stateName(t.state[s]),
+        free,
+        bits,
+        objects);
+    byte st = t.state[s];
+    check(st != SlabTable.STATE_UNUSED, "slab %d on no list", s);
+    if (st == SlabTable.STATE_FULL || st == SlabTable.STATE_FULL_TRACKED) {
+      check(bits == objects, "full slab %d has free objects", s);
+    }
+  }
+
+  private int countChain(int s, long head) {
+    int n = 0;
+    long fp = head;
+    while (fp != 0) {
+      int idx = cache.objectIndex(s, fp);
+      check(idx >= 0, "slab %d: freelist entry 0x%x is no object", s, fp);
+      check(!table.isAllocated(s, idx), "slab %d: allocated object 0x%x on a freelist", s, fp);
+      check(++n <= table.objects[s], "slab %d: freelist cycles", s);
+      fp = memory.readLong(KernelLayout.pa(fp) + cache.layout.offset);
+    }
+    return n;
+  }
+
+  private void check(boolean ok, String fmt, Object... args) {
+    if (!ok) {
+      throw new AssertionError(
+          "SLUB cache "
+              + cache.name
+              + ": "
+              + String.format(fmt, args)
+              + " [slabs="
+              + node.nrSlabs
+              + " objects="
+              + node.totalObjects
+              + " pages="
+              + node.nrPages
+              + " nr_partial="
+              + node.nrPartial
+              + " nr_full="
+              + node.nrFull
+              + "]");
+    }
+  }
+}
