@@ -19,7 +19,6 @@ import static io.mmsim.buddy.FreeArea.ZONE_NORMAL;
 import static io.mmsim.buddy.FreeArea.meta;
 import static io.mmsim.buddy.FreeArea.orderOf;
 import static io.mmsim.buddy.FreeArea.stateOf;
-import static io.mmsim.buddy.FreeArea.zoneOf;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_HIGHATOMIC;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_ISOLATE;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_MOVABLE;
@@ -99,9 +98,15 @@ import io.mmsim.api.util.IntList;
  *   each block the boot allocator releases to the tail of its list, counting it as managed.
  *   completeBoot() then sizes the watermarks and per-CPU lists.
  *
+ * NUMA: one instance is one node's pglist_data, holding the node's frames only (indexed from the
+ * node's first PFN, `base`; PFNs cross the class's boundary in machine terms). On a single-node
+ * machine it is the whole allocator; on several nodes NumaBuddyAllocator holds one per node and
+ * walks the zonelist across them through the package-private steps below (pcpFastPath,
+ * zonesPass, ...), so that the one-node hot path is exactly the code above.
+ *
  * Not modelled: watermark boosting, compaction and reclaim (reclaim is the caller's business: a
  * failed allocation returns NO_PAGE), the forced unreserve of the HIGHATOMIC reserve before the
- * OOM killer, CMA, free-list shuffling, the 5.14+ per-CPU caching of orders 1-3, NUMA (one node).
+ * OOM killer, CMA, free-list shuffling, the 5.14+ per-CPU caching of orders 1-3.
  *
  * Metadata: nothing is allocated per frame: list links (2 ints), a state byte per frame (see
  * FreeArea), a bit of the boot bitmap, and a byte per pageblock. 4 + 4 + 1 + 1/8 + 1/512 = 9.13
@@ -116,6 +121,8 @@ final class BuddyAllocator implements PageAllocator {
 
   private final Logger log;
   private final MemoryLayout layout;
+  private final int nid;
+  private final long base;
   private final int nFrames;
   private final int cpus;
   private final boolean debugChecks;
@@ -173,19 +180,31 @@ final class BuddyAllocator implements PageAllocator {
       int watermarkScaleFactor,
       boolean debugChecks,
       String loggerName) {
+    this(layout, 0, minFreeKbytes, watermarkScaleFactor, debugChecks, loggerName);
+  }
+
+  /** The allocator of node {@code nid} of {@code layout} (the whole machine on one node). */
+  BuddyAllocator(
+      MemoryLayout layout,
+      int nid,
+      long minFreeKbytes,
+      int watermarkScaleFactor,
+      boolean debugChecks,
+      String loggerName) {
     int lists = FreeArea.NR_FREE_LISTS + PerCpuPages.lists(layout.cpus());
-    if (layout.frames() > Integer.MAX_VALUE - lists) {
+    long frames = layout.numa().nodeFrames(nid);
+    if (frames > Integer.MAX_VALUE - lists) {
       throw new IllegalArgumentException(
-          "the buddy allocator indexes frames with int: "
-              + layout.frames()
-              + " frames is too many");
+          "the buddy allocator indexes frames with int: " + frames + " frames is too many");
     }
     this.log = LoggerFactory.getLogger(loggerName);
     this.layout = layout;
-    this.nFrames = (int) layout.frames();
+    this.nid = nid;
+    this.base = layout.numa().nodeStart(nid);
+    this.nFrames = (int) frames;
     this.cpus = layout.cpus();
     this.debugChecks = debugChecks;
-    this.area = new FreeArea(nFrames, PerCpuPages.lists(cpus));
+    this.area = new FreeArea(nFrames, PerCpuPages.lists(cpus), base, layout.frames());
     this.blocks = area.blocks;
     this.fallback = new Fallback(area);
     this.highAtomic = new HighAtomic(area, managed);
@@ -235,7 +254,7 @@ final class BuddyAllocator implements PageAllocator {
     if (debugChecks) {
       checkInvariants();
     }
-    return pfn;
+    return pfn < 0 ? NO_PAGE : base + pfn;
   }
 
   /**
@@ -243,7 +262,7 @@ final class BuddyAllocator implements PageAllocator {
    * list of the first zone that passes the low watermark. Returns -1, having changed nothing,
    * whenever the general path must decide (that zone's list is empty, no zone passes).
    */
-  private int pcpFastPath(int cpu, int classZone, int mt) {
+  int pcpFastPath(int cpu, int classZone, int mt) {
     for (int z = classZone; z >= 0; z--) {
       if (managed[z] == 0) {
         continue;
@@ -306,30 +325,88 @@ final class BuddyAllocator implements PageAllocator {
   private int getPageFromFreelist(int cpu, int order, int classZone, int mt, int allocFlags) {
     int flags = allocFlags;
     while (true) {
-      for (int z = classZone; z >= 0; z--) {
-        if (managed[z] == 0) {
-          continue;
-        }
-        if ((flags & ALLOC_NO_WATERMARKS) == 0
-            && !wm.ok(z, order, wm.get(z, flags & ALLOC_WMARK_MASK), classZone, flags)) {
-          continue;
-        }
-        int pfn = rmqueue(cpu, z, order, mt, flags);
-        if (pfn >= 0) {
-          meta[pfn] = FreeArea.allocated(order, mt);
-          pgalloc[z] += 1L << order;
-          if ((flags & ALLOC_HIGHATOMIC) != 0) {
-            highAtomic.reserve(z, pfn, order);
-          }
-          return pfn;
-        }
-      }
-      if ((flags & ALLOC_NOFRAGMENT) == 0) {
-        return -1;
+      int pfn = zonesPass(cpu, order, classZone, mt, flags);
+      if (pfn >= 0 || (flags & ALLOC_NOFRAGMENT) == 0) {
+        return pfn;
       }
       // every zone is fragmented: rather mix a pageblock than fail
       flags &= ~ALLOC_NOFRAGMENT;
     }
+  }
+
+  /**
+   * One pass of {@code get_page_from_freelist} over this node's zones from classZone down: the
+   * node-relative PFN of a block now allocated, or -1.
+   */
+  int zonesPass(int cpu, int order, int classZone, int mt, int flags) {
+    for (int z = classZone; z >= 0; z--) {
+      if (managed[z] == 0) {
+        continue;
+      }
+      if ((flags & ALLOC_NO_WATERMARKS) == 0
+          && !wm.ok(z, order, wm.get(z, flags & ALLOC_WMARK_MASK), classZone, flags)) {
+        continue;
+      }
+      int pfn = rmqueue(cpu, z, order, mt, flags);
+      if (pfn >= 0) {
+        meta[pfn] = FreeArea.allocated(order, mt);
+        pgalloc[z] += 1L << order;
+        if ((flags & ALLOC_HIGHATOMIC) != 0) {
+          highAtomic.reserve(z, pfn, order);
+        }
+        return pfn;
+      }
+    }
+    return -1;
+  }
+
+  /** ALLOC_NOFRAGMENT or 0: the fast pass's flag for requests whose highest zone is classZone. */
+  int nofragment(int classZone) {
+    return nofragment[classZone];
+  }
+
+  /**
+   * What the slow path does on this node before its one retry: gives back a HIGHATOMIC pageblock
+   * (when the request may reclaim directly) and drains the per-CPU lists; true if either may have
+   * freed something.
+   */
+  boolean reclaimReserves(int gfp, int classZone, int mt) {
+    boolean retry = (gfp & Gfp.DIRECT_RECLAIM) != 0 && highAtomic.unreserve(classZone, mt, false);
+    if (pcp.pages() > 0) {
+      pcp.drainAll();
+      retry = true;
+    }
+    return retry;
+  }
+
+  /** First PFN of this node. */
+  long base() {
+    return base;
+  }
+
+  /** {@code gfp_migratetype}'s mask: 3, or 0 when grouping by mobility is off. */
+  int migratetypeMask() {
+    return migratetypeMask;
+  }
+
+  /** Pages on this node's per-CPU lists. */
+  long pcpPages() {
+    return pcp.pages();
+  }
+
+  /** Managed pages of zone z of this node. */
+  long managed(int z) {
+    return managed[z];
+  }
+
+  /** True after completeBoot. */
+  boolean booted() {
+    return booted;
+  }
+
+  /** The zone of a node-relative PFN. */
+  int zoneOfLocal(int pfn) {
+    return area.zoneOf(pfn);
   }
 
   /** {@code rmqueue} in zone z: a PFN with meta still to be set, or -1. */
@@ -361,16 +438,17 @@ final class BuddyAllocator implements PageAllocator {
     if (cpu < 0 || cpu >= cpus) {
       throw badCpu(cpu);
     }
+    long local = pfn - base;
     if (order < 0
         || order > MAX_ORDER
-        || pfn < 0
-        || pfn >= nFrames
-        || (meta[(int) pfn] & HEAD_MASK) != meta(ALLOCATED, order)) {
-      throw badFree(pfn, order);
+        || local < 0
+        || local >= nFrames
+        || (meta[(int) local] & HEAD_MASK) != meta(ALLOCATED, order)) {
+      throw badFree(local, order);
     }
-    int p = (int) pfn;
+    int p = (int) local;
     pgfree += 1L << order;
-    int z = zoneOf(p);
+    int z = area.zoneOf(p);
     if (order == 0) {
       freeUnrefPage(cpu, z, p);
     } else {
@@ -428,20 +506,27 @@ final class BuddyAllocator implements PageAllocator {
     return new IllegalArgumentException("cpu " + cpu + " is outside 0.." + (cpus - 1));
   }
 
-  /** The exception for a free that cannot be right; reads state only. */
-  private BadPageException badFree(long pfn, int order) {
+  /**
+   * The exception for a free that cannot be right, naming the machine PFN; reads state only.
+   *
+   * @param local the node-relative PFN
+   */
+  private BadPageException badFree(long local, int order) {
+    long pfn = base + local;
     if (order < 0 || order > MAX_ORDER) {
       return new BadPageException(pfn, order, "order " + order + " is outside 0.." + MAX_ORDER);
     }
-    if (pfn < 0 || pfn >= nFrames) {
+    if (local < 0 || local >= nFrames) {
       return new BadPageException(
-          pfn, order, String.format("pfn outside memory (frames 0x0-0x%x)", nFrames - 1));
+          pfn,
+          order,
+          String.format("pfn outside memory (frames 0x%x-0x%x)", base, base + nFrames - 1));
     }
     if ((pfn & ((1L << order) - 1)) != 0) {
       return new BadPageException(
           pfn, order, "misaligned block: the pfn is not a multiple of " + (1 << order) + " pages");
     }
-    int p = (int) pfn;
+    int p = (int) local;
     byte m = meta[p];
     switch (stateOf(m)) {
       case ALLOCATED:
@@ -466,14 +551,14 @@ final class BuddyAllocator implements PageAllocator {
               order,
               String.format(
                   "not a block head: the frame lies inside the order-%d block allocated at pfn 0x%x",
-                  ho, head));
+                  ho, base + head));
         }
         return new BadPageException(
             pfn,
             order,
             String.format(
                 "double free: the frame lies inside a free block of order %d at pfn 0x%x",
-                ho, head));
+                ho, base + head));
       }
     }
     if (!isGiven(p)) {
@@ -493,19 +578,22 @@ final class BuddyAllocator implements PageAllocator {
     if (order < 0 || order > MAX_ORDER) {
       throw new BadPageException(pfn, order, "order " + order + " is outside 0.." + MAX_ORDER);
     }
-    if (pfn < 0 || pfn >= nFrames) {
+    long local = pfn - base;
+    if (local < 0 || local >= nFrames) {
       throw new BadPageException(
-          pfn, order, String.format("pfn outside memory (frames 0x0-0x%x)", nFrames - 1));
+          pfn,
+          order,
+          String.format("pfn outside memory (frames 0x%x-0x%x)", base, base + nFrames - 1));
     }
     if ((pfn & ((1L << order) - 1)) != 0) {
       throw new BadPageException(
           pfn, order, "misaligned block: the pfn is not a multiple of " + (1 << order) + " pages");
     }
     int n = 1 << order;
-    if (pfn + n > nFrames) {
+    if (local + n > nFrames) {
       throw new BadPageException(pfn, order, "block runs past the end of memory");
     }
-    int p = (int) pfn;
+    int p = (int) local;
     if (anyGiven(p, n)) {
       throw new BadPageException(
           pfn, order, "boot hand-off of a block with frames already handed over");
@@ -513,7 +601,7 @@ final class BuddyAllocator implements PageAllocator {
     for (int f = p; f < p + n; f++) {
       given[f >>> 6] |= 1L << f;
     }
-    int z = zoneOf(p);
+    int z = area.zoneOf(p);
     managed[z] += n;
     pgfree += n;
     area.freeBlock(z, p, order, true);
@@ -537,10 +625,15 @@ final class BuddyAllocator implements PageAllocator {
 
   @Override
   public void completeBoot() {
+    completeBoot(managedPages());
+  }
+
+  /** Ends this node's boot; {@code machineManaged} is every node's managed pages. */
+  void completeBoot(long machineManaged) {
     if (booted) {
       throw new IllegalStateException("completeBoot called twice");
     }
-    wm.setup(managed);
+    wm.setup(managed, machineManaged);
     pcp.setup(managed);
     for (int c = 0; c < NR_ZONES; c++) {
       // alloc_flags_nofragment: the preferred zone is the first one with memory
@@ -630,10 +723,10 @@ final class BuddyAllocator implements PageAllocator {
     for (int c = 0; c < cpus; c++) {
       counts[c] = pcpCount[PerCpuPages.slot(c, z)];
     }
-    long spanned = layout.zoneSpanned(zone);
+    long spanned = layout.zoneSpanned(nid, zone);
     return new ZoneStats(
         zone,
-        layout.zoneStart(zone),
+        layout.zoneStart(nid, zone),
         spanned,
         spanned,
         managed[z],
@@ -658,7 +751,10 @@ final class BuddyAllocator implements PageAllocator {
       }
     }
     return Optional.of(
-        new PageTypeInfo(zone, free, blocks.count(layout.zoneStart(zone), layout.zoneEnd(zone))));
+        new PageTypeInfo(
+            zone,
+            free,
+            blocks.count(layout.zoneStart(nid, zone) - base, layout.zoneEnd(nid, zone) - base)));
   }
 
   @Override
@@ -736,7 +832,7 @@ final class BuddyAllocator implements PageAllocator {
 
   /** The migrate type of the pageblock holding {@code pfn}. */
   MigrateType pageblockType(long pfn) {
-    return MigrateType.ofIndex(blocks.get((int) pfn));
+    return MigrateType.ofIndex(blocks.get((int) (pfn - base)));
   }
 
   /** {@code nr_reserved_highatomic} of a zone, pages. */
@@ -773,7 +869,7 @@ final class BuddyAllocator implements PageAllocator {
       if (n == out.length) {
         out = Arrays.copyOf(out, n * 2);
       }
-      out[n++] = x;
+      out[n++] = base + x;
       if (n > nFrames) {
         throw new AssertionError("list " + (sentinel - nFrames) + " has a cycle");
       }

@@ -10,7 +10,6 @@ import static io.mmsim.buddy.FreeArea.allocMtOf;
 import static io.mmsim.buddy.FreeArea.meta;
 import static io.mmsim.buddy.FreeArea.orderOf;
 import static io.mmsim.buddy.FreeArea.stateOf;
-import static io.mmsim.buddy.FreeArea.zoneOf;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_HIGHATOMIC;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_MOVABLE;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_PCPTYPES;
@@ -128,8 +127,8 @@ final class BuddyInvariants {
                       + " order "
                       + orderOf(meta[x]));
             }
-            if (zoneOf(x) != z) {
-              fail("pfn " + x + " on " + list(z, mt, o) + " belongs to " + zone(zoneOf(x)));
+            if (area.zoneOf(x) != z) {
+              fail("pfn " + x + " on " + list(z, mt, o) + " belongs to " + zone(area.zoneOf(x)));
             }
             if ((x & ((1 << o) - 1)) != 0 || x + (1L << o) > nFrames) {
               fail("free block pfn " + x + " order " + o + " misaligned or past memory");
@@ -204,7 +203,7 @@ final class BuddyInvariants {
         for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
           int s = pcp.sentinel(slot, mt);
           for (int x = next[s]; x != s; x = next[x]) {
-            if (x < 0 || x >= nFrames || meta[x] != FreeArea.META_PCP || zoneOf(x) != z) {
+            if (x < 0 || x >= nFrames || meta[x] != FreeArea.META_PCP || area.zoneOf(x) != z) {
               fail("bad entry " + x + " on the per-CPU list of cpu " + c + " zone " + zone(z));
             }
             if (prev[next[x]] != x) {
@@ -242,7 +241,7 @@ final class BuddyInvariants {
     int coveredEnd = 0;
     for (int p = 0; p < nFrames; p++) {
       if (given.test(p)) {
-        givenCount[zoneOf(p)]++;
+        givenCount[area.zoneOf(p)]++;
       }
       byte m = meta[p];
       int state = stateOf(m);
@@ -277,7 +276,7 @@ final class BuddyInvariants {
         }
       }
       coveredEnd = p + (1 << o);
-      covered[zoneOf(p)] += 1L << o;
+      covered[area.zoneOf(p)] += 1L << o;
       if (state == BUDDY) {
         buddyHeads++;
         checkMerged(p, o);
@@ -344,7 +343,7 @@ final class BuddyInvariants {
         fail("pageblock " + i + " is " + Pageblocks.name(mt) + " with grouping by mobility off");
       }
       if (mt == MIGRATE_HIGHATOMIC) {
-        highatomic[zoneOf(i << PAGEBLOCK_ORDER)]++;
+        highatomic[area.zoneOf(i << PAGEBLOCK_ORDER)]++;
       }
     }
     for (int z = 0; z < NR_ZONES; z++) {

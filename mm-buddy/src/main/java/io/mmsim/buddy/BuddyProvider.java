@@ -15,7 +15,8 @@ import io.mmsim.api.spi.SpiVersion;
 /**
  * The {@code buddy} page allocator: Linux's binary buddy allocator with DMA, DMA32 and Normal
  * zones, migrate types and pageblocks (fallbacks, the HIGHATOMIC reserve), min/low/high watermarks,
- * lowmem reserves and per-CPU order-0 page lists.
+ * lowmem reserves and per-CPU order-0 page lists; on a machine with several NUMA nodes, one set of
+ * zones per node and zonelists ordered by node distance.
  *
  * <p>Settings (prefix {@code buddy.}):
  *
@@ -77,6 +78,9 @@ public final class BuddyProvider implements PageAllocatorProvider {
     int scale = s.getInt(WATERMARK_SCALE_FACTOR, 1, 3000);
     boolean check = s.getBoolean(CHECK_INVARIANTS);
     try {
+      if (ctx.layout().nodes() > 1) {
+        return new NumaBuddyAllocator(ctx.layout(), minFree, scale, check, ctx.loggerName());
+      }
       return new BuddyAllocator(ctx.layout(), minFree, scale, check, ctx.loggerName());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("memory.size", "buddy: " + e.getMessage(), e);

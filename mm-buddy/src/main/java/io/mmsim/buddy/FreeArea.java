@@ -58,8 +58,6 @@ final class FreeArea {
   static final int ZONE_DMA = Zone.DMA.ordinal();
   static final int ZONE_DMA32 = Zone.DMA32.ordinal();
   static final int ZONE_NORMAL = Zone.NORMAL.ordinal();
-  private static final int DMA_LIMIT = (int) Zone.DMA.limitPfn();
-  private static final int DMA32_LIMIT = (int) Zone.DMA32.limitPfn();
 
   /** Number of free lists: zones x migrate types x orders. */
   static final int NR_FREE_LISTS = NR_ZONES * MIGRATE_TYPES * NR_ORDERS;
@@ -134,8 +132,35 @@ final class FreeArea {
    */
   final long[] zoneUsable = new long[NR_ZONES];
 
+  /**
+   * The first frame's PFN on the machine: a node's frames are indexed from its first PFN, so that
+   * the arrays hold that node's frames only. A multiple of the largest block, so the buddy
+   * arithmetic is the same on node-relative PFNs.
+   */
+  final long base;
+
+  /** Node-relative PFNs where DMA and DMA32 end (may be 0 or negative on a high node). */
+  private final long dmaLimit;
+
+  private final long dma32Limit;
+
   /** Free lists for {@code frames} frames plus {@code extraLists} more list heads. */
   FreeArea(int frames, int extraLists) {
+    this(frames, extraLists, 0, frames);
+  }
+
+  /**
+   * Free lists for the {@code frames} frames of a node starting at PFN {@code base}, on a machine
+   * of {@code machineFrames} frames, plus {@code extraLists} more list heads.
+   */
+  FreeArea(int frames, int extraLists, long base, long machineFrames) {
+    if ((base & ((1L << MAX_ORDER) - 1)) != 0) {
+      throw new IllegalArgumentException(
+          "a node must start at a multiple of " + (1 << MAX_ORDER) + " frames, not " + base);
+    }
+    this.base = base;
+    this.dmaLimit = Zone.DMA.limitPfn() - base;
+    this.dma32Limit = Zone.DMA32.limitPfn() - base;
     this.nFrames = frames;
     this.sentinels = frames;
     this.extraSentinels = frames + NR_FREE_LISTS;
@@ -146,11 +171,12 @@ final class FreeArea {
       IntList.init(next, prev, s);
     }
     this.meta = new byte[frames];
-    this.blocks = new Pageblocks(frames);
+    this.blocks = new Pageblocks(frames, machineFrames);
   }
 
-  static int zoneOf(int pfn) {
-    return pfn < DMA_LIMIT ? ZONE_DMA : pfn < DMA32_LIMIT ? ZONE_DMA32 : ZONE_NORMAL;
+  /** The zone of the node-relative {@code pfn}. */
+  int zoneOf(int pfn) {
+    return pfn < dmaLimit ? ZONE_DMA : pfn < dma32Limit ? ZONE_DMA32 : ZONE_NORMAL;
   }
 
   static int listId(int z, int mt, int order) {

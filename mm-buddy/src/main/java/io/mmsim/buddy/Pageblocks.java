@@ -58,7 +58,15 @@ final class Pageblocks {
    * off).
    */
   Pageblocks(int frames) {
-    this.mobilityDisabled = mobilityDisabled(frames);
+    this(frames, frames);
+  }
+
+  /**
+   * Pageblocks covering the {@code frames} frames of one node of a machine of {@code
+   * machineFrames}: grouping by mobility is a machine-wide decision.
+   */
+  Pageblocks(int frames, long machineFrames) {
+    this.mobilityDisabled = mobilityDisabled(machineFrames);
     this.flags = new byte[(frames + PAGEBLOCK_NR_PAGES - 1) >>> PAGEBLOCK_ORDER];
     byte init = (byte) (mobilityDisabled ? MIGRATE_UNMOVABLE : MIGRATE_MOVABLE);
     Arrays.fill(flags, init);

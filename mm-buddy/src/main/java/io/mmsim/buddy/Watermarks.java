@@ -76,6 +76,15 @@ final class Watermarks {
     for (long m : managed) {
       total += m;
     }
+    setup(managed, total);
+  }
+
+  /**
+   * Sizes one node's zones: {@code min_free_kbytes} comes from the managed pages of the whole
+   * machine ({@code machineManaged}, every node's lowmem) and {@code __setup_per_zone_wmarks} gives
+   * each zone its share of it by managed pages; the lowmem reserves stay within the node.
+   */
+  void setup(long[] managed, long total) {
     minFreeKbytes = userMinFreeKbytes >= 0 ? userMinFreeKbytes : calculateMinFreeKbytes(total);
     long pagesMin = minFreeKbytes >> (Page.PAGE_SHIFT - 10);
     for (int z = 0; z < NR_ZONES; z++) {

@@ -17,6 +17,7 @@ import io.mmsim.api.Sizes;
 import io.mmsim.api.fault.FaultHandler;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.MemoryLayout;
+import io.mmsim.api.mem.NumaTopology;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.object.ObjectAllocator;
@@ -130,7 +131,7 @@ public final class Kernel {
               + " is above the simulator's limit of"
               + " 8T (2^31 - 1 frames)");
     }
-    this.layout = new MemoryLayout(frames, cpus);
+    this.layout = new MemoryLayout(frames, cpus, numaTopology(frames, cpus));
     this.contexts = new ProviderContexts(this, config);
 
     PageAllocatorProvider pap =
@@ -138,6 +139,14 @@ public final class Kernel {
             Spi.PAGE_ALLOCATOR, PageAllocatorProvider.class, required("page-allocator"));
     this.pageAllocator = pap.create(contexts.pageAllocator(pap));
     parts.put("page-allocator", pap.name());
+    if (layout.nodes() > 1 && !pageAllocator.nodeAware()) {
+      throw new ConfigurationException(
+          "numa.nodes",
+          String.format(
+              "numa.nodes: page allocator '%s' keeps a single node, so the machine cannot have %d;"
+                  + " use one that keeps zones per node (buddy)",
+              pap.name(), layout.nodes()));
+    }
 
     this.memory = new PhysicalMemory(frames);
     this.bootmem = new Bootmem(frames);
@@ -586,6 +595,22 @@ public final class Kernel {
   private String optional(String key) {
     String v = config.get(key);
     return v == null || v.isBlank() || v.trim().toLowerCase(Locale.ROOT).equals(NONE) ? null : v;
+  }
+
+  /** The nodes that numa.nodes, numa.distance and numa.cpus describe. */
+  private NumaTopology numaTopology(long frames, int cpus) {
+    int nodes = intKey("numa.nodes", 1, NumaTopology.MAX_NODES);
+    try {
+      return NumaTopology.parse(
+          frames, cpus, nodes, config.get("numa.distance"), config.get("numa.cpus"));
+    } catch (IllegalArgumentException e) {
+      String m = e.getMessage();
+      String key =
+          m.startsWith("numa.distance")
+              ? "numa.distance"
+              : m.startsWith("numa.cpus") ? "numa.cpus" : "numa.nodes";
+      throw new ConfigurationException(key, m, e);
+    }
   }
 
   private long sizeKey(String key) {

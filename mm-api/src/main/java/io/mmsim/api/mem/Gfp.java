@@ -71,6 +71,12 @@ public final class Gfp {
   /** {@code __GFP_NOMEMALLOC}: never use the emergency reserves. */
   public static final int NOMEMALLOC = 0x80000;
 
+  /**
+   * {@code __GFP_THISNODE}: only the preferred node may serve the request (no fallback to other
+   * nodes); ignored on a single-node machine.
+   */
+  public static final int THISNODE = 0x200000;
+
   /** {@code __GFP_ACCOUNT}: charge to the memory cgroup. */
   public static final int ACCOUNT = 0x400000;
 

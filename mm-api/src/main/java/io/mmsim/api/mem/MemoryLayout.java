@@ -7,10 +7,15 @@ package io.mmsim.api.mem;
  * <p>Memory starts at PFN 0 and has no holes, so for every zone spanned equals present. A zone that
  * the machine is too small to reach spans nothing.
  *
+ * <p>With more than one NUMA node ({@link #numa()}), each node spans a contiguous range of frames
+ * and has its own zones: zone {@code z} of node {@code n} is the part of the node's range that lies
+ * in the zone's PFN range.
+ *
  * @param frames number of page frames, at least one
  * @param cpus number of simulated CPUs, at least one
+ * @param numa the nodes, their frames, CPUs and distances
  */
-public record MemoryLayout(long frames, int cpus) {
+public record MemoryLayout(long frames, int cpus, NumaTopology numa) {
 
   /** Validates the layout. */
   public MemoryLayout {
@@ -20,6 +25,51 @@ public record MemoryLayout(long frames, int cpus) {
     if (cpus <= 0) {
       throw new IllegalArgumentException("a machine needs at least one CPU, not " + cpus);
     }
+    if (numa.frames() != frames || numa.cpus() != cpus) {
+      throw new IllegalArgumentException(
+          "the NUMA topology ("
+              + numa
+              + ") does not describe "
+              + frames
+              + " frames and "
+              + cpus
+              + " CPUs");
+    }
+  }
+
+  /** A single-node layout. */
+  public MemoryLayout(long frames, int cpus) {
+    this(frames, cpus, NumaTopology.single(frames, cpus));
+  }
+
+  /** Number of NUMA nodes. */
+  public int nodes() {
+    return numa.nodes();
+  }
+
+  /**
+   * First PFN of {@code zone} on node {@code nid} (equals {@link #zoneEnd(int, Zone)} if empty).
+   */
+  public long zoneStart(int nid, Zone zone) {
+    long lo = numa.nodeStart(nid);
+    long hi = numa.nodeEnd(nid);
+    return Math.min(Math.max(zone.firstPfn(), lo), hi);
+  }
+
+  /** PFN past the last of {@code zone} on node {@code nid}. */
+  public long zoneEnd(int nid, Zone zone) {
+    long hi = numa.nodeEnd(nid);
+    return Math.max(Math.min(zone.limitPfn(), hi), zoneStart(nid, zone));
+  }
+
+  /** Frames spanned by {@code zone} of node {@code nid}. */
+  public long zoneSpanned(int nid, Zone zone) {
+    return zoneEnd(nid, zone) - zoneStart(nid, zone);
+  }
+
+  /** True when {@code zone} of node {@code nid} spans at least one frame. */
+  public boolean populated(int nid, Zone zone) {
+    return zoneSpanned(nid, zone) > 0;
   }
 
   /** A layout of {@code bytes} of memory (rounded down to whole frames). */

@@ -42,6 +42,12 @@ public interface PageAllocator extends Allocator {
   /** The sentinel PFN returned when an allocation fails. */
   long NO_PAGE = -1L;
 
+  /** {@code NUMA_NO_NODE}: no preferred node, the asking CPU's node is preferred. */
+  int NUMA_NO_NODE = -1;
+
+  /** A node mask that allows every node. */
+  long ALL_NODES = -1L;
+
   /**
    * Allocates a block of {@code 2^order} frames following the GFP flags' zone and watermark rules.
    *
@@ -49,6 +55,38 @@ public interface PageAllocator extends Allocator {
    * @throws IllegalArgumentException when {@code order} or {@code cpu} is out of range
    */
   long allocPages(int cpu, int gfp, int order);
+
+  /**
+   * {@code __alloc_pages(gfp, order, preferred_nid, nodemask)}: as {@link #allocPages(int, int,
+   * int)} but walking the zonelist of {@code preferredNid} (the CPU's node for {@link
+   * #NUMA_NO_NODE}), using only nodes whose bit is set in {@code nodemask} ({@link #ALL_NODES} for
+   * any), and only the preferred node with {@link io.mmsim.api.mem.Gfp#THISNODE}. A node-blind
+   * allocator (the default) has one node and ignores both.
+   *
+   * @throws IllegalArgumentException when {@code order}, {@code cpu} or {@code preferredNid} is out
+   *     of range, or the mask allows no node of the machine
+   */
+  default long allocPages(int cpu, int gfp, int order, int preferredNid, long nodemask) {
+    if (preferredNid > 0 || (nodemask & 1) == 0) {
+      throw new IllegalArgumentException(
+          "node "
+              + preferredNid
+              + " / node mask 0x"
+              + Long.toHexString(nodemask)
+              + ": this page allocator has node 0 only");
+    }
+    return allocPages(cpu, gfp, order);
+  }
+
+  /**
+   * True when this allocator keeps one set of zones per NUMA node of its layout ({@code
+   * pglist_data}); a node-blind allocator runs on single-node machines only.
+   *
+   * @since 1.2
+   */
+  default boolean nodeAware() {
+    return false;
+  }
 
   /**
    * Gives back the block of {@code 2^order} frames at {@code pfn}.
@@ -91,6 +129,39 @@ public interface PageAllocator extends Allocator {
 
   /** A snapshot of one zone for /proc (buddyinfo, zoneinfo); not for hot paths. */
   ZoneStats zoneStats(Zone zone);
+
+  /**
+   * A snapshot of {@code zone} of node {@code nid}; a node-blind allocator has node 0 only.
+   *
+   * @since 1.2
+   */
+  default ZoneStats zoneStats(int nid, Zone zone) {
+    if (nid != 0) {
+      throw new IllegalArgumentException("node " + nid + ": this page allocator has node 0 only");
+    }
+    return zoneStats(zone);
+  }
+
+  /**
+   * {@code zone} of node {@code nid} by migrate type (/proc/pagetypeinfo), as {@link
+   * #pageTypeInfo(Zone)}.
+   *
+   * @since 1.2
+   */
+  default Optional<PageTypeInfo> pageTypeInfo(int nid, Zone zone) {
+    return nid == 0 ? pageTypeInfo(zone) : Optional.empty();
+  }
+
+  /**
+   * A NUMA allocation event count of {@code zone} of node {@code nid} ({@code
+   * zone_numa_event_state}); 0 for a node-blind allocator. {@link NumaStat#INTERLEAVE} is the
+   * memory policy's business and is 0 here.
+   *
+   * @since 1.2
+   */
+  default long numaEvent(int nid, Zone zone, NumaStat stat) {
+    return 0;
+  }
 
   /** Bytes of per-frame metadata this allocator keeps, for the boot reservation of its map. */
   int metadataBytesPerFrame();

@@ -33,7 +33,8 @@ public final class ConfigValidator {
           "vm",
           "reclaim",
           "rss",
-          "files");
+          "files",
+          "numa");
 
   private final ProviderRegistry registry;
   private final Map<String, String> facadeDefaults;

@@ -86,16 +86,18 @@ final class Extfrag {
   /** The debugfs file {@code extfrag/unusable_index}. */
   static String unusableIndexFile(MemoryLayout layout, PageAllocator pages) {
     StringBuilder sb = new StringBuilder();
-    for (Zone z : Zone.values()) {
-      if (!layout.populated(z)) {
-        continue;
+    for (int nid = 0; nid < layout.nodes(); nid++) {
+      for (Zone z : Zone.values()) {
+        if (!layout.populated(nid, z)) {
+          continue;
+        }
+        long[] blocks = pages.zoneStats(nid, z).freeBlocks();
+        sb.append(String.format("Node %d, zone %8s ", nid, z.kernelName()));
+        for (int o = 0; o < Page.NR_PAGE_ORDERS; o++) {
+          sb.append(unusable(unusableFreeIndex(blocks, o)));
+        }
+        sb.append('\n');
       }
-      long[] blocks = pages.zoneStats(z).freeBlocks();
-      sb.append(String.format("Node %d, zone %8s ", 0, z.kernelName()));
-      for (int o = 0; o < Page.NR_PAGE_ORDERS; o++) {
-        sb.append(unusable(unusableFreeIndex(blocks, o)));
-      }
-      sb.append('\n');
     }
     return sb.toString();
   }
@@ -103,16 +105,18 @@ final class Extfrag {
   /** The debugfs file {@code extfrag/extfrag_index}. */
   static String extfragIndexFile(MemoryLayout layout, PageAllocator pages) {
     StringBuilder sb = new StringBuilder();
-    for (Zone z : Zone.values()) {
-      if (!layout.populated(z)) {
-        continue;
+    for (int nid = 0; nid < layout.nodes(); nid++) {
+      for (Zone z : Zone.values()) {
+        if (!layout.populated(nid, z)) {
+          continue;
+        }
+        long[] blocks = pages.zoneStats(nid, z).freeBlocks();
+        sb.append(String.format("Node %d, zone %8s ", nid, z.kernelName()));
+        for (int o = 0; o < Page.NR_PAGE_ORDERS; o++) {
+          sb.append(extfrag(fragmentationIndex(blocks, o)));
+        }
+        sb.append('\n');
       }
-      long[] blocks = pages.zoneStats(z).freeBlocks();
-      sb.append(String.format("Node %d, zone %8s ", 0, z.kernelName()));
-      for (int o = 0; o < Page.NR_PAGE_ORDERS; o++) {
-        sb.append(extfrag(fragmentationIndex(blocks, o)));
-      }
-      sb.append('\n');
     }
     return sb.toString();
   }

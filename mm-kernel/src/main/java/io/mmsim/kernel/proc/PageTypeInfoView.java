@@ -24,6 +24,7 @@ import io.mmsim.api.page.PageTypeInfo;
  *   "%-23s" "Number of blocks type ", then "%12s " per migrate type
  *   per populated zone: "Node %d, zone %8s ", then "%12lu " pageblocks per migrate type
  *
+ * With several nodes the whole of it repeats per node (the seq_file walks the pgdats).
  * The per-node "Number of mixed blocks" table needs page_owner and is not printed.
  */
 final class PageTypeInfoView {
@@ -35,8 +36,8 @@ final class PageTypeInfoView {
   /** True when the allocator reports migrate types, so that the view exists. */
   static boolean available(MemoryLayout layout, PageAllocator pages) {
     for (Zone z : Zone.values()) {
-      if (layout.populated(z)) {
-        return pages.pageTypeInfo(z).isPresent();
+      if (layout.populated(0, z)) {
+        return pages.pageTypeInfo(0, z).isPresent();
       }
     }
     return false;
@@ -44,6 +45,15 @@ final class PageTypeInfoView {
 
   static String render(MemoryLayout layout, PageAllocator pages) {
     StringBuilder sb = new StringBuilder();
+    for (int nid = 0; nid < layout.nodes(); nid++) {
+      renderNode(sb, layout, pages, nid);
+    }
+    return sb.toString();
+  }
+
+  /** pagetypeinfo_show for one node: the headers repeat for every node with memory. */
+  private static void renderNode(
+      StringBuilder sb, MemoryLayout layout, PageAllocator pages, int nid) {
     sb.append("Page block order: ").append(Page.PAGEBLOCK_ORDER).append('\n');
     sb.append("Pages per block:  ").append(1 << Page.PAGEBLOCK_ORDER).append('\n');
     sb.append('\n');
@@ -53,13 +63,14 @@ final class PageTypeInfoView {
     }
     sb.append('\n');
     for (Zone z : Zone.values()) {
-      Optional<PageTypeInfo> info = layout.populated(z) ? pages.pageTypeInfo(z) : Optional.empty();
+      Optional<PageTypeInfo> info =
+          layout.populated(nid, z) ? pages.pageTypeInfo(nid, z) : Optional.empty();
       if (info.isEmpty()) {
         continue;
       }
       for (MigrateType t : MigrateType.values()) {
         sb.append(
-            String.format("Node %4d, zone %8s, type %12s ", 0, z.kernelName(), t.kernelName()));
+            String.format("Node %4d, zone %8s, type %12s ", nid, z.kernelName(), t.kernelName()));
         for (int o = 0; o < Page.NR_PAGE_ORDERS; o++) {
           long n = info.get().freeBlocks(t, o);
           if (n >= COUNT_LIMIT) {
@@ -77,16 +88,16 @@ final class PageTypeInfoView {
     }
     sb.append('\n');
     for (Zone z : Zone.values()) {
-      Optional<PageTypeInfo> info = layout.populated(z) ? pages.pageTypeInfo(z) : Optional.empty();
+      Optional<PageTypeInfo> info =
+          layout.populated(nid, z) ? pages.pageTypeInfo(nid, z) : Optional.empty();
       if (info.isEmpty()) {
         continue;
       }
-      sb.append(String.format("Node %d, zone %8s ", 0, z.kernelName()));
+      sb.append(String.format("Node %d, zone %8s ", nid, z.kernelName()));
       for (MigrateType t : MigrateType.values()) {
         sb.append(String.format("%12d ", info.get().pageblocks(t)));
       }
       sb.append('\n');
     }
-    return sb.toString();
   }
 }

@@ -9,6 +9,7 @@ import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.object.ObjectAllocator;
 import io.mmsim.api.object.SlabInfo;
+import io.mmsim.api.page.NumaStat;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.ZoneStats;
 import io.mmsim.api.paging.PageTable;
@@ -43,6 +44,7 @@ public final class ProcFs {
   private final Processes processes;
   private final SwapSystem swap;
   private final VmEvents events;
+  private NodeView.InterleaveHits interleaveHits;
 
   /** A renderer over the kernel's parts; the optional ones may be null. */
   public ProcFs(
@@ -62,6 +64,14 @@ public final class ProcFs {
     this.processes = processes;
     this.swap = swap;
     this.events = events;
+  }
+
+  /**
+   * Where the {@code numa_interleave} counts come from: the memory policy that picks interleave
+   * nodes (the page allocator cannot tell an interleaved request from another).
+   */
+  public void interleaveHits(NodeView.InterleaveHits hits) {
+    this.interleaveHits = hits;
   }
 
   /** The views available with this kernel's parts, in a stable order. */
@@ -87,6 +97,13 @@ public final class ProcFs {
         n.add(t.pid() + "/maps");
       }
     }
+    if (layout.nodes() > 1) {
+      // the sysfs files /sys/devices/system/node/nodeN/{meminfo,numastat}
+      for (int nid = 0; nid < layout.nodes(); nid++) {
+        n.add(NodeView.meminfoName(nid));
+        n.add(NodeView.numastatName(nid));
+      }
+    }
     return n;
   }
 
@@ -107,6 +124,9 @@ public final class ProcFs {
       case "vmallocinfo" -> vmallocinfo();
       case "swaps" -> swap.procSwaps();
       default -> {
+        if (name.startsWith(NodeView.PREFIX)) {
+          yield nodeView().render(name);
+        }
         if (name.endsWith("/maps")) {
           yield processes.maps(Integer.parseInt(name.substring(0, name.indexOf('/'))));
         }
@@ -117,21 +137,27 @@ public final class ProcFs {
 
   // ------------------------------------------------------------------ buddyinfo
 
-  /** {@code Node 0, zone %8s } then {@code %6lu } per order, for each populated zone. */
+  /** {@code Node N, zone %8s } then {@code %6lu } per order, for each populated zone. */
   public String buddyinfo() {
     StringBuilder sb = new StringBuilder();
-    for (Zone z : Zone.values()) {
-      if (!layout.populated(z)) {
-        continue;
+    for (int nid = 0; nid < layout.nodes(); nid++) {
+      for (Zone z : Zone.values()) {
+        if (!layout.populated(nid, z)) {
+          continue;
+        }
+        ZoneStats s = pages.zoneStats(nid, z);
+        sb.append(String.format("Node %d, zone %8s ", nid, z.kernelName()));
+        for (long blocks : s.freeBlocks()) {
+          sb.append(String.format("%6d ", blocks));
+        }
+        sb.append('\n');
       }
-      ZoneStats s = pages.zoneStats(z);
-      sb.append(String.format("Node %d, zone %8s ", 0, z.kernelName()));
-      for (long blocks : s.freeBlocks()) {
-        sb.append(String.format("%6d ", blocks));
-      }
-      sb.append('\n');
     }
     return sb.toString();
+  }
+
+  private NodeView nodeView() {
+    return new NodeView(layout, pages, interleaveHits);
   }
 
   // ------------------------------------------------------------------ zoneinfo
@@ -139,15 +165,26 @@ public final class ProcFs {
   /** The zone part of /proc/zoneinfo that the simulator models. */
   public String zoneinfo() {
     StringBuilder sb = new StringBuilder();
+    for (int nid = 0; nid < layout.nodes(); nid++) {
+      zoneinfo(sb, nid);
+    }
+    return sb.toString();
+  }
+
+  private void zoneinfo(StringBuilder sb, int nid) {
     boolean first = true;
+    boolean numa = layout.nodes() > 1;
     for (Zone z : Zone.values()) {
-      ZoneStats s = pages.zoneStats(z);
-      sb.append(String.format("Node %d, zone %8s", 0, z.kernelName()));
-      if (first && layout.populated(z)) {
+      ZoneStats s = pages.zoneStats(nid, z);
+      sb.append(String.format("Node %d, zone %8s", nid, z.kernelName()));
+      if (first && layout.populated(nid, z)) {
         first = false;
         sb.append("\n  per-node stats");
-        row(sb, "nr_slab_reclaimable", objects == null ? 0 : objects.reclaimablePages());
-        row(sb, "nr_slab_unreclaimable", objects == null ? 0 : objects.unreclaimablePages());
+        // slab pages are counted per machine, not per node
+        if (!numa) {
+          row(sb, "nr_slab_reclaimable", objects == null ? 0 : objects.reclaimablePages());
+          row(sb, "nr_slab_unreclaimable", objects == null ? 0 : objects.unreclaimablePages());
+        }
       }
       long step = Math.max(0, s.high() - s.low());
       sb.append(String.format("\n  pages free     %d", s.free()));
@@ -171,11 +208,16 @@ public final class ProcFs {
       p.append(", ").append(prot[prot.length - 1]);
       p.append(", ").append(prot[prot.length - 1]);
       sb.append("\n        protection: (").append(p).append(')');
-      if (!layout.populated(z)) {
+      if (!layout.populated(nid, z)) {
         sb.append('\n');
         continue;
       }
       row(sb, "nr_free_pages", s.free());
+      if (numa) {
+        for (NumaStat st : NumaStat.values()) {
+          row(sb, st.procName(), numaEvent(nid, z, st));
+        }
+      }
       sb.append("\n  pagesets");
       // the 6.7+ layout (mm/vmstat.c: zoneinfo_show_print): values aligned after the longest
       // label, high_min and high_max, which mmsim does not model, left out; the threshold
@@ -192,7 +234,13 @@ public final class ProcFs {
       sb.append(String.format("\n  start_pfn:           %d", s.startPfn()));
       sb.append('\n');
     }
-    return sb.toString();
+  }
+
+  /** One zone's NUMA event: the allocator's, and the memory policy's interleave hits. */
+  private long numaEvent(int nid, Zone z, NumaStat st) {
+    return st == NumaStat.INTERLEAVE && interleaveHits != null
+        ? interleaveHits.applyAsLong(nid, z)
+        : pages.numaEvent(nid, z, st);
   }
 
   /** calculate_normal_threshold: 2 * fls(cpus) * (1 + fls(managed in 128 MiB units)), max 125. */
@@ -216,13 +264,15 @@ public final class ProcFs {
     long sUnrecl = objects == null ? 0 : objects.unreclaimablePages();
     long lowSum = 0;
     long reserve = 0;
-    for (Zone z : Zone.values()) {
-      if (!layout.populated(z)) {
-        continue;
+    for (int nid = 0; nid < layout.nodes(); nid++) {
+      for (Zone z : Zone.values()) {
+        if (!layout.populated(nid, z)) {
+          continue;
+        }
+        ZoneStats s = pages.zoneStats(nid, z);
+        lowSum += s.low();
+        reserve += Math.min(s.high() + s.maxProtection(), s.managed());
       }
-      ZoneStats s = pages.zoneStats(z);
-      lowSum += s.low();
-      reserve += Math.min(s.high() + s.maxProtection(), s.managed());
     }
     // si_mem_available: free minus the reserves, plus the reclaimable part of slab
     long available = free - reserve;
@@ -318,6 +368,17 @@ public final class ProcFs {
             : processes.globalPolicy().statistics();
     StringBuilder sb = new StringBuilder();
     line(sb, "nr_free_pages", pages.nrFreePages());
+    if (layout.nodes() > 1) {
+      for (NumaStat n : NumaStat.values()) {
+        long t = 0;
+        for (int nid = 0; nid < layout.nodes(); nid++) {
+          for (Zone z : Zone.values()) {
+            t += numaEvent(nid, z, n);
+          }
+        }
+        line(sb, n.procName(), t);
+      }
+    }
     if (objects != null) {
       line(sb, "nr_slab_reclaimable", objects.reclaimablePages());
       line(sb, "nr_slab_unreclaimable", objects.unreclaimablePages());
