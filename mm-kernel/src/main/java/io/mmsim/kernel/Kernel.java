@@ -203,6 +203,7 @@ public final class Kernel {
           new Processes(
               pageAllocator, pageTable, memory, cpus, zeroPfn, booleanKey("vm.zero-page"), events);
       processes.setDiskFiles(new io.mmsim.kernel.mm.DiskFiles(writeBackFiles));
+      processes.setNuma(layout);
       this.swap = bootSwap(registry);
       bootFaultHandlers(registry);
       bootReclaim(registry);

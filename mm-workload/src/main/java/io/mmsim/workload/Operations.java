@@ -17,6 +17,7 @@ final class Operations {
     PageOps.register(ops);
     ObjectOps.register(ops);
     ProcessOps.register(ops);
+    MempolicyOps.register(ops);
     SegmentOps.register(ops);
     return ops;
   }

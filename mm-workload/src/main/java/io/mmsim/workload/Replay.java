@@ -205,6 +205,12 @@ public final class Replay {
     for (String name : RunResult.COUNTERS) {
       out.put(name, vm.getOrDefault(name, 0L));
     }
+    if (kernel.processes() != null) {
+      io.mmsim.kernel.mm.NumaAccessCost cost = kernel.processes().accessCost();
+      out.put("numa_local_accesses", cost.localAccesses());
+      out.put("numa_remote_accesses", cost.remoteAccesses());
+      out.put("numa_access_cost", cost.cost());
+    }
     out.put("refs", references);
     out.put("tlb_hits", hits);
     out.put("tlb_misses", lookupMisses);

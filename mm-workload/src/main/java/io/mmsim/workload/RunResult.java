@@ -15,9 +15,16 @@ import java.util.Map;
  * the replay (0 for a counter the kernel's configuration does not have, such as {@code pswpout}
  * without swap). The names are those of {@code /proc/vmstat} ({@code
  * include/linux/vm_event_item.h}) and the values are read from the kernel's vmstat view, so they
- * agree with {@code mm run --proc}; the simulator adds four of its own:
+ * agree with {@code mm run --proc} (the {@code numa_*} event counts are 0 on a one-node machine,
+ * whose vmstat has none); the simulator adds seven of its own:
  *
  * <ul>
+ *   <li>{@code numa_local_accesses}: user memory accesses (each page of a read, write or fetch,
+ *       each trace record) to a frame on the accessing CPU's node;
+ *   <li>{@code numa_remote_accesses}: those to a frame on another node;
+ *   <li>{@code numa_access_cost}: their summed node distance ({@code numa.distance}: 10 for a local
+ *       access, the distance for a remote one), the simulated memory latency a sweep compares
+ *       between memory policies;
  *   <li>{@code refs}: records of memory traces replayed (lackey lines, reference-string entries);
  *   <li>{@code tlb_hits}: translations served by a TLB, summed over the CPUs;
  *   <li>{@code tlb_misses}: TLB lookups that found no entry;
@@ -46,6 +53,15 @@ public final class RunResult {
           "pgalloc_dma32",
           "pgalloc_normal",
           "pgfree",
+          "numa_hit",
+          "numa_miss",
+          "numa_foreign",
+          "numa_interleave",
+          "numa_local",
+          "numa_other",
+          "numa_local_accesses",
+          "numa_remote_accesses",
+          "numa_access_cost",
           "refs",
           "tlb_hits",
           "tlb_misses",

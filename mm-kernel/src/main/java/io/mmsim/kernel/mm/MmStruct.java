@@ -35,6 +35,15 @@ public final class MmStruct implements AddressSpace {
   /** Swap entries in this process's page tables (MM_SWAPENTS). */
   long swapEnts;
 
+  /**
+   * The task's NUMA memory policy (task_struct->mempolicy, set by set_mempolicy; one task per
+   * address space here, so it lives with the mm).
+   */
+  Mempolicy mempolicy = Mempolicy.DEFAULT;
+
+  /** Areas given a policy of their own by mbind, so a fault looks its area up only then. */
+  int areaPolicies;
+
   /** The replacement policy of this process's resident set ({@code rss.limit}), or null. */
   io.mmsim.api.reclaim.ReplacementPolicy policy;
 

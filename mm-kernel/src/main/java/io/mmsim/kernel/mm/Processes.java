@@ -17,6 +17,7 @@ import io.mmsim.api.fault.FileBacking;
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.page.PageAllocator;
@@ -119,6 +120,11 @@ public final class Processes {
   private int cpu;
   private boolean kswapdPending;
 
+  /** NUMA memory policies and the accesses' local/remote cost (one node until setNuma). */
+  private MempolicyAlloc mpol;
+
+  private NumaAccessCost accessCost;
+
   /** The frame the current access inserted into the global policy, or -1. */
   private long globalInserted = -1;
 
@@ -145,6 +151,57 @@ public final class Processes {
     this.zeroPageEnabled = zeroPageEnabled;
     this.events = events;
     this.refs = new int[Math.toIntExact(memory.frames())];
+    setNuma(new MemoryLayout(memory.frames(), cpus));
+  }
+
+  /** The machine's NUMA nodes, for memory policies and the access cost. */
+  public void setNuma(MemoryLayout layout) {
+    this.mpol = new MempolicyAlloc(pages, layout);
+    this.accessCost = new NumaAccessCost(layout);
+  }
+
+  /** Local and remote user accesses and their summed node distance. */
+  public NumaAccessCost accessCost() {
+    return accessCost;
+  }
+
+  /** numa_interleave of {@code zone} of node {@code nid}: interleaved pages that landed there. */
+  public long interleaveHits(int nid, io.mmsim.api.mem.Zone zone) {
+    return mpol.interleaveHits(nid, zone);
+  }
+
+  /** {@code set_mempolicy}: the policy of process {@code pid}'s future allocations. */
+  public void setMempolicy(int pid, Mempolicy pol) {
+    task(pid).mm.mempolicy = pol;
+  }
+
+  /**
+   * {@code mbind} without {@code MPOL_MF_MOVE}: the policy of the areas in {@code [addr, addr +
+   * length)} (split at the range's ends), for pages faulted in from now on; {@code default} gives
+   * them back to the task's policy.
+   */
+  public void mbind(int pid, long addr, long length, Mempolicy pol) {
+    MmStruct mm = task(pid).mm;
+    checkRange("mbind", addr, length);
+    long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
+    List<VmAreaStruct> hit = mm.intersecting(addr, end);
+    long covered = 0;
+    for (VmAreaStruct v : hit) {
+      covered += Math.min(end, v.end) - Math.max(addr, v.start);
+    }
+    if (covered != end - addr) {
+      throw new IllegalArgumentException(
+          String.format("mbind: [0x%x, 0x%x) is not wholly mapped (EFAULT)", addr, end));
+    }
+    for (VmAreaStruct v : hit) {
+      VmAreaStruct mid = split(mm, v, Math.max(addr, v.start), Math.min(end, v.end));
+      mid.mempolicy = pol.mode() == Mempolicy.Mode.DEFAULT ? null : pol;
+    }
+    int n = 0;
+    for (VmAreaStruct v : mm.areas()) {
+      n += v.mempolicy != null ? 1 : 0;
+    }
+    mm.areaPolicies = n;
   }
 
   /**
@@ -342,6 +399,8 @@ public final class Processes {
     attachPolicy(cm, null);
     cm.startBrk = pm.startBrk;
     cm.brk = pm.brk;
+    cm.mempolicy = pm.mempolicy;
+    cm.areaPolicies = pm.areaPolicies;
     Task child = new Task(childPid, parent.comm, cm);
     boolean[] failed = {false};
     for (VmAreaStruct v : pm.areas()) {
@@ -862,9 +921,12 @@ public final class Processes {
   public boolean exec(int pid, int cpu, long addr) {
     Task t = task(pid);
     this.cpu = cpu;
-    boolean ok = translate(t, addr, Access.EXECUTE) >= 0;
+    long phys = translate(t, addr, Access.EXECUTE);
+    if (phys >= 0) {
+      accessCost.access(cpu, phys);
+    }
     finishAccess();
-    return ok;
+    return phys >= 0;
   }
 
   /**
@@ -875,9 +937,12 @@ public final class Processes {
    */
   public boolean touch(Task t, int cpu, long addr, int access) {
     this.cpu = cpu;
-    boolean ok = t.alive && translate(t, addr, access) >= 0;
+    long phys = t.alive ? translate(t, addr, access) : -1;
+    if (phys >= 0) {
+      accessCost.access(cpu, phys);
+    }
     finishAccess();
-    return ok;
+    return phys >= 0;
   }
 
   private boolean copy(Task t, long addr, byte[] buf, int access) {
@@ -890,6 +955,7 @@ public final class Processes {
         finishAccess();
         return false;
       }
+      accessCost.access(cpu, phys);
       if (access == Access.WRITE) {
         memory.write(phys, buf, done, n);
       } else {
@@ -1115,6 +1181,7 @@ public final class Processes {
 
   private FaultOutcome handle(MmStruct mm, PageFault fault) {
     ctx.mm = mm;
+    ctx.address = fault.cr2();
     for (int i = 0; i < chain.size(); i++) {
       FaultOutcome o = chain.get(i).handleMmFault(ctx, fault);
       if (o != FaultOutcome.DECLINED) {
@@ -1423,6 +1490,22 @@ public final class Processes {
   private final class Ctx implements FaultContext {
     MmStruct mm;
 
+    /** The faulting address, for the memory policy of its area. */
+    long address;
+
+    /** A user page as the area's or else the task's memory policy says. */
+    private long allocByPolicy() {
+      Mempolicy pol = mm.mempolicy;
+      if (pol.mode() == Mempolicy.Mode.DEFAULT && mm.areaPolicies == 0) {
+        return pages.allocPages(cpu, Gfp.HIGHUSER_MOVABLE, 0);
+      }
+      VmAreaStruct vma = mm.find(address);
+      if (vma != null && vma.mempolicy != null) {
+        pol = vma.mempolicy;
+      }
+      return mpol.alloc(cpu, Gfp.HIGHUSER_MOVABLE, pol, vma, address);
+    }
+
     @Override
     public AddressSpace mm() {
       return mm;
@@ -1440,12 +1523,12 @@ public final class Processes {
 
     @Override
     public long allocUserPage() {
-      long pfn = pages.allocPages(cpu, Gfp.HIGHUSER_MOVABLE, 0);
+      long pfn = allocByPolicy();
       if (pfn == PageAllocator.NO_PAGE
           && swap != null
           && global != null
           && swap.tryToFreePages(global, globalScope, 0) > 0) {
-        pfn = pages.allocPages(cpu, Gfp.HIGHUSER_MOVABLE, 0);
+        pfn = allocByPolicy();
       }
       return pfn;
     }

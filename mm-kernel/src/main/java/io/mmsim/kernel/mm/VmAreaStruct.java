@@ -75,15 +75,21 @@ public final class VmAreaStruct implements Vma {
     return file != null ? file.path() : name;
   }
 
-  /** A copy for a forked child. */
+  /** The area's NUMA memory policy ({@code vm_policy}, set by mbind), or null for the task's. */
+  Mempolicy mempolicy;
+
+  /** A copy for a forked child (vma_dup_policy: the policy comes along). */
   VmAreaStruct copy() {
-    return new VmAreaStruct(start, end, prot, shared, file, fileOffset, name);
+    VmAreaStruct v = new VmAreaStruct(start, end, prot, shared, file, fileOffset, name);
+    v.mempolicy = mempolicy;
+    return v;
   }
 
   /** A copy covering {@code [from, to)} of this area, with the file offset moved along. */
   VmAreaStruct slice(long from, long to) {
     VmAreaStruct v =
         new VmAreaStruct(from, to, prot, shared, file, fileOffset + (from - start), name);
+    v.mempolicy = mempolicy;
     return v;
   }
 

@@ -20,14 +20,14 @@ import io.mmsim.api.page.ZoneStats;
  *   node/nodeN/numastat  node_read_numastat: numa_hit, numa_miss, numa_foreign, interleave_hit,
  *                        local_node, other_node, "%s %lu" each, summed over the node's zones.
  */
-public final class NodeView {
+final class NodeView {
 
   /** The folder the per-node files live in. */
   static final String PREFIX = "node/node";
 
   /** numa_interleave of one zone of one node, from the memory policy. */
   @FunctionalInterface
-  public interface InterleaveHits {
+  interface InterleaveHits {
     /** The interleave hits counted on {@code zone} of node {@code nid}. */
     long applyAsLong(int nid, Zone zone);
   }

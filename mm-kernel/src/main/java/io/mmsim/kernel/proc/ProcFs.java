@@ -44,7 +44,7 @@ public final class ProcFs {
   private final Processes processes;
   private final SwapSystem swap;
   private final VmEvents events;
-  private NodeView.InterleaveHits interleaveHits;
+  private final NodeView.InterleaveHits interleaveHits;
 
   /** A renderer over the kernel's parts; the optional ones may be null. */
   public ProcFs(
@@ -64,14 +64,9 @@ public final class ProcFs {
     this.processes = processes;
     this.swap = swap;
     this.events = events;
-  }
-
-  /**
-   * Where the {@code numa_interleave} counts come from: the memory policy that picks interleave
-   * nodes (the page allocator cannot tell an interleaved request from another).
-   */
-  public void interleaveHits(NodeView.InterleaveHits hits) {
-    this.interleaveHits = hits;
+    // numa_interleave comes from the memory policy that picks interleave nodes: the page
+    // allocator cannot tell an interleaved request from another
+    this.interleaveHits = processes == null ? null : processes::interleaveHits;
   }
 
   /** The views available with this kernel's parts, in a stable order. */
