@@ -27,6 +27,7 @@ module io.mmsim.api {
   exports io.mmsim.api.reclaim;
   exports io.mmsim.api.spi;
   exports io.mmsim.api.swap;
+  exports io.mmsim.api.trace;
   exports io.mmsim.api.vmalloc;
   exports io.mmsim.api.util to
       io.mmsim.buddy,

@@ -43,6 +43,7 @@ import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.PageTypeInfo;
 import io.mmsim.api.page.ZoneStats;
+import io.mmsim.api.trace.Tracer;
 import io.mmsim.api.util.IntList;
 
 /*
@@ -126,6 +127,7 @@ final class BuddyAllocator implements PageAllocator {
   private final int nFrames;
   private final int cpus;
   private final boolean debugChecks;
+  private final Tracer trace;
 
   private final FreeArea area;
   private final Pageblocks blocks;
@@ -180,17 +182,32 @@ final class BuddyAllocator implements PageAllocator {
       int watermarkScaleFactor,
       boolean debugChecks,
       String loggerName) {
-    this(layout, 0, minFreeKbytes, watermarkScaleFactor, debugChecks, loggerName);
+    this(layout, 0, minFreeKbytes, watermarkScaleFactor, debugChecks, loggerName, new Tracer());
   }
 
-  /** The allocator of node {@code nid} of {@code layout} (the whole machine on one node). */
+  /** An empty allocator of the whole machine that reports to {@code trace}. */
+  BuddyAllocator(
+      MemoryLayout layout,
+      long minFreeKbytes,
+      int watermarkScaleFactor,
+      boolean debugChecks,
+      String loggerName,
+      Tracer trace) {
+    this(layout, 0, minFreeKbytes, watermarkScaleFactor, debugChecks, loggerName, trace);
+  }
+
+  /**
+   * The allocator of node {@code nid} of {@code layout} (the whole machine on one node), reporting
+   * to {@code trace}.
+   */
   BuddyAllocator(
       MemoryLayout layout,
       int nid,
       long minFreeKbytes,
       int watermarkScaleFactor,
       boolean debugChecks,
-      String loggerName) {
+      String loggerName,
+      Tracer trace) {
     int lists = FreeArea.NR_FREE_LISTS + PerCpuPages.lists(layout.cpus());
     long frames = layout.numa().nodeFrames(nid);
     if (frames > Integer.MAX_VALUE - lists) {
@@ -204,7 +221,8 @@ final class BuddyAllocator implements PageAllocator {
     this.nFrames = (int) frames;
     this.cpus = layout.cpus();
     this.debugChecks = debugChecks;
-    this.area = new FreeArea(nFrames, PerCpuPages.lists(cpus), base, layout.frames());
+    this.trace = trace;
+    this.area = new FreeArea(nFrames, PerCpuPages.lists(cpus), base, layout.frames(), trace);
     this.blocks = area.blocks;
     this.fallback = new Fallback(area);
     this.highAtomic = new HighAtomic(area, managed);
@@ -248,8 +266,12 @@ final class BuddyAllocator implements PageAllocator {
         (gfp & Gfp.DMA) != 0 ? ZONE_DMA : (gfp & Gfp.DMA32) != 0 ? ZONE_DMA32 : ZONE_NORMAL;
     int mt = (gfp >>> MigrateType.GFP_MOVABLE_SHIFT) & migratetypeMask;
     int pfn = order == 0 ? pcpFastPath(cpu, classZone, mt) : -1;
-    if (pfn < 0) {
+    boolean fast = pfn >= 0;
+    if (!fast) {
       pfn = allocGeneral(cpu, gfp, order, classZone, mt);
+    }
+    if (trace.on()) {
+      traceAlloc(cpu, gfp, order, mt, pfn, fast);
     }
     if (debugChecks) {
       checkInvariants();
@@ -284,6 +306,15 @@ final class BuddyAllocator implements PageAllocator {
       return pfn;
     }
     return -1;
+  }
+
+  /** {@code trace_mm_page_alloc}, after the per-CPU hit of the fast path when it served. */
+  private void traceAlloc(int cpu, int gfp, int order, int mt, int pfn, boolean fast) {
+    if (fast) {
+      int z = area.zoneOf(pfn);
+      trace.pcpAlloc(cpu, base + pfn, z, mt, pcpCount[cpu * NR_ZONES + z]);
+    }
+    trace.mmPageAlloc(cpu, pfn < 0 ? -1 : base + pfn, order, mt, gfp);
   }
 
   private int allocGeneral(int cpu, int gfp, int order, int classZone, int mt) {
@@ -449,6 +480,9 @@ final class BuddyAllocator implements PageAllocator {
     int p = (int) local;
     pgfree += 1L << order;
     int z = area.zoneOf(p);
+    if (trace.on()) {
+      trace.mmPageFree(cpu, pfn, order);
+    }
     if (order == 0) {
       freeUnrefPage(cpu, z, p);
     } else {
@@ -480,6 +514,9 @@ final class BuddyAllocator implements PageAllocator {
     IntList.addHead(next, prev, pcpSentinels + slot * MIGRATE_PCPTYPES + mt, p);
     meta[p] = FreeArea.META_PCP;
     int count = ++pcpCount[slot];
+    if (trace.on()) {
+      trace.pcpFree(cpu, base + p, z, mt, count, pcpHigh[z]);
+    }
     if (count >= pcpHigh[z]) {
       pcp.spill(z, slot, count, mt);
     }

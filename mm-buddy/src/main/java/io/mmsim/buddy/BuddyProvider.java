@@ -79,9 +79,11 @@ public final class BuddyProvider implements PageAllocatorProvider {
     boolean check = s.getBoolean(CHECK_INVARIANTS);
     try {
       if (ctx.layout().nodes() > 1) {
-        return new NumaBuddyAllocator(ctx.layout(), minFree, scale, check, ctx.loggerName());
+        return new NumaBuddyAllocator(
+            ctx.layout(), minFree, scale, check, ctx.loggerName(), ctx.tracer());
       }
-      return new BuddyAllocator(ctx.layout(), minFree, scale, check, ctx.loggerName());
+      return new BuddyAllocator(
+          ctx.layout(), minFree, scale, check, ctx.loggerName(), ctx.tracer());
     } catch (IllegalArgumentException e) {
       throw new ConfigurationException("memory.size", "buddy: " + e.getMessage(), e);
     }

@@ -8,6 +8,8 @@ import static io.mmsim.buddy.Pageblocks.MIGRATE_UNMOVABLE;
 import static io.mmsim.buddy.Pageblocks.PAGEBLOCK_NR_PAGES;
 import static io.mmsim.buddy.Pageblocks.PAGEBLOCK_ORDER;
 
+import io.mmsim.api.trace.Tracer;
+
 /*
  * Taking a block from the free lists of one zone, with the migrate-type fallbacks of Linux 6.15
  * (mm/page_alloc.c: __rmqueue, __rmqueue_claim, __rmqueue_steal, try_to_claim_block,
@@ -123,6 +125,16 @@ final class Fallback {
       int pfn = tryToClaimBlock(z, page, o, order, startMt, fallbackMt);
       if (pfn >= 0) {
         extfrag++;
+        if (area.trace.on()) {
+          area.trace.mmPageAllocExtfrag(
+              Tracer.CURRENT_CPU,
+              area.base + pfn,
+              order,
+              o,
+              startMt,
+              fallbackMt,
+              blocks.get(pfn) == startMt);
+        }
         return pfn;
       }
     }
@@ -141,6 +153,16 @@ final class Fallback {
       area.expand(z, page, order, o, fallbackMt);
       extfrag++;
       steals++;
+      if (area.trace.on()) {
+        area.trace.mmPageAllocExtfrag(
+            Tracer.CURRENT_CPU,
+            area.base + page,
+            order,
+            o,
+            startMt,
+            fallbackMt,
+            blocks.get(page) == startMt);
+      }
       return page;
     }
     return -1;

@@ -9,6 +9,7 @@ import static io.mmsim.buddy.Pageblocks.PAGEBLOCK_ORDER;
 
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.Zone;
+import io.mmsim.api.trace.Tracer;
 import io.mmsim.api.util.IntList;
 
 /*
@@ -111,6 +112,9 @@ final class FreeArea {
   final byte[] meta;
   final Pageblocks blocks;
 
+  /** The kernel's tracer: splits, merges and list takes are reported when someone listens. */
+  final Tracer trace;
+
   /** Index of the first free-list sentinel (= nFrames). */
   final int sentinels;
 
@@ -146,14 +150,15 @@ final class FreeArea {
 
   /** Free lists for {@code frames} frames plus {@code extraLists} more list heads. */
   FreeArea(int frames, int extraLists) {
-    this(frames, extraLists, 0, frames);
+    this(frames, extraLists, 0, frames, new Tracer());
   }
 
   /**
    * Free lists for the {@code frames} frames of a node starting at PFN {@code base}, on a machine
    * of {@code machineFrames} frames, plus {@code extraLists} more list heads.
    */
-  FreeArea(int frames, int extraLists, long base, long machineFrames) {
+  FreeArea(int frames, int extraLists, long base, long machineFrames, Tracer trace) {
+    this.trace = trace;
     if ((base & ((1L << MAX_ORDER) - 1)) != 0) {
       throw new IllegalArgumentException(
           "a node must start at a multiple of " + (1 << MAX_ORDER) + " frames, not " + base);
@@ -270,6 +275,9 @@ final class FreeArea {
     while (high > low) {
       high--;
       size >>>= 1;
+      if (trace.on()) {
+        trace.buddySplit(base + pfn, high, base + pfn + size, z, mt);
+      }
       add(z, mt, pfn + size, high, false);
     }
   }
@@ -286,8 +294,15 @@ final class FreeArea {
       if (pfn == s) {
         continue;
       }
+      if (trace.on()) {
+        trace.buddyRmqueue(this.base + pfn, order, o, z, mt);
+      }
       del(z, mt, pfn, o);
       expand(z, pfn, order, o, mt);
+      if (trace.on()) {
+        trace.mmPageAllocZoneLocked(
+            Tracer.CURRENT_CPU, this.base + pfn, order, mt, order == 0 && mt < MIGRATE_PCPTYPES);
+      }
       return pfn;
     }
     return -1;
@@ -330,6 +345,9 @@ final class FreeArea {
           break;
         }
       }
+      if (trace.on()) {
+        trace.buddyMerge(base + pfn, base + buddy, order, z);
+      }
       del(z, buddyMt, buddy, order);
       if (buddyMt != mt) {
         // the merged block's pieces share the type, so that a later expand lists them right
@@ -338,7 +356,12 @@ final class FreeArea {
       pfn &= buddy;
       order++;
     }
-    add(z, mt, pfn, order, toTail || buddyMergeLikely(pfn, order));
+    boolean tail = toTail || buddyMergeLikely(pfn, order);
+    if (trace.on()) {
+      trace.buddyFreeBlock(
+          base + pfn, order, z, mt, order < MAX_ORDER ? base + (pfn ^ (1 << order)) : -1, tail);
+    }
+    add(z, mt, pfn, order, tail);
   }
 
   /** {@code migratetype_is_mergeable}: only the types allocations ask for. */

@@ -27,6 +27,7 @@ import io.mmsim.api.page.NumaStat;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.PageTypeInfo;
 import io.mmsim.api.page.ZoneStats;
+import io.mmsim.api.trace.Tracer;
 
 /*
  * The buddy allocator of a machine with several NUMA nodes: one BuddyAllocator per node (its
@@ -78,6 +79,7 @@ final class NumaBuddyAllocator implements PageAllocator {
   private final long[] numaEvents;
 
   private long allocFail;
+  private final Tracer trace;
   private long allocDrainRetry;
 
   // scratch for one allocation: the zonelist's nodes after the mask
@@ -88,8 +90,10 @@ final class NumaBuddyAllocator implements PageAllocator {
       long minFreeKbytes,
       int watermarkScaleFactor,
       boolean debugChecks,
-      String loggerName) {
+      String loggerName,
+      Tracer trace) {
     this.layout = layout;
+    this.trace = trace;
     this.numa = layout.numa();
     this.nodes = numa.nodes();
     this.cpus = layout.cpus();
@@ -97,7 +101,8 @@ final class NumaBuddyAllocator implements PageAllocator {
     this.node = new BuddyAllocator[nodes];
     for (int n = 0; n < nodes; n++) {
       node[n] =
-          new BuddyAllocator(layout, n, minFreeKbytes, watermarkScaleFactor, false, loggerName);
+          new BuddyAllocator(
+              layout, n, minFreeKbytes, watermarkScaleFactor, false, loggerName, trace);
     }
     this.zonelist = Zonelist.build(numa);
     this.allNodes = nodes == 64 ? -1L : (1L << nodes) - 1;
@@ -163,6 +168,9 @@ final class NumaBuddyAllocator implements PageAllocator {
       }
       if (r < 0) {
         allocFail++;
+        if (trace.on()) {
+          trace.mmPageAlloc(cpu, -1, order, mt, gfp);
+        }
         if (debugChecks) {
           checkInvariants();
         }
@@ -181,6 +189,9 @@ final class NumaBuddyAllocator implements PageAllocator {
       numaEvents[(prefNode * NR_ZONES + prefZone) * NSTATS + FOREIGN]++;
     }
     numaEvents[at + (served == local ? LOCAL : OTHER)]++;
+    if (trace.on()) {
+      trace.mmPageAlloc(cpu, node[served].base() + pfn, order, mt, gfp);
+    }
     if (debugChecks) {
       checkInvariants();
     }

@@ -4,6 +4,7 @@ import static io.mmsim.buddy.FreeArea.NR_ZONES;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_PCPTYPES;
 
 import io.mmsim.api.mem.Page;
+import io.mmsim.api.trace.Tracer;
 
 /*
  * The per-CPU page lists (struct per_cpu_pages; mm/page_alloc.c: rmqueue_pcplist, rmqueue_bulk,
@@ -33,6 +34,7 @@ final class PerCpuPages {
   private final int[] next;
   private final int[] prev;
   private final byte[] meta;
+  private final Tracer trace;
 
   final int cpus;
 
@@ -66,6 +68,7 @@ final class PerCpuPages {
     this.next = area.next;
     this.prev = area.prev;
     this.meta = area.meta;
+    this.trace = area.trace;
     this.cpus = cpus;
     this.sentinels = area.extraSentinels;
     this.count = new int[NR_ZONES * cpus];
@@ -112,13 +115,20 @@ final class PerCpuPages {
     int s = sentinel(slot, mt);
     int pfn = next[s];
     if (pfn == s) {
-      if (rmqueueBulk(z, slot, s, mt, allocFlags) == 0) {
+      int got = rmqueueBulk(z, slot, s, mt, allocFlags);
+      if (trace.on() && got > 0) {
+        trace.pcpRefill(cpu, z, mt, got, batch[z]);
+      }
+      if (got == 0) {
         return -1;
       }
       pfn = next[s];
     }
     area.unlink(pfn);
     count[slot]--;
+    if (trace.on()) {
+      trace.pcpAlloc(cpu, area.base + pfn, z, mt, count[slot]);
+    }
     return pfn;
   }
 
@@ -151,15 +161,19 @@ final class PerCpuPages {
    */
   void spill(int z, int slot, int count, int mt) {
     spills++;
-    freeBulk(z, slot, Math.min(batch[z], count), mt);
+    freeBulk(z, slot, Math.min(batch[z], count), mt, false);
   }
 
   /**
    * {@code free_pcppages_bulk}: n pages of (cpu, z) back to the buddy lists, round robin over the
    * type lists from {@code firstMt}, each list from its tail.
    */
-  void freeBulk(int z, int slot, int n, int firstMt) {
+  void freeBulk(int z, int slot, int n, int firstMt, boolean drain) {
     assert n <= count[slot] : "freeing " + n + " of " + count[slot] + " per-CPU pages";
+    int cpu = slot / NR_ZONES;
+    if (trace.on()) {
+      trace.pcpFreeBulk(cpu, z, n, count[slot], high[z], drain);
+    }
     int mt = firstMt - 1;
     int left = n;
     while (left > 0) {
@@ -174,7 +188,11 @@ final class PerCpuPages {
         int x = prev[s];
         area.unlink(x);
         meta[x] = 0;
-        area.freeOne(z, x, 0, area.blocks.get(x), false);
+        int blockMt = area.blocks.get(x);
+        area.freeOne(z, x, 0, blockMt, false);
+        if (trace.on()) {
+          trace.mmPagePcpuDrain(cpu, area.base + x, 0, blockMt);
+        }
         left--;
       } while (left > 0 && next[s] != s);
     }
@@ -189,7 +207,7 @@ final class PerCpuPages {
       int n = count[slot];
       if (n > 0) {
         drains++;
-        freeBulk(z, slot, n, 0);
+        freeBulk(z, slot, n, 0, true);
       }
     }
   }

@@ -29,7 +29,9 @@ final class NumaBuddyTest {
   }
 
   private static NumaBuddyAllocator booted(MemoryLayout layout) {
-    NumaBuddyAllocator a = new NumaBuddyAllocator(layout, -1, 10, true, Buddies.LOGGER);
+    NumaBuddyAllocator a =
+        new NumaBuddyAllocator(
+            layout, -1, 10, true, Buddies.LOGGER, new io.mmsim.api.trace.Tracer());
     BootHandOff.boot(a, layout);
     return a;
   }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -35,6 +36,9 @@ import io.mmsim.api.swap.SwapException;
 import io.mmsim.api.swap.SwapProvider;
 import io.mmsim.api.swap.SwapSpace;
 import io.mmsim.api.swap.SwapSystem;
+import io.mmsim.api.trace.TraceListener;
+import io.mmsim.api.trace.Tracepoint;
+import io.mmsim.api.trace.Tracer;
 import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.kernel.boot.Bootmem;
 import io.mmsim.kernel.config.ConfigValidator;
@@ -94,10 +98,15 @@ public final class Kernel {
   private final long bootFreePages;
   private final ProviderContexts contexts;
   private final int extfragThreshold;
+  private final Tracer tracer = new Tracer();
   private String caller = "boot";
 
-  private Kernel(Configuration config, ProviderRegistry registry) {
+  private Kernel(
+      Configuration config,
+      ProviderRegistry registry,
+      Map<TraceListener, Set<Tracepoint>> listeners) {
     this.config = config;
+    listeners.forEach((l, points) -> tracer.subscribe(points, l));
     registry.checkDuplicates();
     registry.checkPlugins();
     new ConfigValidator(registry).validate(config);
@@ -227,8 +236,18 @@ public final class Kernel {
     private Configuration config = Configuration.defaults();
     private ProviderRegistry registry;
     private PluginPath plugins = PluginPath.none();
+    private final Map<TraceListener, Set<Tracepoint>> listeners = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Subscribes {@code listener} to {@code points} from the start, so that it also sees what boot
+     * does (after boot, use {@link Kernel#tracer()}).
+     */
+    public Builder trace(Set<Tracepoint> points, TraceListener listener) {
+      listeners.put(java.util.Objects.requireNonNull(listener, "listener"), Set.copyOf(points));
+      return this;
+    }
 
     /** Overlays the keys of a {@code .properties} file. */
     public Builder properties(Path file) {
@@ -295,7 +314,7 @@ public final class Kernel {
      */
     public Kernel boot() {
       ProviderRegistry r = registry != null ? registry : ProviderRegistry.discover(plugins);
-      return new Kernel(config, r);
+      return new Kernel(config, r, listeners);
     }
   }
 
@@ -423,6 +442,14 @@ public final class Kernel {
   /** Free pages right after boot. */
   public long bootFreePages() {
     return bootFreePages;
+  }
+
+  /**
+   * The kernel's tracer: subscribe to its tracepoints ({@link Tracer#subscribe}) to see what the
+   * parts do, event by event.
+   */
+  public Tracer tracer() {
+    return tracer;
   }
 
   /** The facade's event counters. */

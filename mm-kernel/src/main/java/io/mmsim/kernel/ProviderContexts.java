@@ -14,6 +14,7 @@ import io.mmsim.api.spi.VirtualAllocatorContext;
 import io.mmsim.api.swap.SwapContext;
 import io.mmsim.api.swap.SwapHandlerContext;
 import io.mmsim.api.swap.SwapSystem;
+import io.mmsim.api.trace.Tracer;
 import io.mmsim.kernel.config.ConfigValidator;
 import io.mmsim.kernel.config.Configuration;
 
@@ -31,6 +32,9 @@ import io.mmsim.kernel.config.Configuration;
  *   SwapProvider                 SwapContext                + frame references and map counts
  *   FaultHandlerProvider         SwapHandlerContext         the swap system (null without one)
  *   ReplacementPolicyProvider    PolicyContext              future references (null if unknown)
+ *
+ * Every context hands out the kernel's one Tracer, so that all parts stamp their events with the
+ * same task, CPU and clock.
  *
  * A context reads the kernel's parts when asked, not when built: a part that is not booted yet
  * reads as null, as the boot order allows.
@@ -106,6 +110,11 @@ final class ProviderContexts {
     @Override
     public final long seed() {
       return kernel.seed() ^ provider.name().hashCode();
+    }
+
+    @Override
+    public final Tracer tracer() {
+      return kernel.tracer();
     }
   }
 

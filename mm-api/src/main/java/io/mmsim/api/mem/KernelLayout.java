@@ -28,6 +28,12 @@ public final class KernelLayout {
   /** Last address of the vmalloc range with 5-level paging, inclusive. */
   public static final long VMALLOC_END_L5 = 0xffd1ffffffffffffL;
 
+  /**
+   * Base of the {@code struct page} array, 4-level ({@code VMEMMAP_START}, {@code vmemmap_base}):
+   * the page of frame {@code pfn} is at {@code VMEMMAP_START + pfn * 64}.
+   */
+  public static final long VMEMMAP_START = 0xffffea0000000000L;
+
   /** Base of the kernel text mapping ({@code __START_KERNEL_map}, physical 0). */
   public static final long START_KERNEL_MAP = 0xffffffff80000000L;
 

@@ -1,6 +1,7 @@
 package io.mmsim.api.spi;
 
 import io.mmsim.api.mem.MemoryLayout;
+import io.mmsim.api.trace.Tracer;
 
 /**
  * What the kernel hands every provider's {@code create}: the machine, the provider's own settings
@@ -21,4 +22,15 @@ public interface ProviderContext {
 
   /** The seed for anything random in this instance (the kernel derives it from its own). */
   long seed();
+
+  /**
+   * The kernel's tracer, to report events through (guard each with {@link Tracer#on()}). The
+   * default is a tracer of this instance's own that nobody can listen to, for contexts built
+   * outside a kernel (tests, tools).
+   *
+   * @since 1.2
+   */
+  default Tracer tracer() {
+    return new Tracer();
+  }
 }
