@@ -56,6 +56,7 @@ final class ModuleGraphTest {
           "io.mmsim.api.reclaim",
           "io.mmsim.api.spi",
           "io.mmsim.api.swap",
+          "io.mmsim.api.trace",
           "io.mmsim.api.vmalloc");
 
   /** mm-api's one internal package: code the built-in modules share, not API. */
