@@ -11,11 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.mem.Page;
+import io.mmsim.api.trace.Explainer;
+import io.mmsim.api.trace.TraceEvent;
+import io.mmsim.api.trace.TraceListener;
+import io.mmsim.api.trace.Tracepoint;
 import io.mmsim.kernel.Kernel;
 import io.mmsim.kernel.mm.DiskFiles;
 import io.mmsim.workload.Replay;
@@ -77,6 +83,20 @@ final class RunCommand implements Callable<Integer> {
   boolean writeFiles;
 
   @CommandLine.Option(
+      names = "--trace",
+      paramLabel = "SPEC",
+      description =
+          "Prints tracepoints in the layout of the kernel's trace_pipe between the workload's"
+              + " output: all, a system (kmem:*) or a comma-separated list of system:event.")
+  String traceSpec;
+
+  @CommandLine.Option(
+      names = "--explain",
+      description =
+          "After each workload line, says in plain sentences what the kernel did and why.")
+  boolean explain;
+
+  @CommandLine.Option(
       names = {"-v", "--verbose"},
       description = "Log at DEBUG level.")
   boolean verbose;
@@ -95,6 +115,15 @@ final class RunCommand implements Callable<Integer> {
     if (usage != null) {
       err.println("mm: " + usage);
       return Main.EXIT_USAGE;
+    }
+    Set<Tracepoint> traced = null;
+    if (traceSpec != null) {
+      try {
+        traced = Tracepoint.select(traceSpec);
+      } catch (IllegalArgumentException e) {
+        err.println("mm: --trace: " + e.getMessage());
+        return Main.EXIT_USAGE;
+      }
     }
     Kernel.Builder b = Kernel.builder();
     Path root;
@@ -163,7 +192,17 @@ final class RunCommand implements Callable<Integer> {
         "mmsim booted %d MiB, %d CPUs: %s%n",
         kernel.memory().size() >>> 20, kernel.layout().cpus(), String.join(" ", kernel.describe()));
     long freeBefore = kernel.pageAllocator().nrFreePages();
-    Replay replay = new Replay(kernel, new Printer(out, System.console() != null ? err : null));
+    Explainer explainer = null;
+    if (explain) {
+      // subscribed after boot: the explanations and the trace show the workload, not the boot
+      explainer = new Explainer();
+      kernel.tracer().subscribe(EnumSet.allOf(Tracepoint.class), explainer);
+    }
+    if (traced != null) {
+      kernel.tracer().subscribe(traced, new TracePipe(out));
+    }
+    Replay replay =
+        new Replay(kernel, new Printer(out, System.console() != null ? err : null, explainer));
     long start = System.nanoTime();
     int status = 0;
     try {
@@ -292,11 +331,29 @@ final class RunCommand implements Callable<Integer> {
   private static final class Printer implements ReplayListener {
     private final PrintStream out;
     private final PrintStream progress;
+    private final Explainer explainer;
     private boolean progressShown;
 
-    Printer(PrintStream out, PrintStream progress) {
+    Printer(PrintStream out, PrintStream progress, Explainer explainer) {
       this.out = out;
       this.progress = progress;
+      this.explainer = explainer;
+    }
+
+    @Override
+    public void operation(String source, long line, String operation) {
+      if (explainer == null) {
+        return;
+      }
+      endProgress();
+      out.println(source + ":" + line + ": " + operation);
+      List<String> lines = explainer.explain();
+      if (lines.isEmpty()) {
+        out.println("  (no memory-management event)");
+      }
+      for (String l : lines) {
+        out.println(l);
+      }
     }
 
     @Override
@@ -325,6 +382,23 @@ final class RunCommand implements Callable<Integer> {
         progress.println();
         progressShown = false;
       }
+    }
+  }
+
+  /** {@code --trace}: each event as one line of {@code trace_pipe}. */
+  private static final class TracePipe implements TraceListener {
+    private final PrintStream out;
+    private final StringBuilder line = new StringBuilder(160);
+
+    TracePipe(PrintStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void event(TraceEvent event) {
+      line.setLength(0);
+      event.appendLine(line).append(System.lineSeparator());
+      out.append(line);
     }
   }
 
