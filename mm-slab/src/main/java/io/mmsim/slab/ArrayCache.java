@@ -30,4 +30,25 @@ final class ArrayCache {
     this.batchcount = batchcount;
     this.entry = new long[limit];
   }
+
+  /**
+   * {@code transfer_objects}: moves up to {@code max} objects from the top of {@code from} to the
+   * top of this array, as many as fit; returns how many moved.
+   */
+  int transferFrom(ArrayCache from, int max) {
+    int nr = Math.min(Math.min(from.avail, max), limit - avail);
+    if (nr <= 0) {
+      return 0;
+    }
+    System.arraycopy(from.entry, from.avail - nr, entry, avail, nr);
+    from.avail -= nr;
+    avail += nr;
+    return nr;
+  }
+
+  /** Removes the {@code n} oldest objects (the bottom), as {@code cache_flusharray} does. */
+  void dropBottom(int n) {
+    avail -= n;
+    System.arraycopy(entry, n, entry, 0, avail);
+  }
 }

@@ -286,6 +286,44 @@ final class CacheGeometry {
     return found;
   }
 
+  // ------------------------------------------------------------------ obj_to_index
+
+  /*
+   * Reciprocal division (the kernel's reciprocal_divide): with magic = ceil(2^44 / size), for
+   * every offset off < 2^22 (a slab is at most 4 MiB) and size <= 2^22,
+   *
+   *   off * magic = q * 2^44 + low,   q = floor(off / size),
+   *
+   * and off is a multiple of size exactly when low < 2^22: for off = q * size the low part is
+   * q * (size * magic - 2^44) < q * size < 2^22, for any remainder r >= 1 it is at least
+   * r * magic >= 2^44 / size >= 2^22. One multiply finds the object and checks the boundary.
+   */
+  private static final int MAGIC_SHIFT = 44;
+  private static final long MAGIC_LOW_MASK = (1L << MAGIC_SHIFT) - 1;
+  private static final long MAGIC_EXACT_LIMIT = 1L << 22;
+
+  /** {@code ceil(2^44 / size)} for {@link #objectIndex}. */
+  static long magic(int size) {
+    return ((1L << MAGIC_SHIFT) + size - 1) / size;
+  }
+
+  /**
+   * {@code obj_to_index}: the index of the object that starts {@code off} bytes after the first
+   * one, or -1 when {@code off} is negative, past the last of {@code num} objects or not on an
+   * object boundary.
+   */
+  static int objectIndex(long off, long magic, int num) {
+    if (off < 0 || off >= MAGIC_EXACT_LIMIT) {
+      return -1;
+    }
+    long p = off * magic;
+    long q = p >>> MAGIC_SHIFT;
+    if (q >= num || (p & MAGIC_LOW_MASK) >= MAGIC_EXACT_LIMIT) {
+      return -1;
+    }
+    return (int) q;
+  }
+
   // ------------------------------------------------------------------ enable_cpucache
 
   /** Per-CPU array limit for objects of {@code size} bytes ({@code enable_cpucache}). */

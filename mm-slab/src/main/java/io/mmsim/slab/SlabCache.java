@@ -13,11 +13,12 @@ import io.mmsim.api.object.ObjectConstructor;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
-import io.mmsim.api.util.IntList;
 
 /**
- * One SLAB cache ({@code struct kmem_cache} with its single {@code kmem_cache_node}): slabs on
- * full, partial and free lists, a LIFO array cache per CPU and a shared array.
+ * One SLAB cache ({@code struct kmem_cache}): a LIFO {@link ArrayCache} per CPU, the slabs, and one
+ * {@link KmemCacheNode} holding the full, partial and free lists, the node's counters and the
+ * shared array. This class runs the allocation and free paths over them; {@link SlabInvariants}
+ * recounts it all.
  *
  * <h2>Algorithm</h2>
  *
@@ -59,18 +60,20 @@ import io.mmsim.api.util.IntList;
  * <h2>Per-slab state (primitive arrays indexed by slab)</h2>
  *
  * {@code slabPfn}, {@code sMem} (first object, colour included), {@code active} (objects taken from
- * the slab: in use or sitting in an array cache), {@code next}/{@code prev}/{@code listOf} (list
- * links; indices 0, 1, 2 are the heads of the full, partial and free lists), {@code freelist}
- * ({@code num} bytes per slab: entries {@code [active, num)} are the free object indices, taken
- * from {@code active} upwards), {@code inUse} (one bit per object handed to a caller and not yet
- * freed: the double-free check), {@code mgmt} (address of an off-slab freelist's kmalloc object).
+ * the slab: in use or sitting in an array cache), {@code freelist} ({@code num} bytes per slab:
+ * entries {@code [active, num)} are the free object indices, taken from {@code active} upwards),
+ * {@code inUse} (one bit per object handed to a caller and not yet freed: the double-free check),
+ * {@code mgmt} (address of an off-slab freelist's kmalloc object). The list links ({@code
+ * slab_list}) are the node's, indexed the same way. The fast paths read only the CPU's array and
+ * these arrays, all held by this class.
  *
  * <h2>Invariants (checked by {@link #checkInvariants})</h2>
  *
  * For every slab: {@code active} = objects in use + objects in array caches; a full slab has {@code
  * active == num}, a partial one {@code 0 < active < num}, a free one {@code active == 0}; {@code
  * free_objects} = sum of {@code num - active}; {@code total_slabs} and {@code free_slabs} match the
- * lists; every page of a slab maps to it; no object is in two array caches.
+ * lists; every page of a slab maps to it; no object is in two array caches ({@link
+ * SlabInvariants}).
  *
  * <p>The freelist indices are kept in these arrays rather than in the simulated slab bytes; the
  * bytes an on-slab freelist would take are left out of the object area exactly as in the kernel,
@@ -84,50 +87,6 @@ final class SlabCache implements KmemCache {
 
   /** {@code BATCHREFILL_LIMIT}: refill size of an untouched array. */
   static final int BATCHREFILL_LIMIT = 16;
-
-  // list heads double as sentinel slab indices
-  static final byte ON_FULL = 0;
-  static final byte ON_PARTIAL = 1;
-  static final byte ON_FREE = 2;
-  private static final byte UNLISTED = 3;
-  private static final byte UNUSED = 4;
-  private static final int FIRST_SLAB = 3;
-  private static final String[] LIST_NAMES = {"full", "partial", "free"};
-
-  /*
-   * Reciprocal division (the kernel's reciprocal_divide): with magic = ceil(2^44 / size), for
-   * every offset off < 2^22 (a slab is at most 4 MiB) and size <= 2^22,
-   *
-   *   off * magic = q * 2^44 + low,   q = floor(off / size),
-   *
-   * and off is a multiple of size exactly when low < 2^22: for off = q * size the low part is
-   * q * (size * magic - 2^44) < q * size < 2^22, for any remainder r >= 1 it is at least
-   * r * magic >= 2^44 / size >= 2^22. One multiply finds the object and checks the boundary.
-   */
-  private static final int MAGIC_SHIFT = 44;
-  private static final long MAGIC_LOW_MASK = (1L << MAGIC_SHIFT) - 1;
-  private static final long MAGIC_EXACT_LIMIT = 1L << 22;
-
-  /** {@code ceil(2^44 / size)} for {@link #objectIndex}. */
-  static long magic(int size) {
-    return ((1L << MAGIC_SHIFT) + size - 1) / size;
-  }
-
-  /**
-   * The index of the object that starts {@code off} bytes after the first one, or -1 when {@code
-   * off} is negative, past the last of {@code num} objects or not on an object boundary.
-   */
-  static int objectIndex(long off, long magic, int num) {
-    if (off < 0 || off >= MAGIC_EXACT_LIMIT) {
-      return -1;
-    }
-    long p = off * magic;
-    long q = p >>> MAGIC_SHIFT;
-    if (q >= num || (p & MAGIC_LOW_MASK) >= MAGIC_EXACT_LIMIT) {
-      return -1;
-    }
-    return (int) q;
-  }
 
   /** The GFP bits a slab allocation keeps from the caller ({@code GFP_RECLAIM_MASK}). */
   static final int GFP_RECLAIM_MASK =
@@ -143,16 +102,16 @@ final class SlabCache implements KmemCache {
           | Gfp.ATOMIC;
 
   private final SlabAllocator owner;
-  private final SlabPageMap map;
+  final SlabPageMap map;
   private final PhysicalMemory memory;
   private final PageAllocator pages;
-  private final int id;
-  private final String name;
+  final int id;
+  final String name;
   private final int flags;
-  private final CacheGeometry g;
+  final CacheGeometry g;
   private final ObjectConstructor ctor;
   private final boolean kmalloc;
-  private final int cpus;
+  final int cpus;
 
   /** {@code cpus} while the cache lives, 0 once destroyed: one check guards both. */
   private int usableCpus;
@@ -160,9 +119,9 @@ final class SlabCache implements KmemCache {
   // copies of the geometry for the hot paths
   private final int objectSize;
   private final int size;
-  private final int num;
-  private final int order;
-  private final int words;
+  final int num;
+  final int order;
+  final int words;
   private final long magic;
   private final int pageGfp;
 
@@ -170,33 +129,24 @@ final class SlabCache implements KmemCache {
   private final int limit;
   private final int batchcount;
   private final int shared;
-  private final ArrayCache[] cpuCache;
-  private final ArrayCache sharedCache;
+  final ArrayCache[] cpuCache;
 
-  // kmem_cache_node
-  private int colourNext;
-  private long freeObjects;
-  private final long freeLimit;
-  private long totalSlabs;
-  private long freeSlabs;
-  private boolean freeTouched;
+  /** {@code node[0]}: slab lists, node counters, colour and the shared array. */
+  final KmemCacheNode node;
 
-  // slabs
-  private long[] slabPfn;
-  private long[] sMem;
-  private long[] mgmt;
-  private int[] active;
-  private int[] next;
-  private int[] prev;
-  private byte[] listOf;
-  private byte[] freelist;
-  private long[] inUse;
+  // slabs (the list links are in the node)
+  long[] slabPfn;
+  long[] sMem;
+  long[] mgmt;
+  int[] active;
+  byte[] freelist;
+  long[] inUse;
   private int[] spareIds;
-  private int spareCount;
-  private int highest;
-  private int capacity;
+  int spareCount;
+  int highest;
+  int capacity;
 
-  private long live;
+  long live;
   private boolean destroyed;
 
   // counters
@@ -234,7 +184,7 @@ final class SlabCache implements KmemCache {
     this.num = g.num;
     this.order = g.order;
     this.words = (g.num + 63) >>> 6;
-    this.magic = magic(g.size);
+    this.magic = CacheGeometry.magic(g.size);
     int gfp = Gfp.COMP;
     if ((flags & SlabFlags.CACHE_DMA) != 0) {
       gfp |= Gfp.DMA;
@@ -251,26 +201,20 @@ final class SlabCache implements KmemCache {
     for (int c = 0; c < cpus; c++) {
       cpuCache[c] = new ArrayCache(limit, batchcount);
     }
-    this.sharedCache = shared == 0 ? null : new ArrayCache(shared * batchcount, 0xbaadf00d);
-    this.freeLimit = (1L + cpus) * batchcount + num;
-
     this.capacity = 8;
+    this.node =
+        new KmemCacheNode(
+            capacity,
+            shared == 0 ? null : new ArrayCache(shared * batchcount, 0xbaadf00d),
+            (1L + cpus) * batchcount + num);
     this.slabPfn = new long[capacity];
     this.sMem = new long[capacity];
     this.mgmt = new long[capacity];
     this.active = new int[capacity];
-    this.next = new int[capacity];
-    this.prev = new int[capacity];
-    this.listOf = new byte[capacity];
     this.freelist = new byte[capacity * num];
     this.inUse = new long[capacity * words];
     this.spareIds = new int[capacity];
-    Arrays.fill(listOf, UNUSED);
-    for (int h = ON_FULL; h <= ON_FREE; h++) {
-      IntList.init(next, prev, h);
-      listOf[h] = (byte) h;
-    }
-    this.highest = FIRST_SLAB;
+    this.highest = KmemCacheNode.FIRST_SLAB;
   }
 
   // ------------------------------------------------------------------ KmemCache
@@ -340,9 +284,9 @@ final class SlabCache implements KmemCache {
         ac.avail = 0;
       }
     }
-    if (sharedCache != null && sharedCache.avail > 0) {
-      freeBlock(0, sharedCache.entry, sharedCache.avail);
-      sharedCache.avail = 0;
+    if (node.shared != null && node.shared.avail > 0) {
+      freeBlock(0, node.shared.entry, node.shared.avail);
+      node.shared.avail = 0;
     }
     drainFreelist(0, Long.MAX_VALUE);
     return pagesFreed - before;
@@ -374,9 +318,9 @@ final class SlabCache implements KmemCache {
               + ")");
     }
     shrink();
-    if (totalSlabs != 0) {
+    if (node.totalSlabs != 0) {
       throw new AssertionError(
-          name + ": " + totalSlabs + " slabs left after draining an empty" + " cache");
+          name + ": " + node.totalSlabs + " slabs left after draining an empty" + " cache");
     }
     destroyed = true;
     usableCpus = 0;
@@ -385,10 +329,10 @@ final class SlabCache implements KmemCache {
 
   @Override
   public SlabInfo info() {
-    long numObjs = totalSlabs * num;
+    long numObjs = node.totalSlabs * num;
     return new SlabInfo(
         name,
-        numObjs - freeObjects,
+        numObjs - node.freeObjects,
         numObjs,
         size,
         num,
@@ -396,9 +340,9 @@ final class SlabCache implements KmemCache {
         limit,
         batchcount,
         shared,
-        totalSlabs - freeSlabs,
-        totalSlabs,
-        sharedCache == null ? 0 : sharedCache.avail);
+        node.totalSlabs - node.freeSlabs,
+        node.totalSlabs,
+        node.shared == null ? 0 : node.shared.avail);
   }
 
   @Override
@@ -462,17 +406,17 @@ final class SlabCache implements KmemCache {
 
   /** Objects in the shared array. */
   int sharedAvail() {
-    return sharedCache == null ? 0 : sharedCache.avail;
+    return node.shared == null ? 0 : node.shared.avail;
   }
 
   /** Free objects in slabs ({@code free_objects}). */
   long freeObjects() {
-    return freeObjects;
+    return node.freeObjects;
   }
 
   /** {@code free_limit}. */
   long freeLimit() {
-    return freeLimit;
+    return node.freeLimit;
   }
 
   /** Objects handed to callers and not freed. */
@@ -480,20 +424,16 @@ final class SlabCache implements KmemCache {
     return live;
   }
 
-  /** Slabs on {@code list} ({@link #ON_FULL}, {@link #ON_PARTIAL}, {@link #ON_FREE}). */
+  /** Slabs on {@code list} (a {@link KmemCacheNode} list head). */
   int listLength(int list) {
-    int n = 0;
-    for (int s = next[list]; s != list; s = next[s]) {
-      n++;
-    }
-    return n;
+    return node.listLength(list);
   }
 
   /** First objects' addresses of the slabs on {@code list}, in list order (for tests). */
   long[] listSMem(int list) {
     long[] out = new long[listLength(list)];
     int i = 0;
-    for (int s = next[list]; s != list; s = next[s]) {
+    for (int s = node.next[list]; s != list; s = node.next[s]) {
       out[i++] = sMem[s];
     }
     return out;
@@ -501,11 +441,11 @@ final class SlabCache implements KmemCache {
 
   /** Pages held by slabs. */
   long pagesHeld() {
-    return totalSlabs << order;
+    return node.totalSlabs << order;
   }
 
   long slabCount() {
-    return totalSlabs;
+    return node.totalSlabs;
   }
 
   long refills() {
@@ -536,7 +476,7 @@ final class SlabCache implements KmemCache {
    */
   long handle(long addr, int s, String func) {
     long off = addr - sMem[s];
-    int idx = objectIndex(off, magic, num);
+    int idx = CacheGeometry.objectIndex(off, magic, num);
     if (idx < 0) {
       throw invalidPointer(addr, s, off, func);
     }
@@ -597,7 +537,7 @@ final class SlabCache implements KmemCache {
     return addr;
   }
 
-  private long address(long h) {
+  long address(long h) {
     return sMem[(int) (h >>> IDX_BITS)] + (long) ((int) h & IDX_MASK) * size;
   }
 
@@ -608,20 +548,20 @@ final class SlabCache implements KmemCache {
     if (!ac.touched && batch > BATCHREFILL_LIMIT) {
       batch = BATCHREFILL_LIMIT;
     }
-    ArrayCache sh = sharedCache;
-    if (freeObjects != 0 || (sh != null && sh.avail != 0)) {
-      if (sh != null && transfer(ac, sh, batch) > 0) {
+    ArrayCache sh = node.shared;
+    if (node.freeObjects != 0 || (sh != null && sh.avail != 0)) {
+      if (sh != null && ac.transferFrom(sh, batch) > 0) {
         sh.touched = true;
       } else {
         while (batch > 0) {
-          int s = firstSlab();
+          int s = node.firstSlab();
           if (s < 0) {
             break;
           }
           batch = allocBlock(ac, s, batch);
           fixupSlabList(s);
         }
-        freeObjects -= ac.avail;
+        node.freeObjects -= ac.avail;
       }
     }
     if (ac.avail == 0) {
@@ -636,33 +576,6 @@ final class SlabCache implements KmemCache {
     }
     ac.touched = true;
     return ac.entry[--ac.avail];
-  }
-
-  /** {@code transfer_objects}: moves up to {@code max} objects from the top of {@code from}. */
-  private static int transfer(ArrayCache to, ArrayCache from, int max) {
-    int nr = Math.min(Math.min(from.avail, max), to.limit - to.avail);
-    if (nr <= 0) {
-      return 0;
-    }
-    System.arraycopy(from.entry, from.avail - nr, to.entry, to.avail, nr);
-    from.avail -= nr;
-    to.avail += nr;
-    return nr;
-  }
-
-  /** {@code get_first_slab}: the first partial slab, else the first free one, else -1. */
-  private int firstSlab() {
-    int s = next[ON_PARTIAL];
-    if (s != ON_PARTIAL) {
-      return s;
-    }
-    freeTouched = true;
-    s = next[ON_FREE];
-    if (s != ON_FREE) {
-      freeSlabs--;
-      return s;
-    }
-    return -1;
   }
 
   /** {@code alloc_block}: moves objects of slab {@code s} into {@code ac}; returns batch left. */
@@ -681,8 +594,8 @@ final class SlabCache implements KmemCache {
 
   /** {@code fixup_slab_list}: files a slab by its fill after objects were taken from it. */
   private void fixupSlabList(int s) {
-    unlink(s);
-    linkHead(active[s] == num ? ON_FULL : ON_PARTIAL, s);
+    node.unlink(s);
+    node.linkHead(active[s] == num ? KmemCacheNode.ON_FULL : KmemCacheNode.ON_PARTIAL, s);
   }
 
   /** {@code cache_grow_begin}: a new slab, not yet on a list; -1 when out of memory. */
@@ -693,11 +606,8 @@ final class SlabCache implements KmemCache {
       growFailures++;
       return -1;
     }
-    int savedColour = colourNext;
-    colourNext++;
-    if (colourNext >= g.colour) {
-      colourNext = 0;
-    }
+    int savedColour = node.colourNext;
+    int colour = node.advanceColour(g.colour);
     long base = KernelLayout.va(Page.pfnToPhys(pfn));
     long fl = 0;
     if (g.mode == CacheGeometry.MODE_OFF_SLAB) {
@@ -710,12 +620,12 @@ final class SlabCache implements KmemCache {
     }
     int s = newSlabId();
     slabPfn[s] = pfn;
-    sMem[s] = base + (long) colourNext * g.colourOff;
+    sMem[s] = base + (long) colour * g.colourOff;
     mgmt[s] = fl;
     active[s] = 0;
-    next[s] = s;
-    prev[s] = s;
-    listOf[s] = UNLISTED;
+    node.next[s] = s;
+    node.prev[s] = s;
+    node.listOf[s] = KmemCacheNode.UNLISTED;
     int fb = s * num;
     for (int i = 0; i < num; i++) {
       freelist[fb + i] = (byte) i;
@@ -733,7 +643,7 @@ final class SlabCache implements KmemCache {
         if (fl != 0) {
           owner.freeFreelist(cpu, fl);
         }
-        colourNext = savedColour;
+        node.colourNext = savedColour;
         throw e;
       }
     }
@@ -743,14 +653,14 @@ final class SlabCache implements KmemCache {
 
   /** {@code cache_grow_end}: files a new slab and counts its free objects. */
   private void growEnd(int s) {
-    totalSlabs++;
+    node.totalSlabs++;
     if (active[s] == 0) {
-      linkTail(ON_FREE, s);
-      freeSlabs++;
+      node.linkTail(KmemCacheNode.ON_FREE, s);
+      node.freeSlabs++;
     } else {
       fixupSlabList(s);
     }
-    freeObjects += num - active[s];
+    node.freeObjects += num - active[s];
   }
 
   /**
@@ -758,26 +668,26 @@ final class SlabCache implements KmemCache {
    * then gives back free slabs beyond {@code free_limit}.
    */
   private void freeBlock(int cpu, long[] objs, int n) {
-    freeObjects += n;
+    node.freeObjects += n;
     for (int i = 0; i < n; i++) {
       long h = objs[i];
       int s = (int) (h >>> IDX_BITS);
-      unlink(s);
+      node.unlink(s);
       int a = --active[s];
       freelist[s * num + a] = (byte) h;
       if (a == 0) {
-        linkHead(ON_FREE, s);
-        freeSlabs++;
+        node.linkHead(KmemCacheNode.ON_FREE, s);
+        node.freeSlabs++;
       } else {
-        linkTail(ON_PARTIAL, s);
+        node.linkTail(KmemCacheNode.ON_PARTIAL, s);
       }
     }
-    while (freeObjects > freeLimit && next[ON_FREE] != ON_FREE) {
-      freeObjects -= num;
-      int s = prev[ON_FREE];
-      unlink(s);
-      freeSlabs--;
-      totalSlabs--;
+    while (node.freeObjects > node.freeLimit && node.hasFreeSlab()) {
+      node.freeObjects -= num;
+      int s = node.lastFreeSlab();
+      node.unlink(s);
+      node.freeSlabs--;
+      node.totalSlabs--;
       destroySlab(cpu, s);
     }
   }
@@ -786,7 +696,7 @@ final class SlabCache implements KmemCache {
   private void flushArray(int cpu, ArrayCache ac) {
     flushes++;
     int bc = ac.batchcount;
-    ArrayCache sh = sharedCache;
+    ArrayCache sh = node.shared;
     int room = sh == null ? 0 : sh.limit - sh.avail;
     if (room > 0) {
       bc = Math.min(bc, room);
@@ -795,19 +705,18 @@ final class SlabCache implements KmemCache {
     } else {
       freeBlock(cpu, ac.entry, bc);
     }
-    ac.avail -= bc;
-    System.arraycopy(ac.entry, bc, ac.entry, 0, ac.avail);
+    ac.dropBottom(bc);
   }
 
   /** {@code drain_freelist}: gives back up to {@code tofree} free slabs from the list's tail. */
   private void drainFreelist(int cpu, long tofree) {
     long nr = 0;
-    while (nr < tofree && next[ON_FREE] != ON_FREE) {
-      int s = prev[ON_FREE];
-      unlink(s);
-      freeSlabs--;
-      totalSlabs--;
-      freeObjects -= num;
+    while (nr < tofree && node.hasFreeSlab()) {
+      int s = node.lastFreeSlab();
+      node.unlink(s);
+      node.freeSlabs--;
+      node.totalSlabs--;
+      node.freeObjects -= num;
       destroySlab(cpu, s);
       nr++;
     }
@@ -830,7 +739,7 @@ final class SlabCache implements KmemCache {
     map.set(pfn, 1 << order, SlabPageMap.NONE);
     pages.freePages(cpu, pfn, order);
     mgmt[s] = 0;
-    listOf[s] = UNUSED;
+    node.listOf[s] = KmemCacheNode.UNUSED;
     spareIds[spareCount++] = s;
   }
 
@@ -853,36 +762,16 @@ final class SlabCache implements KmemCache {
     sMem = Arrays.copyOf(sMem, c);
     mgmt = Arrays.copyOf(mgmt, c);
     active = Arrays.copyOf(active, c);
-    next = Arrays.copyOf(next, c);
-    prev = Arrays.copyOf(prev, c);
-    listOf = Arrays.copyOf(listOf, c);
-    Arrays.fill(listOf, capacity, c, UNUSED);
+    node.grow(capacity, c);
     freelist = Arrays.copyOf(freelist, c * num);
     inUse = Arrays.copyOf(inUse, c * words);
     spareIds = Arrays.copyOf(spareIds, c);
     capacity = c;
   }
 
-  // the slab lists are IntList lists over next/prev; listOf records which one a slab is on
-
-  private void linkHead(int h, int s) {
-    IntList.addHead(next, prev, h, s);
-    listOf[s] = (byte) h;
-  }
-
-  private void linkTail(int h, int s) {
-    IntList.addTail(next, prev, h, s);
-    listOf[s] = (byte) h;
-  }
-
-  private void unlink(int s) {
-    IntList.del(next, prev, s);
-    listOf[s] = UNLISTED;
-  }
-
   private long firstLiveObject() {
-    for (int s = FIRST_SLAB; s < highest; s++) {
-      if (listOf[s] == UNUSED) {
+    for (int s = KmemCacheNode.FIRST_SLAB; s < highest; s++) {
+      if (node.listOf[s] == KmemCacheNode.UNUSED) {
         continue;
       }
       for (int i = 0; i < num; i++) {
@@ -951,187 +840,12 @@ final class SlabCache implements KmemCache {
     return "0x" + Long.toHexString(v);
   }
 
-  // ------------------------------------------------------------------ invariants
-
   /**
    * Recounts everything from the slabs, lists, arrays and page map; throws on a mismatch.
    *
    * @param mappedPages pages the page map attributes to this cache
    */
   void checkInvariants(long mappedPages) {
-    long[] seen = new long[capacity * words];
-    int[] inArrays = new int[capacity];
-    for (int c = 0; c < cpus; c++) {
-      checkArray("cpu " + c, cpuCache[c], seen, inArrays);
-    }
-    if (sharedCache != null) {
-      checkArray("shared", sharedCache, seen, inArrays);
-    }
-    long countedLive = 0;
-    long countedFree = 0;
-    long[] perList = new long[3];
-    for (int h = ON_FULL; h <= ON_FREE; h++) {
-      int steps = 0;
-      for (int s = next[h], p = h; s != h; p = s, s = next[s]) {
-        if (prev[s] != p || listOf[s] != h || s < FIRST_SLAB || s >= highest) {
-          fail("broken " + LIST_NAMES[h] + " list at slab " + s);
-        }
-        if (++steps > highest) {
-          fail("cycle in the " + LIST_NAMES[h] + " list");
-        }
-        perList[h]++;
-      }
-    }
-    long listed = 0;
-    for (int s = FIRST_SLAB; s < highest; s++) {
-      byte l = listOf[s];
-      if (l == UNUSED) {
-        continue;
-      }
-      if (l > ON_FREE) {
-        fail("slab " + s + " is on no list");
-      }
-      listed++;
-      int a = active[s];
-      if (l == ON_FULL && a != num
-          || l == ON_PARTIAL && (a <= 0 || a >= num)
-          || l == ON_FREE && a != 0) {
-        fail("slab " + s + " on the " + LIST_NAMES[l] + " list has active " + a + " of " + num);
-      }
-      boolean[] isFree = new boolean[num];
-      for (int k = a; k < num; k++) {
-        int idx = freelist[s * num + k] & 0xff;
-        if (idx >= num || isFree[idx]) {
-          fail("slab " + s + " freelist entry " + k + " = " + idx + " is out of range or repeated");
-        }
-        isFree[idx] = true;
-      }
-      int users = 0;
-      for (int i = 0; i < num; i++) {
-        boolean user = (inUse[s * words + (i >>> 6)] & (1L << i)) != 0;
-        boolean cached = (seen[s * words + (i >>> 6)] & (1L << i)) != 0;
-        if (isFree[i] && (user || cached)) {
-          fail(
-              "slab "
-                  + s
-                  + " object "
-                  + i
-                  + " is on the freelist but also "
-                  + (user ? "in use" : "in an array cache"));
-        }
-        if (user && cached) {
-          fail("slab " + s + " object " + i + " is in use and in an array cache");
-        }
-        if (user) {
-          users++;
-        }
-      }
-      if (users + inArrays[s] != a) {
-        fail(
-            "slab "
-                + s
-                + " active "
-                + a
-                + " but "
-                + users
-                + " in use + "
-                + inArrays[s]
-                + " in array caches");
-      }
-      countedLive += users;
-      countedFree += num - a;
-      long e = SlabPageMap.entry(id + 1, s);
-      for (int p = 0; p < (1 << order); p++) {
-        if (map.get(slabPfn[s] + p) != e) {
-          fail("page " + (slabPfn[s] + p) + " of slab " + s + " does not map to it");
-        }
-      }
-      long colourOffset = sMem[s] - KernelLayout.va(Page.pfnToPhys(slabPfn[s]));
-      if (colourOffset % g.colourOff != 0
-          || colourOffset / g.colourOff > Math.max(0, g.colour - 1)
-          || (g.mode == CacheGeometry.MODE_OFF_SLAB) != (mgmt[s] != 0)) {
-        fail("slab " + s + " has colour offset " + colourOffset + " / management " + mgmt[s]);
-      }
-    }
-    if (listed != perList[0] + perList[1] + perList[2]
-        || listed != totalSlabs
-        || perList[ON_FREE] != freeSlabs) {
-      fail(
-          "slab counts: listed "
-              + listed
-              + ", full "
-              + perList[0]
-              + ", partial "
-              + perList[1]
-              + ", free "
-              + perList[2]
-              + ", total_slabs "
-              + totalSlabs
-              + ", free_slabs "
-              + freeSlabs);
-    }
-    if (countedFree != freeObjects) {
-      fail("free_objects " + freeObjects + " but counted " + countedFree);
-    }
-    if (countedLive != live) {
-      fail("live objects " + live + " but counted " + countedLive);
-    }
-    if (mappedPages != totalSlabs << order) {
-      fail(
-          "page map holds "
-              + mappedPages
-              + " pages of this cache, slabs hold "
-              + (totalSlabs << order));
-    }
-    if (colourNext < 0 || colourNext >= Math.max(1, g.colour)) {
-      fail("colour_next " + colourNext + " with " + g.colour + " colours");
-    }
-    if (highest - FIRST_SLAB != listed + spareCount) {
-      fail(
-          "slab ids: "
-              + (highest - FIRST_SLAB)
-              + " issued, "
-              + listed
-              + " in use, "
-              + spareCount
-              + " spare");
-    }
-  }
-
-  private void checkArray(String what, ArrayCache ac, long[] seen, int[] inArrays) {
-    if (ac.avail < 0 || ac.avail > ac.limit) {
-      fail(what + " array holds " + ac.avail + " of " + ac.limit);
-    }
-    for (int k = 0; k < ac.avail; k++) {
-      long h = ac.entry[k];
-      int s = (int) (h >>> IDX_BITS);
-      int i = (int) h & IDX_MASK;
-      if (s < FIRST_SLAB || s >= highest || listOf[s] > ON_FREE || i >= num) {
-        fail(what + " array entry " + k + " names slab " + s + " object " + i);
-      }
-      int w = s * words + (i >>> 6);
-      if ((seen[w] & (1L << i)) != 0) {
-        fail(what + " array entry " + k + " (" + hex(address(h)) + ") is cached twice");
-      }
-      seen[w] |= 1L << i;
-      inArrays[s]++;
-    }
-  }
-
-  private void fail(String msg) {
-    throw new AssertionError(
-        "SLAB cache "
-            + name
-            + ": "
-            + msg
-            + " [slabs "
-            + totalSlabs
-            + ", free slabs "
-            + freeSlabs
-            + ", free objects "
-            + freeObjects
-            + ", live "
-            + live
-            + "]");
+    SlabInvariants.check(this, mappedPages);
   }
 }

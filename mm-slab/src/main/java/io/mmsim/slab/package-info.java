@@ -10,14 +10,19 @@
  *       {@code slab}.
  *   <li>{@code SlabAllocator}: the cache list, kmalloc (size classes from 32 bytes; larger than 8
  *       KiB straight from the page allocator), /proc/slabinfo rows and meminfo slab counts.
- *   <li>{@code SlabCache}: one {@code kmem_cache}: full/partial/free slab lists, a LIFO array cache
- *       per CPU, a shared array, colouring, the double-free bitmap.
+ *   <li>{@code SlabCache}: one {@code kmem_cache}: the allocation and free paths ({@code
+ *       cache_alloc_refill}, {@code cache_flusharray}, {@code free_block}), growing and destroying
+ *       slabs with their colour, the per-slab arrays, the double-free bitmap.
+ *   <li>{@code KmemCacheNode}: {@code struct kmem_cache_node}: the full/partial/free slab lists,
+ *       the node's counters, {@code colour_next} and the shared array.
+ *   <li>{@code SlabInvariants}: the full recount of a cache that tests run.
  *   <li>{@code CacheGeometry}: object size, alignment, objects per slab, slab order and freelist
  *       placement (in an object, off-slab or on-slab) exactly as {@code __kmem_cache_create}
- *       chooses them, and the {@code enable_cpucache} tunables.
+ *       chooses them, the object index of an offset ({@code obj_to_index}), and the {@code
+ *       enable_cpucache} tunables.
  *   <li>{@code SlabPageMap}: page frame to slab (or large kmalloc block), a lazily filled two-level
  *       {@code long} table.
- *   <li>{@code ArrayCache}: {@code struct array_cache}.
+ *   <li>{@code ArrayCache}: {@code struct array_cache}, with {@code transfer_objects}.
  * </ul>
  *
  * <h2>Rules</h2>

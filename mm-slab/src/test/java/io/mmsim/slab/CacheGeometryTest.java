@@ -286,12 +286,12 @@ final class CacheGeometryTest {
     "4194296", "4194304"
   })
   void objectIndex_everyOffsetOfAFourMegabyteSlab_matchesDivision(int size) {
-    long magic = SlabCache.magic(size);
+    long magic = CacheGeometry.magic(size);
     int slabBytes = 4 << 20;
     int num = Math.min(255, slabBytes / size);
     for (long off = -3; off < slabBytes + 3; off++) {
       int expected = off >= 0 && off % size == 0 && off / size < num ? (int) (off / size) : -1;
-      int got = SlabCache.objectIndex(off, magic, num);
+      int got = CacheGeometry.objectIndex(off, magic, num);
       if (got != expected) {
         throw new AssertionError(
             "size " + size + " offset " + off + ": " + got + " instead of " + expected);

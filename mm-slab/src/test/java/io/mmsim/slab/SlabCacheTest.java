@@ -192,10 +192,10 @@ final class SlabCacheTest {
       objs.add(c.alloc(0, Gfp.KERNEL));
     }
     c.shrink();
-    assertThat(c.listLength(SlabCache.ON_FULL)).isEqualTo(10);
+    assertThat(c.listLength(KmemCacheNode.ON_FULL)).isEqualTo(10);
     c.free(0, objs.get(0));
     c.shrink();
-    assertThat(c.listLength(SlabCache.ON_PARTIAL)).isEqualTo(1);
+    assertThat(c.listLength(KmemCacheNode.ON_PARTIAL)).isEqualTo(1);
     long grown = c.grown();
     long again = c.alloc(0, Gfp.KERNEL);
     assertThat(again).as("the partial slab's free object comes first").isEqualTo(objs.get(0));
@@ -441,7 +441,7 @@ final class SlabCacheTest {
     slab.checkInvariants();
     long a = c.alloc(0, Gfp.KERNEL);
     // 600-byte objects have 7 colours; the failed slab did not use up the first one
-    assertThat(((SlabCache) c).listSMem(SlabCache.ON_FULL)[0] & (Page.PAGE_SIZE - 1))
+    assertThat(((SlabCache) c).listSMem(KmemCacheNode.ON_FULL)[0] & (Page.PAGE_SIZE - 1))
         .as("first slab's colour offset")
         .isEqualTo(64);
     c.free(0, a);
