@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -32,9 +31,6 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.MemoryContext;
 import io.mmsim.api.spi.Settings;
 import io.mmsim.testkit.InvariantCheckExtension;
-import io.mmsim.testkit.Op;
-import io.mmsim.testkit.OpKind;
-import io.mmsim.testkit.Scenario;
 import io.mmsim.testkit.StatefulRunner;
 
 /**
@@ -184,7 +180,7 @@ public abstract class ObjectAllocatorContract {
       for (int i = 0; i < 20; i++) {
         long addr = allocator.kmalloc(i % 2, size, Gfp.KERNEL);
         assertThat(addr).as("kmalloc(%d)", size).isNotZero();
-        assertObjectPlaced(addr, allocator.ksize(addr), 8, live);
+        LiveObjects.assertPlaced(memory, addr, allocator.ksize(addr), 8, live);
         if (Long.bitCount(size) == 1) {
           assertThat(addr & (size - 1))
               .as("kmalloc(%d) = 0x%x naturally aligned", size, addr)
@@ -192,7 +188,7 @@ public abstract class ObjectAllocatorContract {
         }
       }
     }
-    freeAll(live, null);
+    LiveObjects.freeAll(allocator, live, null);
     assertAllPagesBack();
   }
 
@@ -518,11 +514,11 @@ public abstract class ObjectAllocatorContract {
       for (int i = 0; i < 150; i++) {
         long addr = c.alloc(i % 2, Gfp.KERNEL);
         assertThat(addr).isNotZero();
-        assertObjectPlaced(addr, shape[0], align, live);
+        LiveObjects.assertPlaced(memory, addr, shape[0], align, live);
         owner.put(addr, c);
       }
     }
-    freeAll(live, owner);
+    LiveObjects.freeAll(allocator, live, owner);
     for (KmemCache c : created) {
       c.destroy();
     }
@@ -833,124 +829,12 @@ public abstract class ObjectAllocatorContract {
    */
   @Test
   public void randomOperations_seeded_invariantsHoldAndPagesComeBack() {
-    StatefulRunner.of(getClass().getSimpleName() + " random object ops", new RandomScenario())
+    StatefulRunner.of(
+            getClass().getSimpleName() + " random object ops",
+            new ObjectAllocatorRandomScenario(this))
         .runs(8)
         .steps(300)
         .check();
-  }
-
-  /** kmalloc sizes the random scenario draws from, large ones included. */
-  private static final long[] RANDOM_SIZES = {
-    8, 13, 24, 60, 64, 96, 100, 192, 200, 500, 1024, 3000, 4096, 8192, 9000, 40000
-  };
-
-  private static final OpKind CPU = new OpKind("cpu", "cpu");
-  private static final OpKind KMALLOC = new OpKind("kmalloc", "sizeIndex", "zero");
-  private static final OpKind CACHE_ALLOC = new OpKind("cacheAlloc", "cache", "zero");
-  private static final OpKind FREE = new OpKind("free", "liveIndex");
-  private static final OpKind SHRINK = new OpKind("shrink", "cache");
-  private static final OpKind SHRINK_ALL = new OpKind("shrinkAll");
-  private static final OpKind FREE_ALL = new OpKind("freeAllAndShrink");
-
-  /** One run of the random scenario: a fresh allocator, its caches and the live objects. */
-  private final class RandomState {
-    final KmemCache[] caches = {
-      allocator.kmemCacheCreate("rnd-a", 40, 0, 0, null),
-      allocator.kmemCacheCreate("rnd-b", 200, 64, SlabFlags.HWCACHE_ALIGN, null),
-      allocator.kmemCacheCreate("rnd-c", 3000, 0, SlabFlags.RECLAIM_ACCOUNT, null),
-    };
-
-    /** {addr, size, cache index or -1, pattern}. */
-    final List<long[]> live = new ArrayList<>();
-
-    final TreeMap<Long, Long> ranges = new TreeMap<>();
-    int cpu;
-    int patterns;
-
-    void free(int freeCpu, long[] o) {
-      assertThat(memory.allEqual(KernelLayout.pa(o[0]), o[1], (byte) o[3]))
-          .as("contents of live object 0x%x (%d bytes) intact", o[0], o[1])
-          .isTrue();
-      if (o[2] < 0) {
-        allocator.kfree(freeCpu, o[0]);
-      } else {
-        caches[(int) o[2]].free(freeCpu, o[0]);
-      }
-      ranges.remove(o[0]);
-    }
-  }
-
-  private final class RandomScenario implements Scenario<RandomState> {
-    @Override
-    public RandomState create() {
-      newAllocator(frames(), 2);
-      return new RandomState();
-    }
-
-    @Override
-    public Op generate(SplittableRandom random, int step) {
-      int r = random.nextInt(100);
-      if (r < 2) {
-        return CPU.op(random.nextInt(2));
-      } else if (r < 4) {
-        return SHRINK_ALL.op();
-      } else if (r < 5) {
-        return SHRINK.op(random.nextInt(3));
-      } else if (r < 6) {
-        return FREE_ALL.op();
-      } else if (r < 48) {
-        return FREE.op(random.nextInt(1 << 20));
-      } else if (r < 80) {
-        return KMALLOC.op(random.nextInt(RANDOM_SIZES.length), random.nextInt(5) == 0 ? 1 : 0);
-      }
-      return CACHE_ALLOC.op(random.nextInt(3), random.nextInt(5) == 0 ? 1 : 0);
-    }
-
-    @Override
-    public void apply(RandomState s, Op op) {
-      if (op.is(CPU)) {
-        s.cpu = op.intArg(0) % ctx.layout().cpus();
-      } else if (op.is(SHRINK_ALL)) {
-        allocator.shrinkAll();
-      } else if (op.is(SHRINK)) {
-        s.caches[op.intArg(0)].shrink();
-      } else if (op.is(FREE)) {
-        if (!s.live.isEmpty()) {
-          s.free(s.cpu, s.live.remove(op.intArg(0) % s.live.size()));
-        }
-      } else if (op.is(FREE_ALL)) {
-        while (!s.live.isEmpty()) {
-          s.free(s.live.size() % ctx.layout().cpus(), s.live.remove(s.live.size() - 1));
-        }
-        allocator.shrinkAll();
-        assertAllPagesBack();
-      } else {
-        boolean kmalloc = op.is(KMALLOC);
-        int kind = kmalloc ? -1 : op.intArg(0);
-        long size = kmalloc ? RANDOM_SIZES[op.intArg(0)] : s.caches[kind].objectSize();
-        boolean zero = op.arg(1) != 0;
-        int gfp = Gfp.KERNEL | (zero ? Gfp.ZERO : 0);
-        long addr =
-            kmalloc ? allocator.kmalloc(s.cpu, size, gfp) : s.caches[kind].alloc(s.cpu, gfp);
-        assertThat(addr).as("allocation of %d bytes", size).isNotZero();
-        if (zero) {
-          assertThat(memory.allEqual(KernelLayout.pa(addr), size, (byte) 0))
-              .as("zeroed allocation of %d bytes", size)
-              .isTrue();
-        }
-        assertObjectPlaced(addr, size, 8, s.ranges);
-        byte pattern = (byte) (1 + (s.patterns++ % 250));
-        memory.fill(KernelLayout.pa(addr), size, pattern);
-        s.live.add(new long[] {addr, size, kind, pattern});
-      }
-    }
-
-    @Override
-    public void checkInvariants(RandomState s) {
-      allocator.checkInvariants();
-      pages.checkInvariants();
-      assertAccounting();
-    }
   }
 
   // ================================================================ helpers
@@ -976,40 +860,6 @@ public abstract class ObjectAllocatorContract {
 
   private long slabPages() {
     return allocator.reclaimablePages() + allocator.unreclaimablePages();
-  }
-
-  private void assertObjectPlaced(long addr, long size, long align, TreeMap<Long, Long> live) {
-    assertThat(KernelLayout.inDirectMap(addr, memory.size()))
-        .as("0x%x is in the direct map", addr)
-        .isTrue();
-    assertThat(KernelLayout.inDirectMap(addr + size - 1, memory.size())).isTrue();
-    assertThat(addr & (align - 1)).as("0x%x aligned to %d", addr, align).isZero();
-    Map.Entry<Long, Long> below = live.floorEntry(addr);
-    if (below != null) {
-      assertThat(below.getKey() + below.getValue())
-          .as("0x%x overlaps the object at 0x%x (%d bytes)", addr, below.getKey(), below.getValue())
-          .isLessThanOrEqualTo(addr);
-    }
-    Map.Entry<Long, Long> above = live.higherEntry(addr);
-    if (above != null) {
-      assertThat(addr + size)
-          .as("0x%x (%d bytes) overlaps the object at 0x%x", addr, size, above.getKey())
-          .isLessThanOrEqualTo(above.getKey());
-    }
-    live.put(addr, size);
-  }
-
-  private void freeAll(TreeMap<Long, Long> live, Map<Long, KmemCache> owner) {
-    int i = 0;
-    for (long addr : live.keySet()) {
-      if (owner == null) {
-        allocator.kfree(i++ % 2, addr);
-      } else {
-        owner.get(addr).free(i++ % 2, addr);
-      }
-    }
-    live.clear();
-    allocator.shrinkAll();
   }
 
   /** What must not change when a bad call is refused. */
