@@ -3,9 +3,8 @@
  * {@link io.mmsim.api.swap.SwapProvider}, which also formats swap files: {@link
  * io.mmsim.api.swap.SwapProvider#mkswap}, describing them as {@link io.mmsim.api.swap.SwapSpace}),
  * the kernel services it relies on ({@link io.mmsim.api.swap.SwapContext} at creation, {@link
- * io.mmsim.api.swap.ReclaimContext} per reclaim scope), and the OOM killer's choice ({@link
- * io.mmsim.api.swap.Oom}). The on-disk format itself belongs to the provider: the contract is that
- * what its {@code mkswap} writes, its {@code swapon} accepts.
+ * io.mmsim.api.swap.ReclaimContext} per reclaim scope). The on-disk format itself belongs to the
+ * provider: the contract is that what its {@code mkswap} writes, its {@code swapon} accepts.
  *
  * <h2>Who calls what</h2>
  *

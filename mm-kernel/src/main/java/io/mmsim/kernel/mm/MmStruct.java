@@ -12,7 +12,7 @@ import io.mmsim.api.fault.Vma;
  * A process's address space ({@code struct mm_struct}): its page-table root, its areas sorted by
  * start address and never overlapping, the heap's bounds and its resident-page counters.
  */
-public final class MmStruct implements AddressSpace {
+final class MmStruct implements AddressSpace {
   private final int pid;
   private final long root;
   private final TreeMap<Long, VmAreaStruct> areas = new TreeMap<>();

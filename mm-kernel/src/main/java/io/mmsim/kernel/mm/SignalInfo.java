@@ -9,10 +9,10 @@ package io.mmsim.kernel.mm;
  * @param code the si_code: {@code SEGV_MAPERR}, {@code SEGV_ACCERR}, {@code BUS_ADRERR}, ...
  * @param errorCode the #PF error code the CPU pushed, or -1 for a #GP
  */
-public record SignalInfo(int pid, String signal, long address, String code, int errorCode) {
+record SignalInfo(int pid, String signal, long address, String code, int errorCode) {
 
   /** {@code pid N: SIGSEGV at 0xADDR SEGV_MAPERR err_code=0x4}. */
-  public String format() {
+  String format() {
     return String.format(
         "pid %d: %s at 0x%x %s%s",
         pid,

@@ -93,32 +93,9 @@ public final class VmAreaStruct implements Vma {
     return v;
   }
 
-  /** The /proc/PID/maps line of this area. */
-  String mapsLine() {
-    String head =
-        String.format(
-            "%08x-%08x %s%c %08x %02x:%02x %d ",
-            start,
-            end,
-            Prot.format(prot),
-            shared ? 's' : 'p',
-            file == null ? 0 : fileOffset,
-            file == null ? 0 : file.device() >>> 8,
-            file == null ? 0 : file.device() & 0xff,
-            file == null ? 0 : file.inode());
-    String n = name();
-    if (n == null || n.isEmpty()) {
-      return head;
-    }
-    StringBuilder sb = new StringBuilder(head);
-    while (sb.length() < 73) {
-      sb.append(' ');
-    }
-    return sb.append(n).toString();
-  }
-
   @Override
   public String toString() {
-    return mapsLine();
+    return String.format(
+        "[0x%x, 0x%x) %s%c %s", start, end, Prot.format(prot), shared ? 's' : 'p', name());
   }
 }

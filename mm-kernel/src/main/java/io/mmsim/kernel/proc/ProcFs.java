@@ -19,6 +19,7 @@ import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.api.vmalloc.VmArea;
 import io.mmsim.kernel.mm.Processes;
 import io.mmsim.kernel.mm.Task;
+import io.mmsim.kernel.mm.VmAreaStruct;
 import io.mmsim.kernel.stat.VmEvent;
 import io.mmsim.kernel.stat.VmEvents;
 
@@ -123,11 +124,46 @@ public final class ProcFs {
           yield nodeView().render(name);
         }
         if (name.endsWith("/maps")) {
-          yield processes.maps(Integer.parseInt(name.substring(0, name.indexOf('/'))));
+          yield maps(Integer.parseInt(name.substring(0, name.indexOf('/'))));
         }
         throw new IllegalArgumentException("no /proc/" + name);
       }
     };
+  }
+
+  // ------------------------------------------------------------------ PID/maps
+
+  /**
+   * {@code /proc/PID/maps} of a live process ({@code show_map_vma} in fs/proc/task_mmu.c): {@code
+   * %08lx-%08lx %c%c%c%c %08llx %02x:%02x %lu }, then the name padded to column 74 when there is
+   * one.
+   */
+  public String maps(int pid) {
+    StringBuilder sb = new StringBuilder();
+    for (VmAreaStruct v : processes.areas(pid)) {
+      int from = sb.length();
+      boolean file = v.file() != null;
+      sb.append(
+          String.format(
+              "%08x-%08x %s%c %08x %02x:%02x %d ",
+              v.start(),
+              v.end(),
+              io.mmsim.api.fault.Prot.format(v.prot()),
+              v.shared() ? 's' : 'p',
+              file ? v.fileOffset() : 0,
+              file ? v.file().device() >>> 8 : 0,
+              file ? v.file().device() & 0xff : 0,
+              file ? v.file().inode() : 0));
+      String n = v.name();
+      if (n != null && !n.isEmpty()) {
+        while (sb.length() - from < 73) {
+          sb.append(' ');
+        }
+        sb.append(n);
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
   }
 
   // ------------------------------------------------------------------ buddyinfo

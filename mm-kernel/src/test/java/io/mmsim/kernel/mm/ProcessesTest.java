@@ -312,7 +312,7 @@ final class ProcessesTest {
     p.mmap(7, 16384, RW, null, 0, false, 0x7f0000000000L, false);
     p.brk(7, 8192);
 
-    assertThat(p.maps(7))
+    assertThat(kernel.proc("7/maps"))
         .isEqualTo(
             "555555559000-55555555b000 rw-p 00000000 00:00 0                          [heap]\n"
                 + "7f0000000000-7f0000004000 rw-p 00000000 00:00 0 \n"

@@ -1,4 +1,4 @@
-package io.mmsim.api.swap;
+package io.mmsim.kernel.mm;
 
 /**
  * What the OOM killer knows of one process, all sizes in pages ({@code struct mm_struct} counters
@@ -17,7 +17,7 @@ package io.mmsim.api.swap;
  * @param unkillable true for init and kernel threads ({@code oom_unkillable_task}) and processes
  *     already being killed
  */
-public record OomCandidate(
+record OomCandidate(
     int pid,
     String comm,
     int uid,
@@ -31,7 +31,7 @@ public record OomCandidate(
     boolean unkillable) {
 
   /** Validates the values. */
-  public OomCandidate {
+  OomCandidate {
     if (comm == null) {
       throw new IllegalArgumentException("OOM candidate " + pid + " needs a command name");
     }
@@ -43,14 +43,14 @@ public record OomCandidate(
         || pageTablePages < 0) {
       throw new IllegalArgumentException("negative page count for OOM candidate " + pid);
     }
-    if (oomScoreAdj < Oom.OOM_SCORE_ADJ_MIN || oomScoreAdj > Oom.OOM_SCORE_ADJ_MAX) {
+    if (oomScoreAdj < OomKiller.OOM_SCORE_ADJ_MIN || oomScoreAdj > OomKiller.OOM_SCORE_ADJ_MAX) {
       throw new IllegalArgumentException(
           "oom_score_adj " + oomScoreAdj + " of pid " + pid + " is outside -1000..1000");
     }
   }
 
   /** Resident pages of every kind ({@code get_mm_rss}). */
-  public long rss() {
+  long rss() {
     return anonRss + fileRss + shmemRss;
   }
 }

@@ -1,0 +1,381 @@
+package io.mmsim.kernel.mm;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.mmsim.api.fault.FileBacking;
+import io.mmsim.api.fault.Prot;
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.paging.Mmu;
+import io.mmsim.api.paging.PageTable;
+import io.mmsim.api.paging.Pte;
+import io.mmsim.api.swap.SwapSystem;
+
+/*
+ * The areas of an address space and what changing them does to the page tables (mm/mmap.c:
+ * do_mmap, do_vmi_munmap, do_brk_flags, exit_mmap; mm/mprotect.c: mprotect_fixup; mm/memory.c:
+ * zap_pte_range, copy_page_range; kernel/fork.c: dup_mmap).
+ *
+ *   mmap      a new area, top-down below MMAP_BASE, or at a MAP_FIXED address (what was there is
+ *             unmapped first); nothing is mapped until a fault (or MAP_POPULATE, run by the
+ *             facade through the fault loop)
+ *   munmap    the areas in the range are cut (split at its ends), their PTEs zapped, the emptied
+ *             page tables freed
+ *   mprotect  the range is split into an area of its own, its present PTEs rewritten (write
+ *             permission only ever removed: a write fault decides again, as do_wp_page does)
+ *   brk       the [heap] area grows or shrinks at its end
+ *   zap       each present PTE drops its mapping (rmap, reference, RSS); a dirty PTE of a shared
+ *             file mapping writes its page back; each swap PTE frees its slot reference
+ *   dup_mmap  fork: every area copied, private writable PTEs write-protected in both (copy on
+ *             write), swap PTEs shared (neither side exclusive)
+ *
+ * Not thread-safe: the kernel facade serialises calls.
+ */
+final class Mmap {
+  private final PageTable pageTable;
+  private final PageRefs refs;
+  private final Vmscan vmscan;
+  private final int cpus;
+  private long shmemIds;
+  private DiskFiles diskFiles = new DiskFiles(false);
+
+  Mmap(PageTable pageTable, PageRefs refs, Vmscan vmscan, int cpus) {
+    this.pageTable = pageTable;
+    this.refs = refs;
+    this.vmscan = vmscan;
+    this.cpus = cpus;
+  }
+
+  /** The disk behind file mappings. */
+  DiskFiles diskFiles() {
+    return diskFiles;
+  }
+
+  /** Uses {@code disk} for the files mapped from now on. */
+  void setDiskFiles(DiskFiles disk) {
+    this.diskFiles = disk;
+  }
+
+  // ------------------------------------------------------------------ mmap
+
+  /**
+   * Maps {@code length} bytes ({@code mmap}) in {@code mm}.
+   *
+   * @param file the file to map, or null for anonymous memory
+   * @param fixed the address for MAP_FIXED, or -1 to let the kernel choose (top-down)
+   * @return the start address
+   */
+  long mmap(
+      MmStruct mm, long length, int prot, Path file, long offset, boolean shared, long fixed) {
+    if (length <= 0) {
+      throw new IllegalArgumentException("mmap: length " + length + " must be positive");
+    }
+    long len = Page.pagesFor(length) << Page.PAGE_SHIFT;
+    if ((offset & Page.PAGE_OFFSET_MASK) != 0 || offset < 0) {
+      throw new IllegalArgumentException(
+          "mmap: file offset " + offset + " is not a multiple of the page size");
+    }
+    FileBacking backing = null;
+    if (file != null) {
+      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+        throw new IllegalArgumentException("mmap: cannot open " + file);
+      }
+      backing = diskFiles.open(file);
+    } else if (shared) {
+      backing = new ShmemFile(++shmemIds, len);
+    }
+    long start;
+    if (fixed >= 0) {
+      if ((fixed & Page.PAGE_OFFSET_MASK) != 0
+          || fixed < Processes.MMAP_MIN_ADDR
+          || fixed + len > Processes.STACK_TOP
+          || fixed + len < fixed) {
+        throw new IllegalArgumentException(
+            String.format(
+                "mmap: MAP_FIXED address 0x%x is unaligned or outside user space", fixed));
+      }
+      start = fixed;
+      for (VmAreaStruct v : mm.intersecting(start, start + len)) {
+        unmapArea(mm, v, start, start + len);
+      }
+    } else {
+      start = mm.findGapTopDown(len, Processes.MMAP_MIN_ADDR, Processes.MMAP_BASE);
+      if (start < 0) {
+        throw new IllegalArgumentException("mmap: no room for " + len + " bytes");
+      }
+    }
+    mm.insert(new VmAreaStruct(start, start + len, prot, shared, backing, offset, ""));
+    return start;
+  }
+
+  /** Removes the mappings of {@code [addr, addr + length)} ({@code munmap}). */
+  void munmap(MmStruct mm, long addr, long length) {
+    checkRange("munmap", addr, length);
+    long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
+    for (VmAreaStruct v : mm.intersecting(addr, end)) {
+      unmapArea(mm, v, addr, end);
+    }
+    pageTable.freeEmptyTables(mm.root(), addr, end);
+  }
+
+  /** Changes the protection of {@code [addr, addr + length)} ({@code mprotect}). */
+  void mprotect(MmStruct mm, long addr, long length, int prot) {
+    checkRange("mprotect", addr, length);
+    long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
+    List<VmAreaStruct> hit = mm.intersecting(addr, end);
+    long covered = 0;
+    for (VmAreaStruct v : hit) {
+      covered += Math.min(end, v.end) - Math.max(addr, v.start);
+    }
+    if (covered != end - addr) {
+      throw new IllegalArgumentException(
+          String.format("mprotect: [0x%x, 0x%x) is not wholly mapped (ENOMEM)", addr, end));
+    }
+    for (VmAreaStruct v : hit) {
+      VmAreaStruct mid = split(mm, v, Math.max(addr, v.start), Math.min(end, v.end));
+      mid.prot = prot;
+      pageTable.walkRange(
+          mm.root(),
+          mid.start,
+          mid.end,
+          (linear, pte) -> {
+            if (!Pte.present(pte)) {
+              return;
+            }
+            long p = pte;
+            if ((prot & Prot.WRITE) == 0) {
+              p &= ~Pte.RW;
+            }
+            p = (prot & Prot.EXEC) != 0 ? p & ~Pte.NX : p | Pte.NX;
+            p = (prot & (Prot.READ | Prot.WRITE | Prot.EXEC)) == 0 ? p & ~Pte.USER : p | Pte.USER;
+            if (p != pte) {
+              pageTable.writePte(mm.root(), linear, p);
+              pageTable.flushTlbPage(linear);
+            }
+          });
+    }
+  }
+
+  /**
+   * {@code mbind} without {@code MPOL_MF_MOVE}: the policy of the areas in {@code [addr, addr +
+   * length)} (split at the range's ends), for pages faulted in from now on; {@code default} gives
+   * them back to the task's policy.
+   */
+  void mbind(MmStruct mm, long addr, long length, Mempolicy pol) {
+    checkRange("mbind", addr, length);
+    long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
+    List<VmAreaStruct> hit = mm.intersecting(addr, end);
+    long covered = 0;
+    for (VmAreaStruct v : hit) {
+      covered += Math.min(end, v.end) - Math.max(addr, v.start);
+    }
+    if (covered != end - addr) {
+      throw new IllegalArgumentException(
+          String.format("mbind: [0x%x, 0x%x) is not wholly mapped (EFAULT)", addr, end));
+    }
+    for (VmAreaStruct v : hit) {
+      VmAreaStruct mid = split(mm, v, Math.max(addr, v.start), Math.min(end, v.end));
+      mid.mempolicy = pol.mode() == Mempolicy.Mode.DEFAULT ? null : pol;
+    }
+    int n = 0;
+    for (VmAreaStruct v : mm.areas()) {
+      n += v.mempolicy != null ? 1 : 0;
+    }
+    mm.areaPolicies = n;
+  }
+
+  /** Sets the heap to {@code size} bytes from its start ({@code brk}). */
+  void brk(MmStruct mm, long size) {
+    if (size < 0) {
+      throw new IllegalArgumentException("brk: size " + size + " is negative");
+    }
+    long newBrk = mm.startBrk + (Page.pagesFor(size) << Page.PAGE_SHIFT);
+    long oldBrk = mm.brk;
+    if (newBrk > oldBrk) {
+      if (!mm.isFree(oldBrk, newBrk)) {
+        throw new IllegalArgumentException(
+            String.format("brk: the heap cannot grow to 0x%x: something is mapped there", newBrk));
+      }
+      VmAreaStruct heap = oldBrk > mm.startBrk ? mm.find(oldBrk - 1) : null;
+      if (heap != null && "[heap]".equals(heap.name)) {
+        mm.remove(heap);
+        heap.end = newBrk;
+        mm.insert(heap);
+      } else {
+        mm.insert(
+            new VmAreaStruct(oldBrk, newBrk, Prot.READ | Prot.WRITE, false, null, 0, "[heap]"));
+      }
+    } else if (newBrk < oldBrk) {
+      for (VmAreaStruct v : mm.intersecting(newBrk, oldBrk)) {
+        unmapArea(mm, v, newBrk, oldBrk);
+      }
+    }
+    mm.brk = newBrk;
+  }
+
+  private static void checkRange(String op, long addr, long length) {
+    if ((addr & Page.PAGE_OFFSET_MASK) != 0
+        || length <= 0
+        || addr < 0
+        || addr + length > Processes.STACK_TOP) {
+      throw new IllegalArgumentException(
+          String.format(
+              "%s: [0x%x, +%d) is not a page-aligned user range (EINVAL)", op, addr, length));
+    }
+  }
+
+  /** Splits {@code v} so that {@code [from, to)} is an area of its own, and returns it. */
+  private static VmAreaStruct split(MmStruct mm, VmAreaStruct v, long from, long to) {
+    if (from == v.start && to == v.end) {
+      return v;
+    }
+    mm.remove(v);
+    if (v.start < from) {
+      mm.insert(v.slice(v.start, from));
+    }
+    if (to < v.end) {
+      mm.insert(v.slice(to, v.end));
+    }
+    VmAreaStruct mid = v.slice(from, to);
+    mm.insert(mid);
+    return mid;
+  }
+
+  private void unmapArea(MmStruct mm, VmAreaStruct v, long from, long to) {
+    long s = Math.max(from, v.start);
+    long e = Math.min(to, v.end);
+    zapRange(mm, v, s, e);
+    mm.remove(v);
+    if (v.start < s) {
+      mm.insert(v.slice(v.start, s));
+    }
+    if (e < v.end) {
+      mm.insert(v.slice(e, v.end));
+    }
+  }
+
+  /** Clears every entry of {@code [start, end)} in {@code v} ({@code zap_pte_range}). */
+  private void zapRange(MmStruct mm, VmAreaStruct v, long start, long end) {
+    SwapSystem swap = vmscan.swap();
+    long zeroPfn = refs.zeroPfn();
+    pageTable.walkRange(
+        mm.root(),
+        start,
+        end,
+        (linear, pte) -> {
+          if (!Pte.present(pte)) {
+            pageTable.writePte(mm.root(), linear, 0);
+            if (swap != null && Pte.isSwap(pte)) {
+              swap.swapFree(pte);
+              mm.swapEnts--;
+            }
+            return;
+          }
+          long pfn = Pte.pfn(pte);
+          if ((pte & Pte.DIRTY) != 0 && v.shared && v.file != null && !v.file.shmem()) {
+            // MAP_SHARED writes reach the file when the mapping goes (munmap, exit)
+            refs.writeBack(pfn);
+          }
+          pageTable.writePte(mm.root(), linear, 0);
+          pageTable.flushTlbPage(linear);
+          if (pfn != zeroPfn) {
+            refs.removeMapping(mm, linear >>> Page.PAGE_SHIFT, pfn, true);
+          }
+        });
+  }
+
+  // ------------------------------------------------------------------ fork and exit
+
+  /**
+   * Copies {@code pm}'s areas and entries into the new address space {@code cm} ({@code dup_mmap}):
+   * private writable pages become read-only in both and are shared until one side writes.
+   *
+   * @return false when a page-table frame could not be had; {@code cm} is then partly filled and
+   *     the caller tears it down
+   */
+  boolean dupMmap(MmStruct pm, MmStruct cm) {
+    SwapSystem swap = vmscan.swap();
+    long zeroPfn = refs.zeroPfn();
+    long root = cm.root();
+    boolean[] failed = {false};
+    for (VmAreaStruct v : pm.areas()) {
+      cm.insert(v.copy());
+      boolean cow = !v.shared && (v.prot & Prot.WRITE) != 0;
+      pageTable.walkRange(
+          pm.root(),
+          v.start,
+          v.end,
+          (linear, pte) -> {
+            if (failed[0]) {
+              return;
+            }
+            if (!Pte.present(pte)) {
+              // a swap entry: both sides now hold the slot, neither exclusively
+              long shared = pte & ~Pte.SWP_EXCLUSIVE;
+              if (!pageTable.writePte(root, linear, shared)) {
+                failed[0] = true;
+                return;
+              }
+              pageTable.writePte(pm.root(), linear, shared);
+              swap.swapDuplicate(pte);
+              cm.swapEnts++;
+              return;
+            }
+            long pfn = Pte.pfn(pte);
+            long childPte = pte & ~Pte.ACCESSED;
+            if (cow && (pte & Pte.RW) != 0) {
+              pageTable.writePte(pm.root(), linear, pte & ~Pte.RW);
+              pageTable.flushTlbPage(linear);
+              childPte &= ~Pte.RW;
+            }
+            if (v.shared) {
+              childPte &= ~Pte.DIRTY;
+              if ((pte & Pte.DIRTY) != 0) {
+                refs.setDirty(pfn);
+              }
+            }
+            if (!pageTable.writePte(root, linear, childPte)) {
+              failed[0] = true;
+              return;
+            }
+            if (pfn != zeroPfn) {
+              refs.addRmap(cm, linear >>> Page.PAGE_SHIFT, pfn);
+            }
+          });
+      if (failed[0]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Unmaps every area and frees the page tables ({@code exit_mmap}). */
+  void exitMmap(MmStruct mm) {
+    for (VmAreaStruct v : mm.areas()) {
+      zapRange(mm, v, v.start, v.end);
+      mm.remove(v);
+    }
+    pageTable.destroyAddressSpace(mm.root());
+    for (int c = 0; c < cpus; c++) {
+      Mmu m = pageTable.mmu(c);
+      if (m.cr3() == mm.root()) {
+        m.loadCr3(pageTable.kernelRoot());
+      }
+    }
+  }
+
+  /**
+   * Pages committed by private writable mappings of {@code mm} (its share of meminfo Committed_AS;
+   * what the kernel charges as {@code VM_ACCOUNT}).
+   */
+  static long committedPages(MmStruct mm) {
+    long n = 0;
+    for (VmAreaStruct v : mm.areas()) {
+      if (!v.shared && (v.prot & Prot.WRITE) != 0) {
+        n += (v.end - v.start) >>> Page.PAGE_SHIFT;
+      }
+    }
+    return n;
+  }
+}

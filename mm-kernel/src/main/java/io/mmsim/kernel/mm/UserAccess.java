@@ -1,0 +1,132 @@
+package io.mmsim.kernel.mm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.paging.Access;
+import io.mmsim.api.paging.ErrorCode;
+import io.mmsim.api.paging.Mmu;
+import io.mmsim.api.paging.PageTable;
+
+/*
+ * Memory accesses as instructions make them: a user-mode read, write or instruction fetch of a
+ * process, page by page through the fault loop, and a kernel-mode access through the kernel's own
+ * page tables (arch/x86/mm/fault.c: page_fault_oops for a kernel access nothing can fix up).
+ *
+ * A user access moves its bytes one page at a time, each after its page translated; a process
+ * killed on the way leaves the pages before it done. A kernel-mode access that faults is an oops:
+ * the report lines in the kernel's words, thrown as KernelOopsException (the simulated machine
+ * has no exception tables, so no access may fault).
+ *
+ * Not thread-safe: the kernel facade serialises calls.
+ */
+final class UserAccess {
+  private final PageTable pageTable;
+  private final PhysicalMemory memory;
+  private final FaultLoop faults;
+  private NumaAccessCost cost;
+
+  UserAccess(PageTable pageTable, PhysicalMemory memory, FaultLoop faults) {
+    this.pageTable = pageTable;
+    this.memory = memory;
+    this.faults = faults;
+  }
+
+  /** Where each translated user access is counted local or remote. */
+  void setAccessCost(NumaAccessCost cost) {
+    this.cost = cost;
+  }
+
+  /** Copies {@code buf} to or from {@code t}'s memory at {@code addr}; false when it died. */
+  boolean copy(Task t, int cpu, long addr, byte[] buf, int access) {
+    faults.onCpu(cpu);
+    int done = 0;
+    while (done < buf.length) {
+      long a = addr + done;
+      int n = (int) Math.min(buf.length - done, Page.PAGE_SIZE - (a & Page.PAGE_OFFSET_MASK));
+      long phys = faults.translate(t, a, access);
+      if (phys < 0) {
+        faults.finishAccess();
+        return false;
+      }
+      cost.access(cpu, phys);
+      if (access == Access.WRITE) {
+        memory.write(phys, buf, done, n);
+      } else {
+        memory.read(phys, buf, done, n);
+      }
+      faults.finishAccess();
+      done += n;
+    }
+    return true;
+  }
+
+  /** One access of the page holding {@code addr}, without moving data; false when it died. */
+  boolean touch(Task t, int cpu, long addr, int access) {
+    faults.onCpu(cpu);
+    long phys = t.alive ? faults.translate(t, addr, access) : -1;
+    if (phys >= 0) {
+      cost.access(cpu, phys);
+    }
+    faults.finishAccess();
+    return phys >= 0;
+  }
+
+  /**
+   * Kernel-mode access through the kernel's page tables.
+   *
+   * @throws KernelOopsException when the access faults: the kernel has no fixup for it
+   */
+  void kernelAccess(int cpu, long addr, byte[] buf, int access) {
+    faults.onCpu(cpu);
+    Mmu mmu = pageTable.mmu(cpu);
+    if (mmu.cr3() != pageTable.kernelRoot()) {
+      mmu.loadCr3(pageTable.kernelRoot());
+    }
+    int done = 0;
+    while (done < Math.max(1, buf.length)) {
+      long a = addr + done;
+      int n =
+          (int)
+              Math.min(
+                  Math.max(1, buf.length) - done, Page.PAGE_SIZE - (a & Page.PAGE_OFFSET_MASK));
+      long phys = mmu.translate(a, access, false);
+      if (phys == Mmu.GP_FAULT) {
+        throw new KernelOopsException(
+            List.of(
+                String.format(
+                    "general protection fault, probably for non-canonical address 0x%x", a)));
+      }
+      if (phys < 0) {
+        throw oops(mmu.cr2(), mmu.errorCode(), access);
+      }
+      if (buf.length > 0) {
+        if (access == Access.WRITE) {
+          memory.write(phys, buf, done, n);
+        } else {
+          memory.read(phys, buf, done, n);
+        }
+      }
+      done += n;
+    }
+  }
+
+  private static KernelOopsException oops(long addr, int err, int access) {
+    List<String> r = new ArrayList<>();
+    if (Long.compareUnsigned(addr, Page.PAGE_SIZE) < 0) {
+      r.add(String.format("BUG: kernel NULL pointer dereference, address: %016x", addr));
+    } else {
+      r.add(String.format("BUG: unable to handle page fault for address: %016x", addr));
+    }
+    String what =
+        access == Access.EXECUTE
+            ? "instruction fetch"
+            : access == Access.WRITE ? "write access" : "read access";
+    r.add("#PF: supervisor " + what + " in kernel mode");
+    r.add(String.format("#PF: error_code(0x%04x) - %s", err, ErrorCode.describe(err)));
+    r.add(String.format("CR2: %016x", addr));
+    return new KernelOopsException(r);
+  }
+}

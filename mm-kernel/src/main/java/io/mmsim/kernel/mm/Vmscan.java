@@ -1,0 +1,237 @@
+package io.mmsim.kernel.mm;
+
+import io.mmsim.api.mem.Page;
+import io.mmsim.api.paging.PageTable;
+import io.mmsim.api.paging.Pte;
+import io.mmsim.api.reclaim.FutureReferences;
+import io.mmsim.api.reclaim.ReplacementPolicy;
+import io.mmsim.api.swap.ReclaimContext;
+import io.mmsim.api.swap.ReclaimMode;
+import io.mmsim.api.swap.SwapSystem;
+
+/*
+ * The kernel's side of reclaim (mm/vmscan.c, mm/rmap.c: folio_referenced, try_to_unmap): the
+ * scopes a replacement policy's keys live in, and when reclaim runs.
+ *
+ *   global scope   keys are PFNs; kswapd after an access that faulted, direct reclaim when an
+ *                  allocation fails; each operation acts on every mapping of the frame through
+ *                  the reverse map
+ *   process scope  keys are one process's virtual page numbers (rss.limit, like a memory
+ *                  cgroup's limit): a fault that would make a page resident in a process at its
+ *                  limit first reclaims from that process; operations act on its single PTE
+ *
+ * The swap system chooses what happens to a victim (mm-swap's reclaim); the scopes only unmap:
+ * an anonymous page's PTEs become swap entries, a file page's PTEs are cleared (a dirty shared
+ * page is written back when its last mapping goes).
+ *
+ * Not thread-safe: the kernel facade serialises calls.
+ */
+final class Vmscan {
+  private final PageTable pageTable;
+  private final PageRefs refs;
+  private final Tasks tasks;
+  private final GlobalScope globalScope = new GlobalScope();
+  private SwapSystem swap;
+  private ReplacementPolicy global;
+  private boolean globalEveryReference;
+  private java.util.function.Function<FutureReferences, ReplacementPolicy> processPolicies;
+  private long rssLimit;
+
+  Vmscan(PageTable pageTable, PageRefs refs, Tasks tasks) {
+    this.pageTable = pageTable;
+    this.refs = refs;
+    this.tasks = tasks;
+  }
+
+  /**
+   * Turns on reclaim: the swap system, the global policy (null when the configured policy needs
+   * future knowledge it cannot have globally), a factory of per-process policies, and the resident
+   * limit per process in pages (0 = none).
+   */
+  void setReclaim(
+      SwapSystem swap,
+      ReplacementPolicy global,
+      java.util.function.Function<FutureReferences, ReplacementPolicy> processPolicies,
+      long rssLimit) {
+    this.swap = swap;
+    this.global = global;
+    this.globalEveryReference = global != null && global.wantsEveryReference();
+    this.processPolicies = processPolicies;
+    this.rssLimit = rssLimit;
+  }
+
+  SwapSystem swap() {
+    return swap;
+  }
+
+  ReplacementPolicy global() {
+    return global;
+  }
+
+  /** True when the global policy wants to hear of every reference. */
+  boolean globalEveryReference() {
+    return globalEveryReference;
+  }
+
+  /** Gives a new address space its resident-set policy when {@code rss.limit} is set. */
+  void attachPolicy(MmStruct mm, FutureReferences future) {
+    if (rssLimit > 0 && processPolicies != null && swap != null) {
+      mm.policy = processPolicies.apply(future);
+      mm.policy.setCapacity(rssLimit);
+      mm.everyReference = mm.policy.wantsEveryReference();
+      mm.reclaim = new ProcessScope(mm);
+    }
+  }
+
+  /**
+   * A fault is about to make page {@code vpn} resident in {@code mm}: the policy hears of it first
+   * (a ghost hit may steer its choice of victim), and a process at its limit reclaims before it
+   * charges the new page, as a memory cgroup does.
+   */
+  void charge(MmStruct mm, long vpn) {
+    mm.policy.miss(vpn);
+    if (mm.rss() >= rssLimit) {
+      swap.shrink(mm.policy, mm.reclaim, (int) (mm.rss() - rssLimit + 1), ReclaimMode.LIMIT);
+    }
+  }
+
+  /** Background reclaim when a zone fell below its low watermark (kswapd, run synchronously). */
+  void kswapd() {
+    if (swap != null && global != null) {
+      swap.kswapd(global, globalScope);
+    }
+  }
+
+  /** Direct reclaim of a batch ({@code try_to_free_pages}); pages freed, 0 without swap. */
+  int directReclaim() {
+    return swap != null && global != null ? swap.tryToFreePages(global, globalScope, 0) : 0;
+  }
+
+  // ------------------------------------------------------------------ rmap walks
+
+  /** Clears the Accessed bit of one PTE mapping {@code pfn}; true when it was set. */
+  private boolean clearYoung(MmStruct mm, long vpn, long pfn) {
+    long va = vpn << Page.PAGE_SHIFT;
+    long pte = pageTable.readPte(mm.root(), va);
+    if (!Pte.present(pte) || Pte.pfn(pte) != pfn || (pte & Pte.ACCESSED) == 0) {
+      return false;
+    }
+    pageTable.writePte(mm.root(), va, pte & ~Pte.ACCESSED);
+    pageTable.flushTlbPage(va);
+    return true;
+  }
+
+  /** try_to_unmap_one: the PTE becomes the swap entry; returns its Dirty bit. */
+  private boolean unmapOneToSwap(MmStruct mm, long vpn, long pfn, long entry) {
+    long va = vpn << Page.PAGE_SHIFT;
+    long pte = pageTable.readPte(mm.root(), va);
+    if (!Pte.present(pte) || Pte.pfn(pte) != pfn) {
+      throw new AssertionError(
+          String.format("pid %d vpn 0x%x does not map pfn 0x%x", mm.pid(), vpn, pfn));
+    }
+    pageTable.writePte(mm.root(), va, entry);
+    pageTable.flushTlbPage(va);
+    swap.swapDuplicate(entry);
+    mm.swapEnts++;
+    refs.removeMapping(mm, vpn, pfn, false);
+    refs.dropMappingRef(pfn); // the swap cache still holds its own reference
+    return (pte & Pte.DIRTY) != 0;
+  }
+
+  /** Drops one mapping of a file page, writing it back when dirty and shared. */
+  private void unmapOneFile(MmStruct mm, long vpn, long pfn) {
+    long va = vpn << Page.PAGE_SHIFT;
+    long pte = pageTable.readPte(mm.root(), va);
+    if (!Pte.present(pte) || Pte.pfn(pte) != pfn) {
+      return;
+    }
+    VmAreaStruct v = mm.find(va);
+    if ((pte & Pte.DIRTY) != 0 && v != null && v.shared) {
+      refs.setDirty(pfn);
+    }
+    pageTable.writePte(mm.root(), va, 0);
+    pageTable.flushTlbPage(va);
+    refs.removeMapping(mm, vpn, pfn, true);
+  }
+
+  // ------------------------------------------------------------------ scopes
+
+  /** The global scope: keys are PFNs, operations act on every mapping through the rmap. */
+  private final class GlobalScope implements ReclaimContext {
+    @Override
+    public long pfnOf(long key) {
+      return refs.mapCount(key) > 0 ? key : SwapSystem.NO_PAGE;
+    }
+
+    @Override
+    public int kind(long key, long pfn) {
+      return refs.kindOf(pfn);
+    }
+
+    @Override
+    public boolean testAndClearYoung(long pfn) {
+      boolean young = false;
+      for (long k : refs.rmap().keys(pfn)) {
+        young |= clearYoung(tasks.mmOf(Rmap.pid(k)), Rmap.vpn(k), pfn);
+      }
+      return young;
+    }
+
+    @Override
+    public boolean unmapToSwap(long key, long pfn, long entry) {
+      boolean dirtyPte = false;
+      for (long k : refs.rmap().keys(pfn)) {
+        dirtyPte |= unmapOneToSwap(tasks.mmOf(Rmap.pid(k)), Rmap.vpn(k), pfn, entry);
+      }
+      return dirtyPte;
+    }
+
+    @Override
+    public boolean evictFilePage(long key, long pfn) {
+      for (long k : refs.rmap().keys(pfn)) {
+        unmapOneFile(tasks.mmOf(Rmap.pid(k)), Rmap.vpn(k), pfn);
+      }
+      return true;
+    }
+  }
+
+  /** One process's scope ({@code rss.limit}): keys are its virtual page numbers. */
+  private final class ProcessScope implements ReclaimContext {
+    private final MmStruct mm;
+
+    ProcessScope(MmStruct mm) {
+      this.mm = mm;
+    }
+
+    @Override
+    public long pfnOf(long vpn) {
+      long pte = pageTable.readPte(mm.root(), vpn << Page.PAGE_SHIFT);
+      if (!Pte.present(pte) || Pte.pfn(pte) == refs.zeroPfn()) {
+        return SwapSystem.NO_PAGE;
+      }
+      return Pte.pfn(pte);
+    }
+
+    @Override
+    public int kind(long key, long pfn) {
+      return refs.kindOf(pfn);
+    }
+
+    @Override
+    public boolean testAndClearYoung(long vpn) {
+      long pfn = pfnOf(vpn);
+      return pfn != SwapSystem.NO_PAGE && clearYoung(mm, vpn, pfn);
+    }
+
+    @Override
+    public boolean unmapToSwap(long vpn, long pfn, long entry) {
+      return unmapOneToSwap(mm, vpn, pfn, entry);
+    }
+
+    @Override
+    public boolean evictFilePage(long vpn, long pfn) {
+      unmapOneFile(mm, vpn, pfn);
+      return true;
+    }
+  }
+}
