@@ -140,6 +140,13 @@ final class ProcessOps {
     String at = a.option("at");
     if (at != null) {
       fixed = r.address(at);
+      if (fixed == -1) {
+        // -1 tells the kernel "anywhere"; as an address it is the last byte of the kernel's half
+        throw new BadLineException(
+            "mmap: MAP_FIXED range [0xffffffffffffffff, +"
+                + length
+                + ") is not in user space (ENOMEM)");
+      }
     }
     Processes p = processes(r, "mmap");
     long start = p.mmap(pid, length, prot, file, offset, shared, fixed, populate);

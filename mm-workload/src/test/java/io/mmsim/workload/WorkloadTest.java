@@ -191,6 +191,22 @@ final class WorkloadTest {
   }
 
   @Test
+  void mmapAt_aKernelOrNonCanonicalAddress_isRefusedWithTheLine() throws IOException {
+    for (String at : new String[] {"0xffff888000000000", "0x800000000000", "0xffffffffffffffff"}) {
+      Path p = file("at.trace", "spawn 1\nmmap 1 m 4K rw anon private at=" + at + "\n");
+      Workload w = Workload.open(p);
+
+      assertThatThrownBy(() -> w.replay(kernel("lru", 0)))
+          .isInstanceOfSatisfying(
+              WorkloadException.class,
+              e -> {
+                assertThat(e.line()).isEqualTo(2);
+                assertThat(e.reason()).contains("not in user space (ENOMEM)");
+              });
+    }
+  }
+
+  @Test
   void replaySession_keepsTheCountersOfWhatRanBeforeAFailure() throws IOException {
     Replay r = new Replay(kernel("lru", 0));
     Workload w =

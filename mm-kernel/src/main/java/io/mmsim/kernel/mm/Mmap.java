@@ -68,13 +68,39 @@ final class Mmap {
    */
   long mmap(
       MmStruct mm, long length, int prot, Path file, long offset, boolean shared, long fixed) {
+    // the checks of do_mmap and __get_unmapped_area, in their order, before anything changes
     if (length <= 0) {
-      throw new IllegalArgumentException("mmap: length " + length + " must be positive");
+      throw new IllegalArgumentException("mmap: length " + length + " must be positive (EINVAL)");
+    }
+    if (length > Processes.STACK_TOP - Processes.MMAP_MIN_ADDR) {
+      throw new IllegalArgumentException(
+          "mmap: length " + length + " is larger than the user address space (ENOMEM)");
     }
     long len = Page.pagesFor(length) << Page.PAGE_SHIFT;
     if ((offset & Page.PAGE_OFFSET_MASK) != 0 || offset < 0) {
       throw new IllegalArgumentException(
-          "mmap: file offset " + offset + " is not a multiple of the page size");
+          "mmap: file offset " + offset + " is not a multiple of the page size (EINVAL)");
+    }
+    if (offset > Long.MAX_VALUE - len) {
+      throw new IllegalArgumentException(
+          "mmap: file offset " + offset + " + " + len + " bytes overflows (EOVERFLOW)");
+    }
+    if (fixed != -1) {
+      if (Long.compareUnsigned(fixed, Processes.STACK_TOP - len) > 0) {
+        throw new IllegalArgumentException(
+            String.format(
+                "mmap: MAP_FIXED range [0x%x, +%d) is not in user space (ENOMEM)", fixed, len));
+      }
+      if ((fixed & Page.PAGE_OFFSET_MASK) != 0) {
+        throw new IllegalArgumentException(
+            String.format("mmap: MAP_FIXED address 0x%x is not page-aligned (EINVAL)", fixed));
+      }
+      if (fixed < Processes.MMAP_MIN_ADDR) {
+        throw new IllegalArgumentException(
+            String.format(
+                "mmap: MAP_FIXED address 0x%x is below vm.mmap_min_addr 0x%x (EPERM)",
+                fixed, Processes.MMAP_MIN_ADDR));
+      }
     }
     FileBacking backing = null;
     if (file != null) {
@@ -86,15 +112,7 @@ final class Mmap {
       backing = new ShmemFile(++shmemIds, len);
     }
     long start;
-    if (fixed >= 0) {
-      if ((fixed & Page.PAGE_OFFSET_MASK) != 0
-          || fixed < Processes.MMAP_MIN_ADDR
-          || fixed + len > Processes.STACK_TOP
-          || fixed + len < fixed) {
-        throw new IllegalArgumentException(
-            String.format(
-                "mmap: MAP_FIXED address 0x%x is unaligned or outside user space", fixed));
-      }
+    if (fixed != -1) {
       start = fixed;
       for (VmAreaStruct v : mm.intersecting(start, start + len)) {
         unmapArea(mm, v, start, start + len);
@@ -102,7 +120,7 @@ final class Mmap {
     } else {
       start = mm.findGapTopDown(len, Processes.MMAP_MIN_ADDR, Processes.MMAP_BASE);
       if (start < 0) {
-        throw new IllegalArgumentException("mmap: no room for " + len + " bytes");
+        throw new IllegalArgumentException("mmap: no room for " + len + " bytes (ENOMEM)");
       }
     }
     mm.insert(new VmAreaStruct(start, start + len, prot, shared, backing, offset, ""));
@@ -188,14 +206,21 @@ final class Mmap {
   /** Sets the heap to {@code size} bytes from its start ({@code brk}). */
   void brk(MmStruct mm, long size) {
     if (size < 0) {
-      throw new IllegalArgumentException("brk: size " + size + " is negative");
+      throw new IllegalArgumentException("brk: size " + size + " is negative (EINVAL)");
+    }
+    if (size > Processes.STACK_TOP - mm.startBrk - Page.PAGE_SIZE) {
+      // the break may not pass the top of user space; the kernel leaves it where it was
+      throw new IllegalArgumentException(
+          String.format(
+              "brk: %d bytes from 0x%x pass the top of user space (ENOMEM)", size, mm.startBrk));
     }
     long newBrk = mm.startBrk + (Page.pagesFor(size) << Page.PAGE_SHIFT);
     long oldBrk = mm.brk;
     if (newBrk > oldBrk) {
       if (!mm.isFree(oldBrk, newBrk)) {
         throw new IllegalArgumentException(
-            String.format("brk: the heap cannot grow to 0x%x: something is mapped there", newBrk));
+            String.format(
+                "brk: the heap cannot grow to 0x%x: something is mapped there (ENOMEM)", newBrk));
       }
       VmAreaStruct heap = oldBrk > mm.startBrk ? mm.find(oldBrk - 1) : null;
       if (heap != null && "[heap]".equals(heap.name)) {
@@ -215,10 +240,12 @@ final class Mmap {
   }
 
   private static void checkRange(String op, long addr, long length) {
+    // written so that no sum can wrap: addr + length may exceed Long.MAX_VALUE
     if ((addr & Page.PAGE_OFFSET_MASK) != 0
         || length <= 0
         || addr < 0
-        || addr + length > Processes.STACK_TOP) {
+        || addr > Processes.STACK_TOP
+        || length > Processes.STACK_TOP - addr) {
       throw new IllegalArgumentException(
           String.format(
               "%s: [0x%x, +%d) is not a page-aligned user range (EINVAL)", op, addr, length));
