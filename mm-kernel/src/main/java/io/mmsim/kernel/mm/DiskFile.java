@@ -2,7 +2,6 @@ package io.mmsim.kernel.mm;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -21,6 +20,7 @@ final class DiskFile implements FileBacking {
   private final DiskFiles disk;
   private final long inode;
   private final int device;
+  private long lastSize;
 
   DiskFile(Path path, DiskFiles disk) {
     this.path = path.toAbsolutePath().normalize();
@@ -42,6 +42,7 @@ final class DiskFile implements FileBacking {
     }
     this.inode = ino;
     this.device = 0x0801;
+    size();
   }
 
   @Override
@@ -59,12 +60,16 @@ final class DiskFile implements FileBacking {
     return device;
   }
 
+  /** The file's size now; the last size seen when the host file can no longer be read. */
   long size() {
     try {
-      return Files.size(path);
+      if (Files.isRegularFile(path)) {
+        lastSize = Files.size(path);
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      // removed or replaced on the host: the kernel still holds the inode it mapped
     }
+    return lastSize;
   }
 
   @Override
@@ -85,7 +90,8 @@ final class DiskFile implements FileBacking {
       f.readFully(dst, 0, n);
       return true;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + path + " at " + offset, e);
+      // an I/O error on a page read: filemap_fault answers VM_FAULT_SIGBUS
+      return false;
     }
   }
 
@@ -105,7 +111,9 @@ final class DiskFile implements FileBacking {
       f.write(src, 0, n);
       disk.countHostWrite();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + path + " at " + offset, e);
+      // the unmap goes on: the error is the file's (mapping_set_error), the bytes stay in the
+      // overlay
+      disk.hostWriteFailed(path, offset, String.valueOf(e.getMessage()));
     }
   }
 

@@ -1,9 +1,12 @@
 package io.mmsim.kernel.mm;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import io.mmsim.api.mem.Page;
 
@@ -21,6 +24,9 @@ import io.mmsim.api.mem.Page;
  */
 public final class DiskFiles {
   private final boolean writeBack;
+  private final Predicate<Path> writable;
+  private Consumer<String> reporter = line -> {};
+  private long hostWriteErrors;
 
   /** Per file (its absolute, normalised path): written pages by page offset. */
   private final Map<Path, Map<Long, byte[]>> written = new HashMap<>();
@@ -34,7 +40,41 @@ public final class DiskFiles {
    * @param writeBack true to also write written pages into the host files
    */
   public DiskFiles(boolean writeBack) {
+    this(writeBack, Files::isWritable);
+  }
+
+  /**
+   * The disk of one kernel, with {@code writable} deciding whether this user may open a file for
+   * writing (the permission check of {@code open}; tests stand in for a user without the right).
+   */
+  DiskFiles(boolean writeBack, Predicate<Path> writable) {
     this.writeBack = writeBack;
+    this.writable = writable;
+  }
+
+  /** True when this user may open {@code path} for writing. */
+  boolean writable(Path path) {
+    return writable.test(path);
+  }
+
+  /** Where failed write-backs to host files are reported, one line each. */
+  void setReporter(Consumer<String> reporter) {
+    this.reporter = reporter;
+  }
+
+  /**
+   * Write-backs to host files that failed. As in Linux, a write-back error does not fail the {@code
+   * munmap} or {@code exit} that caused it (the kernel records it in the file's mapping, {@code
+   * mapping_set_error}, for a later {@code fsync}); the page stays in this overlay.
+   */
+  public long hostWriteErrors() {
+    return hostWriteErrors;
+  }
+
+  void hostWriteFailed(Path path, long offset, String reason) {
+    hostWriteErrors++;
+    reporter.accept(
+        String.format("write-back of %s at offset %d failed (EIO): %s", path, offset, reason));
   }
 
   /** True when written pages also go to the host files ({@code files.writeback}). */

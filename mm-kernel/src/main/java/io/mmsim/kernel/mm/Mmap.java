@@ -102,28 +102,45 @@ final class Mmap {
                 fixed, Processes.MMAP_MIN_ADDR));
       }
     }
-    FileBacking backing = null;
+    boolean mayWrite = true;
     if (file != null) {
-      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-        throw new IllegalArgumentException("mmap: cannot open " + file);
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("mmap: " + file + " is not a regular file (ENODEV)");
       }
-      backing = diskFiles.open(file);
-    } else if (shared) {
-      backing = new ShmemFile(++shmemIds, len);
+      if (!Files.isReadable(file)) {
+        throw new IllegalArgumentException("mmap: cannot open " + file + " for reading (EACCES)");
+      }
+      // the file is opened for writing when the user may write it; a shared mapping of a file
+      // opened read-only may never become writable (do_mmap clears VM_MAYWRITE)
+      mayWrite = !shared || diskFiles.writable(file);
+      if ((prot & Prot.WRITE) != 0 && !mayWrite) {
+        throw new IllegalArgumentException(
+            "mmap: "
+                + file
+                + " is not writable by this user: a shared mapping with write permission"
+                + " needs it (EACCES)");
+      }
     }
-    long start;
-    if (fixed != -1) {
-      start = fixed;
-      for (VmAreaStruct v : mm.intersecting(start, start + len)) {
-        unmapArea(mm, v, start, start + len);
-      }
-    } else {
+    long start = fixed;
+    if (fixed == -1) {
       start = mm.findGapTopDown(len, Processes.MMAP_MIN_ADDR, Processes.MMAP_BASE);
       if (start < 0) {
         throw new IllegalArgumentException("mmap: no room for " + len + " bytes (ENOMEM)");
       }
     }
-    mm.insert(new VmAreaStruct(start, start + len, prot, shared, backing, offset, ""));
+    // every check passed: from here on the call changes the address space
+    FileBacking backing = null;
+    if (file != null) {
+      backing = diskFiles.open(file);
+    } else if (shared) {
+      backing = new ShmemFile(++shmemIds, len);
+    }
+    if (fixed != -1) {
+      for (VmAreaStruct v : mm.intersecting(start, start + len)) {
+        unmapArea(mm, v, start, start + len);
+      }
+    }
+    mm.insert(new VmAreaStruct(start, start + len, prot, shared, backing, offset, "", mayWrite));
     return start;
   }
 
@@ -149,6 +166,14 @@ final class Mmap {
     if (covered != end - addr) {
       throw new IllegalArgumentException(
           String.format("mprotect: [0x%x, 0x%x) is not wholly mapped (ENOMEM)", addr, end));
+    }
+    for (VmAreaStruct v : hit) {
+      if ((prot & Prot.WRITE) != 0 && !v.mayWrite) {
+        throw new IllegalArgumentException(
+            String.format(
+                "mprotect: [0x%x, 0x%x) maps %s shared, opened without write access (EACCES)",
+                v.start, v.end, v.name()));
+      }
     }
     for (VmAreaStruct v : hit) {
       VmAreaStruct mid = split(mm, v, Math.max(addr, v.start), Math.min(end, v.end));

@@ -69,6 +69,7 @@ public final class Processes {
   private MempolicyAlloc mpol;
 
   private NumaAccessCost accessCost;
+  private Consumer<String> reporter = line -> {};
 
   /**
    * Processes over the kernel's parts; the fault handlers and swap come later (they are created
@@ -190,7 +191,9 @@ public final class Processes {
 
   /** Where signals and OOM kills are reported, one line each, as they happen. */
   public void setReporter(Consumer<String> reporter) {
+    this.reporter = reporter;
     tasks.setReporter(reporter);
+    mmap.diskFiles().setReporter(reporter);
   }
 
   // ------------------------------------------------------------------ tasks
@@ -320,6 +323,7 @@ public final class Processes {
 
   /** Uses {@code disk} for the files mapped from now on (the kernel sets it at boot). */
   public void setDiskFiles(DiskFiles disk) {
+    disk.setReporter(reporter);
     mmap.setDiskFiles(disk);
   }
 

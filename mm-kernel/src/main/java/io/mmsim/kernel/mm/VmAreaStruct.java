@@ -18,6 +18,12 @@ public final class VmAreaStruct implements Vma {
   long fileOffset;
   final String name;
 
+  /**
+   * {@code VM_MAYWRITE}: write permission may be added; false for a shared mapping of a file opened
+   * without write access, so that {@code mprotect} to write fails with EACCES.
+   */
+  final boolean mayWrite;
+
   VmAreaStruct(
       long start,
       long end,
@@ -26,6 +32,18 @@ public final class VmAreaStruct implements Vma {
       FileBacking file,
       long fileOffset,
       String name) {
+    this(start, end, prot, shared, file, fileOffset, name, true);
+  }
+
+  VmAreaStruct(
+      long start,
+      long end,
+      int prot,
+      boolean shared,
+      FileBacking file,
+      long fileOffset,
+      String name,
+      boolean mayWrite) {
     this.start = start;
     this.end = end;
     this.prot = prot;
@@ -33,6 +51,7 @@ public final class VmAreaStruct implements Vma {
     this.file = file;
     this.fileOffset = fileOffset;
     this.name = name;
+    this.mayWrite = mayWrite;
   }
 
   @Override
@@ -80,7 +99,7 @@ public final class VmAreaStruct implements Vma {
 
   /** A copy for a forked child (vma_dup_policy: the policy comes along). */
   VmAreaStruct copy() {
-    VmAreaStruct v = new VmAreaStruct(start, end, prot, shared, file, fileOffset, name);
+    VmAreaStruct v = new VmAreaStruct(start, end, prot, shared, file, fileOffset, name, mayWrite);
     v.mempolicy = mempolicy;
     return v;
   }
@@ -88,7 +107,7 @@ public final class VmAreaStruct implements Vma {
   /** A copy covering {@code [from, to)} of this area, with the file offset moved along. */
   VmAreaStruct slice(long from, long to) {
     VmAreaStruct v =
-        new VmAreaStruct(from, to, prot, shared, file, fileOffset + (from - start), name);
+        new VmAreaStruct(from, to, prot, shared, file, fileOffset + (from - start), name, mayWrite);
     v.mempolicy = mempolicy;
     return v;
   }

@@ -259,6 +259,57 @@ final class ProcessesTest {
   }
 
   @Test
+  void sharedWritableMapping_ofAFileTheUserCannotWrite_failsWithEacces_andChangesNothing()
+      throws Exception {
+    p.setDiskFiles(new DiskFiles(false, path -> false));
+    Path f = tmp.resolve("readonly.bin");
+    Files.write(f, bytes("read only"));
+    p.spawn(1);
+    String maps = kernel.proc("1/maps");
+
+    assertThatThrownBy(() -> p.mmap(1, 4096, RW, f, 0, true, -1, false))
+        .hasMessageContaining("(EACCES)")
+        .hasMessageContaining(f.toString());
+    assertThat(kernel.proc("1/maps")).isEqualTo(maps);
+
+    long ro = p.mmap(1, 4096, Prot.READ, f, 0, true, -1, false);
+    String withRo = kernel.proc("1/maps");
+    assertThatThrownBy(() -> p.mprotect(1, ro, 4096, RW)).hasMessageContaining("(EACCES)");
+    assertThat(kernel.proc("1/maps")).isEqualTo(withRo);
+    p.mprotect(1, ro, 4096, Prot.READ | Prot.EXEC);
+
+    // a private mapping never writes the file: it may be writable (copy-on-write)
+    long priv = p.mmap(1, 4096, RW, f, 0, false, -1, false);
+    p.write(1, 0, priv, bytes("mine"));
+    assertThat(readString(1, priv, 9)).isEqualTo("mine only");
+    assertThat(readString(1, ro, 9)).isEqualTo("read only");
+    p.checkInvariants();
+  }
+
+  @Test
+  void writeBackFailure_duringMunmap_stillUnmapsTheWholeArea_andReportsEio() throws Exception {
+    p.setDiskFiles(new DiskFiles(true));
+    Path f = tmp.resolve("goes-away.bin");
+    Files.write(f, new byte[3 * 4096]);
+    p.spawn(1);
+    long a = p.mmap(1, 3 * 4096, RW, f, 0, true, -1, false);
+    for (int i = 0; i < 3; i++) {
+      p.write(1, 0, a + i * 4096L, bytes("page" + i));
+    }
+    // the host file is replaced by a directory: every write-back of it fails
+    Files.delete(f);
+    Files.createDirectory(f);
+
+    p.munmap(1, a, 3 * 4096);
+
+    assertThat(p.areas(1)).noneMatch(v -> v.start() < a + 3 * 4096 && v.end() > a);
+    assertThat(p.diskFiles().hostWriteErrors()).isEqualTo(3);
+    assertThat(reports).hasSize(3).allMatch(r -> r.contains("(EIO)") && r.contains(f.toString()));
+    assertThat(p.mappedFilePages()).isZero();
+    p.checkInvariants();
+  }
+
+  @Test
   void privateFileMapping_readsTheFile_writesStayPrivate() throws Exception {
     Path f = tmp.resolve("text.txt");
     Files.writeString(f, "original");
