@@ -31,8 +31,9 @@ import io.mmsim.kernel.stat.VmEvents;
  *   #GP (non-canonical)     -> SIGSEGV, SI_KERNEL; no handler runs
  *   #PF on a kernel address -> SIGSEGV, SEGV_MAPERR (do_kern_addr_fault from user mode)
  *   #PF                     -> under rss.limit, a fault that adds a resident page is charged
- *                              first (the limit's reclaim); then each handler of the chain in
- *                              order until one does not decline:
+ *                              first (the limit's reclaim); a shmem page swapped out is brought
+ *                              back into the page cache (Shmem); then each handler of the chain
+ *                              in order until one does not decline:
  *     MINOR / MAJOR         -> counted (pgfault, pgmajfault), the access is retried
  *     SIGSEGV / SIGBUS      -> the process is killed, the run goes on
  *     OOM                   -> direct reclaim and a retry while reclaim frees pages (up to
@@ -68,6 +69,7 @@ final class FaultLoop {
   private final Vmscan vmscan;
   private final Tasks tasks;
   private final OomKiller oom;
+  private final Shmem shmem;
   private final VmEvents events;
   private final long zeroPfn;
   private final boolean zeroPageEnabled;
@@ -84,6 +86,7 @@ final class FaultLoop {
       Vmscan vmscan,
       Tasks tasks,
       OomKiller oom,
+      Shmem shmem,
       VmEvents events,
       boolean zeroPageEnabled) {
     this.pageTable = pageTable;
@@ -92,6 +95,7 @@ final class FaultLoop {
     this.vmscan = vmscan;
     this.tasks = tasks;
     this.oom = oom;
+    this.shmem = shmem;
     this.events = events;
     this.zeroPfn = refs.zeroPfn();
     this.zeroPageEnabled = zeroPageEnabled;
@@ -158,7 +162,23 @@ final class FaultLoop {
               cr2,
               err,
               new Regs(access == Access.EXECUTE ? linear : 0, Processes.STACK_TOP, refs.cpu, true));
-      FaultOutcome outcome = handle(mm, fault);
+      // a shmem page the object holds as a swap entry comes back first (shmem_swapin_folio in
+      // the shmem ->fault), then the handlers find it in the page cache
+      int swapIn = Shmem.NOT_SWAPPED;
+      if ((err & ErrorCode.PROT) == 0 && shmem.swappedPages() > 0) {
+        swapIn = shmem.swapIn(mm, cr2);
+      }
+      FaultOutcome outcome;
+      if (swapIn == Shmem.NO_MEMORY) {
+        outcome = FaultOutcome.OOM;
+      } else if (swapIn == Shmem.IO_ERROR) {
+        outcome = FaultOutcome.SIGBUS;
+      } else {
+        outcome = handle(mm, fault);
+        if (swapIn == Shmem.READ && outcome == FaultOutcome.MINOR) {
+          outcome = FaultOutcome.MAJOR;
+        }
+      }
       switch (outcome) {
         case MINOR, MAJOR -> {
           events.count(VmEvent.PGFAULT);

@@ -36,14 +36,16 @@ final class Mmap {
   private final PageTable pageTable;
   private final PageRefs refs;
   private final Vmscan vmscan;
+  private final Shmem shmem;
   private final int cpus;
   private long shmemIds;
   private DiskFiles diskFiles = new DiskFiles(false);
 
-  Mmap(PageTable pageTable, PageRefs refs, Vmscan vmscan, int cpus) {
+  Mmap(PageTable pageTable, PageRefs refs, Vmscan vmscan, Shmem shmem, int cpus) {
     this.pageTable = pageTable;
     this.refs = refs;
     this.vmscan = vmscan;
+    this.shmem = shmem;
     this.cpus = cpus;
   }
 
@@ -133,7 +135,7 @@ final class Mmap {
     if (file != null) {
       backing = diskFiles.open(file);
     } else if (shared) {
-      backing = new ShmemFile(++shmemIds, len);
+      backing = shmem.create(++shmemIds, len);
     }
     if (fixed != -1) {
       for (VmAreaStruct v : mm.intersecting(start, start + len)) {

@@ -150,6 +150,12 @@ final class PageRefs {
     addMapping(mm, vpn, pfn);
   }
 
+  /** A frame that holds references already (the swap cache's) enters the page cache too. */
+  void cacheInsert(FileBacking file, long offset, long pfn) {
+    cache.add(file, offset, pfn);
+    refs[(int) pfn]++;
+  }
+
   /** A frame just read into the page cache: the cache's reference. */
   void cacheAdd(FileBacking file, long offset, long pfn) {
     cache.add(file, offset, pfn);
@@ -266,7 +272,10 @@ final class PageRefs {
     dirty.set((int) pfn);
   }
 
-  /** What reclaim sees: the zero page and shmem pages stay, others are anonymous or file. */
+  /**
+   * What reclaim sees: the zero page stays; anonymous and shmem pages are swap-backed (shmem is
+   * swapped as tmpfs is, through {@code Shmem}); other page-cache pages are file pages.
+   */
   int kindOf(long pfn) {
     if (pfn == zeroPfn) {
       return ReclaimContext.UNEVICTABLE;
@@ -274,7 +283,7 @@ final class PageRefs {
     if (!cache.contains(pfn)) {
       return ReclaimContext.ANON;
     }
-    return cache.fileOf(pfn).shmem() ? ReclaimContext.UNEVICTABLE : ReclaimContext.FILE;
+    return cache.fileOf(pfn).shmem() ? ReclaimContext.ANON : ReclaimContext.FILE;
   }
 
   /** Writes a page-cache page back to its file ({@code writepage}). */

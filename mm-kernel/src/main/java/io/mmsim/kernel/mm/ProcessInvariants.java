@@ -19,8 +19,8 @@ import io.mmsim.api.swap.SwapSystem;
  *   rmap(pfn)         = exactly the (pid, vpn) of those PTEs
  *   RSS by kind       = a process's present PTEs mapping anonymous, file and shmem frames
  *   MM_SWAPENTS       = its swap PTEs
- *   swap_map count    = the swap PTEs holding the slot; slots in use = slots held by a PTE +
- *                       swap-cache pages whose slot no PTE holds
+ *   swap_map count    = the swap PTEs and shmem objects holding the slot; slots in use = slots
+ *                       held so + swap-cache pages whose slot no one holds
  *   policies          = the global one tracks exactly the mapped frames; a process's own (under
  *                       rss.limit) exactly its resident pages
  *   page cache        = a file page is mapped (mmsim drops unmapped ones); shmem pages belong to
@@ -34,13 +34,15 @@ final class ProcessInvariants {
   private final PageRefs refs;
   private final Tasks tasks;
   private final Vmscan vmscan;
+  private final Shmem shmem;
   private final long zeroPfn;
 
-  ProcessInvariants(PageTable pageTable, PageRefs refs, Tasks tasks, Vmscan vmscan) {
+  ProcessInvariants(PageTable pageTable, PageRefs refs, Tasks tasks, Vmscan vmscan, Shmem shmem) {
     this.pageTable = pageTable;
     this.refs = refs;
     this.tasks = tasks;
     this.vmscan = vmscan;
+    this.shmem = shmem;
     this.zeroPfn = refs.zeroPfn();
   }
 
@@ -61,6 +63,20 @@ final class ProcessInvariants {
       if (t.alive) {
         checkAddressSpace(t.mm, maps, swapRefs);
       }
+    }
+    long shmemEntries = 0;
+    for (long e : shmem.heldEntries()) {
+      if (swap == null || !swap.validEntry(e)) {
+        throw new AssertionError(String.format("shmem holds %016x, no valid swap entry", e));
+      }
+      swapRefs.merge(e, 1, Integer::sum);
+      shmemEntries++;
+    }
+    if (shmemEntries != shmem.swappedPages()) {
+      throw new AssertionError(
+          String.format(
+              "shmem objects hold %d swap entries, %d counted",
+              shmemEntries, shmem.swappedPages()));
     }
     long anon = 0;
     long file = 0;
@@ -248,8 +264,14 @@ final class ProcessInvariants {
     return false;
   }
 
-  /** Every cached shmem page belongs to an object some live area maps. */
+  /** Every cached shmem page and every shmem object belongs to an object some live area maps. */
   private void checkShmemMapped() {
+    int mapped = PageRefs.mappedShmem(tasks.all()).size();
+    if (shmem.objectCount() != mapped) {
+      throw new AssertionError(
+          String.format(
+              "%d shmem objects are kept, live areas map %d", shmem.objectCount(), mapped));
+    }
     List<Long> orphans = refs.orphanShmem(PageRefs.mappedShmem(tasks.all()));
     if (!orphans.isEmpty()) {
       throw new AssertionError(

@@ -34,6 +34,7 @@ import io.mmsim.kernel.stat.VmEvents;
  *   <li>page references and the reverse map: {@code PageRefs} (mm/rmap.c);
  *   <li>reclaim scopes, kswapd and direct reclaim: {@code Vmscan} (mm/vmscan.c);
  *   <li>the OOM killer: {@code OomKiller} (mm/oom_kill.c);
+ *   <li>shared anonymous memory under reclaim: {@code Shmem} (mm/shmem.c);
  *   <li>/proc/PID/maps: {@code io.mmsim.kernel.proc.ProcFs}.
  * </ul>
  *
@@ -89,14 +90,16 @@ public final class Processes {
     this.refs = new PageRefs(pages, pageTable, memory, zeroPfn);
     this.tasks = new Tasks(pageTable, refs);
     this.vmscan = new Vmscan(pageTable, refs, tasks);
-    this.mmap = new Mmap(pageTable, refs, vmscan, cpus);
-    tasks.wire(vmscan, mmap);
+    Shmem shmem = new Shmem(refs, vmscan);
+    vmscan.wire(shmem);
+    this.mmap = new Mmap(pageTable, refs, vmscan, shmem, cpus);
+    tasks.wire(vmscan, mmap, shmem);
     this.oom = new OomKiller(tasks, pages, pageTable, vmscan, events);
     this.faults =
-        new FaultLoop(pageTable, memory, refs, vmscan, tasks, oom, events, zeroPageEnabled);
+        new FaultLoop(pageTable, memory, refs, vmscan, tasks, oom, shmem, events, zeroPageEnabled);
     this.access = new UserAccess(pageTable, memory, faults);
     this.pages = pages;
-    this.invariants = new ProcessInvariants(pageTable, refs, tasks, vmscan);
+    this.invariants = new ProcessInvariants(pageTable, refs, tasks, vmscan, shmem);
     setNuma(new MemoryLayout(memory.frames(), cpus));
   }
 

@@ -34,6 +34,7 @@ final class Tasks {
   private final PageRefs refs;
   private Vmscan vmscan;
   private Mmap mmap;
+  private Shmem shmem;
   private Consumer<String> reporter = s -> {};
 
   Tasks(PageTable pageTable, PageRefs refs) {
@@ -42,9 +43,10 @@ final class Tasks {
   }
 
   /** The parts that need the task list themselves (reclaim walks the rmap to tasks). */
-  void wire(Vmscan vmscan, Mmap mmap) {
+  void wire(Vmscan vmscan, Mmap mmap, Shmem shmem) {
     this.vmscan = vmscan;
     this.mmap = mmap;
+    this.shmem = shmem;
   }
 
   void setReporter(Consumer<String> reporter) {
@@ -186,10 +188,12 @@ final class Tasks {
     exit(t, "killed by " + s.signal());
   }
 
-  /** Shmem objects no live area maps any more drop their pages. */
+  /** Shmem objects no live area maps any more drop their pages and swap entries. */
   void dropUnmappedShmem() {
-    if (refs.cachedPages() > 0) {
-      refs.dropShmemNotIn(PageRefs.mappedShmem(tasks.values()));
+    if (refs.cachedPages() > 0 || shmem.objectCount() > 0) {
+      java.util.Set<io.mmsim.api.fault.FileBacking> mapped = PageRefs.mappedShmem(tasks.values());
+      refs.dropShmemNotIn(mapped);
+      shmem.dropNotIn(mapped);
     }
   }
 

@@ -36,6 +36,7 @@ final class Vmscan {
   private boolean globalEveryReference;
   private java.util.function.Function<FutureReferences, ReplacementPolicy> processPolicies;
   private long rssLimit;
+  private Shmem shmem;
 
   Vmscan(PageTable pageTable, PageRefs refs, Tasks tasks) {
     this.pageTable = pageTable;
@@ -58,6 +59,10 @@ final class Vmscan {
     this.globalEveryReference = global != null && global.wantsEveryReference();
     this.processPolicies = processPolicies;
     this.rssLimit = rssLimit;
+  }
+
+  void wire(Shmem shmem) {
+    this.shmem = shmem;
   }
 
   SwapSystem swap() {
@@ -138,6 +143,20 @@ final class Vmscan {
     return (pte & Pte.DIRTY) != 0;
   }
 
+  /** Clears one PTE mapping shmem page {@code pfn} (shmem PTEs never hold swap entries). */
+  private boolean unmapOneShmem(MmStruct mm, long vpn, long pfn) {
+    long va = vpn << Page.PAGE_SHIFT;
+    long pte = pageTable.readPte(mm.root(), va);
+    if (!Pte.present(pte) || Pte.pfn(pte) != pfn) {
+      throw new AssertionError(
+          String.format("pid %d vpn 0x%x does not map pfn 0x%x", mm.pid(), vpn, pfn));
+    }
+    pageTable.writePte(mm.root(), va, 0);
+    pageTable.flushTlbPage(va);
+    refs.removeMapping(mm, vpn, pfn, true);
+    return (pte & Pte.DIRTY) != 0;
+  }
+
   /** Drops one mapping of a file page, writing it back when dirty and shared. */
   private void unmapOneFile(MmStruct mm, long vpn, long pfn) {
     long va = vpn << Page.PAGE_SHIFT;
@@ -180,6 +199,13 @@ final class Vmscan {
     @Override
     public boolean unmapToSwap(long key, long pfn, long entry) {
       boolean dirtyPte = false;
+      if (shmem.isShmemPage(pfn)) {
+        for (long k : refs.rmap().keys(pfn)) {
+          dirtyPte |= unmapOneShmem(tasks.mmOf(Rmap.pid(k)), Rmap.vpn(k), pfn);
+        }
+        shmem.moveToSwap(pfn, entry);
+        return dirtyPte;
+      }
       for (long k : refs.rmap().keys(pfn)) {
         dirtyPte |= unmapOneToSwap(tasks.mmOf(Rmap.pid(k)), Rmap.vpn(k), pfn, entry);
       }
@@ -225,6 +251,17 @@ final class Vmscan {
 
     @Override
     public boolean unmapToSwap(long vpn, long pfn, long entry) {
+      if (shmem.isShmemPage(pfn)) {
+        boolean dirty = unmapOneShmem(mm, vpn, pfn);
+        if (refs.mapCount(pfn) == 0) {
+          shmem.moveToSwap(pfn, entry);
+        } else {
+          // other processes still map the page: it only left this resident set, and stays in
+          // the page cache; its new swap-cache copy and slot go again
+          swap.tryToFreeSwap(pfn);
+        }
+        return dirty;
+      }
       return unmapOneToSwap(mm, vpn, pfn, entry);
     }
 

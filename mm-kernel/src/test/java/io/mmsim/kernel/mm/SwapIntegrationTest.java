@@ -215,4 +215,117 @@ final class SwapIntegrationTest {
     assertThat(k.swap().statistics().get("swapcache_hits")).isPositive();
     p.checkInvariants();
   }
+
+  // ------------------------------------------------------------------ shmem
+
+  @Test
+  void sharedAnonymous_largerThanMemory_isSwappedOut_andComesBackIntactInBothProcesses() {
+    Kernel k = boot();
+    Processes p = k.processes();
+    long free = k.pageAllocator().nrFreePages();
+    int pages = 2 * 16384; // 128 MiB of shmem through 64 MiB of RAM
+    p.spawn(1);
+    long base = p.mmap(1, (long) pages << 12, RW, null, 0, true, -1, false);
+    p.fork(1, 2);
+    for (int i = 0; i < pages; i++) {
+      int pid = 1 + (i & 1);
+      assertThat(p.write(pid, 0, base + ((long) i << 12) + (i % 4000), pattern(i))).isTrue();
+    }
+    p.checkInvariants();
+    assertThat(k.swap().statistics().get("pswpout")).isGreaterThan(10000);
+    SplittableRandom r = new SplittableRandom(5);
+    for (int n = 0; n < pages; n++) {
+      int i = r.nextInt(pages);
+      int pid = 1 + r.nextInt(2);
+      assertThat(p.read(pid, 0, base + ((long) i << 12) + (i % 4000), 16))
+          .as("page %d read by pid %d", i, pid)
+          .containsExactly(pattern(i));
+    }
+    assertThat(k.events().get(VmEvent.PGMAJFAULT)).isPositive();
+    assertThat(k.swap().statistics().get("pswpin")).isPositive();
+    assertThat(reports).isEmpty();
+    p.checkInvariants();
+
+    p.exit(1);
+    p.checkInvariants();
+    assertThat(p.read(2, 0, base + 4096 + 1, 16)).containsExactly(pattern(1));
+    p.exit(2);
+    assertNoLeaks(k, free);
+  }
+
+  @Test
+  void sharedAnonymous_underRssLimit_leavesOneResidentSet_andTheOtherSharerKeepsThePage() {
+    Kernel k = boot("rss.limit=16", "reclaim.policy=lru");
+    Processes p = k.processes();
+    long free = k.pageAllocator().nrFreePages();
+    int pages = 64;
+    p.spawn(1);
+    long base = p.mmap(1, (long) pages << 12, RW, null, 0, true, -1, false);
+    p.fork(1, 2);
+    for (int round = 0; round < 3; round++) {
+      for (int i = 0; i < pages; i++) {
+        int pid = 1 + ((i + round) & 1);
+        assertThat(p.write(pid, 0, base + ((long) i << 12), pattern(round * pages + i))).isTrue();
+        assertThat(p.task(pid).mm.rss()).isLessThanOrEqualTo(16);
+      }
+      p.checkInvariants();
+    }
+    for (int i = 0; i < pages; i++) {
+      assertThat(p.read(1, 0, base + ((long) i << 12), 16)).containsExactly(pattern(2 * pages + i));
+      assertThat(p.read(2, 0, base + ((long) i << 12), 16)).containsExactly(pattern(2 * pages + i));
+    }
+    assertThat(k.swap().statistics().get("pswpout")).isPositive();
+    p.checkInvariants();
+    p.exit(2);
+    p.exit(1);
+    assertNoLeaks(k, free);
+  }
+
+  @Test
+  void sharedAnonymous_munmappedWhileSwappedOut_freesItsSlots() {
+    Kernel k = boot();
+    Processes p = k.processes();
+    long free = k.pageAllocator().nrFreePages();
+    int pages = 2 * 16384;
+    p.spawn(1);
+    long base = p.mmap(1, (long) pages << 12, RW, null, 0, true, -1, false);
+    for (int i = 0; i < pages; i++) {
+      p.write(1, 0, base + ((long) i << 12), pattern(i));
+    }
+    assertThat(k.swap().freeSwapPages()).isLessThan(k.swap().totalSwapPages());
+
+    p.munmap(1, base, (long) pages << 12);
+
+    p.checkInvariants();
+    p.exit(1);
+    assertNoLeaks(k, free);
+  }
+
+  @Test
+  void sharedAnonymous_everySwapWriteFails_pagesStayIntact_andTheHogIsOomKilled() {
+    Kernel k =
+        boot(
+            "memory.size=48M",
+            "swap.memory=64M",
+            "swap.fail-write.probability=100",
+            "swap.fail-write.times=-1");
+    Processes p = k.processes();
+    p.spawn(1);
+    long keep = p.mmap(1, 4 << 12, RW, null, 0, true, -1, false);
+    for (int i = 0; i < 4; i++) {
+      p.write(1, 0, keep + ((long) i << 12), pattern(i));
+    }
+    p.spawn(2);
+    p.mmap(2, 64L << 20, RW, null, 0, true, -1, true);
+    p.checkInvariants();
+
+    assertThat(k.swap().statistics().get("pswpout")).isZero();
+    assertThat(k.swap().statistics().get("swap_write_errors")).isPositive();
+    assertThat(p.isAlive(2)).isFalse();
+    assertThat(reports).anyMatch(r -> r.startsWith("Out of memory: Killed process 2 (proc2)"));
+    for (int i = 0; i < 4; i++) {
+      assertThat(p.read(1, 0, keep + ((long) i << 12), 16)).containsExactly(pattern(i));
+    }
+    p.checkInvariants();
+  }
 }
