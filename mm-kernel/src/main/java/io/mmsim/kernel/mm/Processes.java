@@ -289,7 +289,7 @@ public final class Processes {
       int how = (prot & Prot.WRITE) != 0 && !shared ? Access.WRITE : Access.READ;
       long end = start + (Page.pagesFor(length) << Page.PAGE_SHIFT);
       for (long a = start; a < end && t.alive; a += Page.PAGE_SIZE) {
-        access.touch(t, refs.cpu, a, how);
+        access.populate(t, refs.cpu, a, how);
       }
     }
     return start;

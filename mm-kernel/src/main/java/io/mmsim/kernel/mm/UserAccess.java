@@ -75,6 +75,17 @@ final class UserAccess {
   }
 
   /**
+   * Faults the page holding {@code addr} in for the kernel ({@code MAP_POPULATE}): not an access of
+   * the process, so it costs nothing on the NUMA access count; false when the process died.
+   */
+  boolean populate(Task t, int cpu, long addr, int access) {
+    faults.onCpu(cpu);
+    long phys = t.alive ? faults.translate(t, addr, access) : -1;
+    faults.finishAccess();
+    return phys >= 0;
+  }
+
+  /**
    * Kernel-mode access through the kernel's page tables.
    *
    * @throws KernelOopsException when the access faults: the kernel has no fixup for it
