@@ -75,6 +75,7 @@ final class FaultLoop {
   private final boolean zeroPageEnabled;
   private final Ctx ctx = new Ctx();
   private MempolicyAlloc mpol;
+  private Regs[] userRegs = new Regs[0];
   private List<FaultHandler> chain = List.of();
   private int swapHandler = -1;
   private boolean kswapdPending;
@@ -158,10 +159,7 @@ final class FaultLoop {
         vmscan.charge(mm, cr2 >>> Page.PAGE_SHIFT);
       }
       PageFault fault =
-          new PageFault(
-              cr2,
-              err,
-              new Regs(access == Access.EXECUTE ? linear : 0, Processes.STACK_TOP, refs.cpu, true));
+          new PageFault(cr2, err, access == Access.EXECUTE ? execRegs(linear) : userRegs(refs.cpu));
       // a shmem page the object holds as a swap entry comes back first (shmem_swapin_folio in
       // the shmem ->fault), then the handlers find it in the page cache
       int swapIn = Shmem.NOT_SWAPPED;
@@ -231,6 +229,24 @@ final class FaultLoop {
         default -> throw new AssertionError(outcome);
       }
     }
+  }
+
+  /** The registers of a user-mode data access on {@code cpu}: one object per CPU, reused. */
+  private Regs userRegs(int cpu) {
+    if (cpu >= userRegs.length) {
+      userRegs = java.util.Arrays.copyOf(userRegs, cpu + 1);
+    }
+    Regs r = userRegs[cpu];
+    if (r == null) {
+      r = new Regs(0, Processes.STACK_TOP, cpu, true);
+      userRegs[cpu] = r;
+    }
+    return r;
+  }
+
+  /** The registers of an instruction fetch: the instruction pointer is the faulting address. */
+  private Regs execRegs(long ip) {
+    return new Regs(ip, Processes.STACK_TOP, refs.cpu, true);
   }
 
   /** A translation that succeeded: the reference reaches the policies that want every one. */

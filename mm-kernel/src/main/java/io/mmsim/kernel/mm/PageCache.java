@@ -1,5 +1,6 @@
 package io.mmsim.kernel.mm;
 
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -19,6 +20,9 @@ final class PageCache {
   private final Map<Key, Long> byKey = new HashMap<>();
   private final Map<Long, Key> byPfn = new HashMap<>();
 
+  /** The frames in the cache, so that the fault path asks without boxing a frame number. */
+  private final BitSet cached = new BitSet();
+
   /** The frame caching page {@code offset} of {@code file}, or -1. */
   long find(FileBacking file, long offset) {
     Long pfn = byKey.get(new Key(file, offset));
@@ -29,10 +33,11 @@ final class PageCache {
     Key k = new Key(file, offset);
     byKey.put(k, pfn);
     byPfn.put(pfn, k);
+    cached.set((int) pfn);
   }
 
   boolean contains(long pfn) {
-    return byPfn.containsKey(pfn);
+    return cached.get((int) pfn);
   }
 
   FileBacking fileOf(long pfn) {
@@ -49,6 +54,7 @@ final class PageCache {
     Key k = byPfn.remove(pfn);
     if (k != null) {
       byKey.remove(k);
+      cached.clear((int) pfn);
     }
   }
 

@@ -41,7 +41,7 @@ final class PageRefs {
   private final PhysicalMemory memory;
   private final long zeroPfn;
   private final int[] refs;
-  private final Rmap rmap = new Rmap();
+  private final Rmap rmap;
   private final BitSet dirty = new BitSet();
   private final PageCache cache = new PageCache();
   private SwapSystem swap;
@@ -65,6 +65,7 @@ final class PageRefs {
     this.memory = memory;
     this.zeroPfn = zeroPfn;
     this.refs = new int[Math.toIntExact(memory.frames())];
+    this.rmap = new Rmap(refs.length);
   }
 
   /** Reclaim is on: the swap system and the global policy (null when it cannot be global). */

@@ -187,7 +187,11 @@ public final class Processes {
     return refs.mapCount(pfn);
   }
 
-  /** Bytes of per-frame metadata this class keeps (the reference counts). */
+  /**
+   * Bytes of per-frame metadata the boot reserves for the process side: the reference counts. The
+   * reverse map's key slot (8 bytes a frame, {@code Rmap}) and the page cache's and dirty bits are
+   * kept on the Java heap besides and not counted here.
+   */
   public static int metadataBytesPerFrame() {
     return Integer.BYTES;
   }

@@ -1,16 +1,23 @@
 package io.mmsim.kernel.mm;
 
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The reverse map: for each mapped user frame, every (process, virtual page) that maps it. Only
- * mapped frames have an entry, so an idle machine costs nothing.
+ * The reverse map: for each mapped user frame, every (process, virtual page) that maps it.
  *
  * <pre>
- *   key  = pid &lt;&lt; 40 | vpn   (pids below 2^23, virtual page numbers below 2^40)
- *   pfn -> long[] { count, key0, key1, ... }   (grown by doubling)
+ *   key  = pid &lt;&lt; 40 | vpn   (pids from 1 to 2^23, virtual page numbers below 2^40: never 0)
+ *   one[pfn]            the key of a frame mapped once, 0 for an unmapped frame
+ *   shared[pfn]         long[] { count, key0, key1, ... } of a frame mapped twice or more (grown by
+ *                       doubling); its bit in `many` is set and one[pfn] holds no key then
  * </pre>
+ *
+ * A frame mapped once, the case of every fresh anonymous page, costs one slot of a primitive array
+ * and no object, so the minor-fault path allocates nothing here; frames shared after fork or by
+ * several mappings of a file page take the map.
  *
  * <p>Source to look up: {@code mm/rmap.c} (the kernel walks anon_vma chains and the file's i_mmap
  * tree instead; the answer is the same set of PTEs).
@@ -19,7 +26,18 @@ final class Rmap {
   static final int PID_SHIFT = 40;
   private static final long VPN_MASK = (1L << PID_SHIFT) - 1;
 
-  private final Map<Long, long[]> byPfn = new HashMap<>();
+  /** Bytes per frame: the key slot, and a bit for `many`. */
+  static final double BYTES_PER_FRAME = Long.BYTES + 1.0 / 8;
+
+  private final long[] one;
+  private final BitSet many;
+  private final Map<Long, long[]> shared = new HashMap<>();
+  private int mappedFrames;
+
+  Rmap(int frames) {
+    this.one = new long[frames];
+    this.many = new BitSet(frames);
+  }
 
   static long key(int pid, long vpn) {
     return (long) pid << PID_SHIFT | vpn;
@@ -35,36 +53,58 @@ final class Rmap {
 
   /** Number of mappings of {@code pfn} ({@code page_mapcount}). */
   int count(long pfn) {
-    long[] e = byPfn.get(pfn);
-    return e == null ? 0 : (int) e[0];
+    int f = (int) pfn;
+    if (many.get(f)) {
+      return (int) shared.get(pfn)[0];
+    }
+    return one[f] == 0 ? 0 : 1;
   }
 
   void add(long pfn, int pid, long vpn) {
-    long[] e = byPfn.get(pfn);
-    if (e == null) {
-      e = new long[3];
-      byPfn.put(pfn, e);
-    } else if (e[0] + 1 == e.length) {
-      e = java.util.Arrays.copyOf(e, e.length * 2);
-      byPfn.put(pfn, e);
+    int f = (int) pfn;
+    long k = key(pid, vpn);
+    if (!many.get(f)) {
+      if (one[f] == 0) {
+        one[f] = k;
+        mappedFrames++;
+        return;
+      }
+      shared.put(pfn, new long[] {2, one[f], k});
+      one[f] = 0;
+      many.set(f);
+      return;
     }
-    e[(int) ++e[0]] = key(pid, vpn);
+    long[] e = shared.get(pfn);
+    if (e[0] + 1 == e.length) {
+      e = Arrays.copyOf(e, e.length * 2);
+      shared.put(pfn, e);
+    }
+    e[(int) ++e[0]] = k;
   }
 
   /** Removes one mapping; false when it was not there. */
   boolean remove(long pfn, int pid, long vpn) {
-    long[] e = byPfn.get(pfn);
-    if (e == null) {
-      return false;
-    }
+    int f = (int) pfn;
     long k = key(pid, vpn);
+    if (!many.get(f)) {
+      if (one[f] != k) {
+        return false;
+      }
+      one[f] = 0;
+      mappedFrames--;
+      return true;
+    }
+    long[] e = shared.get(pfn);
     int n = (int) e[0];
     for (int i = 1; i <= n; i++) {
       if (e[i] == k) {
         e[i] = e[n];
         e[0] = n - 1;
-        if (n == 1) {
-          byPfn.remove(pfn);
+        if (n == 2) {
+          // back to a single mapping: the key moves into the array
+          shared.remove(pfn);
+          many.clear(f);
+          one[f] = e[1];
         }
         return true;
       }
@@ -74,28 +114,18 @@ final class Rmap {
 
   /** A copy of the keys mapping {@code pfn}, sorted so that walks are deterministic. */
   long[] keys(long pfn) {
-    long[] e = byPfn.get(pfn);
-    if (e == null) {
-      return new long[0];
+    int f = (int) pfn;
+    if (!many.get(f)) {
+      return one[f] == 0 ? new long[0] : new long[] {one[f]};
     }
-    long[] k = java.util.Arrays.copyOfRange(e, 1, (int) e[0] + 1);
-    java.util.Arrays.sort(k);
+    long[] e = shared.get(pfn);
+    long[] k = Arrays.copyOfRange(e, 1, (int) e[0] + 1);
+    Arrays.sort(k);
     return k;
-  }
-
-  /** The frames with at least one mapping, sorted (slow: for invariant checks). */
-  long[] frames() {
-    long[] out = new long[byPfn.size()];
-    int i = 0;
-    for (long pfn : byPfn.keySet()) {
-      out[i++] = pfn;
-    }
-    java.util.Arrays.sort(out);
-    return out;
   }
 
   /** Frames with at least one mapping. */
   int mappedFrames() {
-    return byPfn.size();
+    return mappedFrames;
   }
 }
