@@ -38,6 +38,9 @@ final class RefusedCallsTest {
     final long anon;
     final Path file;
 
+    /** What the views showed before the refused call, when the call set something up first. */
+    final Map<String, String> views = new LinkedHashMap<>();
+
     World() throws Exception {
       kernel =
           Kernel.builder()
@@ -128,7 +131,21 @@ final class RefusedCallsTest {
             w -> w.p.mprotect(1, w.anon, 64 * PAGE, Prot.READ)),
         refused("brk of a huge size", "ENOMEM", w -> w.p.brk(1, 0x7fffffffffffffffL)),
         refused("brk past the top of user space", "ENOMEM", w -> w.p.brk(1, top)),
-        refused("brk of a negative size", "EINVAL", w -> w.p.brk(1, -1)));
+        refused("brk of a negative size", "EINVAL", w -> w.p.brk(1, -1)),
+        refused(
+            "brk into the area mapped above the heap",
+            "ENOMEM",
+            w -> {
+              long above = 0x555555559000L + 64 * PAGE;
+              w.p.mmap(2, PAGE, RW, null, 0, false, above, false);
+              w.views.putAll(w.views());
+              w.p.brk(2, 128 * PAGE);
+            }),
+        refused("munmap at an unaligned address", "EINVAL", w -> w.p.munmap(1, w.anon + 1, PAGE)),
+        refused(
+            "mprotect at an unaligned address",
+            "EINVAL",
+            w -> w.p.mprotect(1, w.anon + 1, PAGE, Prot.READ)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -136,13 +153,13 @@ final class RefusedCallsTest {
   void refusedCall_failsWithTheKernelsErrno_andChangesNothing(
       String name, String errno, Consumer<World> call) throws Exception {
     World w = new World();
-    Map<String, String> before = w.views();
+    w.views.putAll(w.views());
 
     assertThatThrownBy(() -> call.accept(w))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("(" + errno + ")");
 
-    assertThat(w.views()).isEqualTo(before);
+    assertThat(w.views()).isEqualTo(w.views);
     w.p.checkInvariants();
     assertThat(w.p.read(1, 0, w.anon, 3)).containsExactly(1, 2, 3);
     assertThat(w.p.read(2, 0, w.anon, 3)).containsExactly(1, 2, 3);
