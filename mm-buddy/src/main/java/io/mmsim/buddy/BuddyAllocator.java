@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.Statistics;
+import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.MigrateType;
@@ -792,6 +793,12 @@ final class BuddyAllocator implements PageAllocator {
             zone,
             free,
             blocks.count(layout.zoneStart(nid, zone) - base, layout.zoneEnd(nid, zone) - base)));
+  }
+
+  @Override
+  public void describeFrames(FrameMap map) {
+    area.describeFrames(map);
+    pcp.describeFrames(map);
   }
 
   @Override

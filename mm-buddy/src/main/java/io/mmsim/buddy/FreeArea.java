@@ -7,6 +7,8 @@ import static io.mmsim.buddy.Pageblocks.MIGRATE_TYPES;
 import static io.mmsim.buddy.Pageblocks.PAGEBLOCK_NR_PAGES;
 import static io.mmsim.buddy.Pageblocks.PAGEBLOCK_ORDER;
 
+import io.mmsim.api.mem.FrameMap;
+import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.trace.Tracer;
@@ -469,5 +471,40 @@ final class FreeArea {
     int moved = moveFreepages(z, start, oldMt, newMt);
     blocks.set(start, newMt);
     return moved;
+  }
+
+  // ---------------------------------------------------------------- frame map
+
+  /**
+   * Marks every block head's block in {@code map}: free blocks with their order, owned by their
+   * zone and list ({@code Normal Movable}), allocated blocks with their order, and per-CPU pages
+   * (their CPU is named by PerCpuPages). Frames that were never handed over stay as they are.
+   */
+  void describeFrames(FrameMap map) {
+    String[] names = new String[NR_ZONES * MIGRATE_TYPES];
+    int p = 0;
+    while (p < nFrames) {
+      byte m = meta[p];
+      int state = stateOf(m);
+      int order = orderOf(m);
+      if (state == BUDDY) {
+        int z = zoneOf(p);
+        int mt = blocks.get(p);
+        int k = z * MIGRATE_TYPES + mt;
+        if (names[k] == null) {
+          names[k] = Zone.values()[z].kernelName() + " " + Pageblocks.name(mt);
+        }
+        map.markBlock(p, order, FrameUse.FREE, names[k]);
+        p += 1 << order;
+      } else if (state == ALLOCATED) {
+        map.markBlock(p, order, FrameUse.ALLOCATED, null);
+        p += 1 << order;
+      } else if (state == PCP) {
+        map.markBlock(p, 0, FrameUse.PCP, null);
+        p++;
+      } else {
+        p++;
+      }
+    }
   }
 }

@@ -3,6 +3,8 @@ package io.mmsim.buddy;
 import static io.mmsim.buddy.FreeArea.NR_ZONES;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_PCPTYPES;
 
+import io.mmsim.api.mem.FrameMap;
+import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.trace.Tracer;
 
@@ -216,6 +218,21 @@ final class PerCpuPages {
   void drainAll() {
     for (int c = 0; c < cpus; c++) {
       drainCpu(c);
+    }
+  }
+
+  /** Names the CPU of every page on a per-CPU list in {@code map} ({@code cpu 1}). */
+  void describeFrames(FrameMap map) {
+    for (int cpu = 0; cpu < cpus; cpu++) {
+      String owner = "cpu " + cpu;
+      for (int z = 0; z < NR_ZONES; z++) {
+        for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
+          int s = sentinel(slot(cpu, z), mt);
+          for (int pfn = next[s]; pfn != s; pfn = next[pfn]) {
+            map.markBlock(pfn, 0, FrameUse.PCP, owner);
+          }
+        }
+      }
     }
   }
 }

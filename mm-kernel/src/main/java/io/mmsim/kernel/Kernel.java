@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.Sizes;
 import io.mmsim.api.fault.FaultHandler;
+import io.mmsim.api.mem.FrameMap;
+import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.NumaTopology;
@@ -479,6 +481,63 @@ public final class Kernel {
   /** Who is calling, as set by {@link #setCaller}. */
   public synchronized String caller() {
     return caller;
+  }
+
+  // ------------------------------------------------------------------ frames
+
+  /**
+   * What every frame is used for now: a new {@link FrameMap} filled by {@link
+   * #describeFrames(FrameMap)}.
+   */
+  public synchronized FrameMap frameMap() {
+    FrameMap map = new FrameMap(memory.frames());
+    describeFrames(map);
+    return map;
+  }
+
+  /**
+   * Clears {@code map} and has every part mark its frames, general answers first and specific ones
+   * after: the page allocator (free blocks, per-CPU pages, allocated blocks), the boot reservations
+   * (the kernel image with the zero page, the frame metadata), the page tables, the object
+   * allocator, vmalloc, the user frames and the swap cache. A pass over each part's structures:
+   * meant for reports, once per step, never for a hot path.
+   *
+   * @throws IllegalArgumentException when {@code map} is not of this machine's size
+   */
+  public synchronized void describeFrames(FrameMap map) {
+    if (map.frames() != memory.frames()) {
+      throw new IllegalArgumentException(
+          "a frame map of " + map.frames() + " frames for a machine of " + memory.frames());
+    }
+    map.clear();
+    pageAllocator.describeFrames(map);
+    for (Bootmem.Region r : bootmem.regions()) {
+      boolean image = r.startPfn() == Page.physToPfn(KernelLayout.PHYSICAL_START);
+      map.mark(
+          r.startPfn(),
+          r.pages(),
+          image ? FrameUse.KERNEL_IMAGE : FrameUse.RESERVED,
+          image ? null : r.what());
+    }
+    map.mark(zeroPfn, 1, FrameUse.ZERO_PAGE, "empty_zero_page");
+    if (processes != null) {
+      processes.labelAddressSpaces(map);
+    }
+    if (pageTable != null) {
+      pageTable.describeFrames(map);
+    }
+    if (objectAllocator != null) {
+      objectAllocator.describeFrames(map);
+    }
+    if (virtualAllocator != null) {
+      virtualAllocator.describeFrames(map);
+    }
+    if (processes != null) {
+      processes.describeFrames(map);
+    }
+    if (swap != null) {
+      swap.describeFrames(map);
+    }
   }
 
   // ------------------------------------------------------------------ /proc

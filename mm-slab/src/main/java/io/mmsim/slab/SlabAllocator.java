@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.Statistics;
+import io.mmsim.api.mem.FrameMap;
+import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
@@ -463,6 +465,20 @@ final class SlabAllocator implements ObjectAllocator {
       out.add(created.get(i).info());
     }
     return Collections.unmodifiableList(out);
+  }
+
+  @Override
+  public void describeFrames(FrameMap frames) {
+    for (long pfn = 0; pfn < map.frames(); pfn++) {
+      long e = map.get(pfn);
+      int tag = SlabPageMap.tag(e);
+      if (tag == SlabPageMap.LARGE_HEAD) {
+        frames.markBlock(pfn, SlabPageMap.value(e), FrameUse.KMALLOC_LARGE, "kmalloc (large)");
+      } else if (tag > 0 && tag != SlabPageMap.LARGE_TAIL) {
+        SlabCache c = tag <= byId.size() ? byId.get(tag - 1) : null;
+        frames.mark(pfn, 1, FrameUse.SLAB, c != null ? c.name() : null);
+      }
+    }
   }
 
   @Override

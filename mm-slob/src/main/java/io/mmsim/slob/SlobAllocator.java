@@ -11,6 +11,8 @@ import org.slf4j.LoggerFactory;
 
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.Statistics;
+import io.mmsim.api.mem.FrameMap;
+import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
@@ -510,6 +512,31 @@ final class SlobAllocator implements ObjectAllocator {
   }
 
   /** Always 0: SLOB accounts every page as unreclaimable and drops SLAB_RECLAIM_ACCOUNT. */
+  @Override
+  public void describeFrames(FrameMap map) {
+    heap.describeFrames(map);
+    for (int i = 0; i < live.capacity(); i++) {
+      long rec = live.valueAt(i);
+      if (rec == 0 || recordKind(rec) != KIND_PAGES) {
+        continue;
+      }
+      long pfn = Page.physToPfn(KernelLayout.pa(live.keyAt(i)));
+      int order = Page.getOrder(recordSize(rec));
+      int tag = recordCache(rec);
+      String cache = null;
+      for (SlobCache c : cacheList) {
+        if (c.id() + 1 == tag) {
+          cache = c.name();
+        }
+      }
+      if (tag == 0) {
+        map.markBlock(pfn, order, FrameUse.KMALLOC_LARGE, "kmalloc (large)");
+      } else {
+        map.markBlock(pfn, order, FrameUse.SLAB, cache);
+      }
+    }
+  }
+
   @Override
   public long reclaimablePages() {
     return 0;

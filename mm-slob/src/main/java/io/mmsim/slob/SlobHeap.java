@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.BitSet;
 
 import io.mmsim.api.BadAddressException;
+import io.mmsim.api.mem.FrameMap;
+import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
@@ -483,6 +485,15 @@ final class SlobHeap {
     slotPfn[slot] = -1;
     slotFreeUnits[slot] = 0;
     unusedSlots[unusedCount++] = slot;
+  }
+
+  /** Marks every heap page in {@code map}, owned by its list ({@code slob small}). */
+  void describeFrames(FrameMap map) {
+    for (int slot = 0; slot < slotHigh; slot++) {
+      if (slotPfn[slot] >= 0) {
+        map.mark(slotPfn[slot], 1, FrameUse.SLAB, "slob " + LIST_NAMES[slotList[slot]]);
+      }
+    }
   }
 
   /** The slot of heap page {@code pfn}, or {@link #NIL} when the page is not a heap page. */

@@ -2,6 +2,8 @@ package io.mmsim.slub;
 
 import java.util.Arrays;
 
+import io.mmsim.api.mem.FrameMap;
+import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.util.IntList;
@@ -202,6 +204,24 @@ final class SlabTable {
   /** First PFN of slab {@code id}. */
   long pfn(int id) {
     return Page.physToPfn(KernelLayout.pa(base[id]));
+  }
+
+  /**
+   * Marks the frames of every live slab ({@code SLAB}, owned by its cache) and of every large
+   * kmalloc block in {@code map}.
+   */
+  void describeFrames(FrameMap map) {
+    for (int id = 1; id <= highestId; id++) {
+      if (cache[id] != null) {
+        map.markBlock(pfn(id), order[id], FrameUse.SLAB, cache[id].name);
+      }
+    }
+    for (int p = 0; p < owner.length; p++) {
+      int o = owner[p];
+      if (o < 0 && o != LARGE_TAIL) {
+        map.markBlock(p, -o - 1, FrameUse.KMALLOC_LARGE, "kmalloc (large)");
+      }
+    }
   }
 
   static String stateName(byte s) {

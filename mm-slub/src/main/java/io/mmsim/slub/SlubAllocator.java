@@ -17,6 +17,7 @@ import io.mmsim.api.BadAddressException;
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.Sizes;
 import io.mmsim.api.Statistics;
+import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
@@ -515,6 +516,11 @@ final class SlubAllocator implements ObjectAllocator {
       rows.add(caches.get(i).info());
     }
     return rows;
+  }
+
+  @Override
+  public void describeFrames(FrameMap map) {
+    table.describeFrames(map);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.mmsim.swap;
 
+import io.mmsim.api.mem.FrameMap;
+import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.swap.SwapContext;
 import io.mmsim.api.swap.SwapSystem;
@@ -56,6 +58,17 @@ final class SwapCache {
 
   private static long entryOfKey(long k) {
     return Pte.makeSwap((int) (k >>> 32), k & OFFSET_MASK);
+  }
+
+  /** Marks every cached page in {@code map}, owned by its slot ({@code swap 0:123}). */
+  void describeFrames(FrameMap map) {
+    for (int i = 0; i < byPfn.capacity(); i++) {
+      long pfn = byPfn.keyAt(i);
+      long k = byPfn.valueAt(i);
+      if (k != NOT_CACHED && pfn >= 0) {
+        map.mark(pfn, 1, FrameUse.SWAP_CACHE, "swap " + (k >>> 32) + ":" + (k & OFFSET_MASK));
+      }
+    }
   }
 
   // ---------------------------------------------------------------- lookups

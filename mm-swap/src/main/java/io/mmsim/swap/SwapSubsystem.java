@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.Sizes;
 import io.mmsim.api.Statistics;
+import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.spi.Settings;
@@ -165,6 +166,11 @@ final class SwapSubsystem implements SwapSystem {
   @Override
   public long freeSwapPages() {
     return areas.freePages();
+  }
+
+  @Override
+  public void describeFrames(FrameMap map) {
+    cache.describeFrames(map);
   }
 
   @Override

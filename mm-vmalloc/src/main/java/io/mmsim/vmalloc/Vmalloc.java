@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.Statistics;
+import io.mmsim.api.mem.FrameMap;
+import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
@@ -559,6 +561,26 @@ final class Vmalloc implements VirtualAllocator {
       rows.add(new VmArea(r[0], r[1] - r[0], "", 0, VmArea.UNPURGED, false, 0));
     }
     return Collections.unmodifiableList(rows);
+  }
+
+  @Override
+  public void describeFrames(FrameMap map) {
+    for (Area a : busy.values()) {
+      if (!a.vmalloc) {
+        continue; // a vmap area borrows its frames
+      }
+      String owner =
+          "vmalloc 0x"
+              + Long.toHexString(a.start)
+              + " ("
+              + a.pfns.length
+              + (a.pfns.length == 1 ? " page" : " pages")
+              + (a.caller == null || a.caller.isEmpty() ? "" : ", " + a.caller)
+              + ")";
+      for (long pfn : a.pfns) {
+        map.mark(pfn, 1, FrameUse.VMALLOC, owner);
+      }
+    }
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.SortedMap;
 
 import io.mmsim.api.Allocator;
+import io.mmsim.api.mem.FrameMap;
 
 /**
  * Carves pages from a {@link io.mmsim.api.page.PageAllocator} into small objects: kmem caches and
@@ -110,4 +111,15 @@ public interface ObjectAllocator extends Allocator {
   default SortedMap<String, String> sysfsLinks() {
     return Collections.emptySortedMap();
   }
+
+  /**
+   * Marks the frames this allocator holds in {@code map}: the pages of every slab ({@link
+   * io.mmsim.api.mem.FrameUse#SLAB}, owned by its cache's name) and of every large kmalloc block
+   * ({@link io.mmsim.api.mem.FrameUse#KMALLOC_LARGE}). Not for hot paths.
+   *
+   * <p>The default marks nothing.
+   *
+   * @since 1.2
+   */
+  default void describeFrames(FrameMap map) {}
 }

@@ -3,6 +3,7 @@ package io.mmsim.api.page;
 import java.util.Optional;
 
 import io.mmsim.api.Allocator;
+import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
 
@@ -176,4 +177,17 @@ public interface PageAllocator extends Allocator {
   default Optional<PageTypeInfo> pageTypeInfo(Zone zone) {
     return Optional.empty();
   }
+
+  /**
+   * Marks this allocator's frames in {@code map}: every free block ({@link
+   * io.mmsim.api.mem.FrameUse#FREE} with its order), every page on a per-CPU list ({@link
+   * io.mmsim.api.mem.FrameUse#PCP}) and every allocated block ({@link
+   * io.mmsim.api.mem.FrameUse#ALLOCATED} with its order). Frames it never managed are left alone.
+   * Not for hot paths.
+   *
+   * <p>The default marks nothing: an allocator that cannot tell leaves every frame as allocated.
+   *
+   * @since 1.2
+   */
+  default void describeFrames(FrameMap map) {}
 }

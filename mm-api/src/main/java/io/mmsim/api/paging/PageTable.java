@@ -1,5 +1,7 @@
 package io.mmsim.api.paging;
 
+import io.mmsim.api.mem.FrameMap;
+
 /**
  * The machine's page-table format and the tables themselves: address spaces rooted at a CR3 frame,
  * entries read and written through the page walk, and the MMUs that use them.
@@ -181,4 +183,16 @@ public interface PageTable {
     /** One leaf entry: the page's linear address and its raw value. */
     void visit(long linear, long pte);
   }
+
+  /**
+   * Marks every page-table frame in {@code map} ({@link io.mmsim.api.mem.FrameUse#PAGE_TABLE}): the
+   * kernel's, owned by {@code kernel ...}, and each address space's, owned by its {@link
+   * io.mmsim.api.mem.FrameMap#addressSpaceLabel label}, with the level in the owner's name (such as
+   * {@code pid 3 PMD}). Not for hot paths.
+   *
+   * <p>The default marks nothing.
+   *
+   * @since 1.2
+   */
+  default void describeFrames(FrameMap map) {}
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import io.mmsim.api.Statistics;
+import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.reclaim.ReplacementPolicy;
 
 /**
@@ -220,4 +221,14 @@ public interface SwapSystem {
 
   /** Closes every swap file; the system is unusable afterwards. */
   void close();
+
+  /**
+   * Marks every swap-cache page in {@code map} ({@link io.mmsim.api.mem.FrameUse#SWAP_CACHE}, owned
+   * by its slot, such as {@code swap 0:123}). Not for hot paths.
+   *
+   * <p>The default marks nothing.
+   *
+   * @since 1.2
+   */
+  default void describeFrames(FrameMap map) {}
 }

@@ -3,6 +3,7 @@ package io.mmsim.api.vmalloc;
 import java.util.List;
 
 import io.mmsim.api.Allocator;
+import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.Gfp;
 
 /**
@@ -104,4 +105,16 @@ public interface VirtualAllocator extends Allocator {
    * ({@code VMALLOC_END - VMALLOC_START}, end inclusive: {@code 34359738367 kB} with 4 levels).
    */
   long totalBytes();
+
+  /**
+   * Marks the pages of every live vmalloc area in {@code map} ({@link
+   * io.mmsim.api.mem.FrameUse#VMALLOC}, owned by the area, such as {@code vmalloc
+   * 0xffffc90000000000 40K}); vmap areas map frames they do not own and are not marked. Not for hot
+   * paths.
+   *
+   * <p>The default marks nothing.
+   *
+   * @since 1.2
+   */
+  default void describeFrames(FrameMap map) {}
 }

@@ -369,4 +369,9 @@ final class PageRefs {
   List<Long> orphanShmem(Set<FileBacking> mapped) {
     return cache.pagesOfShmemNotIn(mapped);
   }
+
+  /** Marks the user frames in {@code map} (anonymous and page-cache pages with their owners). */
+  void describeFrames(io.mmsim.api.mem.FrameMap map) {
+    UserFrames.describe(refs, rmap, cache, zeroPfn, map);
+  }
 }

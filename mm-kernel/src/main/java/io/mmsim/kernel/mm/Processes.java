@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import io.mmsim.api.fault.FaultHandler;
 import io.mmsim.api.fault.Prot;
+import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Page;
@@ -332,6 +333,24 @@ public final class Processes {
   public void setDiskFiles(DiskFiles disk) {
     disk.setReporter(reporter);
     mmap.setDiskFiles(disk);
+  }
+
+  /**
+   * Names each live process's address space in {@code map} ({@code pid 3}), for the page tables to
+   * use.
+   */
+  public void labelAddressSpaces(FrameMap map) {
+    for (Task t : live()) {
+      map.labelAddressSpace(t.mm.root(), "pid " + t.pid);
+    }
+  }
+
+  /**
+   * Marks the user frames in {@code map}: anonymous and page-cache pages, owned by the processes
+   * that map them. Not for hot paths.
+   */
+  public void describeFrames(FrameMap map) {
+    refs.describeFrames(map);
   }
 
   // ------------------------------------------------------------------ counters

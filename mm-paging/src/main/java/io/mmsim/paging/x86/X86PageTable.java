@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.mem.FrameMap;
+import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
@@ -822,6 +824,43 @@ final class X86PageTable implements PageTable {
         m.checkInvariants();
       }
     }
+  }
+
+  // ---------------------------------------------------------------- frame map
+
+  @Override
+  public void describeFrames(FrameMap map) {
+    markTables(map, Page.pfnToPhys(kernelRoot), levels, 0, ENTRIES, "kernel");
+    for (int s = 0; s < roots.capacity(); s++) {
+      long r = roots.rootAt(s);
+      if (r != RootMap.EMPTY) {
+        markTables(map, Page.pfnToPhys(r), levels, 0, KERNEL_FIRST_INDEX, map.addressSpaceLabel(r));
+      }
+    }
+  }
+
+  /** Marks the table at {@code table} and every table below entries [from, to) of it. */
+  private void markTables(FrameMap map, long table, int level, int from, int to, String owner) {
+    map.mark(Page.physToPfn(table), 1, FrameUse.PAGE_TABLE, owner + " " + tableName(level));
+    for (int i = from; i < to; i++) {
+      long e = mem.readLong(table + (long) i * Long.BYTES);
+      if (Pte.present(e) && !isLeaf(e, level) && level > 1) {
+        markTables(map, e & Pte.PFN_MASK, level - 1, 0, ENTRIES, owner);
+      }
+    }
+  }
+
+  /** The kernel's name of a table of {@code level} (pgd, p4d, pud, pmd, pte). */
+  private String tableName(int level) {
+    if (level == levels) {
+      return "PGD";
+    }
+    return switch (level) {
+      case 4 -> "P4D";
+      case 3 -> "PUD";
+      case 2 -> "PMD";
+      default -> "PTE";
+    };
   }
 
   private long countTables(long table, int level, int from, int to, Set<Long> seen) {
