@@ -2,6 +2,7 @@
 module io.mmsim.cli {
   requires io.mmsim.workload;
   requires io.mmsim.experiment;
+  requires io.mmsim.report;
   requires me.tongfei.progressbar;
   requires info.picocli;
   requires org.slf4j;

@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
       MkswapCommand.class,
       MrcCommand.class,
       SweepCommand.class,
-      PlotCommand.class
+      PlotCommand.class,
+      ExerciseCommand.class
     })
 public final class Main implements Runnable {
   /** Exit status of a failed workload line. */
@@ -52,7 +53,7 @@ public final class Main implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "choose a command: list, run, mkswap, mrc, sweep or plot (mm --help shows them)");
+        "choose a command: list, run, mkswap, mrc, sweep, plot or exercise (mm --help shows them)");
   }
 
   /** Runs the command line and returns the exit status. */

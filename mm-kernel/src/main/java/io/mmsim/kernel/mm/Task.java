@@ -29,6 +29,11 @@ public final class Task {
     return alive;
   }
 
+  /** The root page-table frame of its address space ({@code mm->pgd}; what CR3 holds). */
+  public long pgd() {
+    return mm.root();
+  }
+
   /** Resident pages now ({@code get_mm_rss}: anonymous, file and shmem). */
   public long rss() {
     return mm.rss();
