@@ -6,5 +6,6 @@
 module io.mmsim.report {
   requires transitive io.mmsim.workload;
 
+  exports io.mmsim.report;
   exports io.mmsim.report.exercise;
 }

@@ -24,6 +24,8 @@ import io.mmsim.api.trace.TraceListener;
 import io.mmsim.api.trace.Tracepoint;
 import io.mmsim.kernel.Kernel;
 import io.mmsim.kernel.mm.DiskFiles;
+import io.mmsim.report.HtmlReport;
+import io.mmsim.report.RunRecorder;
 import io.mmsim.workload.Replay;
 import io.mmsim.workload.ReplayListener;
 import io.mmsim.workload.RunResult;
@@ -66,6 +68,15 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Writes the /proc views (buddyinfo, meminfo, ...) into DIR.")
   Path procDir;
+
+  @CommandLine.Option(
+      names = "--report",
+      paramLabel = "FILE.html|DIR",
+      description =
+          "Writes a self-contained HTML page of pictures of the run (memory map, buddyinfo,"
+              + " watermarks, faults and swapping over time, slab caches, processes); a folder"
+              + " gets DIR/report.html.")
+  Path report;
 
   @CommandLine.Option(
       names = "--files-root",
@@ -201,8 +212,9 @@ final class RunCommand implements Callable<Integer> {
     if (traced != null) {
       kernel.tracer().subscribe(traced, new TracePipe(out));
     }
-    Replay replay =
-        new Replay(kernel, new Printer(out, System.console() != null ? err : null, explainer));
+    Printer printer = new Printer(out, System.console() != null ? err : null, explainer);
+    RunRecorder recorder = report != null ? new RunRecorder(kernel) : null;
+    Replay replay = new Replay(kernel, recorder == null ? printer : new Both(printer, recorder));
     long start = System.nanoTime();
     int status = 0;
     try {
@@ -262,6 +274,24 @@ final class RunCommand implements Callable<Integer> {
         freeBefore << (Page.PAGE_SHIFT - 10), freeAfter << (Page.PAGE_SHIFT - 10));
     out.flush();
     err.printf("mm: %d operations in %.3f s%n", result.operations(), elapsed / 1e9);
+    if (recorder != null) {
+      recorder.finish(status == 0 ? "the end" : "the end (a line failed)");
+      List<String> summary = new ArrayList<>();
+      summary.add("operations run: " + result.operations());
+      summary.addAll(result.summaries());
+      summary.add(
+          String.format(
+              "free memory: %d kB after boot, %d kB at the end",
+              freeBefore << (Page.PAGE_SHIFT - 10), freeAfter << (Page.PAGE_SHIFT - 10)));
+      Path file = reportFile(report);
+      try {
+        HtmlReport.write(file, recorder, title(), summary);
+        err.println("mm: report written to " + file);
+      } catch (IOException e) {
+        err.println("mm: cannot write the report " + file + ": " + reason(e));
+        return status == 0 ? Main.EXIT_WORKLOAD : status;
+      }
+    }
     if (procDir != null) {
       try {
         writeProc(kernel, procDir);
@@ -271,6 +301,57 @@ final class RunCommand implements Callable<Integer> {
       }
     }
     return status;
+  }
+
+  /** The report's file: {@code DIR/report.html} for a folder, the path itself otherwise. */
+  static Path reportFile(Path report) {
+    return Files.isDirectory(report) || report.toString().endsWith("/")
+        ? report.resolve("report.html")
+        : report;
+  }
+
+  private String title() {
+    if (workloads.isEmpty()) {
+      return "the built-in demo";
+    }
+    List<String> names = new ArrayList<>();
+    for (Path w : workloads) {
+      names.add(w.getFileName() == null ? w.toString() : w.getFileName().toString());
+    }
+    return String.join(" + ", names);
+  }
+
+  /** Tells two listeners each step: the printer, then the report's recorder. */
+  private record Both(ReplayListener a, ReplayListener b) implements ReplayListener {
+    @Override
+    public void operation(String source, long line, String operation) {
+      a.operation(source, line, operation);
+      b.operation(source, line, operation);
+    }
+
+    @Override
+    public void reference(String source, long index, long address, int access) {
+      a.reference(source, index, address, access);
+      b.reference(source, index, address, access);
+    }
+
+    @Override
+    public void output(String text) {
+      a.output(text);
+      b.output(text);
+    }
+
+    @Override
+    public void event(String text) {
+      a.event(text);
+      b.event(text);
+    }
+
+    @Override
+    public void progress(String source, long references) {
+      a.progress(source, references);
+      b.progress(source, references);
+    }
   }
 
   /** The files root a configuration names, or null for each workload's own folder. */
@@ -298,6 +379,15 @@ final class RunCommand implements Callable<Integer> {
     }
     if (procDir != null && procDir.toString().isEmpty()) {
       return "--proc needs a directory, not an empty name";
+    }
+    if (report != null && report.toString().isEmpty()) {
+      return "--report needs a file or a directory, not an empty name";
+    }
+    if (report != null) {
+      Path parent = reportFile(report).toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        return "--report: no such directory " + parent;
+      }
     }
     if (config != null && config.toString().isEmpty()) {
       return "--config needs a file, not an empty name";

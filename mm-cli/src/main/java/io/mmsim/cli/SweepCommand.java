@@ -11,6 +11,7 @@ import io.mmsim.experiment.sweep.Sweep;
 import io.mmsim.experiment.sweep.SweepException;
 import io.mmsim.experiment.sweep.SweepMerge;
 import io.mmsim.experiment.sweep.Vary;
+import io.mmsim.report.SweepReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -63,6 +64,11 @@ final class SweepCommand implements Callable<Integer> {
 
   @CommandLine.Option(names = "--resume", description = "Skips the runs already in DIR/runs.jsonl.")
   boolean resume;
+
+  @CommandLine.Option(
+      names = "--report",
+      description = "Also writes DIR/report.html: the charts and the result table on one page.")
+  boolean report;
 
   @CommandLine.Option(
       names = "--out",
@@ -127,6 +133,21 @@ final class SweepCommand implements Callable<Integer> {
     err.printf(
         "mm sweep: %d runs in %s (%d run now, %d from the journal), %d failed%n",
         result.rows().size(), out, result.ran(), result.skipped(), result.failed());
+    if (report) {
+      try {
+        List<String> names = new ArrayList<>();
+        for (Path w : workloads) {
+          names.add(w.getFileName() == null ? w.toString() : w.getFileName().toString());
+        }
+        Path page =
+            SweepReport.write(
+                out, String.join(" + ", names) + ", varying " + String.join(" ", varies));
+        err.println("mm sweep: report written to " + page);
+      } catch (IOException e) {
+        err.println("mm sweep: cannot write the report in " + out + ": " + e.getMessage());
+        return Main.EXIT_WORKLOAD;
+      }
+    }
     return result.failed() > 0 ? Main.EXIT_WORKLOAD : 0;
   }
 
