@@ -1,7 +1,7 @@
 /**
  * mmsim's swap module: the swap subsystem, the {@code swap} fault handler and the replacement
- * policies {@code linux}, {@code fifo}, {@code lru}, {@code clock} and {@code opt}; its providers
- * are found through ServiceLoader.
+ * policies {@code linux}, {@code mglru}, {@code fifo}, {@code lru}, {@code clock} and {@code opt};
+ * its providers are found through ServiceLoader.
  */
 module io.mmsim.swap {
   requires io.mmsim.api;
@@ -15,6 +15,7 @@ module io.mmsim.swap {
       io.mmsim.swap.SwapFaultHandlerProvider;
   provides io.mmsim.api.spi.ReplacementPolicyProvider with
       io.mmsim.swap.policy.LinuxPolicyProvider,
+      io.mmsim.swap.policy.MglruPolicyProvider,
       io.mmsim.swap.policy.FifoPolicyProvider,
       io.mmsim.swap.policy.LruPolicyProvider,
       io.mmsim.swap.policy.ClockPolicyProvider,

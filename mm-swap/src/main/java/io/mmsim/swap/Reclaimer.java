@@ -7,6 +7,7 @@ import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.reclaim.ReplacementPolicy;
+import io.mmsim.api.reclaim.ShadowTable;
 import io.mmsim.api.swap.ReclaimContext;
 import io.mmsim.api.swap.ReclaimMode;
 import io.mmsim.api.swap.SwapContext;
@@ -33,7 +34,12 @@ import io.mmsim.api.swap.SwapSystem;
  *                                        dirty: write the slot (pageout; pswpout), a failed
  *                                        write keeps the page cached, dirty, queued for later;
  *                                        clean or written: drop it from the cache and release the
- *                                        frame (__remove_mapping), pgsteal.
+ *                                        frame (__remove_mapping), pgsteal; the policy's
+ *                                        workingset token, packed by the scope, stays in the slot
+ *                                        as its shadow entry (workingset_eviction)
+ * File pages leave their shadow in the page cache the same way (the kernel stores it). After a
+ * kswapd or direct shrink, the shadow shrinker keeps the swap cache's shadow nodes to one per 8
+ * pages the policy tracks (mm/workingset.c: count_shadow_nodes, scan_shadow_nodes).
  * Unmapped swap-cache pages outside any policy (a failed write, or a page whose last mapping the
  * kernel removed while swap PTEs still need its slot) wait in a FIFO queue; kswapd and direct
  * reclaim retry them first. Queue entries may be stale: each is re-checked when taken.
@@ -113,6 +119,9 @@ final class Reclaimer {
         }
       }
     }
+    if (mode != ReclaimMode.LIMIT) {
+      cache.shadows().shrink(policy.resident());
+    }
     long scanned = policy.scanned() - scannedBefore;
     if (kswapd) {
       pgscanKswapd += scanned;
@@ -135,7 +144,7 @@ final class Reclaimer {
       return KEPT;
     }
     if (kind == ReclaimContext.FILE) {
-      if (rc.evictFilePage(key, pfn)) {
+      if (rc.evictFilePage(key, pfn, shadow(policy, rc, key))) {
         return FREED;
       }
       policy.putBack(key);
@@ -165,11 +174,27 @@ final class Reclaimer {
     if (ctx.mapCount(pfn) > 0) {
       return LEFT_MAPPED;
     }
-    return finishUnmapped(pfn) ? FREED : LEFT_CACHED;
+    return finishUnmapped(pfn, shadow(policy, rc, key)) ? FREED : LEFT_CACHED;
   }
 
-  /** Writes (when dirty) and frees an unmapped swap-cache page; false when the write failed. */
-  private boolean finishUnmapped(long pfn) {
+  /** The shadow entry of a victim leaving memory now, or ShadowTable.NONE. */
+  private static long shadow(ReplacementPolicy policy, ReclaimContext rc, long key) {
+    long token = policy.workingsetEviction(key);
+    if (token == ReplacementPolicy.NO_SHADOW) {
+      return ShadowTable.NONE;
+    }
+    long s = rc.packShadow(token);
+    if (s < 0) {
+      throw new IllegalStateException("reclaim scope packed token " + token + " into " + s);
+    }
+    return s;
+  }
+
+  /**
+   * Writes (when dirty) and frees an unmapped swap-cache page, leaving {@code shadow} in its slot;
+   * false when the write failed.
+   */
+  private boolean finishUnmapped(long pfn, long shadow) {
     if (cache.slotCount(pfn) == 0) {
       cache.delete(pfn); // no swap PTE needs the copy: drop page and slot together
       return true;
@@ -182,7 +207,7 @@ final class Reclaimer {
       }
       cache.setDirty(pfn, false);
     }
-    cache.delete(pfn);
+    cache.delete(pfn, shadow);
     return true;
   }
 
@@ -199,7 +224,7 @@ final class Reclaimer {
       } else {
         pgscanDirect++;
       }
-      if (finishUnmapped(pfn)) {
+      if (finishUnmapped(pfn, ShadowTable.NONE)) {
         freed++;
         if (kswapd) {
           pgstealKswapd++;

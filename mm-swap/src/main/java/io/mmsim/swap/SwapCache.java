@@ -3,6 +3,7 @@ package io.mmsim.swap;
 import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.paging.Pte;
+import io.mmsim.api.reclaim.ShadowTable;
 import io.mmsim.api.swap.SwapContext;
 import io.mmsim.api.swap.SwapSystem;
 import io.mmsim.api.util.LongLongHashMap;
@@ -41,11 +42,21 @@ final class SwapCache {
   private final SwapContext ctx;
   private final LongLongHashMap byEntry = new LongLongHashMap(64, NOT_CACHED);
   private final LongLongHashMap byPfn = new LongLongHashMap(64, NOT_CACHED);
+  private final ShadowTable shadows = new ShadowTable();
+
+  /** Shadows taken by pages read back in, until the kernel asks for them (frame -> shadow). */
+  private final LongLongHashMap refaults = new LongLongHashMap(16, ShadowTable.NONE);
+
   private long hits;
 
   SwapCache(SwapAreas areas, SwapContext ctx) {
     this.areas = areas;
     this.ctx = ctx;
+  }
+
+  /** The shadow entries of evicted swap-cache pages, by entry key. */
+  ShadowTable shadows() {
+    return shadows;
   }
 
   static long key(int type, long offset) {
@@ -149,6 +160,21 @@ final class SwapCache {
     ctx.getPage(pfn);
     byEntry.put(k, dirty ? pfn | DIRTY : pfn);
     byPfn.put(pfn, k);
+    long shadow = shadows.take(k);
+    if (shadow != ShadowTable.NONE) {
+      refaults.put(pfn, shadow);
+    }
+    shadows.pageAdded(k);
+  }
+
+  /** The shadow page {@code pfn} found in its slot when it was added, handed over once. */
+  long takeRefaultShadow(long pfn) {
+    return refaults.remove(pfn);
+  }
+
+  /** The slot of {@code type}/{@code offset} was freed: its shadow goes too. */
+  void slotFreed(int type, long offset) {
+    shadows.take(key(type, offset));
   }
 
   /**
@@ -156,10 +182,22 @@ final class SwapCache {
    * reference (delete_from_swap_cache, then put_swap_folio).
    */
   void delete(long pfn) {
+    delete(pfn, ShadowTable.NONE);
+  }
+
+  /**
+   * {@link #delete(long)} by reclaim: {@code shadow} stays in the slot while swap PTEs still hold
+   * it ({@code __delete_from_swap_cache} with the shadow of {@code workingset_eviction}).
+   */
+  void delete(long pfn, long shadow) {
     long k = byPfn.remove(pfn);
     assert k != NOT_CACHED : "pfn " + pfn + " not in the swap cache";
     byEntry.remove(k);
-    areas.area((int) (k >>> 32)).clearCache((int) (k & OFFSET_MASK));
+    refaults.remove(pfn);
+    SwapArea a = areas.area((int) (k >>> 32));
+    int off = (int) (k & OFFSET_MASK);
+    shadows.pageRemoved(k, a.count(off) > 0 ? shadow : ShadowTable.NONE);
+    a.clearCache(off);
     ctx.putPage(pfn);
   }
 
@@ -176,6 +214,14 @@ final class SwapCache {
 
   /** The two maps agree with each other and with every area's SWAP_HAS_CACHE flags. */
   void checkInvariants() {
+    shadows.checkInvariants();
+    refaults.forEach(
+        (pfn, shadow) -> {
+          if (!byPfn.containsKey(pfn)) {
+            throw new AssertionError(
+                "swap cache: refault shadow kept for frame " + pfn + " not cached");
+          }
+        });
     byEntry.checkInvariants();
     byPfn.checkInvariants();
     if (byEntry.size() != byPfn.size()) {

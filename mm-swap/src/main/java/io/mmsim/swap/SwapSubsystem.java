@@ -207,6 +207,9 @@ final class SwapSubsystem implements SwapSystem {
               "swap_free: Unused swap offset entry %016x (type %d offset %d)", entry, a.type, off));
     }
     int left = a.free(off);
+    if (left == 0 && !a.hasCache(off)) {
+      cache.slotFreed(a.type, off); // clear_shadow_from_swap_cache
+    }
     if (left == 0 && a.hasCache(off)) {
       long pfn = cache.pfnOf(a.type, off);
       if (ctx.mapCount(pfn) == 0 || areas.swapFull()) {
@@ -258,6 +261,11 @@ final class SwapSubsystem implements SwapSystem {
     a.setCache(off);
     cache.add(entry, pfn, false);
     return true;
+  }
+
+  @Override
+  public long takeRefaultShadow(long pfn) {
+    return cache.takeRefaultShadow(pfn);
   }
 
   /** folio_free_swap: the cache page goes when no swap PTE needs its slot. */
@@ -329,6 +337,8 @@ final class SwapSubsystem implements SwapSystem {
     m.put("nr_swapcached", cache.size());
     io.addTransferCounters(m);
     reclaimer.addCounters(m);
+    m.put("workingset_nodes", cache.shadows().nodes());
+    m.put("workingset_nodereclaim", cache.shadows().nodeReclaim());
     io.addErrorCounters(m);
     m.put("swapcache_hits", cache.hits());
     return new Statistics(m);

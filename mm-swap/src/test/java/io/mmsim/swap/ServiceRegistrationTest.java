@@ -16,6 +16,7 @@ import io.mmsim.swap.policy.ClockPolicyProvider;
 import io.mmsim.swap.policy.FifoPolicyProvider;
 import io.mmsim.swap.policy.LinuxPolicyProvider;
 import io.mmsim.swap.policy.LruPolicyProvider;
+import io.mmsim.swap.policy.MglruPolicyProvider;
 import io.mmsim.swap.policy.OptPolicyProvider;
 import io.mmsim.testkit.registration.ServiceRegistrations;
 
@@ -38,6 +39,7 @@ final class ServiceRegistrationTest {
     assertThat(provided.get(ReplacementPolicyProvider.class.getName()))
         .containsExactlyInAnyOrder(
             LinuxPolicyProvider.class.getName(),
+            MglruPolicyProvider.class.getName(),
             FifoPolicyProvider.class.getName(),
             LruPolicyProvider.class.getName(),
             ClockPolicyProvider.class.getName(),
@@ -51,11 +53,12 @@ final class ServiceRegistrationTest {
             new SwapSystemProvider(),
             new SwapFaultHandlerProvider(),
             new LinuxPolicyProvider(),
+            new MglruPolicyProvider(),
             new FifoPolicyProvider(),
             new LruPolicyProvider(),
             new ClockPolicyProvider(),
             new OptPolicyProvider());
-    List<String> names = List.of("swap", "swap", "linux", "fifo", "lru", "clock", "opt");
+    List<String> names = List.of("swap", "swap", "linux", "mglru", "fifo", "lru", "clock", "opt");
     for (int i = 0; i < all.size(); i++) {
       ServiceRegistrations.assertDescribesItself(all.get(i), names.get(i));
     }
@@ -77,12 +80,13 @@ final class ServiceRegistrationTest {
 
   @Test
   void providers_defaults_matchTheReferenceFile() {
-    // the fault handler and the policies read no keys; the swap subsystem's are swap.<key>
+    // the fault handler and most policies read no keys; the swap subsystem's are swap.<key>,
+    // mglru's mglru.<key>
     ServiceRegistrations.assertDefaultsFile(
         getClass(),
         "io/mmsim/swap/defaults.properties",
         ServiceRegistrations.qualifiedDefaults(
-            new SwapSystemProvider(), new SwapFaultHandlerProvider()));
+            new SwapSystemProvider(), new SwapFaultHandlerProvider(), new MglruPolicyProvider()));
     assertThat(
             ServiceRegistrations.qualifiedDefaults(
                 new LinuxPolicyProvider(),

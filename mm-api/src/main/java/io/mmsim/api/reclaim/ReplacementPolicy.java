@@ -39,7 +39,47 @@ public interface ReplacementPolicy {
   /** Returned by {@link #victim} when no page is resident. */
   long NO_VICTIM = -1L;
 
-  /** The provider name ({@code linux}, {@code fifo}, {@code lru}, {@code clock}, {@code opt}). */
+  /**
+   * The type of an anonymous (swap-backed) page for {@link #insert(long, int)}.
+   *
+   * @since 1.2
+   */
+  int TYPE_ANON = 0;
+
+  /**
+   * The type of a page-cache (file-backed) page for {@link #insert(long, int)}.
+   *
+   * @since 1.2
+   */
+  int TYPE_FILE = 1;
+
+  /**
+   * Returned by {@link #workingsetEviction} by a policy that keeps no eviction history.
+   *
+   * @since 1.2
+   */
+  long NO_SHADOW = -1L;
+
+  /**
+   * A bit of {@link #workingsetRefault}'s result: the refault was recent enough to activate the
+   * page ({@code workingset_activate_*}).
+   *
+   * @since 1.2
+   */
+  int REFAULT_ACTIVATE = 1;
+
+  /**
+   * A bit of {@link #workingsetRefault}'s result: the page was part of the workingset when it was
+   * evicted, so the refault is a thrashing stall ({@code workingset_restore_*}).
+   *
+   * @since 1.2
+   */
+  int REFAULT_RESTORE = 2;
+
+  /**
+   * The provider name ({@code linux}, {@code mglru}, {@code fifo}, {@code lru}, {@code clock},
+   * {@code opt}, ...).
+   */
   String name();
 
   /**
@@ -48,6 +88,22 @@ public interface ReplacementPolicy {
    * @throws IllegalArgumentException when the page is already tracked
    */
   void insert(long page);
+
+  /**
+   * A page of type {@link #TYPE_ANON} or {@link #TYPE_FILE} became resident. Policies that keep the
+   * two types apart (the multi-gen LRU's generations per type, the two-list LRU's workingset sizes)
+   * override it; the default is {@link #insert(long)}. The kernel calls this form.
+   *
+   * @throws IllegalArgumentException when the page is already tracked or the type is neither
+   * @since 1.2
+   */
+  default void insert(long page, int type) {
+    if (type != TYPE_ANON && type != TYPE_FILE) {
+      throw new IllegalArgumentException(
+          name() + ": page type " + type + " is neither anon nor file");
+    }
+    insert(page);
+  }
 
   /**
    * A resident page was referenced. The caller makes this call on every reference only when {@link
@@ -114,6 +170,33 @@ public interface ReplacementPolicy {
     }
   }
 
+  /**
+   * The page the last {@link #victim} call returned is leaving memory now ({@code mm/workingset.c:
+   * workingset_eviction}): the policy returns a token of at most 40 bits that it will understand
+   * again in {@link #workingsetRefault}, its clock at eviction and what it knew of the page, and
+   * counts the eviction. The kernel keeps the token in the page's shadow entry (the page-cache or
+   * swap-cache slot the page leaves). A victim handed back with {@link #putBack} never gets this
+   * call. The default keeps no history.
+   *
+   * @return the token, or {@link #NO_SHADOW}
+   * @since 1.2
+   */
+  default long workingsetEviction(long page) {
+    return NO_SHADOW;
+  }
+
+  /**
+   * The page just inserted refaulted: it was evicted by this policy with {@code token} ({@code
+   * workingset_refault}). The policy measures how long the page was out (its refault distance) and
+   * may activate it. Called after {@link #insert(long, int)}; a page not tracked is ignored.
+   *
+   * @return {@link #REFAULT_ACTIVATE} and {@link #REFAULT_RESTORE} bits, 0 for neither
+   * @since 1.2
+   */
+  default int workingsetRefault(long page, long token) {
+    return 0;
+  }
+
   /** Number of resident pages the policy tracks. */
   long resident();
 
@@ -162,5 +245,28 @@ public interface ReplacementPolicy {
 
     /** Bits that are never set: for callers without hardware accessed bits. */
     ReferenceBits NONE = page -> false;
+
+    /**
+     * Walks every page table of the scope for accessed bits, telling {@code scan} of each PTE table
+     * and each young entry (whose bit it clears). The default has no page tables.
+     *
+     * @return false when the caller has no page tables to walk (nothing was visited)
+     * @since 1.2
+     */
+    default boolean walkPageTables(PageTableScan scan) {
+      return false;
+    }
+
+    /**
+     * Looks at the entries near each mapping of {@code page} in the same PTE table (up to 32 pages
+     * on either side, within the mapping's area), as {@code lru_gen_look_around} does when reclaim
+     * finds a young page: young ones are reported and cleared. The default has no page tables.
+     *
+     * @return false when the caller has no page tables (nothing was visited)
+     * @since 1.2
+     */
+    default boolean lookAround(long page, PageTableScan scan) {
+      return false;
+    }
   }
 }

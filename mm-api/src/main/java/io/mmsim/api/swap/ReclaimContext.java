@@ -66,4 +66,29 @@ public interface ReclaimContext extends ReplacementPolicy.ReferenceBits {
    * @return true when the key left the scope; false to keep the page (it goes back to the policy)
    */
   boolean evictFilePage(long key, long pfn);
+
+  /**
+   * Packs a policy's workingset token ({@link ReplacementPolicy#workingsetEviction}) into the
+   * shadow entry this scope's evicted page leaves behind ({@code pack_shadow}: the kernel adds what
+   * it needs to find the policy again on refault, such as the memory cgroup). Called only for
+   * tokens that are not {@link ReplacementPolicy#NO_SHADOW}; the result must be non-negative. The
+   * default keeps the token as it is.
+   *
+   * @since 1.2
+   */
+  default long packShadow(long token) {
+    return token;
+  }
+
+  /**
+   * {@link #evictFilePage(long, long)}, leaving {@code shadow} in the page-cache slot when the page
+   * leaves the page cache ({@code __remove_mapping} with a shadow). {@code shadow} is {@link
+   * io.mmsim.api.reclaim.ShadowTable#NONE} when the policy keeps no history. The default drops the
+   * shadow.
+   *
+   * @since 1.2
+   */
+  default boolean evictFilePage(long key, long pfn, long shadow) {
+    return evictFilePage(key, pfn);
+  }
 }

@@ -166,6 +166,18 @@ public interface SwapSystem {
    */
   void pageUnmapped(long pfn);
 
+  /**
+   * The shadow entry that swap-cache page {@code pfn} took out of its slot when {@link
+   * #readIntoSwapCache} read it (the page refaulted: {@code workingset_refault} gets this shadow),
+   * handed over once; {@link io.mmsim.api.reclaim.ShadowTable#NONE} when the slot had none. The
+   * default keeps no shadows.
+   *
+   * @since 1.2
+   */
+  default long takeRefaultShadow(long pfn) {
+    return io.mmsim.api.reclaim.ShadowTable.NONE;
+  }
+
   // ---------------------------------------------------------------- reclaim
 
   /**
@@ -208,8 +220,9 @@ public interface SwapSystem {
   /**
    * Counters in vmstat's names: {@code nr_swapcached}, {@code pswpin}, {@code pswpout}, {@code
    * allocstall}, {@code pgscan_kswapd}, {@code pgscan_direct}, {@code pgsteal_kswapd}, {@code
-   * pgsteal_direct}, {@code pageoutrun}, then mmsim's own ({@code swap_read_errors}, {@code
-   * swap_write_errors}, {@code swapcache_hits}).
+   * pgsteal_direct}, {@code pageoutrun}, {@code workingset_nodes} and {@code
+   * workingset_nodereclaim} (of the swap cache's shadow entries), then mmsim's own ({@code
+   * swap_read_errors}, {@code swap_write_errors}, {@code swapcache_hits}).
    */
   Statistics statistics();
 

@@ -27,6 +27,21 @@ import io.mmsim.api.Statistics;
  * access() is folio_mark_accessed (a software reference): an unreferenced page gets
  * PG_referenced; a referenced inactive page is activated.
  *
+ * Workingset detection (mm/workingset.c): the lruvec's nonresident_age counts evictions and
+ * activations (workingset_age_nonresident from workingset_eviction, workingset_refault,
+ * workingset_activation and move_folios_to_lru). An evicted page's token is the age at eviction
+ * and its PG_workingset bit (set when shrink_active_list deactivates a page):
+ *
+ *   bit  39 .............. 1   0
+ *       [ nonresident_age    ][ws]
+ *
+ * On refault (workingset_test_recent) the refault distance is the age now minus the age at
+ * eviction; the page is activated when the distance fits in the workingset: active file pages,
+ * plus inactive file pages for an anon refault, plus active anon pages and, for a file refault,
+ * inactive anon pages (swap is assumed available: the kernel reclaims with swap only). An
+ * activated page that had PG_workingset is a restore (a thrashing stall). Types are counted per
+ * list (the kernel keeps four lists; this model keeps anon and file on one pair and counts them).
+ *
  * Termination: each step clears the young bits it tests, so without new references every page is
  * evicted within a few passes; a pass limit turns broken, never-clearing bits into evictions.
  * Invariants: every tracked page is on exactly one list; counts match the lists.
@@ -38,6 +53,10 @@ final class LinuxPolicy extends ListPolicy {
   static final int INACTIVE = 0;
   static final int ACTIVE = 1;
   static final int PG_REFERENCED = 1;
+  static final int PG_WORKINGSET = 1 << 1;
+
+  private static final int TOKEN_BITS = 40;
+  private static final long AGE_MASK = (1L << (TOKEN_BITS - 1)) - 1;
 
   /** Pages deactivated per refill of the inactive list ({@code SWAP_CLUSTER_MAX}). */
   static final int REFILL_BATCH = 32;
@@ -48,22 +67,48 @@ final class LinuxPolicy extends ListPolicy {
   private long pgactivate;
   private long pgdeactivate;
 
+  /** The lruvec's nonresident_age: evictions and activations so far. */
+  private long nonresidentAge;
+
+  private long lastVictim = NO_VICTIM;
+  private int lastType;
+  private int lastFlags;
+  private boolean lastShadowed;
+  private final long[] wsRefault = new long[2];
+  private final long[] wsActivate = new long[2];
+  private final long[] wsRestore = new long[2];
+
   LinuxPolicy(int expected) {
     super("linux", 2, expected);
   }
 
   @Override
   public void insert(long page) {
-    nodes.pushNewest(INACTIVE, track(page));
+    insert(page, TYPE_ANON);
+  }
+
+  @Override
+  public void insert(long page, int type) {
+    if (type != TYPE_ANON && type != TYPE_FILE) {
+      throw new IllegalArgumentException("linux: page type " + type + " is neither anon nor file");
+    }
+    int n = track(page);
+    nodes.setType(n, type);
+    nodes.pushNewest(INACTIVE, n);
   }
 
   /** A page reclaim could not free is activated ({@code activate_locked}). */
   @Override
   public void putBack(long page) {
     int n = track(page);
+    if (page == lastVictim) {
+      nodes.setType(n, lastType);
+      lastVictim = NO_VICTIM;
+    }
     nodes.setFlags(n, PG_REFERENCED);
     nodes.pushNewest(ACTIVE, n);
     pgactivate++;
+    nonresidentAge++;
   }
 
   @Override
@@ -79,11 +124,13 @@ final class LinuxPolicy extends ListPolicy {
       nodes.unlink(n);
       nodes.pushNewest(ACTIVE, n);
       pgactivate++;
+      nonresidentAge++; // workingset_activation
     }
   }
 
   @Override
   public long victim(ReferenceBits bits) {
+    lastVictim = NO_VICTIM;
     long limit = 4L * nodes.tracked() + REFILL_BATCH;
     for (long step = 0; ; step++) {
       if (nodes.size(INACTIVE) == 0 || inactiveIsLow()) {
@@ -103,11 +150,16 @@ final class LinuxPolicy extends ListPolicy {
         if (wasReferenced) {
           nodes.pushNewest(ACTIVE, n);
           pgactivate++;
+          nonresidentAge++;
         } else {
           nodes.pushNewest(INACTIVE, n);
         }
         continue;
       }
+      lastVictim = nodes.key(n);
+      lastType = nodes.type(n);
+      lastFlags = nodes.flags(n);
+      lastShadowed = false;
       return evict(n);
     }
   }
@@ -129,9 +181,63 @@ final class LinuxPolicy extends ListPolicy {
       pgrefill++;
       bits.testAndClearYoung(nodes.key(n));
       nodes.unlink(n);
+      nodes.setFlags(n, nodes.flags(n) | PG_WORKINGSET); // folio_set_workingset
       nodes.pushNewest(INACTIVE, n);
       pgdeactivate++;
     }
+  }
+
+  /** workingset_eviction: the age now and PG_workingset; the age moves on. */
+  @Override
+  public long workingsetEviction(long page) {
+    if (page != lastVictim || lastShadowed) {
+      return NO_SHADOW;
+    }
+    lastShadowed = true;
+    long token = ((nonresidentAge & AGE_MASK) << 1) | ((lastFlags & PG_WORKINGSET) != 0 ? 1 : 0);
+    nonresidentAge++;
+    return token;
+  }
+
+  /** workingset_refault: activate when the refault distance fits in the workingset. */
+  @Override
+  public int workingsetRefault(long page, long token) {
+    int n = nodes.find(page);
+    if (n == NodeTable.NIL || token < 0) {
+      return 0;
+    }
+    int type = nodes.type(n);
+    wsRefault[type]++;
+    long distance = (nonresidentAge - (token >>> 1)) & AGE_MASK;
+    if (distance > workingsetSize(type)) {
+      return 0;
+    }
+    nodes.unlink(n);
+    nodes.pushNewest(ACTIVE, n);
+    nonresidentAge++;
+    wsActivate[type]++;
+    if ((token & 1) == 0) {
+      return REFAULT_ACTIVATE;
+    }
+    nodes.setFlags(n, nodes.flags(n) | PG_WORKINGSET);
+    wsRestore[type]++;
+    return REFAULT_ACTIVATE | REFAULT_RESTORE;
+  }
+
+  /** What a refault of {@code type} competes with (workingset_test_recent, swap available). */
+  private long workingsetSize(int type) {
+    long activeFile = nodes.fileSize(ACTIVE);
+    long inactiveFile = nodes.fileSize(INACTIVE);
+    long activeAnon = nodes.size(ACTIVE) - activeFile;
+    long inactiveAnon = nodes.size(INACTIVE) - inactiveFile;
+    return type == TYPE_FILE
+        ? activeFile + activeAnon + inactiveAnon
+        : activeFile + inactiveFile + activeAnon;
+  }
+
+  /** The lruvec's nonresident_age (tests). */
+  long nonresidentAge() {
+    return nonresidentAge;
   }
 
   /** The list a page is on (for tests): INACTIVE, ACTIVE, or -1 when not tracked. */
@@ -155,6 +261,12 @@ final class LinuxPolicy extends ListPolicy {
     m.put("pgrefill", pgrefill);
     m.put("pgactivate", pgactivate);
     m.put("pgdeactivate", pgdeactivate);
+    m.put("workingset_refault_anon", wsRefault[TYPE_ANON]);
+    m.put("workingset_refault_file", wsRefault[TYPE_FILE]);
+    m.put("workingset_activate_anon", wsActivate[TYPE_ANON]);
+    m.put("workingset_activate_file", wsActivate[TYPE_FILE]);
+    m.put("workingset_restore_anon", wsRestore[TYPE_ANON]);
+    m.put("workingset_restore_file", wsRestore[TYPE_FILE]);
     return new Statistics(m);
   }
 }

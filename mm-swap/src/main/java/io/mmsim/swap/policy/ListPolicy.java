@@ -17,7 +17,7 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  * path is the same as if it were written out in the policy.
  */
 abstract sealed class ListPolicy implements ReplacementPolicy
-    permits FifoPolicy, LruPolicy, ClockPolicy, LinuxPolicy {
+    permits FifoPolicy, LruPolicy, ClockPolicy, LinuxPolicy, MglruPolicy {
   /** The resident pages and the policy's lists. */
   final NodeTable nodes;
 
@@ -105,5 +105,9 @@ abstract sealed class ListPolicy implements ReplacementPolicy
   @Override
   public final void checkInvariants() {
     nodes.checkInvariants(lists);
+    checkOwn();
   }
+
+  /** The policy's own invariants beyond its lists'; none by default. */
+  void checkOwn() {}
 }

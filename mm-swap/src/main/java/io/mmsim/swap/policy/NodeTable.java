@@ -8,21 +8,23 @@ import io.mmsim.api.util.LongLongHashMap;
 /**
  * The resident pages of a list-based policy: one node per page in parallel primitive arrays, an
  * index from page key to node, and up to {@value #MAX_LISTS} doubly linked lists threaded through
- * the nodes (FIFO order, LRU order, the clock's circle, the kernel's active and inactive lists).
+ * the nodes (FIFO order, LRU order, the clock's circle, the kernel's active and inactive lists, the
+ * multi-gen LRU's generations per type).
  *
  * <pre>
- *   node:  key[n]  prev[n]  next[n]  list[n]  flags[n]        n >= MAX_LISTS
+ *   node:  key[n]  prev[n]  next[n]  list[n]  flags[n]  type[n]   n >= MAX_LISTS
  *   list l: the IntList whose head is the sentinel node l     0 <= l < MAX_LISTS
  *           oldest = next[l] -> ... next ... -> newest = prev[l]
  *   free nodes: a stack threaded through next[], from freeHead
  * </pre>
  *
  * <p>Invariants: every tracked key's node is on exactly one list; {@code size[l]} is the length of
- * list l; a free node's list is {@link #FREE}. Arrays double when full; nothing else allocates.
+ * list l and {@code fileSize[l]} the number of its nodes of type 1 (file pages); a free node's list
+ * is {@link #FREE}. Arrays double when full; nothing else allocates.
  */
 final class NodeTable {
   static final int NIL = -1;
-  static final int MAX_LISTS = 2;
+  static final int MAX_LISTS = 8;
   static final byte FREE = -1;
 
   private final LongLongHashMap index;
@@ -31,9 +33,11 @@ final class NodeTable {
   private int[] next;
   private byte[] list;
   private byte[] flags;
+  private byte[] type;
   private int freeHead = NIL;
   private int highWater = MAX_LISTS;
   private final int[] size = new int[MAX_LISTS];
+  private final int[] fileSize = new int[MAX_LISTS];
 
   NodeTable(int expected) {
     int cap = Math.max(16, expected + MAX_LISTS);
@@ -43,6 +47,7 @@ final class NodeTable {
     next = new int[cap];
     list = new byte[cap];
     flags = new byte[cap];
+    type = new byte[cap];
     for (int l = 0; l < MAX_LISTS; l++) {
       IntList.init(next, prev, l);
     }
@@ -80,6 +85,7 @@ final class NodeTable {
     }
     key[n] = k;
     flags[n] = 0;
+    type[n] = 0;
     list[n] = FREE;
     return n;
   }
@@ -102,6 +108,22 @@ final class NodeTable {
 
   void setFlags(int n, int f) {
     flags[n] = (byte) f;
+  }
+
+  /** The page type of node {@code n}: 0 anon, 1 file. */
+  int type(int n) {
+    return type[n];
+  }
+
+  /** Sets the page type of node {@code n}, which must be off every list. */
+  void setType(int n, int t) {
+    assert list[n] == FREE && (t == 0 || t == 1) : "node " + n + " type " + t;
+    type[n] = (byte) t;
+  }
+
+  /** File pages on list {@code l}. */
+  int fileSize(int l) {
+    return fileSize[l];
   }
 
   int listOf(int n) {
@@ -130,6 +152,16 @@ final class NodeTable {
     IntList.addTail(next, prev, l, n);
     list[n] = (byte) l;
     size[l]++;
+    fileSize[l] += type[n];
+  }
+
+  /** Puts node {@code n} (off every list) as the oldest of list {@code l}. */
+  void pushOldest(int l, int n) {
+    assert list[n] == FREE : "node " + n + " already on list " + list[n];
+    IntList.addHead(next, prev, l, n);
+    list[n] = (byte) l;
+    size[l]++;
+    fileSize[l] += type[n];
   }
 
   /** Takes node {@code n} off its list. */
@@ -139,6 +171,7 @@ final class NodeTable {
     IntList.del(next, prev, n);
     list[n] = FREE;
     size[l]--;
+    fileSize[l] -= type[n];
   }
 
   /** Moves node {@code n} to the newest end of list {@code l}. */
@@ -160,6 +193,7 @@ final class NodeTable {
     next = Arrays.copyOf(next, cap);
     list = Arrays.copyOf(list, cap);
     flags = Arrays.copyOf(flags, cap);
+    type = Arrays.copyOf(type, cap);
   }
 
   /** Walks every list and checks links, sizes and the index. */
@@ -168,7 +202,9 @@ final class NodeTable {
     int onLists = 0;
     for (int l = 0; l < lists; l++) {
       int count = IntList.checkedLength(next, prev, l, highWater);
+      int files = 0;
       for (int n = next[l]; n != l; n = next[n]) {
+        files += type[n];
         if (n < MAX_LISTS || list[n] != l) {
           throw new AssertionError("list " + l + " holds node " + n + " of list " + list[n]);
         }
@@ -176,8 +212,19 @@ final class NodeTable {
           throw new AssertionError("node " + n + " key " + key[n] + " not indexed");
         }
       }
-      if (count != size[l]) {
-        throw new AssertionError("list " + l + " size " + size[l] + " but " + count + " nodes");
+      if (count != size[l] || files != fileSize[l]) {
+        throw new AssertionError(
+            "list "
+                + l
+                + " size "
+                + size[l]
+                + " ("
+                + fileSize[l]
+                + " file) but "
+                + count
+                + " nodes ("
+                + files
+                + " file)");
       }
       onLists += count;
     }
