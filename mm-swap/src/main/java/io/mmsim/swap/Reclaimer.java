@@ -241,6 +241,9 @@ final class Reclaimer {
     if (!below(pa, Watermark.LOW)) {
       return 0;
     }
+    if (!policy.reclaimable()) {
+      return SwapSystem.WORKINGSET_PROTECTED; // lru_gen_age_node: min_ttl_ms protects the LRU
+    }
     pageoutrun++;
     int total = 0;
     while (below(pa, Watermark.HIGH)) {

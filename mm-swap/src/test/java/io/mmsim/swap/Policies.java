@@ -12,23 +12,19 @@ import io.mmsim.swap.policy.ClockPolicyProvider;
 import io.mmsim.swap.policy.FifoPolicyProvider;
 import io.mmsim.swap.policy.LinuxPolicyProvider;
 import io.mmsim.swap.policy.LruPolicyProvider;
+import io.mmsim.swap.policy.MglruPolicyProvider;
 import io.mmsim.swap.policy.OptPolicyProvider;
 
 /** Builds policies through their providers, as the kernel does. */
 final class Policies {
   private Policies() {}
 
-  static final List<String> NAMES = List.of("linux", "fifo", "lru", "clock");
+  static final List<String> NAMES = List.of("linux", "mglru", "fifo", "lru", "clock");
 
-  private record Ctx(FutureReferences future) implements PolicyContext {
+  private record Ctx(FutureReferences future, Settings settings) implements PolicyContext {
     @Override
     public MemoryLayout layout() {
       return new MemoryLayout(256, 1);
-    }
-
-    @Override
-    public Settings settings() {
-      return Settings.empty("reclaim");
     }
 
     @Override
@@ -50,9 +46,18 @@ final class Policies {
           case "lru" -> new LruPolicyProvider();
           case "clock" -> new ClockPolicyProvider();
           case "opt" -> new OptPolicyProvider();
+          case "mglru" -> new MglruPolicyProvider();
           default -> throw new IllegalArgumentException(name);
         };
-    return p.create(new Ctx(future));
+    return p.create(new Ctx(future, new Settings(p.name(), p.defaultSettings())));
+  }
+
+  /** The multi-gen LRU with {@code mglru.min-ttl-ms} set. */
+  static ReplacementPolicy mglru(long minTtlMs) {
+    ReplacementPolicyProvider p = new MglruPolicyProvider();
+    java.util.Map<String, String> s = new java.util.HashMap<>(p.defaultSettings());
+    s.put("min-ttl-ms", Long.toString(minTtlMs));
+    return p.create(new Ctx(null, new Settings(p.name(), s)));
   }
 
   static ReplacementPolicy create(String name) {

@@ -251,6 +251,22 @@ final class SwapInOutTest {
   }
 
   @Test
+  void kswapd_mglruMinTtlProtectsItsYoungestPages_reportsProtectedAndEvictsNothing() {
+    // 55 pages made resident: the lruvec's clock is at 55 ms; every generation is younger than
+    // 1000 ms, so lru_gen_age_node would rather OOM-kill than evict
+    MiniKernel k = new MiniKernel(64, Policies.mglru(1000), Map.of("memory", "1M"));
+    k.spawn(1, null, 0);
+    for (long v = 0; v < 55; v++) {
+      k.writePattern(1, v, v + 1);
+    }
+    k.watermarks(10, 20);
+    assertThat(k.swap.kswapd(k.global, k.globalRc)).isEqualTo(SwapSystem.WORKINGSET_PROTECTED);
+    assertThat(stat(k, "pswpout")).isZero();
+    assertThat(stat(k, "pageoutrun")).isZero();
+    k.checkInvariants();
+  }
+
+  @Test
   void kswapd_belowLow_reclaimsUpToHigh_elseDoesNothing() {
     MiniKernel k = kernel(64, Map.of("memory", "1M"));
     k.spawn(1, null, 0);

@@ -172,7 +172,7 @@ public interface ReplacementPolicy {
 
   /**
    * The page the last {@link #victim} call returned is leaving memory now ({@code mm/workingset.c:
-   * workingset_eviction}): the policy returns a token of at most 40 bits that it will understand
+   * workingset_eviction}): the policy returns a token of at most 38 bits that it will understand
    * again in {@link #workingsetRefault}, its clock at eviction and what it knew of the page, and
    * counts the eviction. The kernel keeps the token in the page's shadow entry (the page-cache or
    * swap-cache slot the page leaves). A victim handed back with {@link #putBack} never gets this
@@ -195,6 +195,30 @@ public interface ReplacementPolicy {
    */
   default int workingsetRefault(long page, long token) {
     return 0;
+  }
+
+  /**
+   * False while the policy protects its working set from reclaim: the multi-gen LRU with {@code
+   * min_ttl_ms}, whose oldest generation is younger than that. kswapd then answers low memory with
+   * the OOM killer instead of evicting ({@code mm/vmscan.c: lru_gen_age_node}). The default is
+   * always reclaimable.
+   *
+   * @since 1.2
+   */
+  default boolean reclaimable() {
+    return true;
+  }
+
+  /**
+   * The policy's lruvec block of the debugfs file {@code lru_gen} ({@code mm/vmscan.c:
+   * lru_gen_seq_show}: a {@code node} line, then one line per generation), or null when the policy
+   * keeps no generations (the default). The kernel adds the {@code memcg} lines.
+   *
+   * @param node the node id to print
+   * @since 1.2
+   */
+  default String lruGenView(int node) {
+    return null;
   }
 
   /** Number of resident pages the policy tracks. */

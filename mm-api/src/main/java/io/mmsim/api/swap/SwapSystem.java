@@ -46,6 +46,14 @@ public interface SwapSystem {
   /** The highest priority swapon accepts ({@code SWAP_FLAG_PRIO_MASK}). */
   int MAX_PRIORITY = 0x7fff;
 
+  /**
+   * Returned by {@link #kswapd} when memory is low but the policy protects its working set ({@link
+   * ReplacementPolicy#reclaimable()} is false): the kernel runs the OOM killer instead.
+   *
+   * @since 1.2
+   */
+  int WORKINGSET_PROTECTED = -1;
+
   /** Batch size of reclaim ({@code SWAP_CLUSTER_MAX}). */
   int SWAP_CLUSTER_MAX = 32;
 
@@ -202,7 +210,8 @@ public interface SwapSystem {
    * high watermark or a batch frees nothing. The page allocator is the one from the {@link
    * SwapContext}.
    *
-   * @return pages reclaimed (0 when no zone was below low)
+   * @return pages reclaimed (0 when no zone was below low), or {@link #WORKINGSET_PROTECTED} when
+   *     memory is low and the policy is not {@link ReplacementPolicy#reclaimable() reclaimable}
    */
   int kswapd(ReplacementPolicy policy, ReclaimContext rc);
 

@@ -32,7 +32,7 @@ import io.mmsim.api.Statistics;
  * workingset_activation and move_folios_to_lru). An evicted page's token is the age at eviction
  * and its PG_workingset bit (set when shrink_active_list deactivates a page):
  *
- *   bit  39 .............. 1   0
+ *   bit  37 .............. 1   0
  *       [ nonresident_age    ][ws]
  *
  * On refault (workingset_test_recent) the refault distance is the age now minus the age at
@@ -55,7 +55,7 @@ final class LinuxPolicy extends ListPolicy {
   static final int PG_REFERENCED = 1;
   static final int PG_WORKINGSET = 1 << 1;
 
-  private static final int TOKEN_BITS = 40;
+  private static final int TOKEN_BITS = 38;
   private static final long AGE_MASK = (1L << (TOKEN_BITS - 1)) - 1;
 
   /** Pages deactivated per refill of the inactive list ({@code SWAP_CLUSTER_MAX}). */

@@ -56,8 +56,8 @@ import io.mmsim.api.reclaim.PageTableScan;
  * type, with gain 1:2) is the set point. Refaults reach it through workingsetRefault, whose token
  * (lru_gen_eviction) is min_seq at eviction, refs - 1 and the workingset bit:
  *
- *   bit  39 ............. 3   2 1   0
- *       [ min_seq (37 bits) ][refs-1][ws]
+ *   bit  37 ............. 3   2 1   0
+ *       [ min_seq (35 bits) ][refs-1][ws]
  *
  * A refault is recent when the token's min_seq is still min_seq (lru_gen_test_recent); a recent
  * refault counts in refaulted[type][tier] and, as every refault here comes from a page fault, is a
@@ -96,7 +96,7 @@ final class MglruPolicy extends ListPolicy implements PageTableScan {
   /** Token layout: workingset bit, refs - 1, then min_seq. */
   private static final int TOKEN_SEQ_SHIFT = 1 + LRU_REFS_WIDTH;
 
-  private static final int TOKEN_BITS = 40;
+  private static final int TOKEN_BITS = 38;
   private static final long TOKEN_SEQ_MASK = (1L << (TOKEN_BITS - TOKEN_SEQ_SHIFT)) - 1;
 
   /** Entries per cache line (64-byte lines, 8-byte PTEs): suitable_to_scan's ratio. */
@@ -552,7 +552,8 @@ final class MglruPolicy extends ListPolicy implements PageTableScan {
    * lruvec_is_reclaimable: false while min_ttl_ms protects the oldest file generation (it was born
    * less than min_ttl_ms ago), which the kernel's kswapd answers with the OOM killer.
    */
-  boolean reclaimable() {
+  @Override
+  public boolean reclaimable() {
     return minTtlMs == 0 || clock - birth[gen(minSeq[FILE])] >= minTtlMs;
   }
 
@@ -592,7 +593,8 @@ final class MglruPolicy extends ListPolicy implements PageTableScan {
    * node line, then one line per generation from the oldest anon one: sequence, age in ms, anon and
    * file pages.
    */
-  String lruGen(int node) {
+  @Override
+  public String lruGenView(int node) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(" node %5d", node)).append('\n');
     for (long seq = minSeq[ANON]; seq <= maxSeq; seq++) {

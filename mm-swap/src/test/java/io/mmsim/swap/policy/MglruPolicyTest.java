@@ -352,7 +352,7 @@ final class MglruPolicyTest extends ReplacementPolicyContract {
     p.insert(3, ReplacementPolicy.TYPE_FILE);
     assertThat(p.victim(ReferenceBits.NONE)).isEqualTo(3);
     // clock = 3 inserts; seq 4 and 5 were born at clock 3; seq 3 at 0 (never set)
-    assertThat(p.lruGen(0))
+    assertThat(p.lruGenView(0))
         .isEqualTo(
             " node     0\n"
                 + "          3          3          2           0 \n"
