@@ -235,7 +235,8 @@ public final class HtmlReport {
       long[] d = new long[steps.size()];
       long total = 0;
       for (int i = 1; i < steps.size(); i++) {
-        d[i] = steps.get(i).tracepoints()[t.ordinal()] - steps.get(i - 1).tracepoints()[t.ordinal()];
+        d[i] =
+            steps.get(i).tracepoints()[t.ordinal()] - steps.get(i - 1).tracepoints()[t.ordinal()];
         total += d[i];
       }
       if (total > 0) {
