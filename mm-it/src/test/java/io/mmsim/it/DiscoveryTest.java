@@ -43,6 +43,7 @@ final class DiscoveryTest {
             Map.entry("fifo", "io.mmsim.swap"),
             Map.entry("linux", "io.mmsim.swap"),
             Map.entry("lru", "io.mmsim.swap"),
+            Map.entry("mglru", "io.mmsim.swap"),
             Map.entry("opt", "io.mmsim.swap"),
             Map.entry("arc", "io.mmsim.policies"),
             Map.entry("2q", "io.mmsim.policies"),
