@@ -41,7 +41,10 @@ import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.MigrateType;
 import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
+import io.mmsim.api.page.CompactControl;
+import io.mmsim.api.page.CompactResult;
 import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.page.PageMigrator;
 import io.mmsim.api.page.PageTypeInfo;
 import io.mmsim.api.page.ZoneStats;
 import io.mmsim.api.trace.Tracer;
@@ -65,6 +68,7 @@ import io.mmsim.api.util.IntList;
  *   HighAtomic   the reserve of pageblocks for high-order atomic allocations
  *   PerCpuPages  order-0 per-CPU lists, one per migrate type
  *   Watermarks   min_free_kbytes, min/low/high, lowmem_reserve, the watermark check
+ *   Compaction   compact_zone's migrate and free scanners (the kernel moves the pages)
  *   AllocFlags   GFP flags to ALLOC_* flags
  *   BuddyInvariants  checkInvariants, which recomputes all derived state
  *
@@ -106,7 +110,7 @@ import io.mmsim.api.util.IntList;
  * walks the zonelist across them through the package-private steps below (pcpFastPath,
  * zonesPass, ...), so that the one-node hot path is exactly the code above.
  *
- * Not modelled: watermark boosting, compaction and reclaim (reclaim is the caller's business: a
+ * Not modelled: watermark boosting, reclaim and deciding when to compact (the caller's business: a
  * failed allocation returns NO_PAGE), the forced unreserve of the HIGHATOMIC reserve before the
  * OOM killer, CMA, free-list shuffling, the 5.14+ per-CPU caching of orders 1-3.
  *
@@ -136,6 +140,7 @@ final class BuddyAllocator implements PageAllocator {
   private final HighAtomic highAtomic;
   private final PerCpuPages pcp;
   private final Watermarks wm;
+  private final Compaction compaction;
 
   // the fast paths' arrays, shared with the parts above
   private final int[] next;
@@ -229,6 +234,7 @@ final class BuddyAllocator implements PageAllocator {
     this.highAtomic = new HighAtomic(area, managed);
     this.pcp = new PerCpuPages(area, fallback, cpus);
     this.wm = new Watermarks(area, minFreeKbytes, watermarkScaleFactor);
+    this.compaction = new Compaction(area, fallback, pcp, wm, layout, managed);
     this.next = area.next;
     this.prev = area.prev;
     this.meta = area.meta;
@@ -802,6 +808,23 @@ final class BuddyAllocator implements PageAllocator {
   }
 
   @Override
+  public boolean compactionSupported() {
+    return true;
+  }
+
+  @Override
+  public CompactResult compactZone(CompactControl cc, PageMigrator migrator) {
+    if (!booted) {
+      throw new IllegalStateException("compactZone before completeBoot");
+    }
+    CompactResult r = compaction.compactZone(cc, migrator);
+    if (debugChecks) {
+      checkInvariants();
+    }
+    return r;
+  }
+
+  @Override
   public int metadataBytesPerFrame() {
     // next + prev links (4 + 4), the meta byte, a bit of the boot bitmap, a byte per pageblock
     return 10;
@@ -818,7 +841,9 @@ final class BuddyAllocator implements PageAllocator {
    * extfrag_alloc (blocks taken from another migrate type's lists: the kernel's
    * mm_page_alloc_extfrag events), extfrag_claim_pageblocks (pageblocks that changed type to serve
    * them), extfrag_steal (those that left the pageblock's type alone), highatomic_reserve and
-   * highatomic_unreserve (reserve operations that changed a pageblock).
+   * highatomic_unreserve (reserve operations that changed a pageblock), and compaction's
+   * compact_migrate_scanned, compact_free_scanned, compact_isolated, pgmigrate_success and
+   * pgmigrate_fail (see Compaction).
    */
   @Override
   public Statistics statistics() {
@@ -849,6 +874,11 @@ final class BuddyAllocator implements PageAllocator {
         .put("extfrag_steal", fallback.steals)
         .put("highatomic_reserve", highAtomic.reserved)
         .put("highatomic_unreserve", highAtomic.unreserved)
+        .put("compact_migrate_scanned", compaction.migrateScanned)
+        .put("compact_free_scanned", compaction.freeScanned)
+        .put("compact_isolated", compaction.isolated)
+        .put("pgmigrate_success", compaction.migrateSuccess)
+        .put("pgmigrate_fail", compaction.migrateFail)
         .build();
   }
 

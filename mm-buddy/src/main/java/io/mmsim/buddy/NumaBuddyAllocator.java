@@ -23,8 +23,11 @@ import io.mmsim.api.mem.MigrateType;
 import io.mmsim.api.mem.NumaTopology;
 import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
+import io.mmsim.api.page.CompactControl;
+import io.mmsim.api.page.CompactResult;
 import io.mmsim.api.page.NumaStat;
 import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.page.PageMigrator;
 import io.mmsim.api.page.PageTypeInfo;
 import io.mmsim.api.page.ZoneStats;
 import io.mmsim.api.trace.Tracer;
@@ -467,6 +470,36 @@ final class NumaBuddyAllocator implements PageAllocator {
    * retries of the zonelist walk, and the NUMA events summed over zones ({@code numa_hit}, {@code
    * numa_miss}, {@code numa_foreign}, {@code numa_local}, {@code numa_other}).
    */
+  @Override
+  public boolean compactionSupported() {
+    return true;
+  }
+
+  /**
+   * Compacts {@code cc}'s zone on each node in turn (the zonelist's order for node 0), stopping at
+   * the first node where the goal is reached; the best result.
+   */
+  @Override
+  public CompactResult compactZone(CompactControl cc, PageMigrator migrator) {
+    CompactResult best = CompactResult.SKIPPED;
+    for (BuddyAllocator n : node) {
+      if (!n.booted()) {
+        throw new IllegalStateException("compactZone before completeBoot");
+      }
+      CompactResult r = n.compactZone(cc, migrator);
+      if (r.ordinal() > best.ordinal()) {
+        best = r;
+      }
+      if (r == CompactResult.SUCCESS) {
+        break;
+      }
+    }
+    if (debugChecks) {
+      checkInvariants();
+    }
+    return best;
+  }
+
   @Override
   public Statistics statistics() {
     Map<String, Long> sum = new LinkedHashMap<>();

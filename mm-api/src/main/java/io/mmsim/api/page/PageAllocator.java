@@ -37,6 +37,15 @@ import io.mmsim.api.mem.Zone;
  * from its GFP flags ({@link io.mmsim.api.mem.MigrateType#ofGfp}) and reports its free lists by
  * type through {@link #pageTypeInfo}. One that does not ignores {@code __GFP_MOVABLE} and {@code
  * __GFP_RECLAIMABLE}.
+ *
+ * <h2>Compaction</h2>
+ *
+ * An allocator that can compact ({@link #compactionSupported}) runs the scanners of {@code
+ * mm/compaction.c} over a zone when asked ({@link #compactZone}) and moves pages through the
+ * kernel's {@link PageMigrator}; when to compact (direct compaction, kcompactd, deferral) is the
+ * kernel's decision. Its {@link #statistics} then report {@code compact_migrate_scanned}, {@code
+ * compact_free_scanned}, {@code compact_isolated}, {@code pgmigrate_success} and {@code
+ * pgmigrate_fail} as /proc/vmstat names them.
  */
 public interface PageAllocator extends Allocator {
 
@@ -190,4 +199,31 @@ public interface PageAllocator extends Allocator {
    * @since 1.2
    */
   default void describeFrames(FrameMap map) {}
+
+  /**
+   * Whether {@link #compactZone} works. The default is an allocator that cannot move pages.
+   *
+   * @since 1.2
+   */
+  default boolean compactionSupported() {
+    return false;
+  }
+
+  /**
+   * Compacts one zone ({@code compact_zone}): a migrate scanner walks up from the zone's start
+   * isolating movable pages, a free scanner walks down from its end isolating free frames, and each
+   * isolated page is moved into a free frame by {@code migrator}, until the scanners meet or the
+   * control's goal is reached. Pages the scanners isolated but did not use go back.
+   *
+   * @return {@link CompactResult#SUCCESS} when the goal was reached, {@link CompactResult#COMPLETE}
+   *     when the scanners met first, {@link CompactResult#CONTENDED} when target frames ran out
+   *     first
+   * @throws UnsupportedOperationException when {@link #compactionSupported} is false
+   * @throws IllegalStateException before {@link #completeBoot}
+   * @since 1.2
+   */
+  default CompactResult compactZone(CompactControl cc, PageMigrator migrator) {
+    throw new UnsupportedOperationException(
+        "the page allocator '" + name() + "' cannot compact memory");
+  }
 }
