@@ -808,6 +808,32 @@ final class BuddyAllocator implements PageAllocator {
   }
 
   @Override
+  public boolean canSplitPages() {
+    return true;
+  }
+
+  /** {@code split_page}: every frame of the block becomes an allocated order-0 page. */
+  @Override
+  public void splitPage(long pfn, int order) {
+    long local = pfn - base;
+    if (order < 0
+        || order > MAX_ORDER
+        || local < 0
+        || local >= nFrames
+        || (meta[(int) local] & HEAD_MASK) != meta(ALLOCATED, order)) {
+      throw badFree(local, order);
+    }
+    int p = (int) local;
+    byte page = FreeArea.allocated(0, FreeArea.allocMtOf(meta[p]));
+    for (int f = p; f < p + (1 << order); f++) {
+      meta[f] = page;
+    }
+    if (debugChecks) {
+      checkInvariants();
+    }
+  }
+
+  @Override
   public boolean compactionSupported() {
     return true;
   }

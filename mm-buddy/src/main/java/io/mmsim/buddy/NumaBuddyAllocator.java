@@ -471,6 +471,20 @@ final class NumaBuddyAllocator implements PageAllocator {
    * numa_miss}, {@code numa_foreign}, {@code numa_local}, {@code numa_other}).
    */
   @Override
+  public boolean canSplitPages() {
+    return true;
+  }
+
+  @Override
+  public void splitPage(long pfn, int order) {
+    if (pfn < 0 || pfn >= layout.frames()) {
+      throw new BadPageException(
+          pfn, order, String.format("pfn outside memory (frames 0x0-0x%x)", layout.frames() - 1));
+    }
+    node[numa.nodeOf(pfn)].splitPage(pfn, order);
+  }
+
+  @Override
   public boolean compactionSupported() {
     return true;
   }

@@ -227,4 +227,31 @@ final class BuddyCompactionTest {
     assertThatThrownBy(() -> a.compactZone(CompactControl.wholeZone(Zone.DMA32), new Owner(a)))
         .isInstanceOf(IllegalStateException.class);
   }
+
+  // ================================================================ split_page
+
+  @Test
+  void splitPage_order9Block_becomes512PagesFreedOneByOne() {
+    BuddyAllocator a = invariants.track(Buddies.booted(MB64));
+    long free = a.nrFreePages();
+    long pfn = a.allocPages(0, Gfp.HIGHUSER_MOVABLE, 9);
+
+    a.splitPage(pfn, 9);
+
+    assertThatThrownBy(() -> a.freePages(0, pfn, 9)).hasMessageContaining("wrong order");
+    for (long f = pfn; f < pfn + 512; f++) {
+      a.freePages(0, f, 0);
+    }
+    a.drainAllPages();
+    assertThat(a.nrFreePages()).isEqualTo(free);
+  }
+
+  @Test
+  void splitPage_wrongOrder_isRefusedAndChangesNothing() {
+    BuddyAllocator a = invariants.track(Buddies.booted(MB64));
+    long pfn = a.allocPages(0, Gfp.HIGHUSER_MOVABLE, 3);
+
+    assertThatThrownBy(() -> a.splitPage(pfn, 4)).hasMessageContaining("wrong order");
+    a.freePages(0, pfn, 3);
+  }
 }

@@ -82,6 +82,16 @@ final class Reclaimer {
     orphans.add(pfn);
   }
 
+  /** True when {@code pfn} waits in the queue of unmapped swap-cache pages. */
+  boolean queued(long pfn) {
+    for (int i = 0; i < orphans.size(); i++) {
+      if (orphans.get(i) == pfn) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   int queuedOrphans() {
     return orphans.size();
   }

@@ -210,6 +210,15 @@ final class SwapCache {
     }
   }
 
+  /** Cache page {@code src} is now frame {@code dst}, under the same entry and dirty state. */
+  void move(long src, long dst) {
+    long k = byPfn.remove(src);
+    assert k != NOT_CACHED && !byPfn.containsKey(dst) : "moving " + src + " to " + dst;
+    byPfn.put(dst, k);
+    long v = byEntry.get(k);
+    byEntry.put(k, (v & DIRTY) | dst);
+  }
+
   // ---------------------------------------------------------------- checks
 
   /** The two maps agree with each other and with every area's SWAP_HAS_CACHE flags. */

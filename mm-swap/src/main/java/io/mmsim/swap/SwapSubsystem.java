@@ -235,6 +235,19 @@ final class SwapSubsystem implements SwapSystem {
     return cache.contains(pfn);
   }
 
+  /**
+   * A page queued for reclaim after losing its last mapping stays where it is (the kernel's
+   * isolation would find it off the LRU); any other cache page moves with its entry.
+   */
+  @Override
+  public boolean migrateSwapCache(long src, long dst) {
+    if (!cache.contains(src) || cache.contains(dst) || reclaimer.queued(src)) {
+      return false;
+    }
+    cache.move(src, dst);
+    return true;
+  }
+
   @Override
   public long swapEntryOf(long pfn) {
     return cache.entryOf(pfn);

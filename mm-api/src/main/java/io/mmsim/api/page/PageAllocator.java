@@ -201,6 +201,30 @@ public interface PageAllocator extends Allocator {
   default void describeFrames(FrameMap map) {}
 
   /**
+   * Whether {@link #splitPage} works. The default is an allocator that cannot.
+   *
+   * @since 1.2
+   */
+  default boolean canSplitPages() {
+    return false;
+  }
+
+  /**
+   * {@code split_page}: the allocated block of {@code 2^order} frames at {@code pfn} becomes {@code
+   * 2^order} allocated order-0 pages, each freed on its own later (a transparent huge page split
+   * into base pages).
+   *
+   * @throws io.mmsim.api.BadPageException when no block of that order is allocated at {@code pfn}
+   *     (nothing changes)
+   * @throws UnsupportedOperationException when {@link #canSplitPages} is false
+   * @since 1.2
+   */
+  default void splitPage(long pfn, int order) {
+    throw new UnsupportedOperationException(
+        "the page allocator '" + name() + "' cannot split a block");
+  }
+
+  /**
    * Whether {@link #compactZone} works. The default is an allocator that cannot move pages.
    *
    * @since 1.2

@@ -218,4 +218,14 @@ public interface Mmu {
   default long tlbSetLookups() {
     return tlbHits() + tlbLookupMisses();
   }
+
+  /**
+   * Valid TLB entries for large pages (2 MiB and 1 GiB), each covering its whole page; included in
+   * {@link #tlbValidEntries}. The default is an MMU that caches only 4 KiB translations.
+   *
+   * @since 1.2
+   */
+  default int tlbLargeEntries() {
+    return 0;
+  }
 }

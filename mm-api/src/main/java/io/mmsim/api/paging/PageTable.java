@@ -116,6 +116,47 @@ public interface PageTable {
   boolean writePte(long root, long linear, long pte);
 
   /**
+   * Whether {@link #writeHugePmd} and {@link #splitHugePmd} work: 2 MiB pages in user address
+   * spaces. The default is a page table without them.
+   *
+   * @since 1.2
+   */
+  default boolean hugePmdSupported() {
+    return false;
+  }
+
+  /**
+   * Writes the PMD entry for the 2 MiB-aligned {@code linear}: a huge-page entry ({@link Pte#PS}
+   * set) mapping 512 frames, or 0 to clear one ({@code set_pmd_at}, {@code
+   * pmdp_huge_get_and_clear}). Missing upper tables are created; an empty page table linked at the
+   * PMD is freed first.
+   *
+   * @return false when a table frame could not be allocated (nothing changed)
+   * @throws io.mmsim.api.BadAddressException when {@code linear} is not canonical or not 2 MiB
+   *     aligned, when a page table with entries is linked at the PMD, or when a 1 GiB page maps the
+   *     address (nothing changes)
+   * @throws UnsupportedOperationException when {@link #hugePmdSupported} is false
+   * @since 1.2
+   */
+  default boolean writeHugePmd(long root, long linear, long entry) {
+    throw new UnsupportedOperationException("no 2 MiB user pages in this page table");
+  }
+
+  /**
+   * Replaces the huge-page PMD entry at the 2 MiB-aligned {@code linear} by a page table of 512
+   * entries mapping the same frames with the same bits ({@code __split_huge_pmd_locked}). The
+   * caller flushes the TLB.
+   *
+   * @return false when no huge page is mapped there or no frame could be had for the table (nothing
+   *     changed)
+   * @throws UnsupportedOperationException when {@link #hugePmdSupported} is false
+   * @since 1.2
+   */
+  default boolean splitHugePmd(long root, long linear) {
+    throw new UnsupportedOperationException("no 2 MiB user pages in this page table");
+  }
+
+  /**
    * Calls {@code visitor} for every non-zero leaf entry (4 KiB entries and huge-page entries) whose
    * page starts in {@code [start, end)}, in address order. The range must lie within one half. The
    * visitor may rewrite the entry it is given through {@link #writePte}, but must not create or

@@ -186,6 +186,19 @@ public interface SwapSystem {
     return io.mmsim.api.reclaim.ShadowTable.NONE;
   }
 
+  /**
+   * Compaction moves swap-cache page {@code src} to frame {@code dst} ({@code
+   * folio_migrate_mapping} for the swap cache): the entry now names {@code dst}, with the same
+   * dirty state. The frame references are the kernel's to move; the bytes are copied by the caller.
+   * The default is a swap system that cannot move its pages.
+   *
+   * @return false when the page cannot move now (nothing changed)
+   * @since 1.2
+   */
+  default boolean migrateSwapCache(long src, long dst) {
+    return false;
+  }
+
   // ---------------------------------------------------------------- reclaim
 
   /**

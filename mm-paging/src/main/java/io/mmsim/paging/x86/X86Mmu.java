@@ -32,15 +32,20 @@ import io.mmsim.api.paging.Segment;
  * The error code adds W for writes, U for user mode, I for fetches when NXE is on; CR2 = linear.
  *
  * TLB. tlbTag[i] holds a virtual page number (linear >>> 12) or EMPTY; tlbVal[i] the cached
- * translation of that 4 KiB page (a huge page is cached as 4 KiB fragments, as many CPUs do):
+ * translation of that 4 KiB page. Large pages have a TLB of their own, as the cores Linux runs on
+ * have separate L1 DTLB entries for 2 MiB and 1 GiB pages: LARGE_TLB_ENTRIES entries, fully
+ * associative, round robin; largeTag[i] is (linear >>> 21) << 1 for a 2 MiB page or
+ * (linear >>> 30) << 1 | 1 for a 1 GiB page, largeVal[i] the translation of the whole page (its
+ * first frame). One entry covers a whole large page, so a TLB of n such entries reaches n x 2 MiB.
+ * The layout of a cached translation:
  *
  *   63  62 ... 52 51 ............. 12 11 10 9 8  7  6  5 4 3  2  1  0
  *  +--+---------+--------------------+--+----+--+--+--+------+--+--+--+
  *  |XD|    0    |  frame address     |0 | SZ |G |0 |D |  0   |US|RW|0 |
  *  +--+---------+--------------------+--+----+--+--+--+------+--+--+--+
  *  RW, US: effective rights of all levels; XD: ORed over all levels; D: the leaf's Dirty bit;
- *  G: the leaf's Global bit (kept only with CR4.PGE); SZ: 0 = 4 KiB page, 1 = fragment of a
- *  2 MiB page, 2 = fragment of a 1 GiB page (so that invlpg drops every fragment).
+ *  G: the leaf's Global bit (kept only with CR4.PGE); SZ: 0 = 4 KiB page (tlbVal), 1 = 2 MiB
+ *  page, 2 = 1 GiB page (largeVal).
  *
  * The TLB has tlbEntries / tlbWays sets of tlbWays entries; set = vpn mod sets; replacement takes
  * an empty way, else round robin per set. A hit must have the bits of hitMask[access, mode] set
@@ -49,7 +54,8 @@ import io.mmsim.api.paging.Segment;
  * through a clean entry sets Dirty and a permission upgrade needs no flush. The entry of the last
  * hit or fill is mirrored in lastVpn / lastVal (lastSlot names its slot; lastVpn = EMPTY when that
  * slot was dropped) and tried before the set, so runs of accesses to one page cost one compare,
- * as the small first-level TLB of a real core makes them cheap.
+ * as the small first-level TLB of a real core makes them cheap. The large-page TLB is looked up
+ * after a miss in the sets, and only while it holds something.
  *
  * Segmentation (SDM vol. 3 ch. 3 and 5). A 16-entry GDT with Linux's descriptors; six segment
  * registers with their hidden descriptor caches. In 64-bit mode (CS.L = 1) only FS/GS add a base;
@@ -109,6 +115,13 @@ final class X86Mmu implements Mmu {
    */
   private final long[] tableStep = new long[6];
 
+  /** Entries of the large-page TLB (2 MiB and 1 GiB pages). */
+  static final int LARGE_TLB_ENTRIES = 32;
+
+  private final long[] largeTag = new long[LARGE_TLB_ENTRIES];
+  private final long[] largeVal = new long[LARGE_TLB_ENTRIES];
+  private int largeVictim;
+
   // TLB
   private final long[] tlbTag;
   private final long[] tlbVal;
@@ -164,6 +177,7 @@ final class X86Mmu implements Mmu {
     this.tlbVal = new long[cfg.tlbEntries()];
     this.victim = new int[sets];
     Arrays.fill(tlbTag, EMPTY);
+    Arrays.fill(largeTag, EMPTY);
     recomputeChecks();
     initGdt(cfg);
   }
@@ -310,6 +324,12 @@ final class X86Mmu implements Mmu {
       setLookups++;
       int i = lookup(vpn);
       if (i < 0) {
+        if (hugeCached > 0) {
+          long phys = largeHit(linear, access, user);
+          if (phys >= 0) {
+            return phys;
+          }
+        }
         lookupMisses++;
         return walk(linear, vpn, access, user);
       }
@@ -324,6 +344,56 @@ final class X86Mmu implements Mmu {
     }
     drop(lastSlot);
     return walk(linear, vpn, access, user);
+  }
+
+  /**
+   * A translation from the large-page TLB, or -1 (an entry that cannot serve the access is dropped,
+   * so that the walk sets Dirty or finds the new rights).
+   */
+  private long largeHit(long linear, int access, boolean user) {
+    long tag2 = (linear >>> 21) << 1;
+    long tag1g = (linear >>> 30) << 1 | 1;
+    for (int i = 0; i < LARGE_TLB_ENTRIES; i++) {
+      long t = largeTag[i];
+      if (t == tag2 || t == tag1g) {
+        long v = largeVal[i];
+        long mask = hitMask[access << 1 | (user ? 1 : 0)];
+        if (((v ^ (mask & Pte.NX)) & mask) == mask) {
+          hits++;
+          long pageMask = t == tag2 ? (1L << 21) - 1 : (1L << 30) - 1;
+          return (v & FRAME_MASK & ~pageMask) | (linear & pageMask);
+        }
+        dropLarge(i);
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  private void insertLarge(long linear, int level, long value) {
+    long tag = level == 2 ? (linear >>> 21) << 1 : (linear >>> 30) << 1 | 1;
+    int slot = -1;
+    for (int i = 0; i < LARGE_TLB_ENTRIES; i++) {
+      if (largeTag[i] == EMPTY) {
+        slot = i;
+        break;
+      }
+    }
+    if (slot < 0) {
+      slot = largeVictim;
+      largeVictim = (largeVictim + 1) & (LARGE_TLB_ENTRIES - 1);
+      hugeCached--;
+    }
+    largeTag[slot] = tag;
+    largeVal[slot] = value;
+    hugeCached++;
+  }
+
+  private void dropLarge(int i) {
+    if (largeTag[i] != EMPTY) {
+      largeTag[i] = EMPTY;
+      hugeCached--;
+    }
   }
 
   private void remember(int slot, long vpn, long value) {
@@ -418,7 +488,11 @@ final class X86Mmu implements Mmu {
             | (updated & Pte.DIRTY)
             | (pge ? e & Pte.GLOBAL : 0)
             | ((long) (level - 1) << SZ_SHIFT);
-    insert(vpn, value);
+    if (level == 1) {
+      insert(vpn, value);
+    } else {
+      insertLarge(linear, level, value);
+    }
     return phys;
   }
 
@@ -490,16 +564,10 @@ final class X86Mmu implements Mmu {
       int v = victim[set];
       slot = base + v;
       victim[set] = (v + 1) & (ways - 1);
-      if ((tlbVal[slot] & SZ_MASK) != 0) {
-        hugeCached--;
-      }
     }
     tlbTag[slot] = vpn;
     tlbVal[slot] = value;
     remember(slot, vpn, value);
-    if ((value & SZ_MASK) != 0) {
-      hugeCached++;
-    }
   }
 
   private void drop(int i) {
@@ -509,9 +577,6 @@ final class X86Mmu implements Mmu {
       }
       tlbTag[i] = EMPTY;
       valid--;
-      if ((tlbVal[i] & SZ_MASK) != 0) {
-        hugeCached--;
-      }
     }
   }
 
@@ -528,13 +593,11 @@ final class X86Mmu implements Mmu {
       }
     }
     if (hugeCached > 0) {
-      for (int i = 0; i < tlbTag.length; i++) {
-        long sz = (tlbVal[i] & SZ_MASK) >>> SZ_SHIFT;
-        if (tlbTag[i] != EMPTY && sz != 0) {
-          int s = (int) sz * X86PageTable.INDEX_BITS;
-          if (tlbTag[i] >>> s == vpn >>> s) {
-            drop(i);
-          }
+      long tag2 = (linear >>> 21) << 1;
+      long tag1g = (linear >>> 30) << 1 | 1;
+      for (int i = 0; i < LARGE_TLB_ENTRIES; i++) {
+        if (largeTag[i] == tag2 || largeTag[i] == tag1g) {
+          dropLarge(i);
         }
       }
     }
@@ -547,12 +610,20 @@ final class X86Mmu implements Mmu {
         drop(i);
       }
     }
+    for (int i = 0; i < LARGE_TLB_ENTRIES; i++) {
+      if ((largeVal[i] & Pte.GLOBAL) == 0) {
+        dropLarge(i);
+      }
+    }
   }
 
   @Override
   public void flushTlbAll() {
     for (int i = 0; i < tlbTag.length; i++) {
       drop(i);
+    }
+    for (int i = 0; i < LARGE_TLB_ENTRIES; i++) {
+      dropLarge(i);
     }
   }
 
@@ -563,7 +634,12 @@ final class X86Mmu implements Mmu {
 
   @Override
   public int tlbValidEntries() {
-    return valid;
+    return valid + hugeCached;
+  }
+
+  @Override
+  public int tlbLargeEntries() {
+    return hugeCached;
   }
 
   @Override
@@ -590,11 +666,20 @@ final class X86Mmu implements Mmu {
   void checkInvariants() {
     int v = 0;
     int h = 0;
+    for (int i = 0; i < LARGE_TLB_ENTRIES; i++) {
+      if (largeTag[i] != EMPTY) {
+        h++;
+        long sz = (largeVal[i] & SZ_MASK) >>> SZ_SHIFT;
+        if (sz != 1 + (largeTag[i] & 1)) {
+          throw new AssertionError("cpu " + cpu + ": large TLB slot " + i + " has size " + sz);
+        }
+      }
+    }
     for (int i = 0; i < tlbTag.length; i++) {
       if (tlbTag[i] != EMPTY) {
         v++;
         if ((tlbVal[i] & SZ_MASK) != 0) {
-          h++;
+          throw new AssertionError("cpu " + cpu + ": a large page in 4 KiB TLB slot " + i);
         }
         int set = (int) tlbTag[i] & setMask;
         if (i >> waysShift != set) {

@@ -503,6 +503,92 @@ final class X86PageTable implements PageTable {
     return true;
   }
 
+  // ---------------------------------------------------------------- 2 MiB user pages
+
+  @Override
+  public boolean hugePmdSupported() {
+    return true;
+  }
+
+  @Override
+  public boolean writeHugePmd(long root, long linear, long entry) {
+    checkRoot(root, "writeHugePmd");
+    checkCanonical(linear, "writeHugePmd");
+    if ((linear & (MIB2 - 1)) != 0) {
+      throw new BadAddressException(
+          linear, String.format("writeHugePmd: 0x%x is not 2 MiB aligned", linear));
+    }
+    if (entry != 0 && (!Pte.present(entry) || (entry & Pte.PS) == 0)) {
+      throw new IllegalArgumentException(
+          String.format("writeHugePmd: entry %016x is not a present huge-page entry", entry));
+    }
+    long ea = entryAddress(root, linear, 2);
+    if (ea >= 0) {
+      long e = mem.readLong(ea);
+      if (Pte.present(e) && !isLeaf(e, 2)) {
+        long table = e & Pte.PFN_MASK;
+        if (!tableEmpty(table)) {
+          throw new BadAddressException(
+              linear,
+              String.format("writeHugePmd: the page table at 0x%x still maps 4 KiB pages", linear));
+        }
+        // an emptied page table gives way to the huge page
+        mem.writeLong(ea, 0);
+        alloc.freePages(0, Page.physToPfn(table), 0);
+        countTables(root, linear, -1);
+      }
+      if (entry == 0) {
+        mem.writeLong(ea, 0);
+        return true;
+      }
+    } else if (entry == 0) {
+      return true;
+    }
+    return installLeaf(root, linear, 2, entry);
+  }
+
+  @Override
+  public boolean splitHugePmd(long root, long linear) {
+    checkRoot(root, "splitHugePmd");
+    checkCanonical(linear, "splitHugePmd");
+    if ((linear & (MIB2 - 1)) != 0) {
+      throw new BadAddressException(
+          linear, String.format("splitHugePmd: 0x%x is not 2 MiB aligned", linear));
+    }
+    long ea = entryAddress(root, linear, 2);
+    if (ea < 0) {
+      return false;
+    }
+    long e = mem.readLong(ea);
+    if (!Pte.present(e) || !isLeaf(e, 2)) {
+      return false;
+    }
+    long t = allocTable(mem, alloc);
+    if (t == PageAllocator.NO_PAGE) {
+      return false;
+    }
+    // bit 12 of a huge entry is PAT; the frame number proper is 512-aligned
+    long first = Pte.pfn(e) & ~(long) INDEX_MASK;
+    long flags = Pte.flags(e) & ~(Pte.PS | Pte.PAT_LARGE);
+    long tp = Page.pfnToPhys(t);
+    for (int i = 0; i < ENTRIES; i++) {
+      mem.writeLong(tp + ((long) i << 3), Pte.make(first + i, flags));
+    }
+    mem.writeLong(ea, Pte.make(t, linear < 0 ? Pte.KERNPG_TABLE : Pte.PAGE_TABLE));
+    countTables(root, linear, 1);
+    return true;
+  }
+
+  /** Adds {@code delta} table frames to the count of the half of {@code root} holding linear. */
+  private void countTables(long root, long linear, long delta) {
+    if (linear < 0 || root == kernelRoot) {
+      kernelTables += delta;
+    } else {
+      roots.add(root, delta);
+      userTables += delta;
+    }
+  }
+
   /** Copies top-level kernel entry {@code i} of {@code from} into every other root. */
   private void syncKernelTop(long from, int i) {
     long off = (long) i * Long.BYTES;

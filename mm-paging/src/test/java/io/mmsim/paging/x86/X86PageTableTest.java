@@ -56,6 +56,74 @@ final class X86PageTableTest {
     return pfn;
   }
 
+  // ================================================================ 2 MiB user pages
+
+  @Test
+  void writeHugePmd_userPage_translatesEvery4KiBWithinIt() {
+    TestMachine m = machine(32768);
+    long root = m.pageTable.createAddressSpace();
+    long block = m.allocator.allocPages(0, Gfp.KERNEL, 9);
+    long va = 0x40000000L;
+    long tablesBefore = m.pageTable.tablePages(root);
+
+    assertThat(m.pageTable.writeHugePmd(root, va, Pte.make(block, USER_RW | Pte.PS))).isTrue();
+
+    // PUD and PMD tables, no page table
+    assertThat(m.pageTable.tablePages(root)).isEqualTo(tablesBefore + 2);
+    assertThat(Pte.huge(m.pageTable.readPte(root, va + 0x12345))).isTrue();
+    assertThat(m.pageTable.virtToPhys(root, va + 0x12345))
+        .isEqualTo(Page.pfnToPhys(block) + 0x12345);
+    m.pageTable.writeHugePmd(root, va, 0);
+    m.pageTable.freeEmptyTables(root, va, va + (2L << 20));
+    m.pageTable.destroyAddressSpace(root);
+  }
+
+  @Test
+  void splitHugePmd_hugeEntry_becomes512EntriesWithTheSameBits() {
+    TestMachine m = machine(32768);
+    long root = m.pageTable.createAddressSpace();
+    long block = m.allocator.allocPages(0, Gfp.KERNEL, 9);
+    long va = 0x40000000L;
+    m.pageTable.writeHugePmd(root, va, Pte.make(block, USER_RW | Pte.PS));
+    long tables = m.pageTable.tablePages(root);
+
+    assertThat(m.pageTable.splitHugePmd(root, va)).isTrue();
+
+    assertThat(m.pageTable.tablePages(root)).isEqualTo(tables + 1);
+    for (int i = 0; i < 512; i++) {
+      long pte = m.pageTable.readPte(root, va + ((long) i << Page.PAGE_SHIFT));
+      assertThat(pte).isEqualTo(Pte.make(block + i, USER_RW));
+    }
+    assertThat(m.pageTable.splitHugePmd(root, va)).as("nothing huge left").isFalse();
+    for (int i = 0; i < 512; i++) {
+      m.pageTable.writePte(root, va + ((long) i << Page.PAGE_SHIFT), 0);
+    }
+    m.pageTable.freeEmptyTables(root, va, va + (2L << 20));
+    m.pageTable.destroyAddressSpace(root);
+  }
+
+  @Test
+  void writeHugePmd_overAPageTableInUse_isRefusedAndChangesNothing() {
+    TestMachine m = machine(32768);
+    long root = m.pageTable.createAddressSpace();
+    long va = 0x40000000L;
+    m.pageTable.writePte(root, va + 0x3000, Pte.make(frame(m), USER_RW));
+    long block = m.allocator.allocPages(0, Gfp.KERNEL, 9);
+
+    assertThatThrownBy(() -> m.pageTable.writeHugePmd(root, va, Pte.make(block, USER_RW | Pte.PS)))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("still maps 4 KiB pages");
+    assertThatThrownBy(() -> m.pageTable.writeHugePmd(root, va + 0x1000, 0))
+        .hasMessageContaining("not 2 MiB aligned");
+    assertThat(Pte.present(m.pageTable.readPte(root, va + 0x3000))).isTrue();
+    m.pageTable.writePte(root, va + 0x3000, 0);
+    // the emptied table gives way to the huge page
+    assertThat(m.pageTable.writeHugePmd(root, va, Pte.make(block, USER_RW | Pte.PS))).isTrue();
+    m.pageTable.writeHugePmd(root, va, 0);
+    m.pageTable.freeEmptyTables(root, va, va + (2L << 20));
+    m.pageTable.destroyAddressSpace(root);
+  }
+
   // ================================================================ geometry
 
   @Test

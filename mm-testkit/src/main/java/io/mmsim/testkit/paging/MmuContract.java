@@ -412,7 +412,8 @@ public abstract class MmuContract {
     Mmu mmu = pt.mmu(0);
     mmu.translate(pt.pageOffset(), Access.READ, false);
     mmu.translate(pt.pageOffset() + 0x10000, Access.READ, false);
-    assertThat(mmu.tlbValidEntries()).isEqualTo(2);
+    // one entry per page: two for 4 KiB pages, one when a large page maps both
+    assertThat(mmu.tlbValidEntries()).isBetween(1, 2);
 
     mmu.writeEfer(mmu.efer() ^ ControlRegisters.EFER_NXE);
     assertThat(mmu.tlbValidEntries()).isZero();
