@@ -45,6 +45,7 @@ import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.kernel.boot.Bootmem;
 import io.mmsim.kernel.config.ConfigValidator;
 import io.mmsim.kernel.config.Configuration;
+import io.mmsim.kernel.mm.Compaction;
 import io.mmsim.kernel.mm.Processes;
 import io.mmsim.kernel.plugin.PluginPath;
 import io.mmsim.kernel.plugin.ProviderOrigin;
@@ -101,6 +102,7 @@ public final class Kernel {
   private final ProviderContexts contexts;
   private final int extfragThreshold;
   private final Tracer tracer = new Tracer();
+  private final Compaction compaction;
   private String caller = "boot";
 
   private Kernel(
@@ -116,6 +118,7 @@ public final class Kernel {
     long bytes = sizeKey("memory.size");
     int cpus = intKey("cpus", 1, 256);
     this.extfragThreshold = intKey("vm.extfrag-threshold", 0, 1000);
+    int proactiveness = intKey("vm.compaction-proactiveness", 0, 100);
     this.seed = longKey("seed");
     boolean writeBackFiles = booleanKey("files.writeback");
     long imageBytes = sizeKey("kernel.image-size");
@@ -218,6 +221,23 @@ public final class Kernel {
       this.swap = bootSwap(registry);
       bootFaultHandlers(registry);
       bootReclaim(registry);
+    }
+    this.compaction =
+        new Compaction(
+            pageAllocator,
+            layout,
+            events,
+            extfragThreshold,
+            proactiveness,
+            processes == null ? null : processes.migrator());
+    if (processes != null) {
+      try {
+        processes.setTransparentHugepage(
+            config.get("thp.enabled"), config.get("thp.defrag"), compaction);
+      } catch (IllegalArgumentException e) {
+        String key = e.getMessage().substring(0, e.getMessage().indexOf(':'));
+        throw new ConfigurationException(key, e.getMessage());
+      }
     }
     // boot ends with empty per-CPU lists, so the boot layout is what buddyinfo shows
     pageAllocator.drainAllPages();
@@ -466,6 +486,41 @@ public final class Kernel {
    */
   public int extfragThreshold() {
     return extfragThreshold;
+  }
+
+  /** When and how memory is compacted (direct, kcompactd, proactive, compact_memory). */
+  public Compaction compaction() {
+    return compaction;
+  }
+
+  /**
+   * Allocates {@code 2^order} frames as the kernel's {@code __alloc_pages} does: the page allocator
+   * first, then, for an order above 0 that failed, direct compaction and a retry ({@link
+   * Compaction#allocPages}). The page allocator's own {@code allocPages} never compacts.
+   *
+   * @return the first PFN, or {@code PageAllocator.NO_PAGE}
+   */
+  public synchronized long allocPages(int cpu, int gfp, int order) {
+    return compaction.allocPages(cpu, gfp, order);
+  }
+
+  /**
+   * Compacts every zone whole, as writing 1 to {@code /proc/sys/vm/compact_memory} does; nothing
+   * when the page allocator cannot compact.
+   */
+  public synchronized void compactMemory() {
+    compaction.compactMemory();
+  }
+
+  /**
+   * One step of the background daemons, after each operation of a workload: kcompactd runs when
+   * kswapd handed it an order (a failed allocation above order 0), and every 500 steps (its 500 ms
+   * timer, one step standing for a millisecond) proactive compaction checks the fragmentation
+   * score.
+   */
+  public synchronized void tick() {
+    compaction.kswapdSleep();
+    compaction.tick();
   }
 
   /** The seed everything random in this kernel derives from. */

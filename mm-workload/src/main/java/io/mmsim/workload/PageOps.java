@@ -8,7 +8,8 @@ import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
 
 /**
- * Page-allocator operations: {@code alloc_pages}, {@code free_pages}, {@code cpu}, {@code drain}.
+ * Page-allocator operations: {@code alloc_pages}, {@code free_pages}, {@code cpu}, {@code drain},
+ * {@code compact_memory}.
  */
 final class PageOps {
   private PageOps() {}
@@ -18,6 +19,7 @@ final class PageOps {
     ops.add("free_pages", "free_pages HANDLE", PageOps::freePages);
     ops.add("cpu", "cpu N", PageOps::cpu);
     ops.add("drain", "drain", PageOps::drain);
+    ops.add("compact_memory", "compact_memory", PageOps::compactMemory);
   }
 
   /** {@code alloc_pages HANDLE ORDER [zone=dma|dma32|normal]}. */
@@ -46,7 +48,7 @@ final class PageOps {
       }
     }
     PageAllocator pa = r.kernel().pageAllocator();
-    long pfn = pa.allocPages(r.cpu(), gfp, order);
+    long pfn = r.kernel().allocPages(r.cpu(), gfp, order);
     if (pfn == PageAllocator.NO_PAGE) {
       throw new BadLineException(
           String.format(
@@ -66,6 +68,13 @@ final class PageOps {
     Handle h = r.handle(a.get(0, "HANDLE"), Handle.Kind.PAGES);
     r.kernel().pageAllocator().freePages(r.cpu(), h.value, h.order);
     h.live = false;
+  }
+
+  /** {@code compact_memory}: every zone compacted whole (echo 1 > /proc/sys/vm/compact_memory). */
+  static void compactMemory(Replay r, Args a) {
+    a.expect(0, 0, "compact_memory");
+    a.allowOptions();
+    r.kernel().compactMemory();
   }
 
   /** {@code cpu N}: the simulated CPU for the following lines. */

@@ -33,6 +33,7 @@ final class ProcessOps {
     ops.add("munmap", "munmap PID HANDLE", ProcessOps::munmap);
     ops.add("mprotect", "mprotect PID HANDLE PROT", ProcessOps::mprotect);
     ops.add("brk", "brk PID SIZE", ProcessOps::brk);
+    ops.add("madvise", "madvise PID HANDLE hugepage|nohugepage", ProcessOps::madvise);
     ops.add("read", "read PID ADDR LENGTH", ProcessOps::read);
     ops.add("write", "write PID ADDR BYTES", ProcessOps::write);
     ops.add("exec", "exec PID ADDR", ProcessOps::exec);
@@ -191,6 +192,25 @@ final class ProcessOps {
     int pid = livePid(r, a, 0);
     Handle h = mapping(r, a, pid);
     processes(r, "mprotect").mprotect(pid, h.value, h.size, prot(a, a.get(2, "PROT")));
+  }
+
+  /** {@code madvise PID HANDLE hugepage|nohugepage}: MADV_HUGEPAGE or MADV_NOHUGEPAGE. */
+  static void madvise(Replay r, Args a) {
+    a.expect(3, 3, "madvise PID HANDLE hugepage|nohugepage");
+    a.allowOptions();
+    int pid = livePid(r, a, 0);
+    Handle h = mapping(r, a, pid);
+    String advice = a.get(2, "ADVICE");
+    boolean hugepage;
+    if (advice.equals("hugepage")) {
+      hugepage = true;
+    } else if (advice.equals("nohugepage")) {
+      hugepage = false;
+    } else {
+      throw new BadLineException(
+          "madvise: unknown advice '" + advice + "' (hugepage or nohugepage)");
+    }
+    processes(r, "madvise").madvise(pid, h.value, h.size, hugepage);
   }
 
   static void brk(Replay r, Args a) {

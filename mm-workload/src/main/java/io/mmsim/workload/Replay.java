@@ -290,6 +290,7 @@ public final class Replay {
       }
       kernel.setCaller(fileName + ":" + number);
       op.run(this, a);
+      kernel.tick();
       operations++;
       if (listener != null) {
         listener.operation(fileName, number, a.op());

@@ -80,6 +80,8 @@ final class FaultLoop {
   private int swapHandler = -1;
   private boolean kswapdPending;
 
+  private final HugeMemory huge;
+
   FaultLoop(
       PageTable pageTable,
       PhysicalMemory memory,
@@ -89,7 +91,9 @@ final class FaultLoop {
       OomKiller oom,
       Shmem shmem,
       VmEvents events,
-      boolean zeroPageEnabled) {
+      boolean zeroPageEnabled,
+      HugeMemory huge) {
+    this.huge = huge;
     this.pageTable = pageTable;
     this.memory = memory;
     this.refs = refs;
@@ -172,7 +176,8 @@ final class FaultLoop {
       } else if (swapIn == Shmem.IO_ERROR) {
         outcome = FaultOutcome.SIGBUS;
       } else {
-        outcome = handle(mm, fault);
+        // __handle_mm_fault tries the PMD level first (a THP), then the PTE level
+        outcome = huge.handleFault(mm, cr2, err, refs.cpu) ? FaultOutcome.MINOR : handle(mm, fault);
         if (swapIn == Shmem.READ && outcome == FaultOutcome.MINOR) {
           outcome = FaultOutcome.MAJOR;
         }

@@ -38,15 +38,17 @@ final class Mmap {
   private final Vmscan vmscan;
   private final Shmem shmem;
   private final int cpus;
+  private final HugeMemory huge;
   private long shmemIds;
   private DiskFiles diskFiles = new DiskFiles(false);
 
-  Mmap(PageTable pageTable, PageRefs refs, Vmscan vmscan, Shmem shmem, int cpus) {
+  Mmap(PageTable pageTable, PageRefs refs, Vmscan vmscan, Shmem shmem, int cpus, HugeMemory huge) {
     this.pageTable = pageTable;
     this.refs = refs;
     this.vmscan = vmscan;
     this.shmem = shmem;
     this.cpus = cpus;
+    this.huge = huge;
   }
 
   /** The disk behind file mappings. */
@@ -124,7 +126,22 @@ final class Mmap {
       }
     }
     long start = fixed;
-    if (fixed == -1) {
+    if (fixed == -1
+        && file == null
+        && !shared
+        && huge.enabled() == HugeMemory.Enabled.ALWAYS
+        && len % HugeMemory.HPAGE_PMD_SIZE == 0) {
+      // thp_get_unmapped_area: a gap one huge page longer, its start rounded up to 2 MiB, so that
+      // every 2 MiB of the area can be a THP (done only with thp.enabled=always, so that other
+      // settings keep the classic layout)
+      long gap =
+          mm.findGapTopDown(
+              len + HugeMemory.HPAGE_PMD_SIZE, Processes.MMAP_MIN_ADDR, Processes.MMAP_BASE);
+      if (gap < 0) {
+        throw new IllegalArgumentException("mmap: no room for " + len + " bytes (ENOMEM)");
+      }
+      start = (gap + HugeMemory.HPAGE_PMD_SIZE - 1) & HugeMemory.HPAGE_PMD_MASK;
+    } else if (fixed == -1) {
       start = mm.findGapTopDown(len, Processes.MMAP_MIN_ADDR, Processes.MMAP_BASE);
       if (start < 0) {
         throw new IllegalArgumentException("mmap: no room for " + len + " bytes (ENOMEM)");
@@ -180,6 +197,8 @@ final class Mmap {
     for (VmAreaStruct v : hit) {
       VmAreaStruct mid = split(mm, v, Math.max(addr, v.start), Math.min(end, v.end));
       mid.prot = prot;
+      // a THP the new protection covers in part becomes 4 KiB pages first
+      huge.splitPartial(mm, mid.start, mid.end);
       pageTable.walkRange(
           mm.root(),
           mid.start,
@@ -188,17 +207,55 @@ final class Mmap {
             if (!Pte.present(pte)) {
               return;
             }
-            long p = pte;
-            if ((prot & Prot.WRITE) == 0) {
-              p &= ~Pte.RW;
+            if (Pte.huge(pte)) {
+              // change_huge_pmd: the whole 2 MiB takes the new protection
+              pageTable.writeHugePmd(mm.root(), linear, protect(pte, prot));
+              pageTable.flushTlbMm(mm.root());
+              return;
             }
-            p = (prot & Prot.EXEC) != 0 ? p & ~Pte.NX : p | Pte.NX;
-            p = (prot & (Prot.READ | Prot.WRITE | Prot.EXEC)) == 0 ? p & ~Pte.USER : p | Pte.USER;
+            long p = protect(pte, prot);
             if (p != pte) {
               pageTable.writePte(mm.root(), linear, p);
               pageTable.flushTlbPage(linear);
             }
           });
+    }
+  }
+
+  /** A present entry with the rights of {@code prot} ({@code change_pte_range}'s bits). */
+  private static long protect(long pte, int prot) {
+    long p = pte;
+    if ((prot & Prot.WRITE) == 0) {
+      p &= ~Pte.RW;
+    }
+    p = (prot & Prot.EXEC) != 0 ? p & ~Pte.NX : p | Pte.NX;
+    return (prot & (Prot.READ | Prot.WRITE | Prot.EXEC)) == 0 ? p & ~Pte.USER : p | Pte.USER;
+  }
+
+  /**
+   * {@code madvise(MADV_HUGEPAGE)} ({@code hugepage} true) or {@code MADV_NOHUGEPAGE}: the areas of
+   * the range are cut to it and flagged; THPs already mapped stay.
+   *
+   * @throws IllegalArgumentException when the range is not wholly mapped (ENOMEM)
+   */
+  void madvise(MmStruct mm, long addr, long length, boolean hugepage) {
+    checkRange("madvise", addr, length);
+    long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
+    List<VmAreaStruct> hit = mm.intersecting(addr, end);
+    long covered = 0;
+    for (VmAreaStruct v : hit) {
+      covered += Math.min(end, v.end) - Math.max(addr, v.start);
+    }
+    if (covered != end - addr) {
+      throw new IllegalArgumentException(
+          String.format("madvise: [0x%x, 0x%x) is not wholly mapped (ENOMEM)", addr, end));
+    }
+    for (VmAreaStruct v : hit) {
+      VmAreaStruct mid = split(mm, v, Math.max(addr, v.start), Math.min(end, v.end));
+      // vma_adjust_trans_huge: no THP may straddle the new area's ends
+      huge.splitPartial(mm, mid.start, mid.end);
+      mid.hugepage = hugepage;
+      mid.noHugepage = !hugepage;
     }
   }
 
@@ -299,6 +356,7 @@ final class Mmap {
   private void unmapArea(MmStruct mm, VmAreaStruct v, long from, long to) {
     long s = Math.max(from, v.start);
     long e = Math.min(to, v.end);
+    huge.splitPartial(mm, s, e);
     zapRange(mm, v, s, e);
     mm.remove(v);
     if (v.start < s) {
@@ -318,6 +376,10 @@ final class Mmap {
         start,
         end,
         (linear, pte) -> {
+          if (Pte.huge(pte)) {
+            huge.zap(mm, linear);
+            return;
+          }
           if (!Pte.present(pte)) {
             pageTable.writePte(mm.root(), linear, 0);
             if (swap != null && Pte.isSwap(pte)) {
@@ -354,6 +416,8 @@ final class Mmap {
     long root = cm.root();
     boolean[] failed = {false};
     for (VmAreaStruct v : pm.areas()) {
+      // the parent's THPs become 4 KiB pages, shared copy-on-write like any other
+      huge.splitAll(pm, v.start, v.end);
       cm.insert(v.copy());
       boolean cow = !v.shared && (v.prot & Prot.WRITE) != 0;
       pageTable.walkRange(

@@ -50,6 +50,15 @@ final class PageCache {
     return k == null ? -1 : k.offset();
   }
 
+  /** The file page cached at {@code src} is now at {@code dst} (page migration). */
+  void move(long src, long dst) {
+    Key k = byPfn.remove(src);
+    if (k != null) {
+      byPfn.put(dst, k);
+      byKey.put(k, dst);
+    }
+  }
+
   void remove(long pfn) {
     Key k = byPfn.remove(pfn);
     if (k != null) {

@@ -266,6 +266,35 @@ final class PageRefs {
     }
   }
 
+  // ------------------------------------------------------------------ migration
+
+  /**
+   * Everything the kernel keeps about user frame {@code src} moves to {@code dst}, which held
+   * nothing ({@code folio_migrate_mapping}, {@code folio_migrate_flags}): the references, the
+   * reverse map, the page-cache slot, the dirty bit and the global policy's key (the new frame goes
+   * back on the policy's lists as a fresh insert, as the kernel puts a migrated folio back on the
+   * LRU). The caller copies the bytes and rewrites the PTEs.
+   */
+  void move(long src, long dst) {
+    int s = (int) src;
+    int d = (int) dst;
+    if (refs[d] != 0 || rmap.count(dst) != 0) {
+      throw new AssertionError("migration target pfn " + dst + " is in use");
+    }
+    refs[d] = refs[s];
+    refs[s] = 0;
+    rmap.move(src, dst);
+    cache.move(src, dst);
+    if (dirty.get(s)) {
+      dirty.clear(s);
+      dirty.set(d);
+    }
+    if (global != null && global.contains(src)) {
+      global.remove(src);
+      global.insert(dst);
+    }
+  }
+
   // ------------------------------------------------------------------ page cache
 
   /** Marks a file page dirty (its PTE was dirty when the mapping went). */

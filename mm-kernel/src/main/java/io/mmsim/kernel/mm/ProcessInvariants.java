@@ -37,7 +37,16 @@ final class ProcessInvariants {
   private final Shmem shmem;
   private final long zeroPfn;
 
-  ProcessInvariants(PageTable pageTable, PageRefs refs, Tasks tasks, Vmscan vmscan, Shmem shmem) {
+  private final HugeMemory huge;
+
+  ProcessInvariants(
+      PageTable pageTable,
+      PageRefs refs,
+      Tasks tasks,
+      Vmscan vmscan,
+      Shmem shmem,
+      HugeMemory huge) {
+    this.huge = huge;
     this.pageTable = pageTable;
     this.refs = refs;
     this.tasks = tasks;
@@ -176,6 +185,7 @@ final class ProcessInvariants {
     SwapSystem swap = vmscan.swap();
     long[] rss = new long[3]; // anon, file, shmem
     long[] swapEnts = {0};
+    long[] thps = {0};
     List<Long> resident = new ArrayList<>();
     pageTable.walkRange(
         mm.root(),
@@ -187,6 +197,13 @@ final class ProcessInvariants {
             throw new AssertionError(
                 String.format(
                     "pid %d: entry %016x at 0x%x lies outside every area", mm.pid(), pte, linear));
+          }
+          if (Pte.huge(pte)) {
+            // a PMD-mapped THP: 512 anonymous pages the reverse map does not list
+            huge.check(mm, linear, pte);
+            thps[0]++;
+            rss[0] += HugeMemory.HPAGE_PMD_NR;
+            return;
           }
           if (!Pte.present(pte)) {
             if (!Pte.isSwap(pte) || swap == null || !swap.validEntry(pte)) {
@@ -229,6 +246,12 @@ final class ProcessInvariants {
           String.format(
               "pid %d: rss anon/file/shmem %d/%d/%d counted, %d/%d/%d mapped",
               mm.pid(), mm.anonRss, mm.fileRss, mm.shmemRss, rss[0], rss[1], rss[2]));
+    }
+    if (huge.countOf(mm) != thps[0]) {
+      throw new AssertionError(
+          String.format(
+              "pid %d: %d THPs recorded, %d huge PMDs in its tables",
+              mm.pid(), huge.countOf(mm), thps[0]));
     }
     if (mm.swapEnts != swapEnts[0]) {
       throw new AssertionError(

@@ -13,6 +13,7 @@ import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.page.PageMigrator;
 import io.mmsim.api.paging.Access;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.reclaim.FutureReferences;
@@ -72,6 +73,8 @@ public final class Processes {
 
   private NumaAccessCost accessCost;
   private Consumer<String> reporter = line -> {};
+  private final Migrate migrate;
+  private final HugeMemory huge;
 
   /**
    * Processes over the kernel's parts; the fault handlers and swap come later (they are created
@@ -93,14 +96,17 @@ public final class Processes {
     this.vmscan = new Vmscan(pageTable, refs, tasks);
     Shmem shmem = new Shmem(refs, vmscan);
     vmscan.wire(shmem);
-    this.mmap = new Mmap(pageTable, refs, vmscan, shmem, cpus);
+    this.huge = new HugeMemory(pageTable, memory, refs, pages, events);
+    this.mmap = new Mmap(pageTable, refs, vmscan, shmem, cpus, huge);
     tasks.wire(vmscan, mmap, shmem);
     this.oom = new OomKiller(tasks, pages, pageTable, vmscan, events);
     this.faults =
-        new FaultLoop(pageTable, memory, refs, vmscan, tasks, oom, shmem, events, zeroPageEnabled);
+        new FaultLoop(
+            pageTable, memory, refs, vmscan, tasks, oom, shmem, events, zeroPageEnabled, huge);
     this.access = new UserAccess(pageTable, memory, faults);
     this.pages = pages;
-    this.invariants = new ProcessInvariants(pageTable, refs, tasks, vmscan, shmem);
+    this.invariants = new ProcessInvariants(pageTable, refs, tasks, vmscan, shmem, huge);
+    this.migrate = new Migrate(refs, tasks, pageTable, memory, vmscan);
     setNuma(new MemoryLayout(memory.frames(), cpus));
   }
 
@@ -134,6 +140,11 @@ public final class Processes {
    */
   public void mbind(int pid, long addr, long length, Mempolicy pol) {
     mmap.mbind(tasks.task(pid).mm, addr, length, pol);
+  }
+
+  /** Page migration for compaction: moves user pages with every mapping ({@code mm/migrate.c}). */
+  public PageMigrator migrator() {
+    return migrate;
   }
 
   /**
@@ -309,6 +320,46 @@ public final class Processes {
   /** Changes the protection of {@code [addr, addr + length)} ({@code mprotect}). */
   public void mprotect(int pid, long addr, long length, int prot) {
     mmap.mprotect(tasks.task(pid).mm, addr, length, prot);
+  }
+
+  /**
+   * {@code madvise(MADV_HUGEPAGE)} when {@code hugepage}, else {@code MADV_NOHUGEPAGE}, on {@code
+   * [addr, addr + length)} of a live process.
+   *
+   * @throws IllegalArgumentException when the range is not page-aligned or not wholly mapped
+   */
+  public void madvise(int pid, long addr, long length, boolean hugepage) {
+    mmap.madvise(tasks.task(pid).mm, addr, length, hugepage);
+  }
+
+  /**
+   * Transparent huge pages for anonymous memory: {@code enabled} is {@code always}, {@code madvise}
+   * or {@code never}, {@code defrag} one of {@code always}, {@code defer}, {@code defer+madvise},
+   * {@code madvise}, {@code never} (the sysfs files under /sys/kernel/mm/transparent_hugepage); the
+   * blocks come through {@code compaction}. THP stays off when the page tables or the page
+   * allocator cannot do it.
+   *
+   * @throws IllegalArgumentException for a value outside those
+   */
+  public void setTransparentHugepage(String enabled, String defrag, Compaction compaction) {
+    HugeMemory.Enabled e;
+    try {
+      e = HugeMemory.Enabled.valueOf(enabled.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException x) {
+      throw new IllegalArgumentException(
+          "thp.enabled: '" + enabled + "' is not always, madvise or never");
+    }
+    HugeMemory.Defrag d = HugeMemory.Defrag.parse(defrag);
+    if (d == null) {
+      throw new IllegalArgumentException(
+          "thp.defrag: '" + defrag + "' is not always, defer, defer+madvise, madvise or never");
+    }
+    huge.configure(e, d, compaction);
+  }
+
+  /** Pages in PMD-mapped transparent huge pages ({@code NR_ANON_THPS} in pages). */
+  public long anonHugePages() {
+    return huge.anonThps() * HugeMemory.HPAGE_PMD_NR;
   }
 
   /** Sets the heap to {@code size} bytes from its start ({@code brk}). */

@@ -112,6 +112,14 @@ final class Rmap {
     return false;
   }
 
+  /** Every mapping of {@code src} becomes a mapping of {@code dst} (page migration). */
+  void move(long src, long dst) {
+    long[] e = byPfn.remove(src);
+    if (e != null) {
+      byPfn.put(dst, e);
+    }
+  }
+
   /** A copy of the keys mapping {@code pfn}, sorted so that walks are deterministic. */
   long[] keys(long pfn) {
     int f = (int) pfn;

@@ -24,6 +24,12 @@ public final class VmAreaStruct implements Vma {
    */
   final boolean mayWrite;
 
+  /** {@code VM_HUGEPAGE}: madvise(MADV_HUGEPAGE). */
+  boolean hugepage;
+
+  /** {@code VM_NOHUGEPAGE}: madvise(MADV_NOHUGEPAGE). */
+  boolean noHugepage;
+
   VmAreaStruct(
       long start,
       long end,
@@ -101,6 +107,8 @@ public final class VmAreaStruct implements Vma {
   VmAreaStruct copy() {
     VmAreaStruct v = new VmAreaStruct(start, end, prot, shared, file, fileOffset, name, mayWrite);
     v.mempolicy = mempolicy;
+    v.hugepage = hugepage;
+    v.noHugepage = noHugepage;
     return v;
   }
 
@@ -109,6 +117,8 @@ public final class VmAreaStruct implements Vma {
     VmAreaStruct v =
         new VmAreaStruct(from, to, prot, shared, file, fileOffset + (from - start), name, mayWrite);
     v.mempolicy = mempolicy;
+    v.hugepage = hugepage;
+    v.noHugepage = noHugepage;
     return v;
   }
 

@@ -29,7 +29,7 @@ import io.mmsim.api.page.PageAllocator;
  * Files: one line per populated zone, "Node %d, zone %8s " then one value per order 0..10, each
  * followed by a space (unusable_show_print, extfrag_show_print).
  */
-final class Extfrag {
+public final class Extfrag {
   private Extfrag() {}
 
   /** {@code unusable_free_index} for {@code order}, in thousandths. */
@@ -48,8 +48,35 @@ final class Extfrag {
     return (int) ((freePages - (suitable << order)) * 1000 / freePages);
   }
 
-  /** {@code __fragmentation_index} for {@code order}, in thousandths. */
-  static int fragmentationIndex(long[] freeBlocks, int order) {
+  /**
+   * {@code extfrag_for_order}: the percentage of free pages in blocks smaller than {@code order} (0
+   * with no free page), compaction's fragmentation score at the huge-page order.
+   *
+   * @param freeBlocks free blocks per order (buddyinfo's columns)
+   */
+  public static int extfragForOrder(long[] freeBlocks, int order) {
+    long freePages = 0;
+    long suitable = 0;
+    for (int k = 0; k < freeBlocks.length; k++) {
+      freePages += freeBlocks[k] << k;
+      if (k >= order) {
+        suitable += freeBlocks[k] << (k - order);
+      }
+    }
+    if (freePages == 0) {
+      return 0;
+    }
+    return (int) ((freePages - (suitable << order)) * 100 / freePages);
+  }
+
+  /**
+   * {@code __fragmentation_index} for {@code order}, in thousandths: -1000 when a block of the
+   * order is free, towards 0 when an allocation would fail for lack of memory, towards 1000 when it
+   * would fail for fragmentation.
+   *
+   * @param freeBlocks free blocks per order (buddyinfo's columns)
+   */
+  public static int fragmentationIndex(long[] freeBlocks, int order) {
     if (order > Page.MAX_PAGE_ORDER) {
       return 0;
     }

@@ -335,7 +335,8 @@ public final class ProcFs {
       kb(sb, "SwapFree", swap.freeSwapPages());
     }
     if (processes != null) {
-      kb(sb, "AnonPages", processes.anonPages());
+      // a PMD-mapped THP counts in AnonPages too
+      kb(sb, "AnonPages", processes.anonPages() + processes.anonHugePages());
       kb(sb, "Mapped", processes.mappedFilePages());
       kb(sb, "Shmem", processes.shmemPages());
     }
@@ -358,8 +359,8 @@ public final class ProcFs {
       kb(sb, "VmallocUsed", vmalloc.usedPages());
       kb(sb, "VmallocChunk", 0);
     }
-    // no hugetlbfs pool and no transparent huge pages in user space
-    kb(sb, "AnonHugePages", 0);
+    // no hugetlbfs pool
+    kb(sb, "AnonHugePages", processes == null ? 0 : processes.anonHugePages());
     sb.append(String.format("%-19s%5d\n", "HugePages_Total:", 0));
     sb.append(String.format("%-19s%5d\n", "HugePages_Free:", 0));
     sb.append(String.format("%-19s%5d\n", "HugePages_Rsvd:", 0));
@@ -438,6 +439,23 @@ public final class ProcFs {
     line(sb, "pgscan_direct", sw.get("pgscan_direct"));
     line(sb, "pageoutrun", sw.get("pageoutrun"));
     line(sb, VmEvent.OOM_KILL.procName(), events.get(VmEvent.OOM_KILL));
+    if (pages.compactionSupported()) {
+      line(sb, "pgmigrate_success", st.get("pgmigrate_success"));
+      line(sb, "pgmigrate_fail", st.get("pgmigrate_fail"));
+      line(sb, "compact_migrate_scanned", st.get("compact_migrate_scanned"));
+      line(sb, "compact_free_scanned", st.get("compact_free_scanned"));
+      line(sb, "compact_isolated", st.get("compact_isolated"));
+      line(sb, VmEvent.COMPACTSTALL.procName(), events.get(VmEvent.COMPACTSTALL));
+      line(sb, VmEvent.COMPACTFAIL.procName(), events.get(VmEvent.COMPACTFAIL));
+      line(sb, VmEvent.COMPACTSUCCESS.procName(), events.get(VmEvent.COMPACTSUCCESS));
+      line(sb, VmEvent.COMPACTDAEMON_WAKE.procName(), events.get(VmEvent.COMPACTDAEMON_WAKE));
+    }
+    if (processes != null) {
+      line(sb, VmEvent.THP_FAULT_ALLOC.procName(), events.get(VmEvent.THP_FAULT_ALLOC));
+      line(sb, VmEvent.THP_FAULT_FALLBACK.procName(), events.get(VmEvent.THP_FAULT_FALLBACK));
+      line(sb, VmEvent.THP_COLLAPSE_ALLOC.procName(), events.get(VmEvent.THP_COLLAPSE_ALLOC));
+      line(sb, VmEvent.THP_SPLIT_PMD.procName(), events.get(VmEvent.THP_SPLIT_PMD));
+    }
     line(sb, "nr_unstable", 0);
     return sb.toString();
   }

@@ -11,7 +11,23 @@ public enum VmEvent {
   /** Faults that needed I/O. */
   PGMAJFAULT("pgmajfault"),
   /** Processes killed by the OOM killer. */
-  OOM_KILL("oom_kill");
+  OOM_KILL("oom_kill"),
+  /** Direct compactions an allocation waited for ({@code COMPACTSTALL}). */
+  COMPACTSTALL("compact_stall"),
+  /** Direct compactions after which the allocation still failed. */
+  COMPACTFAIL("compact_fail"),
+  /** Direct compactions after which the allocation succeeded. */
+  COMPACTSUCCESS("compact_success"),
+  /** kcompactd runs, woken by kswapd or by its proactive timer ({@code KCOMPACTD_WAKE}). */
+  COMPACTDAEMON_WAKE("compact_daemon_wake"),
+  /** Faults that mapped a transparent huge page. */
+  THP_FAULT_ALLOC("thp_fault_alloc"),
+  /** Faults where a THP was allowed but no order-9 block could be had. */
+  THP_FAULT_FALLBACK("thp_fault_fallback"),
+  /** THPs khugepaged allocated to collapse 4 KiB pages into. */
+  THP_COLLAPSE_ALLOC("thp_collapse_alloc"),
+  /** Huge PMDs split into page tables of 4 KiB entries. */
+  THP_SPLIT_PMD("thp_split_pmd");
 
   private final String procName;
 
