@@ -56,6 +56,8 @@ final class PageCache {
     if (k != null) {
       byPfn.put(dst, k);
       byKey.put(k, dst);
+      cached.clear((int) src);
+      cached.set((int) dst);
     }
   }
 

@@ -114,10 +114,15 @@ final class Rmap {
 
   /** Every mapping of {@code src} becomes a mapping of {@code dst} (page migration). */
   void move(long src, long dst) {
-    long[] e = byPfn.remove(src);
-    if (e != null) {
-      byPfn.put(dst, e);
+    int s = (int) src;
+    int d = (int) dst;
+    if (many.get(s)) {
+      many.clear(s);
+      many.set(d);
+      shared.put(dst, shared.remove(src));
     }
+    one[d] = one[s];
+    one[s] = 0;
   }
 
   /** A copy of the keys mapping {@code pfn}, sorted so that walks are deterministic. */
