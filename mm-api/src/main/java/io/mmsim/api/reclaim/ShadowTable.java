@@ -43,6 +43,10 @@ public final class ShadowTable {
   private long[] lru = new long[16];
 
   private int lruHead;
+
+  /** An empty table. */
+  public ShadowTable() {}
+
   private int lruSize;
   private long nodes;
   private long nodeReclaim;
