@@ -26,6 +26,7 @@ import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.MemoryContext;
+import io.mmsim.api.trace.Tracer;
 
 /**
  * The SLAB object allocator (Linux 6.7 and earlier; deprecated in 6.5, removed in 6.8): kmem caches
@@ -97,6 +98,10 @@ final class SlabAllocator implements ObjectAllocator {
   private static final long ZERO_SIZE_PTR = 16;
 
   private final MemoryContext ctx;
+
+  /** The kernel's tracer (kmalloc, kfree, kmem_cache_* and the slab steps). */
+  final Tracer trace;
+
   private final PageAllocator pages;
   private final PhysicalMemory memory;
   private final int cpus;
@@ -121,6 +126,7 @@ final class SlabAllocator implements ObjectAllocator {
 
   SlabAllocator(MemoryContext ctx, int slabMaxOrder) {
     this.ctx = ctx;
+    this.trace = ctx.tracer();
     this.pages = ctx.pageAllocator();
     this.memory = ctx.memory();
     this.cpus = ctx.layout().cpus();
@@ -170,6 +176,12 @@ final class SlabAllocator implements ObjectAllocator {
 
   String caller() {
     return ctx.caller();
+  }
+
+  /** The caller the trace names as {@code call_site}: the workload line, or {@code api}. */
+  String callSite() {
+    String caller = ctx.caller();
+    return caller == null ? "api" : caller;
   }
 
   /** {@code alloc_slabmgmt} for OFF_SLAB caches: a kmalloc object holding a freelist. */
@@ -325,13 +337,23 @@ final class SlabAllocator implements ObjectAllocator {
   @Override
   public long kmalloc(int cpu, long size, int gfp) {
     if (size <= KmallocSizes.KMALLOC_MAX_CACHE_SIZE && size > 0) {
-      return kmallocCaches[kmallocType(gfp)][kmallocIndex(size)].alloc(cpu, gfp);
+      SlabCache c = kmallocCaches[kmallocType(gfp)][kmallocIndex(size)];
+      long obj = c.allocate(cpu, gfp);
+      if (trace.on()) {
+        trace.kmalloc(cpu, callSite(), obj, size, c.size(), gfp, Tracer.NUMA_NO_NODE);
+      }
+      return obj;
     }
     if (size <= 0 || size > KmallocSizes.KMALLOC_MAX_SIZE) {
       throw new IllegalArgumentException(
           "kmalloc: size " + size + " is outside [1, " + KmallocSizes.KMALLOC_MAX_SIZE + "]");
     }
-    return kmallocLarge(cpu, size, gfp);
+    long obj = kmallocLarge(cpu, size, gfp);
+    if (trace.on()) {
+      long bytes = obj == 0 ? 0 : (long) Page.PAGE_SIZE << KmallocSizes.largeOrder(size);
+      trace.kmalloc(cpu, callSite(), obj, size, bytes, gfp, Tracer.NUMA_NO_NODE);
+    }
+    return obj;
   }
 
   /** {@code kmalloc_large}: whole pages from the page allocator. */
@@ -361,6 +383,9 @@ final class SlabAllocator implements ObjectAllocator {
 
   @Override
   public void kfree(int cpu, long addr) {
+    if (trace.on()) {
+      trace.kfree(cpu, callSite(), addr);
+    }
     if (KmallocSizes.zeroOrNullPtr(addr)) {
       return;
     }

@@ -13,6 +13,7 @@ import io.mmsim.api.object.ObjectConstructor;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.trace.Tracer;
 
 /**
  * One SLAB cache ({@code struct kmem_cache}): a LIFO {@link ArrayCache} per CPU, the slabs, and one
@@ -105,6 +106,7 @@ final class SlabCache implements KmemCache {
   final SlabPageMap map;
   private final PhysicalMemory memory;
   private final PageAllocator pages;
+  private final Tracer trace;
   final int id;
   final String name;
   private final int flags;
@@ -169,6 +171,7 @@ final class SlabCache implements KmemCache {
     this.map = owner.pageMap();
     this.memory = owner.memory();
     this.pages = owner.pageAllocator();
+    this.trace = owner.trace;
     this.id = id;
     this.name = name;
     this.flags =
@@ -246,11 +249,22 @@ final class SlabCache implements KmemCache {
 
   @Override
   public long alloc(int cpu, int gfp) {
+    long obj = allocate(cpu, gfp);
+    if (trace.on()) {
+      trace.kmemCacheAlloc(
+          cpu, owner.callSite(), obj, name, objectSize, size, gfp, Tracer.NUMA_NO_NODE);
+    }
+    return obj;
+  }
+
+  /** {@code ____cache_alloc}: an object from the CPU's array, refilled when empty; 0 if none. */
+  long allocate(int cpu, int gfp) {
     checkCpu(cpu);
     ArrayCache ac = cpuCache[cpu];
     long h;
     int a = ac.avail;
-    if (a > 0) {
+    boolean hit = a > 0;
+    if (hit) {
       ac.touched = true;
       h = ac.entry[a - 1];
       ac.avail = a - 1;
@@ -260,11 +274,25 @@ final class SlabCache implements KmemCache {
         return 0;
       }
     }
-    return handOut(h, gfp);
+    long obj = handOut(h, gfp);
+    if (trace.on()) {
+      trace.slabAlloc(
+          cpu,
+          name,
+          obj,
+          hit
+              ? "the CPU's array cache (hit)"
+              : "the CPU's array cache, refilled (from the shared array, the slab lists or a new"
+                  + " slab)");
+    }
+    return obj;
   }
 
   @Override
   public void free(int cpu, long addr) {
+    if (trace.on()) {
+      trace.kmemCacheFree(cpu, owner.callSite(), addr, name);
+    }
     checkCpu(cpu);
     long e = map.lookup(addr);
     if (SlabPageMap.tag(e) != id + 1) {
@@ -509,6 +537,15 @@ final class SlabCache implements KmemCache {
     inUse[s * words + (idx >>> 6)] &= ~(1L << idx);
     live--;
     ArrayCache ac = cpuCache[cpu];
+    if (trace.on()) {
+      trace.slabFree(
+          cpu,
+          name,
+          address(h),
+          ac.avail >= ac.limit
+              ? "the CPU's array cache, after a batch of it went back (it was full)"
+              : "the CPU's array cache");
+    }
     if (ac.avail >= ac.limit) {
       flushArray(cpu, ac);
     }
@@ -648,6 +685,9 @@ final class SlabCache implements KmemCache {
       }
     }
     grown++;
+    if (trace.on()) {
+      trace.newSlab(cpu, name, pfn, order, num);
+    }
     return s;
   }
 
@@ -724,6 +764,9 @@ final class SlabCache implements KmemCache {
 
   /** {@code slab_destroy}: pages back to the page allocator, off-slab freelist back to kmalloc. */
   private void destroySlab(int cpu, int s) {
+    if (trace.on()) {
+      trace.discardSlab(cpu, name, slabPfn[s], order);
+    }
     long fl = mgmt[s];
     discardSlab(cpu, s);
     if (fl != 0) {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ import io.mmsim.api.object.SlabAlignment;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.trace.Tracer;
 import io.mmsim.api.util.Bits;
 import io.mmsim.api.util.LongLongHashMap;
 
@@ -133,8 +135,26 @@ final class SlobAllocator implements ObjectAllocator {
   private long largePagesTaken;
   private long largePagesReturned;
 
+  /** The kernel's tracer (kmalloc, kfree, kmem_cache_*). */
+  private final Tracer trace;
+
+  private final Supplier<String> caller;
+
   SlobAllocator(
       PageAllocator pageAllocator, PhysicalMemory memory, int cpus, boolean checkEveryCall) {
+    this(pageAllocator, memory, cpus, checkEveryCall, new Tracer(), () -> null);
+  }
+
+  /** An allocator that reports to {@code trace}, naming {@code caller}'s answer as call site. */
+  SlobAllocator(
+      PageAllocator pageAllocator,
+      PhysicalMemory memory,
+      int cpus,
+      boolean checkEveryCall,
+      Tracer trace,
+      Supplier<String> caller) {
+    this.trace = trace;
+    this.caller = caller;
     this.pageAllocator = pageAllocator;
     this.memory = memory;
     this.cpus = cpus;
@@ -192,11 +212,32 @@ final class SlobAllocator implements ObjectAllocator {
     }
     kmallocObjects++;
     afterCall();
+    if (trace.on()) {
+      // slob_alloc's block carries its size in front: the request plus the minimum alignment
+      long bytes =
+          size < Page.PAGE_SIZE - MINALIGN
+              ? size + MINALIGN
+              : Page.PAGE_SIZE << Page.getOrder(size);
+      trace.kmalloc(cpu, callSite(), addr, size, bytes, gfp, Tracer.NUMA_NO_NODE);
+    }
     return addr;
+  }
+
+  /** The caller the trace names as {@code call_site}: the workload line, or {@code api}. */
+  String callSite() {
+    String c = caller.get();
+    return c == null ? "api" : c;
+  }
+
+  Tracer trace() {
+    return trace;
   }
 
   @Override
   public void kfree(int cpu, long addr) {
+    if (trace.on()) {
+      trace.kfree(cpu, callSite(), addr);
+    }
     if (KmallocSizes.zeroOrNullPtr(addr)) {
       return;
     }

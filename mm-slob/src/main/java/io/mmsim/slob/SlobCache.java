@@ -3,6 +3,7 @@ package io.mmsim.slob;
 import io.mmsim.api.object.KmemCache;
 import io.mmsim.api.object.ObjectConstructor;
 import io.mmsim.api.object.SlabInfo;
+import io.mmsim.api.trace.Tracer;
 
 /*
  * A kmem_cache under SLOB: only a descriptor. SLOB keeps no slabs per cache; every cache shares
@@ -94,11 +95,21 @@ final class SlobCache implements KmemCache {
 
   @Override
   public long alloc(int cpu, int gfp) {
-    return owner.cacheAlloc(this, cpu, gfp);
+    long obj = owner.cacheAlloc(this, cpu, gfp);
+    if (owner.trace().on()) {
+      owner
+          .trace()
+          .kmemCacheAlloc(
+              cpu, owner.callSite(), obj, name(), objectSize(), size(), gfp, Tracer.NUMA_NO_NODE);
+    }
+    return obj;
   }
 
   @Override
   public void free(int cpu, long addr) {
+    if (owner.trace().on()) {
+      owner.trace().kmemCacheFree(cpu, owner.callSite(), addr, name());
+    }
     owner.cacheFree(this, cpu, addr);
   }
 

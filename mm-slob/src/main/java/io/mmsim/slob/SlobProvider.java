@@ -62,6 +62,7 @@ public final class SlobProvider implements ObjectAllocatorProvider {
     boolean check =
         ctx.settings().asMap().containsKey(CHECK_INVARIANTS)
             && ctx.settings().getBoolean(CHECK_INVARIANTS);
-    return new SlobAllocator(ctx.pageAllocator(), ctx.memory(), ctx.layout().cpus(), check);
+    return new SlobAllocator(
+        ctx.pageAllocator(), ctx.memory(), ctx.layout().cpus(), check, ctx.tracer(), ctx::caller);
   }
 }

@@ -33,6 +33,7 @@ import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.spi.MemoryContext;
+import io.mmsim.api.trace.Tracer;
 import io.mmsim.api.util.Bits;
 
 /**
@@ -103,6 +104,10 @@ final class SlubAllocator implements ObjectAllocator {
   final PageAllocator pages;
   final int nrCpus;
   private final MemoryContext ctx;
+
+  /** The kernel's tracer (kmalloc, kfree, kmem_cache_* and the slab steps). */
+  final Tracer trace;
+
   private final SlubTunables tunables;
   private final SlubDebugOptions debugOptions;
 
@@ -128,6 +133,7 @@ final class SlubAllocator implements ObjectAllocator {
 
   SlubAllocator(MemoryContext ctx) {
     this.ctx = ctx;
+    this.trace = ctx.tracer();
     this.log =
         LoggerFactory.getLogger(
             ctx.loggerName() == null ? SlubAllocator.class.getName() : ctx.loggerName());
@@ -372,13 +378,29 @@ final class SlubAllocator implements ObjectAllocator {
   @Override
   public long kmalloc(int cpu, long size, int gfp) {
     if (size > 0 && size <= KmallocSizes.KMALLOC_MAX_CACHE_SIZE) {
-      return kmallocBySize[(int) (size - 1) >>> 3].allocate(cpu, gfp, (int) size);
+      SlubCache c = kmallocBySize[(int) (size - 1) >>> 3];
+      long obj = c.allocate(cpu, gfp, (int) size);
+      if (trace.on()) {
+        trace.kmalloc(cpu, callSite(), obj, size, c.size(), gfp, Tracer.NUMA_NO_NODE);
+      }
+      return obj;
     }
     if (size <= 0 || size > KmallocSizes.KMALLOC_MAX_SIZE) {
       throw new IllegalArgumentException(
           "kmalloc size " + size + " is outside [1, " + KmallocSizes.KMALLOC_MAX_SIZE + "]");
     }
-    return kmallocLarge(cpu, size, gfp);
+    long obj = kmallocLarge(cpu, size, gfp);
+    if (trace.on()) {
+      long bytes = obj == 0 ? 0 : (long) Page.PAGE_SIZE << Page.getOrder(size);
+      trace.kmalloc(cpu, callSite(), obj, size, bytes, gfp, Tracer.NUMA_NO_NODE);
+    }
+    return obj;
+  }
+
+  /** The caller the trace names as {@code call_site}: the workload line, or {@code api}. */
+  String callSite() {
+    String caller = ctx.caller();
+    return caller == null ? "api" : caller;
   }
 
   /** {@code kmalloc_large}: whole pages from the page allocator. */
@@ -406,6 +428,9 @@ final class SlubAllocator implements ObjectAllocator {
 
   @Override
   public void kfree(int cpu, long addr) {
+    if (trace.on()) {
+      trace.kfree(cpu, callSite(), addr);
+    }
     long pfn = (addr - KernelLayout.PAGE_OFFSET) >>> Page.PAGE_SHIFT; // NULL: no frame
     if (pfn < owner.length && cpu >= 0 && cpu < nrCpus) {
       int o = owner[(int) pfn];

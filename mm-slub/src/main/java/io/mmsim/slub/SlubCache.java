@@ -14,6 +14,7 @@ import io.mmsim.api.object.SlabBugException;
 import io.mmsim.api.object.SlabFlags;
 import io.mmsim.api.object.SlabInfo;
 import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.trace.Tracer;
 
 /**
  * One SLUB cache ({@code struct kmem_cache}), modelled on {@code mm/slub.c} with per-CPU slabs as
@@ -64,6 +65,11 @@ final class SlubCache implements KmemCache {
 
   private static final int MAX_PARTIAL = 10;
 
+  /** Where the fast paths take and put objects, as the trace names it. */
+  private static final String ALLOC_FAST = "the CPU freelist (fast path)";
+
+  private static final String FREE_FAST = "the CPU freelist (fast path)";
+
   final SlubAllocator allocator;
   private final SlabTable table;
 
@@ -71,6 +77,7 @@ final class SlubCache implements KmemCache {
   private final int[] owner;
 
   private final PhysicalMemory memory;
+  private final Tracer trace;
   private final PageAllocator pages;
   final String name;
   final SlubLayout layout;
@@ -139,6 +146,7 @@ final class SlubCache implements KmemCache {
     this.table = allocator.table;
     this.owner = table.owner;
     this.memory = allocator.memory;
+    this.trace = allocator.trace;
     this.pages = allocator.pages;
     this.name = name;
     this.layout = layout;
@@ -219,14 +227,24 @@ final class SlubCache implements KmemCache {
 
   @Override
   public long alloc(int cpu, int gfp) {
-    return allocate(cpu, gfp, objectSize);
+    long obj = allocate(cpu, gfp, objectSize);
+    if (trace.on()) {
+      trace.kmemCacheAlloc(
+          cpu, allocator.callSite(), obj, name, objectSize, size, gfp, Tracer.NUMA_NO_NODE);
+    }
+    return obj;
   }
 
   @Override
   public void free(int cpu, long addr) {
+    if (trace.on()) {
+      trace.kmemCacheFree(cpu, allocator.callSite(), addr, name);
+    }
     // an object of the CPU slab is ours: no need to look at its owner
     if (!freeFast(cpuCache(cpu), addr)) {
       freeOther(cpu, addr);
+    } else if (trace.on()) {
+      trace.slabFree(cpu, name, addr, FREE_FAST);
     }
   }
 
@@ -307,6 +325,9 @@ final class SlubCache implements KmemCache {
     }
     popCpu(c, obj);
     c.allocFastpath++;
+    if (trace.on()) {
+      trace.slabAlloc(cpu, name, obj, ALLOC_FAST);
+    }
     if ((gfp & Gfp.ZERO) != 0) {
       memory.fill(obj - KernelLayout.PAGE_OFFSET, objectSize, (byte) 0);
     }
@@ -395,7 +416,8 @@ final class SlubCache implements KmemCache {
         requireFreeHead(slab, fl);
         t.freelist[slab] = 0;
         allocRefill++;
-        return finishSlow(cpu, slab, fl, gfp);
+        return finishSlow(
+            cpu, slab, fl, gfp, "the CPU slab's own freelist (objects freed meanwhile)");
       }
       // the CPU slab is full: it leaves the CPU and nobody tracks it
       t.inuse[slab] = t.objects[slab];
@@ -413,7 +435,7 @@ final class SlubCache implements KmemCache {
       t.next[p] = 0;
       t.freelist[p] = 0;
       cpuPartialAlloc++;
-      return finishSlow(cpu, p, fl, gfp);
+      return finishSlow(cpu, p, fl, gfp, "a slab of the CPU's partial list (the CPU slab is full)");
     }
     if (node.hasPartial()) {
       int p = node.firstPartial();
@@ -432,7 +454,7 @@ final class SlubCache implements KmemCache {
           break;
         }
       }
-      return finishSlow(cpu, p, fl, gfp);
+      return finishSlow(cpu, p, fl, gfp, "a slab of the node's partial list (no CPU partial slab)");
     }
     int s = newSlab(cpu, gfp);
     if (s == 0) {
@@ -441,11 +463,14 @@ final class SlubCache implements KmemCache {
     long fl = t.freelist[s];
     t.freelist[s] = 0;
     allocSlab++;
-    return finishSlow(cpu, s, fl, gfp);
+    return finishSlow(cpu, s, fl, gfp, "a new slab (no partial slab anywhere)");
   }
 
   /** Makes {@code slab} the CPU slab with freelist {@code fl} and allocates its first object. */
-  private long finishSlow(int cpu, int slab, long fl, int gfp) {
+  private long finishSlow(int cpu, int slab, long fl, int gfp, String path) {
+    if (trace.on()) {
+      trace.slabAlloc(cpu, name, fl, path);
+    }
     SlabTable t = table;
     t.state[slab] = SlabTable.STATE_CPU;
     t.cpu[slab] = cpu;
@@ -499,11 +524,16 @@ final class SlubCache implements KmemCache {
     KmemCacheCpu c = cpus[cpu];
     if (slab != c.slab || !freeFast(c, addr)) {
       freeSlow(cpu, addr, slab);
+    } else if (trace.on()) {
+      trace.slabFree(cpu, name, addr, FREE_FAST);
     }
   }
 
   /** {@code __slab_free}: {@code addr} lies in {@code slab}, which is not the CPU slab. */
   private void freeSlow(int cpu, long addr, int slab) {
+    if (trace.on()) {
+      trace.slabFree(cpu, name, addr, "the freelist of its slab (not the CPU slab: slow path)");
+    }
     if (debug) {
       slubDebug.free(cpu, addr, slab);
       return;
@@ -599,6 +629,9 @@ final class SlubCache implements KmemCache {
     t.freelist[id] = base + redLeftPad;
     node.incSlabs(objects, order);
     allocator.slabPagesChanged(this, 1L << order);
+    if (trace.on()) {
+      trace.newSlab(cpu, name, pfn, order, objects);
+    }
     return id;
   }
 
@@ -609,6 +642,9 @@ final class SlubCache implements KmemCache {
     node.decSlabs(t.objects[slab], order);
     freeSlab++;
     long pfn = t.remove(slab);
+    if (trace.on()) {
+      trace.discardSlab(cpu, name, pfn, order);
+    }
     allocator.slabPagesChanged(this, -(1L << order));
     pages.freePages(cpu, pfn, order);
   }

@@ -58,9 +58,14 @@ public final class Explainer implements TraceListener {
     Lines out = new Lines();
     List<TraceEvent> pending = new ArrayList<>();
     for (TraceEvent e : events) {
+      if (e.tracepoint() == Tracepoint.PCP_ALLOC || e.tracepoint() == Tracepoint.PCP_REFILL) {
+        out.allocating();
+      }
       switch (e.tracepoint()) {
-        case BUDDY_RMQUEUE, BUDDY_SPLIT, MM_PAGE_ALLOC_ZONE_LOCKED, MM_PAGE_ALLOC_EXTFRAG ->
-            pending.add(e);
+        case BUDDY_RMQUEUE, BUDDY_SPLIT, MM_PAGE_ALLOC_ZONE_LOCKED, MM_PAGE_ALLOC_EXTFRAG -> {
+          out.allocating();
+          pending.add(e);
+        }
         case PCP_REFILL -> {
           refill(out, e, pending);
           pending.clear();
@@ -222,6 +227,7 @@ public final class Explainer implements TraceListener {
   private static void one(Lines out, TraceEvent e) {
     switch (e.tracepoint()) {
       case MM_PAGE_ALLOC -> {
+        out.allocating();
         long p = e.arg("pfn");
         long order = e.arg("order");
         if (p == -1) {
@@ -327,40 +333,72 @@ public final class Explainer implements TraceListener {
       case KMALLOC -> {
         long req = e.arg("bytes_req");
         long got = e.arg("bytes_alloc");
-        out.add(
-            1,
+        String why;
+        if (e.arg("ptr") == 0) {
+          why = "failed: no memory";
+        } else if (out.lastCache != null && got <= 2 * Page.PAGE_SIZE) {
+          why =
+              "cache "
+                  + out.lastCache
+                  + ", the smallest kmalloc size class that holds "
+                  + req
+                  + " bytes ("
+                  + got
+                  + "-byte objects)";
+        } else {
+          why =
+              "above the largest kmalloc size class: "
+                  + got / Page.PAGE_SIZE
+                  + " whole pages straight from the page allocator";
+        }
+        out.head(
             "kmalloc("
                 + req
                 + ") = "
                 + ptr(e.arg("ptr"))
                 + ": "
-                + got
-                + " bytes given"
-                + (got > req ? ", " + (got - req) + " of them unused" : ""));
+                + why
+                + (got > req && e.arg("ptr") != 0 ? "; " + (got - req) + " bytes unused" : ""));
+        out.lastCache = null;
       }
-      case KFREE -> out.add(1, "kfree(" + ptr(e.arg("ptr")) + ")");
-      case KMEM_CACHE_ALLOC ->
-          out.add(1, "kmem_cache_alloc(" + e.text("name") + ") = " + ptr(e.arg("ptr")));
+      case KFREE -> out.free("kfree(" + ptr(e.arg("ptr")) + ")");
+      case KMEM_CACHE_ALLOC -> {
+        out.head("kmem_cache_alloc(" + e.text("name") + ") = " + ptr(e.arg("ptr")));
+        out.lastCache = null;
+      }
       case KMEM_CACHE_FREE ->
-          out.add(1, "kmem_cache_free(" + e.text("name") + ", " + ptr(e.arg("ptr")) + ")");
-      case SLAB_ALLOC ->
-          out.add(2, "object of cache " + e.text("cache") + " from " + e.text("path"));
+          out.free("kmem_cache_free(" + e.text("name") + ", " + ptr(e.arg("ptr")) + ")");
+      case SLAB_ALLOC -> {
+        out.allocating();
+        out.lastCache = e.text("cache");
+        out.add(
+            2,
+            "object "
+                + ptr(e.arg("ptr"))
+                + " of cache "
+                + e.text("cache")
+                + " from "
+                + e.text("path"));
+      }
       case SLAB_FREE ->
           out.add(2, "object of cache " + e.text("cache") + " back to " + e.text("path"));
-      case NEW_SLAB ->
-          out.add(
-              2,
-              "cache "
-                  + e.text("cache")
-                  + " has no free object: a new slab of order "
-                  + e.arg("order")
-                  + " ("
-                  + pages(e.arg("order"))
-                  + ") at "
-                  + pfn(e.arg("pfn"))
-                  + " from the page allocator, "
-                  + e.arg("objects")
-                  + " objects");
+      case NEW_SLAB -> {
+        out.allocating();
+        out.add(
+            2,
+            "cache "
+                + e.text("cache")
+                + " has no free object: a new slab of order "
+                + e.arg("order")
+                + " ("
+                + (1L << e.arg("order"))
+                + (e.arg("order") == 0 ? " page" : " pages")
+                + ") at "
+                + pfn(e.arg("pfn"))
+                + " from the page allocator, "
+                + e.arg("objects")
+                + " objects");
+      }
       case DISCARD_SLAB ->
           out.add(
               2,
@@ -670,10 +708,21 @@ public final class Explainer implements TraceListener {
     return "0x" + Long.toHexString(p);
   }
 
-  /** Indented lines, capped at {@link #MAX_LINES}. */
+  /**
+   * Indented lines, capped at {@link #MAX_LINES}. An allocation's own sentence ({@code kmalloc},
+   * {@code kmem_cache_alloc}) is known last, after the steps it took: {@link #head} puts it above
+   * them, at the mark, and indents them under it. A free names itself first, and nothing a free
+   * does allocates, so the mark follows a free's lines until the next allocation step starts.
+   */
   private static final class Lines {
     private final List<String> lines = new ArrayList<>();
     private long over;
+    private int mark;
+
+    /** The cache of the last object handed out, for the kmalloc sentence that follows. */
+    String lastCache;
+
+    private boolean inFree;
 
     void add(int level, String text) {
       if (lines.size() < MAX_LINES) {
@@ -681,6 +730,35 @@ public final class Explainer implements TraceListener {
       } else {
         over++;
       }
+      if (inFree) {
+        mark = lines.size();
+      }
+    }
+
+    /** An allocation step starts (or goes on): the lines from here on belong to it. */
+    void allocating() {
+      inFree = false;
+    }
+
+    /** A free's own sentence: the lines after it are its steps. */
+    void free(String text) {
+      add(1, text);
+      inFree = true;
+      mark = lines.size();
+    }
+
+    /** An allocation's own sentence, above the steps it took since the mark. */
+    void head(String text) {
+      if (lines.size() >= MAX_LINES) {
+        over++;
+        return;
+      }
+      for (int i = mark; i < lines.size(); i++) {
+        lines.set(i, "  " + lines.get(i));
+      }
+      lines.add(mark, "  " + text);
+      mark = lines.size();
+      inFree = false;
     }
 
     List<String> finish() {
