@@ -11,6 +11,7 @@ import io.mmsim.api.paging.ErrorCode;
 import io.mmsim.api.paging.Mmu;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.paging.Segment;
+import io.mmsim.api.trace.Tracer;
 
 /*
  * One simulated CPU: segment registers and GDT, CR0/CR3/CR4/EFER, a set-associative TLB and the
@@ -149,9 +150,13 @@ final class X86Mmu implements Mmu {
   private final long[] bases = new long[Segment.REGISTERS];
   private int cpl;
 
+  /** The kernel's tracer: walks, #PF and TLB flushes are reported when someone listens. */
+  private final Tracer trace;
+
   X86Mmu(X86PageTable pt, int cpu) {
     X86Config cfg = pt.config();
     this.pt = pt;
+    this.trace = pt.tracer();
     this.mem = pt.memory();
     this.cpu = cpu;
     this.levels = pt.levels();
@@ -420,6 +425,9 @@ final class X86Mmu implements Mmu {
    */
   private long walk(long linear, long vpn, int access, boolean user) {
     misses++;
+    if (trace.on()) {
+      traceWalk(linear, access, user);
+    }
     // the frame of the table at each step (masked like every later step, so that the JIT sees a
     // pfn that is never negative)
     long table = cr3 & PFN_BITS;
@@ -493,7 +501,33 @@ final class X86Mmu implements Mmu {
     } else {
       insertLarge(linear, level, value);
     }
+    if (trace.on()) {
+      trace.walkDone(cpu, linear, phys, shift);
+    }
     return phys;
+  }
+
+  /**
+   * Reports the walk {@link #walk} is about to make, entry by entry as it reads them (before the
+   * walk sets any Accessed bit), down to the leaf or the first entry that ends it.
+   */
+  private void traceWalk(long linear, int access, boolean user) {
+    long table = cr3 & PFN_BITS;
+    trace.pageWalk(
+        cpu,
+        table,
+        linear,
+        access == Access.WRITE ? "write" : access == Access.EXECUTE ? "exec" : "read",
+        user);
+    for (int level = levels; level > 0; level--) {
+      int index = tableIndex(linear, level);
+      long e = mem.readEntry(table, index);
+      trace.walkStep(cpu, level, table, index, e);
+      if ((e & Pte.PRESENT) == 0 || (level <= 3 && (e & Pte.PS) != 0)) {
+        return;
+      }
+      table = nextTable(e);
+    }
   }
 
   /** The index of {@code linear}'s entry in its table of {@code level}. */
@@ -519,6 +553,13 @@ final class X86Mmu implements Mmu {
     cr2 = linear;
     errorCode = code;
     lastVector = VECTOR_PF;
+    if (trace.on()) {
+      if (user) {
+        trace.pageFaultUser(cpu, linear, 0, code);
+      } else {
+        trace.pageFaultKernel(cpu, linear, 0, code);
+      }
+    }
     return FAULT;
   }
 
@@ -585,6 +626,9 @@ final class X86Mmu implements Mmu {
     if ((linear << canonShift) >> canonShift != linear) {
       return; // INVLPG of a non-canonical address is a no-op
     }
+    if (trace.on()) {
+      trace.tlbFlush(cpu, Tracer.TLB_LOCAL_SHOOTDOWN, 1);
+    }
     long vpn = linear >>> Page.PAGE_SHIFT;
     int base = ((int) vpn & setMask) << waysShift;
     for (int i = base; i < base + ways; i++) {
@@ -605,6 +649,9 @@ final class X86Mmu implements Mmu {
 
   /** Drops every entry without G (a CR3 load). */
   void flushNonGlobal() {
+    if (trace.on()) {
+      trace.tlbFlush(cpu, Tracer.TLB_FLUSH_ON_TASK_SWITCH, Tracer.TLB_FLUSH_ALL);
+    }
     for (int i = 0; i < tlbTag.length; i++) {
       if ((tlbVal[i] & Pte.GLOBAL) == 0) {
         drop(i);
@@ -619,6 +666,9 @@ final class X86Mmu implements Mmu {
 
   @Override
   public void flushTlbAll() {
+    if (trace.on()) {
+      trace.tlbFlush(cpu, Tracer.TLB_LOCAL_SHOOTDOWN, Tracer.TLB_FLUSH_ALL);
+    }
     for (int i = 0; i < tlbTag.length; i++) {
       drop(i);
     }

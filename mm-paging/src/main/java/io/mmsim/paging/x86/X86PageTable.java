@@ -18,6 +18,7 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.Mmu;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
+import io.mmsim.api.trace.Tracer;
 
 /*
  * x86-64 page tables kept as real bytes in frames from the page allocator.
@@ -87,9 +88,16 @@ final class X86PageTable implements PageTable {
   private final long[] newTables = new long[5];
   private long kernelTables;
   private long userTables;
+  private final Tracer trace;
 
   private X86PageTable(
-      PhysicalMemory mem, PageAllocator alloc, X86Config cfg, int cpus, long kernelRoot) {
+      PhysicalMemory mem,
+      PageAllocator alloc,
+      X86Config cfg,
+      int cpus,
+      long kernelRoot,
+      Tracer trace) {
+    this.trace = trace;
     this.mem = mem;
     this.alloc = alloc;
     this.cfg = cfg;
@@ -105,6 +113,11 @@ final class X86PageTable implements PageTable {
     this.mmus = new X86Mmu[cpus];
   }
 
+  /** The kernel's tracer, which the MMUs report to. */
+  Tracer tracer() {
+    return trace;
+  }
+
   /**
    * Builds the kernel root, the direct map of all of {@code mem} and the vmalloc second-level
    * tables.
@@ -113,6 +126,12 @@ final class X86PageTable implements PageTable {
    *     for its tables
    */
   static X86PageTable boot(PhysicalMemory mem, PageAllocator alloc, X86Config cfg, int cpus) {
+    return boot(mem, alloc, cfg, cpus, new Tracer());
+  }
+
+  /** {@link #boot}, with MMUs that report to {@code trace}. */
+  static X86PageTable boot(
+      PhysicalMemory mem, PageAllocator alloc, X86Config cfg, int cpus, Tracer trace) {
     long bytes = mem.size();
     long pageOffset = cfg.levels() == 5 ? KernelLayout.PAGE_OFFSET_L5 : KernelLayout.PAGE_OFFSET;
     long directMapSize = cfg.levels() == 5 ? 1L << 55 : 1L << 46;
@@ -127,7 +146,7 @@ final class X86PageTable implements PageTable {
     if (root == PageAllocator.NO_PAGE) {
       throw bootOom(0);
     }
-    X86PageTable pt = new X86PageTable(mem, alloc, cfg, cpus, root);
+    X86PageTable pt = new X86PageTable(mem, alloc, cfg, cpus, root, trace);
     long phys = 0;
     while (phys < bytes) {
       long size;
