@@ -52,15 +52,16 @@ public final class ReplayHarness {
       trace = makeTrace();
     }
     replay(trace);
+    referenceString(trace);
     swap(false);
     swap(true);
   }
 
   /**
    * Why {@code trace} is not a whole lackey trace, or null when it is: valgrind writes its exit
-   * summary ({@code ==PID== Exit code: N}) last, so a file without it, or ending inside a line, was
-   * cut short (an interrupted run, a full disk, a partial copy) and would be timed as a shorter
-   * program.
+   * summary ({@code ==PID== Exit code: N}, padded, then statistics) at the end, so a file without
+   * it, or ending inside a line, was cut short (an interrupted run, a full disk, a partial copy)
+   * and would be timed as a shorter program.
    */
   static String truncation(Path trace) throws IOException {
     long size = Files.size(trace);
@@ -80,7 +81,9 @@ public final class ReplayHarness {
     if (!text.endsWith("\n")) {
       return "truncated: the last line has no end";
     }
-    if (!java.util.regex.Pattern.compile("(?m)^==\\d+== Exit code: -?\\d+$").matcher(text).find()) {
+    if (!java.util.regex.Pattern.compile("(?m)^==\\d+== Exit code: +-?\\d+$")
+        .matcher(text)
+        .find()) {
       return "truncated: no '==PID== Exit code:' line, which valgrind writes when the program ends";
     }
     return null;
@@ -138,6 +141,47 @@ public final class ReplayHarness {
         .set("reclaim.policy", "clock")
         .set("swap.memory", "256M")
         .boot();
+  }
+
+  /**
+   * {@code mm run} on a reference string: the lackey trace's page string (its pages numbered from 0
+   * in order of first touch, one a line) written to a temporary file, then read and replayed on the
+   * same machine as the lackey replay. Read plus replay is timed as one (what {@code mm run} does
+   * after boot); the boot is left out. Five measured rounds after two warm-up rounds.
+   */
+  private static void referenceString(Path lackey) throws IOException {
+    MemoryTrace source = (MemoryTrace) Workload.open(lackey);
+    Path refs = Files.createTempFile("mmsim-bench-", ".refs");
+    long lines = source.touches();
+    try (var out = Files.newBufferedWriter(refs)) {
+      for (int i = 0; i < source.touches(); i++) {
+        out.write(Integer.toString(source.pageId(i)));
+        out.write('\n');
+      }
+    }
+    long bytes = Files.size(refs);
+    double[] whole = new double[5];
+    try {
+      for (int round = -2; round < 5; round++) {
+        Kernel k = replayKernel();
+        long t0 = System.nanoTime();
+        MemoryTrace w = (MemoryTrace) Workload.open(refs);
+        w.replay(k);
+        long t1 = System.nanoTime();
+        if (w.references() != lines) {
+          throw new IllegalStateException(refs + ": read " + w.references() + " of " + lines);
+        }
+        if (round >= 0) {
+          whole[round] = lines / ((t1 - t0) / 1e9);
+        }
+      }
+    } finally {
+      Files.deleteIfExists(refs);
+    }
+    Arrays.sort(whole);
+    System.out.printf(
+        "reference string of %d lines (%d MiB), read and replayed: best %.1f M refs/s, median %.1f M refs/s%n",
+        lines, bytes >> 20, whole[4] / 1e6, whole[2] / 1e6);
   }
 
   private static void replay(Path trace) throws IOException {
