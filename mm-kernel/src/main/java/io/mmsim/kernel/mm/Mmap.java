@@ -173,10 +173,12 @@ final class Mmap {
     pageTable.freeEmptyTables(mm.root(), addr, end);
   }
 
-  /** Changes the protection of {@code [addr, addr + length)} ({@code mprotect}). */
-  void mprotect(MmStruct mm, long addr, long length, int prot) {
-    checkRange("mprotect", addr, length);
-    long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
+  /**
+   * The areas of {@code [addr, end)}, which must leave no hole in it; else refused with {@code
+   * errno} (ENOMEM for mprotect and madvise, EFAULT for mbind), before anything changes.
+   */
+  private static List<VmAreaStruct> whollyMapped(
+      MmStruct mm, String op, long addr, long end, String errno) {
     List<VmAreaStruct> hit = mm.intersecting(addr, end);
     long covered = 0;
     for (VmAreaStruct v : hit) {
@@ -184,8 +186,16 @@ final class Mmap {
     }
     if (covered != end - addr) {
       throw new IllegalArgumentException(
-          String.format("mprotect: [0x%x, 0x%x) is not wholly mapped (ENOMEM)", addr, end));
+          String.format("%s: [0x%x, 0x%x) is not wholly mapped (%s)", op, addr, end, errno));
     }
+    return hit;
+  }
+
+  /** Changes the protection of {@code [addr, addr + length)} ({@code mprotect}). */
+  void mprotect(MmStruct mm, long addr, long length, int prot) {
+    checkRange("mprotect", addr, length);
+    long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
+    List<VmAreaStruct> hit = whollyMapped(mm, "mprotect", addr, end, "ENOMEM");
     for (VmAreaStruct v : hit) {
       if ((prot & Prot.WRITE) != 0 && !v.mayWrite) {
         throw new IllegalArgumentException(
@@ -241,15 +251,7 @@ final class Mmap {
   void madvise(MmStruct mm, long addr, long length, boolean hugepage) {
     checkRange("madvise", addr, length);
     long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
-    List<VmAreaStruct> hit = mm.intersecting(addr, end);
-    long covered = 0;
-    for (VmAreaStruct v : hit) {
-      covered += Math.min(end, v.end) - Math.max(addr, v.start);
-    }
-    if (covered != end - addr) {
-      throw new IllegalArgumentException(
-          String.format("madvise: [0x%x, 0x%x) is not wholly mapped (ENOMEM)", addr, end));
-    }
+    List<VmAreaStruct> hit = whollyMapped(mm, "madvise", addr, end, "ENOMEM");
     for (VmAreaStruct v : hit) {
       VmAreaStruct mid = split(mm, v, Math.max(addr, v.start), Math.min(end, v.end));
       // vma_adjust_trans_huge: no THP may straddle the new area's ends
@@ -267,15 +269,7 @@ final class Mmap {
   void mbind(MmStruct mm, long addr, long length, Mempolicy pol) {
     checkRange("mbind", addr, length);
     long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
-    List<VmAreaStruct> hit = mm.intersecting(addr, end);
-    long covered = 0;
-    for (VmAreaStruct v : hit) {
-      covered += Math.min(end, v.end) - Math.max(addr, v.start);
-    }
-    if (covered != end - addr) {
-      throw new IllegalArgumentException(
-          String.format("mbind: [0x%x, 0x%x) is not wholly mapped (EFAULT)", addr, end));
-    }
+    List<VmAreaStruct> hit = whollyMapped(mm, "mbind", addr, end, "EFAULT");
     for (VmAreaStruct v : hit) {
       VmAreaStruct mid = split(mm, v, Math.max(addr, v.start), Math.min(end, v.end));
       mid.mempolicy = pol.mode() == Mempolicy.Mode.DEFAULT ? null : pol;
