@@ -169,8 +169,12 @@ public class ExperimentBench {
     return sweep(mid, 2, "reclaim.policy=lru,fifo,clock,linux", "rss.limit=64,512");
   }
 
-  /** 20 runs of a 12-reference string: the time per run is the sweep's own overhead. */
+  /**
+   * 20 runs of a 12-reference string: the time per run is the sweep's own overhead, once the JVM
+   * has warmed up (10 warm-up sweeps; the first sweeps of a JVM also load and compile the classes).
+   */
   @Benchmark
+  @Warmup(iterations = 10)
   @OperationsPerInvocation(20)
   public Sweep.Result sweepTinyPerRun() {
     return sweep(tiny, 1, "rss.limit=3..22+1");

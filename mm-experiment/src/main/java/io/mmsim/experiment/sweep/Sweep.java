@@ -20,6 +20,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.mmsim.api.ConfigurationException;
@@ -50,8 +52,11 @@ import io.mmsim.workload.WorkloadException;
  *
  * <ol>
  *   <li>Checks, before anything is written: the varied keys are distinct, every workload opens, and
- *       every combination's configuration boots (a kernel is booted and dropped for each
- *       combination, in parallel), so a bad key or value fails naming the key.
+ *       every combination's configuration boots (a kernel is booted for each combination, in
+ *       parallel), so a bad key or value fails naming the key. A kernel booted for this check is
+ *       kept for its combination's first run, while the kept kernels' memory stays under {@value
+ *       #SPARE_FRAMES} frames in all (16 GiB of simulated RAM); the others are booted again when
+ *       they run. A booted kernel is the same whenever it is booted, so this changes no result.
  *   <li>The runs of this shard that the journal does not hold yet run on {@code jobs} threads. Each
  *       finished run is appended to {@code runs.jsonl} at once.
  *   <li>All of this shard's runs, sorted by run number, are written to {@code results.csv} and
@@ -72,6 +77,9 @@ public final class Sweep {
   private final int shards;
   private final boolean resume;
   private final Path out;
+
+  /** Frames of simulated memory, over all kept kernels, that the configuration check may keep. */
+  static final long SPARE_FRAMES = 1L << 22;
 
   private Sweep(Builder b) {
     this.config = b.config;
@@ -172,16 +180,20 @@ public final class Sweep {
       throw new SweepException(
           null, out + " already holds a sweep: use --resume to continue it, or another --out");
     }
-    validateConfigurations();
-
-    Files.createDirectories(out);
-    ResultFiles.writeManifest(out.resolve(ResultFiles.MANIFEST), manifest);
     List<Integer> todo = new ArrayList<>();
     for (int r = 0; r < grid.runs(); r++) {
       if (Grid.inShard(r, shard, shards) && !done.containsKey(r)) {
         todo.add(r);
       }
     }
+    boolean[] wanted = new boolean[grid.combinations];
+    for (int r : todo) {
+      wanted[grid.combinationOf(r)] = true;
+    }
+    AtomicReferenceArray<Kernel> spare = validateConfigurations(wanted);
+
+    Files.createDirectories(out);
+    ResultFiles.writeManifest(out.resolve(ResultFiles.MANIFEST), manifest);
     if (listener != null) {
       listener.started(todo.size(), done.size());
     }
@@ -200,7 +212,8 @@ public final class Sweep {
           futures.add(
               pool.submit(
                   () -> {
-                    RunRow row = runOne(r, workloads.get(grid.workloadOf(r)), names, sums);
+                    Kernel kept = spare.getAndSet(grid.combinationOf(r), null);
+                    RunRow row = runOne(r, kept, workloads.get(grid.workloadOf(r)), names, sums);
                     lock.lock();
                     try {
                       w.write(ResultFiles.jsonObject(grid.keys(), row, true));
@@ -264,15 +277,37 @@ public final class Sweep {
     return b;
   }
 
-  /** Boots every combination once, in parallel, so that a bad key or value fails up front. */
-  private void validateConfigurations() {
+  /**
+   * Boots every combination once, in parallel, so that a bad key or value fails up front.
+   *
+   * @param wanted the combinations with a run still to do
+   * @return per combination, the kernel kept for its first run, or null
+   */
+  private AtomicReferenceArray<Kernel> validateConfigurations(boolean[] wanted) {
     int n = grid.combinations;
+    AtomicReferenceArray<Kernel> spare = new AtomicReferenceArray<>(n);
+    AtomicLong keptFrames = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, n));
     try {
       List<Future<SweepException>> checks = new ArrayList<>();
       for (int c = 0; c < n; c++) {
+        int combination = c;
         List<String> values = grid.values(c);
-        checks.add(pool.submit(() -> boots(values)));
+        checks.add(
+            pool.submit(
+                () -> {
+                  Kernel[] booted = new Kernel[1];
+                  SweepException e = boots(values, booted);
+                  if (e == null && wanted[combination]) {
+                    long frames = booted[0].layout().frames();
+                    if (keptFrames.addAndGet(frames) <= SPARE_FRAMES) {
+                      spare.set(combination, booted[0]);
+                    } else {
+                      keptFrames.addAndGet(-frames);
+                    }
+                  }
+                  return e;
+                }));
       }
       for (Future<SweepException> f : checks) {
         SweepException e = f.get();
@@ -280,6 +315,7 @@ public final class Sweep {
           throw e;
         }
       }
+      return spare;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SweepException(null, "interrupted while checking the configurations", e);
@@ -290,9 +326,9 @@ public final class Sweep {
     }
   }
 
-  private SweepException boots(List<String> values) {
+  private SweepException boots(List<String> values, Kernel[] booted) {
     try {
-      kernelBuilder(values).boot();
+      booted[0] = kernelBuilder(values).boot();
       return null;
     } catch (ConfigurationException e) {
       return new SweepException(e.key(), e.getMessage() + describe(values), e);
@@ -312,7 +348,8 @@ public final class Sweep {
     return sb.append(')').toString();
   }
 
-  private RunRow runOne(int r, Workload w, List<String> names, List<String> sums) {
+  /** Runs {@code r} on {@code kept} (a kernel booted for it by the check) or a new kernel. */
+  private RunRow runOne(int r, Kernel kept, Workload w, List<String> names, List<String> sums) {
     List<String> values = grid.values(grid.combinationOf(r));
     String name = names.get(grid.workloadOf(r));
     String sum = sums.get(grid.workloadOf(r));
@@ -320,7 +357,7 @@ public final class Sweep {
     String outcome;
     RunResult result = null;
     try {
-      Kernel kernel = kernelBuilder(values).boot();
+      Kernel kernel = kept != null ? kept : kernelBuilder(values).boot();
       Replay replay = new Replay(kernel);
       try {
         replay.run(w);
