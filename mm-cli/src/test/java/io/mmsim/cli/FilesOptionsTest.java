@@ -2,36 +2,21 @@ package io.mmsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code --files-root}, {@code --write-files} and their keys, end to end. */
-final class FilesOptionsTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
-
-  @TempDir Path tmp;
-
+final class FilesOptionsTest extends CommandLineTest {
   private Path data;
   private Path trace;
 
   @BeforeEach
   void setUp() throws IOException {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     Path root = Files.createDirectories(tmp.resolve("root"));
     data = root.resolve("data.txt");
     Files.writeString(data, "original content\n");
@@ -39,18 +24,6 @@ final class FilesOptionsTest {
     Files.writeString(
         trace,
         "spawn 1\nmmap 1 m 4K rw file=data.txt shared\nwrite 1 m+0 \"OVERWRITTEN\"\nmunmap 1 m\n");
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
-
-  private int mm(String... args) {
-    out.reset();
-    err.reset();
-    return Main.execute(args);
   }
 
   @Test

@@ -2,10 +2,8 @@ package io.mmsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code mm mrc} against {@code mm run}: the curve's fault count at N frames is the {@code pgfault}
@@ -28,34 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The trace is real: {@code valgrind --tool=lackey --trace-mem=yes /bin/true} (valgrind 3.19,
  * Debian 12), 167 481 lines, 169 093 page touches over 138 distinct pages.
  */
-final class MrcCommandTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
-
-  @TempDir Path tmp;
-
-  @BeforeEach
-  void capture() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
-
-  private int mm(String... args) {
-    out.reset();
-    err.reset();
-    return Main.execute(args);
-  }
-
+final class MrcCommandTest extends CommandLineTest {
   private Path lackeyTrace() throws IOException {
     Path p = tmp.resolve("true.lackey");
     try (InputStream in =

@@ -2,9 +2,7 @@ package io.mmsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code mm run --report} and {@code mm sweep --report} end to end, and the demo's page rendered by
@@ -27,34 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * target/report-screenshots/} for a person to look at. Without Chromium (Debian's {@code chromium},
  * which {@code .ci/run} installs) the browser half is skipped.
  */
-final class ReportCommandTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
-
-  @TempDir Path tmp;
-
-  @BeforeEach
-  void capture() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
-
-  private int mm(String... args) {
-    out.reset();
-    err.reset();
-    return Main.execute(args);
-  }
-
+final class ReportCommandTest extends CommandLineTest {
   @Test
   void runReport_demo_selfContainedPageWithEveryPicture() throws IOException {
     Path page = tmp.resolve("demo.html");

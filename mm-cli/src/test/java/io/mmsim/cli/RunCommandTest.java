@@ -2,63 +2,16 @@ package io.mmsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The mm command end to end, in-process, on the files the README shows. */
-final class RunCommandTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream savedOut;
-  private PrintStream savedErr;
-
-  @TempDir Path tmp;
-
-  @BeforeEach
-  void capture() {
-    savedOut = System.out;
-    savedErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(savedOut);
-    System.setErr(savedErr);
-  }
-
-  private int mm(String... args) {
-    out.reset();
-    err.reset();
-    return Main.execute(args);
-  }
-
-  private String stdout() {
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private String stderr() {
-    return err.toString(StandardCharsets.UTF_8);
-  }
-
-  private Path trace(String name, String text) throws IOException {
-    Path p = tmp.resolve(name);
-    Files.writeString(p, text, StandardCharsets.UTF_8);
-    return p;
-  }
-
+final class RunCommandTest extends CommandLineTest {
   private static Path example(String name) {
     Path p = Path.of("..", "examples", name);
     assertThat(p).as("the README's example " + name).exists();
@@ -101,7 +54,7 @@ final class RunCommandTest {
                     "memory.size=512M",
                     "--proc",
                     proc0,
-                    trace("none.trace", "# nothing\n"))))
+                    file("none.trace", "# nothing\n"))))
         .isZero();
     int rc = mm(args("run", "--set", "memory.size=512M", "--proc", proc1, example("buddy.trace")));
 
@@ -143,7 +96,7 @@ final class RunCommandTest {
   @Test
   void run_mallocTrace_allocationAboveKmallocMaxSize_isSkippedWithItsFree() throws IOException {
     Path t =
-        trace(
+        file(
             "big.malloc",
             "==1== header\n--1-- malloc(100) = 0x1000\n"
                 + "--1-- malloc(5000000) = 0x2000000\n--1-- free(0x2000000)\n--1-- free(0x1000)\n");
@@ -156,7 +109,7 @@ final class RunCommandTest {
 
   @Test
   void run_memoryAboveTheLimit_isAConfigurationError() throws IOException {
-    int rc = mm(args("run", "--set", "memory.size=9T", trace("e.trace", "")));
+    int rc = mm(args("run", "--set", "memory.size=9T", file("e.trace", "")));
 
     assertThat(rc).isEqualTo(2);
     assertThat(stderr()).contains("memory.size: 9T is above the simulator's limit of 8T");
@@ -164,7 +117,7 @@ final class RunCommandTest {
 
   @Test
   void run_referenceString_countsTheTextbookFaults() throws IOException {
-    Path refs = trace("belady.refs", "1,2,3,4,1,2,5,1,2,3,4,5\n");
+    Path refs = file("belady.refs", "1,2,3,4,1,2,5,1,2,3,4,5\n");
     Path proc = tmp.resolve("refs");
     int rc =
         mm(
@@ -219,7 +172,7 @@ final class RunCommandTest {
                     "swap.files=" + swapfile,
                     "--proc",
                     proc,
-                    trace("none.trace", "# nothing\n"))))
+                    file("none.trace", "# nothing\n"))))
         .as(stderr())
         .isZero();
     assertThat(Files.readString(proc.resolve("swaps")))
@@ -231,7 +184,7 @@ final class RunCommandTest {
   void run_badSwapFile_isRefusedInTheKernelsWords() throws IOException {
     Path notSwap = tmp.resolve("notswap");
     Files.write(notSwap, new byte[65536]);
-    int rc = mm(args("run", "--set", "swap.files=" + notSwap, trace("none.trace", "")));
+    int rc = mm(args("run", "--set", "swap.files=" + notSwap, file("none.trace", "")));
 
     assertThat(rc).isEqualTo(2);
     assertThat(stderr()).contains("Unable to find swap-space signature");
@@ -282,9 +235,9 @@ final class RunCommandTest {
                     "memory.size=256M",
                     "--proc",
                     before,
-                    trace("ok.trace", "alloc_pages a 3\nfree_pages a\n"))))
+                    file("ok.trace", "alloc_pages a 3\nfree_pages a\n"))))
         .isZero();
-    Path bad = trace("double.trace", "alloc_pages a 3\nfree_pages a\nfree_pages a\n");
+    Path bad = file("double.trace", "alloc_pages a 3\nfree_pages a\nfree_pages a\n");
 
     int rc = mm(args("run", "--set", "memory.size=256M", "--proc", after, bad));
 
@@ -306,7 +259,7 @@ final class RunCommandTest {
       {"alloc_pages a 1\nalloc_pages a 1\n", ":2: handle 'a' still names a live pages"},
     };
     for (String[] c : cases) {
-      Path t = trace("bad.trace", c[0]);
+      Path t = file("bad.trace", c[0]);
       int rc = mm(args("run", "--set", "memory.size=64M", t));
       assertThat(rc).as(c[0]).isEqualTo(1);
       assertThat(stderr()).as(c[0]).contains(t + c[1]);
@@ -319,7 +272,7 @@ final class RunCommandTest {
     for (int i = 0; i < 40; i++) {
       sb.append("alloc_pages b").append(i).append(" 10\n");
     }
-    int rc = mm(args("run", "--set", "memory.size=64M", trace("oom.trace", sb.toString())));
+    int rc = mm(args("run", "--set", "memory.size=64M", file("oom.trace", sb.toString())));
 
     assertThat(rc).isEqualTo(1);
     assertThat(stderr()).containsPattern("oom\\.trace:\\d+: alloc_pages: out of memory");
@@ -327,7 +280,7 @@ final class RunCommandTest {
 
   @Test
   void run_unknownKey_exits2NamingIt() throws IOException {
-    int rc = mm(args("run", "--set", "no.such.key=1", trace("e.trace", "")));
+    int rc = mm(args("run", "--set", "no.such.key=1", file("e.trace", "")));
 
     assertThat(rc).isEqualTo(2);
     assertThat(stderr()).contains("no.such.key");
@@ -335,7 +288,7 @@ final class RunCommandTest {
 
   @Test
   void run_unknownProvider_exits2ListingProviders() throws IOException {
-    int rc = mm(args("run", "--set", "page-allocator=nosuch", trace("e.trace", "")));
+    int rc = mm(args("run", "--set", "page-allocator=nosuch", file("e.trace", "")));
 
     assertThat(rc).isEqualTo(2);
     assertThat(stderr()).contains("nosuch").contains("buddy");
