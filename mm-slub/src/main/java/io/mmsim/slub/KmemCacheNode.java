@@ -3,8 +3,8 @@ package io.mmsim.slub;
 import io.mmsim.api.util.IntList;
 
 /**
- * {@code struct kmem_cache_node} of one SLUB cache, for node 0: the node partial list, the full
- * list (kept only for caches with user tracking, U), and the node's slab counters ({@code
+ * {@code struct kmem_cache_node} of one SLUB cache on one NUMA node: the node partial list, the
+ * full list (kept only for caches with user tracking, U), and the node's slab counters ({@code
  * nr_slabs}, {@code total_objects}, {@code nr_partial}; {@code mm/slub.c: add_partial,
  * remove_partial, add_full, remove_full, inc_slabs_node, dec_slabs_node, __kmem_cache_do_shrink}).
  *

@@ -20,6 +20,7 @@ import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.NumaTopology;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.object.BadCacheException;
@@ -103,6 +104,18 @@ final class SlubAllocator implements ObjectAllocator {
   final PhysicalMemory memory;
   final PageAllocator pages;
   final int nrCpus;
+
+  /** NUMA nodes (one kmem_cache_node per node in every cache). */
+  final int nrNodes;
+
+  /** The node of each CPU, and each node's others by distance (get_any_partial's order). */
+  private final int[] cpuNode;
+
+  final int[][] nodeOrder;
+
+  /** The node of each 4 MiB of memory (node ranges are multiples of it). */
+  private final byte[] nodeOfChunk;
+
   private final MemoryContext ctx;
 
   /** The kernel's tracer (kmalloc, kfree, kmem_cache_* and the slab steps). */
@@ -131,6 +144,16 @@ final class SlubAllocator implements ObjectAllocator {
   private final List<String> callers = new ArrayList<>();
   private final Map<String, Integer> callerIds = new HashMap<>();
 
+  /** {@code numa_mem_id()} on {@code cpu}. */
+  int cpuNode(int cpu) {
+    return cpuNode[cpu];
+  }
+
+  /** {@code slab_nid}: the node of the frame {@code pfn}. */
+  int nodeOfPfn(long pfn) {
+    return nodeOfChunk[(int) (pfn >>> Page.MAX_PAGE_ORDER)];
+  }
+
   SlubAllocator(MemoryContext ctx) {
     this.ctx = ctx;
     this.trace = ctx.tracer();
@@ -140,6 +163,21 @@ final class SlubAllocator implements ObjectAllocator {
     this.memory = ctx.memory();
     this.pages = ctx.pageAllocator();
     this.nrCpus = ctx.layout().cpus();
+    NumaTopology numa = ctx.layout().numa();
+    this.nrNodes = numa.nodes();
+    this.cpuNode = new int[nrCpus];
+    for (int c = 0; c < nrCpus; c++) {
+      cpuNode[c] = numa.cpuNode(c);
+    }
+    this.nodeOrder = new int[nrNodes][];
+    for (int n = 0; n < nrNodes; n++) {
+      nodeOrder[n] = numa.nodeOrder(n);
+    }
+    this.nodeOfChunk = new byte[(int) ((ctx.layout().frames() >>> Page.MAX_PAGE_ORDER) + 1)];
+    for (int i = 0; i < nodeOfChunk.length; i++) {
+      nodeOfChunk[i] =
+          (byte) numa.nodeOf(Math.min((long) i << Page.MAX_PAGE_ORDER, ctx.layout().frames() - 1));
+    }
     this.table = new SlabTable(ctx.layout().frames());
     this.owner = table.owner;
     Map<String, String> s = ctx.settings().asMap();
@@ -713,7 +751,7 @@ final class SlubAllocator implements ObjectAllocator {
 
   @Override
   public Statistics statistics() {
-    long[] sum = new long[19];
+    long[] sum = new long[20];
     long slabs = 0;
     long slabPages = 0;
     for (SlubCache c : caches) {
@@ -736,7 +774,8 @@ final class SlubAllocator implements ObjectAllocator {
         c.cpuPartialAlloc,
         c.cpuPartialFree,
         c.cpuPartialNode,
-        c.cpuPartialDrain
+        c.cpuPartialDrain,
+        c.remotePartial
       };
       for (int i = 0; i < v.length; i++) {
         sum[i] += v[i];
@@ -763,7 +802,9 @@ final class SlubAllocator implements ObjectAllocator {
       "cpu_partial_alloc",
       "cpu_partial_free",
       "cpu_partial_node",
-      "cpu_partial_drain"
+      "cpu_partial_drain",
+      // not a kernel stat_item: partial slabs get_any_partial took from another node
+      "alloc_remote_partial"
     };
     Statistics.Builder b =
         Statistics.builder()

@@ -36,8 +36,11 @@ import io.mmsim.api.trace.Tracer;
  *       boxing. The fields these paths read live in this class and in {@link KmemCacheCpu}.
  *   <li><b>Slow path</b> ({@code ___slab_alloc}): take the current slab's remote frees; else the
  *       slab is full and leaves the CPU untracked; take a slab from the CPU partial list; else from
- *       the node partial list (moving up to half the CPU partial limit more onto the CPU partial
- *       list); else a new slab from the page allocator (preferred order, then the minimum order).
+ *       the local node's partial list, or another node's by distance holding more than {@code
+ *       min_partial} ({@code get_any_partial}), moving up to half the CPU partial limit more onto
+ *       the CPU partial list; else a new slab from the page allocator (preferred order, then the
+ *       minimum order), on the CPU's node when it has room. A slab belongs to the node of its
+ *       pages: frees put it back on that node's lists, whichever CPU frees.
  *   <li><b>Frees to other slabs</b> ({@code __slab_free}): a CPU's frozen slab just gains a free
  *       object; a full slab goes to the freeing CPU's partial list (draining that list to the node
  *       when it holds {@code cpu_partial_slabs}); a node-partial slab that becomes empty is freed
@@ -109,8 +112,11 @@ final class SlubCache implements KmemCache {
   /** {@code cpu_slab}: one {@link KmemCacheCpu} per CPU. */
   final KmemCacheCpu[] cpus;
 
-  /** {@code node[0]}: the node partial list, the full list and the slab counters. */
-  final KmemCacheNode node;
+  /**
+   * {@code node[]}: per NUMA node, the node partial list, the full list and the slab counters. A
+   * slab belongs to the node its pages came from ({@code slab_nid}).
+   */
+  final KmemCacheNode[] nodes;
 
   /** Debug caches' paths, the checks and the reports. */
   final SlubDebug slubDebug;
@@ -120,6 +126,10 @@ final class SlubCache implements KmemCache {
   long allocSlowpath;
   long freeSlowpath;
   long freeFrozen;
+
+  /** Partial slabs taken from another node's lists ({@code get_any_partial}). */
+  long remotePartial;
+
   long freeAddPartial;
   long freeRemovePartial;
   long allocFromPartial;
@@ -189,9 +199,41 @@ final class SlubCache implements KmemCache {
     for (int cpu = 0; cpu < nrCpus; cpu++) {
       cpus[cpu] = new KmemCacheCpu();
     }
-    this.node = new KmemCacheNode(this, table, (flags & SlabFlags.STORE_USER) != 0);
+    this.nodes = new KmemCacheNode[allocator.nrNodes];
+    for (int n = 0; n < nodes.length; n++) {
+      nodes[n] = new KmemCacheNode(this, table, (flags & SlabFlags.STORE_USER) != 0);
+    }
     // last: it copies the fields above
     this.slubDebug = new SlubDebug(this);
+  }
+
+  /** {@code get_node(s, slab_nid(slab))}: the node lists {@code slab} belongs on. */
+  KmemCacheNode nodeOf(int slab) {
+    return nodes.length == 1 ? nodes[0] : nodes[allocator.nodeOfPfn(table.pfn(slab))];
+  }
+
+  /**
+   * {@code get_partial} for a request on {@code cpu}: the local node's lists when they hold a
+   * partial slab, else ({@code get_any_partial}) the first other node, by distance, holding more
+   * than {@code min_partial} partial slabs; null when none will give one. The kernel skips the
+   * remote search at random ({@code remote_node_defrag_ratio}, 98 % of searches go ahead by
+   * default); mmsim always searches, so that runs stay deterministic.
+   */
+  KmemCacheNode partialNode(int cpu) {
+    if (nodes.length == 1) {
+      return nodes[0].hasPartial() ? nodes[0] : null;
+    }
+    int local = allocator.cpuNode(cpu);
+    if (nodes[local].hasPartial()) {
+      return nodes[local];
+    }
+    for (int n : allocator.nodeOrder[local]) {
+      if (n != local && nodes[n].nrPartial > minPartial) {
+        remotePartial++;
+        return nodes[n];
+      }
+    }
+    return null;
   }
 
   private static int log2(int v) {
@@ -262,10 +304,12 @@ final class SlubCache implements KmemCache {
   @Override
   public long shrink() {
     checkUsable();
-    long before = node.nrPages;
+    long before = nrPages();
     flushAll();
-    node.shrink();
-    return before - node.nrPages;
+    for (KmemCacheNode n : nodes) {
+      n.shrink();
+    }
+    return before - nrPages();
   }
 
   @Override
@@ -275,19 +319,26 @@ final class SlubCache implements KmemCache {
 
   @Override
   public SlabInfo info() {
-    long free = node.partialFreeObjects();
+    long free = 0;
+    long total = 0;
+    long slabs = 0;
+    for (KmemCacheNode n : nodes) {
+      free += n.partialFreeObjects();
+      total += n.totalObjects;
+      slabs += n.nrSlabs;
+    }
     return new SlabInfo(
         name,
-        node.totalObjects - free,
-        node.totalObjects,
+        total - free,
+        total,
         size,
         layout.objects,
         1 << layout.order,
         0,
         0,
         0,
-        node.nrSlabs,
-        node.nrSlabs,
+        slabs,
+        slabs,
         0);
   }
 
@@ -437,7 +488,8 @@ final class SlubCache implements KmemCache {
       cpuPartialAlloc++;
       return finishSlow(cpu, p, fl, gfp, "a slab of the CPU's partial list (the CPU slab is full)");
     }
-    if (node.hasPartial()) {
+    KmemCacheNode node = partialNode(cpu);
+    if (node != null) {
       int p = node.firstPartial();
       long fl = t.freelist[p];
       requireFreeHead(p, fl);
@@ -567,6 +619,7 @@ final class SlubCache implements KmemCache {
     if (st == SlabTable.STATE_CPU_PARTIAL) {
       return;
     }
+    KmemCacheNode node = nodeOf(slab);
     if (st == SlabTable.STATE_FULL) {
       if (cpuPartialSlabs > 0) {
         putCpuPartial(cpu, slab, true);
@@ -627,7 +680,7 @@ final class SlubCache implements KmemCache {
       memory.writeLong(KernelLayout.pa(obj) + offset, next);
     }
     t.freelist[id] = base + redLeftPad;
-    node.incSlabs(objects, order);
+    nodeOf(id).incSlabs(objects, order);
     allocator.slabPagesChanged(this, 1L << order);
     if (trace.on()) {
       trace.newSlab(cpu, name, pfn, order, objects);
@@ -639,7 +692,7 @@ final class SlubCache implements KmemCache {
   void discardSlab(int cpu, int slab) {
     SlabTable t = table;
     int order = t.order[slab];
-    node.decSlabs(t.objects[slab], order);
+    nodeOf(slab).decSlabs(t.objects[slab], order);
     freeSlab++;
     long pfn = t.remove(slab);
     if (trace.on()) {
@@ -678,6 +731,7 @@ final class SlubCache implements KmemCache {
     while (s != 0) {
       int next = t.next[s];
       t.next[s] = 0;
+      KmemCacheNode node = nodeOf(s);
       if (t.inuse[s] == 0 && node.nrPartial >= minPartial) {
         discardSlab(cpu, s);
       } else {
@@ -714,6 +768,7 @@ final class SlubCache implements KmemCache {
     cpus[cpu].clearSlab();
     t.cpu[slab] = -1;
     cpuslabFlush++;
+    KmemCacheNode node = nodeOf(slab);
     if (t.inuse[slab] == 0 && node.nrPartial >= minPartial) {
       deactivateEmpty++;
       discardSlab(cpu, slab);
@@ -752,7 +807,9 @@ final class SlubCache implements KmemCache {
   /** Frees every slab; the cache must be empty ({@code __kmem_cache_shutdown}). */
   void shutdown() {
     flushAll();
-    node.shrink();
+    for (KmemCacheNode n : nodes) {
+      n.shrink();
+    }
     for (int s = 1; s < table.idLimit(); s++) {
       if (table.cache[s] == this) {
         throw new AssertionError(
@@ -766,7 +823,9 @@ final class SlubCache implements KmemCache {
                 + table.inuse[s]);
       }
     }
-    node.release();
+    for (KmemCacheNode n : nodes) {
+      n.release();
+    }
   }
 
   private IllegalArgumentException badCpu(int cpu) {
@@ -782,7 +841,11 @@ final class SlubCache implements KmemCache {
   // ================================================================ statistics and invariants
 
   long nrPages() {
-    return node.nrPages;
+    long t = 0;
+    for (KmemCacheNode n : nodes) {
+      t += n.nrPages;
+    }
+    return t;
   }
 
   /** {@code alloc_fastpath}: allocations from a CPU freelist, summed over the CPUs. */
@@ -804,11 +867,29 @@ final class SlubCache implements KmemCache {
   }
 
   long nrSlabs() {
-    return node.nrSlabs;
+    long t = 0;
+    for (KmemCacheNode n : nodes) {
+      t += n.nrSlabs;
+    }
+    return t;
   }
 
   int nrPartial() {
-    return node.nrPartial;
+    int t = 0;
+    for (KmemCacheNode n : nodes) {
+      t += n.nrPartial;
+    }
+    return t;
+  }
+
+  /** nr_partial of node {@code nid}'s lists. */
+  int nrPartial(int nid) {
+    return nodes[nid].nrPartial;
+  }
+
+  /** nr_slabs of node {@code nid}'s lists. */
+  long nrSlabs(int nid) {
+    return nodes[nid].nrSlabs;
   }
 
   int cpuPartialCount(int cpu) {
@@ -825,7 +906,14 @@ final class SlubCache implements KmemCache {
 
   /** The slabs of the node partial list, first to last (for tests). */
   int[] partialSlabs() {
-    return node.partialSlabs();
+    int[] all = new int[0];
+    for (KmemCacheNode n : nodes) {
+      int[] one = n.partialSlabs();
+      int[] joined = java.util.Arrays.copyOf(all, all.length + one.length);
+      System.arraycopy(one, 0, joined, all.length, one.length);
+      all = joined;
+    }
+    return all;
   }
 
   /** Recomputes every counter and list of this cache; throws AssertionError on a mismatch. */

@@ -49,7 +49,6 @@ final class SlubDebug {
   static final byte POISON_END = (byte) 0xa5;
 
   private final SlubCache cache;
-  private final KmemCacheNode node;
   private final SlubAllocator allocator;
   private final SlabTable table;
   private final PhysicalMemory memory;
@@ -67,7 +66,6 @@ final class SlubDebug {
   /** Built at the end of {@code cache}'s constructor, from its final fields. */
   SlubDebug(SlubCache cache) {
     this.cache = cache;
-    this.node = cache.node;
     this.allocator = cache.allocator;
     this.table = cache.allocator.table;
     this.memory = cache.allocator.memory;
@@ -92,13 +90,15 @@ final class SlubDebug {
   long alloc(int cpu, int gfp, int origSize) {
     cache.checkUsable();
     SlabTable t = table;
-    int slab = t.next[node.partialList];
+    KmemCacheNode node = cache.partialNode(cpu);
+    int slab = node == null ? 0 : node.firstPartial();
     boolean fresh = false;
-    if (slab == node.partialList) {
+    if (node == null) {
       slab = cache.newSlab(cpu, gfp);
       if (slab == 0) {
         return 0;
       }
+      node = cache.nodeOf(slab);
       fresh = true;
     }
     long obj = t.freelist[slab];
@@ -194,6 +194,7 @@ final class SlubDebug {
     if (trace) {
       allocator.trace(name, "free", addr, t.inuse[slab], prior);
     }
+    KmemCacheNode node = cache.nodeOf(slab);
     boolean empty = t.inuse[slab] == 0 && node.nrPartial >= cache.minPartial;
     byte st = t.state[slab];
     if (st == SlabTable.STATE_FULL || st == SlabTable.STATE_FULL_TRACKED) {

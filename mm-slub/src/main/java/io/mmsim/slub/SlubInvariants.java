@@ -15,14 +15,12 @@ import io.mmsim.api.util.IntList;
  */
 final class SlubInvariants {
   private final SlubCache cache;
-  private final KmemCacheNode node;
   private final SlabTable table;
   private final PhysicalMemory memory;
   private final KmemCacheCpu[] cpus;
 
   private SlubInvariants(SlubCache cache) {
     this.cache = cache;
-    this.node = cache.node;
     this.table = cache.allocator.table;
     this.memory = cache.allocator.memory;
     this.cpus = cache.cpus;
@@ -35,52 +33,22 @@ final class SlubInvariants {
 
   private void checkAll() {
     SlabTable t = table;
-    long slabs = 0;
-    long objs = 0;
-    long pagesHeld = 0;
+    int nodes = cache.nodes.length;
+    long[] slabs = new long[nodes];
+    long[] objs = new long[nodes];
+    long[] pagesHeld = new long[nodes];
     for (int s = 1; s < t.idLimit(); s++) {
       if (t.cache[s] != cache) {
         continue;
       }
-      slabs++;
-      objs += t.objects[s];
-      pagesHeld += 1L << t.order[s];
+      int nid = nodeIndex(s);
+      slabs[nid]++;
+      objs[nid] += t.objects[s];
+      pagesHeld[nid] += 1L << t.order[s];
       checkSlab(s);
     }
-    check(
-        slabs == node.nrSlabs && objs == node.totalObjects && pagesHeld == node.nrPages,
-        "counters: slabs %d/%d" + " objects %d/%d pages %d/%d",
-        slabs,
-        node.nrSlabs,
-        objs,
-        node.totalObjects,
-        pagesHeld,
-        node.nrPages);
-    // node partial list and full list: links both ways (IntList), then each entry's state
-    check(
-        t.state[node.partialList] == SlabTable.STATE_LIST_HEAD
-            && t.state[node.fullList] == SlabTable.STATE_LIST_HEAD,
-        "list heads %d and %d",
-        node.partialList,
-        node.fullList);
-    int n = IntList.checkedLength(t.next, t.prev, node.partialList, (int) node.nrSlabs);
-    check(n == node.nrPartial, "nr_partial %d counted %d", node.nrPartial, n);
-    for (int s = t.next[node.partialList]; s != node.partialList; s = t.next[s]) {
-      check(
-          t.cache[s] == cache && t.state[s] == SlabTable.STATE_NODE_PARTIAL,
-          "partial list entry %d state %s",
-          s,
-          t.state[s]);
-      check(
-          t.freelist[s] != 0 && t.inuse[s] < t.objects[s], "partial slab %d has no free object", s);
-    }
-    n = IntList.checkedLength(t.next, t.prev, node.fullList, (int) node.nrSlabs);
-    check(n == node.nrFull, "nr_full %d counted %d", node.nrFull, n);
-    for (int s = t.next[node.fullList]; s != node.fullList; s = t.next[s]) {
-      check(
-          t.cache[s] == cache && t.state[s] == SlabTable.STATE_FULL_TRACKED,
-          "full list entry %d",
-          s);
+    for (int nid = 0; nid < nodes; nid++) {
+      checkNode(nid, cache.nodes[nid], slabs[nid], objs[nid], pagesHeld[nid]);
     }
     for (int cpu = 0; cpu < cpus.length; cpu++) {
       int c = cpus[cpu].slab;
@@ -101,7 +69,7 @@ final class SlubInvariants {
             "cpu %d partial entry %d",
             cpu,
             s);
-        check(++k <= node.nrSlabs, "cpu partial list cycles");
+        check(++k <= cache.nrSlabs(), "cpu partial list cycles");
       }
       check(
           k == cpus[cpu].partialCount,
@@ -176,6 +144,58 @@ final class SlubInvariants {
     return n;
   }
 
+  private int nodeIndex(int slab) {
+    KmemCacheNode n = cache.nodeOf(slab);
+    for (int i = 0; ; i++) {
+      if (cache.nodes[i] == n) {
+        return i;
+      }
+    }
+  }
+
+  /** One node's counters and lists; every slab on them lives on that node. */
+  private void checkNode(int nid, KmemCacheNode node, long slabs, long objs, long pagesHeld) {
+    SlabTable t = table;
+    check(
+        slabs == node.nrSlabs && objs == node.totalObjects && pagesHeld == node.nrPages,
+        "node %d counters: slabs %d/%d" + " objects %d/%d pages %d/%d",
+        nid,
+        slabs,
+        node.nrSlabs,
+        objs,
+        node.totalObjects,
+        pagesHeld,
+        node.nrPages);
+    // node partial list and full list: links both ways (IntList), then each entry's state
+    check(
+        t.state[node.partialList] == SlabTable.STATE_LIST_HEAD
+            && t.state[node.fullList] == SlabTable.STATE_LIST_HEAD,
+        "list heads %d and %d",
+        node.partialList,
+        node.fullList);
+    int n = IntList.checkedLength(t.next, t.prev, node.partialList, (int) node.nrSlabs);
+    check(n == node.nrPartial, "node %d nr_partial %d counted %d", nid, node.nrPartial, n);
+    for (int s = t.next[node.partialList]; s != node.partialList; s = t.next[s]) {
+      check(
+          t.cache[s] == cache && t.state[s] == SlabTable.STATE_NODE_PARTIAL,
+          "partial list entry %d state %s",
+          s,
+          t.state[s]);
+      check(
+          t.freelist[s] != 0 && t.inuse[s] < t.objects[s], "partial slab %d has no free object", s);
+      check(cache.nodeOf(s) == node, "slab %d on node %d's partial list lives elsewhere", s, nid);
+    }
+    n = IntList.checkedLength(t.next, t.prev, node.fullList, (int) node.nrSlabs);
+    check(n == node.nrFull, "node %d nr_full %d counted %d", nid, node.nrFull, n);
+    for (int s = t.next[node.fullList]; s != node.fullList; s = t.next[s]) {
+      check(
+          t.cache[s] == cache && t.state[s] == SlabTable.STATE_FULL_TRACKED,
+          "full list entry %d",
+          s);
+      check(cache.nodeOf(s) == node, "slab %d on node %d's full list lives elsewhere", s, nid);
+    }
+  }
+
   private void check(boolean ok, String fmt, Object... args) {
     if (!ok) {
       throw new AssertionError(
@@ -184,15 +204,11 @@ final class SlubInvariants {
               + ": "
               + String.format(fmt, args)
               + " [slabs="
-              + node.nrSlabs
-              + " objects="
-              + node.totalObjects
+              + cache.nrSlabs()
               + " pages="
-              + node.nrPages
+              + cache.nrPages()
               + " nr_partial="
-              + node.nrPartial
-              + " nr_full="
-              + node.nrFull
+              + cache.nrPartial()
               + "]");
     }
   }

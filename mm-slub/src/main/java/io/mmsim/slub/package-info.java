@@ -46,9 +46,9 @@
  *   <li>Double frees and interior pointers are caught without debug flags too, through a per-object
  *       allocated bit (the kernel, without debug, only catches some of them).
  *   <li>The free pointer is stored in plain form (no CONFIG_SLAB_FREELIST_HARDENED obfuscation),
- *       freelists are not randomised, there is one NUMA node, and the {@code kmem_cache} / {@code
- *       kmem_cache_node} caches and the {@code kmalloc-rcl-*}, {@code dma-kmalloc-*} and {@code
- *       kmalloc-cg-*} variants are not modelled.
+ *       freelists are not randomised, and the {@code kmem_cache} / {@code kmem_cache_node} caches
+ *       and the {@code kmalloc-rcl-*}, {@code dma-kmalloc-*} and {@code kmalloc-cg-*} variants are
+ *       not modelled.
  *   <li>The per-CPU fast path is plain array access: simulated CPUs are indices, not threads.
  * </ul>
  */

@@ -245,6 +245,36 @@ public final class NumaTopology {
     return cpuNode[cpu];
   }
 
+  /**
+   * Every node by distance from {@code nid}, {@code nid} first: the node order of its zonelist
+   * ({@code mm/page_alloc.c: build_zonelists, find_next_best_node}). Among nodes at one distance
+   * the order goes upward from {@code nid} and wraps around (the kernel adds 1 to a node numbered
+   * below the local one, which spreads the fallback load); its other tie-breakers (a penalty for
+   * nodes with CPUs, the {@code node_load} counter) are not modelled.
+   */
+  public int[] nodeOrder(int nid) {
+    int nodes = nodes();
+    int[] o = new int[nodes];
+    boolean[] used = new boolean[nodes];
+    for (int i = 0; i < nodes; i++) {
+      int best = -1;
+      long bestKey = Long.MAX_VALUE;
+      for (int n = 0; n < nodes; n++) {
+        if (used[n]) {
+          continue;
+        }
+        long key = (long) distance(nid, n) * 2 * nodes + Math.floorMod(n - nid, nodes);
+        if (key < bestKey) {
+          bestKey = key;
+          best = n;
+        }
+      }
+      used[best] = true;
+      o[i] = best;
+    }
+    return o;
+  }
+
   /** Number of CPUs on node {@code nid}. */
   public int cpusOn(int nid) {
     int n = 0;
