@@ -5,18 +5,21 @@ import java.util.Arrays;
 import io.mmsim.api.util.IntList;
 
 /**
- * {@code struct kmem_cache_node} of one SLAB cache, for node 0 ({@code mm/slab.c}, 6.7 and
- * earlier): the three slab lists ({@code slabs_full}, {@code slabs_partial}, {@code slabs_free}),
- * the node's counters ({@code total_slabs}, {@code free_slabs}, {@code free_objects}, {@code
- * free_limit}, {@code free_touched}), {@code colour_next} and the shared array cache.
+ * {@code struct kmem_cache_node} of one SLAB cache on one NUMA node ({@code mm/slab.c}, 6.7 and
+ * earlier): the three slab lists ({@code slabs_full}, {@code slabs_partial}, {@code slabs_free}) of
+ * the slabs whose pages are on this node, the node's counters ({@code total_slabs}, {@code
+ * free_slabs}, {@code free_objects}, {@code free_limit}, {@code free_touched}), {@code
+ * colour_next}, the shared array cache and the alien caches ({@code alien[]}: objects of other
+ * nodes freed by this node's CPUs, one array per home node).
  *
  * <h2>Lists</h2>
  *
  * The lists are {@link IntList} lists over {@code next}/{@code prev}, indexed by the cache's slab
  * index; indices {@value #ON_FULL}, {@value #ON_PARTIAL} and {@value #ON_FREE} are the list heads,
  * so slabs start at {@value #FIRST_SLAB}. {@code listOf[s]} names the list slab {@code s} is on, or
- * {@code UNLISTED} (a slab being set up or moved), or {@code UNUSED} (a retired index). The arrays
- * grow with the cache's per-slab arrays ({@link #grow}).
+ * {@code UNLISTED} (a slab being set up or moved), or {@code UNUSED} (a retired index, or a slab of
+ * another node: every node has link arrays over all the cache's slab indices, and a slab is linked
+ * only in its own node's). The arrays grow with the cache's per-slab arrays ({@link #grow}).
  *
  * <p>Not thread-safe, like its cache.
  */
@@ -40,6 +43,12 @@ final class KmemCacheNode {
   /** {@code free_limit}: free objects beyond it give free slabs back at once. */
   final long freeLimit;
 
+  /**
+   * {@code alien[nid]}: objects of node {@code nid}'s slabs freed on this node, waiting to go home
+   * ({@code struct alien_cache}); null for this node itself and on a one-node machine.
+   */
+  final ArrayCache[] alien;
+
   long freeObjects;
   long totalSlabs;
   long freeSlabs;
@@ -48,9 +57,10 @@ final class KmemCacheNode {
   /** {@code colour_next}: the colour of the next slab, in {@code [0, colour)}. */
   int colourNext;
 
-  KmemCacheNode(int capacity, ArrayCache shared, long freeLimit) {
+  KmemCacheNode(int capacity, ArrayCache shared, long freeLimit, ArrayCache[] alien) {
     this.shared = shared;
     this.freeLimit = freeLimit;
+    this.alien = alien;
     this.next = new int[capacity];
     this.prev = new int[capacity];
     this.listOf = new byte[capacity];

@@ -15,6 +15,7 @@ import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.NumaTopology;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.object.KmallocSizes;
@@ -61,9 +62,11 @@ import io.mmsim.api.trace.Tracer;
  *
  * The caches' own metadata ({@code struct kmem_cache}, {@code kmem_cache_node}, array caches) is
  * not allocated from simulated memory; periodic reaping ({@code cache_reap}) does not run, since
- * the simulator has no clock ({@link KmemCache#shrink} is the way to give memory back); NUMA alien
- * caches (one node); {@code CONFIG_DEBUG_SLAB} red zones and poisoning (debug flags are accepted
- * and reported but change nothing); {@code SLAB_TYPESAFE_BY_RCU} slabs are freed at once.
+ * the simulator has no clock ({@link KmemCache#shrink} is the way to give memory back), so alien
+ * caches are emptied only when full or shrunk ({@code reap_alien} never runs); memory policies for
+ * slab objects ({@code alternate_node_alloc}) and {@code kmem_cache_alloc_node}; {@code
+ * CONFIG_DEBUG_SLAB} red zones and poisoning (debug flags are accepted and reported but change
+ * nothing); {@code SLAB_TYPESAFE_BY_RCU} slabs are freed at once.
  *
  * <p>Not thread-safe: one kernel, one thread; {@code cpu} selects the simulated CPU.
  */
@@ -105,6 +108,7 @@ final class SlabAllocator implements ObjectAllocator {
   private final PageAllocator pages;
   private final PhysicalMemory memory;
   private final int cpus;
+  private final NumaTopology numa;
   private final int slabMaxOrder;
   private final SlabPageMap map;
 
@@ -130,6 +134,7 @@ final class SlabAllocator implements ObjectAllocator {
     this.pages = ctx.pageAllocator();
     this.memory = ctx.memory();
     this.cpus = ctx.layout().cpus();
+    this.numa = ctx.layout().numa();
     this.slabMaxOrder = slabMaxOrder;
     this.map = new SlabPageMap(memory.frames());
     for (int i = 0; i < sizeIndex.length; i++) {
@@ -168,6 +173,11 @@ final class SlabAllocator implements ObjectAllocator {
 
   int cpus() {
     return cpus;
+  }
+
+  /** The machine's NUMA nodes. */
+  NumaTopology numa() {
+    return numa;
   }
 
   int slabMaxOrder() {
@@ -540,7 +550,13 @@ final class SlabAllocator implements ObjectAllocator {
     long grown = 0;
     long freed = 0;
     long failures = 0;
+    long alienFrees = 0;
+    long alienDrains = 0;
+    long fallbacks = 0;
     for (SlabCache c : created) {
+      alienFrees += c.alienFrees();
+      alienDrains += c.alienDrains();
+      fallbacks += c.fallbackAllocs();
       SlabInfo i = c.info();
       slabs += c.slabCount();
       slabPages += c.pagesHeld();
@@ -565,6 +581,9 @@ final class SlabAllocator implements ObjectAllocator {
         .put("slabs_grown", grown)
         .put("slabs_freed", freed)
         .put("grow_failures", failures)
+        .put("alien_frees", alienFrees)
+        .put("alien_drains", alienDrains)
+        .put("fallback_allocs", fallbacks)
         .put("large_kmalloc_blocks", largeBlocks)
         .put("large_kmalloc_pages", largePages)
         .put("large_kmalloc_allocs", largeAllocs)

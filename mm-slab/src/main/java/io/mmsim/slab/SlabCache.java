@@ -5,6 +5,7 @@ import java.util.Arrays;
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.NumaTopology;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.object.BadCacheException;
@@ -16,10 +17,10 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.trace.Tracer;
 
 /**
- * One SLAB cache ({@code struct kmem_cache}): a LIFO {@link ArrayCache} per CPU, the slabs, and one
- * {@link KmemCacheNode} holding the full, partial and free lists, the node's counters and the
- * shared array. This class runs the allocation and free paths over them; {@link SlabInvariants}
- * recounts it all.
+ * One SLAB cache ({@code struct kmem_cache}): a LIFO {@link ArrayCache} per CPU, the slabs, and a
+ * {@link KmemCacheNode} per NUMA node holding that node's full, partial and free lists, its
+ * counters, its shared array and its alien caches. This class runs the allocation and free paths
+ * over them; {@link SlabInvariants} recounts it all.
  *
  * <h2>Algorithm</h2>
  *
@@ -32,18 +33,33 @@ import io.mmsim.api.trace.Tracer;
  *       touched since the last reap): first from the shared array, else from the first partial
  *       slab, then free slabs, each slab giving objects in freelist order; when no slab has a free
  *       object a new slab is grown from the page allocator.
- *   <li><b>Free</b> pushes onto the CPU's array. A full array first flushes its {@code batchcount}
- *       oldest objects ({@code cache_flusharray}): into the shared array when it has room, else
- *       back into their slabs ({@code free_block}). A slab that becomes empty goes to the head of
- *       the free list, one that stays partial to the tail of the partial list; free slabs beyond
- *       {@code free_limit = (1 + cpus) * batchcount + num} free objects are given back to the page
- *       allocator at once.
+ *   <li><b>Free</b> pushes onto the CPU's array (another node's object goes to an alien cache). A
+ *       full array first flushes its {@code batchcount} oldest objects ({@code cache_flusharray}):
+ *       into the shared array when it has room, else back into their slabs ({@code free_block}). A
+ *       slab that becomes empty goes to the head of the free list, one that stays partial to the
+ *       tail of the partial list; free slabs beyond {@code free_limit = (1 + cpus) * batchcount +
+ *       num} free objects are given back to the page allocator at once ({@code free_limit = (1 +
+ *       the node's cpus) * batchcount + num} on a machine with several nodes).
  *   <li><b>Growing</b> ({@code cache_grow_begin}/{@code _end}) takes {@code 2^order} pages, picks
  *       the next colour ({@code colour_next} is advanced first, so the first slab of a cache with
  *       several colours starts at offset {@code colour_off}), sets up the freelist (identity
  *       order), runs the constructor on every object and files the slab.
- *   <li><b>Shrink</b> ({@code __kmem_cache_shrink}) drains every CPU array and the shared array
- *       into the slabs and gives every free slab back.
+ *   <li><b>Shrink</b> ({@code __kmem_cache_shrink}, {@code drain_cpu_caches}) drains every CPU
+ *       array, then every alien cache, then every shared array into the slabs and gives every free
+ *       slab back.
+ *   <li><b>NUMA</b> (the complexity SLUB was written to shed). A slab belongs to the node of its
+ *       pages and sits on that node's lists. A CPU refills only from its own node (shared array,
+ *       then slabs), and grows a slab there with {@code gfp_exact_node} ({@code __GFP_THISNODE}, no
+ *       reclaim). When that fails, {@code fallback_alloc} takes one object straight from the first
+ *       node, by distance, with free objects ({@code ____cache_alloc_node}), else grows a slab
+ *       wherever the page allocator finds room (the CPU's node first, with reclaim) and takes one
+ *       object from it; such objects bypass the CPU's array. A free of another node's object
+ *       ({@code cache_free_alien}) goes to the freeing CPU's node's alien cache for the object's
+ *       node (12 entries; 1 for a cache whose arrays hold one); a full alien cache is first emptied
+ *       into its home node ({@code __drain_alien_cache}): into that node's shared array while it
+ *       has room, the rest back into the slabs. So every CPU array and shared array holds only its
+ *       own node's objects. {@code free_limit} counts the node's CPUs. On one node none of this
+ *       happens and the cache behaves exactly as with a single {@code kmem_cache_node}.
  * </ul>
  *
  * <h2>Object handles</h2>
@@ -85,6 +101,9 @@ import io.mmsim.api.trace.Tracer;
 final class SlabCache implements KmemCache {
   static final int IDX_BITS = 8;
   static final int IDX_MASK = (1 << IDX_BITS) - 1;
+
+  /** {@code alloc_alien_cache}: an alien cache holds 12 objects (1 when the cache's limit is 1). */
+  static final int ALIEN_LIMIT = 12;
 
   /** {@code BATCHREFILL_LIMIT}: refill size of an untouched array. */
   static final int BATCHREFILL_LIMIT = 16;
@@ -133,14 +152,24 @@ final class SlabCache implements KmemCache {
   private final int shared;
   final ArrayCache[] cpuCache;
 
-  /** {@code node[0]}: slab lists, node counters, colour and the shared array. */
-  final KmemCacheNode node;
+  /** {@code node[]}: per NUMA node, slab lists, node counters, colour, shared and alien caches. */
+  final KmemCacheNode[] nodes;
 
-  // slabs (the list links are in the node)
+  /** {@code numa_mem_id()} of each CPU. */
+  final int[] cpuNode;
+
+  /** The node order of each node's zonelist ({@code fallback_alloc}'s walk). */
+  private final int[][] nodeOrder;
+
+  // slabs (the list links are in their node)
   long[] slabPfn;
   long[] sMem;
   long[] mgmt;
   int[] active;
+
+  /** {@code slab_nid}: the node of each slab's pages, whose lists it is on. */
+  byte[] slabNode;
+
   byte[] freelist;
   long[] inUse;
   private int[] spareIds;
@@ -158,6 +187,9 @@ final class SlabCache implements KmemCache {
   private long slabsFreed;
   private long pagesFreed;
   private long growFailures;
+  private long alienFrees;
+  private long alienDrains;
+  private long fallbackAllocs;
 
   SlabCache(
       SlabAllocator owner,
@@ -205,11 +237,34 @@ final class SlabCache implements KmemCache {
       cpuCache[c] = new ArrayCache(limit, batchcount);
     }
     this.capacity = 8;
-    this.node =
-        new KmemCacheNode(
-            capacity,
-            shared == 0 ? null : new ArrayCache(shared * batchcount, 0xbaadf00d),
-            (1L + cpus) * batchcount + num);
+    NumaTopology numa = owner.numa();
+    int nrNodes = numa.nodes();
+    this.cpuNode = new int[cpus];
+    for (int c = 0; c < cpus; c++) {
+      cpuNode[c] = numa.cpuNode(c);
+    }
+    this.nodeOrder = new int[nrNodes][];
+    this.nodes = new KmemCacheNode[nrNodes];
+    for (int n = 0; n < nrNodes; n++) {
+      nodeOrder[n] = numa.nodeOrder(n);
+      ArrayCache[] alien = null;
+      if (nrNodes > 1) {
+        alien = new ArrayCache[nrNodes];
+        for (int home = 0; home < nrNodes; home++) {
+          if (home != n) {
+            alien[home] = new ArrayCache(limit > 1 ? ALIEN_LIMIT : 1, 0xbaadf00d);
+          }
+        }
+      }
+      // init_cache_node: free_limit = (1 + nr_cpus_node) * batchcount + num
+      nodes[n] =
+          new KmemCacheNode(
+              capacity,
+              shared == 0 ? null : new ArrayCache(shared * batchcount, 0xbaadf00d),
+              (1L + (nrNodes == 1 ? cpus : numa.cpusOn(n))) * batchcount + num,
+              alien);
+    }
+    this.slabNode = new byte[capacity];
     this.slabPfn = new long[capacity];
     this.sMem = new long[capacity];
     this.mgmt = new long[capacity];
@@ -270,6 +325,22 @@ final class SlabCache implements KmemCache {
       ac.avail = a - 1;
     } else {
       h = refill(cpu, ac, gfp);
+      if (h < 0 && nodes.length > 1) {
+        h = fallbackAlloc(cpu, gfp);
+        if (h >= 0) {
+          long obj = handOut(h, gfp);
+          if (trace.on()) {
+            trace.slabAlloc(
+                cpu,
+                name,
+                obj,
+                "a slab of node "
+                    + slabNode[(int) (h >>> IDX_BITS)]
+                    + " (fallback_alloc: the CPU's node had no free object and no free pages)");
+          }
+          return obj;
+        }
+      }
       if (h < 0) {
         return 0;
       }
@@ -308,15 +379,31 @@ final class SlabCache implements KmemCache {
     for (int c = 0; c < cpus; c++) {
       ArrayCache ac = cpuCache[c];
       if (ac.avail > 0) {
-        freeBlock(c, ac.entry, ac.avail);
+        freeBlock(c, cpuNode[c], ac.entry, ac.avail);
         ac.avail = 0;
       }
     }
-    if (node.shared != null && node.shared.avail > 0) {
-      freeBlock(0, node.shared.entry, node.shared.avail);
-      node.shared.avail = 0;
+    // drain_cpu_caches: every alien cache first (into its home's shared array), then the shared
+    for (KmemCacheNode n : nodes) {
+      if (n.alien != null) {
+        for (int home = 0; home < nodes.length; home++) {
+          ArrayCache al = n.alien[home];
+          if (al != null && al.avail > 0) {
+            drainAlien(0, al, home);
+          }
+        }
+      }
     }
-    drainFreelist(0, Long.MAX_VALUE);
+    for (int nid = 0; nid < nodes.length; nid++) {
+      ArrayCache sh = nodes[nid].shared;
+      if (sh != null && sh.avail > 0) {
+        freeBlock(0, nid, sh.entry, sh.avail);
+        sh.avail = 0;
+      }
+    }
+    for (int nid = 0; nid < nodes.length; nid++) {
+      drainFreelist(0, nid, Long.MAX_VALUE);
+    }
     return pagesFreed - before;
   }
 
@@ -346,9 +433,9 @@ final class SlabCache implements KmemCache {
               + ")");
     }
     shrink();
-    if (node.totalSlabs != 0) {
+    if (slabCount() != 0) {
       throw new AssertionError(
-          name + ": " + node.totalSlabs + " slabs left after draining an empty" + " cache");
+          name + ": " + slabCount() + " slabs left after draining an empty" + " cache");
     }
     destroyed = true;
     usableCpus = 0;
@@ -357,10 +444,15 @@ final class SlabCache implements KmemCache {
 
   @Override
   public SlabInfo info() {
-    long numObjs = node.totalSlabs * num;
+    long total = slabCount();
+    long freeSlabs = 0;
+    for (KmemCacheNode n : nodes) {
+      freeSlabs += n.freeSlabs;
+    }
+    long numObjs = total * num;
     return new SlabInfo(
         name,
-        numObjs - node.freeObjects,
+        numObjs - freeObjects(),
         numObjs,
         size,
         num,
@@ -368,9 +460,9 @@ final class SlabCache implements KmemCache {
         limit,
         batchcount,
         shared,
-        node.totalSlabs - node.freeSlabs,
-        node.totalSlabs,
-        node.shared == null ? 0 : node.shared.avail);
+        total - freeSlabs,
+        total,
+        sharedAvail());
   }
 
   @Override
@@ -391,6 +483,11 @@ final class SlabCache implements KmemCache {
 
   int id() {
     return id;
+  }
+
+  /** The machine's NUMA nodes (for the invariants). */
+  NumaTopology ownerNuma() {
+    return owner.numa();
   }
 
   CacheGeometry geometry() {
@@ -432,19 +529,54 @@ final class SlabCache implements KmemCache {
     return out;
   }
 
-  /** Objects in the shared array. */
+  /** Objects in the shared arrays of every node. */
   int sharedAvail() {
-    return node.shared == null ? 0 : node.shared.avail;
+    int t = 0;
+    for (KmemCacheNode n : nodes) {
+      t += n.shared == null ? 0 : n.shared.avail;
+    }
+    return t;
   }
 
-  /** Free objects in slabs ({@code free_objects}). */
+  /** Objects in node {@code nid}'s shared array. */
+  int sharedAvail(int nid) {
+    ArrayCache sh = nodes[nid].shared;
+    return sh == null ? 0 : sh.avail;
+  }
+
+  /** Free objects in slabs ({@code free_objects}), every node. */
   long freeObjects() {
-    return node.freeObjects;
+    long t = 0;
+    for (KmemCacheNode n : nodes) {
+      t += n.freeObjects;
+    }
+    return t;
   }
 
-  /** {@code free_limit}. */
+  /** Free objects in node {@code nid}'s slabs. */
+  long freeObjects(int nid) {
+    return nodes[nid].freeObjects;
+  }
+
+  /** {@code free_limit} of node 0. */
   long freeLimit() {
-    return node.freeLimit;
+    return nodes[0].freeLimit;
+  }
+
+  /** {@code free_limit} of node {@code nid}. */
+  long freeLimit(int nid) {
+    return nodes[nid].freeLimit;
+  }
+
+  /** Objects in node {@code nid}'s alien cache for node {@code home}. */
+  int alienAvail(int nid, int home) {
+    ArrayCache[] al = nodes[nid].alien;
+    return al == null || al[home] == null ? 0 : al[home].avail;
+  }
+
+  /** Slabs of node {@code nid} ({@code total_slabs} of its kmem_cache_node). */
+  long slabCount(int nid) {
+    return nodes[nid].totalSlabs;
   }
 
   /** Objects handed to callers and not freed. */
@@ -452,28 +584,38 @@ final class SlabCache implements KmemCache {
     return live;
   }
 
-  /** Slabs on {@code list} (a {@link KmemCacheNode} list head). */
+  /** Slabs on {@code list} (a {@link KmemCacheNode} list head) of every node. */
   int listLength(int list) {
-    return node.listLength(list);
+    int t = 0;
+    for (KmemCacheNode n : nodes) {
+      t += n.listLength(list);
+    }
+    return t;
   }
 
-  /** First objects' addresses of the slabs on {@code list}, in list order (for tests). */
+  /** First objects' addresses of the slabs on {@code list}, node by node in list order. */
   long[] listSMem(int list) {
     long[] out = new long[listLength(list)];
     int i = 0;
-    for (int s = node.next[list]; s != list; s = node.next[s]) {
-      out[i++] = sMem[s];
+    for (KmemCacheNode n : nodes) {
+      for (int s = n.next[list]; s != list; s = n.next[s]) {
+        out[i++] = sMem[s];
+      }
     }
     return out;
   }
 
   /** Pages held by slabs. */
   long pagesHeld() {
-    return node.totalSlabs << order;
+    return slabCount() << order;
   }
 
   long slabCount() {
-    return node.totalSlabs;
+    long t = 0;
+    for (KmemCacheNode n : nodes) {
+      t += n.totalSlabs;
+    }
+    return t;
   }
 
   long refills() {
@@ -494,6 +636,21 @@ final class SlabCache implements KmemCache {
 
   long growFailures() {
     return growFailures;
+  }
+
+  /** Frees of another node's object that went to an alien cache ({@code cache_free_alien}). */
+  long alienFrees() {
+    return alienFrees;
+  }
+
+  /** Alien caches emptied into their home node ({@code __drain_alien_cache}). */
+  long alienDrains() {
+    return alienDrains;
+  }
+
+  /** Objects {@code fallback_alloc} took from a slab of some node, bypassing the CPU's array. */
+  long fallbackAllocs() {
+    return fallbackAllocs;
   }
 
   // ------------------------------------------------------------------ free path pieces
@@ -536,6 +693,10 @@ final class SlabCache implements KmemCache {
     int idx = (int) h & IDX_MASK;
     inUse[s * words + (idx >>> 6)] &= ~(1L << idx);
     live--;
+    if (nodes.length > 1 && slabNode[s] != cpuNode[cpu]) {
+      cacheFreeAlien(cpu, h, slabNode[s]);
+      return;
+    }
     ArrayCache ac = cpuCache[cpu];
     if (trace.on()) {
       trace.slabFree(
@@ -585,6 +746,7 @@ final class SlabCache implements KmemCache {
     if (!ac.touched && batch > BATCHREFILL_LIMIT) {
       batch = BATCHREFILL_LIMIT;
     }
+    KmemCacheNode node = nodes[cpuNode[cpu]];
     ArrayCache sh = node.shared;
     if (node.freeObjects != 0 || (sh != null && sh.avail != 0)) {
       if (sh != null && ac.transferFrom(sh, batch) > 0) {
@@ -602,7 +764,8 @@ final class SlabCache implements KmemCache {
       }
     }
     if (ac.avail == 0) {
-      int s = growBegin(cpu, gfp);
+      // several nodes: gfp_exact_node, the CPU's node alone and no reclaim
+      int s = growBegin(cpu, gfp, nodes.length > 1);
       if (s >= 0) {
         allocBlock(ac, s, batch);
         growEnd(s);
@@ -613,6 +776,42 @@ final class SlabCache implements KmemCache {
     }
     ac.touched = true;
     return ac.entry[--ac.avail];
+  }
+
+  /**
+   * {@code fallback_alloc}: after the CPU's node could give nothing, one object from the first node
+   * by distance with free objects in its slabs, else from a slab grown wherever the page allocator
+   * finds room (the CPU's node first, with the caller's reclaim rights); -1 when none.
+   */
+  private long fallbackAlloc(int cpu, int gfp) {
+    for (int nid : nodeOrder[cpuNode[cpu]]) {
+      if (nodes[nid].freeObjects > 0) {
+        fallbackAllocs++;
+        return allocFromNode(nid);
+      }
+    }
+    int s = growBegin(cpu, gfp, false);
+    if (s < 0) {
+      return -1;
+    }
+    growEnd(s);
+    fallbackAllocs++;
+    return allocFromNode(slabNode[s]);
+  }
+
+  /**
+   * {@code ____cache_alloc_node} with objects on the node: one object straight from node {@code
+   * nid}'s first partial (else free) slab, which must exist.
+   */
+  private long allocFromNode(int nid) {
+    KmemCacheNode n = nodes[nid];
+    int s = n.firstSlab();
+    int a = active[s];
+    long h = ((long) s << IDX_BITS) | (freelist[s * num + a] & 0xff);
+    active[s] = a + 1;
+    n.freeObjects--;
+    fixupSlabList(s);
+    return h;
   }
 
   /** {@code alloc_block}: moves objects of slab {@code s} into {@code ac}; returns batch left. */
@@ -631,18 +830,28 @@ final class SlabCache implements KmemCache {
 
   /** {@code fixup_slab_list}: files a slab by its fill after objects were taken from it. */
   private void fixupSlabList(int s) {
+    KmemCacheNode node = nodes[slabNode[s]];
     node.unlink(s);
     node.linkHead(active[s] == num ? KmemCacheNode.ON_FULL : KmemCacheNode.ON_PARTIAL, s);
   }
 
-  /** {@code cache_grow_begin}: a new slab, not yet on a list; -1 when out of memory. */
-  private int growBegin(int cpu, int gfp) {
+  /**
+   * {@code cache_grow_begin}: a new slab, not yet on a list; -1 when out of memory. With {@code
+   * exactNode} the pages must come from the CPU's node, without reclaim ({@code gfp_exact_node}).
+   */
+  private int growBegin(int cpu, int gfp, boolean exactNode) {
     int localGfp = gfp & GFP_RECLAIM_MASK;
-    long pfn = pages.allocPages(cpu, localGfp | pageGfp, order);
+    int pageFlags = localGfp | pageGfp;
+    if (exactNode) {
+      pageFlags = (pageFlags | Gfp.THISNODE | Gfp.NOWARN) & ~(Gfp.RECLAIM | Gfp.NOFAIL);
+    }
+    long pfn = pages.allocPages(cpu, pageFlags, order);
     if (pfn == PageAllocator.NO_PAGE) {
       growFailures++;
       return -1;
     }
+    int nid = nodes.length == 1 ? 0 : owner.numa().nodeOf(pfn);
+    KmemCacheNode node = nodes[nid];
     int savedColour = node.colourNext;
     int colour = node.advanceColour(g.colour);
     long base = KernelLayout.va(Page.pfnToPhys(pfn));
@@ -660,6 +869,7 @@ final class SlabCache implements KmemCache {
     sMem[s] = base + (long) colour * g.colourOff;
     mgmt[s] = fl;
     active[s] = 0;
+    slabNode[s] = (byte) nid;
     node.next[s] = s;
     node.prev[s] = s;
     node.listOf[s] = KmemCacheNode.UNLISTED;
@@ -693,6 +903,7 @@ final class SlabCache implements KmemCache {
 
   /** {@code cache_grow_end}: files a new slab and counts its free objects. */
   private void growEnd(int s) {
+    KmemCacheNode node = nodes[slabNode[s]];
     node.totalSlabs++;
     if (active[s] == 0) {
       node.linkTail(KmemCacheNode.ON_FREE, s);
@@ -704,10 +915,11 @@ final class SlabCache implements KmemCache {
   }
 
   /**
-   * {@code free_block}: returns {@code n} objects from the bottom of {@code objs} to their slabs,
-   * then gives back free slabs beyond {@code free_limit}.
+   * {@code free_block}: returns {@code n} objects of node {@code nid} from the bottom of {@code
+   * objs} to their slabs, then gives back the node's free slabs beyond {@code free_limit}.
    */
-  private void freeBlock(int cpu, long[] objs, int n) {
+  private void freeBlock(int cpu, int nid, long[] objs, int n) {
+    KmemCacheNode node = nodes[nid];
     node.freeObjects += n;
     for (int i = 0; i < n; i++) {
       long h = objs[i];
@@ -732,24 +944,67 @@ final class SlabCache implements KmemCache {
     }
   }
 
+  /**
+   * {@code cache_free_alien}: node {@code home}'s object freed on {@code cpu}'s node goes to that
+   * node's alien cache for {@code home}, emptied into {@code home} first when full.
+   */
+  private void cacheFreeAlien(int cpu, long h, int home) {
+    ArrayCache al = nodes[cpuNode[cpu]].alien[home];
+    if (trace.on()) {
+      trace.slabFree(
+          cpu,
+          name,
+          address(h),
+          "node "
+              + cpuNode[cpu]
+              + "'s alien cache for node "
+              + home
+              + (al.avail >= al.limit ? ", after it was emptied into node " + home + " (full)" : "")
+              + " (the object's slab is on another node)");
+    }
+    alienFrees++;
+    if (al.avail >= al.limit) {
+      drainAlien(cpu, al, home);
+    }
+    al.entry[al.avail++] = h;
+  }
+
+  /**
+   * {@code __drain_alien_cache}: an alien cache's objects go into node {@code home}'s shared array
+   * while it has room, the rest back into their slabs.
+   */
+  private void drainAlien(int cpu, ArrayCache al, int home) {
+    alienDrains++;
+    ArrayCache sh = nodes[home].shared;
+    if (sh != null) {
+      sh.transferFrom(al, al.limit);
+    }
+    if (al.avail > 0) {
+      freeBlock(cpu, home, al.entry, al.avail);
+      al.avail = 0;
+    }
+  }
+
   /** {@code cache_flusharray}: makes room in a full array. */
   private void flushArray(int cpu, ArrayCache ac) {
     flushes++;
     int bc = ac.batchcount;
-    ArrayCache sh = node.shared;
+    int nid = cpuNode[cpu];
+    ArrayCache sh = nodes[nid].shared;
     int room = sh == null ? 0 : sh.limit - sh.avail;
     if (room > 0) {
       bc = Math.min(bc, room);
       System.arraycopy(ac.entry, 0, sh.entry, sh.avail, bc);
       sh.avail += bc;
     } else {
-      freeBlock(cpu, ac.entry, bc);
+      freeBlock(cpu, nid, ac.entry, bc);
     }
     ac.dropBottom(bc);
   }
 
-  /** {@code drain_freelist}: gives back up to {@code tofree} free slabs from the list's tail. */
-  private void drainFreelist(int cpu, long tofree) {
+  /** {@code drain_freelist}: gives back up to {@code tofree} of node {@code nid}'s free slabs. */
+  private void drainFreelist(int cpu, int nid, long tofree) {
+    KmemCacheNode node = nodes[nid];
     long nr = 0;
     while (nr < tofree && node.hasFreeSlab()) {
       int s = node.lastFreeSlab();
@@ -782,7 +1037,7 @@ final class SlabCache implements KmemCache {
     map.set(pfn, 1 << order, SlabPageMap.NONE);
     pages.freePages(cpu, pfn, order);
     mgmt[s] = 0;
-    node.listOf[s] = KmemCacheNode.UNUSED;
+    nodes[slabNode[s]].listOf[s] = KmemCacheNode.UNUSED;
     spareIds[spareCount++] = s;
   }
 
@@ -805,7 +1060,10 @@ final class SlabCache implements KmemCache {
     sMem = Arrays.copyOf(sMem, c);
     mgmt = Arrays.copyOf(mgmt, c);
     active = Arrays.copyOf(active, c);
-    node.grow(capacity, c);
+    slabNode = Arrays.copyOf(slabNode, c);
+    for (KmemCacheNode n : nodes) {
+      n.grow(capacity, c);
+    }
     freelist = Arrays.copyOf(freelist, c * num);
     inUse = Arrays.copyOf(inUse, c * words);
     spareIds = Arrays.copyOf(spareIds, c);
@@ -814,7 +1072,7 @@ final class SlabCache implements KmemCache {
 
   private long firstLiveObject() {
     for (int s = KmemCacheNode.FIRST_SLAB; s < highest; s++) {
-      if (node.listOf[s] == KmemCacheNode.UNUSED) {
+      if (nodes[slabNode[s]].listOf[s] == KmemCacheNode.UNUSED) {
         continue;
       }
       for (int i = 0; i < num; i++) {

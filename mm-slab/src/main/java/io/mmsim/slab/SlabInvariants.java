@@ -8,18 +8,20 @@ import io.mmsim.api.mem.Page;
  * For every slab: {@code active} = objects in use + objects in array caches; a full slab has {@code
  * active == num}, a partial one {@code 0 < active < num}, a free one {@code active == 0}; its
  * freelist entries {@code [active, num)} are distinct objects neither in use nor cached; its pages
- * map to it; its colour offset is one of the cache's colours. For the node: {@code free_objects} =
- * sum of {@code num - active}, {@code total_slabs} and {@code free_slabs} match the lists. No
- * object is in two array caches. The kernel has no such full check; tests and the allocator's
+ * map to it; its colour offset is one of the cache's colours; it is linked on the lists of the node
+ * of its pages and on no other node's. For each node: {@code free_objects} = sum of {@code num -
+ * active} over its slabs, {@code total_slabs} and {@code free_slabs} match its lists. No object is
+ * in two array caches; a CPU's array and a node's shared array hold only that node's objects, an
+ * alien cache only its home node's. The kernel has no such full check; tests and the allocator's
  * {@code checkInvariants} run it.
  */
 final class SlabInvariants {
   private final SlabCache cache;
-  private final KmemCacheNode node;
+  private final KmemCacheNode[] nodes;
 
   private SlabInvariants(SlabCache cache) {
     this.cache = cache;
-    this.node = cache.node;
+    this.nodes = cache.nodes;
   }
 
   /**
@@ -34,40 +36,69 @@ final class SlabInvariants {
   private void checkAll(long mappedPages) {
     long[] seen = new long[cache.capacity * cache.words];
     int[] inArrays = new int[cache.capacity];
+    int nr = nodes.length;
     for (int c = 0; c < cache.cpus; c++) {
-      checkArray("cpu " + c, cache.cpuCache[c], seen, inArrays);
+      checkArray("cpu " + c, cache.cpuCache[c], cache.cpuNode[c], seen, inArrays);
     }
-    if (node.shared != null) {
-      checkArray("shared", node.shared, seen, inArrays);
-    }
-    long countedLive = 0;
-    long countedFree = 0;
-    long[] perList = new long[3];
-    for (int h = KmemCacheNode.ON_FULL; h <= KmemCacheNode.ON_FREE; h++) {
-      int steps = 0;
-      for (int s = node.next[h], p = h; s != h; p = s, s = node.next[s]) {
-        if (node.prev[s] != p
-            || node.listOf[s] != h
-            || s < KmemCacheNode.FIRST_SLAB
-            || s >= cache.highest) {
-          fail("broken " + KmemCacheNode.LIST_NAMES[h] + " list at slab " + s);
+    for (int n = 0; n < nr; n++) {
+      String where = nr == 1 ? "" : "node " + n + " ";
+      if (nodes[n].shared != null) {
+        checkArray(where + "shared", nodes[n].shared, n, seen, inArrays);
+      }
+      for (int home = 0; nodes[n].alien != null && home < nr; home++) {
+        ArrayCache al = nodes[n].alien[home];
+        if ((al == null) != (home == n)) {
+          fail(where + "alien cache for node " + home + (al == null ? " missing" : " is its own"));
         }
-        if (++steps > cache.highest) {
-          fail("cycle in the " + KmemCacheNode.LIST_NAMES[h] + " list");
+        if (al != null) {
+          checkArray(where + "alien cache for node " + home, al, home, seen, inArrays);
         }
-        perList[h]++;
       }
     }
-    long listed = 0;
+    long countedLive = 0;
+    long[] countedFree = new long[nr];
+    long[] perList = new long[3 * nr];
+    for (int n = 0; n < nr; n++) {
+      KmemCacheNode node = nodes[n];
+      String where = nr == 1 ? "" : "node " + n + " ";
+      for (int h = KmemCacheNode.ON_FULL; h <= KmemCacheNode.ON_FREE; h++) {
+        int steps = 0;
+        for (int s = node.next[h], p = h; s != h; p = s, s = node.next[s]) {
+          if (node.prev[s] != p
+              || node.listOf[s] != h
+              || s < KmemCacheNode.FIRST_SLAB
+              || s >= cache.highest
+              || cache.slabNode[s] != n) {
+            fail("broken " + where + KmemCacheNode.LIST_NAMES[h] + " list at slab " + s);
+          }
+          if (++steps > cache.highest) {
+            fail("cycle in the " + where + KmemCacheNode.LIST_NAMES[h] + " list");
+          }
+          perList[3 * n + h]++;
+        }
+      }
+    }
+    long[] listed = new long[nr];
+    long listedAll = 0;
     for (int s = KmemCacheNode.FIRST_SLAB; s < cache.highest; s++) {
-      byte l = node.listOf[s];
+      int nid = cache.slabNode[s];
+      for (int m = 0; m < nr; m++) {
+        if (m != nid && nodes[m].listOf[s] != KmemCacheNode.UNUSED) {
+          fail("slab " + s + " of node " + nid + " is linked on node " + m + "'s lists");
+        }
+      }
+      byte l = nodes[nid].listOf[s];
       if (l == KmemCacheNode.UNUSED) {
         continue;
       }
       if (l > KmemCacheNode.ON_FREE) {
         fail("slab " + s + " is on no list");
       }
-      listed++;
+      if (nr > 1 && cache.ownerNuma().nodeOf(cache.slabPfn[s]) != nid) {
+        fail("slab " + s + " is filed on node " + nid + " but its pages are elsewhere");
+      }
+      listed[nid]++;
+      listedAll++;
       int a = cache.active[s];
       if (l == KmemCacheNode.ON_FULL && a != cache.num
           || l == KmemCacheNode.ON_PARTIAL && (a <= 0 || a >= cache.num)
@@ -123,7 +154,7 @@ final class SlabInvariants {
                 + " in array caches");
       }
       countedLive += users;
-      countedFree += cache.num - a;
+      countedFree[nid] += cache.num - a;
       long e = SlabPageMap.entry(cache.id + 1, s);
       for (int p = 0; p < (1 << cache.order); p++) {
         if (cache.map.get(cache.slabPfn[s] + p) != e) {
@@ -137,52 +168,61 @@ final class SlabInvariants {
         fail("slab " + s + " has colour offset " + colourOffset + " / management " + cache.mgmt[s]);
       }
     }
-    if (listed != perList[0] + perList[1] + perList[2]
-        || listed != node.totalSlabs
-        || perList[KmemCacheNode.ON_FREE] != node.freeSlabs) {
-      fail(
-          "slab counts: listed "
-              + listed
-              + ", full "
-              + perList[0]
-              + ", partial "
-              + perList[1]
-              + ", free "
-              + perList[2]
-              + ", total_slabs "
-              + node.totalSlabs
-              + ", free_slabs "
-              + node.freeSlabs);
-    }
-    if (countedFree != node.freeObjects) {
-      fail("free_objects " + node.freeObjects + " but counted " + countedFree);
+    for (int n = 0; n < nr; n++) {
+      KmemCacheNode node = nodes[n];
+      String where = nr == 1 ? "" : "node " + n + " ";
+      long full = perList[3 * n];
+      long partial = perList[3 * n + 1];
+      long free = perList[3 * n + 2];
+      if (listed[n] != full + partial + free
+          || listed[n] != node.totalSlabs
+          || free != node.freeSlabs) {
+        fail(
+            where
+                + "slab counts: listed "
+                + listed[n]
+                + ", full "
+                + full
+                + ", partial "
+                + partial
+                + ", free "
+                + free
+                + ", total_slabs "
+                + node.totalSlabs
+                + ", free_slabs "
+                + node.freeSlabs);
+      }
+      if (countedFree[n] != node.freeObjects) {
+        fail(where + "free_objects " + node.freeObjects + " but counted " + countedFree[n]);
+      }
+      if (node.colourNext < 0 || node.colourNext >= Math.max(1, cache.g.colour)) {
+        fail(where + "colour_next " + node.colourNext + " with " + cache.g.colour + " colours");
+      }
     }
     if (countedLive != cache.live) {
       fail("live objects " + cache.live + " but counted " + countedLive);
     }
-    if (mappedPages != node.totalSlabs << cache.order) {
+    if (mappedPages != cache.slabCount() << cache.order) {
       fail(
           "page map holds "
               + mappedPages
               + " pages of this cache, slabs hold "
-              + (node.totalSlabs << cache.order));
+              + (cache.slabCount() << cache.order));
     }
-    if (node.colourNext < 0 || node.colourNext >= Math.max(1, cache.g.colour)) {
-      fail("colour_next " + node.colourNext + " with " + cache.g.colour + " colours");
-    }
-    if (cache.highest - KmemCacheNode.FIRST_SLAB != listed + cache.spareCount) {
+    if (cache.highest - KmemCacheNode.FIRST_SLAB != listedAll + cache.spareCount) {
       fail(
           "slab ids: "
               + (cache.highest - KmemCacheNode.FIRST_SLAB)
               + " issued, "
-              + listed
+              + listedAll
               + " in use, "
               + cache.spareCount
               + " spare");
     }
   }
 
-  private void checkArray(String what, ArrayCache ac, long[] seen, int[] inArrays) {
+  /** One array cache; every object in it must be of node {@code nid}'s slabs. */
+  private void checkArray(String what, ArrayCache ac, int nid, long[] seen, int[] inArrays) {
     if (ac.avail < 0 || ac.avail > ac.limit) {
       fail(what + " array holds " + ac.avail + " of " + ac.limit);
     }
@@ -192,9 +232,21 @@ final class SlabInvariants {
       int i = (int) h & SlabCache.IDX_MASK;
       if (s < KmemCacheNode.FIRST_SLAB
           || s >= cache.highest
-          || node.listOf[s] > KmemCacheNode.ON_FREE
+          || nodes[cache.slabNode[s]].listOf[s] > KmemCacheNode.ON_FREE
           || i >= cache.num) {
         fail(what + " array entry " + k + " names slab " + s + " object " + i);
+      }
+      if (cache.slabNode[s] != nid) {
+        fail(
+            what
+                + " array entry "
+                + k
+                + " ("
+                + SlabCache.hex(cache.address(h))
+                + ") is of node "
+                + cache.slabNode[s]
+                + ", not "
+                + nid);
       }
       int w = s * cache.words + (i >>> 6);
       if ((seen[w] & (1L << i)) != 0) {
@@ -218,11 +270,9 @@ final class SlabInvariants {
             + ": "
             + msg
             + " [slabs "
-            + node.totalSlabs
-            + ", free slabs "
-            + node.freeSlabs
+            + cache.slabCount()
             + ", free objects "
-            + node.freeObjects
+            + cache.freeObjects()
             + ", live "
             + cache.live
             + "]");

@@ -13,8 +13,10 @@
  *   <li>{@code SlabCache}: one {@code kmem_cache}: the allocation and free paths ({@code
  *       cache_alloc_refill}, {@code cache_flusharray}, {@code free_block}), growing and destroying
  *       slabs with their colour, the per-slab arrays, the double-free bitmap.
- *   <li>{@code KmemCacheNode}: {@code struct kmem_cache_node}: the full/partial/free slab lists,
- *       the node's counters, {@code colour_next} and the shared array.
+ *   <li>{@code KmemCacheNode}: {@code struct kmem_cache_node}, one per NUMA node: the node's
+ *       full/partial/free slab lists, its counters, {@code colour_next}, the shared array and the
+ *       alien caches ({@code cache_free_alien}, {@code __drain_alien_cache} are in {@code
+ *       SlabCache}).
  *   <li>{@code SlabInvariants}: the full recount of a cache that tests run.
  *   <li>{@code CacheGeometry}: object size, alignment, objects per slab, slab order and freelist
  *       placement (in an object, off-slab or on-slab) exactly as {@code __kmem_cache_create}
