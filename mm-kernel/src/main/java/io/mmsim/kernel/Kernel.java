@@ -701,9 +701,12 @@ public final class Kernel {
     ReplacementPolicyProvider rp =
         registry.select(
             Spi.REPLACEMENT_POLICY, ReplacementPolicyProvider.class, required("reclaim.policy"));
-    ReplacementPolicy global;
+    // one instance per NUMA node: each node's lruvec holds the frames of that node
+    ReplacementPolicy[] global = new ReplacementPolicy[layout.nodes()];
     try {
-      global = rp.create(contexts.policy(rp, null));
+      for (int nid = 0; nid < global.length; nid++) {
+        global[nid] = rp.create(contexts.policy(rp, null));
+      }
     } catch (ConfigurationException e) {
       // a policy that needs the future (opt) works only per process, on a known trace; a bad value
       // of the policy's own keys is the user's error

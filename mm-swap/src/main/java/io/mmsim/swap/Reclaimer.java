@@ -5,6 +5,7 @@ import java.util.Map;
 import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
+import io.mmsim.api.page.ZoneStats;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.reclaim.ShadowTable;
@@ -46,7 +47,9 @@ import io.mmsim.api.swap.SwapSystem;
  *
  * kswapd runs when free pages (all zones summed) are below the summed low watermarks and
  * reclaims in SWAP_CLUSTER_MAX batches until they reach the summed high watermarks or a batch
- * frees nothing. Direct reclaim asks for max(SWAP_CLUSTER_MAX, 2^order) pages.
+ * frees nothing. On a machine with several NUMA nodes, kswapd N watches node N's zones alone and
+ * takes its victims from the policy the kernel gives it, node N's lists (balance_pgdat on one
+ * pglist_data); the counters stay machine-wide sums. Direct reclaim asks for max(SWAP_CLUSTER_MAX, 2^order) pages.
  * Each shrink looks at no more victims than the policy held when it began, so pages handed back
  * cannot make it spin.
  */
@@ -264,6 +267,57 @@ final class Reclaimer {
       }
     }
     return total;
+  }
+
+  /**
+   * kswapd of node {@code nid}: as {@link #kswapd(ReplacementPolicy, ReclaimContext)} on its zones.
+   */
+  int kswapd(ReplacementPolicy policy, ReclaimContext rc, int nid) {
+    if (nid < 0 || nid >= ctx.layout().nodes()) {
+      throw new IllegalArgumentException(
+          "kswapd" + nid + ": the machine has " + ctx.layout().nodes() + " nodes");
+    }
+    PageAllocator pa = ctx.pageAllocator();
+    if (ctx.layout().nodes() == 1) {
+      return kswapd(policy, rc);
+    }
+    if (!belowNode(pa, nid, Watermark.LOW)) {
+      return 0;
+    }
+    if (!policy.reclaimable()) {
+      return SwapSystem.WORKINGSET_PROTECTED;
+    }
+    pageoutrun++;
+    int total = 0;
+    while (belowNode(pa, nid, Watermark.HIGH)) {
+      int n = shrink(policy, rc, SwapSystem.SWAP_CLUSTER_MAX, ReclaimMode.KSWAPD);
+      total += n;
+      if (n == 0) {
+        break;
+      }
+    }
+    return total;
+  }
+
+  /** Node {@code nid}'s free pages below its zones' {@code mark} watermarks, summed. */
+  private boolean belowNode(PageAllocator pa, int nid, Watermark mark) {
+    long free = 0;
+    long wmark = 0;
+    for (int z = 0; z < Zone.count(); z++) {
+      Zone zone = Zone.ofIndex(z);
+      if (!ctx.layout().populated(nid, zone)) {
+        continue;
+      }
+      ZoneStats s = pa.zoneStats(nid, zone);
+      free += s.free();
+      wmark +=
+          switch (mark) {
+            case MIN -> s.min();
+            case LOW -> s.low();
+            case HIGH -> s.high();
+          };
+    }
+    return free < wmark;
   }
 
   private boolean below(PageAllocator pa, Watermark mark) {

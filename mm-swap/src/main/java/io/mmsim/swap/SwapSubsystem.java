@@ -319,6 +319,12 @@ final class SwapSubsystem implements SwapSystem {
   }
 
   @Override
+  public int kswapd(ReplacementPolicy policy, ReclaimContext rc, int nid) {
+    checkOpen();
+    return reclaimer.kswapd(policy, rc, nid);
+  }
+
+  @Override
   public int tryToFreePages(ReplacementPolicy policy, ReclaimContext rc, int order) {
     checkOpen();
     return reclaimer.tryToFreePages(policy, rc, order);

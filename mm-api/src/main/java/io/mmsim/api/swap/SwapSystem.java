@@ -229,6 +229,22 @@ public interface SwapSystem {
   int kswapd(ReplacementPolicy policy, ReclaimContext rc);
 
   /**
+   * Runs the kswapd of NUMA node {@code nid} once ({@code balance_pgdat} on that node's {@code
+   * pglist_data}): as {@link #kswapd(ReplacementPolicy, ReclaimContext)}, but watching only the
+   * zones of node {@code nid} (their free pages and watermarks summed), with {@code policy} holding
+   * that node's pages. A swap system that does not know nodes serves node 0 of a one-node machine
+   * only.
+   *
+   * @throws IllegalArgumentException for another node than 0 when nodes are not supported
+   */
+  default int kswapd(ReplacementPolicy policy, ReclaimContext rc, int nid) {
+    if (nid != 0) {
+      throw new IllegalArgumentException("kswapd" + nid + ": this swap system has node 0 only");
+    }
+    return kswapd(policy, rc);
+  }
+
+  /**
    * Direct reclaim for an allocation of {@code order} that failed ({@code try_to_free_pages}):
    * counts an allocation stall and reclaims at least {@code 2^order} and up to {@link
    * #SWAP_CLUSTER_MAX} pages.

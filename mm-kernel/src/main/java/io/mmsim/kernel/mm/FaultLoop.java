@@ -18,7 +18,6 @@ import io.mmsim.api.paging.PageFault;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.paging.Regs;
-import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.kernel.stat.VmEvent;
 import io.mmsim.kernel.stat.VmEvents;
 
@@ -260,9 +259,9 @@ final class FaultLoop {
     if (mm.everyReference && mm.insertedVpn != vpn) {
       mm.policy.access(vpn);
     }
-    ReplacementPolicy global = vmscan.global();
+    Lruvecs global = vmscan.global();
     if (global != null && vmscan.globalEveryReference() && refs.globalInserted != pfn) {
-      global.access(pfn);
+      global.of(pfn).access(pfn);
     }
   }
 
@@ -322,6 +321,21 @@ final class FaultLoop {
     /** The faulting address, for the memory policy of its area. */
     long address;
 
+    /**
+     * Direct reclaim on the nodes the policy in force allocates from: its preferred node's (or the
+     * CPU's) zonelist, within a bind policy's nodes.
+     */
+    private int reclaimByPolicy() {
+      Mempolicy pol = mm.mempolicy;
+      if (mm.areaPolicies != 0) {
+        VmAreaStruct vma = mm.find(address);
+        if (vma != null && vma.mempolicy != null) {
+          pol = vma.mempolicy;
+        }
+      }
+      return vmscan.directReclaim(pol.preferredNode(), pol.nodemask());
+    }
+
     /** A user page as the area's or else the task's memory policy says. */
     private long allocByPolicy() {
       Mempolicy pol = mm.mempolicy;
@@ -353,7 +367,7 @@ final class FaultLoop {
     @Override
     public long allocUserPage() {
       long pfn = allocByPolicy();
-      if (pfn == PageAllocator.NO_PAGE && vmscan.directReclaim() > 0) {
+      if (pfn == PageAllocator.NO_PAGE && reclaimByPolicy() > 0) {
         pfn = allocByPolicy();
       }
       return pfn;

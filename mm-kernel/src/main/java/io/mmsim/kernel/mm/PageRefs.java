@@ -11,7 +11,6 @@ import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
-import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.swap.ReclaimContext;
 import io.mmsim.api.swap.SwapSystem;
 
@@ -45,7 +44,7 @@ final class PageRefs {
   private final BitSet dirty = new BitSet();
   private final PageCache cache = new PageCache();
   private SwapSystem swap;
-  private ReplacementPolicy global;
+  private Lruvecs global;
 
   /** Anonymous frames with at least one mapping ({@code NR_ANON_MAPPED}). */
   private long anonMapped;
@@ -68,8 +67,8 @@ final class PageRefs {
     this.rmap = new Rmap(refs.length);
   }
 
-  /** Reclaim is on: the swap system and the global policy (null when it cannot be global). */
-  void setReclaim(SwapSystem swap, ReplacementPolicy global) {
+  /** Reclaim is on: the swap system and each node's global policy (null when none can be). */
+  void setReclaim(SwapSystem swap, Lruvecs global) {
     this.swap = swap;
     this.global = global;
   }
@@ -193,7 +192,7 @@ final class PageRefs {
       }
     }
     if (first && global != null) {
-      global.insert(pfn);
+      global.of(pfn).insert(pfn);
       globalInserted = pfn;
     }
     if (mm.policy != null && !mm.policy.contains(vpn)) {
@@ -237,7 +236,7 @@ final class PageRefs {
       }
     }
     if (last && global != null) {
-      global.remove(pfn);
+      global.of(pfn).remove(pfn);
     }
     if (!dropRef) {
       return;
@@ -290,8 +289,9 @@ final class PageRefs {
       dirty.set(d);
     }
     if (global != null && global.contains(src)) {
-      global.remove(src);
-      global.insert(dst);
+      // the frame may change node: off the source node's lists, onto the target node's
+      global.of(src).remove(src);
+      global.of(dst).insert(dst);
     }
   }
 

@@ -8,7 +8,6 @@ import java.util.TreeMap;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
-import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.swap.SwapSystem;
 
 /*
@@ -64,7 +63,8 @@ final class ProcessInvariants {
    */
   void check() {
     SwapSystem swap = vmscan.swap();
-    ReplacementPolicy global = vmscan.global();
+    Lruvecs global = vmscan.global();
+    long[] mappedOnNode = new long[global == null ? 0 : global.nodes()];
     int frames = refs.frames();
     int[] maps = new int[frames];
     Map<Long, Integer> swapRefs = new TreeMap<>();
@@ -134,7 +134,12 @@ final class ProcessInvariants {
         }
         if (global != null && !global.contains(pfn)) {
           throw new AssertionError(
-              String.format("mapped pfn 0x%x is not tracked by the global policy", pfn));
+              String.format(
+                  "mapped pfn 0x%x is not tracked by the global policy of its node %d",
+                  pfn, global.nodeOf(pfn)));
+        }
+        if (global != null) {
+          mappedOnNode[global.nodeOf(pfn)]++;
         }
       }
     }
@@ -150,6 +155,14 @@ final class ProcessInvariants {
             String.format(
                 "the global policy tracks %d frames, %d are mapped",
                 global.resident(), mappedFrames));
+      }
+      for (int nid = 0; nid < mappedOnNode.length; nid++) {
+        if (global.node(nid).resident() != mappedOnNode[nid]) {
+          throw new AssertionError(
+              String.format(
+                  "node %d's global policy tracks %d frames, %d of its frames are mapped",
+                  nid, global.node(nid).resident(), mappedOnNode[nid]));
+        }
       }
       global.checkInvariants();
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import io.mmsim.api.Statistics;
 import io.mmsim.api.fault.FaultHandler;
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.FrameMap;
@@ -60,6 +61,7 @@ public final class Processes {
 
   private final PageRefs refs;
   private final Vmscan vmscan;
+  private MemoryLayout layout;
   private final Mmap mmap;
   private final Tasks tasks;
   private final OomKiller oom;
@@ -112,6 +114,7 @@ public final class Processes {
 
   /** The machine's NUMA nodes, for memory policies and the access cost. */
   public void setNuma(MemoryLayout layout) {
+    this.layout = layout;
     this.mpol = new MempolicyAlloc(pages, layout);
     this.accessCost = new NumaAccessCost(layout);
     faults.setMempolicyAlloc(mpol);
@@ -158,17 +161,26 @@ public final class Processes {
   }
 
   /**
-   * Turns on reclaim: the swap system, the global policy (null when the configured policy needs
-   * future knowledge it cannot have globally), a factory of per-process policies, and the resident
-   * limit per process in pages (0 = none).
+   * Turns on reclaim: the swap system, the global policy of each NUMA node (one new instance per
+   * node of the layout last given to {@link #setNuma}; null when the configured policy needs future
+   * knowledge it cannot have globally), a factory of per-process policies, and the resident limit
+   * per process in pages (0 = none).
+   *
+   * @throws IllegalArgumentException when {@code globals} has not one policy per node
    */
   public void setReclaim(
       SwapSystem swap,
-      ReplacementPolicy global,
+      ReplacementPolicy[] globals,
       Function<FutureReferences, ReplacementPolicy> processPolicies,
       long rssLimit) {
-    refs.setReclaim(swap, global);
-    vmscan.setReclaim(swap, global, processPolicies, rssLimit);
+    Lruvecs lru = globals == null ? null : new Lruvecs(globals, layout.numa(), layout.frames());
+    refs.setReclaim(swap, lru);
+    vmscan.setReclaim(swap, lru, layout.numa(), processPolicies, rssLimit);
+  }
+
+  /** The reclaim side (for tests in this package). */
+  Vmscan vmscan() {
+    return vmscan;
   }
 
   /** The swap system, or null. */
@@ -176,9 +188,22 @@ public final class Processes {
     return vmscan.swap();
   }
 
-  /** The global replacement policy, or null. */
+  /**
+   * The global replacement policy of node 0 (the machine's on one node), or null when reclaim is
+   * off or the policy cannot be global.
+   */
   public ReplacementPolicy globalPolicy() {
-    return vmscan.global();
+    return globalPolicy(0);
+  }
+
+  /** The global replacement policy of node {@code nid} (its lruvec), or null. */
+  public ReplacementPolicy globalPolicy(int nid) {
+    return vmscan.global() == null ? null : vmscan.global().node(nid);
+  }
+
+  /** The global policies' counters, summed over the nodes; null when there is no global policy. */
+  public Statistics globalPolicyStatistics() {
+    return vmscan.global() == null ? null : vmscan.global().statistics();
   }
 
   // ------------------------------------------------------------------ frame references

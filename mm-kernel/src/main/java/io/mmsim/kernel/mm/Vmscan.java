@@ -1,5 +1,6 @@
 package io.mmsim.kernel.mm;
 
+import io.mmsim.api.mem.NumaTopology;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
@@ -15,10 +16,20 @@ import io.mmsim.api.swap.SwapSystem;
  *
  *   global scope   keys are PFNs; kswapd after an access that faulted, direct reclaim when an
  *                  allocation fails; each operation acts on every mapping of the frame through
- *                  the reverse map
+ *                  the reverse map. Each NUMA node has its own instance of the global policy
+ *                  (its lruvec, Lruvecs), holding the frames of that node.
  *   process scope  keys are one process's virtual page numbers (rss.limit, like a memory
  *                  cgroup's limit): a fault that would make a page resident in a process at its
  *                  limit first reclaims from that process; operations act on its single PTE
+ *
+ * Per node (mm/vmscan.c: wakeup_kswapd, kswapd, balance_pgdat, shrink_node; mm/page_alloc.c:
+ * wake_all_kswapds): after an access that faulted, the kswapd of every node whose zones are below
+ * their low watermarks (summed over the node's zones) reclaims from that node's lists until they
+ * reach the high watermarks (kswapd0 first, then kswapd1, ...). Direct reclaim walks the nodes of
+ * the failed allocation's zonelist, nearest first, asking each for what is still missing of
+ * SWAP_CLUSTER_MAX (the kernel scans every node of the zonelist at each rising priority, 1/4096 of
+ * its lists at first, so the nearest node gives most of a small request); one allocation stall is
+ * counted. One node: exactly the single global policy, kswapd and direct reclaim of before.
  *
  * The swap system chooses what happens to a victim (mm-swap's reclaim); the scopes only unmap:
  * an anonymous page's PTEs become swap entries, a file page's PTEs are cleared (a dirty shared
@@ -32,7 +43,12 @@ final class Vmscan {
   private final Tasks tasks;
   private final GlobalScope globalScope = new GlobalScope();
   private SwapSystem swap;
-  private ReplacementPolicy global;
+  private Lruvecs global;
+
+  /** Each node's zonelist order, and each CPU's node (direct reclaim's walk). */
+  private int[][] nodeOrder;
+
+  private int[] cpuNode;
   private boolean globalEveryReference;
   private java.util.function.Function<FutureReferences, ReplacementPolicy> processPolicies;
   private long rssLimit;
@@ -45,17 +61,26 @@ final class Vmscan {
   }
 
   /**
-   * Turns on reclaim: the swap system, the global policy (null when the configured policy needs
-   * future knowledge it cannot have globally), a factory of per-process policies, and the resident
-   * limit per process in pages (0 = none).
+   * Turns on reclaim: the swap system, the global policy of each node (null when the configured
+   * policy needs future knowledge it cannot have globally), the machine's nodes, a factory of
+   * per-process policies, and the resident limit per process in pages (0 = none).
    */
   void setReclaim(
       SwapSystem swap,
-      ReplacementPolicy global,
+      Lruvecs global,
+      NumaTopology numa,
       java.util.function.Function<FutureReferences, ReplacementPolicy> processPolicies,
       long rssLimit) {
     this.swap = swap;
     this.global = global;
+    this.nodeOrder = new int[numa.nodes()][];
+    for (int n = 0; n < nodeOrder.length; n++) {
+      nodeOrder[n] = numa.nodeOrder(n);
+    }
+    this.cpuNode = new int[numa.cpus()];
+    for (int c = 0; c < cpuNode.length; c++) {
+      cpuNode[c] = numa.cpuNode(c);
+    }
     this.globalEveryReference = global != null && global.wantsEveryReference();
     this.processPolicies = processPolicies;
     this.rssLimit = rssLimit;
@@ -69,7 +94,8 @@ final class Vmscan {
     return swap;
   }
 
-  ReplacementPolicy global() {
+  /** Every node's global policy, or null. */
+  Lruvecs global() {
     return global;
   }
 
@@ -100,16 +126,67 @@ final class Vmscan {
     }
   }
 
-  /** Background reclaim when a zone fell below its low watermark (kswapd, run synchronously). */
+  /**
+   * Background reclaim when a zone fell below its low watermark (kswapd, run synchronously): on
+   * several nodes, each node's kswapd that its own zones call for, over its own lists.
+   */
   void kswapd() {
-    if (swap != null && global != null) {
-      swap.kswapd(global, globalScope);
+    if (swap == null || global == null) {
+      return;
+    }
+    if (global.nodes() == 1) {
+      swap.kswapd(global.node(0), globalScope);
+      return;
+    }
+    for (int nid = 0; nid < global.nodes(); nid++) {
+      swap.kswapd(global.node(nid), globalScope, nid);
     }
   }
 
-  /** Direct reclaim of a batch ({@code try_to_free_pages}); pages freed, 0 without swap. */
+  /**
+   * Direct reclaim of a batch ({@code try_to_free_pages}) for an allocation on {@code cpu}'s
+   * zonelist; pages freed, 0 without swap.
+   */
   int directReclaim() {
-    return swap != null && global != null ? swap.tryToFreePages(global, globalScope, 0) : 0;
+    return directReclaim(-1, -1L);
+  }
+
+  /**
+   * Direct reclaim for an allocation whose zonelist is node {@code nid}'s ({@code -1}: the current
+   * CPU's), using only the nodes in {@code nodemask}: each node in zonelist order gives what is
+   * still missing of the batch ({@code do_try_to_free_pages}, {@code shrink_zones}).
+   */
+  int directReclaim(int nid, long nodemask) {
+    if (swap == null || global == null) {
+      return 0;
+    }
+    if (global.nodes() == 1) {
+      return swap.tryToFreePages(global.node(0), globalScope, 0);
+    }
+    int first = nid >= 0 ? nid : cpuNode[refs.cpu];
+    int freed = 0;
+    boolean stalled = false;
+    for (int n : nodeOrder[first]) {
+      if ((nodemask & (1L << n)) == 0) {
+        continue;
+      }
+      if (!stalled) {
+        // the first node's shrink counts the one allocation stall
+        stalled = true;
+        freed += swap.tryToFreePages(global.node(n), globalScope, 0);
+      } else {
+        freed +=
+            swap.shrink(
+                global.node(n),
+                globalScope,
+                SwapSystem.SWAP_CLUSTER_MAX - freed,
+                ReclaimMode.DIRECT);
+      }
+      if (freed >= SwapSystem.SWAP_CLUSTER_MAX) {
+        break;
+      }
+    }
+    return freed;
   }
 
   // ------------------------------------------------------------------ rmap walks

@@ -1,5 +1,8 @@
 package io.mmsim.kernel.proc;
 
+import java.util.function.IntFunction;
+
+import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.Zone;
@@ -15,8 +18,9 @@ import io.mmsim.api.page.ZoneStats;
  *                        hugetlb lines (hugetlb_report_node_meminfo) are "Node %d " and
  *                        "HugePages_Total: %5u" and the like. Only lines whose value the
  *                        simulator keeps per node are printed: MemTotal (the node's managed
- *                        pages), MemFree (its free lists), MemUsed (the difference), and the
- *                        empty hugetlb pool.
+ *                        pages), MemFree (its free lists), MemUsed (the difference), Active and
+ *                        Inactive (the node's own reclaim lists, when its policy has the two),
+ *                        and the empty hugetlb pool.
  *   node/nodeN/numastat  node_read_numastat: numa_hit, numa_miss, numa_foreign, interleave_hit,
  *                        local_node, other_node, "%s %lu" each, summed over the node's zones.
  */
@@ -39,11 +43,21 @@ final class NodeView {
   private final MemoryLayout layout;
   private final PageAllocator pages;
   private final InterleaveHits interleave;
+  private final IntFunction<Statistics> lru;
 
-  NodeView(MemoryLayout layout, PageAllocator pages, InterleaveHits interleave) {
+  /**
+   * @param lru the counters of a node's reclaim policy ({@code nr_active}, {@code nr_inactive}), or
+   *     null for a node without one
+   */
+  NodeView(
+      MemoryLayout layout,
+      PageAllocator pages,
+      InterleaveHits interleave,
+      IntFunction<Statistics> lru) {
     this.layout = layout;
     this.pages = pages;
     this.interleave = interleave;
+    this.lru = lru;
   }
 
   static String meminfoName(int nid) {
@@ -81,6 +95,11 @@ final class NodeView {
     kb(sb, nid, "MemTotal", total);
     kb(sb, nid, "MemFree", free);
     kb(sb, nid, "MemUsed", total - free);
+    Statistics l = lru == null ? null : lru.apply(nid);
+    if (l != null && l.counters().containsKey("nr_active")) {
+      kb(sb, nid, "Active", l.get("nr_active"));
+      kb(sb, nid, "Inactive", l.get("nr_inactive"));
+    }
     // no hugetlbfs pool on any node
     sb.append(String.format("Node %d %-17s%5d\n", nid, "HugePages_Total:", 0));
     sb.append(String.format("Node %d %-17s%5d\n", nid, "HugePages_Free:", 0));

@@ -188,8 +188,26 @@ public final class ProcFs {
   }
 
   private NodeView nodeView() {
-    return new NodeView(layout, pages, interleaveHits);
+    return new NodeView(layout, pages, interleaveHits, this::nodeLru);
   }
+
+  /** The counters of node {@code nid}'s global reclaim policy (its lruvec), or null. */
+  private Statistics nodeLru(int nid) {
+    if (processes == null || processes.globalPolicy(nid) == null) {
+      return null;
+    }
+    return processes.globalPolicy(nid).statistics();
+  }
+
+  /** The node stats ({@code enum node_stat_item}) a node's reclaim policy keeps, in order. */
+  private static final String[] NODE_LRU_STATS = {
+    "workingset_refault_anon",
+    "workingset_refault_file",
+    "workingset_activate_anon",
+    "workingset_activate_file",
+    "workingset_restore_anon",
+    "workingset_restore_file"
+  };
 
   // ------------------------------------------------------------------ zoneinfo
 
@@ -215,6 +233,14 @@ public final class ProcFs {
         if (!numa) {
           row(sb, "nr_slab_reclaimable", objects == null ? 0 : objects.reclaimablePages());
           row(sb, "nr_slab_unreclaimable", objects == null ? 0 : objects.unreclaimablePages());
+        } else {
+          // the refault counters of the node's own lruvec
+          Statistics lru = nodeLru(nid);
+          for (String k : NODE_LRU_STATS) {
+            if (lru != null && lru.counters().containsKey(k)) {
+              row(sb, k, lru.get(k));
+            }
+          }
         }
       }
       long step = Math.max(0, s.high() - s.low());
@@ -322,10 +348,7 @@ public final class ProcFs {
     if (swap != null) {
       kb(sb, "SwapCached", swap.swapCachePages());
     }
-    Statistics lru =
-        processes == null || processes.globalPolicy() == null
-            ? null
-            : processes.globalPolicy().statistics();
+    Statistics lru = processes == null ? null : processes.globalPolicyStatistics();
     if (lru != null && lru.counters().containsKey("nr_active")) {
       kb(sb, "Active", lru.get("nr_active"));
       kb(sb, "Inactive", lru.get("nr_inactive"));
@@ -395,9 +418,9 @@ public final class ProcFs {
     Statistics st = pages.statistics();
     Statistics sw = swap == null ? Statistics.builder().build() : swap.statistics();
     Statistics pol =
-        processes == null || processes.globalPolicy() == null
+        processes == null || processes.globalPolicyStatistics() == null
             ? Statistics.builder().build()
-            : processes.globalPolicy().statistics();
+            : processes.globalPolicyStatistics();
     StringBuilder sb = new StringBuilder();
     line(sb, "nr_free_pages", pages.nrFreePages());
     if (layout.nodes() > 1) {
