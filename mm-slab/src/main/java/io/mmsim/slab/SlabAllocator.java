@@ -554,9 +554,9 @@ final class SlabAllocator implements ObjectAllocator {
     long alienDrains = 0;
     long fallbacks = 0;
     for (SlabCache c : created) {
-      alienFrees += c.alienFrees();
-      alienDrains += c.alienDrains();
-      fallbacks += c.fallbackAllocs();
+      alienFrees += c.numaPaths.alienFrees();
+      alienDrains += c.numaPaths.alienDrains();
+      fallbacks += c.numaPaths.fallbackAllocs();
       SlabInfo i = c.info();
       slabs += c.slabCount();
       slabPages += c.pagesHeld();

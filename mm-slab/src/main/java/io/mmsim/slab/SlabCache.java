@@ -20,7 +20,7 @@ import io.mmsim.api.trace.Tracer;
  * One SLAB cache ({@code struct kmem_cache}): a LIFO {@link ArrayCache} per CPU, the slabs, and a
  * {@link KmemCacheNode} per NUMA node holding that node's full, partial and free lists, its
  * counters, its shared array and its alien caches. This class runs the allocation and free paths
- * over them; {@link SlabInvariants} recounts it all.
+ * over them, with the NUMA paths in {@link SlabNuma}; {@link SlabInvariants} recounts it all.
  *
  * <h2>Algorithm</h2>
  *
@@ -47,19 +47,11 @@ import io.mmsim.api.trace.Tracer;
  *   <li><b>Shrink</b> ({@code __kmem_cache_shrink}, {@code drain_cpu_caches}) drains every CPU
  *       array, then every alien cache, then every shared array into the slabs and gives every free
  *       slab back.
- *   <li><b>NUMA</b> (the complexity SLUB was written to shed). A slab belongs to the node of its
- *       pages and sits on that node's lists. A CPU refills only from its own node (shared array,
- *       then slabs), and grows a slab there with {@code gfp_exact_node} ({@code __GFP_THISNODE}, no
- *       reclaim). When that fails, {@code fallback_alloc} takes one object straight from the first
- *       node, by distance, with free objects ({@code ____cache_alloc_node}), else grows a slab
- *       wherever the page allocator finds room (the CPU's node first, with reclaim) and takes one
- *       object from it; such objects bypass the CPU's array. A free of another node's object
- *       ({@code cache_free_alien}) goes to the freeing CPU's node's alien cache for the object's
- *       node (12 entries; 1 for a cache whose arrays hold one); a full alien cache is first emptied
- *       into its home node ({@code __drain_alien_cache}): into that node's shared array while it
- *       has room, the rest back into the slabs. So every CPU array and shared array holds only its
- *       own node's objects. {@code free_limit} counts the node's CPUs. On one node none of this
- *       happens and the cache behaves exactly as with a single {@code kmem_cache_node}.
+ *   <li><b>NUMA</b> (the complexity SLUB was written to shed): a slab belongs to the node of its
+ *       pages and sits on that node's lists; a CPU refills only from its own node and grows slabs
+ *       there with {@code gfp_exact_node} ({@code __GFP_THISNODE}, no reclaim); alien caches and
+ *       {@code fallback_alloc} are in {@link SlabNuma}. {@code free_limit} counts the node's CPUs.
+ *       On one node the cache behaves exactly as with a single {@code kmem_cache_node}.
  * </ul>
  *
  * <h2>Object handles</h2>
@@ -98,12 +90,12 @@ import io.mmsim.api.trace.Tracer;
  *
  * <p>Not thread-safe: one kernel, one thread; {@code cpu} selects the simulated CPU.
  */
+// Over 900 lines: the allocation and free paths and the per-slab arrays they index stay in one
+// class, so that the hot paths read plain fields; the NUMA paths, the node lists and the invariant
+// recount are already split out (SlabNuma, KmemCacheNode, SlabInvariants).
 final class SlabCache implements KmemCache {
   static final int IDX_BITS = 8;
   static final int IDX_MASK = (1 << IDX_BITS) - 1;
-
-  /** {@code alloc_alien_cache}: an alien cache holds 12 objects (1 when the cache's limit is 1). */
-  static final int ALIEN_LIMIT = 12;
 
   /** {@code BATCHREFILL_LIMIT}: refill size of an untouched array. */
   static final int BATCHREFILL_LIMIT = 16;
@@ -125,7 +117,7 @@ final class SlabCache implements KmemCache {
   final SlabPageMap map;
   private final PhysicalMemory memory;
   private final PageAllocator pages;
-  private final Tracer trace;
+  final Tracer trace;
   final int id;
   final String name;
   private final int flags;
@@ -158,9 +150,6 @@ final class SlabCache implements KmemCache {
   /** {@code numa_mem_id()} of each CPU. */
   final int[] cpuNode;
 
-  /** The node order of each node's zonelist ({@code fallback_alloc}'s walk). */
-  private final int[][] nodeOrder;
-
   // slabs (the list links are in their node)
   long[] slabPfn;
   long[] sMem;
@@ -187,9 +176,9 @@ final class SlabCache implements KmemCache {
   private long slabsFreed;
   private long pagesFreed;
   private long growFailures;
-  private long alienFrees;
-  private long alienDrains;
-  private long fallbackAllocs;
+
+  /** The NUMA paths: alien caches and fallback_alloc. */
+  final SlabNuma numaPaths;
 
   SlabCache(
       SlabAllocator owner,
@@ -243,27 +232,17 @@ final class SlabCache implements KmemCache {
     for (int c = 0; c < cpus; c++) {
       cpuNode[c] = numa.cpuNode(c);
     }
-    this.nodeOrder = new int[nrNodes][];
     this.nodes = new KmemCacheNode[nrNodes];
     for (int n = 0; n < nrNodes; n++) {
-      nodeOrder[n] = numa.nodeOrder(n);
-      ArrayCache[] alien = null;
-      if (nrNodes > 1) {
-        alien = new ArrayCache[nrNodes];
-        for (int home = 0; home < nrNodes; home++) {
-          if (home != n) {
-            alien[home] = new ArrayCache(limit > 1 ? ALIEN_LIMIT : 1, 0xbaadf00d);
-          }
-        }
-      }
       // init_cache_node: free_limit = (1 + nr_cpus_node) * batchcount + num
       nodes[n] =
           new KmemCacheNode(
               capacity,
               shared == 0 ? null : new ArrayCache(shared * batchcount, 0xbaadf00d),
               (1L + (nrNodes == 1 ? cpus : numa.cpusOn(n))) * batchcount + num,
-              alien);
+              SlabNuma.alienCaches(n, nrNodes, limit));
     }
+    this.numaPaths = new SlabNuma(this, numa);
     this.slabNode = new byte[capacity];
     this.slabPfn = new long[capacity];
     this.sMem = new long[capacity];
@@ -326,7 +305,7 @@ final class SlabCache implements KmemCache {
     } else {
       h = refill(cpu, ac, gfp);
       if (h < 0 && nodes.length > 1) {
-        h = fallbackAlloc(cpu, gfp);
+        h = numaPaths.fallbackAlloc(cpu, gfp);
         if (h >= 0) {
           long obj = handOut(h, gfp);
           if (trace.on()) {
@@ -389,7 +368,7 @@ final class SlabCache implements KmemCache {
         for (int home = 0; home < nodes.length; home++) {
           ArrayCache al = n.alien[home];
           if (al != null && al.avail > 0) {
-            drainAlien(0, al, home);
+            numaPaths.drainAlien(0, al, home);
           }
         }
       }
@@ -568,12 +547,6 @@ final class SlabCache implements KmemCache {
     return nodes[nid].freeLimit;
   }
 
-  /** Objects in node {@code nid}'s alien cache for node {@code home}. */
-  int alienAvail(int nid, int home) {
-    ArrayCache[] al = nodes[nid].alien;
-    return al == null || al[home] == null ? 0 : al[home].avail;
-  }
-
   /** Slabs of node {@code nid} ({@code total_slabs} of its kmem_cache_node). */
   long slabCount(int nid) {
     return nodes[nid].totalSlabs;
@@ -638,21 +611,6 @@ final class SlabCache implements KmemCache {
     return growFailures;
   }
 
-  /** Frees of another node's object that went to an alien cache ({@code cache_free_alien}). */
-  long alienFrees() {
-    return alienFrees;
-  }
-
-  /** Alien caches emptied into their home node ({@code __drain_alien_cache}). */
-  long alienDrains() {
-    return alienDrains;
-  }
-
-  /** Objects {@code fallback_alloc} took from a slab of some node, bypassing the CPU's array. */
-  long fallbackAllocs() {
-    return fallbackAllocs;
-  }
-
   // ------------------------------------------------------------------ free path pieces
 
   /**
@@ -694,7 +652,7 @@ final class SlabCache implements KmemCache {
     inUse[s * words + (idx >>> 6)] &= ~(1L << idx);
     live--;
     if (nodes.length > 1 && slabNode[s] != cpuNode[cpu]) {
-      cacheFreeAlien(cpu, h, slabNode[s]);
+      numaPaths.cacheFreeAlien(cpu, h, slabNode[s]);
       return;
     }
     ArrayCache ac = cpuCache[cpu];
@@ -778,42 +736,6 @@ final class SlabCache implements KmemCache {
     return ac.entry[--ac.avail];
   }
 
-  /**
-   * {@code fallback_alloc}: after the CPU's node could give nothing, one object from the first node
-   * by distance with free objects in its slabs, else from a slab grown wherever the page allocator
-   * finds room (the CPU's node first, with the caller's reclaim rights); -1 when none.
-   */
-  private long fallbackAlloc(int cpu, int gfp) {
-    for (int nid : nodeOrder[cpuNode[cpu]]) {
-      if (nodes[nid].freeObjects > 0) {
-        fallbackAllocs++;
-        return allocFromNode(nid);
-      }
-    }
-    int s = growBegin(cpu, gfp, false);
-    if (s < 0) {
-      return -1;
-    }
-    growEnd(s);
-    fallbackAllocs++;
-    return allocFromNode(slabNode[s]);
-  }
-
-  /**
-   * {@code ____cache_alloc_node} with objects on the node: one object straight from node {@code
-   * nid}'s first partial (else free) slab, which must exist.
-   */
-  private long allocFromNode(int nid) {
-    KmemCacheNode n = nodes[nid];
-    int s = n.firstSlab();
-    int a = active[s];
-    long h = ((long) s << IDX_BITS) | (freelist[s * num + a] & 0xff);
-    active[s] = a + 1;
-    n.freeObjects--;
-    fixupSlabList(s);
-    return h;
-  }
-
   /** {@code alloc_block}: moves objects of slab {@code s} into {@code ac}; returns batch left. */
   private int allocBlock(ArrayCache ac, int s, int batch) {
     int base = s * num;
@@ -829,7 +751,7 @@ final class SlabCache implements KmemCache {
   }
 
   /** {@code fixup_slab_list}: files a slab by its fill after objects were taken from it. */
-  private void fixupSlabList(int s) {
+  void fixupSlabList(int s) {
     KmemCacheNode node = nodes[slabNode[s]];
     node.unlink(s);
     node.linkHead(active[s] == num ? KmemCacheNode.ON_FULL : KmemCacheNode.ON_PARTIAL, s);
@@ -839,7 +761,7 @@ final class SlabCache implements KmemCache {
    * {@code cache_grow_begin}: a new slab, not yet on a list; -1 when out of memory. With {@code
    * exactNode} the pages must come from the CPU's node, without reclaim ({@code gfp_exact_node}).
    */
-  private int growBegin(int cpu, int gfp, boolean exactNode) {
+  int growBegin(int cpu, int gfp, boolean exactNode) {
     int localGfp = gfp & GFP_RECLAIM_MASK;
     int pageFlags = localGfp | pageGfp;
     if (exactNode) {
@@ -902,7 +824,7 @@ final class SlabCache implements KmemCache {
   }
 
   /** {@code cache_grow_end}: files a new slab and counts its free objects. */
-  private void growEnd(int s) {
+  void growEnd(int s) {
     KmemCacheNode node = nodes[slabNode[s]];
     node.totalSlabs++;
     if (active[s] == 0) {
@@ -918,7 +840,7 @@ final class SlabCache implements KmemCache {
    * {@code free_block}: returns {@code n} objects of node {@code nid} from the bottom of {@code
    * objs} to their slabs, then gives back the node's free slabs beyond {@code free_limit}.
    */
-  private void freeBlock(int cpu, int nid, long[] objs, int n) {
+  void freeBlock(int cpu, int nid, long[] objs, int n) {
     KmemCacheNode node = nodes[nid];
     node.freeObjects += n;
     for (int i = 0; i < n; i++) {
@@ -941,47 +863,6 @@ final class SlabCache implements KmemCache {
       node.freeSlabs--;
       node.totalSlabs--;
       destroySlab(cpu, s);
-    }
-  }
-
-  /**
-   * {@code cache_free_alien}: node {@code home}'s object freed on {@code cpu}'s node goes to that
-   * node's alien cache for {@code home}, emptied into {@code home} first when full.
-   */
-  private void cacheFreeAlien(int cpu, long h, int home) {
-    ArrayCache al = nodes[cpuNode[cpu]].alien[home];
-    if (trace.on()) {
-      trace.slabFree(
-          cpu,
-          name,
-          address(h),
-          "node "
-              + cpuNode[cpu]
-              + "'s alien cache for node "
-              + home
-              + (al.avail >= al.limit ? ", after it was emptied into node " + home + " (full)" : "")
-              + " (the object's slab is on another node)");
-    }
-    alienFrees++;
-    if (al.avail >= al.limit) {
-      drainAlien(cpu, al, home);
-    }
-    al.entry[al.avail++] = h;
-  }
-
-  /**
-   * {@code __drain_alien_cache}: an alien cache's objects go into node {@code home}'s shared array
-   * while it has room, the rest back into their slabs.
-   */
-  private void drainAlien(int cpu, ArrayCache al, int home) {
-    alienDrains++;
-    ArrayCache sh = nodes[home].shared;
-    if (sh != null) {
-      sh.transferFrom(al, al.limit);
-    }
-    if (al.avail > 0) {
-      freeBlock(cpu, home, al.entry, al.avail);
-      al.avail = 0;
     }
   }
 

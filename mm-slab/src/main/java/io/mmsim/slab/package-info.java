@@ -15,8 +15,9 @@
  *       slabs with their colour, the per-slab arrays, the double-free bitmap.
  *   <li>{@code KmemCacheNode}: {@code struct kmem_cache_node}, one per NUMA node: the node's
  *       full/partial/free slab lists, its counters, {@code colour_next}, the shared array and the
- *       alien caches ({@code cache_free_alien}, {@code __drain_alien_cache} are in {@code
- *       SlabCache}).
+ *       alien caches.
+ *   <li>{@code SlabNuma}: the NUMA paths of a cache: alien caches ({@code cache_free_alien}, {@code
+ *       __drain_alien_cache}) and {@code fallback_alloc}.
  *   <li>{@code SlabInvariants}: the full recount of a cache that tests run.
  *   <li>{@code CacheGeometry}: object size, alignment, objects per slab, slab order and freelist
  *       placement (in an object, off-slab or on-slab) exactly as {@code __kmem_cache_create}

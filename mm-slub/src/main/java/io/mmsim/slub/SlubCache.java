@@ -62,6 +62,9 @@ import io.mmsim.api.trace.Tracer;
  *
  * <p>Not thread-safe: one simulated kernel, one Java thread; {@code cpu} selects per-CPU state.
  */
+// Over 900 lines: the fast and slow paths and the fields they read stay in one class (the fast
+// paths in the class comment); the node lists, CPU state, debugging and invariants are split out
+// (KmemCacheNode, KmemCacheCpu, SlubDebug, SlubInvariants).
 final class SlubCache implements KmemCache {
   /** {@code MIN_PARTIAL} and {@code MAX_PARTIAL}. */
   private static final int MIN_PARTIAL = 5;
