@@ -41,6 +41,6 @@ public final class ClockPolicyProvider implements ReplacementPolicyProvider {
 
   @Override
   public ReplacementPolicy create(ProviderContext ctx) {
-    return new ClockPolicy(PolicySizing.initialCapacity(ctx));
+    return PolicySizing.sized(new ClockPolicy(PolicySizing.initialCapacity(ctx)), ctx);
   }
 }

@@ -40,6 +40,6 @@ public final class FifoPolicyProvider implements ReplacementPolicyProvider {
 
   @Override
   public ReplacementPolicy create(ProviderContext ctx) {
-    return new FifoPolicy(PolicySizing.initialCapacity(ctx));
+    return PolicySizing.sized(new FifoPolicy(PolicySizing.initialCapacity(ctx)), ctx);
   }
 }

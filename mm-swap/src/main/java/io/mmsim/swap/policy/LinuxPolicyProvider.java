@@ -48,6 +48,6 @@ public final class LinuxPolicyProvider implements ReplacementPolicyProvider {
 
   @Override
   public ReplacementPolicy create(ProviderContext ctx) {
-    return new LinuxPolicy(PolicySizing.initialCapacity(ctx));
+    return PolicySizing.sized(new LinuxPolicy(PolicySizing.initialCapacity(ctx)), ctx);
   }
 }

@@ -41,6 +41,6 @@ public final class LruPolicyProvider implements ReplacementPolicyProvider {
 
   @Override
   public ReplacementPolicy create(ProviderContext ctx) {
-    return new LruPolicy(PolicySizing.initialCapacity(ctx));
+    return PolicySizing.sized(new LruPolicy(PolicySizing.initialCapacity(ctx)), ctx);
   }
 }

@@ -49,6 +49,7 @@ public final class MglruPolicyProvider implements ReplacementPolicyProvider {
     Settings s = ctx.settings();
     int swappiness = s.getInt("swappiness", 0, 200);
     long minTtl = s.getInt("min-ttl-ms", 0, Integer.MAX_VALUE);
-    return new MglruPolicy(PolicySizing.initialCapacity(ctx), swappiness, minTtl);
+    return PolicySizing.sized(
+        new MglruPolicy(PolicySizing.initialCapacity(ctx), swappiness, minTtl), ctx);
   }
 }

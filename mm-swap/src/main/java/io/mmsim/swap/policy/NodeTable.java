@@ -18,6 +18,12 @@ import io.mmsim.api.util.LongLongHashMap;
  *   free nodes: a stack threaded through next[], from freeHead
  * </pre>
  *
+ * <p>Keys below {@link #denseKeysBelow}'s limit (frame numbers, when the policy tracks a whole
+ * machine's pages) are indexed by a plain array, {@code dense[key] = node + 1}, grown by doubling
+ * up to the limit: a page becoming resident costs an array store instead of a hash probe into a
+ * table of all resident pages (a cache miss per fault once it outgrows the caches). Other keys
+ * (virtual page numbers) go to the hash map.
+ *
  * <p>Invariants: every tracked key's node is on exactly one list; {@code size[l]} is the length of
  * list l and {@code fileSize[l]} the number of its nodes of type 1 (file pages); a free node's list
  * is {@link #FREE}. Arrays double when full; nothing else allocates.
@@ -28,6 +34,9 @@ final class NodeTable {
   static final byte FREE = -1;
 
   private final LongLongHashMap index;
+  private int[] dense = new int[0];
+  private int denseLimit;
+  private int denseCount;
   private long[] key;
   private int[] prev;
   private int[] next;
@@ -53,14 +62,29 @@ final class NodeTable {
     }
   }
 
+  /**
+   * Indexes keys in {@code [0, limit)} by array (at most 4 bytes a key, grown as keys arrive); only
+   * while nothing is tracked.
+   */
+  void denseKeysBelow(long limit) {
+    if (tracked() != 0) {
+      throw new IllegalStateException("the index changes only while no page is tracked");
+    }
+    denseLimit = (int) Math.max(0, Math.min(limit, Integer.MAX_VALUE - 8));
+  }
+
   /** The node of {@code k}, or {@link #NIL}. */
   int find(long k) {
+    if (Long.compareUnsigned(k, denseLimit) < 0) {
+      int[] d = dense;
+      return k < d.length ? d[(int) k] - 1 : NIL;
+    }
     return (int) index.get(k);
   }
 
   /** Number of tracked keys. */
   int tracked() {
-    return index.size();
+    return index.size() + denseCount;
   }
 
   /**
@@ -78,7 +102,7 @@ final class NodeTable {
       }
       n = highWater++;
     }
-    if (index.putIfAbsent(k, n) != NIL) {
+    if (!indexIfAbsent(k, n)) {
       next[n] = freeHead; // give the node back
       freeHead = n;
       return NIL;
@@ -93,9 +117,32 @@ final class NodeTable {
   /** Forgets node {@code n}, which must be off every list. */
   void release(int n) {
     assert list[n] == FREE : "node " + n + " still on list " + list[n];
-    index.remove(key[n]);
+    long k = key[n];
+    if (Long.compareUnsigned(k, denseLimit) < 0) {
+      dense[(int) k] = 0;
+      denseCount--;
+    } else {
+      index.remove(k);
+    }
     next[n] = freeHead;
     freeHead = n;
+  }
+
+  /** Indexes {@code k} as node {@code n}; false when {@code k} is indexed already. */
+  private boolean indexIfAbsent(long k, int n) {
+    if (Long.compareUnsigned(k, denseLimit) >= 0) {
+      return index.putIfAbsent(k, n) == NIL;
+    }
+    int i = (int) k;
+    if (i >= dense.length) {
+      dense = Arrays.copyOf(dense, (int) Math.min(denseLimit, Math.max(i + 1L, 2L * dense.length)));
+    }
+    if (dense[i] != 0) {
+      return false;
+    }
+    dense[i] = n + 1;
+    denseCount++;
+    return true;
   }
 
   long key(int n) {
@@ -228,8 +275,20 @@ final class NodeTable {
       }
       onLists += count;
     }
-    if (onLists != index.size()) {
-      throw new AssertionError(onLists + " nodes on lists but " + index.size() + " keys");
+    int denseKeys = 0;
+    for (int v : dense) {
+      denseKeys += v != 0 ? 1 : 0;
+    }
+    if (denseKeys != denseCount || onLists != tracked()) {
+      throw new AssertionError(
+          onLists
+              + " nodes on lists but "
+              + index.size()
+              + " hashed and "
+              + denseKeys
+              + " array-indexed keys (counted "
+              + denseCount
+              + ")");
     }
   }
 }
