@@ -8,7 +8,7 @@
  *
  * <pre>
  *   pa = mmu.translate(linear, access, user)
- *   FAULT -&gt; fault = new PageFault(mmu.cr2(), mmu.errorCode(), regs)
+ *   FAULT -&gt; fault = pageFault.reset(mmu.cr2(), mmu.errorCode(), regs)
  *         -&gt; each handler in the chain until one does not return DECLINED
  *         -&gt; MINOR / MAJOR: count (min_flt / maj_flt) and retry the access
  *            SIGSEGV_* / SIGBUS / BAD_PAGETABLE: deliver the signal; OOM: the OOM path

@@ -3,6 +3,7 @@ package io.mmsim.api.mem;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import io.mmsim.api.BadAddressException;
 
@@ -20,6 +21,10 @@ import io.mmsim.api.BadAddressException;
  * <p>One flat table keeps every access to two dependent loads (the frame's array, then the bytes),
  * which is what page walks and object freelists pay per step; it costs 4 bytes per frame with
  * compressed references (64 MiB for 64 GiB). Machines of up to {@link #MAX_FRAMES} frames.
+ *
+ * <p>Arrays dropped by {@link #zeroPage} are cleared and kept, up to {@link #SPARE_ARRAYS} of them
+ * (1 MiB), for the next frames written: a page-table page freed by {@code munmap} and taken again
+ * by the next fault reuses its storage, so the fault path does not allocate on the heap.
  *
  * <p>Multi-byte values are little-endian, as on x86-64. Addresses beyond the end of memory throw
  * {@link BadAddressException} naming the address. Not thread-safe: one kernel, one thread.
@@ -40,6 +45,12 @@ public final class PhysicalMemory {
   private final byte[][] frame;
 
   private long populated;
+
+  /** Dropped frame arrays kept for reuse, all zero: at most this many. */
+  static final int SPARE_ARRAYS = 256;
+
+  private final byte[][] spare = new byte[SPARE_ARRAYS][];
+  private int spares;
 
   /**
    * Memory of {@code frames} page frames, all reading as zeros.
@@ -294,9 +305,14 @@ public final class PhysicalMemory {
   /** Makes frame {@code pfn} read as zeros, dropping its storage ({@code clear_page}). */
   public void zeroPage(long pfn) {
     checkPfn(pfn);
-    if (frame[(int) pfn] != null) {
+    byte[] f = frame[(int) pfn];
+    if (f != null) {
       frame[(int) pfn] = null;
       populated--;
+      if (spares < SPARE_ARRAYS) {
+        Arrays.fill(f, (byte) 0);
+        spare[spares++] = f;
+      }
     }
   }
 
@@ -342,7 +358,13 @@ public final class PhysicalMemory {
   }
 
   private byte[] populate(int pfn) {
-    byte[] f = new byte[Page.PAGE_SIZE];
+    byte[] f;
+    if (spares > 0) {
+      f = spare[--spares];
+      spare[spares] = null;
+    } else {
+      f = new byte[Page.PAGE_SIZE];
+    }
     frame[pfn] = f;
     populated++;
     return f;

@@ -1,13 +1,56 @@
 package io.mmsim.api.paging;
 
+import java.util.Objects;
+
 /**
  * A page fault as the kernel receives it: CR2, the error code the CPU pushed and the registers.
  *
- * @param cr2 the linear address that faulted
- * @param errorCode {@link ErrorCode} bits
- * @param regs registers at the time of the fault
+ * <p>Like the kernel's {@code struct vm_fault}, which lives on the faulting task's stack and is
+ * handed down by pointer, one object serves every fault of a kernel: the fault loop {@linkplain
+ * #reset refills} it for each fault, so that a minor fault allocates nothing. A handler reads it
+ * during {@code handleMmFault} and keeps no reference to it.
  */
-public record PageFault(long cr2, int errorCode, Regs regs) {
+public final class PageFault {
+  private long cr2;
+  private int errorCode;
+  private Regs regs;
+
+  /**
+   * @param cr2 the linear address that faulted
+   * @param errorCode {@link ErrorCode} bits
+   * @param regs registers at the time of the fault
+   */
+  public PageFault(long cr2, int errorCode, Regs regs) {
+    reset(cr2, errorCode, regs);
+  }
+
+  /** Makes this object describe the next fault; returns it. */
+  public PageFault reset(long cr2, int errorCode, Regs regs) {
+    this.cr2 = cr2;
+    this.errorCode = errorCode;
+    this.regs = Objects.requireNonNull(regs, "regs");
+    return this;
+  }
+
+  /** The linear address that faulted. */
+  public long cr2() {
+    return cr2;
+  }
+
+  /** The {@link ErrorCode} bits. */
+  public int errorCode() {
+    return errorCode;
+  }
+
+  /** The registers at the time of the fault. */
+  public Regs regs() {
+    return regs;
+  }
+
+  @Override
+  public String toString() {
+    return String.format("PageFault[cr2=0x%x, errorCode=0x%x, regs=%s]", cr2, errorCode, regs);
+  }
 
   /** True when the faulting access was a write. */
   public boolean isWrite() {

@@ -52,6 +52,25 @@ final class PhysicalMemoryTest {
   // ---------------------------------------------------------------- values
 
   @Test
+  void write_afterZeroPageOfAFullFrame_newFrameReadsZerosButTheWrittenByte() {
+    PhysicalMemory m = new PhysicalMemory(FRAMES);
+    byte[] ones = new byte[Page.PAGE_SIZE];
+    Arrays.fill(ones, (byte) 0xff);
+    m.writePage(3, ones, 0);
+    m.zeroPage(3); // its array is kept, cleared, for the next frame written
+    m.writeByte(7L * Page.PAGE_SIZE + 100, (byte) 5);
+    byte[] page = new byte[Page.PAGE_SIZE];
+    m.readPage(7, page, 0);
+    byte[] want = new byte[Page.PAGE_SIZE];
+    want[100] = 5;
+    assertThat(page).isEqualTo(want);
+    m.readPage(3, page, 0);
+    assertThat(page).isEqualTo(new byte[Page.PAGE_SIZE]);
+    assertThat(m.isUnpopulated(3)).isTrue();
+    assertThat(m.populatedFrames()).isEqualTo(1);
+  }
+
+  @Test
   void longAndInt_littleEndian_asOnX86() {
     PhysicalMemory m = new PhysicalMemory(FRAMES);
     m.writeLong(64, 0x0807060504030201L);

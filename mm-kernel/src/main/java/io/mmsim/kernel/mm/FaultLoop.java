@@ -73,6 +73,14 @@ final class FaultLoop {
   private final long zeroPfn;
   private final boolean zeroPageEnabled;
   private final Ctx ctx = new Ctx();
+
+  /**
+   * The fault being handled, refilled for each one (handlers run one at a time and keep no
+   * reference, as with the kernel's on-stack struct vm_fault).
+   */
+  private final PageFault pageFault =
+      new PageFault(0, 0, new Regs(0, Processes.STACK_TOP, 0, true));
+
   private MempolicyAlloc mpol;
   private Regs[] userRegs = new Regs[0];
   private List<FaultHandler> chain = List.of();
@@ -162,7 +170,8 @@ final class FaultLoop {
         vmscan.charge(mm, cr2 >>> Page.PAGE_SHIFT);
       }
       PageFault fault =
-          new PageFault(cr2, err, access == Access.EXECUTE ? execRegs(linear) : userRegs(refs.cpu));
+          pageFault.reset(
+              cr2, err, access == Access.EXECUTE ? execRegs(linear) : userRegs(refs.cpu));
       // a shmem page the object holds as a swap entry comes back first (shmem_swapin_folio in
       // the shmem ->fault), then the handlers find it in the page cache
       int swapIn = Shmem.NOT_SWAPPED;
