@@ -32,10 +32,10 @@ import io.mmsim.api.trace.Tracer;
  * a violation is #PF with P = 1. On success the leaf gets Accessed, and Dirty for a write.
  * The error code adds W for writes, U for user mode, I for fetches when NXE is on; CR2 = linear.
  *
- * TLB. tlbTag[i] holds a virtual page number (linear >>> 12) or EMPTY; tlbVal[i] the cached
- * translation of that 4 KiB page. Large pages have a TLB of their own, as the cores Linux runs on
- * have separate L1 DTLB entries for 2 MiB and 1 GiB pages: LARGE_TLB_ENTRIES entries, fully
- * associative, round robin; largeTag[i] is (linear >>> 21) << 1 for a 2 MiB page or
+ * TLB. Slot i is tlb[2i], a virtual page number (linear >>> 12) or EMPTY, and tlb[2i + 1],
+ * the cached translation of that 4 KiB page. Large pages have a TLB of their own, as the cores
+ * Linux runs on have separate L1 DTLB entries for 2 MiB and 1 GiB pages: LARGE_TLB_ENTRIES
+ * entries, fully associative, round robin; largeTag[i] is (linear >>> 21) << 1 for a 2 MiB page or
  * (linear >>> 30) << 1 | 1 for a 1 GiB page, largeVal[i] the translation of the whole page (its
  * first frame). One entry covers a whole large page, so a TLB of n such entries reaches n x 2 MiB.
  * The layout of a cached translation:
@@ -45,7 +45,7 @@ import io.mmsim.api.trace.Tracer;
  *  |XD|    0    |  frame address     |0 | SZ |G |0 |D |  0   |US|RW|0 |
  *  +--+---------+--------------------+--+----+--+--+--+------+--+--+--+
  *  RW, US: effective rights of all levels; XD: ORed over all levels; D: the leaf's Dirty bit;
- *  G: the leaf's Global bit (kept only with CR4.PGE); SZ: 0 = 4 KiB page (tlbVal), 1 = 2 MiB
+ *  G: the leaf's Global bit (kept only with CR4.PGE); SZ: 0 = 4 KiB page (tlb), 1 = 2 MiB
  *  page, 2 = 1 GiB page (largeVal).
  *
  * The TLB has tlbEntries / tlbWays sets of tlbWays entries; set = vpn mod sets; replacement takes
@@ -124,8 +124,13 @@ final class X86Mmu implements Mmu {
   private int largeVictim;
 
   // TLB
-  private final long[] tlbTag;
-  private final long[] tlbVal;
+  /**
+   * The 4 KiB TLB, tag and value side by side: slot i's tag at [2i], its value at [2i + 1], so that
+   * a set of four ways is 64 bytes, one array and one bounds check per lookup.
+   */
+  private final long[] tlb;
+
+  private final int entries;
   private final int[] victim;
   private final int ways;
   private final int waysShift;
@@ -178,10 +183,12 @@ final class X86Mmu implements Mmu {
     this.waysShift = Integer.numberOfTrailingZeros(ways);
     int sets = cfg.tlbEntries() / ways;
     this.setMask = sets - 1;
-    this.tlbTag = new long[cfg.tlbEntries()];
-    this.tlbVal = new long[cfg.tlbEntries()];
+    this.entries = cfg.tlbEntries();
+    this.tlb = new long[2 * entries];
     this.victim = new int[sets];
-    Arrays.fill(tlbTag, EMPTY);
+    for (int i = 0; i < entries; i++) {
+      tlb[i << 1] = EMPTY;
+    }
     Arrays.fill(largeTag, EMPTY);
     recomputeChecks();
     initGdt(cfg);
@@ -338,7 +345,7 @@ final class X86Mmu implements Mmu {
         lookupMisses++;
         return walk(linear, vpn, access, user);
       }
-      remember(i, vpn, tlbVal[i]);
+      remember(i, vpn, tlb[i << 1 | 1]);
     }
     long v = lastVal;
     long mask = hitMask[access << 1 | (user ? 1 : 0)];
@@ -409,10 +416,11 @@ final class X86Mmu implements Mmu {
 
   /** The slot caching {@code vpn}, or -1. */
   private int lookup(long vpn) {
-    int base = ((int) vpn & setMask) << waysShift;
-    for (int i = base, end = base + ways; i < end; i++) {
-      if (tlbTag[i] == vpn) {
-        return i;
+    long[] t = tlb;
+    int base = ((int) vpn & setMask) << (waysShift + 1);
+    for (int e = base, end = base + (ways << 1); e < end; e += 2) {
+      if (t[e] == vpn) {
+        return e >> 1;
       }
     }
     return -1;
@@ -590,9 +598,9 @@ final class X86Mmu implements Mmu {
     int set = (int) vpn & setMask;
     int base = set << waysShift;
     int slot = -1;
-    if (valid < tlbTag.length) {
+    if (valid < entries) {
       for (int i = base, end = base + ways; i < end; i++) {
-        if (tlbTag[i] == EMPTY) {
+        if (tlb[i << 1] == EMPTY) {
           slot = i;
           break;
         }
@@ -606,17 +614,17 @@ final class X86Mmu implements Mmu {
       slot = base + v;
       victim[set] = (v + 1) & (ways - 1);
     }
-    tlbTag[slot] = vpn;
-    tlbVal[slot] = value;
+    tlb[slot << 1] = vpn;
+    tlb[slot << 1 | 1] = value;
     remember(slot, vpn, value);
   }
 
   private void drop(int i) {
-    if (tlbTag[i] != EMPTY) {
+    if (tlb[i << 1] != EMPTY) {
       if (i == lastSlot) {
         lastVpn = EMPTY;
       }
-      tlbTag[i] = EMPTY;
+      tlb[i << 1] = EMPTY;
       valid--;
     }
   }
@@ -632,7 +640,7 @@ final class X86Mmu implements Mmu {
     long vpn = linear >>> Page.PAGE_SHIFT;
     int base = ((int) vpn & setMask) << waysShift;
     for (int i = base; i < base + ways; i++) {
-      if (tlbTag[i] == vpn) {
+      if (tlb[i << 1] == vpn) {
         drop(i);
       }
     }
@@ -652,8 +660,8 @@ final class X86Mmu implements Mmu {
     if (trace.on()) {
       trace.tlbFlush(cpu, Tracer.TLB_FLUSH_ON_TASK_SWITCH, Tracer.TLB_FLUSH_ALL);
     }
-    for (int i = 0; i < tlbTag.length; i++) {
-      if ((tlbVal[i] & Pte.GLOBAL) == 0) {
+    for (int i = 0; i < entries; i++) {
+      if ((tlb[i << 1 | 1] & Pte.GLOBAL) == 0) {
         drop(i);
       }
     }
@@ -669,7 +677,7 @@ final class X86Mmu implements Mmu {
     if (trace.on()) {
       trace.tlbFlush(cpu, Tracer.TLB_LOCAL_SHOOTDOWN, Tracer.TLB_FLUSH_ALL);
     }
-    for (int i = 0; i < tlbTag.length; i++) {
+    for (int i = 0; i < entries; i++) {
       drop(i);
     }
     for (int i = 0; i < LARGE_TLB_ENTRIES; i++) {
@@ -679,7 +687,7 @@ final class X86Mmu implements Mmu {
 
   @Override
   public int tlbSize() {
-    return tlbTag.length;
+    return entries;
   }
 
   @Override
@@ -725,13 +733,13 @@ final class X86Mmu implements Mmu {
         }
       }
     }
-    for (int i = 0; i < tlbTag.length; i++) {
-      if (tlbTag[i] != EMPTY) {
+    for (int i = 0; i < entries; i++) {
+      if (tlb[i << 1] != EMPTY) {
         v++;
-        if ((tlbVal[i] & SZ_MASK) != 0) {
+        if ((tlb[i << 1 | 1] & SZ_MASK) != 0) {
           throw new AssertionError("cpu " + cpu + ": a large page in 4 KiB TLB slot " + i);
         }
-        int set = (int) tlbTag[i] & setMask;
+        int set = (int) tlb[i << 1] & setMask;
         if (i >> waysShift != set) {
           throw new AssertionError(
               "cpu "
@@ -739,19 +747,19 @@ final class X86Mmu implements Mmu {
                   + ": TLB slot "
                   + i
                   + " holds vpn 0x"
-                  + Long.toHexString(tlbTag[i])
+                  + Long.toHexString(tlb[i << 1])
                   + " of set "
                   + set);
         }
         for (int j = i + 1; j < ((i >> waysShift) + 1) << waysShift; j++) {
-          if (tlbTag[j] == tlbTag[i]) {
+          if (tlb[j << 1] == tlb[i << 1]) {
             throw new AssertionError(
-                "cpu " + cpu + ": vpn 0x" + Long.toHexString(tlbTag[i]) + " cached twice");
+                "cpu " + cpu + ": vpn 0x" + Long.toHexString(tlb[i << 1]) + " cached twice");
           }
         }
       }
     }
-    if (lastVpn != EMPTY && (tlbTag[lastSlot] != lastVpn || tlbVal[lastSlot] != lastVal)) {
+    if (lastVpn != EMPTY && (tlb[lastSlot << 1] != lastVpn || tlb[lastSlot << 1 | 1] != lastVal)) {
       throw new AssertionError("cpu " + cpu + ": the copy of TLB slot " + lastSlot + " is stale");
     }
     if (v != valid || h != hugeCached) {
