@@ -277,12 +277,31 @@ final class ProcessOps {
       got = new byte[want.length];
       processes(r, "verify").kernelAccess(r.cpu(), addr, got, Access.READ);
     } else {
-      got = processes(r, "verify").read(livePid(r, a, 0), r.cpu(), addr, want.length);
+      Processes p = processes(r, "verify");
+      int pid = livePid(r, a, 0);
+      // check before changing: a verify that fails leaves no fault, page table or counter behind
+      got = new byte[want.length];
+      Processes.Peek seen = p.peek(pid, addr, got);
+      if (seen == Processes.Peek.KILLED) {
+        throw new BadLineException(
+            String.format(
+                "verify: process %s would be killed reading 0x%x (nothing was read)",
+                a.get(0, "PID"), addr));
+      }
+      if (seen == Processes.Peek.BYTES) {
+        mismatch(want, got, addr);
+      }
+      got = p.read(pid, r.cpu(), addr, want.length);
       if (got == null) {
         throw new BadLineException(
             String.format("verify: process %s was killed reading 0x%x", a.get(0, "PID"), addr));
       }
     }
+    mismatch(want, got, addr);
+  }
+
+  /** Refuses the line when {@code got} is not {@code want}. */
+  private static void mismatch(byte[] want, byte[] got, long addr) {
     if (!Arrays.equals(want, got)) {
       int i = Arrays.mismatch(want, got);
       throw new BadLineException(

@@ -476,6 +476,25 @@ public final class Processes {
     return access.copy(t, cpu, addr, buf, Access.READ) ? buf : null;
   }
 
+  /** What {@link #peek} found. */
+  public enum Peek {
+    /** The buffer holds what a read would return. */
+    BYTES,
+    /** A read would kill the process (no area, one it may not read, or past a file's end). */
+    KILLED,
+    /** Only a read can tell (a swapped-out page, a huge page, a shmem page not in memory). */
+    UNKNOWN
+  }
+
+  /**
+   * Fills {@code buf} with what {@link #read} of process {@code pid} at {@code addr} would return,
+   * changing nothing (no fault, counter, entry, TLB or policy change), so that a check can fail
+   * before any state moves.
+   */
+  public Peek peek(int pid, long addr, byte[] buf) {
+    return access.peek(tasks.task(pid), addr, buf, refs.cache());
+  }
+
   /**
    * Writes {@code data} into process {@code pid} at {@code addr} in user mode.
    *

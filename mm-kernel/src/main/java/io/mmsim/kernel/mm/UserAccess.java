@@ -1,14 +1,18 @@
 package io.mmsim.kernel.mm;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
+import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.Access;
 import io.mmsim.api.paging.ErrorCode;
 import io.mmsim.api.paging.Mmu;
 import io.mmsim.api.paging.PageTable;
+import io.mmsim.api.paging.Pte;
 
 /*
  * Memory accesses as instructions make them: a user-mode read, write or instruction fetch of a
@@ -72,6 +76,61 @@ final class UserAccess {
     }
     faults.finishAccess();
     return phys >= 0;
+  }
+
+  /**
+   * Fills {@code buf} with what a user-mode read of {@code t} at {@code addr} would return, without
+   * changing anything: no fault is taken, no entry, counter, TLB or policy changes. A missing page
+   * of a private anonymous area reads as zeros (what its fault would map), a missing file page as
+   * the page cache's copy or the file's bytes.
+   */
+  Processes.Peek peek(Task t, long addr, byte[] buf, PageCache cache) {
+    MmStruct mm = t.mm;
+    byte[] page = null;
+    int done = 0;
+    while (done < buf.length) {
+      long a = addr + done;
+      int off = (int) (a & Page.PAGE_OFFSET_MASK);
+      int n = Math.min(buf.length - done, Page.PAGE_SIZE - off);
+      if (!pageTable.isCanonical(a) || Long.compareUnsigned(a, Processes.STACK_TOP) >= 0) {
+        return Processes.Peek.KILLED;
+      }
+      long pte = pageTable.readPte(mm.root(), a);
+      if (Pte.present(pte)) {
+        if ((pte & Pte.PS) != 0 || (pte & Pte.USER) == 0) {
+          return Processes.Peek.UNKNOWN;
+        }
+        memory.read((Pte.pfn(pte) << Page.PAGE_SHIFT) + off, buf, done, n);
+      } else if (pte != 0) {
+        return Processes.Peek.UNKNOWN; // a swap entry
+      } else {
+        VmAreaStruct v = mm.find(a);
+        if (v == null || (v.prot & (Prot.READ | Prot.WRITE | Prot.EXEC)) == 0) {
+          return Processes.Peek.KILLED;
+        }
+        if (v.file == null) {
+          Arrays.fill(buf, done, done + n, (byte) 0);
+        } else {
+          long offset = v.fileOffset + ((a & ~Page.PAGE_OFFSET_MASK) - v.start);
+          long pfn = cache.find(v.file, offset);
+          if (pfn != PageAllocator.NO_PAGE) {
+            memory.read((pfn << Page.PAGE_SHIFT) + off, buf, done, n);
+          } else if (v.file.shmem()) {
+            return Processes.Peek.UNKNOWN;
+          } else {
+            if (page == null) {
+              page = new byte[Page.PAGE_SIZE];
+            }
+            if (!v.file.readPage(offset, page)) {
+              return Processes.Peek.KILLED; // past the end of the file: SIGBUS
+            }
+            System.arraycopy(page, off, buf, done, n);
+          }
+        }
+      }
+      done += n;
+    }
+    return Processes.Peek.BYTES;
   }
 
   /**
