@@ -88,6 +88,7 @@ public final class Kernel {
   private final MemoryLayout layout;
   private final long seed;
   private final PhysicalMemory memory;
+  private final long metadataBytesPerFrame;
   private final Bootmem bootmem;
   private final PageAllocator pageAllocator;
   private final PageTable pageTable;
@@ -170,6 +171,7 @@ public final class Kernel {
     long perFrame =
         pageAllocator.metadataBytesPerFrame()
             + (wantProcesses ? Processes.metadataBytesPerFrame() : 0);
+    this.metadataBytesPerFrame = perFrame;
     long metaBytes = frames * perFrame + bootmem.bitmapBytes();
     bootmem.allocTopDown(Math.max(1, Page.pagesFor(metaBytes)), "frame metadata (mem_map)");
     bootmem.freeAll(pageAllocator);
@@ -402,6 +404,14 @@ public final class Kernel {
   /** The physical layout and CPU count. */
   public MemoryLayout layout() {
     return layout;
+  }
+
+  /**
+   * Bytes of frame metadata per frame the boot reserved in simulated RAM ({@code mem_map}): the
+   * page allocator's and, with page tables, the process side's per-frame arrays.
+   */
+  public long metadataBytesPerFrame() {
+    return metadataBytesPerFrame;
   }
 
   /** The machine's RAM. */
