@@ -217,7 +217,14 @@ public final class Kernel {
     } else {
       this.processes =
           new Processes(
-              pageAllocator, pageTable, memory, cpus, zeroPfn, booleanKey("vm.zero-page"), events);
+              pageAllocator,
+              pageTable,
+              memory,
+              cpus,
+              zeroPfn,
+              booleanKey("vm.zero-page"),
+              events,
+              tracer);
       processes.setDiskFiles(new io.mmsim.kernel.mm.DiskFiles(writeBackFiles));
       processes.setNuma(layout);
       this.swap = bootSwap(registry);
@@ -541,6 +548,7 @@ public final class Kernel {
   /** Sets who is calling (e.g. a workload's {@code file:line}), for debug reports. */
   public synchronized void setCaller(String caller) {
     this.caller = caller;
+    tracer.setCurrentPid(0); // a line runs in the workload's own task until it names a process
   }
 
   /** Who is calling, as set by {@link #setCaller}. */

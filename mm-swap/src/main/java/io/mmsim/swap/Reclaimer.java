@@ -2,6 +2,7 @@ package io.mmsim.swap;
 
 import java.util.Map;
 
+import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.PageAllocator;
@@ -13,6 +14,7 @@ import io.mmsim.api.swap.ReclaimContext;
 import io.mmsim.api.swap.ReclaimMode;
 import io.mmsim.api.swap.SwapContext;
 import io.mmsim.api.swap.SwapSystem;
+import io.mmsim.api.trace.Tracer;
 
 /*
  * Reclaim: swap-out of victims chosen by a replacement policy (mm/vmscan.c: shrink_folio_list,
@@ -65,6 +67,7 @@ final class Reclaimer {
   private final SwapCache cache;
   private final PageIo io;
   private final SwapContext ctx;
+  private final Tracer trace;
   private final LongQueue orphans = new LongQueue();
   private long pgscanKswapd;
   private long pgscanDirect;
@@ -78,6 +81,7 @@ final class Reclaimer {
     this.cache = cache;
     this.io = io;
     this.ctx = ctx;
+    this.trace = ctx.tracer();
   }
 
   /** Queues an unmapped swap-cache page for a later reclaim. */
@@ -113,10 +117,16 @@ final class Reclaimer {
     long stolen = 0;
     long attempts = policy.resident();
     boolean noSwap = false;
+    int taken = 0;
+    int takenFile = 0;
     while ((mode == ReclaimMode.LIMIT ? left : freed) < nrPages && attempts-- > 0) {
       long key = policy.victim(rc);
       if (key == ReplacementPolicy.NO_VICTIM) {
         break;
+      }
+      taken++;
+      if (trace.on() && traceVictim(policy, rc, key)) {
+        takenFile++;
       }
       int r = pageout(policy, rc, key, noSwap);
       switch (r) {
@@ -136,6 +146,18 @@ final class Reclaimer {
       cache.shadows().shrink(policy.resident());
     }
     long scanned = policy.scanned() - scannedBefore;
+    if (trace.on()) {
+      // one batch per shrink; the list is the file list only when every victim was a file page
+      trace.mmVmscanLruIsolate(
+          highestZone(),
+          0,
+          nrPages,
+          scanned,
+          0,
+          taken,
+          0,
+          taken > 0 && takenFile == taken ? Tracer.LRU_INACTIVE_FILE : Tracer.LRU_INACTIVE_ANON);
+    }
     if (kswapd) {
       pgscanKswapd += scanned;
       pgstealKswapd += stolen;
@@ -144,6 +166,28 @@ final class Reclaimer {
       pgstealDirect += stolen;
     }
     return mode == ReclaimMode.LIMIT ? left : freed;
+  }
+
+  /** {@code mmsim:reclaim_victim} for a victim still resident; true when it is a file page. */
+  private boolean traceVictim(ReplacementPolicy policy, ReclaimContext rc, long key) {
+    long pfn = rc.pfnOf(key);
+    if (pfn == SwapSystem.NO_PAGE) {
+      return false;
+    }
+    int kind = rc.kind(key, pfn);
+    trace.reclaimVictim(policy.name(), key, pfn, kind, policy.victimReason(key));
+    return kind == ReclaimContext.FILE;
+  }
+
+  /** The index of the highest populated zone (the classzone of a user page's reclaim). */
+  private int highestZone() {
+    int top = 0;
+    for (int z = 0; z < Zone.count(); z++) {
+      if (ctx.layout().populated(Zone.ofIndex(z))) {
+        top = z;
+      }
+    }
+    return top;
   }
 
   private int pageout(ReplacementPolicy policy, ReclaimContext rc, long key, boolean noSwap) {
@@ -177,6 +221,9 @@ final class Reclaimer {
       }
       cache.add(entry, pfn, true);
       fresh = true;
+      if (trace.on()) {
+        trace.swapOut(pfn, Pte.swapType(entry), Pte.swapOffset(entry));
+      }
     }
     // exclusively owned: one mapping and no swap PTE holding the slot yet (PageAnonExclusive)
     boolean exclusive = ctx.mapCount(pfn) == 1 && areas.swapCount(entry) == 0;
@@ -214,6 +261,9 @@ final class Reclaimer {
     }
     if (cache.dirty(pfn)) {
       long entry = cache.entryOf(pfn);
+      if (trace.on()) {
+        trace.mmVmscanWriteFolio(pfn, Tracer.RECLAIM_WB_ANON | Tracer.RECLAIM_WB_ASYNC);
+      }
       if (!io.write(areas.areaOf(entry), (int) Pte.swapOffset(entry), pfn)) {
         orphans.add(pfn);
         return false;
@@ -254,19 +304,54 @@ final class Reclaimer {
     if (!below(pa, Watermark.LOW)) {
       return 0;
     }
-    if (!policy.reclaimable()) {
-      return SwapSystem.WORKINGSET_PROTECTED; // lru_gen_age_node: min_ttl_ms protects the LRU
+    if (trace.on()) {
+      // the allocating task wakes kswapd (wakeup_kswapd), which then runs as its own task
+      traceWatermarks(pa);
+      trace.mmVmscanWakeupKswapd(0, highestZone(), 0, Gfp.HIGHUSER_MOVABLE);
     }
-    pageoutrun++;
-    int total = 0;
-    while (below(pa, Watermark.HIGH)) {
-      int n = shrink(policy, rc, SwapSystem.SWAP_CLUSTER_MAX, ReclaimMode.KSWAPD);
-      total += n;
-      if (n == 0) {
-        break;
+    trace.enterTask(Tracer.kswapdComm(0), Tracer.KTHREAD_PID);
+    try {
+      if (trace.on()) {
+        trace.mmVmscanKswapdWake(0, highestZone(), 0);
+      }
+      if (!policy.reclaimable()) {
+        return SwapSystem.WORKINGSET_PROTECTED; // lru_gen_age_node: min_ttl_ms protects the LRU
+      }
+      pageoutrun++;
+      int total = 0;
+      while (below(pa, Watermark.HIGH)) {
+        int n = shrink(policy, rc, SwapSystem.SWAP_CLUSTER_MAX, ReclaimMode.KSWAPD);
+        total += n;
+        if (n == 0) {
+          break;
+        }
+      }
+      if (trace.on()) {
+        traceWatermarks(pa);
+      }
+      return total;
+    } finally {
+      if (trace.on()) {
+        trace.mmVmscanKswapdSleep(0);
+      }
+      trace.leaveTask();
+    }
+  }
+
+  /** {@code mmsim:zone_watermark} of the populated zones summed, as kswapd compares them. */
+  private void traceWatermarks(PageAllocator pa) {
+    long free = 0;
+    long[] marks = new long[3];
+    for (int z = 0; z < Zone.count(); z++) {
+      Zone zone = Zone.ofIndex(z);
+      if (ctx.layout().populated(zone)) {
+        free += pa.nrFreePages(zone);
+        marks[0] += pa.watermark(zone, Watermark.MIN);
+        marks[1] += pa.watermark(zone, Watermark.LOW);
+        marks[2] += pa.watermark(zone, Watermark.HIGH);
       }
     }
-    return total;
+    trace.zoneWatermark(0, -1, free, marks[0], marks[1], marks[2]);
   }
 
   /**

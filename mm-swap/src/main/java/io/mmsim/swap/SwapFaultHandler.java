@@ -16,6 +16,7 @@ import io.mmsim.api.paging.PageFault;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.swap.SwapSystem;
+import io.mmsim.api.trace.Tracer;
 
 /*
  * The swap fault handler (do_swap_page in mm/memory.c): a fault on a non-present PTE that holds a
@@ -47,9 +48,11 @@ final class SwapFaultHandler implements FaultHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SwapFaultHandler.class);
 
   private final SwapSystem swap;
+  private final Tracer trace;
 
-  SwapFaultHandler(SwapSystem swap) {
+  SwapFaultHandler(SwapSystem swap, Tracer trace) {
     this.swap = swap;
+    this.trace = trace;
   }
 
   @Override
@@ -126,6 +129,10 @@ final class SwapFaultHandler implements FaultHandler {
         return FaultOutcome.OOM;
       }
       ctx.pageAddNewAnonRmap(copy, mm, linear);
+      if (trace.on()) {
+        trace.doSwapPage(linear, pfn, Pte.swapType(pte), Pte.swapOffset(pte), !major);
+        trace.doWpPage(linear, pfn, copy, true);
+      }
       swap.swapFree(pte);
       if (swap.swapCount(pte) == 0 && mapCount(ctx, pfn) == 0) {
         swap.tryToFreeSwap(pfn);
@@ -141,6 +148,9 @@ final class SwapFaultHandler implements FaultHandler {
       return FaultOutcome.OOM; // nothing mapped; a page just read stays in the swap cache
     }
     ctx.pageAddRmap(pfn, mm, linear);
+    if (trace.on()) {
+      trace.doSwapPage(linear, pfn, Pte.swapType(pte), Pte.swapOffset(pte), !major);
+    }
     swap.swapFree(pte);
     if (swap.swapCount(pte) == 0 && (write && exclusive || swap.swapFull())) {
       swap.tryToFreeSwap(pfn);

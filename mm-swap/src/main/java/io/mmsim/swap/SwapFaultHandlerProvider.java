@@ -57,6 +57,6 @@ public final class SwapFaultHandlerProvider implements FaultHandlerProvider {
           "fault handler 'swap' needs the swap"
               + " subsystem, but the kernel has none (is the swap provider on the module path?)");
     }
-    return new SwapFaultHandler(sc.swapSystem());
+    return new SwapFaultHandler(sc.swapSystem(), ctx.tracer());
   }
 }

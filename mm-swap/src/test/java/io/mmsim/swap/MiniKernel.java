@@ -338,7 +338,7 @@ final class MiniKernel {
     Settings settings = new Settings("swap", values);
     SwapContext ctx = new Ctx(new MemoryLayout(frames, 1), settings);
     this.swap = (SwapSubsystem) provider.create(ctx);
-    this.handler = new SwapFaultHandler(swap);
+    this.handler = new SwapFaultHandler(swap, new io.mmsim.api.trace.Tracer());
     DemandPagingProvider demandProvider = new DemandPagingProvider();
     this.demand =
         demandProvider.create(

@@ -42,7 +42,8 @@ final class SwapFaultHandlerTest {
   private final AddressSpace mm = mock(AddressSpace.class);
   private final Vma vma = mock(Vma.class);
   private final FaultContext ctx = mock(FaultContext.class);
-  private final SwapFaultHandler handler = new SwapFaultHandler(kernel.swap);
+  private final SwapFaultHandler handler =
+      new SwapFaultHandler(kernel.swap, new io.mmsim.api.trace.Tracer());
 
   SwapFaultHandlerTest() {
     when(ctx.mm()).thenReturn(mm);

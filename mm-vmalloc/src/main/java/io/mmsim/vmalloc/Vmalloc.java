@@ -24,6 +24,7 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.spi.VirtualAllocatorContext;
+import io.mmsim.api.trace.Tracer;
 import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.api.vmalloc.VmArea;
 
@@ -129,6 +130,9 @@ final class Vmalloc implements VirtualAllocator {
   private final long totalBytes;
   private final boolean lazy;
   private final long lazyMaxPages;
+  private final Tracer trace;
+  private final long vstart;
+  private final long vend;
 
   /** Live areas by start address. */
   private final TreeMap<Long, Area> busy = new TreeMap<>();
@@ -178,6 +182,9 @@ final class Vmalloc implements VirtualAllocator {
     this.totalBytes = totalBytes;
     this.lazy = lazy;
     this.lazyMaxPages = lazyMaxPages;
+    this.trace = ctx.tracer();
+    this.vstart = base;
+    this.vend = limit;
   }
 
   /** The kernel's lazy threshold for {@code cpus} online CPUs ({@code lazy_max_pages()}). */
@@ -391,6 +398,9 @@ final class Vmalloc implements VirtualAllocator {
       return;
     }
     kva.addLazy(a.start, end);
+    if (trace.on()) {
+      trace.freeVmapAreaNoflush(a.start, kva.lazyPages(), lazyMaxPages);
+    }
     if (kva.lazyPages() > lazyMaxPages) {
       purge();
     }
@@ -404,11 +414,20 @@ final class Vmalloc implements VirtualAllocator {
     if (kva.lazyRanges() == 0) {
       return;
     }
+    long lo = Long.MAX_VALUE;
+    long hi = 0;
+    int n = 0;
     for (long[] r : kva.lazyList()) {
       flushRange(r[0], r[1]);
+      lo = Math.min(lo, r[0]);
+      hi = Math.max(hi, r[1]);
+      n++;
     }
     kva.purgeLazy();
     purges++;
+    if (trace.on()) {
+      trace.purgeVmapAreaLazy(lo, hi, n);
+    }
   }
 
   /** Shoots down the TLB entries of the mapped pages of the area {@code [start, end)}. */
@@ -434,6 +453,10 @@ final class Vmalloc implements VirtualAllocator {
     if (start == KvaSpace.NO_SPACE && kva.lazyRanges() > 0) {
       purge();
       start = kva.allocLowest(areaSize);
+    }
+    if (trace.on()) {
+      boolean failed = start == KvaSpace.NO_SPACE;
+      trace.allocVmapArea(failed ? 0 : start, areaSize, Page.PAGE_SIZE, vstart, vend, failed);
     }
     return start;
   }

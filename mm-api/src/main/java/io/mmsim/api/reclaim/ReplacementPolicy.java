@@ -128,6 +128,17 @@ public interface ReplacementPolicy {
   long victim(ReferenceBits bits);
 
   /**
+   * Why {@code page}, which the last {@link #victim} call returned, was chosen, in a few words a
+   * student can check: its list, generation or bit, and what was passed over. Reclaim asks only
+   * while it is traced, so a policy may build the string here. The default names only the policy.
+   *
+   * @since 1.2
+   */
+  default String victimReason(long page) {
+    return "the " + name() + " policy's choice";
+  }
+
+  /**
    * The page the last {@link #victim} call returned could not be evicted (no swap slot, an
    * unevictable page): the policy tracks it again. The default inserts it as a newly referenced
    * page, which is what the kernel's {@code activate_locked} amounts to for list policies; a policy

@@ -505,13 +505,43 @@ public final class Explainer implements TraceListener {
       case MM_VMSCAN_KSWAPD_WAKE ->
           out.add(
               1,
-              "free pages fell below the low watermark: kswapd wakes for node "
+              e.comm()
+                  + " wakes to balance node "
                   + e.arg("nid")
                   + " (order "
                   + e.arg("order")
-                  + ")");
-      case MM_VMSCAN_KSWAPD_SLEEP ->
-          out.add(1, "kswapd is done (free pages above the high watermark) and sleeps");
+                  + "): it reclaims until free pages reach the high watermark");
+      case ZONE_WATERMARK -> {
+        long free = e.arg("free");
+        long low = e.arg("low");
+        long high = e.arg("high");
+        out.add(
+            2,
+            "free pages of "
+                + (e.arg("zid") < 0 ? "node " + e.arg("nid") : TpPrintk.zone(e.arg("zid")))
+                + ": "
+                + free
+                + " (watermarks min "
+                + e.arg("min")
+                + ", low "
+                + low
+                + ", high "
+                + high
+                + "): "
+                + (free < low
+                    ? free + " < low " + low
+                    : free < high
+                        ? low + " <= " + free + " < high " + high
+                        : free + " >= high " + high));
+      }
+      case MM_VMSCAN_WAKEUP_KSWAPD ->
+          out.add(
+              1,
+              "free pages of zone "
+                  + TpPrintk.zone(e.arg("zid"))
+                  + " are below its low watermark: wake kswapd of node "
+                  + e.arg("nid"));
+      case MM_VMSCAN_KSWAPD_SLEEP -> out.add(1, e.comm() + " is done and goes back to sleep");
       case MM_VMSCAN_DIRECT_RECLAIM_BEGIN ->
           out.add(
               1,
@@ -538,7 +568,9 @@ public final class Explainer implements TraceListener {
               2,
               "policy "
                   + e.text("policy")
-                  + " chose page "
+                  + " chose "
+                  + (e.arg("kind") == 1 ? "file" : "anonymous")
+                  + " page "
                   + hex(e.arg("key"))
                   + " in frame "
                   + pfn(e.arg("pfn"))

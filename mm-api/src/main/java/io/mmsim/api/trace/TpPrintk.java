@@ -140,6 +140,10 @@ final class TpPrintk {
       }
       case MM_VMSCAN_KSWAPD_WAKE -> sb.append("nid=").append(a[0]).append(" order=").append(a[2]);
       case MM_VMSCAN_KSWAPD_SLEEP -> sb.append("nid=").append(a[0]);
+      case MM_VMSCAN_WAKEUP_KSWAPD -> {
+        sb.append("nid=").append(a[0]).append(" order=").append(a[2]).append(" gfp_flags=");
+        gfp(sb, (int) a[3]);
+      }
       case MM_VMSCAN_DIRECT_RECLAIM_BEGIN -> {
         sb.append("order=").append(a[0]).append(" gfp_flags=");
         gfp(sb, (int) a[1]);
@@ -355,11 +359,17 @@ final class TpPrintk {
         hex(sb, a[0]);
         sb.append(" handler=").append(t[0]).append(" result=").append(t[1]);
       }
+      case ZONE_WATERMARK -> {
+        sb.append("nid=").append(a[0]).append(" zone=").append(a[1] < 0 ? "all" : zone(a[1]));
+        sb.append(" free=").append(a[2]).append(" min=").append(a[3]);
+        sb.append(" low=").append(a[4]).append(" high=").append(a[5]);
+      }
       case RECLAIM_VICTIM -> {
         sb.append("policy=").append(t[0]).append(" key=0x");
         hex(sb, a[0]);
         sb.append(" pfn=0x");
         hex(sb, a[1]);
+        sb.append(" kind=").append(kindName(a[2]));
         sb.append(" why=\"").append(t[1]).append('"');
       }
       case SWAP_OUT -> {
@@ -407,6 +417,13 @@ final class TpPrintk {
 
   private static String sizeName(long shift) {
     return shift == 30 ? "1G" : shift == 21 ? "2M" : shift == 12 ? "4K" : "2^" + shift;
+  }
+
+  /** A reclaim victim's kind. */
+  static String kindName(long kind) {
+    return kind == 0
+        ? "anon"
+        : kind == 1 ? "file" : kind == 2 ? "unevictable" : Long.toString(kind);
   }
 
   /** {@code TLB_FLUSH_REASON} of include/trace/events/tlb.h. */

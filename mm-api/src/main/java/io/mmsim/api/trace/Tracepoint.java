@@ -73,6 +73,12 @@ public enum Tracepoint {
   MM_VMSCAN_KSWAPD_WAKE("vmscan", "mm_vmscan_kswapd_wake", Ctx.PLAIN, "nid zid order", ""),
   /** {@code vmscan:mm_vmscan_kswapd_sleep}: kswapd goes back to sleep. */
   MM_VMSCAN_KSWAPD_SLEEP("vmscan", "mm_vmscan_kswapd_sleep", Ctx.PLAIN, "nid", ""),
+  /**
+   * {@code vmscan:mm_vmscan_wakeup_kswapd}: an allocating task found a zone below its low watermark
+   * and wakes the node's kswapd ({@code wakeup_kswapd}).
+   */
+  MM_VMSCAN_WAKEUP_KSWAPD(
+      "vmscan", "mm_vmscan_wakeup_kswapd", Ctx.PLAIN, "nid zid order gfp_flags", ""),
   /** {@code vmscan:mm_vmscan_direct_reclaim_begin}: an allocating task reclaims itself. */
   MM_VMSCAN_DIRECT_RECLAIM_BEGIN(
       "vmscan", "mm_vmscan_direct_reclaim_begin", Ctx.PLAIN, "order gfp_flags", ""),
@@ -175,8 +181,16 @@ public enum Tracepoint {
   FAULT_DONE("mmsim", "fault_done", Ctx.PLAIN, "address", "handler result"),
 
   // ------------------------------------------------------------------ mmsim: reclaim
-  /** {@code mmsim:reclaim_victim}: the replacement policy chose a page, and why. */
-  RECLAIM_VICTIM("mmsim", "reclaim_victim", Ctx.PLAIN, "key pfn", "policy why"),
+  /**
+   * {@code mmsim:zone_watermark}: the free pages and watermarks reclaim compared (zid -1: every
+   * populated zone of the node summed).
+   */
+  ZONE_WATERMARK("mmsim", "zone_watermark", Ctx.PLAIN, "nid zid free min low high", ""),
+  /**
+   * {@code mmsim:reclaim_victim}: the replacement policy chose a page, and why; kind is the
+   * ReclaimContext kind (0 anonymous, 1 file, 2 unevictable).
+   */
+  RECLAIM_VICTIM("mmsim", "reclaim_victim", Ctx.PLAIN, "key pfn kind", "policy why"),
   /** {@code mmsim:swap_out}: a page got slot offset of swap area type (add_to_swap). */
   SWAP_OUT("mmsim", "swap_out", Ctx.PLAIN, "pfn type offset", "");
 

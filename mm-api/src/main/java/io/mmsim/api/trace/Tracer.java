@@ -111,6 +111,22 @@ public final class Tracer {
   /** The command name of the reclaim thread of node 0. */
   public static final String KSWAPD_COMM = "kswapd0";
 
+  /** The command name of the compaction thread of node 0. */
+  public static final String KCOMPACTD_COMM = "kcompactd0";
+
+  /** The pid events of the kernel's own threads carry: mmsim does not number kernel threads. */
+  public static final int KTHREAD_PID = 0;
+
+  private static final String[] KSWAPD_COMMS = new String[64];
+  private static final String[] KCOMPACTD_COMMS = new String[64];
+
+  static {
+    for (int i = 0; i < KSWAPD_COMMS.length; i++) {
+      KSWAPD_COMMS[i] = "kswapd" + i;
+      KCOMPACTD_COMMS[i] = "kcompactd" + i;
+    }
+  }
+
   /** How deep task switches may nest (a process, then kswapd on its way out, ...). */
   private static final int MAX_DEPTH = 8;
 
@@ -206,6 +222,25 @@ public final class Tracer {
     return pids[depth];
   }
 
+  /** The command name of node {@code nid}'s kswapd ({@code kswapd0}, {@code kswapd1}, ...). */
+  public static String kswapdComm(int nid) {
+    return nid >= 0 && nid < KSWAPD_COMMS.length ? KSWAPD_COMMS[nid] : "kswapd" + nid;
+  }
+
+  /** The command name of node {@code nid}'s kcompactd. */
+  public static String kcompactdComm(int nid) {
+    return nid >= 0 && nid < KCOMPACTD_COMMS.length ? KCOMPACTD_COMMS[nid] : "kcompactd" + nid;
+  }
+
+  /**
+   * The simulated process {@code pid} runs now (0: the workload's own kernel-mode lines): events
+   * outside any {@link #enterTask} are stamped {@code mm-PID}. One store, so the kernel calls it on
+   * every entry from a process, traced or not.
+   */
+  public void setCurrentPid(int pid) {
+    pids[0] = pid;
+  }
+
   /**
    * The kernel switches to task {@code comm}-{@code pid} (a process's system call or access,
    * kswapd) until the matching {@link #leaveTask}.
@@ -244,7 +279,10 @@ public final class Tracer {
     if (!on) {
       return;
     }
-    if (onCpu >= 0) {
+    // a flush another CPU does for this one's IPI is stamped with that CPU but does not move
+    // the running task there
+    int stamp = onCpu >= 0 ? onCpu : cpu;
+    if (onCpu >= 0 && !(tp == Tracepoint.TLB_FLUSH && a0 == TLB_REMOTE_SHOOTDOWN)) {
       cpu = onCpu;
     }
     clock += TICK_NANOS;
@@ -252,7 +290,7 @@ public final class Tracer {
     TraceEvent e = dispatching ? new TraceEvent() : event;
     e.tracepoint = tp;
     e.timestamp = clock;
-    e.cpu = cpu;
+    e.cpu = stamp;
     e.comm = comms[depth];
     e.pid = pids[depth];
     long[] a = e.args;
@@ -417,6 +455,23 @@ public final class Tracer {
   /** {@code trace_mm_vmscan_kswapd_sleep}. */
   public void mmVmscanKswapdSleep(int nid) {
     emit(Tracepoint.MM_VMSCAN_KSWAPD_SLEEP, CURRENT_CPU, nid, 0, 0, 0, 0, 0, 0, 0, null, null);
+  }
+
+  /** {@code trace_mm_vmscan_wakeup_kswapd}: the running task wakes kswapd of node {@code nid}. */
+  public void mmVmscanWakeupKswapd(int nid, int zid, int order, int gfp) {
+    emit(
+        Tracepoint.MM_VMSCAN_WAKEUP_KSWAPD,
+        CURRENT_CPU,
+        nid,
+        zid,
+        order,
+        gfp,
+        0,
+        0,
+        0,
+        0,
+        null,
+        null);
   }
 
   /** {@code trace_mm_vmscan_direct_reclaim_begin}. */
@@ -810,9 +865,17 @@ public final class Tracer {
 
   // ------------------------------------------------------------------ mmsim: reclaim
 
-  /** The policy's victim: page {@code key} in frame {@code pfn}, and why it was chosen. */
-  public void reclaimVictim(String policy, long key, long pfn, String why) {
-    emit(Tracepoint.RECLAIM_VICTIM, CURRENT_CPU, key, pfn, 0, 0, 0, 0, 0, 0, policy, why);
+  /** The free pages and watermarks of zone {@code zid} (-1: the node's zones summed), in pages. */
+  public void zoneWatermark(int nid, int zid, long free, long min, long low, long high) {
+    emit(Tracepoint.ZONE_WATERMARK, CURRENT_CPU, nid, zid, free, min, low, high, 0, 0, null, null);
+  }
+
+  /**
+   * The policy's victim: page {@code key} in frame {@code pfn}, of {@code kind} (0 anonymous, 1
+   * file, 2 unevictable, as {@code ReclaimContext} numbers them), and why it was chosen.
+   */
+  public void reclaimVictim(String policy, long key, long pfn, int kind, String why) {
+    emit(Tracepoint.RECLAIM_VICTIM, CURRENT_CPU, key, pfn, kind, 0, 0, 0, 0, 0, policy, why);
   }
 
   /** A page got slot {@code offset} of swap area {@code type}. */

@@ -18,6 +18,7 @@ import io.mmsim.api.paging.PageFault;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.paging.Regs;
+import io.mmsim.api.trace.Tracer;
 import io.mmsim.kernel.stat.VmEvent;
 import io.mmsim.kernel.stat.VmEvents;
 
@@ -309,16 +310,49 @@ final class FaultLoop {
   private FaultOutcome handle(MmStruct mm, PageFault fault) {
     ctx.mm = mm;
     ctx.address = fault.cr2();
+    Tracer trace = tasks.trace;
+    if (trace.on()) {
+      traceVma(trace, mm, fault.cr2());
+    }
     for (int i = 0; i < chain.size(); i++) {
       FaultOutcome o = chain.get(i).handleMmFault(ctx, fault);
       if (o != FaultOutcome.DECLINED) {
         if (i == swapHandler && o.resolved()) {
           mm.swapEnts--; // the swap PTE became a present one
         }
+        if (trace.on()) {
+          trace.faultDone(fault.cr2(), chain.get(i).name(), outcomeName(o));
+        }
         return o;
       }
     }
+    if (trace.on()) {
+      trace.faultDone(fault.cr2(), "none", outcomeName(FaultOutcome.DECLINED));
+    }
     return FaultOutcome.DECLINED;
+  }
+
+  /** {@code mmsim:fault_vma}: the area the fault lies in (find_vma), when there is one. */
+  private static void traceVma(Tracer trace, MmStruct mm, long cr2) {
+    VmAreaStruct v = mm.find(cr2);
+    if (v != null) {
+      String name = v.name();
+      trace.faultVma(cr2, v.start, v.end, v.prot, v.shared, name.isEmpty() ? "anonymous" : name);
+    }
+  }
+
+  /** How {@code mmsim:fault_done} names an outcome (the VM_FAULT_* or signal it stands for). */
+  private static String outcomeName(FaultOutcome o) {
+    return switch (o) {
+      case MINOR -> "minor";
+      case MAJOR -> "major";
+      case DECLINED -> "declined";
+      case SIGSEGV_MAPERR -> "SIGSEGV/SEGV_MAPERR";
+      case SIGSEGV_ACCERR -> "SIGSEGV/SEGV_ACCERR";
+      case SIGBUS -> "SIGBUS";
+      case OOM -> "VM_FAULT_OOM";
+      case BAD_PAGETABLE -> "bad page table";
+    };
   }
 
   // ------------------------------------------------------------------ fault context

@@ -7,6 +7,7 @@ import io.mmsim.api.mem.Page;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.swap.SwapSystem;
+import io.mmsim.api.trace.Tracer;
 import io.mmsim.kernel.stat.VmEvent;
 import io.mmsim.kernel.stat.VmEvents;
 
@@ -68,6 +69,19 @@ final class OomKiller {
       return null;
     }
     Task victim = tasks.task(c.pid());
+    Tracer trace = tasks.trace;
+    if (trace.on()) {
+      trace.markVictim(
+          c.pid(),
+          c.comm(),
+          kb(c.totalVm()),
+          kb(c.anonRss()),
+          kb(c.fileRss()),
+          kb(c.shmemRss()),
+          c.uid(),
+          kb(c.pageTablePages()),
+          c.oomScoreAdj());
+    }
     tasks.report(killMessage(c));
     events.count(VmEvent.OOM_KILL);
     tasks.exit(victim, "killed by the OOM killer");

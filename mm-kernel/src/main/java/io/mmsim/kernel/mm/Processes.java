@@ -20,6 +20,7 @@ import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.reclaim.FutureReferences;
 import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.swap.SwapSystem;
+import io.mmsim.api.trace.Tracer;
 import io.mmsim.kernel.stat.VmEvents;
 
 /**
@@ -84,6 +85,7 @@ public final class Processes {
    *
    * @param zeroPfn the frame of the shared zero page (in the kernel image)
    * @param zeroPageEnabled {@code vm.zero-page}
+   * @param tracer the kernel's tracer: events are stamped with the process a call runs for
    */
   public Processes(
       PageAllocator pages,
@@ -92,9 +94,10 @@ public final class Processes {
       int cpus,
       long zeroPfn,
       boolean zeroPageEnabled,
-      VmEvents events) {
+      VmEvents events,
+      Tracer tracer) {
     this.refs = new PageRefs(pages, pageTable, memory, zeroPfn);
-    this.tasks = new Tasks(pageTable, refs);
+    this.tasks = new Tasks(pageTable, refs, tracer);
     this.vmscan = new Vmscan(pageTable, refs, tasks);
     Shmem shmem = new Shmem(refs, vmscan);
     vmscan.wire(shmem);
@@ -133,7 +136,7 @@ public final class Processes {
 
   /** {@code set_mempolicy}: the policy of process {@code pid}'s future allocations. */
   public void setMempolicy(int pid, Mempolicy pol) {
-    tasks.task(pid).mm.mempolicy = pol;
+    tasks.current(pid).mm.mempolicy = pol;
   }
 
   /**
@@ -142,7 +145,7 @@ public final class Processes {
    * them back to the task's policy.
    */
   public void mbind(int pid, long addr, long length, Mempolicy pol) {
-    mmap.mbind(tasks.task(pid).mm, addr, length, pol);
+    mmap.mbind(tasks.current(pid).mm, addr, length, pol);
   }
 
   /** Page migration for compaction: moves user pages with every mapping ({@code mm/migrate.c}). */
@@ -267,6 +270,7 @@ public final class Processes {
    * @throws IllegalArgumentException when the pid is in use or no memory for its page tables
    */
   public Task spawn(int pid) {
+    tasks.trace.setCurrentPid(pid);
     return tasks.spawn(pid, null);
   }
 
@@ -275,6 +279,7 @@ public final class Processes {
    * process's future references from {@code future} (for OPT), when known.
    */
   public Task spawn(int pid, FutureReferences future) {
+    tasks.trace.setCurrentPid(pid);
     return tasks.spawn(pid, future);
   }
 
@@ -286,12 +291,13 @@ public final class Processes {
    *     left of the child)
    */
   public Task fork(int parentPid, int childPid) {
+    tasks.trace.setCurrentPid(parentPid);
     return tasks.fork(parentPid, childPid);
   }
 
   /** Process {@code pid} exits: every mapping is removed, its page tables freed. */
   public void exit(int pid) {
-    tasks.exit(tasks.task(pid), "exited");
+    tasks.exit(tasks.current(pid), "exited");
   }
 
   /**
@@ -323,7 +329,7 @@ public final class Processes {
       boolean shared,
       long fixed,
       boolean populate) {
-    Task t = tasks.task(pid);
+    Task t = tasks.current(pid);
     long start = mmap.mmap(t.mm, length, prot, file, offset, shared, fixed);
     tasks.dropUnmappedShmem(); // MAP_FIXED may have replaced the last mapping of a shmem object
     if (populate && (prot & (Prot.READ | Prot.WRITE)) != 0) {
@@ -338,13 +344,13 @@ public final class Processes {
 
   /** Removes the mappings of {@code [addr, addr + length)} ({@code munmap}). */
   public void munmap(int pid, long addr, long length) {
-    mmap.munmap(tasks.task(pid).mm, addr, length);
+    mmap.munmap(tasks.current(pid).mm, addr, length);
     tasks.dropUnmappedShmem();
   }
 
   /** Changes the protection of {@code [addr, addr + length)} ({@code mprotect}). */
   public void mprotect(int pid, long addr, long length, int prot) {
-    mmap.mprotect(tasks.task(pid).mm, addr, length, prot);
+    mmap.mprotect(tasks.current(pid).mm, addr, length, prot);
   }
 
   /**
@@ -354,7 +360,7 @@ public final class Processes {
    * @throws IllegalArgumentException when the range is not page-aligned or not wholly mapped
    */
   public void madvise(int pid, long addr, long length, boolean hugepage) {
-    mmap.madvise(tasks.task(pid).mm, addr, length, hugepage);
+    mmap.madvise(tasks.current(pid).mm, addr, length, hugepage);
   }
 
   /**
@@ -389,7 +395,7 @@ public final class Processes {
 
   /** Sets the heap to {@code size} bytes from its start ({@code brk}). */
   public void brk(int pid, long size) {
-    mmap.brk(tasks.task(pid).mm, size);
+    mmap.brk(tasks.current(pid).mm, size);
   }
 
   /** The areas of a live process, by address (what /proc/PID/maps shows). */
@@ -471,7 +477,7 @@ public final class Processes {
    * @return the bytes, or null when the process was killed by the access
    */
   public byte[] read(int pid, int cpu, long addr, int len) {
-    Task t = tasks.task(pid);
+    Task t = tasks.current(pid);
     byte[] buf = new byte[len];
     return access.copy(t, cpu, addr, buf, Access.READ) ? buf : null;
   }
@@ -501,7 +507,7 @@ public final class Processes {
    * @return false when the process was killed by the access
    */
   public boolean write(int pid, int cpu, long addr, byte[] data) {
-    return access.copy(tasks.task(pid), cpu, addr, data, Access.WRITE);
+    return access.copy(tasks.current(pid), cpu, addr, data, Access.WRITE);
   }
 
   /**
@@ -510,7 +516,7 @@ public final class Processes {
    * @return false when the process was killed by the fetch
    */
   public boolean exec(int pid, int cpu, long addr) {
-    return access.touch(tasks.task(pid), cpu, addr, Access.EXECUTE);
+    return access.touch(tasks.current(pid), cpu, addr, Access.EXECUTE);
   }
 
   /**
@@ -520,6 +526,7 @@ public final class Processes {
    * @return false when the process was killed by the access
    */
   public boolean touch(Task t, int cpu, long addr, int access) {
+    tasks.trace.setCurrentPid(t.pid);
     return this.access.touch(t, cpu, addr, access);
   }
 
@@ -529,6 +536,7 @@ public final class Processes {
    * @throws KernelOopsException when the access faults: the kernel has no fixup for it
    */
   public void kernelAccess(int cpu, long addr, byte[] buf, int access) {
+    tasks.trace.setCurrentPid(0);
     this.access.kernelAccess(cpu, addr, buf, access);
   }
 

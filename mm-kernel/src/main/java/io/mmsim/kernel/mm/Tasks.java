@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.reclaim.FutureReferences;
+import io.mmsim.api.trace.Tracer;
 
 /*
  * The task list and a task's life (kernel/fork.c: copy_process, dup_mm; kernel/exit.c: do_exit;
@@ -37,9 +38,13 @@ final class Tasks {
   private Shmem shmem;
   private Consumer<String> reporter = s -> {};
 
-  Tasks(PageTable pageTable, PageRefs refs) {
+  /** The kernel's tracer, for the parts that reach the task list (faults, reclaim, OOM). */
+  final Tracer trace;
+
+  Tasks(PageTable pageTable, PageRefs refs, Tracer trace) {
     this.pageTable = pageTable;
     this.refs = refs;
+    this.trace = trace;
   }
 
   /** The parts that need the task list themselves (reclaim walks the rmap to tasks). */
@@ -67,6 +72,16 @@ final class Tasks {
       throw new IllegalArgumentException(
           t == null ? "no process " + pid : "process " + pid + " is dead (" + t.deathReason + ")");
     }
+    return t;
+  }
+
+  /**
+   * The live process {@code pid}, which the kernel now runs for: the current task the tracer stamps
+   * events with ({@code mm-PID}).
+   */
+  Task current(int pid) {
+    Task t = task(pid);
+    trace.setCurrentPid(pid);
     return t;
   }
 
@@ -127,7 +142,7 @@ final class Tasks {
   private long createAddressSpace() {
     long root = pageTable.createAddressSpace();
     for (int r = 0; root == PageTable.NO_ROOT && r < FaultLoop.MAX_RECLAIM_RETRIES; r++) {
-      if (vmscan.directReclaim() == 0) {
+      if (vmscan.directReclaim(-1, -1L, Vmscan.GFP_PGTABLE_USER) == 0) {
         break;
       }
       root = pageTable.createAddressSpace();
@@ -145,7 +160,8 @@ final class Tasks {
       if (child != null) {
         return child;
       }
-      if (r >= FaultLoop.MAX_RECLAIM_RETRIES || vmscan.directReclaim() == 0) {
+      if (r >= FaultLoop.MAX_RECLAIM_RETRIES
+          || vmscan.directReclaim(-1, -1L, Vmscan.GFP_PGTABLE_USER) == 0) {
         throw new IllegalArgumentException(
             "fork: out of memory copying the page tables of process " + parentPid);
       }

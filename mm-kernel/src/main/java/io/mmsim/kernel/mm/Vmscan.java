@@ -1,5 +1,6 @@
 package io.mmsim.kernel.mm;
 
+import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.NumaTopology;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.paging.PageTable;
@@ -9,6 +10,7 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
 import io.mmsim.api.swap.ReclaimContext;
 import io.mmsim.api.swap.ReclaimMode;
 import io.mmsim.api.swap.SwapSystem;
+import io.mmsim.api.trace.Tracer;
 
 /*
  * The kernel's side of reclaim (mm/vmscan.c, mm/rmap.c: folio_referenced, try_to_unmap): the
@@ -143,12 +145,39 @@ final class Vmscan {
     }
   }
 
+  /** {@code GFP_PGTABLE_USER}: how page tables of a process are allocated. */
+  static final int GFP_PGTABLE_USER = Gfp.KERNEL | Gfp.ACCOUNT | Gfp.ZERO;
+
   /**
-   * Direct reclaim of a batch ({@code try_to_free_pages}) for an allocation on {@code cpu}'s
-   * zonelist; pages freed, 0 without swap.
+   * Direct reclaim of a batch ({@code try_to_free_pages}) for a user page ({@code
+   * GFP_HIGHUSER_MOVABLE}) on {@code cpu}'s zonelist; pages freed, 0 without swap.
    */
   int directReclaim() {
-    return directReclaim(-1, -1L);
+    return directReclaim(-1, -1L, Gfp.HIGHUSER_MOVABLE);
+  }
+
+  /** Direct reclaim for a user page on node {@code nid}'s zonelist, within {@code nodemask}. */
+  int directReclaim(int nid, long nodemask) {
+    return directReclaim(nid, nodemask, Gfp.HIGHUSER_MOVABLE);
+  }
+
+  /**
+   * Direct reclaim for an order-0 allocation with {@code gfp}, traced as the kernel's
+   * mm_vmscan_direct_reclaim_begin/end; see {@link #shrinkZones}.
+   */
+  int directReclaim(int nid, long nodemask, int gfp) {
+    if (swap == null || global == null) {
+      return 0;
+    }
+    Tracer trace = tasks.trace;
+    if (trace.on()) {
+      trace.mmVmscanDirectReclaimBegin(0, gfp);
+    }
+    int freed = shrinkZones(nid, nodemask);
+    if (trace.on()) {
+      trace.mmVmscanDirectReclaimEnd(freed);
+    }
+    return freed;
   }
 
   /**
@@ -156,10 +185,7 @@ final class Vmscan {
    * CPU's), using only the nodes in {@code nodemask}: each node in zonelist order gives what is
    * still missing of the batch ({@code do_try_to_free_pages}, {@code shrink_zones}).
    */
-  int directReclaim(int nid, long nodemask) {
-    if (swap == null || global == null) {
-      return 0;
-    }
+  private int shrinkZones(int nid, long nodemask) {
     if (global.nodes() == 1) {
       return swap.tryToFreePages(global.node(0), globalScope, 0);
     }

@@ -14,6 +14,7 @@ import io.mmsim.api.paging.ErrorCode;
 import io.mmsim.api.paging.PageFault;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
+import io.mmsim.api.trace.Tracer;
 
 /*
  * Demand paging: what handle_mm_fault does for a fault on a missing or write-protected page.
@@ -71,6 +72,11 @@ final class DemandFaultHandler implements FaultHandler {
   private static final long PAST_EOF = -2L;
 
   private final byte[] buffer = new byte[Page.PAGE_SIZE];
+  private final Tracer trace;
+
+  DemandFaultHandler(Tracer trace) {
+    this.trace = trace;
+  }
 
   @Override
   public String name() {
@@ -174,15 +180,19 @@ final class DemandFaultHandler implements FaultHandler {
     return doFilePage(ctx, vma, file, offset, page, write);
   }
 
-  private static FaultOutcome doAnonymousPage(FaultContext ctx, Vma vma, long page, boolean write) {
+  private FaultOutcome doAnonymousPage(FaultContext ctx, Vma vma, long page, boolean write) {
     PageTable pt = ctx.pageTable();
     AddressSpace mm = ctx.mm();
     long flags = baseFlags(vma);
     long zero = ctx.zeroPfn();
     if (!write && zero >= 0) {
-      return pt.writePte(mm.root(), page, pt.pfnPte(zero, flags | Pte.SPECIAL))
-          ? FaultOutcome.MINOR
-          : FaultOutcome.OOM;
+      if (!pt.writePte(mm.root(), page, pt.pfnPte(zero, flags | Pte.SPECIAL))) {
+        return FaultOutcome.OOM;
+      }
+      if (trace.on()) {
+        trace.doAnonymousPage(page, zero, true);
+      }
+      return FaultOutcome.MINOR;
     }
     long pfn = ctx.allocUserPage();
     if (pfn == PageAllocator.NO_PAGE) {
@@ -197,6 +207,9 @@ final class DemandFaultHandler implements FaultHandler {
       return FaultOutcome.OOM;
     }
     ctx.pageAddNewAnonRmap(pfn, mm, page);
+    if (trace.on()) {
+      trace.doAnonymousPage(page, pfn, false);
+    }
     return FaultOutcome.MINOR;
   }
 
@@ -242,6 +255,9 @@ final class DemandFaultHandler implements FaultHandler {
       ctx.pageCacheAdd(file, offset, pfn);
     }
     ctx.pageAddRmap(pfn, mm, page);
+    if (trace.on()) {
+      trace.doFilePage(page, pfn, offset, !fresh);
+    }
     return fresh && !file.shmem() ? FaultOutcome.MAJOR : FaultOutcome.MINOR;
   }
 
@@ -276,6 +292,10 @@ final class DemandFaultHandler implements FaultHandler {
       return FaultOutcome.OOM;
     }
     ctx.pageAddNewAnonRmap(anon, mm, page);
+    if (trace.on()) {
+      // do_cow_fault: the file page (cached or read in) copied into a private anonymous page
+      trace.doFilePage(page, anon, offset, !read);
+    }
     return read && !file.shmem() ? FaultOutcome.MAJOR : FaultOutcome.MINOR;
   }
 
@@ -289,18 +309,24 @@ final class DemandFaultHandler implements FaultHandler {
     return ((now ^ before) & ~(Pte.ACCESSED | Pte.DIRTY)) == 0;
   }
 
-  private static FaultOutcome doWpPage(FaultContext ctx, Vma vma, long page, long pte) {
+  private FaultOutcome doWpPage(FaultContext ctx, Vma vma, long page, long pte) {
     PageTable pt = ctx.pageTable();
     AddressSpace mm = ctx.mm();
     long root = mm.root();
     long pfn = Pte.pfn(pte);
     if (vma.shared()) {
       pt.writePte(root, page, pte | Pte.RW | Pte.DIRTY | Pte.ACCESSED);
+      if (trace.on()) {
+        trace.doWpPage(page, pfn, pfn, false);
+      }
       return FaultOutcome.MINOR;
     }
     boolean zero = (pte & Pte.SPECIAL) != 0 && pfn == ctx.zeroPfn();
     if (!zero && ctx.pageAnon(pfn) && ctx.pageCount(pfn) == 1) {
       pt.writePte(root, page, pte | Pte.RW | Pte.DIRTY | Pte.ACCESSED);
+      if (trace.on()) {
+        trace.doWpPage(page, pfn, pfn, false);
+      }
       return FaultOutcome.MINOR;
     }
     long copy = ctx.allocUserPage();
@@ -326,6 +352,9 @@ final class DemandFaultHandler implements FaultHandler {
     ctx.pageAddNewAnonRmap(copy, mm, page);
     if (!zero) {
       ctx.pageRemoveRmap(pfn, mm, page);
+    }
+    if (trace.on()) {
+      trace.doWpPage(page, pfn, copy, true);
     }
     return FaultOutcome.MINOR;
   }

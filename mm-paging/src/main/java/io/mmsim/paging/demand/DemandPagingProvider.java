@@ -46,6 +46,6 @@ public final class DemandPagingProvider implements FaultHandlerProvider {
 
   @Override
   public FaultHandler create(ProviderContext ctx) {
-    return new DemandFaultHandler();
+    return new DemandFaultHandler(ctx.tracer());
   }
 }

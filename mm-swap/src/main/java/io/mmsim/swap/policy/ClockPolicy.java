@@ -47,8 +47,23 @@ final class ClockPolicy extends ListPolicy {
     }
   }
 
+  /** Pages the hand passed over (bit set, cleared) before the last victim. */
+  private long lastPassed;
+
+  @Override
+  public String victimReason(long page) {
+    return lastPassed == 0
+        ? "clock: the page under the hand has its referenced bit clear"
+        : "clock: the hand cleared the referenced bit of "
+            + lastPassed
+            + " page"
+            + (lastPassed == 1 ? "" : "s")
+            + " (a second chance) and stopped at the first whose bit was clear";
+  }
+
   @Override
   public long victim(ReferenceBits bits) {
+    lastPassed = 0;
     // two full turns clear every bit; a third means the bits do not clear (a broken
     // ReferenceBits): evict under the hand rather than spin
     long limit = 2L * nodes.size(CIRCLE) + 1;
@@ -63,6 +78,7 @@ final class ClockPolicy extends ListPolicy {
       if (((nodes.flags(n) & REFERENCED) != 0 || young) && step < limit) {
         nodes.setFlags(n, 0);
         nodes.moveToNewest(CIRCLE, n); // the hand moves past it
+        lastPassed++;
         continue;
       }
       return evict(n);

@@ -31,4 +31,11 @@ final class FifoPolicy extends ListPolicy {
   public long victim(ReferenceBits bits) {
     return evictOldest(QUEUE);
   }
+
+  @Override
+  public String victimReason(long page) {
+    return "first in, first out: the head of the queue, the oldest of "
+        + (resident() + 1)
+        + " resident pages";
+  }
 }

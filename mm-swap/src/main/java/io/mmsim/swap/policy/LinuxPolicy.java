@@ -131,6 +131,9 @@ final class LinuxPolicy extends ListPolicy {
   @Override
   public long victim(ReferenceBits bits) {
     lastVictim = NO_VICTIM;
+    whyRotated = 0;
+    whyActivated = 0;
+    whyRefilled = 0;
     long limit = 4L * nodes.tracked() + REFILL_BATCH;
     for (long step = 0; ; step++) {
       if (nodes.size(INACTIVE) == 0 || inactiveIsLow()) {
@@ -149,10 +152,12 @@ final class LinuxPolicy extends ListPolicy {
         nodes.unlink(n);
         if (wasReferenced) {
           nodes.pushNewest(ACTIVE, n);
+          whyActivated++;
           pgactivate++;
           nonresidentAge++;
         } else {
           nodes.pushNewest(INACTIVE, n);
+          whyRotated++;
         }
         continue;
       }
@@ -184,7 +189,32 @@ final class LinuxPolicy extends ListPolicy {
       nodes.setFlags(n, nodes.flags(n) | PG_WORKINGSET); // folio_set_workingset
       nodes.pushNewest(INACTIVE, n);
       pgdeactivate++;
+      whyRefilled++;
     }
+  }
+
+  /** What the last victim() passed over: rotated, activated and deactivated pages. */
+  private int whyRotated;
+
+  private int whyActivated;
+  private int whyRefilled;
+
+  @Override
+  public String victimReason(long page) {
+    StringBuilder sb =
+        new StringBuilder("the oldest page of the inactive list, accessed bit clear");
+    sb.append(" (inactive ").append(nodes.size(INACTIVE));
+    sb.append(", active ").append(nodes.size(ACTIVE)).append(" pages left)");
+    if (whyRefilled > 0) {
+      sb.append("; first ").append(whyRefilled).append(" moved from active to inactive");
+    }
+    if (whyRotated > 0) {
+      sb.append("; ").append(whyRotated).append(" young, PG_referenced set, rotated");
+    }
+    if (whyActivated > 0) {
+      sb.append("; ").append(whyActivated).append(" young again, activated");
+    }
+    return sb.toString();
   }
 
   /** workingset_eviction: the age now and PG_workingset; the age moves on. */

@@ -39,4 +39,9 @@ final class LruPolicy extends ListPolicy {
   public long victim(ReferenceBits bits) {
     return evictOldest(STACK);
   }
+
+  @Override
+  public String victimReason(long page) {
+    return "least recently used: the tail of the LRU list of " + (resident() + 1) + " pages";
+  }
 }

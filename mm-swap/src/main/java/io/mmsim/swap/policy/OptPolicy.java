@@ -164,6 +164,17 @@ final class OptPolicy implements ReplacementPolicy {
     return page;
   }
 
+  @Override
+  public String victimReason(long page) {
+    return lastVictimNextUse == FutureReferences.NEVER
+        ? "optimal: it is never referenced again"
+        : "optimal: its next reference, at position "
+            + lastVictimNextUse
+            + " of the reference string, is the furthest of the "
+            + (size + 1)
+            + " resident pages";
+  }
+
   /** The next use recorded for a resident page (for tests), or -1. */
   long recordedNextUse(long page) {
     int n = (int) index.get(page);
