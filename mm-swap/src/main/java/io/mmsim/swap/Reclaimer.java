@@ -108,6 +108,13 @@ final class Reclaimer {
       return 0;
     }
     boolean kswapd = mode == ReclaimMode.KSWAPD;
+    if (trace.on()) {
+      trace.shrinkBegin(
+          mode.name().toLowerCase(java.util.Locale.ROOT),
+          policy.name(),
+          nrPages,
+          policy.resident());
+    }
     int freed = 0;
     int left = 0;
     if (mode != ReclaimMode.LIMIT) {

@@ -563,6 +563,21 @@ public final class Explainer implements TraceListener {
                   + " of the "
                   + e.arg("nr_requested")
                   + " asked for");
+      case SHRINK_BEGIN ->
+          out.add(
+              1,
+              (e.text("mode").equals("limit")
+                      ? "process "
+                          + e.pid()
+                          + " is at its rss.limit: take "
+                          + e.arg("nr_to_reclaim")
+                          + " of its pages out of memory"
+                      : e.text("mode") + " reclaim: free " + e.arg("nr_to_reclaim") + " pages")
+                  + ", ask policy "
+                  + e.text("policy")
+                  + " ("
+                  + e.arg("resident")
+                  + " pages tracked) for victims");
       case RECLAIM_VICTIM ->
           out.add(
               2,

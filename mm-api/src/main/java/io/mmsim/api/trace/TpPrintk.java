@@ -364,6 +364,10 @@ final class TpPrintk {
         sb.append(" free=").append(a[2]).append(" min=").append(a[3]);
         sb.append(" low=").append(a[4]).append(" high=").append(a[5]);
       }
+      case SHRINK_BEGIN -> {
+        sb.append("mode=").append(t[0]).append(" policy=").append(t[1]);
+        sb.append(" nr_to_reclaim=").append(a[0]).append(" resident=").append(a[1]);
+      }
       case RECLAIM_VICTIM -> {
         sb.append("policy=").append(t[0]).append(" key=0x");
         hex(sb, a[0]);

@@ -187,6 +187,11 @@ public enum Tracepoint {
    */
   ZONE_WATERMARK("mmsim", "zone_watermark", Ctx.PLAIN, "nid zid free min low high", ""),
   /**
+   * {@code mmsim:shrink_begin}: reclaim asks the policy for victims until nr_to_reclaim pages are
+   * freed (mode kswapd or direct) or have left the scope (mode limit: a process at rss.limit).
+   */
+  SHRINK_BEGIN("mmsim", "shrink_begin", Ctx.PLAIN, "nr_to_reclaim resident", "mode policy"),
+  /**
    * {@code mmsim:reclaim_victim}: the replacement policy chose a page, and why; kind is the
    * ReclaimContext kind (0 anonymous, 1 file, 2 unevictable).
    */

@@ -865,6 +865,26 @@ public final class Tracer {
 
   // ------------------------------------------------------------------ mmsim: reclaim
 
+  /**
+   * Reclaim begins a shrink: {@code mode} ({@code kswapd}, {@code direct}, {@code limit}) wants
+   * {@code nrToReclaim} pages from {@code policy}, which tracks {@code resident} pages.
+   */
+  public void shrinkBegin(String mode, String policy, long nrToReclaim, long resident) {
+    emit(
+        Tracepoint.SHRINK_BEGIN,
+        CURRENT_CPU,
+        nrToReclaim,
+        resident,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        mode,
+        policy);
+  }
+
   /** The free pages and watermarks of zone {@code zid} (-1: the node's zones summed), in pages. */
   public void zoneWatermark(int nid, int zid, long free, long min, long low, long high) {
     emit(Tracepoint.ZONE_WATERMARK, CURRENT_CPU, nid, zid, free, min, low, high, 0, 0, null, null);
