@@ -16,6 +16,7 @@ import io.mmsim.api.page.CompactControl;
 import io.mmsim.api.page.CompactResult;
 import io.mmsim.api.page.MigrateMode;
 import io.mmsim.api.page.PageMigrator;
+import io.mmsim.api.trace.Tracer;
 
 /*
  * Memory compaction of one zone, the allocator's half of mm/compaction.c (look up compact_zone,
@@ -158,6 +159,12 @@ final class Compaction {
     freePfn = Pageblocks.startPfn(zoneEnd - 1);
     freeCursor = freePfn;
     nrFreepages = 0;
+    Tracer trace = area.trace;
+    boolean sync = mode != MigrateMode.ASYNC;
+    if (trace.on()) {
+      trace.mmCompactionBegin(
+          base + zoneStart, base + migratePfn, base + freePfn, base + zoneEnd, sync);
+    }
     CompactResult ret;
     try {
       while ((ret = finished()) == CompactResult.CONTINUE) {
@@ -169,6 +176,10 @@ final class Compaction {
       }
     } finally {
       releaseFreepages();
+    }
+    if (trace.on()) {
+      trace.mmCompactionEnd(
+          base + zoneStart, base + migratePfn, base + freePfn, base + zoneEnd, sync, ret.ordinal());
     }
     return ret;
   }
@@ -388,6 +399,16 @@ final class Compaction {
    * moved stay where they are).
    */
   private boolean migratePages(PageMigrator migrator, int n) {
+    long ok = migrateSuccess;
+    long failed = migrateFail;
+    boolean done = migrateBatch(migrator, n);
+    if (area.trace.on()) {
+      area.trace.mmCompactionMigratepages(migrateSuccess - ok, migrateFail - failed);
+    }
+    return done;
+  }
+
+  private boolean migrateBatch(PageMigrator migrator, int n) {
     byte[] meta = area.meta;
     for (int i = 0; i < n; i++) {
       if (nrFreepages == 0) {

@@ -238,7 +238,8 @@ public final class Kernel {
             events,
             extfragThreshold,
             proactiveness,
-            processes == null ? null : processes.migrator());
+            processes == null ? null : processes.migrator(),
+            tracer);
     if (processes != null) {
       try {
         processes.setTransparentHugepage(

@@ -601,6 +601,45 @@ public final class Explainer implements TraceListener {
                   + e.arg("offset")
                   + " of swap area "
                   + e.arg("type"));
+      case MM_COMPACTION_BEGIN ->
+          out.add(
+              1,
+              "compaction of the zone "
+                  + pfn(e.arg("zone_start"))
+                  + "-"
+                  + hex(e.arg("zone_end"))
+                  + " ("
+                  + (e.arg("sync") != 0 ? "sync" : "async")
+                  + "): the migrate scanner starts at "
+                  + pfn(e.arg("migrate_pfn"))
+                  + " going up, the free scanner at "
+                  + pfn(e.arg("free_pfn"))
+                  + " going down");
+      case MM_COMPACTION_MIGRATEPAGES ->
+          out.add(
+              2,
+              "moved "
+                  + e.arg("nr_migrated")
+                  + " pages to free frames near the top"
+                  + (e.arg("nr_failed") > 0 ? ", " + e.arg("nr_failed") + " could not move" : ""));
+      case MM_COMPACTION_END ->
+          out.add(
+              1,
+              "compaction ends with the scanners at "
+                  + pfn(e.arg("migrate_pfn"))
+                  + " and "
+                  + pfn(e.arg("free_pfn"))
+                  + ": "
+                  + TpPrintk.compactStatus(e.arg("status")));
+      case MM_COMPACTION_KCOMPACTD_WAKE ->
+          out.add(
+              1,
+              e.comm()
+                  + " wakes to compact zones up to "
+                  + TpPrintk.zone(e.arg("highest_zoneidx"))
+                  + " for order "
+                  + e.arg("order"));
+      case MM_COMPACTION_KCOMPACTD_SLEEP -> out.add(1, e.comm() + " goes back to sleep");
       case MARK_VICTIM ->
           out.add(
               1,

@@ -1,9 +1,12 @@
 package io.mmsim.api.trace;
 
+import java.util.Locale;
+
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Zone;
+import io.mmsim.api.page.CompactResult;
 
 /*
  * How each event prints: the trace_pipe context (kernel/trace/trace_output.c:
@@ -164,6 +167,29 @@ final class TpPrintk {
         sb.append(" flags=");
         reclaimFlags(sb, (int) a[1]);
       }
+      case MM_COMPACTION_BEGIN, MM_COMPACTION_END -> {
+        sb.append("zone_start=0x");
+        hex(sb, a[0]);
+        sb.append(" migrate_pfn=0x");
+        hex(sb, a[1]);
+        sb.append(" free_pfn=0x");
+        hex(sb, a[2]);
+        sb.append(" zone_end=0x");
+        hex(sb, a[3]);
+        sb.append(", mode=").append(a[4] != 0 ? "sync" : "async");
+        if (e.tracepoint == Tracepoint.MM_COMPACTION_END) {
+          sb.append(" status=").append(compactStatus(a[5]));
+        }
+      }
+      case MM_COMPACTION_MIGRATEPAGES ->
+          sb.append("nr_migrated=").append(a[0]).append(" nr_failed=").append(a[1]);
+      case MM_COMPACTION_KCOMPACTD_WAKE -> {
+        sb.append("nid=").append(a[0]).append(" order=").append(a[1]).append(" classzone_idx=");
+        String z = zone(a[2]);
+        sb.append(z);
+        pad(sb, 8 - z.length());
+      }
+      case MM_COMPACTION_KCOMPACTD_SLEEP -> sb.append("nid=").append(a[0]);
       case MARK_VICTIM -> {
         sb.append("pid=").append(a[0]);
         sb.append(" comm=").append(t[0]);
@@ -421,6 +447,16 @@ final class TpPrintk {
 
   private static String sizeName(long shift) {
     return shift == 30 ? "1G" : shift == 21 ? "2M" : shift == 12 ? "4K" : "2^" + shift;
+  }
+
+  /**
+   * {@code COMPACTION_STATUS} of include/trace/events/mmflags.h: the enum's names in lower case.
+   */
+  static String compactStatus(long status) {
+    CompactResult[] all = CompactResult.values();
+    return status >= 0 && status < all.length
+        ? all[(int) status].name().toLowerCase(Locale.ROOT)
+        : Long.toString(status);
   }
 
   /** A reclaim victim's kind. */

@@ -95,6 +95,31 @@ public enum Tracepoint {
   /** {@code vmscan:mm_vmscan_write_folio}: reclaim writes a dirty page out (here: to swap). */
   MM_VMSCAN_WRITE_FOLIO("vmscan", "mm_vmscan_write_folio", Ctx.PLAIN, "pfn reclaim_flags", ""),
 
+  // ------------------------------------------------------------------ compaction
+  /** {@code compaction:mm_compaction_begin}: compact_zone starts its two scanners. */
+  MM_COMPACTION_BEGIN(
+      "compaction",
+      "mm_compaction_begin",
+      Ctx.PLAIN,
+      "zone_start migrate_pfn free_pfn zone_end sync",
+      ""),
+  /** {@code compaction:mm_compaction_end}: where the scanners stopped, and the status. */
+  MM_COMPACTION_END(
+      "compaction",
+      "mm_compaction_end",
+      Ctx.PLAIN,
+      "zone_start migrate_pfn free_pfn zone_end sync status",
+      ""),
+  /** {@code compaction:mm_compaction_migratepages}: one batch of isolated pages migrated. */
+  MM_COMPACTION_MIGRATEPAGES(
+      "compaction", "mm_compaction_migratepages", Ctx.PLAIN, "nr_migrated nr_failed", ""),
+  /** {@code compaction:mm_compaction_kcompactd_wake}: kcompactd starts its work. */
+  MM_COMPACTION_KCOMPACTD_WAKE(
+      "compaction", "mm_compaction_kcompactd_wake", Ctx.PLAIN, "nid order highest_zoneidx", ""),
+  /** {@code compaction:mm_compaction_kcompactd_sleep}: kcompactd goes back to sleep. */
+  MM_COMPACTION_KCOMPACTD_SLEEP(
+      "compaction", "mm_compaction_kcompactd_sleep", Ctx.PLAIN, "nid", ""),
+
   // ------------------------------------------------------------------ oom, tlb, vmalloc
   /** {@code oom:mark_victim}: the OOM killer chose its victim. */
   MARK_VICTIM(

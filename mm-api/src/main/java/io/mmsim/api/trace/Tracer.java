@@ -279,10 +279,10 @@ public final class Tracer {
     if (!on) {
       return;
     }
-    // a flush another CPU does for this one's IPI is stamped with that CPU but does not move
-    // the running task there
+    // a TLB flush is stamped with the CPU whose TLB it clears, which may be another CPU's (a
+    // shootdown the running task asked for): it does not move the running task there
     int stamp = onCpu >= 0 ? onCpu : cpu;
-    if (onCpu >= 0 && !(tp == Tracepoint.TLB_FLUSH && a0 == TLB_REMOTE_SHOOTDOWN)) {
+    if (onCpu >= 0 && tp != Tracepoint.TLB_FLUSH) {
       cpu = onCpu;
     }
     clock += TICK_NANOS;
@@ -540,6 +540,95 @@ public final class Tracer {
         CURRENT_CPU,
         pfn,
         reclaimFlags,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        null);
+  }
+
+  // ------------------------------------------------------------------ compaction
+
+  /** {@code trace_mm_compaction_begin}: absolute frame numbers. */
+  public void mmCompactionBegin(
+      long zoneStart, long migratePfn, long freePfn, long zoneEnd, boolean sync) {
+    emit(
+        Tracepoint.MM_COMPACTION_BEGIN,
+        CURRENT_CPU,
+        zoneStart,
+        migratePfn,
+        freePfn,
+        zoneEnd,
+        sync ? 1 : 0,
+        0,
+        0,
+        0,
+        null,
+        null);
+  }
+
+  /** {@code trace_mm_compaction_end}; {@code status} is a {@code CompactResult} ordinal. */
+  public void mmCompactionEnd(
+      long zoneStart, long migratePfn, long freePfn, long zoneEnd, boolean sync, int status) {
+    emit(
+        Tracepoint.MM_COMPACTION_END,
+        CURRENT_CPU,
+        zoneStart,
+        migratePfn,
+        freePfn,
+        zoneEnd,
+        sync ? 1 : 0,
+        status,
+        0,
+        0,
+        null,
+        null);
+  }
+
+  /** {@code trace_mm_compaction_migratepages}. */
+  public void mmCompactionMigratepages(long nrMigrated, long nrFailed) {
+    emit(
+        Tracepoint.MM_COMPACTION_MIGRATEPAGES,
+        CURRENT_CPU,
+        nrMigrated,
+        nrFailed,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        null);
+  }
+
+  /** {@code trace_mm_compaction_kcompactd_wake}. */
+  public void mmCompactionKcompactdWake(int nid, int order, int highestZoneidx) {
+    emit(
+        Tracepoint.MM_COMPACTION_KCOMPACTD_WAKE,
+        CURRENT_CPU,
+        nid,
+        order,
+        highestZoneidx,
+        0,
+        0,
+        0,
+        0,
+        0,
+        null,
+        null);
+  }
+
+  /** {@code trace_mm_compaction_kcompactd_sleep}. */
+  public void mmCompactionKcompactdSleep(int nid) {
+    emit(
+        Tracepoint.MM_COMPACTION_KCOMPACTD_SLEEP,
+        CURRENT_CPU,
+        nid,
+        0,
         0,
         0,
         0,

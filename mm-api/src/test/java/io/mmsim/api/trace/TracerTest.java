@@ -130,6 +130,38 @@ final class TracerTest {
         .containsExactly("mm-0@1", "proc7-7@1", "kswapd0-0@1", "proc7-7@0", "mm-0@0");
   }
 
+  @Test
+  void currentPid_stampsTheBaseTask_kernelThreadsNestOverIt() {
+    Tracer t = new Tracer();
+    List<TraceEvent> got = new ArrayList<>();
+    t.subscribe(EnumSet.allOf(Tracepoint.class), e -> got.add(e.copy()));
+    t.setCurrentPid(3);
+    t.mmPageFree(0, 1, 0);
+    t.enterTask(Tracer.kswapdComm(1), Tracer.KTHREAD_PID);
+    t.mmVmscanKswapdWake(1, 2, 0);
+    t.leaveTask();
+    t.enterTask(Tracer.kcompactdComm(0), Tracer.KTHREAD_PID);
+    t.mmCompactionKcompactdSleep(0);
+    t.leaveTask();
+    t.mmPageFree(0, 2, 0);
+    t.setCurrentPid(0);
+    t.mmPageFree(0, 3, 0);
+    assertThat(got)
+        .extracting(e -> e.comm() + "-" + e.pid())
+        .containsExactly("mm-3", "kswapd1-0", "kcompactd0-0", "mm-3", "mm-0");
+  }
+
+  @Test
+  void tlbFlushOfAnotherCpu_isStampedWithIt_butTheTaskStaysOnItsCpu() {
+    Tracer t = new Tracer();
+    List<TraceEvent> got = new ArrayList<>();
+    t.subscribe(EnumSet.allOf(Tracepoint.class), e -> got.add(e.copy()));
+    t.mmPageFree(0, 1, 0);
+    t.tlbFlush(1, Tracer.TLB_LOCAL_SHOOTDOWN, 1);
+    t.mmPageFree(Tracer.CURRENT_CPU, 2, 0);
+    assertThat(got).extracting(TraceEvent::cpu).containsExactly(0, 1, 0);
+  }
+
   // ================================================================ trace_pipe layout
 
   @Test
@@ -216,6 +248,14 @@ final class TracerTest {
     t.freeVmapAreaNoflush(0xffffc90000000000L, 2, 16384);
     t.purgeVmapAreaLazy(0xffffc90000000000L, 0xffffc90000003000L, 1);
     t.mmPageAllocExtfrag(0, 0x9000, 0, 9, 1, 0, true);
+    t.mmVmscanWakeupKswapd(0, 1, 3, Gfp.HIGHUSER_MOVABLE);
+    t.mmVmscanKswapdSleep(0);
+    t.mmCompactionBegin(0x1000, 0x1000, 0x3e00, 0x4000, true);
+    t.mmCompactionMigratepages(30, 2);
+    t.mmCompactionEnd(
+        0x1000, 0x2600, 0x3a00, 0x4000, false, io.mmsim.api.page.CompactResult.CONTENDED.ordinal());
+    t.mmCompactionKcompactdWake(0, 9, 1);
+    t.mmCompactionKcompactdSleep(0);
     assertThat(out)
         .extracting(l -> l.substring(l.indexOf(": ") + 2))
         .containsExactly(
@@ -237,7 +277,17 @@ final class TracerTest {
                 + " num_purged=1",
             "mm_page_alloc_extfrag: page=ffffea0000240000 pfn=0x9000 alloc_order=0"
                 + " fallback_order=9 pageblock_order=9 alloc_migratetype=1"
-                + " fallback_migratetype=0 fragmenting=0 change_ownership=1");
+                + " fallback_migratetype=0 fragmenting=0 change_ownership=1",
+            "mm_vmscan_wakeup_kswapd: nid=0 order=3 gfp_flags=GFP_HIGHUSER_MOVABLE",
+            "mm_vmscan_kswapd_sleep: nid=0",
+            "mm_compaction_begin: zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x3e00"
+                + " zone_end=0x4000, mode=sync",
+            "mm_compaction_migratepages: nr_migrated=30 nr_failed=2",
+            "mm_compaction_end: zone_start=0x1000 migrate_pfn=0x2600 free_pfn=0x3a00"
+                + " zone_end=0x4000, mode=async status=contended",
+            // classzone_idx is %-8s: the zone name padded to 8
+            "mm_compaction_kcompactd_wake: nid=0 order=9 classzone_idx=DMA32   ",
+            "mm_compaction_kcompactd_sleep: nid=0");
   }
 
   // ================================================================ show_gfp_flags

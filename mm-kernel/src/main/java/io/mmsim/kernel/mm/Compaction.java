@@ -11,6 +11,7 @@ import io.mmsim.api.page.MigrateMode;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.PageMigrator;
 import io.mmsim.api.page.ZoneStats;
+import io.mmsim.api.trace.Tracer;
 import io.mmsim.kernel.proc.Extfrag;
 import io.mmsim.kernel.stat.VmEvent;
 import io.mmsim.kernel.stat.VmEvents;
@@ -80,6 +81,8 @@ public final class Compaction {
   private final int[] deferShift = new int[Zone.count()];
   private final int[] orderFailed = new int[Zone.count()];
 
+  private final Tracer trace;
+
   /** {@code kcompactd_max_order}: the order kcompactd was woken for, -1 when asleep. */
   private int kcompactdMaxOrder = -1;
 
@@ -93,6 +96,7 @@ public final class Compaction {
    * @param proactiveness {@code vm.compaction_proactiveness}, 0..100
    * @param migrator who moves pages; null moves nothing (a kernel without processes has no movable
    *     pages)
+   * @param trace the kernel's tracer (kcompactd's work runs as task {@code kcompactd0})
    */
   public Compaction(
       PageAllocator pages,
@@ -100,7 +104,9 @@ public final class Compaction {
       VmEvents events,
       int extfragThreshold,
       int proactiveness,
-      PageMigrator migrator) {
+      PageMigrator migrator,
+      Tracer trace) {
+    this.trace = trace;
     this.pages = pages;
     this.layout = layout;
     this.events = events;
@@ -318,6 +324,22 @@ public final class Compaction {
       return;
     }
     events.count(VmEvent.COMPACTDAEMON_WAKE);
+    trace.enterTask(Tracer.kcompactdComm(0), Tracer.KTHREAD_PID);
+    try {
+      if (trace.on()) {
+        trace.mmCompactionKcompactdWake(0, order, highest);
+      }
+      kcompactdDoWork(order, highest);
+      if (trace.on()) {
+        trace.mmCompactionKcompactdSleep(0);
+      }
+    } finally {
+      trace.leaveTask();
+    }
+  }
+
+  /** {@code kcompactd_do_work}: each zone up to {@code highest} that may gain, not deferred. */
+  private void kcompactdDoWork(int order, int highest) {
     for (int z = 0; z <= highest; z++) {
       Zone zone = Zone.values()[z];
       if (!layout.populated(zone) || deferred(z, order) || !suitableForKcompactd(z, order)) {
