@@ -184,7 +184,7 @@ final class Vmalloc implements VirtualAllocator {
     this.lazyMaxPages = lazyMaxPages;
     this.trace = ctx.tracer();
     this.vstart = base;
-    this.vend = limit;
+    this.vend = base + totalBytes; // what the kernel passes: VMALLOC_END itself
   }
 
   /** The kernel's lazy threshold for {@code cpus} online CPUs ({@code lazy_max_pages()}). */

@@ -362,4 +362,79 @@ final class ProcessTraceTest {
                 parent, child))
         .contains("handled by the demand handler: minor");
   }
+
+  /**
+   * vmalloc(8 KiB) reserves 2 pages and a guard page (12 KiB) at the bottom of the empty vmalloc
+   * range; vfree parks those 3 pages lazily, far below the purge threshold (lazy_max_pages =
+   * fls(2 CPUs) * 32 MiB of pages = 2 * 8192). vstart and vend are VMALLOC_START and VMALLOC_END
+   * as the kernel passes them.
+   */
+  @Test
+  void vmallocAndVfree_reserveWithGuardPage_freeLazily() {
+    Kernel k = Kernel.builder().set("memory.size", "64M").boot();
+    List<String> lines = capture(k, "vmalloc:*");
+    long addr = k.virtualAllocator().vmalloc(0, 8192, io.mmsim.api.mem.Gfp.KERNEL);
+    k.virtualAllocator().vfree(0, addr);
+    assertThat(addr).isEqualTo(io.mmsim.api.mem.KernelLayout.VMALLOC_START);
+    assertThat(lines)
+        .extracting(l -> l.substring(l.indexOf(" T: ") + 4))
+        .containsExactly(
+            "alloc_vmap_area: va_start: "
+                + Long.toUnsignedString(addr)
+                + " size=12288 align=4096 vstart=0xffffc90000000000 vend=0xffffe8ffffffffff"
+                + " failed=0",
+            String.format("free_vmap_area_noflush: va_start=0x%x nr_lazy=3 nr_lazy_max=", addr)
+                + (2 * 8192));
+  }
+
+  /**
+   * compact_memory on a 64 MiB machine compacts both zones, DMA [0x0, 0x1000) and DMA32 [0x1000,
+   * 0x4000) (16 MiB and 64 MiB in 4 KiB frames), from the bottom and the last pageblock, to the
+   * end: the pages process 1 left in every other frame move, and the moves the events count are the
+   * pages that changed frames.
+   */
+  @Test
+  void compactMemory_eachZoneBeginsAndEnds_movesTheScatteredPages() {
+    Kernel k = Kernel.builder().set("memory.size", "64M").boot();
+    Processes p = k.processes();
+    p.spawn(1);
+    int n = 2048;
+    long a = p.mmap(1, n * PAGE, RW, null, 0, false, -1, true);
+    for (int i = 1; i < n; i += 2) {
+      p.munmap(1, a + i * PAGE, PAGE);
+    }
+    long[] before = new long[n / 2];
+    for (int i = 0; i < n; i += 2) {
+      before[i / 2] = pfnAt(k, 1, a + i * PAGE);
+    }
+    List<TraceEvent> events = new ArrayList<>();
+    k.tracer().subscribe(Tracepoint.select("compaction:*"), e -> events.add(e.copy()));
+    k.compactMemory();
+    int moved = 0;
+    for (int i = 0; i < n; i += 2) {
+      if (pfnAt(k, 1, a + i * PAGE) != before[i / 2]) {
+        moved++;
+      }
+    }
+    List<String> bounds = new ArrayList<>();
+    long migrated = 0;
+    for (TraceEvent e : events) {
+      switch (e.tracepoint()) {
+        case MM_COMPACTION_BEGIN, MM_COMPACTION_END ->
+            bounds.add(
+                e.tracepoint().event()
+                    + String.format(" 0x%x-0x%x", e.arg("zone_start"), e.arg("zone_end")));
+        case MM_COMPACTION_MIGRATEPAGES -> migrated += e.arg("nr_migrated");
+        default -> {}
+      }
+    }
+    assertThat(bounds)
+        .containsExactlyInAnyOrder(
+            "mm_compaction_begin 0x0-0x1000",
+            "mm_compaction_end 0x0-0x1000",
+            "mm_compaction_begin 0x1000-0x4000",
+            "mm_compaction_end 0x1000-0x4000");
+    assertThat(moved).isPositive();
+    assertThat(migrated).isEqualTo(moved);
+  }
 }
