@@ -20,7 +20,9 @@ import io.mmsim.api.paging.Pte;
  * forgets its events. A step keeps at most {@link #MAX_EVENTS} events and gives at most {@link
  * #MAX_LINES} lines, so that a long memory trace stays readable; the rest is counted, not shown.
  * Lines are indented by two spaces per level: a step's own sentences at level 1, details under them
- * at level 2.
+ * at level 2. Milestones (kswapd waking and sleeping, direct reclaim, an OOM kill, compaction runs)
+ * are explained past both limits, up to {@link #MAX_MILESTONES} more, so that a long step still
+ * says when reclaim ran.
  */
 public final class Explainer implements TraceListener {
 
@@ -30,11 +32,15 @@ public final class Explainer implements TraceListener {
   /** The most lines one step prints. */
   public static final int MAX_LINES = 80;
 
+  /** The most milestone events one step keeps and explains past the other limits. */
+  public static final int MAX_MILESTONES = 40;
+
   /** Steps of a per-CPU refill shown in full before the rest is summed up. */
   private static final int REFILL_DETAIL = 1;
 
   private final List<TraceEvent> events = new ArrayList<>();
   private long dropped;
+  private int milestones;
 
   /** An explainer with no events yet. */
   public Explainer() {}
@@ -43,9 +49,30 @@ public final class Explainer implements TraceListener {
   public void event(TraceEvent event) {
     if (events.size() < MAX_EVENTS) {
       events.add(event.copy());
+    } else if (milestone(event.tracepoint()) && milestones < MAX_MILESTONES) {
+      events.add(event.copy());
+      milestones++;
     } else {
       dropped++;
     }
+  }
+
+  /** Events explained past the limits: when reclaim, the OOM killer and compaction ran. */
+  private static boolean milestone(Tracepoint t) {
+    return switch (t) {
+      case MM_VMSCAN_WAKEUP_KSWAPD,
+          MM_VMSCAN_KSWAPD_WAKE,
+          MM_VMSCAN_KSWAPD_SLEEP,
+          ZONE_WATERMARK,
+          MM_VMSCAN_DIRECT_RECLAIM_BEGIN,
+          MM_VMSCAN_DIRECT_RECLAIM_END,
+          MARK_VICTIM,
+          MM_COMPACTION_KCOMPACTD_WAKE,
+          MM_COMPACTION_BEGIN,
+          MM_COMPACTION_END ->
+          true;
+      default -> false;
+    };
   }
 
   /** True when no event arrived since the last {@link #explain()}. */
@@ -73,12 +100,15 @@ public final class Explainer implements TraceListener {
         default -> {
           takes(out, pending, 1);
           pending.clear();
+          out.milestone = milestone(e.tracepoint());
           one(out, e);
+          out.milestone = false;
         }
       }
     }
     takes(out, pending, 1);
     events.clear();
+    milestones = 0;
     if (dropped > 0) {
       out.add(
           1, dropped + " more events not explained (this step made more than " + MAX_EVENTS + ")");
@@ -805,6 +835,11 @@ public final class Explainer implements TraceListener {
     private long over;
     private int mark;
 
+    /** The line being added explains a milestone: it may pass MAX_LINES. */
+    boolean milestone;
+
+    private int milestoneLines;
+
     /** The cache of the last object handed out, for the kmalloc sentence that follows. */
     String lastCache;
 
@@ -813,6 +848,9 @@ public final class Explainer implements TraceListener {
     void add(int level, String text) {
       if (lines.size() < MAX_LINES) {
         lines.add("  ".repeat(level) + text);
+      } else if (milestone && milestoneLines < MAX_MILESTONES) {
+        lines.add("  ".repeat(level) + text);
+        milestoneLines++;
       } else {
         over++;
       }
@@ -849,7 +887,11 @@ public final class Explainer implements TraceListener {
 
     List<String> finish() {
       if (over > 0) {
-        lines.add("  " + over + " more lines (--trace all shows every event)");
+        lines.add(
+            "  "
+                + over
+                + " more lines (--trace all shows every event; reclaim, OOM and compaction"
+                + " milestones are shown above)");
       }
       return lines;
     }

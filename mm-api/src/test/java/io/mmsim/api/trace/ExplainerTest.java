@@ -96,4 +96,29 @@ final class ExplainerTest {
     assertThat(lines.get(lines.size() - 1)).contains("more lines");
     assertThat(explainer.explain()).isEmpty();
   }
+
+  @Test
+  void aLongStep_stillExplainsWhenKswapdRan() {
+    for (int i = 0; i < Explainer.MAX_EVENTS + 5; i++) {
+      tracer.mmPageFree(0, i, 0);
+    }
+    tracer.zoneWatermark(0, -1, 273, 220, 274, 328);
+    tracer.mmVmscanWakeupKswapd(0, 1, 0, io.mmsim.api.mem.Gfp.HIGHUSER_MOVABLE);
+    tracer.enterTask(Tracer.kswapdComm(0), Tracer.KTHREAD_PID);
+    tracer.mmVmscanKswapdWake(0, 1, 0);
+    tracer.mmVmscanKswapdSleep(0);
+    tracer.leaveTask();
+
+    List<String> lines = explainer.explain();
+
+    assertThat(lines)
+        .hasSize(Explainer.MAX_LINES + 5)
+        .containsSubsequence(
+            "    free pages of node 0: 273 (watermarks min 220, low 274, high 328): 273 < low 274",
+            "  free pages of zone DMA32 are below its low watermark: wake kswapd of node 0",
+            "  kswapd0 wakes to balance node 0 (order 0): it reclaims until free pages reach the"
+                + " high watermark",
+            "  kswapd0 is done and goes back to sleep");
+    assertThat(lines.get(lines.size() - 1)).contains("more lines");
+  }
 }

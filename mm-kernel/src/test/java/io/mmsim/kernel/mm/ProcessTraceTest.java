@@ -365,9 +365,9 @@ final class ProcessTraceTest {
 
   /**
    * vmalloc(8 KiB) reserves 2 pages and a guard page (12 KiB) at the bottom of the empty vmalloc
-   * range; vfree parks those 3 pages lazily, far below the purge threshold (lazy_max_pages =
-   * fls(2 CPUs) * 32 MiB of pages = 2 * 8192). vstart and vend are VMALLOC_START and VMALLOC_END
-   * as the kernel passes them.
+   * range; vfree parks those 3 pages lazily, far below the purge threshold (lazy_max_pages = fls(2
+   * CPUs) * 32 MiB of pages = 2 * 8192). vstart and vend are VMALLOC_START and VMALLOC_END as the
+   * kernel passes them.
    */
   @Test
   void vmallocAndVfree_reserveWithGuardPage_freeLazily() {
