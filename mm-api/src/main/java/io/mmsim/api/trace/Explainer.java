@@ -567,10 +567,10 @@ public final class Explainer implements TraceListener {
       case MM_VMSCAN_WAKEUP_KSWAPD ->
           out.add(
               1,
-              "free pages of zone "
-                  + TpPrintk.zone(e.arg("zid"))
-                  + " are below its low watermark: wake kswapd of node "
-                  + e.arg("nid"));
+              "free pages are below the low watermark: wake kswapd of node "
+                  + e.arg("nid")
+                  + " to reclaim for zones up to "
+                  + TpPrintk.zone(e.arg("zid")));
       case MM_VMSCAN_KSWAPD_SLEEP -> out.add(1, e.comm() + " is done and goes back to sleep");
       case MM_VMSCAN_DIRECT_RECLAIM_BEGIN ->
           out.add(

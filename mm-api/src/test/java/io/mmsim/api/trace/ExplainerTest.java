@@ -115,7 +115,8 @@ final class ExplainerTest {
         .hasSize(Explainer.MAX_LINES + 5)
         .containsSubsequence(
             "    free pages of node 0: 273 (watermarks min 220, low 274, high 328): 273 < low 274",
-            "  free pages of zone DMA32 are below its low watermark: wake kswapd of node 0",
+            "  free pages are below the low watermark: wake kswapd of node 0 to reclaim for zones up"
+                + " to DMA32",
             "  kswapd0 wakes to balance node 0 (order 0): it reclaims until free pages reach the"
                 + " high watermark",
             "  kswapd0 is done and goes back to sleep");
