@@ -186,7 +186,7 @@ final class FaultLoop {
         outcome = FaultOutcome.SIGBUS;
       } else {
         // __handle_mm_fault tries the PMD level first (a THP), then the PTE level
-        outcome = huge.handleFault(mm, cr2, err, refs.cpu) ? FaultOutcome.MINOR : handle(mm, fault);
+        outcome = huge.handleFault(mm, cr2, err, refs.cpu) ? hugeDone(mm, cr2) : handle(mm, fault);
         if (swapIn == Shmem.READ && outcome == FaultOutcome.MINOR) {
           outcome = FaultOutcome.MAJOR;
         }
@@ -330,6 +330,16 @@ final class FaultLoop {
       trace.faultDone(fault.cr2(), "none", outcomeName(FaultOutcome.DECLINED));
     }
     return FaultOutcome.DECLINED;
+  }
+
+  /** A fault the PMD level took (a transparent huge page): traced as the {@code thp} handler's. */
+  private FaultOutcome hugeDone(MmStruct mm, long cr2) {
+    Tracer trace = tasks.trace;
+    if (trace.on()) {
+      traceVma(trace, mm, cr2);
+      trace.faultDone(cr2, "thp", outcomeName(FaultOutcome.MINOR));
+    }
+    return FaultOutcome.MINOR;
   }
 
   /** {@code mmsim:fault_vma}: the area the fault lies in (find_vma), when there is one. */
