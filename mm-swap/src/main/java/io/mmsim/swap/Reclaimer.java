@@ -376,19 +376,67 @@ final class Reclaimer {
     if (!belowNode(pa, nid, Watermark.LOW)) {
       return 0;
     }
-    if (!policy.reclaimable()) {
-      return SwapSystem.WORKINGSET_PROTECTED;
+    if (trace.on()) {
+      traceNodeWatermarks(pa, nid);
+      trace.mmVmscanWakeupKswapd(nid, highestZone(nid), 0, Gfp.HIGHUSER_MOVABLE);
     }
-    pageoutrun++;
-    int total = 0;
-    while (belowNode(pa, nid, Watermark.HIGH)) {
-      int n = shrink(policy, rc, SwapSystem.SWAP_CLUSTER_MAX, ReclaimMode.KSWAPD);
-      total += n;
-      if (n == 0) {
-        break;
+    trace.enterTask(Tracer.kswapdComm(nid), Tracer.KTHREAD_PID);
+    try {
+      if (trace.on()) {
+        trace.mmVmscanKswapdWake(nid, highestZone(nid), 0);
+      }
+      if (!policy.reclaimable()) {
+        return SwapSystem.WORKINGSET_PROTECTED;
+      }
+      pageoutrun++;
+      int total = 0;
+      while (belowNode(pa, nid, Watermark.HIGH)) {
+        int n = shrink(policy, rc, SwapSystem.SWAP_CLUSTER_MAX, ReclaimMode.KSWAPD);
+        total += n;
+        if (n == 0) {
+          break;
+        }
+      }
+      if (trace.on()) {
+        traceNodeWatermarks(pa, nid);
+      }
+      return total;
+    } finally {
+      if (trace.on()) {
+        trace.mmVmscanKswapdSleep(nid);
+      }
+      trace.leaveTask();
+    }
+  }
+
+  /** {@code mmsim:zone_watermark} of node {@code nid}'s populated zones summed. */
+  private void traceNodeWatermarks(PageAllocator pa, int nid) {
+    long free = 0;
+    long min = 0;
+    long low = 0;
+    long high = 0;
+    for (int z = 0; z < Zone.count(); z++) {
+      Zone zone = Zone.ofIndex(z);
+      if (ctx.layout().populated(nid, zone)) {
+        ZoneStats s = pa.zoneStats(nid, zone);
+        free += s.free();
+        min += s.min();
+        low += s.low();
+        high += s.high();
       }
     }
-    return total;
+    trace.zoneWatermark(nid, -1, free, min, low, high);
+  }
+
+  /** The index of node {@code nid}'s highest populated zone. */
+  private int highestZone(int nid) {
+    int top = 0;
+    for (int z = 0; z < Zone.count(); z++) {
+      if (ctx.layout().populated(nid, Zone.ofIndex(z))) {
+        top = z;
+      }
+    }
+    return top;
   }
 
   /** Node {@code nid}'s free pages below its zones' {@code mark} watermarks, summed. */
