@@ -244,6 +244,14 @@ public final class Kernel {
       try {
         processes.setTransparentHugepage(
             config.get("thp.enabled"), config.get("thp.defrag"), compaction);
+        processes.setKhugepaged(
+            longKey("thp.scan-sleep-ms"),
+            longKey("thp.alloc-sleep-ms"),
+            longKey("thp.pages-to-scan"),
+            longKey("thp.max-ptes-none"),
+            longKey("thp.max-ptes-swap"),
+            longKey("thp.max-ptes-shared"),
+            booleanKey("thp.khugepaged-defrag"));
       } catch (IllegalArgumentException e) {
         String key = e.getMessage().substring(0, e.getMessage().indexOf(':'));
         throw new ConfigurationException(key, e.getMessage());
@@ -539,6 +547,28 @@ public final class Kernel {
   public synchronized void tick() {
     compaction.kswapdSleep();
     compaction.tick();
+    if (processes != null) {
+      processes.tick();
+    }
+  }
+
+  /** The longest {@link #sleep}: one simulated day. */
+  public static final long MAX_SLEEP_MS = 86_400_000L;
+
+  /**
+   * Lets {@code ms} milliseconds of simulated time pass with nothing but the daemons running: as
+   * many {@link #tick} steps (kcompactd's timer, khugepaged's passes).
+   *
+   * @throws IllegalArgumentException when {@code ms} is negative or above {@link #MAX_SLEEP_MS}
+   */
+  public synchronized void sleep(long ms) {
+    if (ms < 0 || ms > MAX_SLEEP_MS) {
+      throw new IllegalArgumentException(
+          "sleep: " + ms + " ms is out of range [0, " + MAX_SLEEP_MS + "]");
+    }
+    for (long i = 0; i < ms; i++) {
+      tick();
+    }
   }
 
   /** The seed everything random in this kernel derives from. */

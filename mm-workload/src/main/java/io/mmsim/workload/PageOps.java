@@ -9,7 +9,7 @@ import io.mmsim.api.page.PageAllocator;
 
 /**
  * Page-allocator operations: {@code alloc_pages}, {@code free_pages}, {@code cpu}, {@code drain},
- * {@code compact_memory}.
+ * {@code compact_memory}, {@code sleep}.
  */
 final class PageOps {
   private PageOps() {}
@@ -20,6 +20,7 @@ final class PageOps {
     ops.add("cpu", "cpu N", PageOps::cpu);
     ops.add("drain", "drain", PageOps::drain);
     ops.add("compact_memory", "compact_memory", PageOps::compactMemory);
+    ops.add("sleep", "sleep MS", PageOps::sleep);
   }
 
   /** {@code alloc_pages HANDLE ORDER [zone=dma|dma32|normal]}. */
@@ -75,6 +76,22 @@ final class PageOps {
     a.expect(0, 0, "compact_memory");
     a.allowOptions();
     r.kernel().compactMemory();
+  }
+
+  /**
+   * {@code sleep MS}: MS milliseconds of simulated time pass with only the daemons running
+   * (kcompactd's timer, khugepaged). Every line stands for one millisecond; this one for MS.
+   */
+  static void sleep(Replay r, Args a) {
+    a.expect(1, 1, "sleep MS");
+    a.allowOptions();
+    long ms = a.number(0, "MS");
+    if (ms < 1 || ms > io.mmsim.kernel.Kernel.MAX_SLEEP_MS) {
+      throw new BadLineException(
+          "sleep: MS " + ms + " is out of range [1, " + io.mmsim.kernel.Kernel.MAX_SLEEP_MS + "]");
+    }
+    // the replay ticks once after every line: the other MS - 1 milliseconds pass here
+    r.kernel().sleep(ms - 1);
   }
 
   /** {@code cpu N}: the simulated CPU for the following lines. */

@@ -38,6 +38,7 @@ import io.mmsim.kernel.stat.VmEvents;
  * no huge zero page (a read fault allocates the THP as a write would); fork splits the parent's
  * THPs before copying, where the kernel shares the PMD and splits on the copy-on-write fault; no
  * THP under rss.limit (the per-process policies count 4 KiB pages); no deferred split queue.
+ * Collapsing 4 KiB pages into THPs is khugepaged's (Khugepaged).
  *
  * Not thread-safe: the kernel facade serialises calls.
  */
@@ -93,6 +94,7 @@ final class HugeMemory {
   private Enabled enabled = Enabled.NEVER;
   private Defrag defrag = Defrag.MADVISE;
   private Compaction compaction;
+  private Khugepaged khugepaged;
 
   /** PMD-mapped THPs: key (pid, 2 MiB page number) -> head PFN. */
   private final Map<Long, Long> thps = new HashMap<>();
@@ -195,14 +197,7 @@ final class HugeMemory {
     for (int i = 0; i < HPAGE_PMD_NR; i++) {
       memory.zeroPage(pfn + i);
     }
-    long flags = Pte.PRESENT | Pte.USER | Pte.ACCESSED | Pte.DIRTY | Pte.PS;
-    if ((v.prot & io.mmsim.api.fault.Prot.WRITE) != 0) {
-      flags |= Pte.RW;
-    }
-    if ((v.prot & io.mmsim.api.fault.Prot.EXEC) == 0) {
-      flags |= Pte.NX;
-    }
-    if (!pageTable.writeHugePmd(mm.root(), haddr, pageTable.pfnPte(pfn, flags))) {
+    if (!pageTable.writeHugePmd(mm.root(), haddr, pmdEntry(v, pfn))) {
       // no frame for an upper table: give the block back, the 4 KiB path will fail the same way
       pages.freePages(cpu, pfn, HPAGE_PMD_ORDER);
       events.count(VmEvent.THP_FAULT_FALLBACK);
@@ -212,7 +207,68 @@ final class HugeMemory {
     mm.anonRss += HPAGE_PMD_NR;
     mm.updateHiwaterRss();
     events.count(VmEvent.THP_FAULT_ALLOC);
+    enterVma(mm, v);
     return true;
+  }
+
+  /**
+   * The huge PMD entry for block {@code pfn} in {@code v} ({@code mk_huge_pmd}, {@code
+   * maybe_pmd_mkwrite(pmd_mkdirty())}): young and dirty, writable when the area is.
+   */
+  long pmdEntry(VmAreaStruct v, long pfn) {
+    long flags = Pte.PRESENT | Pte.USER | Pte.ACCESSED | Pte.DIRTY | Pte.PS;
+    if ((v.prot & io.mmsim.api.fault.Prot.WRITE) != 0) {
+      flags |= Pte.RW;
+    }
+    if ((v.prot & io.mmsim.api.fault.Prot.EXEC) == 0) {
+      flags |= Pte.NX;
+    }
+    return pageTable.pfnPte(pfn, flags);
+  }
+
+  /** An order-9 block for a THP through {@code __alloc_pages} (compaction as gfp allows). */
+  long allocHuge(int cpu, int gfp) {
+    return compaction.allocPages(cpu, gfp, HPAGE_PMD_ORDER);
+  }
+
+  /** Gives back a block {@link #allocHuge} returned and nothing maps. */
+  void freeHuge(int cpu, long pfn) {
+    pages.freePages(cpu, pfn, HPAGE_PMD_ORDER);
+  }
+
+  /**
+   * Maps block {@code pfn} (its bytes in place) as the THP at {@code haddr} of {@code mm}, whose
+   * page table is empty: the table is freed, the huge PMD written, the THP counted in RSS.
+   */
+  void install(MmStruct mm, VmAreaStruct v, long haddr, long pfn) {
+    if (!pageTable.writeHugePmd(mm.root(), haddr, pmdEntry(v, pfn))) {
+      throw new AssertionError(
+          String.format("pid %d: the huge PMD at 0x%x needed a new upper table", mm.pid(), haddr));
+    }
+    thps.put(key(mm.pid(), haddr), pfn);
+    mm.anonRss += HPAGE_PMD_NR;
+    mm.updateHiwaterRss();
+  }
+
+  // ------------------------------------------------------------------ khugepaged
+
+  /** {@code khugepaged_fork}: the child of a registered parent is registered too. */
+  void fork(MmStruct parent, MmStruct child) {
+    if (khugepaged != null) {
+      khugepaged.fork(parent, child);
+    }
+  }
+
+  /** Sets the daemon that collapses small pages into THPs. */
+  void setKhugepaged(Khugepaged k) {
+    this.khugepaged = k;
+  }
+
+  /** {@code khugepaged_enter_vma}: {@code mm} is registered when {@code v} may hold THPs. */
+  void enterVma(MmStruct mm, VmAreaStruct v) {
+    if (khugepaged != null && enabled != Enabled.NEVER) {
+      khugepaged.enterVma(mm, v);
+    }
   }
 
   // ------------------------------------------------------------------ zap and split

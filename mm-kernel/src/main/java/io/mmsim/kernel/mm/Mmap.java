@@ -159,7 +159,10 @@ final class Mmap {
         unmapArea(mm, v, start, start + len);
       }
     }
-    mm.insert(new VmAreaStruct(start, start + len, prot, shared, backing, offset, "", mayWrite));
+    VmAreaStruct area =
+        new VmAreaStruct(start, start + len, prot, shared, backing, offset, "", mayWrite);
+    mm.insert(area);
+    huge.enterVma(mm, area);
     return start;
   }
 
@@ -258,6 +261,7 @@ final class Mmap {
       huge.splitPartial(mm, mid.start, mid.end);
       mid.hugepage = hugepage;
       mid.noHugepage = !hugepage;
+      huge.enterVma(mm, mid);
     }
   }
 
@@ -306,9 +310,10 @@ final class Mmap {
         heap.end = newBrk;
         mm.insert(heap);
       } else {
-        mm.insert(
-            new VmAreaStruct(oldBrk, newBrk, Prot.READ | Prot.WRITE, false, null, 0, "[heap]"));
+        heap = new VmAreaStruct(oldBrk, newBrk, Prot.READ | Prot.WRITE, false, null, 0, "[heap]");
+        mm.insert(heap);
       }
+      huge.enterVma(mm, heap);
     } else if (newBrk < oldBrk) {
       for (VmAreaStruct v : mm.intersecting(newBrk, oldBrk)) {
         unmapArea(mm, v, newBrk, oldBrk);
@@ -459,6 +464,7 @@ final class Mmap {
         return false;
       }
     }
+    huge.fork(pm, cm);
     return true;
   }
 

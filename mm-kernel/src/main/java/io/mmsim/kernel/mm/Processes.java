@@ -78,6 +78,7 @@ public final class Processes {
   private Consumer<String> reporter = line -> {};
   private final Migrate migrate;
   private final HugeMemory huge;
+  private final Khugepaged khugepaged;
 
   /**
    * Processes over the kernel's parts; the fault handlers and swap come later (they are created
@@ -109,6 +110,9 @@ public final class Processes {
         new FaultLoop(
             pageTable, memory, refs, vmscan, tasks, oom, shmem, events, zeroPageEnabled, huge);
     this.access = new UserAccess(pageTable, memory, faults);
+    this.khugepaged = new Khugepaged(pageTable, memory, refs, tasks, huge, events);
+    khugepaged.wire(access);
+    huge.setKhugepaged(khugepaged);
     this.pages = pages;
     this.invariants = new ProcessInvariants(pageTable, refs, tasks, vmscan, shmem, huge);
     this.migrate = new Migrate(refs, tasks, pageTable, memory, vmscan);
@@ -386,6 +390,51 @@ public final class Processes {
           "thp.defrag: '" + defrag + "' is not always, defer, defer+madvise, madvise or never");
     }
     huge.configure(e, d, compaction);
+  }
+
+  /**
+   * khugepaged's settings, the files under /sys/kernel/mm/transparent_hugepage/khugepaged/: the
+   * sleep between passes and after a failed allocation (ms), the PTEs a pass scans, the limits on
+   * empty, swap and shared entries in a range it collapses, and whether its allocations may compact
+   * directly ({@code defrag}).
+   *
+   * @throws IllegalArgumentException naming the key of a value out of the kernel's range
+   */
+  public void setKhugepaged(
+      long scanSleepMs,
+      long allocSleepMs,
+      long pagesToScan,
+      long maxPtesNone,
+      long maxPtesSwap,
+      long maxPtesShared,
+      boolean defrag) {
+    khugepaged.configure(
+        new Khugepaged.Settings(
+            scanSleepMs,
+            allocSleepMs,
+            pagesToScan,
+            maxPtesNone,
+            maxPtesSwap,
+            maxPtesShared,
+            defrag));
+  }
+
+  /**
+   * One millisecond of simulated time for the process side's daemons: khugepaged runs a pass when
+   * its sleep is over.
+   */
+  public void tick() {
+    khugepaged.tick();
+  }
+
+  /** khugepaged's {@code pages_collapsed}: ranges it collapsed into THPs. */
+  public long khugepagedPagesCollapsed() {
+    return khugepaged.pagesCollapsed();
+  }
+
+  /** khugepaged's {@code full_scans}: passes over every registered address space. */
+  public long khugepagedFullScans() {
+    return khugepaged.fullScans();
   }
 
   /** Pages in PMD-mapped transparent huge pages ({@code NR_ANON_THPS} in pages). */

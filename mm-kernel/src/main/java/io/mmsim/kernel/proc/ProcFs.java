@@ -477,6 +477,10 @@ public final class ProcFs {
       line(sb, VmEvent.THP_FAULT_ALLOC.procName(), events.get(VmEvent.THP_FAULT_ALLOC));
       line(sb, VmEvent.THP_FAULT_FALLBACK.procName(), events.get(VmEvent.THP_FAULT_FALLBACK));
       line(sb, VmEvent.THP_COLLAPSE_ALLOC.procName(), events.get(VmEvent.THP_COLLAPSE_ALLOC));
+      line(
+          sb,
+          VmEvent.THP_COLLAPSE_ALLOC_FAILED.procName(),
+          events.get(VmEvent.THP_COLLAPSE_ALLOC_FAILED));
       line(sb, VmEvent.THP_SPLIT_PMD.procName(), events.get(VmEvent.THP_SPLIT_PMD));
     }
     line(sb, "nr_unstable", 0);

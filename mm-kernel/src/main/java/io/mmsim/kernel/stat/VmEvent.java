@@ -26,6 +26,8 @@ public enum VmEvent {
   THP_FAULT_FALLBACK("thp_fault_fallback"),
   /** THPs khugepaged allocated to collapse 4 KiB pages into. */
   THP_COLLAPSE_ALLOC("thp_collapse_alloc"),
+  /** Collapses khugepaged gave up because no order-9 block could be had. */
+  THP_COLLAPSE_ALLOC_FAILED("thp_collapse_alloc_failed"),
   /** Huge PMDs split into page tables of 4 KiB entries. */
   THP_SPLIT_PMD("thp_split_pmd");
 
