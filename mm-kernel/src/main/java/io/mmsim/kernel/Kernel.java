@@ -257,6 +257,30 @@ public final class Kernel {
         throw new ConfigurationException(key, e.getMessage());
       }
     }
+    long hugepages = longKey("hugepages.count");
+    if (hugepages < 0) {
+      throw new ConfigurationException(
+          "hugepages.count", "hugepages.count: " + hugepages + " is negative");
+    }
+    if (hugepages > 0) {
+      if (processes == null || !pageTable.hugePmdSupported()) {
+        throw new ConfigurationException(
+            "hugepages.count",
+            "hugepages.count: the hugetlb pool maps 2M pages in user page tables, which this"
+                + " machine has not (page-table="
+                + config.get("page-table")
+                + ")");
+      }
+      long got = processes.reserveHugePages(hugepages);
+      if (got < hugepages) {
+        // hugetlb_hstate_alloc_pages_errcheck's words
+        LOG.warn(
+            "HugeTLB: allocating {} of page size 2.00 MiB failed.  Only allocated {} hugepages.",
+            hugepages,
+            got);
+      }
+      parts.put("hugepages", got + " x 2M");
+    }
     // boot ends with empty per-CPU lists, so the boot layout is what buddyinfo shows
     pageAllocator.drainAllPages();
     this.bootFreePages = pageAllocator.nrFreePages();

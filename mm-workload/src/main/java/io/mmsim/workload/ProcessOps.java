@@ -27,7 +27,7 @@ final class ProcessOps {
     ops.add("exit", "exit PID", ProcessOps::exit);
     ops.add(
         "mmap",
-        "mmap PID HANDLE LENGTH PROT [anon|file=PATH[@OFFSET]] [private|shared]"
+        "mmap PID HANDLE LENGTH PROT [anon|file=PATH[@OFFSET]|hugetlb] [private|shared]"
             + " [at=ADDR] [populate]",
         ProcessOps::mmap);
     ops.add("munmap", "munmap PID HANDLE", ProcessOps::munmap);
@@ -96,7 +96,7 @@ final class ProcessOps {
 
   static void mmap(Replay r, Args a) {
     String usage =
-        "mmap PID HANDLE LENGTH PROT [anon|file=PATH[@OFFSET]] [private|shared]"
+        "mmap PID HANDLE LENGTH PROT [anon|file=PATH[@OFFSET]|hugetlb] [private|shared]"
             + " [at=ADDR] [populate]";
     a.expect(4, 7, usage);
     a.allowOptions("file", "at");
@@ -107,9 +107,11 @@ final class ProcessOps {
     boolean shared = false;
     boolean populate = false;
     boolean anonSaid = false;
+    boolean hugetlb = false;
     for (int i = 4; i < a.positional(); i++) {
       switch (a.get(i, "flag")) {
         case "anon" -> anonSaid = true;
+        case "hugetlb" -> hugetlb = true;
         case "private" -> shared = false;
         case "shared" -> shared = true;
         case "populate" -> populate = true;
@@ -124,6 +126,10 @@ final class ProcessOps {
     if (f != null) {
       if (anonSaid) {
         throw new BadLineException("mmap: anon and file= exclude each other");
+      }
+      if (hugetlb) {
+        throw new BadLineException(
+            "mmap: hugetlb maps anonymous huge pages and excludes file= (EINVAL)");
       }
       int at = f.lastIndexOf('@');
       if (at > 0) {
@@ -150,8 +156,10 @@ final class ProcessOps {
       }
     }
     Processes p = processes(r, "mmap");
-    long start = p.mmap(pid, length, prot, file, offset, shared, fixed, populate);
-    r.put(name, new Handle(Handle.Kind.MAPPING, start, length, 0, null, pid));
+    long start = p.mmap(pid, length, prot, file, offset, shared, fixed, populate, hugetlb);
+    // a hugetlb mapping's length is rounded up to 2M, and munmap must name it whole
+    long mapped = hugetlb ? (length + (2L << 20) - 1) & -(2L << 20) : length;
+    r.put(name, new Handle(Handle.Kind.MAPPING, start, mapped, 0, null, pid));
   }
 
   private static int prot(Args a, String text) {

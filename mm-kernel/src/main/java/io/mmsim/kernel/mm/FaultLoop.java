@@ -89,6 +89,7 @@ final class FaultLoop {
   private boolean kswapdPending;
 
   private final HugeMemory huge;
+  private Hugetlb hugetlb;
 
   FaultLoop(
       PageTable pageTable,
@@ -126,6 +127,11 @@ final class FaultLoop {
   }
 
   /** Where user pages come from under the NUMA memory policies. */
+  /** The hugetlb pool, whose areas fault through {@code hugetlb_fault}. */
+  void setHugetlb(Hugetlb hugetlb) {
+    this.hugetlb = hugetlb;
+  }
+
   void setMempolicyAlloc(MempolicyAlloc mpol) {
     this.mpol = mpol;
   }
@@ -185,8 +191,14 @@ final class FaultLoop {
       } else if (swapIn == Shmem.IO_ERROR) {
         outcome = FaultOutcome.SIGBUS;
       } else {
-        // __handle_mm_fault tries the PMD level first (a THP), then the PTE level
-        outcome = huge.handleFault(mm, cr2, err, refs.cpu) ? hugeDone(mm, cr2) : handle(mm, fault);
+        VmAreaStruct hv = hugetlb != null && hugetlb.active() ? mm.find(cr2) : null;
+        if (hv != null && hv.hugetlb != null) {
+          // handle_mm_fault hands a hugetlb area to hugetlb_fault
+          outcome = hugetlb.fault(mm, hv, cr2, err, refs.cpu);
+        } else {
+          // __handle_mm_fault tries the PMD level first (a THP), then the PTE level
+          outcome = huge.handleFault(mm, cr2, err, refs.cpu) ? hugeDone(mm, cr2) : handle(mm, fault);
+        }
         if (swapIn == Shmem.READ && outcome == FaultOutcome.MINOR) {
           outcome = FaultOutcome.MAJOR;
         }

@@ -147,7 +147,11 @@ final class HugeMemory {
 
   /** {@code thp_vma_allowable_order} for PMD size. */
   boolean allowed(MmStruct mm, VmAreaStruct v) {
-    if (enabled == Enabled.NEVER || v.file != null || v.shared || mm.policy != null) {
+    if (enabled == Enabled.NEVER
+        || v.file != null
+        || v.shared
+        || v.hugetlb != null
+        || mm.policy != null) {
       return false;
     }
     if (v.noHugepage) {

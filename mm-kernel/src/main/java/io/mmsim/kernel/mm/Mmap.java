@@ -39,10 +39,19 @@ final class Mmap {
   private final Shmem shmem;
   private final int cpus;
   private final HugeMemory huge;
+  private final Hugetlb hugetlb;
   private long shmemIds;
   private DiskFiles diskFiles = new DiskFiles(false);
 
-  Mmap(PageTable pageTable, PageRefs refs, Vmscan vmscan, Shmem shmem, int cpus, HugeMemory huge) {
+  Mmap(
+      PageTable pageTable,
+      PageRefs refs,
+      Vmscan vmscan,
+      Shmem shmem,
+      int cpus,
+      HugeMemory huge,
+      Hugetlb hugetlb) {
+    this.hugetlb = hugetlb;
     this.pageTable = pageTable;
     this.refs = refs;
     this.vmscan = vmscan;
@@ -68,10 +77,18 @@ final class Mmap {
    *
    * @param file the file to map, or null for anonymous memory
    * @param fixed the address for MAP_FIXED, or -1 to let the kernel choose (top-down)
+   * @param htlb MAP_HUGETLB: anonymous memory from the hugetlb pool
    * @return the start address
    */
   long mmap(
-      MmStruct mm, long length, int prot, Path file, long offset, boolean shared, long fixed) {
+      MmStruct mm,
+      long length,
+      int prot,
+      Path file,
+      long offset,
+      boolean shared,
+      long fixed,
+      boolean htlb) {
     // the checks of do_mmap and __get_unmapped_area, in their order, before anything changes
     if (length <= 0) {
       throw new IllegalArgumentException("mmap: length " + length + " must be positive (EINVAL)");
@@ -81,6 +98,14 @@ final class Mmap {
           "mmap: length " + length + " is larger than the user address space (ENOMEM)");
     }
     long len = Page.pagesFor(length) << Page.PAGE_SHIFT;
+    if (htlb) {
+      if (file != null) {
+        throw new IllegalArgumentException(
+            "mmap: hugetlb maps anonymous huge pages, not a file (EINVAL)");
+      }
+      // ksys_mmap_pgoff: the length is aligned to the huge page size
+      len = (len + Hugetlb.HPAGE_SIZE - 1) & Hugetlb.HPAGE_MASK;
+    }
     if ((offset & Page.PAGE_OFFSET_MASK) != 0 || offset < 0) {
       throw new IllegalArgumentException(
           "mmap: file offset " + offset + " is not a multiple of the page size (EINVAL)");
@@ -105,6 +130,21 @@ final class Mmap {
                 "mmap: MAP_FIXED address 0x%x is below vm.mmap_min_addr 0x%x (EPERM)",
                 fixed, Processes.MMAP_MIN_ADDR));
       }
+      if (htlb && (fixed & ~Hugetlb.HPAGE_MASK) != 0) {
+        // hugetlb_get_unmapped_area -> prepare_hugepage_range
+        throw new IllegalArgumentException(
+            String.format(
+                "mmap: MAP_FIXED address 0x%x is not aligned to the huge page size 2M (EINVAL)",
+                fixed));
+      }
+    }
+    if (htlb) {
+      // hugetlbfs_file_mmap -> hugetlb_reserve_pages: every huge page reserved now
+      hugetlb.checkReserve(len / Hugetlb.HPAGE_SIZE, len);
+    }
+    if (fixed != -1) {
+      // what MAP_FIXED replaces is unmapped as munmap would
+      checkHugetlbSplit(mm, "mmap", fixed, fixed + len);
     }
     boolean mayWrite = true;
     if (file != null) {
@@ -127,13 +167,14 @@ final class Mmap {
     }
     long start = fixed;
     if (fixed == -1
-        && file == null
-        && !shared
-        && huge.enabled() == HugeMemory.Enabled.ALWAYS
-        && len % HugeMemory.HPAGE_PMD_SIZE == 0) {
-      // thp_get_unmapped_area: a gap one huge page longer, its start rounded up to 2 MiB, so that
-      // every 2 MiB of the area can be a THP (done only with thp.enabled=always, so that other
-      // settings keep the classic layout)
+        && (htlb
+            || file == null
+                && !shared
+                && this.huge.enabled() == HugeMemory.Enabled.ALWAYS
+                && len % HugeMemory.HPAGE_PMD_SIZE == 0)) {
+      // thp_get_unmapped_area (and hugetlb_get_unmapped_area): a gap one huge page longer, its
+      // start rounded up to 2 MiB, so that every 2 MiB of the area can be a huge page (for THP
+      // done only with thp.enabled=always, so that other settings keep the classic layout)
       long gap =
           mm.findGapTopDown(
               len + HugeMemory.HPAGE_PMD_SIZE, Processes.MMAP_MIN_ADDR, Processes.MMAP_BASE);
@@ -151,7 +192,7 @@ final class Mmap {
     FileBacking backing = null;
     if (file != null) {
       backing = diskFiles.open(file);
-    } else if (shared) {
+    } else if (shared && !htlb) {
       backing = shmem.create(++shmemIds, len);
     }
     if (fixed != -1) {
@@ -160,16 +201,46 @@ final class Mmap {
       }
     }
     VmAreaStruct area =
-        new VmAreaStruct(start, start + len, prot, shared, backing, offset, "", mayWrite);
+        new VmAreaStruct(
+            start,
+            start + len,
+            prot,
+            shared,
+            backing,
+            offset,
+            htlb ? Hugetlb.ANON_NAME : "",
+            mayWrite);
+    if (htlb) {
+      area.hugetlb = hugetlb.newInode((int) (len / Hugetlb.HPAGE_SIZE), shared);
+    }
     mm.insert(area);
     huge.enterVma(mm, area);
     return start;
+  }
+
+  /**
+   * {@code hugetlb_vm_op_split}: a hugetlb area may be cut only at a 2 MiB boundary (EINVAL),
+   * checked before anything changes.
+   */
+  private static void checkHugetlbSplit(MmStruct mm, String op, long addr, long end) {
+    for (VmAreaStruct v : mm.intersecting(addr, end)) {
+      if (v.hugetlb != null
+          && ((addr > v.start && (addr & ~Hugetlb.HPAGE_MASK) != 0)
+              || (end < v.end && (end & ~Hugetlb.HPAGE_MASK) != 0))) {
+        throw new IllegalArgumentException(
+            String.format(
+                "%s: [0x%x, 0x%x) would cut the hugetlb area [0x%x, 0x%x) off a 2M boundary"
+                    + " (EINVAL)",
+                op, addr, end, v.start, v.end));
+      }
+    }
   }
 
   /** Removes the mappings of {@code [addr, addr + length)} ({@code munmap}). */
   void munmap(MmStruct mm, long addr, long length) {
     checkRange("munmap", addr, length);
     long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
+    checkHugetlbSplit(mm, "munmap", addr, end);
     for (VmAreaStruct v : mm.intersecting(addr, end)) {
       unmapArea(mm, v, addr, end);
     }
@@ -199,6 +270,7 @@ final class Mmap {
     checkRange("mprotect", addr, length);
     long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
     List<VmAreaStruct> hit = whollyMapped(mm, "mprotect", addr, end, "ENOMEM");
+    checkHugetlbSplit(mm, "mprotect", addr, end);
     for (VmAreaStruct v : hit) {
       if ((prot & Prot.WRITE) != 0 && !v.mayWrite) {
         throw new IllegalArgumentException(
@@ -255,6 +327,7 @@ final class Mmap {
     checkRange("madvise", addr, length);
     long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
     List<VmAreaStruct> hit = whollyMapped(mm, "madvise", addr, end, "ENOMEM");
+    checkHugetlbSplit(mm, "madvise", addr, end);
     for (VmAreaStruct v : hit) {
       VmAreaStruct mid = split(mm, v, Math.max(addr, v.start), Math.min(end, v.end));
       // vma_adjust_trans_huge: no THP may straddle the new area's ends
@@ -274,6 +347,7 @@ final class Mmap {
     checkRange("mbind", addr, length);
     long end = addr + (Page.pagesFor(length) << Page.PAGE_SHIFT);
     List<VmAreaStruct> hit = whollyMapped(mm, "mbind", addr, end, "EFAULT");
+    checkHugetlbSplit(mm, "mbind", addr, end);
     for (VmAreaStruct v : hit) {
       VmAreaStruct mid = split(mm, v, Math.max(addr, v.start), Math.min(end, v.end));
       mid.mempolicy = pol.mode() == Mempolicy.Mode.DEFAULT ? null : pol;
@@ -368,6 +442,10 @@ final class Mmap {
 
   /** Clears every entry of {@code [start, end)} in {@code v} ({@code zap_pte_range}). */
   private void zapRange(MmStruct mm, VmAreaStruct v, long start, long end) {
+    if (v.hugetlb != null) {
+      hugetlb.zap(mm, v, start, end);
+      return;
+    }
     SwapSystem swap = vmscan.swap();
     long zeroPfn = refs.zeroPfn();
     pageTable.walkRange(
@@ -415,6 +493,14 @@ final class Mmap {
     long root = cm.root();
     boolean[] failed = {false};
     for (VmAreaStruct v : pm.areas()) {
+      if (v.hugetlb != null) {
+        VmAreaStruct c = v.copy();
+        cm.insert(c);
+        if (!hugetlb.dup(pm, cm, v, c)) {
+          return false;
+        }
+        continue;
+      }
       // the parent's THPs become 4 KiB pages, shared copy-on-write like any other
       huge.splitAll(pm, v.start, v.end);
       cm.insert(v.copy());
@@ -490,7 +576,7 @@ final class Mmap {
   static long committedPages(MmStruct mm) {
     long n = 0;
     for (VmAreaStruct v : mm.areas()) {
-      if (!v.shared && (v.prot & Prot.WRITE) != 0) {
+      if (!v.shared && (v.prot & Prot.WRITE) != 0 && v.hugetlb == null) {
         n += (v.end - v.start) >>> Page.PAGE_SHIFT;
       }
     }

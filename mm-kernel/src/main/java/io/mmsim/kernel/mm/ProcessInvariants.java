@@ -37,6 +37,10 @@ final class ProcessInvariants {
   private final long zeroPfn;
 
   private final HugeMemory huge;
+  private Hugetlb hugetlb;
+
+  /** Huge entries found in hugetlb areas by head frame, rebuilt by each check. */
+  private final Map<Long, Integer> hugetlbMaps = new java.util.HashMap<>();
 
   ProcessInvariants(
       PageTable pageTable,
@@ -54,6 +58,11 @@ final class ProcessInvariants {
     this.zeroPfn = refs.zeroPfn();
   }
 
+  /** The hugetlb pool, checked against the huge entries of hugetlb areas. */
+  void setHugetlb(Hugetlb hugetlb) {
+    this.hugetlb = hugetlb;
+  }
+
   /**
    * Recomputes what the process side derives from the page tables and compares: every frame's
    * reference count (mappings + page cache + swap cache), the reverse map against the present PTEs,
@@ -68,10 +77,14 @@ final class ProcessInvariants {
     int frames = refs.frames();
     int[] maps = new int[frames];
     Map<Long, Integer> swapRefs = new TreeMap<>();
+    hugetlbMaps.clear();
     for (Task t : tasks.all()) {
       if (t.alive) {
         checkAddressSpace(t.mm, maps, swapRefs);
       }
+    }
+    if (hugetlb != null) {
+      hugetlb.check(hugetlbMaps);
     }
     long shmemEntries = 0;
     for (long e : shmem.heldEntries()) {
@@ -210,6 +223,11 @@ final class ProcessInvariants {
             throw new AssertionError(
                 String.format(
                     "pid %d: entry %016x at 0x%x lies outside every area", mm.pid(), pte, linear));
+          }
+          if (Pte.huge(pte) && v.hugetlb != null) {
+            // a hugetlb page: outside RSS and the reverse map, counted by the pool
+            hugetlbMaps.merge(Pte.pfn(pte) & ~(long) (Hugetlb.NR - 1), 1, Integer::sum);
+            return;
           }
           if (Pte.huge(pte)) {
             // a PMD-mapped THP: 512 anonymous pages the reverse map does not list

@@ -79,6 +79,7 @@ public final class Processes {
   private final Migrate migrate;
   private final HugeMemory huge;
   private final Khugepaged khugepaged;
+  private final Hugetlb hugetlb;
 
   /**
    * Processes over the kernel's parts; the fault handlers and swap come later (they are created
@@ -103,18 +104,22 @@ public final class Processes {
     Shmem shmem = new Shmem(refs, vmscan);
     vmscan.wire(shmem);
     this.huge = new HugeMemory(pageTable, memory, refs, pages, events);
-    this.mmap = new Mmap(pageTable, refs, vmscan, shmem, cpus, huge);
+    this.hugetlb = new Hugetlb(pageTable, memory, pages, new MemoryLayout(memory.frames(), cpus));
+    this.mmap = new Mmap(pageTable, refs, vmscan, shmem, cpus, huge, hugetlb);
     tasks.wire(vmscan, mmap, shmem);
+    tasks.wireHugetlb(hugetlb);
     this.oom = new OomKiller(tasks, pages, pageTable, vmscan, events);
     this.faults =
         new FaultLoop(
             pageTable, memory, refs, vmscan, tasks, oom, shmem, events, zeroPageEnabled, huge);
+    faults.setHugetlb(hugetlb);
     this.access = new UserAccess(pageTable, memory, faults);
     this.khugepaged = new Khugepaged(pageTable, memory, refs, tasks, huge, events);
     khugepaged.wire(access);
     huge.setKhugepaged(khugepaged);
     this.pages = pages;
     this.invariants = new ProcessInvariants(pageTable, refs, tasks, vmscan, shmem, huge);
+    invariants.setHugetlb(hugetlb);
     this.migrate = new Migrate(refs, tasks, pageTable, memory, vmscan);
     setNuma(new MemoryLayout(memory.frames(), cpus));
   }
@@ -122,6 +127,9 @@ public final class Processes {
   /** The machine's NUMA nodes, for memory policies and the access cost. */
   public void setNuma(MemoryLayout layout) {
     this.layout = layout;
+    if (hugetlb.total() == 0) {
+      hugetlb.setLayout(layout);
+    }
     this.mpol = new MempolicyAlloc(pages, layout);
     this.accessCost = new NumaAccessCost(layout);
     faults.setMempolicyAlloc(mpol);
@@ -333,12 +341,36 @@ public final class Processes {
       boolean shared,
       long fixed,
       boolean populate) {
+    return mmap(pid, length, prot, file, offset, shared, fixed, populate, false);
+  }
+
+  /**
+   * Maps {@code length} bytes ({@code mmap}); with {@code hugetlb} (MAP_HUGETLB) anonymous memory
+   * from the hugetlb pool: the length rounded up to 2 MiB, a MAP_FIXED address 2 MiB aligned, each
+   * huge page reserved now.
+   *
+   * @throws IllegalArgumentException naming the errno (EINVAL for a misaligned MAP_FIXED address,
+   *     ENOMEM when the pool cannot reserve the pages); nothing changes
+   */
+  public long mmap(
+      int pid,
+      long length,
+      int prot,
+      Path file,
+      long offset,
+      boolean shared,
+      long fixed,
+      boolean populate,
+      boolean hugetlb) {
     Task t = tasks.current(pid);
-    long start = mmap.mmap(t.mm, length, prot, file, offset, shared, fixed);
+    long start = mmap.mmap(t.mm, length, prot, file, offset, shared, fixed, hugetlb);
     tasks.dropUnmappedShmem(); // MAP_FIXED may have replaced the last mapping of a shmem object
     if (populate && (prot & (Prot.READ | Prot.WRITE)) != 0) {
       int how = (prot & Prot.WRITE) != 0 && !shared ? Access.WRITE : Access.READ;
       long end = start + (Page.pagesFor(length) << Page.PAGE_SHIFT);
+      if (hugetlb) {
+        end = (end + Hugetlb.HPAGE_SIZE - 1) & Hugetlb.HPAGE_MASK;
+      }
       for (long a = start; a < end && t.alive; a += Page.PAGE_SIZE) {
         access.populate(t, refs.cpu, a, how);
       }
@@ -435,6 +467,41 @@ public final class Processes {
   /** khugepaged's {@code full_scans}: passes over every registered address space. */
   public long khugepagedFullScans() {
     return khugepaged.fullScans();
+  }
+
+  /**
+   * Fills the hugetlb pool at boot with up to {@code count} 2 MiB pages from the page allocator,
+   * node after node ({@code hugepages=} on the kernel command line).
+   *
+   * @return the pages the pool got (fewer when memory lacks)
+   */
+  public long reserveHugePages(long count) {
+    return hugetlb.reserve(count);
+  }
+
+  /** {@code HugePages_Total}: pages in the hugetlb pool. */
+  public long hugePagesTotal() {
+    return hugetlb.total();
+  }
+
+  /** {@code HugePages_Free}: pool pages no mapping uses. */
+  public long hugePagesFree() {
+    return hugetlb.free();
+  }
+
+  /** {@code HugePages_Rsvd}: free pool pages promised to mappings that have not faulted them. */
+  public long hugePagesRsvd() {
+    return hugetlb.reserved();
+  }
+
+  /** {@code HugePages_Total} of node {@code nid}. */
+  public long hugePagesTotal(int nid) {
+    return hugetlb.total(nid);
+  }
+
+  /** {@code HugePages_Free} of node {@code nid}. */
+  public long hugePagesFree(int nid) {
+    return hugetlb.free(nid);
   }
 
   /** Pages in PMD-mapped transparent huge pages ({@code NR_ANON_THPS} in pages). */

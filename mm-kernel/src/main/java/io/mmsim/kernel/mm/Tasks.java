@@ -41,6 +41,8 @@ final class Tasks {
   /** The kernel's tracer, for the parts that reach the task list (faults, reclaim, OOM). */
   final Tracer trace;
 
+  private Hugetlb hugetlb;
+
   Tasks(PageTable pageTable, PageRefs refs, Tracer trace) {
     this.pageTable = pageTable;
     this.refs = refs;
@@ -52,6 +54,11 @@ final class Tasks {
     this.vmscan = vmscan;
     this.mmap = mmap;
     this.shmem = shmem;
+  }
+
+  /** The hugetlb pool, whose shared objects live while some area maps them. */
+  void wireHugetlb(Hugetlb hugetlb) {
+    this.hugetlb = hugetlb;
   }
 
   void setReporter(Consumer<String> reporter) {
@@ -210,6 +217,9 @@ final class Tasks {
       java.util.Set<io.mmsim.api.fault.FileBacking> mapped = PageRefs.mappedShmem(tasks.values());
       refs.dropShmemNotIn(mapped);
       shmem.dropNotIn(mapped);
+    }
+    if (hugetlb != null) {
+      hugetlb.dropUnmapped(live());
     }
   }
 

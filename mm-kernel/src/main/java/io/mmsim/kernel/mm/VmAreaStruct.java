@@ -30,6 +30,9 @@ public final class VmAreaStruct implements Vma {
   /** {@code VM_NOHUGEPAGE}: madvise(MADV_NOHUGEPAGE). */
   boolean noHugepage;
 
+  /** The hugetlbfs object of a MAP_HUGETLB area ({@code is_vm_hugetlb_page}), or null. */
+  Hugetlb.Inode hugetlb;
+
   VmAreaStruct(
       long start,
       long end,
@@ -109,6 +112,7 @@ public final class VmAreaStruct implements Vma {
     v.mempolicy = mempolicy;
     v.hugepage = hugepage;
     v.noHugepage = noHugepage;
+    v.hugetlb = hugetlb;
     return v;
   }
 
@@ -119,6 +123,7 @@ public final class VmAreaStruct implements Vma {
     v.mempolicy = mempolicy;
     v.hugepage = hugepage;
     v.noHugepage = noHugepage;
+    v.hugetlb = hugetlb;
     return v;
   }
 

@@ -20,7 +20,7 @@ import io.mmsim.api.page.ZoneStats;
  *                        simulator keeps per node are printed: MemTotal (the node's managed
  *                        pages), MemFree (its free lists), MemUsed (the difference), Active and
  *                        Inactive (the node's own reclaim lists, when its policy has the two),
- *                        and the empty hugetlb pool.
+ *                        and the node's share of the hugetlb pool.
  *   node/nodeN/numastat  node_read_numastat: numa_hit, numa_miss, numa_foreign, interleave_hit,
  *                        local_node, other_node, "%s %lu" each, summed over the node's zones.
  */
@@ -45,15 +45,20 @@ final class NodeView {
   private final InterleaveHits interleave;
   private final IntFunction<Statistics> lru;
 
+  private final io.mmsim.kernel.mm.Processes processes;
+
   /**
    * @param lru the counters of a node's reclaim policy ({@code nr_active}, {@code nr_inactive}), or
    *     null for a node without one
+   * @param processes the process side, whose hugetlb pool the node's lines show, or null
    */
   NodeView(
       MemoryLayout layout,
       PageAllocator pages,
       InterleaveHits interleave,
-      IntFunction<Statistics> lru) {
+      IntFunction<Statistics> lru,
+      io.mmsim.kernel.mm.Processes processes) {
+    this.processes = processes;
     this.layout = layout;
     this.pages = pages;
     this.interleave = interleave;
@@ -100,9 +105,11 @@ final class NodeView {
       kb(sb, nid, "Active", l.get("nr_active"));
       kb(sb, nid, "Inactive", l.get("nr_inactive"));
     }
-    // no hugetlbfs pool on any node
-    sb.append(String.format("Node %d %-17s%5d\n", nid, "HugePages_Total:", 0));
-    sb.append(String.format("Node %d %-17s%5d\n", nid, "HugePages_Free:", 0));
+    // hugetlb_report_node_meminfo: the node's share of the pool (no surplus pages)
+    long hpTotal = processes == null ? 0 : processes.hugePagesTotal(nid);
+    long hpFree = processes == null ? 0 : processes.hugePagesFree(nid);
+    sb.append(String.format("Node %d %-17s%5d\n", nid, "HugePages_Total:", hpTotal));
+    sb.append(String.format("Node %d %-17s%5d\n", nid, "HugePages_Free:", hpFree));
     sb.append(String.format("Node %d %-17s%5d\n", nid, "HugePages_Surp:", 0));
     return sb.toString();
   }

@@ -188,7 +188,7 @@ public final class ProcFs {
   }
 
   private NodeView nodeView() {
-    return new NodeView(layout, pages, interleaveHits, this::nodeLru);
+    return new NodeView(layout, pages, interleaveHits, this::nodeLru, processes);
   }
 
   /** The counters of node {@code nid}'s global reclaim policy (its lruvec), or null. */
@@ -382,14 +382,19 @@ public final class ProcFs {
       kb(sb, "VmallocUsed", vmalloc.usedPages());
       kb(sb, "VmallocChunk", 0);
     }
-    // no hugetlbfs pool
     kb(sb, "AnonHugePages", processes == null ? 0 : processes.anonHugePages());
-    sb.append(String.format("%-19s%5d\n", "HugePages_Total:", 0));
-    sb.append(String.format("%-19s%5d\n", "HugePages_Free:", 0));
-    sb.append(String.format("%-19s%5d\n", "HugePages_Rsvd:", 0));
+    // hugetlb_report_meminfo: one 2 MiB pool; no overcommit, so no surplus pages
+    long hpTotal = processes == null ? 0 : processes.hugePagesTotal();
+    sb.append(String.format("%-19s%5d\n", "HugePages_Total:", hpTotal));
+    sb.append(
+        String.format(
+            "%-19s%5d\n", "HugePages_Free:", processes == null ? 0 : processes.hugePagesFree()));
+    sb.append(
+        String.format(
+            "%-19s%5d\n", "HugePages_Rsvd:", processes == null ? 0 : processes.hugePagesRsvd()));
     sb.append(String.format("%-19s%5d\n", "HugePages_Surp:", 0));
     sb.append(String.format("%-16s%8d kB\n", "Hugepagesize:", 2048));
-    kb(sb, "Hugetlb", 0);
+    sb.append(String.format("%-16s%8d kB\n", "Hugetlb:", hpTotal * 2048));
     if (pageTable != null) {
       // the direct map's leaf entries by size, in kB as the kernel prints them
       sb.append(
