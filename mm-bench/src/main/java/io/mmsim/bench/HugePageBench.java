@@ -24,9 +24,10 @@ import io.mmsim.kernel.Kernel;
 import io.mmsim.kernel.mm.Processes;
 
 /**
- * Huge pages and compaction: TLB reach (reads striding 4 KiB through 64 MiB, THP-backed against 4
- * KiB pages: 32 large-page entries cover it, the 4 KiB TLB does not) and compaction throughput
- * (pages migrated per second by {@code compact_memory} on memory where every other page is free).
+ * Huge pages and compaction: TLB reach (reads striding 4 KiB through 64 MiB, backed by THPs, by
+ * hugetlb pages or by 4 KiB pages: 32 large-page entries cover it, one per 2 MiB, the 4 KiB TLB
+ * does not) and compaction throughput (pages migrated per second by {@code compact_memory} on
+ * memory where every other page is free).
  */
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 5, time = 1)
@@ -34,10 +35,13 @@ import io.mmsim.kernel.mm.Processes;
 public class HugePageBench {
   static final long REGION = 64L << 20;
 
-  /** A process with 64 MiB of anonymous memory touched, THP always or never. */
+  /**
+   * A process with 64 MiB of anonymous memory touched: THP {@code always} or {@code never}, or a
+   * {@code hugetlb} mapping from a pool of 32 pages.
+   */
   @State(Scope.Thread)
   public static class Region {
-    @Param({"always", "never"})
+    @Param({"always", "never", "hugetlb"})
     public String thp;
 
     Mmu mmu;
@@ -46,10 +50,16 @@ public class HugePageBench {
 
     @Setup(Level.Trial)
     public void setup() {
-      Kernel k = Kernel.builder().set("memory.size", "1G").set("thp.enabled", thp).boot();
+      boolean hugetlb = thp.equals("hugetlb");
+      Kernel k =
+          Kernel.builder()
+              .set("memory.size", "1G")
+              .set("thp.enabled", hugetlb ? "never" : thp)
+              .set("hugepages.count", hugetlb ? String.valueOf(REGION >>> 21) : "0")
+              .boot();
       Processes p = k.processes();
       p.spawn(1);
-      base = p.mmap(1, REGION, Prot.READ | Prot.WRITE, null, 0, false, -1, false);
+      base = p.mmap(1, REGION, Prot.READ | Prot.WRITE, null, 0, false, -1, false, hugetlb);
       for (long o = 0; o < REGION; o += Page.PAGE_SIZE) {
         p.write(1, 0, base + o, new byte[] {1});
       }
