@@ -243,4 +243,62 @@ final class KhugepagedTest {
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("thp.pages-to-scan");
   }
+
+  /**
+   * 64 MiB with 64 MiB of swap: process 1 writes 64 pages of its range, process 2 populates 48 MiB
+   * (reclaim swaps those 64 pages, the oldest, out), process 1 writes the other 448, process 2
+   * exits. The range then holds 64 swap entries and 448 present, referenced pages.
+   */
+  private static Kernel swappedRange(String maxPtesSwap) {
+    Kernel k = boot("memory.size=64M", "swap.memory=64M", "thp.max-ptes-swap=" + maxPtesSwap);
+    Processes p = k.processes();
+    p.spawn(1);
+    p.mmap(1, MB2, RW, null, 0, false, AT, false);
+    for (int i = 0; i < 64; i++) {
+      p.write(1, 0, AT + ((long) i << Page.PAGE_SHIFT), new byte[] {(byte) (i + 1)});
+    }
+    p.spawn(2);
+    p.mmap(2, 48L << 20, RW, null, 0, false, -1, true);
+    for (int i = 64; i < 512; i++) {
+      p.write(1, 0, AT + ((long) i << Page.PAGE_SHIFT), new byte[] {(byte) (i + 1)});
+    }
+    // process 2 goes, so that the collapse finds its order-9 block (the simulator's compaction
+    // does not reclaim)
+    p.exit(2);
+    long root = p.task(1).mm.root();
+    int swapped = 0;
+    for (int i = 0; i < 512; i++) {
+      long e = k.pageTable().readPte(root, AT + ((long) i << Page.PAGE_SHIFT));
+      swapped += e != 0 && !Pte.present(e) ? 1 : 0;
+    }
+    assertThat(swapped).as("swap entries in the range").isEqualTo(64);
+    return k;
+  }
+
+  @Test
+  void collapse_swapEntriesAtMaxPtesSwap_areReadBackAndCollapsed_oneOver_isLeft() {
+    Kernel over = swappedRange("63");
+    over.processes().madvise(1, AT, MB2, true);
+    over.sleep(100_000);
+    assertThat(Pte.huge(pmd(over, 1, AT))).isFalse();
+    assertThat(over.processes().task(1).mm.swapEnts).isEqualTo(64);
+
+    Kernel k = swappedRange("64");
+    Processes p = k.processes();
+    long majBefore = k.events().get(VmEvent.PGMAJFAULT);
+    p.madvise(1, AT, MB2, true);
+    k.tick();
+    assertThat(Pte.huge(pmd(k, 1, AT))).isTrue();
+    // the 64 swap entries were read back in (major faults) and no swap entry is left
+    assertThat(k.events().get(VmEvent.PGMAJFAULT) - majBefore).isEqualTo(64);
+    assertThat(p.task(1).mm.swapEnts).isZero();
+    for (int i = 0; i < 512; i++) {
+      byte[] want = new byte[Page.PAGE_SIZE];
+      want[0] = (byte) (i + 1);
+      assertThat(p.read(1, 0, AT + ((long) i << Page.PAGE_SHIFT), Page.PAGE_SIZE))
+          .as("page %d", i)
+          .isEqualTo(want);
+    }
+    p.checkInvariants();
+  }
 }
