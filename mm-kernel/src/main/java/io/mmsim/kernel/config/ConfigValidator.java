@@ -34,7 +34,9 @@ public final class ConfigValidator {
           "reclaim",
           "rss",
           "files",
-          "numa");
+          "numa",
+          "thp",
+          "hugepages");
 
   private final ProviderRegistry registry;
   private final Map<String, String> facadeDefaults;
