@@ -126,12 +126,12 @@ final class FaultLoop {
     this.swapHandler = swapHandlerIndex;
   }
 
-  /** Where user pages come from under the NUMA memory policies. */
   /** The hugetlb pool, whose areas fault through {@code hugetlb_fault}. */
   void setHugetlb(Hugetlb hugetlb) {
     this.hugetlb = hugetlb;
   }
 
+  /** Where user pages come from under the NUMA memory policies. */
   void setMempolicyAlloc(MempolicyAlloc mpol) {
     this.mpol = mpol;
   }
@@ -197,7 +197,8 @@ final class FaultLoop {
           outcome = hugetlb.fault(mm, hv, cr2, err, refs.cpu);
         } else {
           // __handle_mm_fault tries the PMD level first (a THP), then the PTE level
-          outcome = huge.handleFault(mm, cr2, err, refs.cpu) ? hugeDone(mm, cr2) : handle(mm, fault);
+          outcome =
+              huge.handleFault(mm, cr2, err, refs.cpu) ? hugeDone(mm, cr2) : handle(mm, fault);
         }
         if (swapIn == Shmem.READ && outcome == FaultOutcome.MINOR) {
           outcome = FaultOutcome.MAJOR;

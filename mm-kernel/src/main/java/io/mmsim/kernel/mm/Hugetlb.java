@@ -96,7 +96,7 @@ final class Hugetlb {
   private final PageAllocator allocator;
   private MemoryLayout layout;
 
-  private ArrayDeque<Long>[] freeLists;
+  private List<ArrayDeque<Long>> freeLists;
   private int[] nrNode;
   private long nr;
   private long free;
@@ -116,15 +116,14 @@ final class Hugetlb {
     setLayout(layout);
   }
 
-  @SuppressWarnings("unchecked")
   void setLayout(MemoryLayout layout) {
     if (nr != 0) {
       throw new IllegalStateException("the hugetlb pool is filled already");
     }
     this.layout = layout;
-    this.freeLists = new ArrayDeque[layout.nodes()];
-    for (int i = 0; i < freeLists.length; i++) {
-      freeLists[i] = new ArrayDeque<>();
+    this.freeLists = new ArrayList<>();
+    for (int i = 0; i < layout.nodes(); i++) {
+      freeLists.add(new ArrayDeque<>());
     }
     this.nrNode = new int[layout.nodes()];
   }
@@ -162,7 +161,7 @@ final class Hugetlb {
   }
 
   private ArrayDeque<Long> pages(int nid) {
-    return freeLists[nid];
+    return freeLists.get(nid);
   }
 
   /** True when the pool has pages (so that hugetlb areas can exist). */
@@ -187,7 +186,7 @@ final class Hugetlb {
   }
 
   long free(int nid) {
-    return freeLists[nid].size();
+    return freeLists.get(nid).size();
   }
 
   /** {@code hugetlb_acct_memory} for a new mapping: can {@code n} more pages be reserved? */
@@ -215,8 +214,8 @@ final class Hugetlb {
   private long dequeue(int cpu) {
     int local = layout.numa().cpuNode(cpu);
     int best = -1;
-    for (int nid = 0; nid < freeLists.length; nid++) {
-      if (freeLists[nid].isEmpty()) {
+    for (int nid = 0; nid < freeLists.size(); nid++) {
+      if (freeLists.get(nid).isEmpty()) {
         continue;
       }
       if (best < 0
@@ -230,7 +229,7 @@ final class Hugetlb {
       return -1;
     }
     free--;
-    return freeLists[best].pop();
+    return freeLists.get(best).pop();
   }
 
   /**
@@ -467,8 +466,8 @@ final class Hugetlb {
     }
     long freeListed = 0;
     long total = 0;
-    for (int nid = 0; nid < freeLists.length; nid++) {
-      freeListed += freeLists[nid].size();
+    for (int nid = 0; nid < freeLists.size(); nid++) {
+      freeListed += freeLists.get(nid).size();
       total += nrNode[nid];
     }
     if (freeListed != free || total != nr || free + refs.size() != nr || resv > free) {
