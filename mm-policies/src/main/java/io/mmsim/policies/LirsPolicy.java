@@ -39,9 +39,12 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  * the bottom LIR page first, as for a page in S; with Q full that evicts the page being hit, which
  * it then keeps in S marked resident but uncounted, so its cache holds N + 1 or N + 2 pages for
  * long stretches (about 300 of 4000 references at N = 24 on a Zipf-like page string; reproduced
- * with an instrumented copy of LIRS.c). A policy that holds more pages than its frames cannot run
- * under a frame limit, so the hit follows the paper here (the page stays HIR, nothing is demoted)
- * and the parity tests compare with LIRS.c corrected in that one statement.
+ * with an instrumented copy of LIRS.c). On 8 3 5 2 4 4 8 6 2 3 6 8 4 5 with N = 5 it misses only
+ * the first reference of each of its 6 pages, which no cache of 5 frames can do. A policy that
+ * holds more pages than its frames cannot run under a frame limit, so the hit follows the paper
+ * here (the page stays HIR, nothing is demoted) and the parity tests compare with LIRS.c corrected
+ * in that one statement; its counts therefore differ from unmodified LIRS.c's wherever LIRS.c
+ * used those extra pages.
  * With one frame (L = 0) no page can become LIR; pages stay resident HIR.
  * Invariants: LIR pages are in S and not in Q; resident HIR pages are in Q; non-resident pages are
  * in S and in NH; S's bottom is LIR whenever a LIR page exists; counts match the lists.
