@@ -146,6 +146,7 @@ final class PoliciesUnderKernelTest {
   @ValueSource(
       strings = {
         "linux",
+        "mglru",
         "fifo",
         "lru",
         "clock",

@@ -300,7 +300,11 @@ final class FaultLoop {
   void finishAccess() {
     if (kswapdPending) {
       kswapdPending = false;
-      vmscan.kswapd();
+      if (vmscan.kswapd()) {
+        // lru_gen_age_node: every generation is younger than min_ttl_ms, so kswapd leaves the
+        // working set alone and the OOM killer frees memory instead
+        oom.oomKill();
+      }
     }
   }
 

@@ -11,6 +11,8 @@ import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
+import io.mmsim.api.reclaim.ReplacementPolicy;
+import io.mmsim.api.reclaim.ShadowTable;
 import io.mmsim.api.swap.ReclaimContext;
 import io.mmsim.api.swap.SwapSystem;
 
@@ -55,6 +57,11 @@ final class PageRefs {
   /** The frame the current access inserted into the global policy, or -1. */
   long globalInserted = -1;
 
+  /** The shadow entry the file page reclaim is evicting leaves in its slot, or none. */
+  long evictShadow = ShadowTable.NONE;
+
+  private Workingset workingset;
+
   /** The CPU whose per-CPU lists frames are taken from and freed to. */
   int cpu;
 
@@ -71,6 +78,18 @@ final class PageRefs {
   void setReclaim(SwapSystem swap, Lruvecs global) {
     this.swap = swap;
     this.global = global;
+  }
+
+  /** Where refaults are reported (workingset detection). */
+  void setWorkingset(Workingset workingset) {
+    this.workingset = workingset;
+  }
+
+  /** The LRU a page goes on: shmem is swap-backed and goes with anonymous pages. */
+  private int lruType(long pfn) {
+    return kindOf(pfn) == ReclaimContext.FILE
+        ? ReplacementPolicy.TYPE_FILE
+        : ReplacementPolicy.TYPE_ANON;
   }
 
   long zeroPfn() {
@@ -191,15 +210,27 @@ final class PageRefs {
         anonMapped++;
       }
     }
+    int type = lruType(pfn);
     if (first && global != null) {
-      global.of(pfn).insert(pfn);
+      global.of(pfn).insert(pfn, type);
       globalInserted = pfn;
     }
     if (mm.policy != null && !mm.policy.contains(vpn)) {
       // a copy-on-write maps the new frame before it drops the old one: the page at vpn stays
       // resident, only its frame changes
-      mm.policy.insert(vpn);
+      mm.policy.insert(vpn, type);
       mm.insertedVpn = vpn;
+    }
+    if (first && workingset != null) {
+      // a page read back from swap or from its file: the shadow its slot held goes to the policy
+      // that evicted it (mm/workingset.c: workingset_refault)
+      long shadow =
+          type == ReplacementPolicy.TYPE_FILE
+              ? cache.takeRefaultShadow(pfn)
+              : swap != null ? swap.takeRefaultShadow(pfn) : ShadowTable.NONE;
+      if (shadow != ShadowTable.NONE) {
+        workingset.refault(global == null ? null : global.of(pfn), mm, vpn, pfn, type, shadow);
+      }
     }
   }
 
@@ -291,7 +322,7 @@ final class PageRefs {
     if (global != null && global.contains(src)) {
       // the frame may change node: off the source node's lists, onto the target node's
       global.of(src).remove(src);
-      global.of(dst).insert(dst);
+      global.of(dst).insert(dst, lruType(dst));
     }
   }
 
@@ -329,7 +360,7 @@ final class PageRefs {
     if (dirty.get((int) pfn)) {
       writeBack(pfn);
     }
-    cache.remove(pfn);
+    cache.remove(pfn, evictShadow);
     putPage(pfn);
   }
 

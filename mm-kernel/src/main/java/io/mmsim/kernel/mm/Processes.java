@@ -101,6 +101,7 @@ public final class Processes {
     this.refs = new PageRefs(pages, pageTable, memory, zeroPfn);
     this.tasks = new Tasks(pageTable, refs, tracer);
     this.vmscan = new Vmscan(pageTable, refs, tasks);
+    refs.setWorkingset(new Workingset(events));
     Shmem shmem = new Shmem(refs, vmscan);
     vmscan.wire(shmem);
     this.huge = new HugeMemory(pageTable, memory, refs, pages, events);
@@ -219,6 +220,46 @@ public final class Processes {
   /** The global policies' counters, summed over the nodes; null when there is no global policy. */
   public Statistics globalPolicyStatistics() {
     return vmscan.global() == null ? null : vmscan.global().statistics();
+  }
+
+  /**
+   * Shadow-only nodes of the page cache ({@code workingset_nodes}; the swap system counts its own).
+   */
+  public long workingsetNodes() {
+    return refs.cache().shadows().nodes();
+  }
+
+  /** Page-cache shadow nodes the shadow shrinker freed ({@code workingset_nodereclaim}). */
+  public long workingsetNodeReclaim() {
+    return refs.cache().shadows().nodeReclaim();
+  }
+
+  /**
+   * The debugfs file {@code lru_gen} ({@code mm/vmscan.c: lru_gen_seq_show}): the global policy's
+   * lruvecs (one per node) as the root memory cgroup (id 1, {@code /}), then each live process
+   * under {@code rss.limit} as a cgroup of its own ({@code /mm-PID}, id PID + 2); null when neither
+   * keeps generations.
+   */
+  public String lruGen() {
+    Lruvecs g = vmscan.global();
+    StringBuilder sb = new StringBuilder();
+    for (int nid = 0; g != null && nid < g.nodes(); nid++) {
+      String v = g.node(nid).lruGenView(nid);
+      if (v == null) {
+        break;
+      }
+      if (nid == 0) {
+        sb.append(String.format("memcg %5d %s\n", 1, "/"));
+      }
+      sb.append(v);
+    }
+    for (Task t : tasks.live()) {
+      String v = t.mm.policy == null ? null : t.mm.policy.lruGenView(0);
+      if (v != null) {
+        sb.append(String.format("memcg %5d /mm-%d\n", t.pid + 2, t.pid)).append(v);
+      }
+    }
+    return sb.length() == 0 ? null : sb.toString();
   }
 
   // ------------------------------------------------------------------ frame references

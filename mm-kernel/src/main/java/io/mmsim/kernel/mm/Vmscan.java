@@ -6,7 +6,9 @@ import io.mmsim.api.mem.Page;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.reclaim.FutureReferences;
+import io.mmsim.api.reclaim.PageTableScan;
 import io.mmsim.api.reclaim.ReplacementPolicy;
+import io.mmsim.api.reclaim.ShadowTable;
 import io.mmsim.api.swap.ReclaimContext;
 import io.mmsim.api.swap.ReclaimMode;
 import io.mmsim.api.swap.SwapSystem;
@@ -35,7 +37,12 @@ import io.mmsim.api.trace.Tracer;
  *
  * The swap system chooses what happens to a victim (mm-swap's reclaim); the scopes only unmap:
  * an anonymous page's PTEs become swap entries, a file page's PTEs are cleared (a dirty shared
- * page is written back when its last mapping goes).
+ * page is written back when its last mapping goes). A scope packs the policy's workingset token
+ * with its lruvec (Workingset) into the shadow entry the evicted page leaves, and walks its page
+ * tables for a policy that harvests accessed bits that way (LruGenWalk: the multi-gen LRU). After
+ * kswapd and direct reclaim, the page cache's shadow nodes are shrunk to one per 8 resident pages
+ * (the swap system shrinks its own). kswapd reports a working set that the multi-gen LRU's
+ * min_ttl_ms protects (lru_gen_age_node), and the caller answers with the OOM killer.
  *
  * Not thread-safe: the kernel facade serialises calls.
  */
@@ -44,6 +51,7 @@ final class Vmscan {
   private final PageRefs refs;
   private final Tasks tasks;
   private final GlobalScope globalScope = new GlobalScope();
+  private final LruGenWalk walk;
   private SwapSystem swap;
   private Lruvecs global;
 
@@ -60,6 +68,7 @@ final class Vmscan {
     this.pageTable = pageTable;
     this.refs = refs;
     this.tasks = tasks;
+    this.walk = new LruGenWalk(pageTable, refs.zeroPfn());
   }
 
   /**
@@ -131,18 +140,25 @@ final class Vmscan {
   /**
    * Background reclaim when a zone fell below its low watermark (kswapd, run synchronously): on
    * several nodes, each node's kswapd that its own zones call for, over its own lists.
+   *
+   * @return true when memory is low but a node's policy protects its working set (the multi-gen
+   *     LRU's min_ttl_ms): the caller runs the OOM killer
    */
-  void kswapd() {
+  boolean kswapd() {
     if (swap == null || global == null) {
-      return;
+      return false;
     }
+    boolean protectedLru = false;
     if (global.nodes() == 1) {
-      swap.kswapd(global.node(0), globalScope);
-      return;
+      protectedLru = swap.kswapd(global.node(0), globalScope) == SwapSystem.WORKINGSET_PROTECTED;
+    } else {
+      for (int nid = 0; nid < global.nodes(); nid++) {
+        protectedLru |=
+            swap.kswapd(global.node(nid), globalScope, nid) == SwapSystem.WORKINGSET_PROTECTED;
+      }
     }
-    for (int nid = 0; nid < global.nodes(); nid++) {
-      swap.kswapd(global.node(nid), globalScope, nid);
-    }
+    refs.cache().shadows().shrink(global.resident());
+    return protectedLru;
   }
 
   /** {@code GFP_PGTABLE_USER}: how page tables of a process are allocated. */
@@ -174,6 +190,7 @@ final class Vmscan {
       trace.mmVmscanDirectReclaimBegin(0, gfp);
     }
     int freed = shrinkZones(nid, nodemask);
+    refs.cache().shadows().shrink(global.resident());
     if (trace.on()) {
       trace.mmVmscanDirectReclaimEnd(freed);
     }
@@ -322,6 +339,42 @@ final class Vmscan {
       }
       return true;
     }
+
+    @Override
+    public boolean evictFilePage(long key, long pfn, long shadow) {
+      return evictWithShadow(this, key, pfn, shadow);
+    }
+
+    @Override
+    public long packShadow(long token) {
+      return Workingset.pack(token, Workingset.GLOBAL);
+    }
+
+    @Override
+    public boolean walkPageTables(PageTableScan scan) {
+      for (Task t : tasks.live()) {
+        walk.walkMm(t.mm, scan, true);
+      }
+      return true;
+    }
+
+    @Override
+    public boolean lookAround(long pfn, PageTableScan scan) {
+      for (long k : refs.rmap().keys(pfn)) {
+        walk.lookAround(tasks.mmOf(Rmap.pid(k)), Rmap.vpn(k), scan, true);
+      }
+      return true;
+    }
+  }
+
+  /** Evicts a file page through {@code scope}, leaving {@code shadow} in its page-cache slot. */
+  private boolean evictWithShadow(ReclaimContext scope, long key, long pfn, long shadow) {
+    refs.evictShadow = shadow;
+    try {
+      return scope.evictFilePage(key, pfn);
+    } finally {
+      refs.evictShadow = ShadowTable.NONE;
+    }
   }
 
   /** One process's scope ({@code rss.limit}): keys are its virtual page numbers. */
@@ -371,6 +424,28 @@ final class Vmscan {
     @Override
     public boolean evictFilePage(long vpn, long pfn) {
       unmapOneFile(mm, vpn, pfn);
+      return true;
+    }
+
+    @Override
+    public boolean evictFilePage(long vpn, long pfn, long shadow) {
+      return evictWithShadow(this, vpn, pfn, shadow);
+    }
+
+    @Override
+    public long packShadow(long token) {
+      return Workingset.pack(token, Workingset.lruvecOf(mm.pid()));
+    }
+
+    @Override
+    public boolean walkPageTables(PageTableScan scan) {
+      walk.walkMm(mm, scan, false);
+      return true;
+    }
+
+    @Override
+    public boolean lookAround(long vpn, PageTableScan scan) {
+      walk.lookAround(mm, vpn, scan, false);
       return true;
     }
   }

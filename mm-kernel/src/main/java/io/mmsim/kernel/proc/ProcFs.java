@@ -88,6 +88,10 @@ public final class ProcFs {
     if (swap != null) {
       n.add("swaps");
     }
+    if (processes != null && processes.lruGen() != null) {
+      // the debugfs file of the multi-gen LRU (/sys/kernel/debug/lru_gen)
+      n.add("lru_gen");
+    }
     if (processes != null) {
       for (Task t : processes.live()) {
         n.add(t.pid() + "/maps");
@@ -119,6 +123,7 @@ public final class ProcFs {
       case "slabinfo" -> slabinfo();
       case "vmallocinfo" -> vmallocinfo();
       case "swaps" -> swap.procSwaps();
+      case "lru_gen" -> processes.lruGen();
       default -> {
         if (name.startsWith(NodeView.PREFIX)) {
           yield nodeView().render(name);
@@ -442,6 +447,21 @@ public final class ProcFs {
     if (objects != null) {
       line(sb, "nr_slab_reclaimable", objects.reclaimablePages());
       line(sb, "nr_slab_unreclaimable", objects.unreclaimablePages());
+    }
+    if (processes != null) {
+      // node counters in the kernel's order (enum node_stat_item): shadow nodes of the page
+      // cache and the swap cache, then the refault events
+      line(sb, "workingset_nodes", sw.get("workingset_nodes") + processes.workingsetNodes());
+      line(sb, "workingset_refault_anon", events.get(VmEvent.WORKINGSET_REFAULT_ANON));
+      line(sb, "workingset_refault_file", events.get(VmEvent.WORKINGSET_REFAULT_FILE));
+      line(sb, "workingset_activate_anon", events.get(VmEvent.WORKINGSET_ACTIVATE_ANON));
+      line(sb, "workingset_activate_file", events.get(VmEvent.WORKINGSET_ACTIVATE_FILE));
+      line(sb, "workingset_restore_anon", events.get(VmEvent.WORKINGSET_RESTORE_ANON));
+      line(sb, "workingset_restore_file", events.get(VmEvent.WORKINGSET_RESTORE_FILE));
+      line(
+          sb,
+          "workingset_nodereclaim",
+          sw.get("workingset_nodereclaim") + processes.workingsetNodeReclaim());
     }
     if (pageTable != null) {
       line(sb, "nr_page_table_pages", pageTable.tablePages());

@@ -29,7 +29,19 @@ public enum VmEvent {
   /** Collapses khugepaged gave up because no order-9 block could be had. */
   THP_COLLAPSE_ALLOC_FAILED("thp_collapse_alloc_failed"),
   /** Huge PMDs split into page tables of 4 KiB entries. */
-  THP_SPLIT_PMD("thp_split_pmd");
+  THP_SPLIT_PMD("thp_split_pmd"),
+  /** Anonymous pages that came back while their shadow entry was kept (mm/workingset.c). */
+  WORKINGSET_REFAULT_ANON("workingset_refault_anon"),
+  /** File pages that came back while their shadow entry was kept. */
+  WORKINGSET_REFAULT_FILE("workingset_refault_file"),
+  /** Anonymous refaults close enough to be activated. */
+  WORKINGSET_ACTIVATE_ANON("workingset_activate_anon"),
+  /** File refaults close enough to be activated. */
+  WORKINGSET_ACTIVATE_FILE("workingset_activate_file"),
+  /** Anonymous refaults of pages that were in the workingset when evicted (thrashing). */
+  WORKINGSET_RESTORE_ANON("workingset_restore_anon"),
+  /** File refaults of pages that were in the workingset when evicted (thrashing). */
+  WORKINGSET_RESTORE_FILE("workingset_restore_file");
 
   private final String procName;
 

@@ -469,7 +469,7 @@ final class ProcessesStatefulTest {
   // ------------------------------------------------------------------ tests
 
   @ParameterizedTest
-  @ValueSource(strings = {"linux", "fifo", "lru", "clock"})
+  @ValueSource(strings = {"linux", "mglru", "fifo", "lru", "clock"})
   void randomOperations_underAResidentLimit_keepDataAndInvariants(String policy) {
     StatefulRunner.of(
             "processes under rss.limit with " + policy, new ProcessScenario(policy, 6, 0, 12))
@@ -480,7 +480,7 @@ final class ProcessesStatefulTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"linux", "fifo", "lru", "clock"})
+  @ValueSource(strings = {"linux", "mglru", "fifo", "lru", "clock"})
   void randomOperations_underGlobalPressure_keepDataAndInvariants(String policy) {
     StatefulRunner.of(
             "processes under memory pressure with " + policy,
@@ -492,7 +492,7 @@ final class ProcessesStatefulTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"linux", "fifo", "lru", "clock"})
+  @ValueSource(strings = {"linux", "mglru", "fifo", "lru", "clock"})
   void randomOperations_underALimitAndGlobalPressure_keepDataAndInvariants(String policy) {
     StatefulRunner.of(
             "processes under rss.limit and memory pressure with " + policy,
@@ -504,7 +504,7 @@ final class ProcessesStatefulTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"linux", "fifo", "lru", "clock"})
+  @ValueSource(strings = {"linux", "mglru", "fifo", "lru", "clock"})
   void randomOperations_atTheMinimumWatermark_reclaimDirectlyOrKill(String policy) {
     StatefulRunner.of(
             "processes at the min watermark with " + policy,

@@ -620,6 +620,15 @@ final class MglruPolicy extends ListPolicy implements PageTableScan {
     }
     m.put("nr_anon", anon);
     m.put("nr_file", file);
+    // meminfo's Active and Inactive: the two youngest generations count as active
+    // (lru_gen_is_active, as lru_gen_update_size charges the classic LRU counters)
+    long active = 0;
+    for (long seq = Math.max(maxSeq - 1, 0); seq <= maxSeq; seq++) {
+      active += seq < minSeq[ANON] ? 0 : pages(seq, ANON);
+      active += seq < minSeq[FILE] ? 0 : pages(seq, FILE);
+    }
+    m.put("nr_active", active);
+    m.put("nr_inactive", anon + file - active);
     m.put("pgscan", scanned);
     m.put("pgrefill", pgrefill);
     m.put("pgactivate", pgactivate);
