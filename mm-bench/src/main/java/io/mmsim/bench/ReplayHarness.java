@@ -21,12 +21,14 @@ import io.mmsim.workload.Workload;
  * <ol>
  *   <li><b>Replay</b>: a valgrind lackey trace of a real program ({@code sort -n} of 3000 shuffled
  *       numbers, made with {@code valgrind --tool=lackey --trace-mem=yes} when no file is given)
- *       replayed as one process on a 512 MiB machine with {@code rss.limit=48}, the clock policy,
- *       no zero page and 256 MiB of swap. Reading and parsing the file ({@code Workload.open}) and
- *       replaying the parsed trace are timed apart. Each is run five times after two warm-up runs;
- *       the best and the median are printed in references per second, with the page faults and swap
- *       traffic of one replay. A trace file cut short (no valgrind exit summary at its end) is
- *       refused: it would be timed as a shorter program.
+ *       replayed as one process on a 512 MiB machine with {@code rss.limit=48}, no zero page and
+ *       256 MiB of swap, under each replacement policy of {@code -Dmmsim.bench.policies} (default
+ *       {@code clock,linux,mglru}: the kernel's two policies against the one the earlier figures
+ *       used). Reading and parsing the file ({@code Workload.open}) and replaying the parsed trace
+ *       are timed apart. Each is run five times after two warm-up runs; the best and the median are
+ *       printed in references per second, with the page faults and swap traffic of one replay. A
+ *       trace file cut short (no valgrind exit summary at its end) is refused: it would be timed as
+ *       a shorter program.
  *   <li><b>Swap</b>: 256 MiB of anonymous memory written through 64 MiB of RAM to a swap file on
  *       disk (swap-out rate: pages written out per second of the writing pass), then read back in a
  *       second pass (swap-in rate). The whole pass runs once unmeasured first, so that the swap-out
@@ -51,7 +53,10 @@ public final class ReplayHarness {
     } else {
       trace = makeTrace();
     }
-    replay(trace);
+    for (String policy :
+        System.getProperty("mmsim.bench.policies", "clock,linux,mglru").split(",")) {
+      replay(trace, policy.strip());
+    }
     referenceString(trace);
     swap(false);
     swap(true);
@@ -133,12 +138,12 @@ public final class ReplayHarness {
     return trace;
   }
 
-  private static Kernel replayKernel() {
+  private static Kernel replayKernel(String policy) {
     return Kernel.builder()
         .set("memory.size", "512M")
         .set("rss.limit", "48")
         .set("vm.zero-page", "false")
-        .set("reclaim.policy", "clock")
+        .set("reclaim.policy", policy)
         .set("swap.memory", "256M")
         .boot();
   }
@@ -163,7 +168,7 @@ public final class ReplayHarness {
     double[] whole = new double[5];
     try {
       for (int round = -2; round < 5; round++) {
-        Kernel k = replayKernel();
+        Kernel k = replayKernel("clock");
         long t0 = System.nanoTime();
         MemoryTrace w = (MemoryTrace) Workload.open(refs);
         w.replay(k);
@@ -184,7 +189,7 @@ public final class ReplayHarness {
         lines, bytes >> 20, whole[4] / 1e6, whole[2] / 1e6);
   }
 
-  private static void replay(Path trace) throws IOException {
+  private static void replay(Path trace, String policy) throws IOException {
     long lines = 0;
     double[] parse = new double[5];
     double[] replay = new double[5];
@@ -194,7 +199,7 @@ public final class ReplayHarness {
       MemoryTrace w = (MemoryTrace) Workload.open(trace);
       long t1 = System.nanoTime();
       lines = w.references();
-      Kernel k = replayKernel();
+      Kernel k = replayKernel(policy);
       long t2 = System.nanoTime();
       w.replay(k);
       long t3 = System.nanoTime();
@@ -206,7 +211,7 @@ public final class ReplayHarness {
     }
     Arrays.sort(parse);
     Arrays.sort(replay);
-    System.out.printf("trace: %s, %d references%n", trace, lines);
+    System.out.printf("trace: %s, %d references, reclaim.policy=%s%n", trace, lines, policy);
     System.out.printf(
         "parse only: best %.1f M refs/s, median %.1f M refs/s%n", parse[4] / 1e6, parse[2] / 1e6);
     System.out.printf(
