@@ -48,8 +48,8 @@ import io.mmsim.workload.Workload;
  * </ul>
  *
  * The trace is the one named by {@code -Dmmsim.bench.trace=FILE} (a lackey log or reference string,
- * such as the sort trace of the issue), or else 3 000 000 references generated with a fixed seed
- * like the acceptance check's: 80 % Pareto(1.05) over 5000 pages, 20 % uniform over 20 000. Check
+ * such as the lackey trace of sort that ReplayHarness makes), or else 3 000 000 references
+ * generated with a fixed seed: 80 % Pareto(1.05) over 5000 pages, 20 % uniform over 20 000. Check
  * quickly with {@code -f 1 -wi 1 -i 1}.
  */
 @BenchmarkMode(Mode.SingleShotTime)
