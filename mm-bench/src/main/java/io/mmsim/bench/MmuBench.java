@@ -22,7 +22,6 @@ import io.mmsim.api.paging.Access;
 import io.mmsim.api.paging.Mmu;
 import io.mmsim.kernel.Kernel;
 import io.mmsim.kernel.mm.Processes;
-import io.mmsim.kernel.mm.Task;
 
 /**
  * The MMU: a translation served by the last-translation copy, translations that hit the TLB's sets
@@ -179,58 +178,26 @@ public class MmuBench {
     return sum;
   }
 
-  /**
-   * A process writing each page of a 1 GiB anonymous mapping once: one minor fault per page. When
-   * the mapping is used up it is unmapped and mapped again before the next invocation, outside the
-   * measurement (an invocation of 256 faults lasts tens of microseconds, so the per-invocation
-   * setup costs JMH nothing measurable).
-   */
+  /** A process writing each page of a 1 GiB anonymous mapping once (see {@link AnonFaults}). */
   @State(Scope.Thread)
   public static class Faulting {
-    static final long SIZE = 1L << 30;
-    static final int PER_INVOCATION = 256;
-    Kernel kernel;
-    Processes p;
-    Task task;
-    long base;
-    long offset;
+    AnonFaults faults;
 
     @Setup(Level.Trial)
     public void setup() {
-      kernel = Bench.full("2G");
-      p = kernel.processes();
-      task = p.spawn(1);
-      base = p.mmap(1, SIZE, Prot.READ | Prot.WRITE, null, 0, false, -1, false);
-      offset = 0;
+      faults = new AnonFaults(Bench.full("2G"));
     }
 
     @Setup(Level.Invocation)
     public void room() {
-      if (offset + ((long) PER_INVOCATION << Page.PAGE_SHIFT) > SIZE) {
-        p.munmap(1, base, SIZE);
-        base = p.mmap(1, SIZE, Prot.READ | Prot.WRITE, null, 0, false, -1, false);
-        offset = 0;
-      }
+      faults.room();
     }
   }
 
   /** Faults in 256 pages of anonymous memory with writes (per-page cost reported). */
   @Benchmark
-  @OperationsPerInvocation(Faulting.PER_INVOCATION)
+  @OperationsPerInvocation(AnonFaults.PER_INVOCATION)
   public int faultInAnonymous(Faulting f) {
-    int faulted = 0;
-    long a = f.base + f.offset;
-    for (int k = 0; k < Faulting.PER_INVOCATION; k++) {
-      if (f.p.touch(f.task, 0, a, Access.WRITE)) {
-        faulted++;
-      }
-      a += Page.PAGE_SIZE;
-    }
-    f.offset = a - f.base;
-    if (faulted != Faulting.PER_INVOCATION) {
-      throw new IllegalStateException(
-          "only " + faulted + " of " + Faulting.PER_INVOCATION + " writes succeeded");
-    }
-    return faulted;
+    return f.faults.faultIn();
   }
 }

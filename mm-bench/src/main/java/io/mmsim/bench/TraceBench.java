@@ -17,16 +17,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.Gfp;
-import io.mmsim.api.mem.Page;
 import io.mmsim.api.page.PageAllocator;
-import io.mmsim.api.paging.Access;
 import io.mmsim.api.trace.TraceListener;
 import io.mmsim.api.trace.Tracepoint;
 import io.mmsim.kernel.Kernel;
-import io.mmsim.kernel.mm.Processes;
-import io.mmsim.kernel.mm.Task;
 
 /**
  * What tracing costs on the two hottest paths, the order-0 page pair and the demand-zero minor
@@ -83,54 +78,28 @@ public class TraceBench {
   /** A process writing each page of a 1 GiB anonymous mapping once, as MmuBench.Faulting. */
   @State(Scope.Thread)
   public static class Faulting {
-    static final long SIZE = 1L << 30;
-    static final int PER_INVOCATION = 256;
-
     @Param({"off", "noop"})
     String tracing;
 
-    Processes p;
-    Task task;
-    long base;
-    long offset;
+    AnonFaults faults;
 
     @Setup(Level.Trial)
     public void setup() {
       Kernel kernel = Bench.full("2G");
       listen(kernel, tracing);
-      p = kernel.processes();
-      task = p.spawn(1);
-      base = p.mmap(1, SIZE, Prot.READ | Prot.WRITE, null, 0, false, -1, false);
-      offset = 0;
+      faults = new AnonFaults(kernel);
     }
 
     @Setup(Level.Invocation)
     public void room() {
-      if (offset + ((long) PER_INVOCATION << Page.PAGE_SHIFT) > SIZE) {
-        p.munmap(1, base, SIZE);
-        base = p.mmap(1, SIZE, Prot.READ | Prot.WRITE, null, 0, false, -1, false);
-        offset = 0;
-      }
+      faults.room();
     }
   }
 
   /** Faults in 256 pages of anonymous memory with writes (per-page cost reported). */
   @Benchmark
-  @OperationsPerInvocation(Faulting.PER_INVOCATION)
+  @OperationsPerInvocation(AnonFaults.PER_INVOCATION)
   public int minorFault(Faulting f) {
-    int faulted = 0;
-    long a = f.base + f.offset;
-    for (int k = 0; k < Faulting.PER_INVOCATION; k++) {
-      if (f.p.touch(f.task, 0, a, Access.WRITE)) {
-        faulted++;
-      }
-      a += Page.PAGE_SIZE;
-    }
-    f.offset = a - f.base;
-    if (faulted != Faulting.PER_INVOCATION) {
-      throw new IllegalStateException(
-          "only " + faulted + " of " + Faulting.PER_INVOCATION + " writes succeeded");
-    }
-    return faulted;
+    return f.faults.faultIn();
   }
 }
