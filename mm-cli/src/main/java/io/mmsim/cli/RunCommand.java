@@ -161,9 +161,12 @@ final class RunCommand implements Callable<Integer> {
       return Main.EXIT_USAGE;
     }
     List<Workload> loaded = new ArrayList<>();
+    // memory traces are read on threads of their own, so reading overlaps with the boot and the
+    // replay (which follows the reader); text workloads are read here
     for (Path w : workloads) {
       try {
-        loaded.add(root == null ? Workload.open(w) : Workload.open(w, root));
+        loaded.add(
+            root == null ? Workload.openInBackground(w) : Workload.openInBackground(w, root));
       } catch (IOException e) {
         err.println("mm: cannot read workload " + w + ": " + reason(e));
         return Main.EXIT_USAGE;

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
 
 import io.mmsim.api.MmException;
 import io.mmsim.api.fault.Prot;
@@ -47,6 +49,16 @@ import io.mmsim.kernel.stat.VmEvent;
  * kernels (sweeps, from several threads at once: the trace is immutable once read) at the speed of
  * the simulated MMU. The future of every touch that Belady's OPT consults is computed once, on
  * first need, and shared.
+ *
+ * <h2>Reading while replaying</h2>
+ *
+ * A trace opened with {@link Workload#openInBackground} is read on a thread of its own. The reader
+ * publishes the touches it has parsed every block of input (a volatile count after the array
+ * writes), and a replay that starts before the reading ends follows it: it replays what is
+ * published and waits for more. The touches and their order are those of a trace read at once, so
+ * the replay is the same; only reading and replaying overlap (with booting the kernel too, in
+ * {@code mm run}). Everything else about the trace (its length, pages, errors) waits for the end of
+ * the reading, and so does a replay that needs the future of every touch (OPT).
  */
 public final class MemoryTrace extends Workload {
   /** Where page 0 of a reference string lives. */
@@ -81,19 +93,43 @@ public final class MemoryTrace extends Workload {
   private final String name;
   private final WorkloadFormat format;
 
-  /** The touches, in {@code touches[0, length)} (the array may be longer: it was sized ahead). */
-  private final int[] touches;
+  // set once, by finish(), before `ready` is: read them only after await()
 
-  private final int length;
-  private final long[] pages;
-  private final long records;
-  private final LineTable lines;
-  private final WorkloadException error;
+  /** The touches, in {@code touches[0, length)} (the array may be longer: it was sized ahead). */
+  private int[] touches;
+
+  private int length;
+  private long[] pages;
+  private long records;
+  private LineTable lines;
+  private WorkloadException error;
+  private Throwable failure;
+  private volatile boolean ready;
+
+  /** While a background reader runs: it, and the latch it opens when done. */
+  private volatile Builder reader;
+
+  private final CountDownLatch loaded;
+
   private volatile int[] next;
 
+  /** A trace read at once. */
   private MemoryTrace(Builder b) {
     this.name = b.name;
     this.format = b.format;
+    this.loaded = null;
+    finish(b, null);
+  }
+
+  /** A trace that {@code b} is still reading, on another thread. */
+  private MemoryTrace(Builder b, CountDownLatch loaded) {
+    this.name = b.name;
+    this.format = b.format;
+    this.loaded = loaded;
+    this.reader = b;
+  }
+
+  private void finish(Builder b, Throwable failed) {
     // kept as read, without a copy to trim it: a sized-ahead array is at most a quarter too long
     this.touches = b.touches;
     this.length = b.nTouches;
@@ -101,6 +137,34 @@ public final class MemoryTrace extends Workload {
     this.records = b.records;
     this.lines = b.lines;
     this.error = b.error;
+    this.failure = failed;
+    this.ready = true;
+    this.reader = null;
+  }
+
+  /** Waits for the end of a background reading (at once for a trace read in one go). */
+  private void await() {
+    if (ready) {
+      return;
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        loaded.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure instanceof Error e) {
+      throw e;
+    }
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
   }
 
   @Override
@@ -115,36 +179,43 @@ public final class MemoryTrace extends Workload {
 
   /** Records read: lackey accesses (lines) or reference-string entries. */
   public long references() {
+    await();
     return records;
   }
 
   /** Page touches: a record touches one page, or two when it crosses a page (M: four). */
   public int touches() {
+    await();
     return length;
   }
 
   /** Distinct pages touched. */
   public int distinctPages() {
+    await();
     return pages.length;
   }
 
   /** The virtual page number touched by touch {@code i}. */
   public long page(int i) {
+    await();
     return pages[touches[Objects.checkIndex(i, length)] >>> ID_SHIFT];
   }
 
   /** The id (0 .. distinctPages() - 1, in order of first touch) of the page of touch {@code i}. */
   public int pageId(int i) {
+    await();
     return touches[Objects.checkIndex(i, length)] >>> ID_SHIFT;
   }
 
   /** The virtual page number of page id {@code id}. */
   public long pageOfId(int id) {
+    await();
     return pages[id];
   }
 
   /** The access of touch {@code i}: {@link Access#READ}, {@link Access#WRITE} or EXECUTE. */
   public int access(int i) {
+    await();
     return touches[Objects.checkIndex(i, length)] & ACCESS_MASK;
   }
 
@@ -153,6 +224,7 @@ public final class MemoryTrace extends Workload {
    * and then throws this.
    */
   public java.util.Optional<WorkloadException> readError() {
+    await();
     return java.util.Optional.ofNullable(error);
   }
 
@@ -160,6 +232,7 @@ public final class MemoryTrace extends Workload {
   int[] nextUse() {
     int[] n = next;
     if (n == null) {
+      await();
       synchronized (this) {
         n = next;
         if (n == null) {
@@ -203,6 +276,7 @@ public final class MemoryTrace extends Workload {
       }
       t = p.task(PID);
     } catch (BadLineException | MmException | IllegalArgumentException e) {
+      await();
       throw new WorkloadException(name, lines.lineOf(0), e.getMessage(), e);
     }
     long faults0 = r.kernel().events().get(VmEvent.PGFAULT);
@@ -220,6 +294,7 @@ public final class MemoryTrace extends Workload {
               r.kernel().events().get(VmEvent.PGFAULT) - faults0,
               r.kernel().events().get(VmEvent.PGMAJFAULT) - major0));
     }
+    await();
     if (error != null) {
       throw error;
     }
@@ -227,17 +302,53 @@ public final class MemoryTrace extends Workload {
 
   /**
    * The replay loop: leaves the records run in {@code records[0]}; throws when the process is
-   * killed.
+   * killed. A trace still being read is replayed as far as its reader has published, block by
+   * block, until the reader is done.
    */
   private void run(Replay r, Processes p, Task t, TraceFuture future, long[] records) {
+    r.kernel().setCaller(name);
+    long[] nextProgress = {PROGRESS_EVERY};
+    Builder b = reader;
+    if (b == null) {
+      replay(r, p, t, future, records, nextProgress, touches, pages, 0, length);
+      return;
+    }
+    int j = 0;
+    while (true) {
+      boolean end = b.done; // read before the count: once done, the count is final
+      int available = b.published;
+      if (available > j) {
+        // the arrays are read after the count, so they hold at least that many touches
+        replay(r, p, t, future, records, nextProgress, b.shownTouches, b.shownPages, j, available);
+        j = available;
+      } else if (end) {
+        return;
+      } else {
+        LockSupport.parkNanos(WAIT_NANOS);
+      }
+    }
+  }
+
+  /** How long a replay that caught up with the reader sleeps before it looks again. */
+  private static final long WAIT_NANOS = 50_000;
+
+  /** Replays touches {@code [from, to)} of {@code tw}, whose page ids index {@code pg}. */
+  private void replay(
+      Replay r,
+      Processes p,
+      Task t,
+      TraceFuture future,
+      long[] records,
+      long[] progress,
+      int[] tw,
+      long[] pg,
+      int from,
+      int to) {
     int cpu = r.cpu();
     ReplayListener l = r.listenerOrNull();
-    int[] tw = touches;
-    long[] pg = pages;
-    long done = 0;
-    long nextProgress = PROGRESS_EVERY;
-    r.kernel().setCaller(name);
-    for (int j = 0, n = length; j < n; j++) {
+    long done = records[0];
+    long nextProgress = progress[0];
+    for (int j = from; j < to; j++) {
       int w = tw[j];
       long addr = pg[w >>> ID_SHIFT] << Page.PAGE_SHIFT;
       if (future != null) {
@@ -246,6 +357,7 @@ public final class MemoryTrace extends Workload {
       if (!p.touch(t, cpu, addr, w & ACCESS_MASK)) {
         done++;
         records[0] = done;
+        await(); // the line table is complete only once the reading is
         throw new WorkloadException(
             name,
             lines.lineOf(done - 1),
@@ -264,6 +376,7 @@ public final class MemoryTrace extends Workload {
       }
     }
     records[0] = done;
+    progress[0] = nextProgress;
   }
 
   // ------------------------------------------------------------------ reading
@@ -283,6 +396,49 @@ public final class MemoryTrace extends Workload {
     Builder b = new Builder(name, WorkloadFormat.REFERENCE_STRING, bytes / REFS_BYTES_PER_TOUCH);
     b.references(in);
     return new MemoryTrace(b);
+  }
+
+  /**
+   * Reads a lackey log or a reference string on a thread of its own, which closes {@code in} when
+   * done; returns at once. A read that fails ({@link IOException}) ends the trace at the line it
+   * reached, with that error, as a bad line does.
+   */
+  static MemoryTrace readInBackground(
+      String name, WorkloadFormat format, InputStream in, long bytes) {
+    boolean lackey = format == WorkloadFormat.LACKEY;
+    Builder b =
+        new Builder(name, format, bytes / (lackey ? LACKEY_BYTES_PER_TOUCH : REFS_BYTES_PER_TOUCH));
+    CountDownLatch loaded = new CountDownLatch(1);
+    MemoryTrace trace = new MemoryTrace(b, loaded);
+    Thread t =
+        new Thread(
+            () -> {
+              Throwable failed = null;
+              try (in) {
+                if (lackey) {
+                  b.lackey(in);
+                } else {
+                  b.references(in);
+                }
+              } catch (IOException e) {
+                if (b.error == null) {
+                  b.error =
+                      new WorkloadException(
+                          name, b.lastLine() + 1, "cannot read: " + e.getMessage(), e);
+                }
+              } catch (RuntimeException | Error e) {
+                failed = e;
+              } finally {
+                b.publish();
+                trace.finish(b, failed);
+                b.done = true;
+                loaded.countDown();
+              }
+            },
+            "mm-read " + name);
+    t.setDaemon(true);
+    t.start();
+    return trace;
   }
 
   /** Parses into growing arrays; a bad line stops it and is kept as the error. */
@@ -312,6 +468,12 @@ public final class MemoryTrace extends Workload {
     long records;
     final LineTable lines = new LineTable();
     WorkloadException error;
+
+    // what a replay running alongside may read: the arrays first, then the count, then done
+    volatile int[] shownTouches;
+    volatile long[] shownPages;
+    volatile int published;
+    volatile boolean done;
 
     /** vpn -> page id, open addressing; a slot holds id + 1 (0 = empty). */
     private long[] keys = new long[1 << 12];
@@ -411,6 +573,22 @@ public final class MemoryTrace extends Workload {
               touches, (int) Math.min(Integer.MAX_VALUE - 16, nTouches + (long) nTouches / 2));
     }
 
+    /** Lets a replay running alongside see the touches read so far. */
+    void publish() {
+      if (shownTouches != touches) {
+        shownTouches = touches;
+      }
+      if (shownPages != pages) {
+        shownPages = pages;
+      }
+      published = nTouches;
+    }
+
+    /** The line of the last record read, 0 before the first. */
+    long lastLine() {
+      return records == 0 ? 0 : lines.lineOf(records - 1);
+    }
+
     private void endRecord(long line) {
       touches[nTouches - 1] |= END;
       lines.add(records++, line);
@@ -430,6 +608,7 @@ public final class MemoryTrace extends Workload {
       long line = 0;
       while (true) {
         if (!eof && len - pos < PLAIN_LINE_MAX) {
+          publish();
           // keep the unread tail, then fill the buffer
           System.arraycopy(buf, pos, buf, 0, len - pos);
           len -= pos;
@@ -673,6 +852,7 @@ public final class MemoryTrace extends Workload {
       final long base = REFS_BASE >>> Page.PAGE_SHIFT;
       int n;
       while ((n = in.read(buf)) > 0) {
+        publish();
         for (int i = 0; i < n; i++) {
           byte c = buf[i];
           if (c >= '0' && c <= '9' && !comment) {

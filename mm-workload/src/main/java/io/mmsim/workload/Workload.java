@@ -71,6 +71,71 @@ public abstract sealed class Workload permits TextWorkload, MallocLog, MemoryTra
   }
 
   /**
+   * Opens {@code file} as {@link #open(Path, Path)} does, but reads a memory trace (a lackey log, a
+   * reference string) on a thread of its own and returns as soon as its format is known, so that
+   * the caller can boot a kernel meanwhile. A replay that starts before the reading ends replays
+   * what has been read and follows the reader; it replays the same touches in the same order as
+   * after {@link #open}. Other formats are read before this returns.
+   *
+   * <p>A file that cannot be opened is an {@link IOException} here; a read that fails later ends
+   * the trace there, as a bad line does (the replay throws it after the touches before it).
+   *
+   * @throws IOException when the file cannot be opened (missing, a directory, no permission)
+   */
+  public static Workload openInBackground(Path file, Path filesRoot) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "is a directory, not a workload file");
+    }
+    long bytes = Files.isRegularFile(file) ? Files.size(file) : -1;
+    InputStream in = Files.newInputStream(file);
+    boolean handedOver = false;
+    try {
+      String name = file.toString();
+      byte[] head = new byte[FormatDetector.HEAD];
+      int len = readHead(in, head);
+      WorkloadFormat f = FormatDetector.detect(head, len, len < head.length);
+      InputStream all = new SequenceInputStream(new ByteArrayInputStream(head, 0, len), in);
+      Workload w;
+      if (f == WorkloadFormat.LACKEY || f == WorkloadFormat.REFERENCE_STRING) {
+        w = MemoryTrace.readInBackground(name, f, all, bytes);
+        handedOver = true;
+      } else {
+        w = readFormat(name, f, all, bytes);
+      }
+      return w.rooted(filesRoot);
+    } finally {
+      if (!handedOver) {
+        in.close();
+      }
+    }
+  }
+
+  /** {@link #openInBackground(Path, Path)} with the file's folder as the files root. */
+  public static Workload openInBackground(Path file) throws IOException {
+    Path abs = file.toAbsolutePath().normalize();
+    return openInBackground(file, abs.getParent() == null ? abs : abs.getParent());
+  }
+
+  private static int readHead(InputStream in, byte[] head) throws IOException {
+    int len = 0;
+    int n;
+    while (len < head.length && (n = in.read(head, len, head.length - len)) > 0) {
+      len += n;
+    }
+    return len;
+  }
+
+  private static Workload readFormat(String name, WorkloadFormat f, InputStream all, long bytes)
+      throws IOException {
+    return switch (f) {
+      case MALLOC_TRACE -> MallocLog.read(name, all);
+      case LACKEY -> MemoryTrace.readLackey(name, all, bytes);
+      case REFERENCE_STRING -> MemoryTrace.readReferences(name, all, bytes);
+      case WORKLOAD -> TextWorkload.read(name, all);
+    };
+  }
+
+  /**
    * Reads a workload from a stream (a resource, a pipe), telling its format from the content.
    *
    * @param name the name errors and summaries give it
@@ -83,22 +148,10 @@ public abstract sealed class Workload permits TextWorkload, MallocLog, MemoryTra
   /** {@link #read(String, InputStream, Path)} of a stream of {@code bytes} bytes (-1: unknown). */
   static Workload read(String name, InputStream in, Path filesRoot, long bytes) throws IOException {
     byte[] head = new byte[FormatDetector.HEAD];
-    int len = 0;
-    int n;
-    while (len < head.length && (n = in.read(head, len, head.length - len)) > 0) {
-      len += n;
-    }
-    boolean whole = len < head.length;
-    WorkloadFormat f = FormatDetector.detect(head, len, whole);
+    int len = readHead(in, head);
+    WorkloadFormat f = FormatDetector.detect(head, len, len < head.length);
     InputStream all = new SequenceInputStream(new ByteArrayInputStream(head, 0, len), in);
-    Workload w =
-        switch (f) {
-          case MALLOC_TRACE -> MallocLog.read(name, all);
-          case LACKEY -> MemoryTrace.readLackey(name, all, bytes);
-          case REFERENCE_STRING -> MemoryTrace.readReferences(name, all, bytes);
-          case WORKLOAD -> TextWorkload.read(name, all);
-        };
-    return w.rooted(filesRoot);
+    return readFormat(name, f, all, bytes).rooted(filesRoot);
   }
 
   /** Sets the files root; returns this. */
