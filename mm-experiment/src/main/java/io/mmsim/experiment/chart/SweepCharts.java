@@ -32,6 +32,16 @@ public final class SweepCharts {
 
   /** Writes the charts of {@code rows} (with the varied {@code keys}) into {@code dir}. */
   public static void write(Path dir, List<String> keys, List<RunRow> rows) throws IOException {
+    write(dir, keys, rows, "png");
+    write(dir, keys, rows, "svg");
+  }
+
+  /**
+   * Writes the charts of {@code rows} into {@code dir} as {@code extension} files only ({@code png}
+   * or {@code svg}). Each call draws charts of its own, so two calls may run on two threads.
+   */
+  public static void write(Path dir, List<String> keys, List<RunRow> rows, String extension)
+      throws IOException {
     Files.createDirectories(dir);
     Map<String, List<RunRow>> byWorkload = new LinkedHashMap<>();
     for (RunRow r : rows) {
@@ -47,8 +57,7 @@ public final class SweepCharts {
           size >= 0
               ? curve(e.getKey(), keys, size, e.getValue())
               : bars(e.getKey(), keys, e.getValue());
-      Charts.save(chart, dir.resolve(stem + "-pgfault.png"));
-      Charts.save(chart, dir.resolve(stem + "-pgfault.svg"));
+      Charts.save(chart, dir.resolve(stem + "-pgfault." + extension));
     }
   }
 

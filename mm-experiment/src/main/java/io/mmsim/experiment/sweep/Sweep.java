@@ -246,7 +246,7 @@ public final class Sweep {
       }
     }
     List<RunRow> rows = new ArrayList<>(done.values());
-    writeResults(out, grid.keys(), rows);
+    writeResults(out, grid.keys(), rows, jobs);
     int failed = 0;
     for (RunRow r : rows) {
       if (r.failed()) {
@@ -258,9 +258,64 @@ public final class Sweep {
 
   /** results.csv, results.json and the charts of {@code rows} (sorted by run). */
   static void writeResults(Path out, List<String> keys, List<RunRow> rows) throws IOException {
-    ResultFiles.writeCsv(out.resolve(ResultFiles.CSV), keys, rows);
-    ResultFiles.writeJson(out.resolve(ResultFiles.JSON), keys, rows);
-    SweepCharts.write(out.resolve("charts"), keys, rows);
+    writeResults(out, keys, rows, 1);
+  }
+
+  /**
+   * {@link #writeResults(Path, List, List)} on up to {@code jobs} threads: the four files are
+   * independent (each chart format draws its own charts), and in a fresh JVM most of their time is
+   * loading and initialising the CSV, JSON and charting libraries, which would otherwise be the
+   * longest part of a sweep that no other thread shares.
+   */
+  static void writeResults(Path out, List<String> keys, List<RunRow> rows, int jobs)
+      throws IOException {
+    Path charts = out.resolve("charts");
+    List<Writing> files =
+        List.of(
+            () -> ResultFiles.writeCsv(out.resolve(ResultFiles.CSV), keys, rows),
+            () -> ResultFiles.writeJson(out.resolve(ResultFiles.JSON), keys, rows),
+            () -> SweepCharts.write(charts, keys, rows, "png"),
+            () -> SweepCharts.write(charts, keys, rows, "svg"));
+    if (jobs <= 1) {
+      for (Writing w : files) {
+        w.write();
+      }
+      return;
+    }
+    Files.createDirectories(charts);
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, files.size()));
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (Writing w : files) {
+        done.add(
+            pool.submit(
+                () -> {
+                  w.write();
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while writing the results", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof UncheckedIOException u) {
+        throw u.getCause();
+      }
+      throw new IllegalStateException("writing the results failed", e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One results file. */
+  private interface Writing {
+    void write() throws IOException;
   }
 
   private Kernel.Builder kernelBuilder(List<String> values) {
