@@ -130,11 +130,12 @@ final class MrcCommand implements Callable<Integer> {
     }
     List<MissRatioCurve> curves = new ArrayList<>();
     if (sampling != null) {
-      long[] pages = MissRatioCurves.pages(memoryTrace);
+      // from the trace as read: each distinct page is hashed once
+      MissRatioCurves m = MissRatioCurves.of(memoryTrace);
       MissRatioCurve c =
           sampling.rate != null
-              ? MissRatioCurves.shardsFixedRate(pages, pages.length, sampling.rate)
-              : MissRatioCurves.shardsFixedSize(pages, pages.length, sampling.size);
+              ? m.shardsFixedRate(sampling.rate)
+              : m.shardsFixedSize(sampling.size);
       err.printf(
           Locale.ROOT,
           "mm mrc: SHARDS sampled pages at rate %.6g; counts scaled to %d references%n",

@@ -9,14 +9,19 @@ final class PageIds {
   final int[] ids;
   final int distinct;
 
-  PageIds(int[] ids, int distinct) {
+  /** The page number of each id. */
+  final long[] pageOf;
+
+  PageIds(int[] ids, long[] pageOf) {
     this.ids = ids;
-    this.distinct = distinct;
+    this.distinct = pageOf.length;
+    this.pageOf = pageOf;
   }
 
   static PageIds of(long[] pages, int length) {
     int[] ids = new int[length];
     PageMap map = new PageMap(1024);
+    long[] pageOf = new long[1024];
     long prev = 0;
     int prevId = -1;
     for (int i = 0; i < length; i++) {
@@ -26,11 +31,15 @@ final class PageIds {
         if (prevId == PageMap.MISSING) {
           prevId = map.size();
           map.put(page, prevId);
+          if (prevId == pageOf.length) {
+            pageOf = java.util.Arrays.copyOf(pageOf, 2 * prevId);
+          }
+          pageOf[prevId] = page;
         }
         prev = page;
       }
       ids[i] = prevId;
     }
-    return new PageIds(ids, map.size());
+    return new PageIds(ids, java.util.Arrays.copyOf(pageOf, map.size()));
   }
 }

@@ -12,17 +12,17 @@ import java.util.Arrays;
  * (LruStackDistance) and scaled by 1 / R: a sampled distance k stands for about k / R distinct
  * pages, so it hits in caches of ceil(k / R) frames and more.
  *
- *   fixed rate   R is given. SHARDS_adj (section 4.2 of the paper): the expected number of sampled
- *                references is N * R; the difference from the number actually sampled comes mostly
- *                from a few hot pages being in or out of the sample and is counted as hits at the
- *                smallest distance, so miss ratios are normalised by N * R.
- *                Distances are scaled by the rate the sample really has rather than R: sampled
- *                pages over all distinct pages, the latter counted by a HyperLogLog of 2^14
- *                registers on the same hash (Flajolet, Fusy, Gandouet and Meunier, AofA 2007;
- *                about 0.8 % error, a few ns per reference). With a few hundred sampled pages the
- *                count that falls below the threshold is off by several per cent, which would
- *                stretch or squeeze the curve along the size axis by as much. This is the rate
- *                the curve reports.
+ *   fixed rate   R is given. The rate the sample really has, r, is its pages over all distinct
+ *                pages: counted when the trace was read into dense page ids, else estimated by a
+ *                HyperLogLog of 2^14 registers on the same hash (Flajolet, Fusy, Gandouet and
+ *                Meunier, AofA 2007; about 0.8 % error, a few ns per reference). With a few hundred
+ *                sampled pages the count that falls below the threshold is off from N_pages * R by
+ *                several per cent, which would stretch or squeeze the curve along the size axis by
+ *                as much; distances are scaled by 1 / r, and r is the rate the curve reports.
+ *                SHARDS_adj (section 4.2 of the paper): the expected number of sampled references
+ *                is N * r; the difference from the number actually sampled comes mostly from a few
+ *                hot pages being in or out of the sample and is counted as hits at the smallest
+ *                distance, so miss ratios are normalised by N * r.
  *   fixed size   at most smax pages are sampled (section 4.3). R starts at 1; when a new page would
  *                make the sample too large, T drops to the largest hash in the sample, the pages
  *                with that hash leave it, and the counts gathered so far are scaled by
@@ -106,9 +106,54 @@ final class Shards {
             ? (double) t / P // every page sampled (or none): nothing to correct
             : Math.min(1, s.nextId / distinct);
     s.scaleBy(r);
-    // SHARDS_adj: normalise by the expected number of sampled references
-    double nominal = (double) t / P;
-    return s.curve(length, nominal * length, r);
+    // SHARDS_adj: normalise by the expected number of sampled references at that rate
+    return s.curve(length, r * length, r);
+  }
+
+  /**
+   * SHARDS_adj at a fixed rate over a trace of dense page ids ({@code seq[i]} in {@code [0,
+   * pageOf.length)}, {@code pageOf[id]} the page number that is hashed): each distinct page is
+   * hashed once, so a reference to a page outside the sample costs two array reads, and the rate is
+   * the sampled pages over the distinct pages, counted.
+   */
+  static MissRatioCurve fixedRate(int[] seq, long[] pageOf, double rate) {
+    long t = Math.max(1, Math.round(rate * P));
+    int distinct = pageOf.length;
+    // per page id, its id in the sample or -1
+    int[] sampled = new int[distinct];
+    int n = 0;
+    for (int id = 0; id < distinct; id++) {
+      sampled[id] = hash(pageOf[id]) < t ? n++ : -1;
+    }
+    Shards s = new Shards(t, 0);
+    s.byDistance = new long[1024];
+    LruStackDistance lru = s.lru;
+    for (int id : seq) {
+      int k = sampled[id];
+      if (k >= 0) {
+        s.record(lru.access(k));
+      }
+    }
+    double r = t >= P || n == 0 ? (double) t / P : (double) n / distinct;
+    s.scaleBy(r);
+    return s.curve(seq.length, r * seq.length, r);
+  }
+
+  /** SHARDS with at most {@code maxPages} sampled pages over dense page ids (as fixedRate). */
+  static MissRatioCurve fixedSize(int[] seq, long[] pageOf, int maxPages) {
+    long[] hashOf = new long[pageOf.length];
+    for (int id = 0; id < pageOf.length; id++) {
+      hashOf[id] = hash(pageOf[id]);
+    }
+    Shards s = new Shards(P, maxPages);
+    for (int id : seq) {
+      long h = hashOf[id];
+      if (h < s.threshold) {
+        s.referenceBounded(pageOf[id], h);
+      }
+    }
+    double r = (double) s.threshold / P;
+    return s.curve(seq.length, r * seq.length, r);
   }
 
   /**

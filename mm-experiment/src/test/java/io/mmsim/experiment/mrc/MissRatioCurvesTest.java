@@ -254,6 +254,50 @@ final class MissRatioCurvesTest {
   }
 
   @Test
+  void shardsFixedRate_fromPageIds_samplesTheSamePagesAndTracksExact() {
+    long[] refs = zipfTrace(3, 4_000_000, 200_000);
+    MissRatioCurves m = MissRatioCurves.of(refs, refs.length);
+    MissRatioCurve exact = m.lru();
+    MissRatioCurve est = m.shardsFixedRate(0.01);
+    // the pages hashed below 1 % of 2^24, counted independently of the code under test
+    long[] distinctPages = java.util.Arrays.stream(refs).distinct().toArray();
+    long below = 0;
+    for (long p : distinctPages) {
+      long z = p + 0x9E3779B97F4A7C15L;
+      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+      if (((z ^ (z >>> 31)) & ((1 << 24) - 1)) < Math.round(0.01 * (1 << 24))) {
+        below++;
+      }
+    }
+    assertThat(est.samplingRate()).isEqualTo((double) below / distinctPages.length);
+    assertThat(est.references()).isEqualTo(refs.length);
+    assertThat(meanAbsoluteError(exact, est)).isLessThanOrEqualTo(0.005);
+  }
+
+  @Test
+  void shardsFromPageIds_rateOneOrRoomForAll_isTheExactCurve() {
+    long[] refs = mixedTrace(5, 4000, 60);
+    MissRatioCurves m = MissRatioCurves.of(refs, refs.length);
+    MissRatioCurve exact = m.lru();
+    for (MissRatioCurve est : List.of(m.shardsFixedRate(1.0), m.shardsFixedSize(1000))) {
+      assertThat(est.samplingRate()).isEqualTo(1.0);
+      for (int i = 0; i < est.size(); i++) {
+        assertThat(est.faults()[i]).isEqualTo(exact.faultsAt(est.frames()[i]));
+      }
+    }
+  }
+
+  @Test
+  void shardsFixedSize_fromPageIds_boundedSampleTracksExact() {
+    long[] refs = zipfTrace(3, 4_000_000, 200_000);
+    MissRatioCurves m = MissRatioCurves.of(refs, refs.length);
+    MissRatioCurve est = m.shardsFixedSize(8000);
+    assertThat(est.samplingRate()).isLessThan(1.0);
+    assertThat(meanAbsoluteError(m.lru(), est)).isLessThanOrEqualTo(0.01);
+  }
+
+  @Test
   void shards_badArguments_areRefused() {
     assertThatThrownBy(() -> MissRatioCurves.shardsFixedRate(new long[1], 1, 0))
         .hasMessageContaining("(0, 1]");
