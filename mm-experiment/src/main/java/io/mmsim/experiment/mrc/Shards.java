@@ -128,11 +128,17 @@ final class Shards {
     Shards s = new Shards(t, 0);
     s.byDistance = new long[1024];
     LruStackDistance lru = s.lru;
-    for (int id : seq) {
-      int k = sampled[id];
-      if (k >= 0) {
-        s.record(lru.access(k));
+    int i = 0;
+    int length = seq.length;
+    while (true) {
+      // a tight scan to the next sampled reference (no call in the loop, so the JIT unrolls it)
+      while (i < length && sampled[seq[i]] < 0) {
+        i++;
       }
+      if (i == length) {
+        break;
+      }
+      s.record(lru.access(sampled[seq[i++]]));
     }
     double r = t >= P || n == 0 ? (double) t / P : (double) n / distinct;
     s.scaleBy(r);
