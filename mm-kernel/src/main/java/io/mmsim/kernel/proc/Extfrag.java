@@ -1,5 +1,7 @@
 package io.mmsim.kernel.proc;
 
+import java.util.function.BiFunction;
+
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.Zone;
@@ -32,20 +34,33 @@ import io.mmsim.api.page.PageAllocator;
 public final class Extfrag {
   private Extfrag() {}
 
-  /** {@code unusable_free_index} for {@code order}, in thousandths. */
-  static int unusableFreeIndex(long[] freeBlocks, int order) {
+  /**
+   * {@code fill_contig_page_info} for one order: {@code {free_pages, free_blocks_total,
+   * free_blocks_suitable}}.
+   */
+  private static long[] contigPageInfo(long[] freeBlocks, int order) {
     long freePages = 0;
+    long total = 0;
     long suitable = 0;
     for (int k = 0; k < freeBlocks.length; k++) {
+      total += freeBlocks[k];
       freePages += freeBlocks[k] << k;
       if (k >= order) {
         suitable += freeBlocks[k] << (k - order);
       }
     }
-    if (freePages == 0) {
-      return 1000;
-    }
-    return (int) ((freePages - (suitable << order)) * 1000 / freePages);
+    return new long[] {freePages, total, suitable};
+  }
+
+  /** The part of free memory, in {@code scale}ths, in blocks smaller than {@code order}. */
+  private static long unusable(long[] info, int order, long scale) {
+    return (info[0] - (info[2] << order)) * scale / info[0];
+  }
+
+  /** {@code unusable_free_index} for {@code order}, in thousandths. */
+  static int unusableFreeIndex(long[] freeBlocks, int order) {
+    long[] info = contigPageInfo(freeBlocks, order);
+    return info[0] == 0 ? 1000 : (int) unusable(info, order, 1000);
   }
 
   /**
@@ -55,18 +70,8 @@ public final class Extfrag {
    * @param freeBlocks free blocks per order (buddyinfo's columns)
    */
   public static int extfragForOrder(long[] freeBlocks, int order) {
-    long freePages = 0;
-    long suitable = 0;
-    for (int k = 0; k < freeBlocks.length; k++) {
-      freePages += freeBlocks[k] << k;
-      if (k >= order) {
-        suitable += freeBlocks[k] << (k - order);
-      }
-    }
-    if (freePages == 0) {
-      return 0;
-    }
-    return (int) ((freePages - (suitable << order)) * 100 / freePages);
+    long[] info = contigPageInfo(freeBlocks, order);
+    return info[0] == 0 ? 0 : (int) unusable(info, order, 100);
   }
 
   /**
@@ -80,24 +85,15 @@ public final class Extfrag {
     if (order > Page.MAX_PAGE_ORDER) {
       return 0;
     }
-    long freePages = 0;
-    long total = 0;
-    long suitable = 0;
-    for (int k = 0; k < freeBlocks.length; k++) {
-      total += freeBlocks[k];
-      freePages += freeBlocks[k] << k;
-      if (k >= order) {
-        suitable += freeBlocks[k] << (k - order);
-      }
-    }
-    if (total == 0) {
+    long[] info = contigPageInfo(freeBlocks, order);
+    if (info[1] == 0) {
       return 0;
     }
-    if (suitable != 0) {
+    if (info[2] != 0) {
       return -1000;
     }
     long requested = 1L << order;
-    return (int) (1000 - (1000 + freePages * 1000 / requested) / total);
+    return (int) (1000 - (1000 + info[0] * 1000 / requested) / info[1]);
   }
 
   /** One value as {@code unusable_show_print} prints it: {@code "%d.%03d "}. */
@@ -112,25 +108,17 @@ public final class Extfrag {
 
   /** The debugfs file {@code extfrag/unusable_index}. */
   static String unusableIndexFile(MemoryLayout layout, PageAllocator pages) {
-    StringBuilder sb = new StringBuilder();
-    for (int nid = 0; nid < layout.nodes(); nid++) {
-      for (Zone z : Zone.values()) {
-        if (!layout.populated(nid, z)) {
-          continue;
-        }
-        long[] blocks = pages.zoneStats(nid, z).freeBlocks();
-        sb.append(String.format("Node %d, zone %8s ", nid, z.kernelName()));
-        for (int o = 0; o < Page.NR_PAGE_ORDERS; o++) {
-          sb.append(unusable(unusableFreeIndex(blocks, o)));
-        }
-        sb.append('\n');
-      }
-    }
-    return sb.toString();
+    return perZone(layout, pages, (blocks, o) -> unusable(unusableFreeIndex(blocks, o)));
   }
 
   /** The debugfs file {@code extfrag/extfrag_index}. */
   static String extfragIndexFile(MemoryLayout layout, PageAllocator pages) {
+    return perZone(layout, pages, (blocks, o) -> extfrag(fragmentationIndex(blocks, o)));
+  }
+
+  /** One line per populated zone: its header, then one printed value per order. */
+  private static String perZone(
+      MemoryLayout layout, PageAllocator pages, BiFunction<long[], Integer, String> value) {
     StringBuilder sb = new StringBuilder();
     for (int nid = 0; nid < layout.nodes(); nid++) {
       for (Zone z : Zone.values()) {
@@ -140,7 +128,7 @@ public final class Extfrag {
         long[] blocks = pages.zoneStats(nid, z).freeBlocks();
         sb.append(String.format("Node %d, zone %8s ", nid, z.kernelName()));
         for (int o = 0; o < Page.NR_PAGE_ORDERS; o++) {
-          sb.append(extfrag(fragmentationIndex(blocks, o)));
+          sb.append(value.apply(blocks, o));
         }
         sb.append('\n');
       }
