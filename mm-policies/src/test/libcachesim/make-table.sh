@@ -8,8 +8,9 @@
 #                              (Debian: apt-get install cmake ninja-build libglib2.0-dev libzstd-dev)
 #   sh make-table.sh > ../resources/io/mmsim/policies/libcachesim-misses.csv
 #
-# lirs-fixed is LIRS.c with one statement removed: the loop that demotes LIR blocks (calls evictLIR)
-# at the start of hit_RD_HIRinQ; LirsPolicy's header says why.
+# lirs is LIRS.c unmodified (lirs.variant=libcachesim); lirs-fixed is LIRS.c with one statement
+# removed, the loop that demotes LIR blocks (calls evictLIR) at the start of hit_RD_HIRinQ
+# (lirs.variant=paper); LirsPolicy's header says why.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../../.." && pwd)
@@ -37,7 +38,7 @@ javac -d "$work/classes" "$root/mm-policies/src/test/java/io/mmsim/policies/Page
 java -cp "$work/classes" io.mmsim.policies.PageStrings "$work/strings"
 echo "string,frames,policy,misses"
 for name in zipf-0.8 zipf-1.0 zipf-1.2 loop-300 scans phases; do
-  for algo in arc twoq lirs-fixed s3fifo sieve lfu mru; do
+  for algo in arc twoq lirs lirs-fixed s3fifo sieve lfu mru; do
     "$work/misses" "$work/strings/$name.txt" $algo 20 24 50 64 100 128 250 400 1000 |
       while read -r a n m; do echo "$name,$n,$a,$m"; done
   done

@@ -35,19 +35,42 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  * bound of 2N entries on S, forgetting non-resident entries in the order they left memory (the
  * paper leaves both open). The code is followed where it differs from the paper: a page never
  * seen enters as LIR while LIR pages number fewer than L, even after the cache first filled.
- * One difference is deliberate. On a hit to a resident HIR page that is not in S, LIRS.c demotes
- * the bottom LIR page first, as for a page in S; with Q full that evicts the page being hit, which
- * it then keeps in S marked resident but uncounted, so its cache holds N + 1 or N + 2 pages for
- * long stretches (about 300 of 4000 references at N = 24 on a Zipf-like page string; reproduced
- * with an instrumented copy of LIRS.c). On 8 3 5 2 4 4 8 6 2 3 6 8 4 5 with N = 5 it misses only
- * the first reference of each of its 6 pages, which no cache of 5 frames can do. A policy that
- * holds more pages than its frames cannot run under a frame limit, so the hit follows the paper
- * here (the page stays HIR, nothing is demoted) and the parity tests compare with LIRS.c corrected
- * in that one statement; its counts therefore differ from unmodified LIRS.c's wherever LIRS.c
- * used those extra pages.
- * With one frame (L = 0) no page can become LIR; pages stay resident HIR.
- * Invariants: LIR pages are in S and not in Q; resident HIR pages are in Q; non-resident pages are
- * in S and in NH; S's bottom is LIR whenever a LIR page exists; counts match the lists.
+ *
+ * Variant (lirs.variant). LIRS.c and the paper disagree on a hit to a resident HIR page that is
+ * not in S. The paper leaves the LIR set alone. LIRS.c demotes the bottom LIR page first, as for a
+ * page in S, and that demotion makes room in Q by evicting Q's LRU page:
+ *
+ *   libcachesim (default)  LIRS.c's behaviour. With Q full (h = 1 below 200 frames) the page
+ *                          pushed out of Q is the one being hit; LIRS.c then puts it on S still
+ *                          marked resident but counted in neither set ("uncounted" here). It
+ *                          answers hits until it is referenced again (it becomes LIR and is counted)
+ *                          or pruned off S's bottom (then it is forgotten and leaves memory). So
+ *                          LIRS.c holds N + 1 to N + 3 pages for stretches (no fixed bound): on
+ *                          8 3 5 2 4 4 8 6 2 3 6 8 4 5 with N = 5 it misses only the first
+ *                          reference of each of its 6 pages. This policy does the same and says so
+ *                          through overCapacity(): the uncounted pages are allowed beyond the
+ *                          capacity, so the caller evicts only when L + h pages are counted. A page
+ *                          the policy lets go on its own (an uncounted page pruned off S, or Q's
+ *                          LRU page evicted by a demotion on a hit when h > 1) goes on a list of
+ *                          released pages that the next victim() calls return first; the caller
+ *                          takes them right after the reference (overCapacity() then says how many
+ *                          pages LIRS.c still holds). Under rss.limit a process may thus hold a few
+ *                          pages more than its limit, exactly those LIRS.c would hit on; global
+ *                          reclaim can evict them like any other page (remove() forgets them).
+ *                          Outside a reference (remove(), victim()) an uncounted page pruned off S
+ *                          stays resident at Q's LRU end instead: LIRS.c knows no unmapping, and a
+ *                          page the caller is not told of at once must not leave.
+ *   paper                  the hit moves the page to Q's head and the top of S and demotes
+ *                          nothing, so the policy never holds more than N pages; its counts equal
+ *                          LIRS.c with that one demotion loop (in hit_RD_HIRinQ) removed.
+ *
+ * With one frame (L = 0) no page can become LIR; pages stay resident HIR. With one or two frames
+ * the libcachesim variant acts as paper: there LIRS.c's counters go wrong (with one frame its LIR
+ * count wraps below zero; with two, a demotion on such a hit leaves S without a LIR page, and its
+ * next demotion takes an HIR entry off S's bottom for a LIR one and counts it so).
+ * Invariants: LIR pages are in S and not in Q; resident HIR pages are in Q, or in S alone when
+ * uncounted (libcachesim only); non-resident pages are in S and in NH; S's bottom is LIR whenever a
+ * LIR page exists; counts match the lists; released pages are indexed nowhere.
  */
 final class LirsPolicy implements ReplacementPolicy {
   private static final int NIL = -1;
@@ -60,6 +83,8 @@ final class LirsPolicy implements ReplacementPolicy {
 
   private final double hirRatio;
   private final double stackRatio;
+  private final boolean libCacheSimVariant;
+  private boolean libCacheSim; // the variant, from 3 frames on (see the header)
   private final PageIndex index;
   private long[] key;
   private byte[] state;
@@ -82,6 +107,11 @@ final class LirsPolicy implements ReplacementPolicy {
   private int nhTail = NIL;
   private int nhSize;
   private long lirs;
+  private long uncounted; // libcachesim: resident HIR pages in S but not in Q
+  private long[] released = new long[4]; // pages let go on the policy's own, for victim()
+  private int releasedCount;
+  private int hitNode = NIL; // the page a hit is being made on (LIRS.c may push it out of Q)
+  private boolean inReference; // within access() or insert(): LIRS.c's rules for letting go apply
 
   private long capacity;
   private long lirLimit = Long.MAX_VALUE;
@@ -91,9 +121,10 @@ final class LirsPolicy implements ReplacementPolicy {
   private long promotions;
   private long demotions;
 
-  LirsPolicy(double hirRatio, double stackRatio, int expected) {
+  LirsPolicy(double hirRatio, double stackRatio, boolean libCacheSim, int expected) {
     this.hirRatio = hirRatio;
     this.stackRatio = stackRatio;
+    this.libCacheSimVariant = libCacheSim;
     int cap = Math.max(16, expected);
     index = new PageIndex(cap);
     key = new long[cap];
@@ -125,6 +156,7 @@ final class LirsPolicy implements ReplacementPolicy {
     hirLimit = Math.max(1, PolicySettings.share(frames, hirRatio));
     lirLimit = Math.max(0, frames - hirLimit);
     stackLimit = PolicySettings.share(frames, stackRatio);
+    libCacheSim = libCacheSimVariant && lirLimit >= 2;
     while (lirs > lirLimit) {
       demoteBottom();
     }
@@ -134,6 +166,15 @@ final class LirsPolicy implements ReplacementPolicy {
 
   @Override
   public void access(long page) {
+    inReference = true;
+    try {
+      reference(page);
+    } finally {
+      inReference = false;
+    }
+  }
+
+  private void reference(long page) {
     int n = index.get(page);
     if (n == PageIndex.NONE || state[n] == NONRESIDENT) {
       return;
@@ -144,7 +185,11 @@ final class LirsPolicy implements ReplacementPolicy {
     } else if (inStack[n]) {
       stackToTop(n);
       if (lirLimit >= 1) {
-        queueUnlink(n);
+        if (queue[n] == IN_Q) {
+          queueUnlink(n);
+        } else {
+          uncounted--; // an uncounted page referenced again: LIR and counted from now on
+        }
         while (lirs + 1 > lirLimit && lirs > 0) {
           demoteBottom();
         }
@@ -157,6 +202,11 @@ final class LirsPolicy implements ReplacementPolicy {
       }
     } else {
       queueToHead(n);
+      if (libCacheSim && lirs > 0 && lirs + 1 > lirLimit) {
+        hitNode = n; // hit_RD_HIRinQ: the demotion may push this very page out of Q
+        demoteBottom();
+        hitNode = NIL;
+      }
       stackPush(n);
     }
     limitStack();
@@ -168,6 +218,16 @@ final class LirsPolicy implements ReplacementPolicy {
     if (n != PageIndex.NONE && state[n] != NONRESIDENT) {
       throw new IllegalArgumentException("lirs: page " + page + " is already resident");
     }
+    inReference = true;
+    try {
+      fault(page, n);
+    } finally {
+      inReference = false;
+    }
+  }
+
+  private void fault(long page, int n) {
+    unrelease(page); // a page let go but not yet taken by the caller simply comes back
     if (n != PageIndex.NONE) { // remembered in S: its reuse distance makes it LIR
       stackToTop(n);
       queueUnlink(n);
@@ -203,8 +263,18 @@ final class LirsPolicy implements ReplacementPolicy {
     if (resident() == 0) {
       return NO_VICTIM;
     }
+    if (releasedCount > 0) {
+      scanned++;
+      long page = released[0];
+      releasedCount--;
+      System.arraycopy(released, 1, released, 0, releasedCount);
+      return page;
+    }
     if (capacity == 0) {
       setCapacity(resident());
+    }
+    if (qSize == 0 && lirs == 0) {
+      return takeUncounted(); // only after removals: the uncounted pages are all that is left
     }
     if (qSize == 0) {
       demoteBottom(); // only after removals: every resident page is LIR
@@ -217,7 +287,7 @@ final class LirsPolicy implements ReplacementPolicy {
       state[n] = NONRESIDENT;
       queuePush(IN_NH, n);
     } else {
-      release(n);
+      forget(n);
     }
     return page;
   }
@@ -229,6 +299,7 @@ final class LirsPolicy implements ReplacementPolicy {
     if (n != PageIndex.NONE && state[n] != NONRESIDENT) {
       throw new IllegalArgumentException("lirs: page " + page + " is already resident");
     }
+    unrelease(page);
     if (n == PageIndex.NONE) {
       n = newNode(page);
       stackPush(n);
@@ -243,20 +314,36 @@ final class LirsPolicy implements ReplacementPolicy {
   public void remove(long page) {
     int n = index.get(page);
     if (n == PageIndex.NONE || state[n] == NONRESIDENT) {
+      unrelease(page);
       return;
     }
     if (state[n] == LIR) {
       stackUnlink(n);
       lirs--;
-      release(n);
+      forget(n);
       prune();
     } else {
+      if (queue[n] == NONE) {
+        uncounted--;
+      }
       if (inStack[n]) {
         stackUnlink(n);
       }
       queueUnlink(n);
-      release(n);
+      forget(n);
     }
+  }
+
+  /**
+   * The pages LIRS.c holds beyond the frames (libcachesim): the uncounted ones, or, while pages the
+   * policy let go wait for the caller's victim() calls, the pages it holds minus the frames.
+   */
+  @Override
+  public long overCapacity() {
+    if (!libCacheSim) {
+      return 0;
+    }
+    return releasedCount == 0 ? uncounted : lirs + qSize + uncounted - capacity;
   }
 
   // ---------------------------------------------------------------- LIRS steps
@@ -269,8 +356,63 @@ final class LirsPolicy implements ReplacementPolicy {
     state[b] = HIR;
     lirs--;
     demotions++;
+    if (libCacheSim && inReference) {
+      while (qSize + 1 > hirLimit && qTail != NIL) {
+        evictHir(); // LIRS.c's evictLIR makes room in Q first
+      }
+    }
     queuePush(IN_Q, b);
     prune();
+  }
+
+  /** Q's LRU page leaves memory on the policy's own (libcachesim: a demotion needed its slot). */
+  private void evictHir() {
+    int n = qTail;
+    queueUnlink(n);
+    if (n == hitNode) {
+      uncounted++; // the page being hit: LIRS.c keeps it resident, counted in neither set
+    } else if (inStack[n]) {
+      state[n] = NONRESIDENT;
+      queuePush(IN_NH, n);
+      letGo(key[n]);
+    } else {
+      letGo(key[n]);
+      forget(n);
+    }
+  }
+
+  /** The uncounted page nearest S's bottom leaves memory (victim() with nothing else resident). */
+  private long takeUncounted() {
+    int n = bottom;
+    while (state[n] != HIR || queue[n] != NONE) {
+      n = up[n];
+    }
+    long page = key[n];
+    stackUnlink(n);
+    uncounted--;
+    forget(n);
+    prune();
+    scanned++;
+    return page;
+  }
+
+  /** Puts {@code page} on the list of released pages that victim() hands to the caller. */
+  private void letGo(long page) {
+    if (releasedCount == released.length) {
+      released = Arrays.copyOf(released, releasedCount * 2);
+    }
+    released[releasedCount++] = page;
+  }
+
+  /** Takes {@code page} off the released list, if it is there. */
+  private void unrelease(long page) {
+    for (int i = 0; i < releasedCount; i++) {
+      if (released[i] == page) {
+        releasedCount--;
+        System.arraycopy(released, i + 1, released, i, releasedCount - i);
+        return;
+      }
+    }
   }
 
   /** Pops HIR entries off the bottom of S until a LIR page (or the top) is there. */
@@ -280,7 +422,15 @@ final class LirsPolicy implements ReplacementPolicy {
       stackUnlink(b);
       if (state[b] == NONRESIDENT) {
         queueUnlink(b);
-        release(b);
+        forget(b);
+      } else if (queue[b] == NONE) {
+        uncounted--;
+        if (inReference) { // an uncounted page leaves S: LIRS.c forgets it, so it leaves memory
+          letGo(key[b]);
+          forget(b);
+        } else { // after remove() or a victim(): it stays resident, the next HIR victim
+          queueAppend(b);
+        }
       }
     }
   }
@@ -291,7 +441,7 @@ final class LirsPolicy implements ReplacementPolicy {
       int n = nhTail;
       queueUnlink(n);
       stackUnlink(n);
-      release(n);
+      forget(n);
     }
   }
 
@@ -315,8 +465,8 @@ final class LirsPolicy implements ReplacementPolicy {
     return n;
   }
 
-  private void release(int n) {
-    assert !inStack[n] && queue[n] == NONE : "lirs: releasing a listed node";
+  private void forget(int n) {
+    assert !inStack[n] && queue[n] == NONE : "lirs: forgetting a listed node";
     index.remove(key[n]);
     older[n] = freeNode;
     freeNode = n;
@@ -394,6 +544,20 @@ final class LirsPolicy implements ReplacementPolicy {
     queue[n] = which;
   }
 
+  /** Puts {@code n} at Q's LRU end. */
+  private void queueAppend(int n) {
+    newer[n] = qTail;
+    older[n] = NIL;
+    if (qTail != NIL) {
+      older[qTail] = n;
+    } else {
+      qHead = n;
+    }
+    qTail = n;
+    qSize++;
+    queue[n] = IN_Q;
+  }
+
   private void queueUnlink(int n) {
     byte which = queue[n];
     if (which == NONE) {
@@ -449,7 +613,7 @@ final class LirsPolicy implements ReplacementPolicy {
 
   @Override
   public long resident() {
-    return lirs + qSize;
+    return lirs + qSize + uncounted + releasedCount;
   }
 
   @Override
@@ -470,6 +634,7 @@ final class LirsPolicy implements ReplacementPolicy {
     m.put("nr_lir", lirs);
     m.put("nr_hir_resident", (long) qSize);
     m.put("nr_hir_nonresident", (long) nhSize);
+    m.put("nr_hir_uncounted", uncounted);
     m.put("stack_entries", (long) stackSize);
     m.put("promotions", promotions);
     m.put("demotions", demotions);
@@ -480,6 +645,7 @@ final class LirsPolicy implements ReplacementPolicy {
   public void checkInvariants() {
     index.checkInvariants();
     long lirSeen = 0;
+    long uncountedSeen = 0;
     int count = 0;
     int prev = NIL;
     for (int n = top; n != NIL; n = down[n]) {
@@ -491,6 +657,8 @@ final class LirsPolicy implements ReplacementPolicy {
         if (queue[n] != NONE) {
           throw new AssertionError("lirs: LIR page " + key[n] + " is on a queue");
         }
+      } else if (state[n] == HIR && queue[n] == NONE) {
+        uncountedSeen++;
       }
       prev = n;
       if (++count > highWater) {
@@ -508,14 +676,27 @@ final class LirsPolicy implements ReplacementPolicy {
               + " and "
               + lirs);
     }
+    if (uncountedSeen != uncounted || (!libCacheSim && uncounted != 0)) {
+      throw new AssertionError(
+          "lirs: " + uncountedSeen + " uncounted HIR pages in S, count says " + uncounted);
+    }
+    for (int i = 0; i < releasedCount; i++) {
+      if (index.get(released[i]) != PageIndex.NONE) {
+        throw new AssertionError("lirs: released page " + released[i] + " is still indexed");
+      }
+    }
     if (lirs > 0 && state[bottom] != LIR) {
       throw new AssertionError("lirs: the bottom of S, page " + key[bottom] + ", is not LIR");
     }
     checkQueue(IN_Q, qHead, qTail, qSize, HIR);
     checkQueue(IN_NH, nhHead, nhTail, nhSize, NONRESIDENT);
-    if (index.size() != lirs + qSize + nhSize) {
+    if (index.size() != lirs + qSize + nhSize + uncounted) {
       throw new AssertionError(
-          "lirs: " + index.size() + " pages indexed, " + (lirs + qSize + nhSize) + " listed");
+          "lirs: "
+              + index.size()
+              + " pages indexed, "
+              + (lirs + qSize + nhSize + uncounted)
+              + " listed");
     }
   }
 

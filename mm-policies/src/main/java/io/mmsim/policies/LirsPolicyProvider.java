@@ -13,7 +13,9 @@ import io.mmsim.api.spi.SpiVersion;
 /**
  * Provider of the {@code lirs} replacement policy ({@code reclaim.policy=lirs}): pages with short
  * reuse distances (LIR) keep memory, the rest share 1 % of it (Jiang and Zhang, SIGMETRICS '02).
- * Keys: {@code lirs.hir-ratio} (default 0.01), {@code lirs.stack-ratio} (default 2).
+ * Keys: {@code lirs.hir-ratio} (default 0.01), {@code lirs.stack-ratio} (default 2), {@code
+ * lirs.variant} ({@code libcachesim}, the default: libCacheSim's LIRS.c, which may hold a few pages
+ * beyond the frames; or {@code paper}: never more pages than frames).
  */
 @AutoService(ReplacementPolicyProvider.class)
 public final class LirsPolicyProvider implements ReplacementPolicyProvider {
@@ -28,7 +30,7 @@ public final class LirsPolicyProvider implements ReplacementPolicyProvider {
 
   @Override
   public String description() {
-    return "LIRS: pages with short reuse distances (LIR) keep memory, the rest share 1 % of it (Jiang and Zhang, SIGMETRICS '02)";
+    return "LIRS: pages with short reuse distances (LIR) keep memory, the rest share 1 % of it (Jiang and Zhang, SIGMETRICS '02); lirs.variant=libcachesim (default) is libCacheSim's LIRS.c, which may hold a few pages beyond the frames, paper never does";
   }
 
   @Override
@@ -38,7 +40,7 @@ public final class LirsPolicyProvider implements ReplacementPolicyProvider {
 
   @Override
   public Map<String, String> defaultSettings() {
-    return Map.of("hir-ratio", "0.01", "stack-ratio", "2");
+    return Map.of("hir-ratio", "0.01", "stack-ratio", "2", "variant", "libcachesim");
   }
 
   @Override
@@ -48,6 +50,7 @@ public final class LirsPolicyProvider implements ReplacementPolicyProvider {
     return new LirsPolicy(
         PolicySettings.ratio(s, "hir-ratio", 0, 1),
         PolicySettings.ratio(s, "stack-ratio", 1, 1024),
+        PolicySettings.choice(s, "variant", "libcachesim", "paper").equals("libcachesim"),
         expected);
   }
 }

@@ -32,6 +32,23 @@ final class PolicySettings {
     return v;
   }
 
+  /**
+   * The value of {@code key}, which must be one of {@code choices}.
+   *
+   * @throws ConfigurationException naming the full key and the choices otherwise
+   */
+  static String choice(Settings s, String key, String... choices) {
+    String text = s.get(key).trim();
+    for (String c : choices) {
+      if (c.equals(text)) {
+        return c;
+      }
+    }
+    throw new ConfigurationException(
+        s.fullKey(key),
+        s.fullKey(key) + ": '" + text + "' is not one of " + String.join(", ", choices));
+  }
+
   /** The value of {@code key} as an int in {@code [min, max]}. */
   static int count(Settings s, String key, int min, int max) {
     return s.getInt(key, min, max);

@@ -12,21 +12,28 @@ import io.mmsim.api.util.LongLongHashMap;
  *   setCapacity(N)                                         once, first
  *   for each page p of the string:
  *     p tracked by the policy    hit:  access(p) when the policy wants every reference
- *     otherwise                  miss: miss(p); victim(bits) when N pages are tracked; insert(p)
+ *     otherwise                  miss: miss(p); victim(bits) when N pages are resident; insert(p)
  *     either way                 p's accessed bit is set (victim may test and clear it)
  * </pre>
  *
- * <p>The accessed bits live in an open-addressing table of the resident pages (page to 1 or 0), so
- * a replay allocates nothing per reference: one lookup in the policy, one in the table, and what
- * the policy does. Belady's OPT needs to know where in the string it is: {@link
- * #run(ReferenceString)} moves the string's position to each reference before it reaches the
- * policy.
+ * N is the frames plus the policy's {@link ReplacementPolicy#overCapacity()} (0 but for a policy
+ * that holds pages beyond its frames as its reference implementation does); after a reference, a
+ * policy that wants every reference and let pages go while it handled it gives them up through
+ * victim at once.
+ *
+ * <p>The policy's own index answers residency: the simulator keeps only a count of the resident
+ * pages and, in an open-addressing table, the resident pages whose accessed bit a victim search
+ * cleared and no reference has set since (every other resident page is young). A policy that never
+ * tests a bit (LRU, ARC, LIRS, ...) leaves that table empty, so a hit costs the policy's lookup and
+ * nothing more, and a replay allocates nothing per reference. Belady's OPT needs to know where in
+ * the string it is: {@link #run(ReferenceString)} moves the string's position to each reference
+ * before it reaches the policy.
  *
  * <pre>{@code
  * long faults = PolicySimulator.misses(policy, new long[] {1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5}, 3);
  * }</pre>
  *
- * <p>A policy that breaks its contract (no victim while N pages are tracked, a victim it still
+ * <p>A policy that breaks its contract (no victim while N pages are resident, a victim it still
  * tracks, fewer or more tracked pages than the simulation made resident) stops the run with an
  * {@link IllegalStateException} naming the policy and the reference. Not thread-safe; one simulator
  * drives one policy from the start.
@@ -34,15 +41,15 @@ import io.mmsim.api.util.LongLongHashMap;
  * @since 1.1
  */
 public final class PolicySimulator {
-  private static final long YOUNG = 1;
-  private static final long OLD = 0;
+  private static final long OLD = 1;
   private static final long ABSENT = -1;
 
   private final ReplacementPolicy policy;
   private final int frames;
   private final boolean everyReference;
-  private final LongLongHashMap accessed;
+  private final LongLongHashMap old;
   private final ReplacementPolicy.ReferenceBits bits;
+  private int resident;
   private long references;
   private long misses;
 
@@ -64,8 +71,8 @@ public final class PolicySimulator {
     this.policy = policy;
     this.frames = frames;
     this.everyReference = policy.wantsEveryReference();
-    this.accessed = new LongLongHashMap(Math.min(frames, 1 << 20), ABSENT);
-    this.bits = new AccessedBits(accessed);
+    this.old = new LongLongHashMap(Math.min(frames, 1 << 20), ABSENT);
+    this.bits = new AccessedBits(old);
     policy.setCapacity(frames);
   }
 
@@ -100,26 +107,56 @@ public final class PolicySimulator {
     }
     references++;
     if (policy.contains(page)) {
+      if (old.size() != 0) {
+        old.remove(page); // the reference sets its accessed bit
+      }
       if (everyReference) {
         policy.access(page);
+        if (resident > frames + policy.overCapacity()) {
+          giveUp(page);
+        }
       }
-      accessed.put(page, YOUNG);
       return false;
     }
     misses++;
     policy.miss(page);
-    if (accessed.size() >= frames) {
-      long v = policy.victim(bits);
-      if (v == ReplacementPolicy.NO_VICTIM || accessed.remove(v) == ABSENT) {
-        throw broken("victim " + v + " is not a resident page", page);
-      }
+    while (resident >= frames + policy.overCapacity()) {
+      evict(page);
     }
     policy.insert(page);
-    accessed.put(page, YOUNG);
-    if (policy.resident() != accessed.size()) {
-      throw broken("it tracks " + policy.resident() + " pages, not " + accessed.size(), page);
+    resident++;
+    if (everyReference && resident > frames + policy.overCapacity()) {
+      giveUp(page);
+    }
+    if (policy.resident() != resident) {
+      throw broken("it tracks " + policy.resident() + " pages, not " + resident, page);
     }
     return true;
+  }
+
+  /** One victim leaves; {@code page} is the reference being made (for the message). */
+  private void evict(long page) {
+    long v = policy.victim(bits);
+    if (v == ReplacementPolicy.NO_VICTIM || resident == 0) {
+      throw broken("victim " + v + " while " + resident + " pages are resident", page);
+    }
+    if (policy.contains(v)) {
+      throw broken("victim " + v + " is still tracked", page);
+    }
+    if (old.size() != 0) {
+      old.remove(v);
+    }
+    resident--;
+  }
+
+  /** Takes the pages the policy let go while it handled the reference to {@code page}. */
+  private void giveUp(long page) {
+    do {
+      evict(page);
+    } while (resident > frames + policy.overCapacity());
+    if (policy.resident() != resident) {
+      throw broken("it tracks " + policy.resident() + " pages, not " + resident, page);
+    }
   }
 
   /** References {@code pages[from..to)} in order; returns the misses among them. */
@@ -176,12 +213,12 @@ public final class PolicySimulator {
 
   /** Pages resident now. */
   public int resident() {
-    return accessed.size();
+    return resident;
   }
 
   /** True when {@code page} is resident and referenced since its accessed bit was last cleared. */
   public boolean young(long page) {
-    return accessed.get(page) == YOUNG;
+    return policy.contains(page) && !old.containsKey(page);
   }
 
   private IllegalStateException broken(String what, long page) {
@@ -197,21 +234,20 @@ public final class PolicySimulator {
             + what);
   }
 
-  /** Test-and-clear of the accessed bits of resident pages; one instance per simulator. */
+  /**
+   * Test-and-clear of the accessed bits of resident pages, kept as the set of the resident pages
+   * whose bit is clear; one instance per simulator.
+   */
   private static final class AccessedBits implements ReplacementPolicy.ReferenceBits {
-    private final LongLongHashMap accessed;
+    private final LongLongHashMap old;
 
-    AccessedBits(LongLongHashMap accessed) {
-      this.accessed = accessed;
+    AccessedBits(LongLongHashMap old) {
+      this.old = old;
     }
 
     @Override
     public boolean testAndClearYoung(long page) {
-      if (accessed.get(page) != YOUNG) {
-        return false;
-      }
-      accessed.put(page, OLD);
-      return true;
+      return old.putIfAbsent(page, OLD) == ABSENT;
     }
   }
 }

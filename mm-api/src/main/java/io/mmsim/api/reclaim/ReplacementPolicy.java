@@ -25,11 +25,11 @@ import io.mmsim.api.Statistics;
  *       #putBack}, right after the {@code victim} call that returned it.
  *   <li>A simulation of N frames ({@link PolicySimulator}) first calls {@link #setCapacity}(N). A
  *       reference to a page not tracked is a miss: the driver calls {@link #miss}, then {@code
- *       victim} when N pages are tracked, then {@code insert}. A hit calls {@code access} when
- *       {@link #wantsEveryReference()}, and nothing else. The reference sets the page's accessed
- *       bit either way. With that driver, FIFO, LRU, clock and OPT give the textbook miss counts.
- *       The kernel drives a per-process policy under {@code rss.limit} the same way (one miss is
- *       one page fault).
+ *       victim} when N pages (N + {@link #overCapacity()}) are tracked, then {@code insert}. A hit
+ *       calls {@code access} when {@link #wantsEveryReference()}, and nothing else. The reference
+ *       sets the page's accessed bit either way. With that driver, FIFO, LRU, clock and OPT give
+ *       the textbook miss counts. The kernel drives a per-process policy under {@code rss.limit}
+ *       the same way (one miss is one page fault).
  * </ul>
  *
  * <p>Not thread-safe. Implementations keep their hot paths free of allocation and boxing.
@@ -179,6 +179,25 @@ public interface ReplacementPolicy {
     if (frames < 1) {
       throw new IllegalArgumentException(name() + ": capacity " + frames + " is not positive");
     }
+  }
+
+  /**
+   * The resident pages the policy holds beyond the capacity set with {@link #setCapacity} now, as
+   * its reference implementation does: libCacheSim's {@code LIRS.c} keeps a page it pushed out of
+   * its HIR queue on a hit, so it holds a few pages more than its cache size. A caller with a limit
+   * of N pages ({@link PolicySimulator}, {@code rss.limit}) lets the policy keep {@code N +
+   * overCapacity()}: it calls {@link #victim} before an insertion only when that many pages are
+   * resident, and, for a policy that {@linkplain #wantsEveryReference() wants every reference},
+   * after each reference (the {@link #access} or {@link #insert} call) while more are resident. The
+   * second rule takes the pages such a policy let go on its own while it handled the reference:
+   * they stay counted by {@link #resident} but no longer by {@link #contains}, victim returns them
+   * first, and the result may then be negative (the policy holds fewer than N pages). Global
+   * reclaim ignores it: the pages stay evictable like any other. The default is 0.
+   *
+   * @since 1.3
+   */
+  default long overCapacity() {
+    return 0;
   }
 
   /**

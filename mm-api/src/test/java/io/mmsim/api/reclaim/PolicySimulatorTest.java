@@ -199,7 +199,7 @@ final class PolicySimulatorTest {
     s.reference(1);
     assertThatThrownBy(() -> s.reference(2))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("it tracks 2 pages, not 1");
+        .hasMessageContaining("victim 1 is still tracked");
   }
 
   @Test

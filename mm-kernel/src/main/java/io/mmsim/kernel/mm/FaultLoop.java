@@ -279,8 +279,11 @@ final class FaultLoop {
   /** A translation that succeeded: the reference reaches the policies that want every one. */
   private void hit(MmStruct mm, long vpn, long pfn) {
     // when a fault made the page resident, its insert stood for this reference
-    if (mm.everyReference && mm.insertedVpn != vpn) {
-      mm.policy.access(vpn);
+    if (mm.everyReference) {
+      if (mm.insertedVpn != vpn) {
+        mm.policy.access(vpn);
+      }
+      vmscan.afterReference(mm);
     }
     Lruvecs global = vmscan.global();
     if (global != null && vmscan.globalEveryReference() && refs.globalInserted != pfn) {

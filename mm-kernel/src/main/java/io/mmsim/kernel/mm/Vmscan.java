@@ -132,8 +132,21 @@ final class Vmscan {
    */
   void charge(MmStruct mm, long vpn) {
     mm.policy.miss(vpn);
-    if (mm.rss() >= rssLimit) {
-      swap.shrink(mm.policy, mm.reclaim, (int) (mm.rss() - rssLimit + 1), ReclaimMode.LIMIT);
+    long limit = rssLimit + mm.policy.overCapacity(); // LIRS.c's pages beyond its size
+    if (mm.rss() >= limit) {
+      swap.shrink(mm.policy, mm.reclaim, (int) (mm.rss() - limit + 1), ReclaimMode.LIMIT);
+    }
+  }
+
+  /**
+   * After a reference that reached {@code mm}'s policy: pages the policy let go while it handled it
+   * (libCacheSim's LIRS.c does so on some hits) leave the process now, so that their next reference
+   * faults as it misses there.
+   */
+  void afterReference(MmStruct mm) {
+    long over = mm.policy.resident() - (rssLimit + mm.policy.overCapacity());
+    if (over > 0) {
+      swap.shrink(mm.policy, mm.reclaim, (int) over, ReclaimMode.LIMIT);
     }
   }
 

@@ -21,8 +21,9 @@ import io.mmsim.testkit.Scenario;
  *
  * <pre>
  *   ref(page)          a reference, driven as the kernel and PolicySimulator do: a hit calls
- *                      access (when wanted); a miss calls miss, victim when full (the victim must
- *                      be resident), insert; the page's accessed bit is set either way
+ *                      access (when wanted); a miss calls miss, victim when full (capacity plus
+ *                      overCapacity(); the victim must be resident), insert; then victims while
+ *                      more than that are resident; the page's accessed bit is set either way
  *   unmap(index)       the index-th resident page (in page order) leaves: remove
  *   unmapAbsent(page)  remove of a page not resident changes nothing
  *   reclaim()          a victim taken without a fault (kswapd): it must be resident
@@ -116,11 +117,15 @@ final class PolicyScenario implements Scenario<PolicyScenario.State> {
         }
       } else {
         p.miss(page);
-        if (s.resident.size() >= capacity) {
+        while (s.resident.size() >= capacity + p.overCapacity()) {
           evict(s, p.victim(s.bits));
         }
         p.insert(page);
         s.resident.add(page);
+      }
+      // the pages a policy let go while it handled the reference leave at once
+      while (p.wantsEveryReference() && s.resident.size() > capacity + p.overCapacity()) {
+        evict(s, p.victim(s.bits));
       }
       s.young.put(page, Boolean.TRUE);
     } else if (op.is(UNMAP)) {
