@@ -15,8 +15,10 @@ import java.util.Arrays;
  *               dense runs of page numbers that reference strings are made of)
  *
  * The table is kept at most half full and doubles past that; deletion shifts the later entries of
- * the probe run back into the hole, so there are no tombstones. A one-entry memo of the last
- * successful lookup makes the driver's contains-then-access pair of a hit cost one probe.
+ * the probe run back into the hole, so there are no tombstones. A one-entry memo of the last key
+ * looked up (found or not) makes the driver's contains-then-access pair of a hit cost one probe,
+ * and a miss's contains, miss and insert lookups one probe before the insertion; put, update and
+ * remove of that key keep the memo true.
  * Invariants (checkInvariants): every entry is reachable from its home slot without crossing a free
  * slot; size counts the used slots. Not thread-safe.
  */
@@ -33,6 +35,7 @@ final class PageIndex {
   private int size;
   private long memoKey;
   private int memoNode = NONE;
+  private boolean memoValid;
 
   PageIndex(int expected) {
     int cap = MIN_CAPACITY;
@@ -59,14 +62,13 @@ final class PageIndex {
 
   /** The node of {@code page}, or {@link #NONE}. */
   int get(long page) {
-    if (page == memoKey && memoNode != NONE) {
+    if (page == memoKey && memoValid) {
       return memoNode;
     }
     int n = probe(page);
-    if (n != NONE) {
-      memoKey = page;
-      memoNode = n;
-    }
+    memoKey = page;
+    memoNode = n;
+    memoValid = true;
     return n;
   }
 
@@ -97,6 +99,9 @@ final class PageIndex {
     keys[s] = page;
     nodes[s] = node + 1;
     size++;
+    if (page == memoKey) {
+      memoNode = node;
+    }
   }
 
   /**
@@ -118,6 +123,9 @@ final class PageIndex {
     keys[s] = page;
     nodes[s] = node + 1;
     size++;
+    if (page == memoKey) {
+      memoNode = node;
+    }
     return NONE;
   }
 
@@ -128,7 +136,7 @@ final class PageIndex {
       s = (s + 1) & mask;
     }
     nodes[s] = node + 1;
-    if (page == memoKey && memoNode != NONE) {
+    if (page == memoKey) {
       memoNode = node;
     }
   }
@@ -205,7 +213,7 @@ final class PageIndex {
       throw new AssertionError(
           "index: " + used + " used slots, size " + size + ", capacity " + keys.length);
     }
-    if (memoNode != NONE && probe(memoKey) != memoNode) {
+    if (memoValid && probe(memoKey) != memoNode) {
       throw new AssertionError("index memo of page " + memoKey + " is stale");
     }
   }

@@ -26,7 +26,9 @@ import io.mmsim.api.util.LongLongHashMap;
  *
  * <p>Invariants: every tracked key's node is on exactly one list; {@code size[l]} is the length of
  * list l and {@code fileSize[l]} the number of its nodes of type 1 (file pages); a free node's list
- * is {@link #FREE}. Arrays double when full; nothing else allocates.
+ * is {@link #FREE}. Arrays double when full; nothing else allocates. A one-entry memo of the last
+ * hashed key looked up (found or not; insertion and release of that key keep it true) makes the
+ * driver's contains-then-access pair of a hit cost one probe.
  */
 final class NodeTable {
   static final int NIL = -1;
@@ -44,6 +46,12 @@ final class NodeTable {
   private byte[] flags;
   private byte[] type;
   private int freeHead = NIL;
+
+  // the last hashed key looked up, found or not: a hit's contains() and access() cost one probe
+  // together, a miss's contains() and insert() one probe before the insertion
+  private long memoKey;
+  private int memoNode = NIL;
+  private boolean memoValid;
   private int highWater = MAX_LISTS;
   private final int[] size = new int[MAX_LISTS];
   private final int[] fileSize = new int[MAX_LISTS];
@@ -71,6 +79,7 @@ final class NodeTable {
       throw new IllegalStateException("the index changes only while no page is tracked");
     }
     denseLimit = (int) Math.max(0, Math.min(limit, Integer.MAX_VALUE - 8));
+    memoValid = false;
   }
 
   /** The node of {@code k}, or {@link #NIL}. */
@@ -79,7 +88,14 @@ final class NodeTable {
       int[] d = dense;
       return k < d.length ? d[(int) k] - 1 : NIL;
     }
-    return (int) index.get(k);
+    if (k == memoKey && memoValid) {
+      return memoNode;
+    }
+    int n = (int) index.get(k);
+    memoKey = k;
+    memoNode = n;
+    memoValid = true;
+    return n;
   }
 
   /** Number of tracked keys. */
@@ -123,6 +139,9 @@ final class NodeTable {
       denseCount--;
     } else {
       index.remove(k);
+      if (k == memoKey) {
+        memoNode = NIL;
+      }
     }
     next[n] = freeHead;
     freeHead = n;
@@ -131,7 +150,13 @@ final class NodeTable {
   /** Indexes {@code k} as node {@code n}; false when {@code k} is indexed already. */
   private boolean indexIfAbsent(long k, int n) {
     if (Long.compareUnsigned(k, denseLimit) >= 0) {
-      return index.putIfAbsent(k, n) == NIL;
+      if (index.putIfAbsent(k, n) != NIL) {
+        return false;
+      }
+      if (k == memoKey) {
+        memoNode = n;
+      }
+      return true;
     }
     int i = (int) k;
     if (i >= dense.length) {
@@ -246,6 +271,11 @@ final class NodeTable {
   /** Walks every list and checks links, sizes and the index. */
   void checkInvariants(int lists) {
     index.checkInvariants();
+    if (memoValid
+        && Long.compareUnsigned(memoKey, denseLimit) >= 0
+        && index.get(memoKey) != memoNode) {
+      throw new AssertionError("the memo of key " + memoKey + " is stale");
+    }
     int onLists = 0;
     for (int l = 0; l < lists; l++) {
       int count = IntList.checkedLength(next, prev, l, highWater);
