@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.mmsim.api.Statistics;
-import io.mmsim.api.reclaim.ReplacementPolicy;
 
 /*
  * ARC, the adaptive replacement cache: Megiddo and Modha, "ARC: A Self-Tuning, Low Overhead
@@ -35,14 +34,12 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  * Invariants: T1 and T2 hold exactly the resident pages; B1 and B2 hold no resident page; p is in
  * [0, c].
  */
-final class ArcPolicy implements ReplacementPolicy {
+final class ArcPolicy extends ListedPolicy {
   private static final int T1 = 0;
   private static final int T2 = 1;
   private static final int B1 = 2;
   private static final int B2 = 3;
 
-  private final PageLists pages;
-  private long capacity;
   private double p;
 
   /** The page announced by miss() whose ghost hit was taken into account; NIL if none. */
@@ -50,30 +47,15 @@ final class ArcPolicy implements ReplacementPolicy {
 
   private boolean admitting;
   private boolean admittedFromB2;
-  private long scanned;
   private long ghostHitsB1;
   private long ghostHitsB2;
 
   ArcPolicy(int expected) {
-    pages = new PageLists(4, expected);
+    super("arc", 4, 2, expected);
   }
 
   @Override
-  public String name() {
-    return "arc";
-  }
-
-  @Override
-  public boolean wantsEveryReference() {
-    return true;
-  }
-
-  @Override
-  public void setCapacity(long frames) {
-    if (frames < 1) {
-      throw new IllegalArgumentException("arc: capacity " + frames + " is not positive");
-    }
-    capacity = frames;
+  void sizeLists(long frames) {
     p = Math.min(p, frames);
   }
 
@@ -110,10 +92,7 @@ final class ArcPolicy implements ReplacementPolicy {
 
   @Override
   public void insert(long page) {
-    int n = pages.find(page);
-    if (n != PageLists.NIL && !isGhost(n)) {
-      throw new IllegalArgumentException("arc: page " + page + " is already resident");
-    }
+    int n = ghostOf(page);
     boolean frequent = admitting && admitted == page;
     if (n != PageLists.NIL) { // a ghost hit nobody announced
       if (capacity == 0) {
@@ -135,20 +114,9 @@ final class ArcPolicy implements ReplacementPolicy {
   }
 
   @Override
-  public void remove(long page) {
-    int n = pages.find(page);
-    if (n != PageLists.NIL && !isGhost(n)) {
-      pages.drop(n);
-    }
-  }
-
-  @Override
   public long victim(ReferenceBits bits) {
-    if (resident() == 0) {
+    if (!anyResident()) {
       return NO_VICTIM;
-    }
-    if (capacity == 0) {
-      setCapacity(resident());
     }
     scanned++;
     if (admitting) {
@@ -189,20 +157,7 @@ final class ArcPolicy implements ReplacementPolicy {
   /** A page reclaim could not evict goes to T2's head; its ghost is forgotten. */
   @Override
   public void putBack(long page) {
-    int n = pages.find(page);
-    if (n != PageLists.NIL && !isGhost(n)) {
-      throw new IllegalArgumentException("arc: page " + page + " is already resident");
-    }
-    if (n == PageLists.NIL) {
-      n = pages.add(page);
-    } else {
-      pages.unlink(n);
-    }
-    pages.pushHead(T2, n);
-  }
-
-  private boolean isGhost(int n) {
-    return pages.listOf(n) >= B1;
+    pages.pushHead(T2, reviveOrAdd(page));
   }
 
   /** The target size of T1 (for tests). */
@@ -214,22 +169,6 @@ final class ArcPolicy implements ReplacementPolicy {
   String listOf(long page) {
     int n = pages.find(page);
     return n == PageLists.NIL ? null : new String[] {"T1", "T2", "B1", "B2"}[pages.listOf(n)];
-  }
-
-  @Override
-  public long resident() {
-    return pages.size(T1) + pages.size(T2);
-  }
-
-  @Override
-  public boolean contains(long page) {
-    int n = pages.find(page);
-    return n != PageLists.NIL && !isGhost(n);
-  }
-
-  @Override
-  public long scanned() {
-    return scanned;
   }
 
   @Override
@@ -247,8 +186,7 @@ final class ArcPolicy implements ReplacementPolicy {
   }
 
   @Override
-  public void checkInvariants() {
-    pages.checkInvariants("arc");
+  void checkOwn() {
     if (!(p >= 0 && (capacity == 0 || p <= capacity))) {
       throw new AssertionError("arc: target " + p + " outside [0, " + capacity + "]");
     }

@@ -1,7 +1,5 @@
 package io.mmsim.policies;
 
-import io.mmsim.api.reclaim.ReplacementPolicy;
-
 /*
  * MRU, most recently used: evict the resident page referenced last. It is the best a recency
  * policy can do on a loop larger than memory, where LRU misses every reference: Chou and DeWitt,
@@ -12,33 +10,16 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  * with one object; here one frame works). No parameters.
  * Invariants: the list holds exactly the resident pages.
  */
-final class MruPolicy implements ReplacementPolicy {
+final class MruPolicy extends ListedPolicy {
   private static final int RECENCY = 0;
 
-  private final PageLists pages;
-  private long scanned;
-
   MruPolicy(int expected) {
-    pages = new PageLists(1, expected);
-  }
-
-  @Override
-  public String name() {
-    return "mru";
-  }
-
-  @Override
-  public boolean wantsEveryReference() {
-    return true;
+    super("mru", 1, 1, expected);
   }
 
   @Override
   public void insert(long page) {
-    int n = pages.addIfAbsent(page);
-    if (n == PageLists.NIL) {
-      throw new IllegalArgumentException("mru: page " + page + " is already resident");
-    }
-    pages.pushHead(RECENCY, n);
+    pages.pushHead(RECENCY, track(page));
   }
 
   @Override
@@ -46,14 +27,6 @@ final class MruPolicy implements ReplacementPolicy {
     int n = pages.find(page);
     if (n != PageLists.NIL) {
       pages.moveToHead(RECENCY, n);
-    }
-  }
-
-  @Override
-  public void remove(long page) {
-    int n = pages.find(page);
-    if (n != PageLists.NIL) {
-      pages.drop(n);
     }
   }
 
@@ -73,29 +46,6 @@ final class MruPolicy implements ReplacementPolicy {
    */
   @Override
   public void putBack(long page) {
-    if (pages.find(page) != PageLists.NIL) {
-      throw new IllegalArgumentException("mru: page " + page + " is already resident");
-    }
-    pages.pushTail(RECENCY, pages.add(page));
-  }
-
-  @Override
-  public long resident() {
-    return pages.size(RECENCY);
-  }
-
-  @Override
-  public boolean contains(long page) {
-    return pages.find(page) != PageLists.NIL;
-  }
-
-  @Override
-  public long scanned() {
-    return scanned;
-  }
-
-  @Override
-  public void checkInvariants() {
-    pages.checkInvariants("mru");
+    pages.pushTail(RECENCY, track(page));
   }
 }

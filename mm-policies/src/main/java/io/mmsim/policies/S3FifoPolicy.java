@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.mmsim.api.Statistics;
-import io.mmsim.api.reclaim.ReplacementPolicy;
 
 /*
  * S3-FIFO: Yang, Zhang, Qiu, Yue and Vinayak, "FIFO queues are all you need for cache eviction",
@@ -36,49 +35,32 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  * Invariants: S and M hold exactly the resident pages; G holds no resident page and at most its
  * bound + 1 entries.
  */
-final class S3FifoPolicy implements ReplacementPolicy {
+final class S3FifoPolicy extends ListedPolicy {
   private static final int SMALL = 0;
   private static final int MAIN = 1;
   private static final int GHOST = 2;
   private static final int FREQ_MAX = 1 << 30;
 
-  private final PageLists pages;
   private final double smallRatio;
   private final double ghostRatio;
   private final int moveThreshold;
   private final int freqCap;
-  private long capacity;
   private long smallSize;
   private long mainSize;
   private long ghostSize;
-  private long scanned;
   private long movedToMain;
   private long ghostHits;
 
   S3FifoPolicy(double smallRatio, double ghostRatio, int moveThreshold, int freqCap, int expected) {
+    super("s3fifo", 3, 2, expected);
     this.smallRatio = smallRatio;
     this.ghostRatio = ghostRatio;
     this.moveThreshold = moveThreshold;
     this.freqCap = freqCap;
-    pages = new PageLists(3, expected);
   }
 
   @Override
-  public String name() {
-    return "s3fifo";
-  }
-
-  @Override
-  public boolean wantsEveryReference() {
-    return true;
-  }
-
-  @Override
-  public void setCapacity(long frames) {
-    if (frames < 1) {
-      throw new IllegalArgumentException("s3fifo: capacity " + frames + " is not positive");
-    }
-    capacity = frames;
+  void sizeLists(long frames) {
     smallSize = Math.max(1, PolicySettings.share(frames, smallRatio));
     mainSize = frames - smallSize;
     ghostSize = PolicySettings.share(frames, ghostRatio);
@@ -86,11 +68,8 @@ final class S3FifoPolicy implements ReplacementPolicy {
 
   @Override
   public void insert(long page) {
-    int n = pages.find(page);
+    int n = ghostOf(page);
     if (n != PageLists.NIL) {
-      if (pages.listOf(n) != GHOST) {
-        throw new IllegalArgumentException("s3fifo: page " + page + " is already resident");
-      }
       ghostHits++;
       pages.unlink(n);
       pages.setMeta(n, 0);
@@ -98,13 +77,13 @@ final class S3FifoPolicy implements ReplacementPolicy {
     } else {
       pages.pushHead(SMALL, pages.add(page));
     }
-    trimGhosts(ghostSize);
+    trim(GHOST, ghostSize);
   }
 
   @Override
   public void access(long page) {
     int n = pages.find(page);
-    if (n != PageLists.NIL && pages.listOf(n) != GHOST) {
+    if (n != PageLists.NIL && !isGhost(n)) {
       int f = pages.meta(n);
       if (f < FREQ_MAX) {
         pages.setMeta(n, f + 1);
@@ -113,20 +92,9 @@ final class S3FifoPolicy implements ReplacementPolicy {
   }
 
   @Override
-  public void remove(long page) {
-    int n = pages.find(page);
-    if (n != PageLists.NIL && pages.listOf(n) != GHOST) {
-      pages.drop(n);
-    }
-  }
-
-  @Override
   public long victim(ReferenceBits bits) {
-    if (resident() == 0) {
+    if (!anyResident()) {
       return NO_VICTIM;
-    }
-    if (capacity == 0) {
-      setCapacity(resident());
     }
     while (true) {
       if (pages.size(MAIN) > mainSize || pages.size(SMALL) == 0) {
@@ -166,7 +134,7 @@ final class S3FifoPolicy implements ReplacementPolicy {
       long page = pages.key(n);
       pages.unlink(n);
       if (ghostSize > 0) {
-        trimGhosts(ghostSize); // G may hold one more until insert() looks at it
+        trim(GHOST, ghostSize); // G may hold one more until insert() looks at it
         pages.setMeta(n, 0);
         pages.pushHead(GHOST, n);
       } else {
@@ -180,39 +148,9 @@ final class S3FifoPolicy implements ReplacementPolicy {
   /** A page reclaim could not evict goes to M's head, and G forgets it again. */
   @Override
   public void putBack(long page) {
-    int n = pages.find(page);
-    if (n != PageLists.NIL && pages.listOf(n) != GHOST) {
-      throw new IllegalArgumentException("s3fifo: page " + page + " is already resident");
-    }
-    if (n == PageLists.NIL) {
-      n = pages.add(page);
-    } else {
-      pages.unlink(n);
-    }
+    int n = reviveOrAdd(page);
     pages.setMeta(n, 0);
     pages.pushHead(MAIN, n);
-  }
-
-  private void trimGhosts(long max) {
-    while (pages.size(GHOST) > max) {
-      pages.drop(pages.tail(GHOST));
-    }
-  }
-
-  @Override
-  public long resident() {
-    return pages.size(SMALL) + pages.size(MAIN);
-  }
-
-  @Override
-  public boolean contains(long page) {
-    int n = pages.find(page);
-    return n != PageLists.NIL && pages.listOf(n) != GHOST;
-  }
-
-  @Override
-  public long scanned() {
-    return scanned;
   }
 
   @Override
@@ -228,8 +166,7 @@ final class S3FifoPolicy implements ReplacementPolicy {
   }
 
   @Override
-  public void checkInvariants() {
-    pages.checkInvariants("s3fifo");
+  void checkOwn() {
     if (pages.size(GHOST) > ghostSize + 1) {
       throw new AssertionError("s3fifo: " + pages.size(GHOST) + " ghosts, bound " + ghostSize);
     }

@@ -1,7 +1,5 @@
 package io.mmsim.policies;
 
-import io.mmsim.api.reclaim.ReplacementPolicy;
-
 /*
  * SIEVE: Zhang, Yang, Yue, Vigfusson and Rashmi, "SIEVE is Simpler than LRU: an Efficient
  * Turn-Key Eviction Algorithm for Web Caches", NSDI '24.
@@ -23,35 +21,19 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  * Cost: O(1) per reference; an eviction passes each visited page once.
  * Invariants: the queue holds exactly the resident pages; the hand is NIL or on the queue.
  */
-final class SievePolicy implements ReplacementPolicy {
+final class SievePolicy extends ListedPolicy {
   private static final int QUEUE = 0;
   private static final int VISITED = 1;
 
-  private final PageLists pages;
   private int hand = PageLists.NIL;
-  private long scanned;
 
   SievePolicy(int expected) {
-    pages = new PageLists(1, expected);
-  }
-
-  @Override
-  public String name() {
-    return "sieve";
-  }
-
-  @Override
-  public boolean wantsEveryReference() {
-    return true;
+    super("sieve", 1, 1, expected);
   }
 
   @Override
   public void insert(long page) {
-    int n = pages.addIfAbsent(page);
-    if (n == PageLists.NIL) {
-      throw new IllegalArgumentException("sieve: page " + page + " is already resident");
-    }
-    pages.pushHead(QUEUE, n);
+    pages.pushHead(QUEUE, track(page));
   }
 
   @Override
@@ -94,23 +76,7 @@ final class SievePolicy implements ReplacementPolicy {
   }
 
   @Override
-  public long resident() {
-    return pages.size(QUEUE);
-  }
-
-  @Override
-  public boolean contains(long page) {
-    return pages.find(page) != PageLists.NIL;
-  }
-
-  @Override
-  public long scanned() {
-    return scanned;
-  }
-
-  @Override
-  public void checkInvariants() {
-    pages.checkInvariants("sieve");
+  void checkOwn() {
     if (hand != PageLists.NIL && pages.listOf(hand) != QUEUE) {
       throw new AssertionError("sieve: the hand rests on node " + hand + ", which is not queued");
     }

@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.mmsim.api.Statistics;
-import io.mmsim.api.reclaim.ReplacementPolicy;
 
 /*
  * 2Q: Johnson and Shasha, "2Q: A Low Overhead High Performance Buffer Management Replacement
@@ -32,52 +31,32 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  * after the ghost check in insert(); the outcome is the same (see the tests).
  * Invariants: A1in and Am hold exactly the resident pages; A1out holds no resident page.
  */
-final class TwoQueuePolicy implements ReplacementPolicy {
+final class TwoQueuePolicy extends ListedPolicy {
   private static final int A1IN = 0;
   private static final int AM = 1;
   private static final int A1OUT = 2;
 
-  private final PageLists pages;
   private final double kinRatio;
   private final double koutRatio;
-  private long capacity;
   private long kin;
   private long kout;
-  private long scanned;
   private long ghostHits;
 
   TwoQueuePolicy(double kinRatio, double koutRatio, int expected) {
+    super("2q", 3, 2, expected);
     this.kinRatio = kinRatio;
     this.koutRatio = koutRatio;
-    pages = new PageLists(3, expected);
   }
 
   @Override
-  public String name() {
-    return "2q";
-  }
-
-  @Override
-  public boolean wantsEveryReference() {
-    return true;
-  }
-
-  @Override
-  public void setCapacity(long frames) {
-    if (frames < 1) {
-      throw new IllegalArgumentException("2q: capacity " + frames + " is not positive");
-    }
-    capacity = frames;
+  void sizeLists(long frames) {
     kin = Math.max(1, PolicySettings.share(frames, kinRatio));
     kout = PolicySettings.share(frames, koutRatio);
   }
 
   @Override
   public void insert(long page) {
-    int n = pages.find(page);
-    if (n != PageLists.NIL && pages.listOf(n) != A1OUT) {
-      throw new IllegalArgumentException("2q: page " + page + " is already resident");
-    }
+    int n = ghostOf(page);
     if (n != PageLists.NIL) {
       ghostHits++;
       pages.unlink(n);
@@ -85,7 +64,7 @@ final class TwoQueuePolicy implements ReplacementPolicy {
     } else {
       pages.pushHead(A1IN, pages.add(page));
     }
-    trimGhosts(kout);
+    trim(A1OUT, kout);
   }
 
   @Override
@@ -97,20 +76,9 @@ final class TwoQueuePolicy implements ReplacementPolicy {
   }
 
   @Override
-  public void remove(long page) {
-    int n = pages.find(page);
-    if (n != PageLists.NIL && pages.listOf(n) != A1OUT) {
-      pages.drop(n);
-    }
-  }
-
-  @Override
   public long victim(ReferenceBits bits) {
-    if (resident() == 0) {
+    if (!anyResident()) {
       return NO_VICTIM;
-    }
-    if (capacity == 0) {
-      setCapacity(resident());
     }
     scanned++;
     if (pages.size(A1IN) > kin || pages.size(AM) == 0) {
@@ -118,7 +86,7 @@ final class TwoQueuePolicy implements ReplacementPolicy {
       long page = pages.key(n);
       pages.unlink(n);
       if (kout > 0) {
-        trimGhosts(kout); // the ghost queue may hold one more until insert() looks at it
+        trim(A1OUT, kout); // the ghost queue may hold one more until insert() looks at it
         pages.pushHead(A1OUT, n);
       } else {
         pages.release(n);
@@ -131,38 +99,7 @@ final class TwoQueuePolicy implements ReplacementPolicy {
   /** A page reclaim could not evict goes to Am's head, and A1out forgets it again. */
   @Override
   public void putBack(long page) {
-    int n = pages.find(page);
-    if (n != PageLists.NIL && pages.listOf(n) != A1OUT) {
-      throw new IllegalArgumentException("2q: page " + page + " is already resident");
-    }
-    if (n == PageLists.NIL) {
-      n = pages.add(page);
-    } else {
-      pages.unlink(n);
-    }
-    pages.pushHead(AM, n);
-  }
-
-  private void trimGhosts(long max) {
-    while (pages.size(A1OUT) > max) {
-      pages.drop(pages.tail(A1OUT));
-    }
-  }
-
-  @Override
-  public long resident() {
-    return pages.size(A1IN) + pages.size(AM);
-  }
-
-  @Override
-  public boolean contains(long page) {
-    int n = pages.find(page);
-    return n != PageLists.NIL && pages.listOf(n) != A1OUT;
-  }
-
-  @Override
-  public long scanned() {
-    return scanned;
+    pages.pushHead(AM, reviveOrAdd(page));
   }
 
   @Override
@@ -177,8 +114,7 @@ final class TwoQueuePolicy implements ReplacementPolicy {
   }
 
   @Override
-  public void checkInvariants() {
-    pages.checkInvariants("2q");
+  void checkOwn() {
     if (pages.size(A1OUT) > kout + 1) {
       throw new AssertionError("2q: A1out holds " + pages.size(A1OUT) + " ghosts, Kout " + kout);
     }
