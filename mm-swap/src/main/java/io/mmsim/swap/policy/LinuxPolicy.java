@@ -70,13 +70,8 @@ final class LinuxPolicy extends ListPolicy {
   /** The lruvec's nonresident_age: evictions and activations so far. */
   private long nonresidentAge;
 
-  private long lastVictim = NO_VICTIM;
-  private int lastType;
-  private int lastFlags;
-  private boolean lastShadowed;
-  private final long[] wsRefault = new long[2];
-  private final long[] wsActivate = new long[2];
-  private final long[] wsRestore = new long[2];
+  /** The last victim (its flags are the token's state) and the workingset counters. */
+  private final WorkingsetState ws = new WorkingsetState();
 
   LinuxPolicy(int expected) {
     super("linux", 2, expected);
@@ -101,9 +96,9 @@ final class LinuxPolicy extends ListPolicy {
   @Override
   public void putBack(long page) {
     int n = track(page);
-    if (page == lastVictim) {
-      nodes.setType(n, lastType);
-      lastVictim = NO_VICTIM;
+    if (ws.isLastVictim(page)) {
+      nodes.setType(n, ws.lastType());
+      ws.clear();
     }
     nodes.setFlags(n, PG_REFERENCED);
     nodes.pushNewest(ACTIVE, n);
@@ -130,7 +125,7 @@ final class LinuxPolicy extends ListPolicy {
 
   @Override
   public long victim(ReferenceBits bits) {
-    lastVictim = NO_VICTIM;
+    ws.clear();
     whyRotated = 0;
     whyActivated = 0;
     whyRefilled = 0;
@@ -161,10 +156,7 @@ final class LinuxPolicy extends ListPolicy {
         }
         continue;
       }
-      lastVictim = nodes.key(n);
-      lastType = nodes.type(n);
-      lastFlags = nodes.flags(n);
-      lastShadowed = false;
+      ws.victim(nodes.key(n), nodes.type(n), nodes.flags(n));
       return evict(n);
     }
   }
@@ -220,11 +212,11 @@ final class LinuxPolicy extends ListPolicy {
   /** workingset_eviction: the age now and PG_workingset; the age moves on. */
   @Override
   public long workingsetEviction(long page) {
-    if (page != lastVictim || lastShadowed) {
+    if (!ws.takeShadow(page)) {
       return NO_SHADOW;
     }
-    lastShadowed = true;
-    long token = ((nonresidentAge & AGE_MASK) << 1) | ((lastFlags & PG_WORKINGSET) != 0 ? 1 : 0);
+    long token =
+        ((nonresidentAge & AGE_MASK) << 1) | ((ws.lastState() & PG_WORKINGSET) != 0 ? 1 : 0);
     nonresidentAge++;
     return token;
   }
@@ -237,7 +229,7 @@ final class LinuxPolicy extends ListPolicy {
       return 0;
     }
     int type = nodes.type(n);
-    wsRefault[type]++;
+    ws.refaulted(type);
     long distance = (nonresidentAge - (token >>> 1)) & AGE_MASK;
     if (distance > workingsetSize(type)) {
       return 0;
@@ -245,12 +237,12 @@ final class LinuxPolicy extends ListPolicy {
     nodes.unlink(n);
     nodes.pushNewest(ACTIVE, n);
     nonresidentAge++;
-    wsActivate[type]++;
+    ws.activated(type);
     if ((token & 1) == 0) {
       return REFAULT_ACTIVATE;
     }
     nodes.setFlags(n, nodes.flags(n) | PG_WORKINGSET);
-    wsRestore[type]++;
+    ws.restored(type);
     return REFAULT_ACTIVATE | REFAULT_RESTORE;
   }
 
@@ -291,12 +283,7 @@ final class LinuxPolicy extends ListPolicy {
     m.put("pgrefill", pgrefill);
     m.put("pgactivate", pgactivate);
     m.put("pgdeactivate", pgdeactivate);
-    m.put("workingset_refault_anon", wsRefault[TYPE_ANON]);
-    m.put("workingset_refault_file", wsRefault[TYPE_FILE]);
-    m.put("workingset_activate_anon", wsActivate[TYPE_ANON]);
-    m.put("workingset_activate_file", wsActivate[TYPE_FILE]);
-    m.put("workingset_restore_anon", wsRestore[TYPE_ANON]);
-    m.put("workingset_restore_file", wsRestore[TYPE_FILE]);
+    ws.putCounters(m);
     return new Statistics(m);
   }
 }

@@ -119,11 +119,8 @@ final class MglruPolicy extends ListPolicy implements PageTableScan {
   private final long[][] protectedPages = new long[2][MAX_NR_TIERS - 1];
   private int tierIdx;
 
-  // what the last victim was, for workingsetEviction and putBack
-  private long lastVictim = NO_VICTIM;
-  private int lastType;
-  private int lastRefs;
-  private boolean lastShadowed;
+  /** The last victim (its reference count is the token's state) and the workingset counters. */
+  private final WorkingsetState ws = new WorkingsetState();
 
   /** True while a walk for aging runs (as opposed to a look-around). */
   private boolean walking;
@@ -137,9 +134,6 @@ final class MglruPolicy extends ListPolicy implements PageTableScan {
   private long walkYoung;
   private long lookArounds;
   private long lookAroundYoung;
-  private final long[] wsRefault = new long[2];
-  private final long[] wsActivate = new long[2];
-  private final long[] wsRestore = new long[2];
 
   /**
    * @param swappiness 0..200: the weight of anon against file in the PID controller
@@ -199,10 +193,10 @@ final class MglruPolicy extends ListPolicy implements PageTableScan {
   /** A victim reclaim could not free is activated: back to the youngest generation. */
   @Override
   public void putBack(long page) {
-    int type = page == lastVictim ? lastType : ANON;
-    if (page == lastVictim) {
-      evicted[type][tierOf(lastRefs)]--;
-      lastVictim = NO_VICTIM;
+    int type = ws.isLastVictim(page) ? ws.lastType() : ANON;
+    if (ws.isLastVictim(page)) {
+      evicted[type][tierOf(ws.lastState())]--;
+      ws.clear();
     }
     nodes.pushNewest(list(maxSeq, type), track(page));
     pgactivate++;
@@ -230,7 +224,7 @@ final class MglruPolicy extends ListPolicy implements PageTableScan {
 
   @Override
   public long victim(ReferenceBits bits) {
-    lastVictim = NO_VICTIM;
+    ws.clear();
     if (nodes.tracked() == 0) {
       return NO_VICTIM;
     }
@@ -274,10 +268,7 @@ final class MglruPolicy extends ListPolicy implements PageTableScan {
       }
       refs = refsOf(f);
       evicted[type][tierOf(refs)]++;
-      lastVictim = key;
-      lastType = type;
-      lastRefs = refs;
-      lastShadowed = false;
+      ws.victim(key, type, refs);
       return evict(n);
     }
   }
@@ -519,13 +510,13 @@ final class MglruPolicy extends ListPolicy implements PageTableScan {
 
   @Override
   public long workingsetEviction(long page) {
-    if (page != lastVictim || lastShadowed) {
+    if (!ws.takeShadow(page)) {
       return NO_SHADOW;
     }
-    lastShadowed = true;
-    long seq = minSeq[lastType] & TOKEN_SEQ_MASK;
-    long token = (seq << TOKEN_SEQ_SHIFT) | ((long) Math.max(lastRefs - 1, 0) << 1);
-    return lastRefs != 0 ? token | 1 : token;
+    int refs = ws.lastState();
+    long seq = minSeq[ws.lastType()] & TOKEN_SEQ_MASK;
+    long token = (seq << TOKEN_SEQ_SHIFT) | ((long) Math.max(refs - 1, 0) << 1);
+    return refs != 0 ? token | 1 : token;
   }
 
   @Override
@@ -535,16 +526,16 @@ final class MglruPolicy extends ListPolicy implements PageTableScan {
       return 0;
     }
     int type = typeOfList(nodes.listOf(n));
-    wsRefault[type]++;
+    ws.refaulted(type);
     if ((token >>> TOKEN_SEQ_SHIFT) != (minSeq[type] & TOKEN_SEQ_MASK)) {
       return 0;
     }
     int refs = (int) ((token >>> 1) & REFS_MAX) + (int) (token & 1);
     refaulted[type][tierOf(refs)]++;
-    wsActivate[type]++;
+    ws.activated(type);
     // in a page fault: a stall; the page gets the capped count and PG_workingset
     nodes.setFlags(n, nodes.flags(n) | REFS_MASK | PG_WORKINGSET);
-    wsRestore[type]++;
+    ws.restored(type);
     return REFAULT_ACTIVATE | REFAULT_RESTORE;
   }
 
@@ -643,12 +634,7 @@ final class MglruPolicy extends ListPolicy implements PageTableScan {
     m.put("lru_gen_walk_young", walkYoung);
     m.put("lru_gen_look_arounds", lookArounds);
     m.put("lru_gen_look_around_young", lookAroundYoung);
-    m.put("workingset_refault_anon", wsRefault[ANON]);
-    m.put("workingset_refault_file", wsRefault[FILE]);
-    m.put("workingset_activate_anon", wsActivate[ANON]);
-    m.put("workingset_activate_file", wsActivate[FILE]);
-    m.put("workingset_restore_anon", wsRestore[ANON]);
-    m.put("workingset_restore_file", wsRestore[FILE]);
+    ws.putCounters(m);
     return new Statistics(m);
   }
 
