@@ -63,9 +63,17 @@ final class PoliciesUnderKernelTest {
 
   /** The policy-only count: a policy from the same provider, its defaults, the kernel's seed. */
   private static long simulated(String name, long[] pages, long seed) {
+    return simulated(name, pages, seed, Map.of());
+  }
+
+  /** The policy-only count with {@code overrides} (short keys) over the provider's defaults. */
+  private static long simulated(
+      String name, long[] pages, long seed, Map<String, String> overrides) {
     ReplacementPolicyProvider p = provider(name);
     ReferenceString refs = ReferenceString.of(pages);
-    Settings settings = new Settings(p.name(), p.defaultSettings());
+    Map<String, String> values = new java.util.TreeMap<>(p.defaultSettings());
+    values.putAll(overrides);
+    Settings settings = new Settings(p.name(), values);
     ReplacementPolicy policy =
         p.create(
             new PolicyContext() {
@@ -140,6 +148,50 @@ final class PoliciesUnderKernelTest {
     assertThat(k.events().get(VmEvent.PGFAULT))
         .as("%s: page faults under rss.limit=%d", name, LIMIT)
         .isEqualTo(simulated(name, keys, 0));
+  }
+
+  /*
+   * LIRS under rss.limit with both variants: the faults equal the policy-only misses, the paper
+   * variant never holds more than the limit, and the libcachesim variant (LIRS.c) holds a page or
+   * more beyond it at times, as the policy's overCapacity allows; the process's pages and its
+   * policy agree throughout.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"libcachesim", "paper"})
+  void rssLimit_lirsVariants_faultsEqualThePolicyOnlyMissesAndTheLimitHoldsAsAllowed(
+      String variant) {
+    Kernel k =
+        Kernel.builder()
+            .set("memory.size", "64M")
+            .set("swap.memory", "16M")
+            .set("vm.zero-page", "false")
+            .set("rss.limit", Integer.toString(LIMIT))
+            .set("reclaim.policy", "lirs")
+            .set("lirs.variant", variant)
+            .boot();
+    long[] pages = references(4000);
+    Processes ps = k.processes();
+    Task t = ps.spawn(1);
+    long base = ps.mmap(1, (long) PAGES << 12, Prot.READ | Prot.WRITE, null, 0, false, -1, false);
+    long[] keys = new long[pages.length];
+    long most = 0;
+    for (int i = 0; i < pages.length; i++) {
+      keys[i] = (base >>> 12) + pages[i];
+      assertThat(ps.touch(t, 0, base + (pages[i] << 12), Access.READ)).isTrue();
+      most = Math.max(most, t.rss());
+      if (i % 500 == 0) {
+        ps.checkInvariants();
+      }
+    }
+    ps.checkInvariants();
+    assertThat(k.events().get(VmEvent.PGFAULT))
+        .as("lirs.variant=%s: page faults under rss.limit=%d", variant, LIMIT)
+        .isEqualTo(simulated("lirs", keys, 0, Map.of("variant", variant)));
+    if (variant.equals("paper")) {
+      assertThat(most).isEqualTo(LIMIT);
+    } else {
+      assertThat(most).isGreaterThan(LIMIT);
+    }
   }
 
   @ParameterizedTest

@@ -52,7 +52,8 @@ import io.mmsim.api.reclaim.ReplacementPolicy;
  *                          capacity, so the caller evicts only when L + h pages are counted. A page
  *                          the policy lets go on its own (an uncounted page pruned off S, or Q's
  *                          LRU page evicted by a demotion on a hit when h > 1) goes on a list of
- *                          released pages that the next victim() calls return first; the caller
+ *                          released pages (still resident and contained, no longer in any list of
+ *                          LIRS) that the next victim() calls return first; the caller
  *                          takes them right after the reference (overCapacity() then says how many
  *                          pages LIRS.c still holds). Under rss.limit a process may thus hold a few
  *                          pages more than its limit, exactly those LIRS.c would hit on; global
@@ -215,7 +216,7 @@ final class LirsPolicy implements ReplacementPolicy {
   @Override
   public void insert(long page) {
     int n = index.get(page);
-    if (n != PageIndex.NONE && state[n] != NONRESIDENT) {
+    if ((n != PageIndex.NONE && state[n] != NONRESIDENT) || released(page) >= 0) {
       throw new IllegalArgumentException("lirs: page " + page + " is already resident");
     }
     inReference = true;
@@ -227,7 +228,6 @@ final class LirsPolicy implements ReplacementPolicy {
   }
 
   private void fault(long page, int n) {
-    unrelease(page); // a page let go but not yet taken by the caller simply comes back
     if (n != PageIndex.NONE) { // remembered in S: its reuse distance makes it LIR
       stackToTop(n);
       queueUnlink(n);
@@ -296,10 +296,9 @@ final class LirsPolicy implements ReplacementPolicy {
   @Override
   public void putBack(long page) {
     int n = index.get(page);
-    if (n != PageIndex.NONE && state[n] != NONRESIDENT) {
+    if ((n != PageIndex.NONE && state[n] != NONRESIDENT) || released(page) >= 0) {
       throw new IllegalArgumentException("lirs: page " + page + " is already resident");
     }
-    unrelease(page);
     if (n == PageIndex.NONE) {
       n = newNode(page);
       stackPush(n);
@@ -404,14 +403,22 @@ final class LirsPolicy implements ReplacementPolicy {
     released[releasedCount++] = page;
   }
 
-  /** Takes {@code page} off the released list, if it is there. */
-  private void unrelease(long page) {
+  /** Where {@code page} is on the released list, or -1. */
+  private int released(long page) {
     for (int i = 0; i < releasedCount; i++) {
       if (released[i] == page) {
-        releasedCount--;
-        System.arraycopy(released, i + 1, released, i, releasedCount - i);
-        return;
+        return i;
       }
+    }
+    return -1;
+  }
+
+  /** Takes {@code page} off the released list, if it is there. */
+  private void unrelease(long page) {
+    int i = released(page);
+    if (i >= 0) {
+      releasedCount--;
+      System.arraycopy(released, i + 1, released, i, releasedCount - i);
     }
   }
 
@@ -619,7 +626,10 @@ final class LirsPolicy implements ReplacementPolicy {
   @Override
   public boolean contains(long page) {
     int n = index.get(page);
-    return n != PageIndex.NONE && state[n] != NONRESIDENT;
+    if (n != PageIndex.NONE) {
+      return state[n] != NONRESIDENT;
+    }
+    return releasedCount != 0 && released(page) >= 0; // resident until victim() hands it over
   }
 
   @Override

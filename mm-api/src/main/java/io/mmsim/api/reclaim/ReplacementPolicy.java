@@ -190,9 +190,10 @@ public interface ReplacementPolicy {
    * resident, and, for a policy that {@linkplain #wantsEveryReference() wants every reference},
    * after each reference (the {@link #access} or {@link #insert} call) while more are resident. The
    * second rule takes the pages such a policy let go on its own while it handled the reference:
-   * they stay counted by {@link #resident} but no longer by {@link #contains}, victim returns them
-   * first, and the result may then be negative (the policy holds fewer than N pages). Global
-   * reclaim ignores it: the pages stay evictable like any other. The default is 0.
+   * they stay resident ({@link #resident}, {@link #contains}) until victim, which returns them
+   * first, hands them over, and the result may then be negative (the policy holds fewer than N
+   * pages). Global reclaim ignores it: the pages stay evictable like any other, and its next victim
+   * calls take those let go. The default is 0.
    *
    * @since 1.3
    */
