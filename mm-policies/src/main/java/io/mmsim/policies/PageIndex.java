@@ -7,12 +7,13 @@ import java.util.Arrays;
  * the remembered ones on ghost lists).
  *
  * Open addressing with linear probing, as in Knuth, TAOCP vol. 3, 6.4 (Algorithm L, and R for
- * deletion):
+ * deletion), one long[] with the key of a slot next to its node, so that a probe reads one cache
+ * line:
  *
- *   keys[s]   the page in slot s
- *   nodes[s]  its node number + 1; 0 = free slot (so every long is a legal page)
- *   home(k)   = top log2(capacity) bits of k * 0x9E3779B97F4A7C15 (Fibonacci hashing scatters the
- *               dense runs of page numbers that reference strings are made of)
+ *   slots[2s]      the page in slot s
+ *   slots[2s + 1]  its node number + 1; 0 = free slot (so every long is a legal page)
+ *   home(k)        = top log2(capacity) bits of k * 0x9E3779B97F4A7C15 (Fibonacci hashing scatters
+ *                    the dense runs of page numbers that reference strings are made of)
  *
  * The table is kept at most half full and doubles past that; deletion shifts the later entries of
  * the probe run back into the hole, so there are no tombstones. A one-entry memo of the last key
@@ -28,8 +29,7 @@ final class PageIndex {
   private static final long PHI = 0x9E3779B97F4A7C15L;
   private static final int MIN_CAPACITY = 16;
 
-  private long[] keys;
-  private int[] nodes;
+  private long[] slots;
   private int mask;
   private int shift;
   private int size;
@@ -39,17 +39,20 @@ final class PageIndex {
 
   PageIndex(int expected) {
     int cap = MIN_CAPACITY;
-    while (cap < 2L * expected && cap < (1 << 30)) {
+    while (cap < 2L * expected && cap < (1 << 29)) {
       cap <<= 1;
     }
     allocate(cap);
   }
 
   private void allocate(int cap) {
-    keys = new long[cap];
-    nodes = new int[cap];
+    slots = new long[2 * cap];
     mask = cap - 1;
     shift = 64 - Integer.numberOfTrailingZeros(cap);
+  }
+
+  private int capacity() {
+    return mask + 1;
   }
 
   private int home(long k) {
@@ -73,14 +76,15 @@ final class PageIndex {
   }
 
   private int probe(long page) {
+    long[] t = slots;
     int s = home(page);
     while (true) {
-      int n = nodes[s];
+      long n = t[2 * s + 1];
       if (n == 0) {
         return NONE;
       }
-      if (keys[s] == page) {
-        return n - 1;
+      if (t[2 * s] == page) {
+        return (int) n - 1;
       }
       s = (s + 1) & mask;
     }
@@ -88,16 +92,17 @@ final class PageIndex {
 
   /** Records {@code page -> node}; the page must not be indexed yet. */
   void put(long page, int node) {
-    if (2 * (size + 1) > keys.length) {
+    if (2 * (size + 1) > capacity()) {
       grow();
     }
+    long[] t = slots;
     int s = home(page);
-    while (nodes[s] != 0) {
-      assert keys[s] != page : "page " + page + " indexed twice";
+    while (t[2 * s + 1] != 0) {
+      assert t[2 * s] != page : "page " + page + " indexed twice";
       s = (s + 1) & mask;
     }
-    keys[s] = page;
-    nodes[s] = node + 1;
+    t[2 * s] = page;
+    t[2 * s + 1] = node + 1;
     size++;
     if (page == memoKey) {
       memoNode = node;
@@ -110,18 +115,19 @@ final class PageIndex {
    * @return {@link #NONE} when recorded, else the node the page already has (nothing changes)
    */
   int putIfAbsent(long page, int node) {
-    if (2 * (size + 1) > keys.length) {
+    if (2 * (size + 1) > capacity()) {
       grow();
     }
+    long[] t = slots;
     int s = home(page);
-    while (nodes[s] != 0) {
-      if (keys[s] == page) {
-        return nodes[s] - 1;
+    while (t[2 * s + 1] != 0) {
+      if (t[2 * s] == page) {
+        return (int) t[2 * s + 1] - 1;
       }
       s = (s + 1) & mask;
     }
-    keys[s] = page;
-    nodes[s] = node + 1;
+    t[2 * s] = page;
+    t[2 * s + 1] = node + 1;
     size++;
     if (page == memoKey) {
       memoNode = node;
@@ -131,11 +137,12 @@ final class PageIndex {
 
   /** Changes the node of {@code page}, which must be indexed. */
   void update(long page, int node) {
+    long[] t = slots;
     int s = home(page);
-    while (keys[s] != page || nodes[s] == 0) {
+    while (t[2 * s] != page || t[2 * s + 1] == 0) {
       s = (s + 1) & mask;
     }
-    nodes[s] = node + 1;
+    t[2 * s + 1] = node + 1;
     if (page == memoKey) {
       memoNode = node;
     }
@@ -146,72 +153,68 @@ final class PageIndex {
     if (page == memoKey) {
       memoNode = NONE;
     }
+    long[] t = slots;
+    int m = mask;
     int s = home(page);
     while (true) {
-      int n = nodes[s];
-      if (n == 0) {
+      if (t[2 * s + 1] == 0) {
         return NONE;
       }
-      if (keys[s] == page) {
+      if (t[2 * s] == page) {
         break;
       }
-      s = (s + 1) & mask;
+      s = (s + 1) & m;
     }
-    int found = nodes[s] - 1;
+    int found = (int) t[2 * s + 1] - 1;
     // backward-shift deletion: move later entries of the run into the hole when their home allows
     int hole = s;
-    int j = s;
-    while (true) {
-      j = (j + 1) & mask;
-      if (nodes[j] == 0) {
-        break;
-      }
-      int h = home(keys[j]);
-      // the entry at j may move to hole when its home is not cyclically in (hole, j]
-      boolean stays = hole <= j ? hole < h && h <= j : hole < h || h <= j;
-      if (!stays) {
-        keys[hole] = keys[j];
-        nodes[hole] = nodes[j];
+    for (int j = (s + 1) & m; t[2 * j + 1] != 0; j = (j + 1) & m) {
+      int h = home(t[2 * j]);
+      // the entry at j may fill the hole when the hole lies on its probe path from h to j
+      if (((j - h) & m) >= ((j - hole) & m)) {
+        t[2 * hole] = t[2 * j];
+        t[2 * hole + 1] = t[2 * j + 1];
         hole = j;
       }
     }
-    nodes[hole] = 0;
+    t[2 * hole + 1] = 0;
     size--;
     return found;
   }
 
   private void grow() {
-    long[] ok = keys;
-    int[] on = nodes;
-    allocate(ok.length * 2);
-    for (int i = 0; i < ok.length; i++) {
-      if (on[i] != 0) {
-        int s = home(ok[i]);
-        while (nodes[s] != 0) {
+    long[] old = slots;
+    allocate(capacity() * 2);
+    long[] t = slots;
+    for (int i = 0; i < old.length; i += 2) {
+      if (old[i + 1] != 0) {
+        int s = home(old[i]);
+        while (t[2 * s + 1] != 0) {
           s = (s + 1) & mask;
         }
-        keys[s] = ok[i];
-        nodes[s] = on[i];
+        t[2 * s] = old[i];
+        t[2 * s + 1] = old[i + 1];
       }
     }
   }
 
   void checkInvariants() {
     int used = 0;
-    for (int s = 0; s < keys.length; s++) {
-      if (nodes[s] == 0) {
+    for (int s = 0; s < capacity(); s++) {
+      if (slots[2 * s + 1] == 0) {
         continue;
       }
       used++;
-      for (int t = home(keys[s]); t != s; t = (t + 1) & mask) {
-        if (nodes[t] == 0) {
-          throw new AssertionError("page " + keys[s] + " in slot " + s + " cut off at slot " + t);
+      long k = slots[2 * s];
+      for (int t = home(k); t != s; t = (t + 1) & mask) {
+        if (slots[2 * t + 1] == 0) {
+          throw new AssertionError("page " + k + " in slot " + s + " cut off at slot " + t);
         }
       }
     }
-    if (used != size || 2 * size > keys.length) {
+    if (used != size || 2 * size > capacity()) {
       throw new AssertionError(
-          "index: " + used + " used slots, size " + size + ", capacity " + keys.length);
+          "index: " + used + " used slots, size " + size + ", capacity " + capacity());
     }
     if (memoValid && probe(memoKey) != memoNode) {
       throw new AssertionError("index memo of page " + memoKey + " is stale");
@@ -220,6 +223,6 @@ final class PageIndex {
 
   @Override
   public String toString() {
-    return "PageIndex" + Arrays.toString(new int[] {size, keys.length});
+    return "PageIndex" + Arrays.toString(new int[] {size, capacity()});
   }
 }

@@ -6,11 +6,12 @@ import java.util.Arrays;
  * The pages a list-based policy knows, one node each, threaded on the policy's doubly linked lists
  * (resident lists and ghost lists alike), with a PageIndex from page to node.
  *
- *   node n:  key[n]   the page
- *            prev[n]  the next newer node on its list (toward the head), NIL at the head
- *            next[n]  the next older node (toward the tail), NIL at the tail
- *            list[n]  the list it is on, FREE when on none
- *            meta[n]  an int the policy owns (a frequency, a visited bit, a status)
+ *   node n:  key[n]          the page
+ *            nd[4n + PREV]   the next newer node on its list (toward the head), NIL at the head
+ *            nd[4n + NEXT]   the next older node (toward the tail), NIL at the tail
+ *            nd[4n + LIST]   the list it is on, FREE when on none
+ *            nd[4n + META]   an int the policy owns (a frequency, a visited bit, a status)
+ *   (a node's four ints lie side by side: a list operation reads one cache line per node)
  *   list l:  head[l] newest, tail[l] oldest, size[l]
  *
  * Free nodes are chained through next[]. Arrays double when the nodes run out, so a policy
@@ -28,10 +29,12 @@ final class PageLists {
   private final int[] tail;
   private final int[] size;
   private long[] key;
-  private int[] prev;
-  private int[] next;
-  private byte[] list;
-  private int[] meta;
+  // per node, four ints side by side (one cache line holds four nodes): prev, next, list, meta
+  private int[] nd;
+  private static final int PREV = 0;
+  private static final int NEXT = 1;
+  private static final int LIST = 2;
+  private static final int META = 3;
   private int freeHead = NIL;
   private int highWater;
 
@@ -45,10 +48,7 @@ final class PageLists {
     Arrays.fill(head, NIL);
     Arrays.fill(tail, NIL);
     key = new long[cap];
-    prev = new int[cap];
-    next = new int[cap];
-    list = new byte[cap];
-    meta = new int[cap];
+    nd = new int[4 * cap];
   }
 
   /** The node of {@code page}, or {@link #NIL}. */
@@ -61,7 +61,7 @@ final class PageLists {
     int n;
     if (freeHead != NIL) {
       n = freeHead;
-      freeHead = next[n];
+      freeHead = nd[4 * n + NEXT];
     } else {
       if (highWater == key.length) {
         grow();
@@ -69,10 +69,10 @@ final class PageLists {
       n = highWater++;
     }
     key[n] = page;
-    prev[n] = NIL;
-    next[n] = NIL;
-    list[n] = FREE;
-    meta[n] = 0;
+    nd[4 * n + PREV] = NIL;
+    nd[4 * n + NEXT] = NIL;
+    nd[4 * n + LIST] = FREE;
+    nd[4 * n + META] = 0;
     index.put(page, n);
     return n;
   }
@@ -95,23 +95,23 @@ final class PageLists {
       return NIL;
     }
     if (n == freeHead) {
-      freeHead = next[n];
+      freeHead = nd[4 * n + NEXT];
     } else {
       highWater++;
     }
     key[n] = page;
-    prev[n] = NIL;
-    next[n] = NIL;
-    list[n] = FREE;
-    meta[n] = 0;
+    nd[4 * n + PREV] = NIL;
+    nd[4 * n + NEXT] = NIL;
+    nd[4 * n + LIST] = FREE;
+    nd[4 * n + META] = 0;
     return n;
   }
 
   /** Forgets node {@code n}, which must be on no list. */
   void release(int n) {
-    assert list[n] == FREE : "node " + n + " still on list " + list[n];
+    assert nd[4 * n + LIST] == FREE : "node " + n + " still on list " + nd[4 * n + LIST];
     index.remove(key[n]);
-    next[n] = freeHead;
+    nd[4 * n + NEXT] = freeHead;
     freeHead = n;
   }
 
@@ -120,15 +120,15 @@ final class PageLists {
   }
 
   int meta(int n) {
-    return meta[n];
+    return nd[4 * n + META];
   }
 
   void setMeta(int n, int v) {
-    meta[n] = v;
+    nd[4 * n + META] = v;
   }
 
   int listOf(int n) {
-    return list[n];
+    return nd[4 * n + LIST];
   }
 
   int head(int l) {
@@ -145,71 +145,71 @@ final class PageLists {
 
   /** The next newer node on {@code n}'s list, or NIL at the head. */
   int newer(int n) {
-    return prev[n];
+    return nd[4 * n + PREV];
   }
 
   /** The next older node on {@code n}'s list, or NIL at the tail. */
   int older(int n) {
-    return next[n];
+    return nd[4 * n + NEXT];
   }
 
   /** Puts node {@code n} (on no list) at the head (newest end) of list {@code l}. */
   void pushHead(int l, int n) {
-    assert list[n] == FREE : "node " + n + " already on list " + list[n];
+    assert nd[4 * n + LIST] == FREE : "node " + n + " already on list " + nd[4 * n + LIST];
     int h = head[l];
-    prev[n] = NIL;
-    next[n] = h;
+    nd[4 * n + PREV] = NIL;
+    nd[4 * n + NEXT] = h;
     if (h == NIL) {
       tail[l] = n;
     } else {
-      prev[h] = n;
+      nd[4 * h + PREV] = n;
     }
     head[l] = n;
-    list[n] = (byte) l;
+    nd[4 * n + LIST] = l;
     size[l]++;
   }
 
   /** Puts node {@code n} (on no list) at the tail (oldest end) of list {@code l}. */
   void pushTail(int l, int n) {
-    assert list[n] == FREE : "node " + n + " already on list " + list[n];
+    assert nd[4 * n + LIST] == FREE : "node " + n + " already on list " + nd[4 * n + LIST];
     int t = tail[l];
-    next[n] = NIL;
-    prev[n] = t;
+    nd[4 * n + NEXT] = NIL;
+    nd[4 * n + PREV] = t;
     if (t == NIL) {
       head[l] = n;
     } else {
-      next[t] = n;
+      nd[4 * t + NEXT] = n;
     }
     tail[l] = n;
-    list[n] = (byte) l;
+    nd[4 * n + LIST] = l;
     size[l]++;
   }
 
   /** Takes node {@code n} off its list. */
   void unlink(int n) {
-    int l = list[n];
+    int l = nd[4 * n + LIST];
     assert l != FREE : "node " + n + " is on no list";
-    int p = prev[n];
-    int x = next[n];
+    int p = nd[4 * n + PREV];
+    int x = nd[4 * n + NEXT];
     if (p == NIL) {
       head[l] = x;
     } else {
-      next[p] = x;
+      nd[4 * p + NEXT] = x;
     }
     if (x == NIL) {
       tail[l] = p;
     } else {
-      prev[x] = p;
+      nd[4 * x + PREV] = p;
     }
-    prev[n] = NIL;
-    next[n] = NIL;
-    list[n] = FREE;
+    nd[4 * n + PREV] = NIL;
+    nd[4 * n + NEXT] = NIL;
+    nd[4 * n + LIST] = FREE;
     size[l]--;
   }
 
   /** Moves node {@code n} to the head of list {@code l} (from any list). */
   void moveToHead(int l, int n) {
-    if (list[n] == l && head[l] == n) {
+    if (nd[4 * n + LIST] == l && head[l] == n) {
       return;
     }
     unlink(n);
@@ -227,10 +227,7 @@ final class PageLists {
   private void grow() {
     int cap = key.length * 2;
     key = Arrays.copyOf(key, cap);
-    prev = Arrays.copyOf(prev, cap);
-    next = Arrays.copyOf(next, cap);
-    list = Arrays.copyOf(list, cap);
-    meta = Arrays.copyOf(meta, cap);
+    nd = Arrays.copyOf(nd, 4 * cap);
   }
 
   void checkInvariants(String who) {
@@ -239,8 +236,8 @@ final class PageLists {
     for (int l = 0; l < lists; l++) {
       int count = 0;
       int p = NIL;
-      for (int n = head[l]; n != NIL; n = next[n]) {
-        if (prev[n] != p || list[n] != l) {
+      for (int n = head[l]; n != NIL; n = nd[4 * n + NEXT]) {
+        if (nd[4 * n + PREV] != p || nd[4 * n + LIST] != l) {
           throw new AssertionError(
               who
                   + ": list "
@@ -248,9 +245,9 @@ final class PageLists {
                   + " broken at node "
                   + n
                   + " (prev "
-                  + prev[n]
+                  + nd[4 * n + PREV]
                   + ", list "
-                  + list[n]
+                  + nd[4 * n + LIST]
                   + ")");
         }
         if (index.get(key[n]) != n) {

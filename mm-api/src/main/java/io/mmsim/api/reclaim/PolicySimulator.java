@@ -22,12 +22,14 @@ import io.mmsim.api.util.LongLongHashMap;
  * victim at once.
  *
  * <p>The policy's own index answers residency: the simulator keeps only a count of the resident
- * pages and, in an open-addressing table, the resident pages whose accessed bit a victim search
- * cleared and no reference has set since (every other resident page is young). A policy that never
- * tests a bit (LRU, ARC, LIRS, ...) leaves that table empty, so a hit costs the policy's lookup and
- * nothing more, and a replay allocates nothing per reference. Belady's OPT needs to know where in
- * the string it is: {@link #run(ReferenceString)} moves the string's position to each reference
- * before it reaches the policy.
+ * pages and the set of resident pages whose accessed bit a victim search cleared and no reference
+ * has set since (every other resident page is young): a bitmap for pages below 2^26 (grown to the
+ * largest page tested), an open-addressing table for the others. Until a policy first tests a bit
+ * (LRU, ARC, LIRS, ... never do) the simulator does not touch that set, so a hit costs the policy's
+ * lookup and nothing more; after, a hit clears one bit. A replay allocates nothing per reference
+ * (the bitmap grows by doubling). Belady's OPT needs to know where in the string it is: {@link
+ * #run(ReferenceString)} moves the string's position to each reference before it reaches the
+ * policy.
  *
  * <pre>{@code
  * long faults = PolicySimulator.misses(policy, new long[] {1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5}, 3);
@@ -44,10 +46,15 @@ public final class PolicySimulator {
   private static final long OLD = 1;
   private static final long ABSENT = -1;
 
+  /** Pages below this have their "bit cleared" mark in the bitmap, the rest in the table. */
+  private static final long DENSE_PAGES = 1L << 26;
+
   private final ReplacementPolicy policy;
   private final int frames;
   private final boolean everyReference;
   private final LongLongHashMap old;
+  private long[] oldBitmap = new long[0];
+  private boolean anyOld; // a victim search has tested a bit
   private final ReplacementPolicy.ReferenceBits bits;
   private int resident;
   private long references;
@@ -71,8 +78,8 @@ public final class PolicySimulator {
     this.policy = policy;
     this.frames = frames;
     this.everyReference = policy.wantsEveryReference();
-    this.old = new LongLongHashMap(Math.min(frames, 1 << 20), ABSENT);
-    this.bits = new AccessedBits(old);
+    this.old = new LongLongHashMap(16, ABSENT);
+    this.bits = new AccessedBits();
     policy.setCapacity(frames);
   }
 
@@ -107,8 +114,8 @@ public final class PolicySimulator {
     }
     references++;
     if (policy.contains(page)) {
-      if (old.size() != 0) {
-        old.remove(page); // the reference sets its accessed bit
+      if (anyOld) {
+        setYoung(page); // the reference sets its accessed bit
       }
       if (everyReference) {
         policy.access(page);
@@ -143,10 +150,31 @@ public final class PolicySimulator {
     if (policy.contains(v)) {
       throw broken("victim " + v + " is still tracked", page);
     }
-    if (old.size() != 0) {
-      old.remove(v);
+    if (anyOld) {
+      setYoung(v); // a page made resident later starts young
     }
     resident--;
+  }
+
+  /** Sets {@code page}'s accessed bit: it is no longer in the set of cleared ones. */
+  private void setYoung(long page) {
+    if (page >= 0 && page < DENSE_PAGES) {
+      int w = (int) (page >>> 6);
+      if (w < oldBitmap.length) {
+        oldBitmap[w] &= ~(1L << page);
+      }
+    } else if (old.size() != 0) {
+      old.remove(page);
+    }
+  }
+
+  /** True when {@code page}'s accessed bit was cleared and not set since. */
+  private boolean isOld(long page) {
+    if (page >= 0 && page < DENSE_PAGES) {
+      int w = (int) (page >>> 6);
+      return w < oldBitmap.length && (oldBitmap[w] & (1L << page)) != 0;
+    }
+    return old.containsKey(page);
   }
 
   /** Takes the pages the policy let go while it handled the reference to {@code page}. */
@@ -218,7 +246,7 @@ public final class PolicySimulator {
 
   /** True when {@code page} is resident and referenced since its accessed bit was last cleared. */
   public boolean young(long page) {
-    return policy.contains(page) && !old.containsKey(page);
+    return policy.contains(page) && !isOld(page);
   }
 
   private IllegalStateException broken(String what, long page) {
@@ -234,19 +262,21 @@ public final class PolicySimulator {
             + what);
   }
 
-  /**
-   * Test-and-clear of the accessed bits of resident pages, kept as the set of the resident pages
-   * whose bit is clear; one instance per simulator.
-   */
-  private static final class AccessedBits implements ReplacementPolicy.ReferenceBits {
-    private final LongLongHashMap old;
-
-    AccessedBits(LongLongHashMap old) {
-      this.old = old;
-    }
-
+  /** Test-and-clear of the accessed bits of resident pages; one instance per simulator. */
+  private final class AccessedBits implements ReplacementPolicy.ReferenceBits {
     @Override
     public boolean testAndClearYoung(long page) {
+      anyOld = true;
+      if (page >= 0 && page < DENSE_PAGES) {
+        int w = (int) (page >>> 6);
+        if (w >= oldBitmap.length) {
+          oldBitmap = java.util.Arrays.copyOf(oldBitmap, Math.max(w + 1, 2 * oldBitmap.length));
+        }
+        long m = 1L << page;
+        boolean young = (oldBitmap[w] & m) == 0;
+        oldBitmap[w] |= m;
+        return young;
+      }
       return old.putIfAbsent(page, OLD) == ABSENT;
     }
   }
