@@ -15,6 +15,10 @@ import java.util.Arrays;
  *   home(k)        = top log2(capacity) bits of k * 0x9E3779B97F4A7C15 (Fibonacci hashing scatters
  *                    the dense runs of page numbers that reference strings are made of)
  *
+ * Pages below 2^22 (frame numbers, the page numbers of reference strings) skip the table: a plain
+ * array, dense[page] = node + 1 (0 = absent), grown by doubling to the largest such page seen (at
+ * most 16 MiB), answers for them with one load instead of a probe.
+ *
  * The table is kept at most half full and doubles past that; deletion shifts the later entries of
  * the probe run back into the hole, so there are no tombstones. A one-entry memo of the last key
  * looked up (found or not) makes the driver's contains-then-access pair of a hit cost one probe,
@@ -29,6 +33,10 @@ final class PageIndex {
   private static final long PHI = 0x9E3779B97F4A7C15L;
   private static final int MIN_CAPACITY = 16;
 
+  private static final long DENSE_PAGES = 1L << 22;
+
+  private int[] dense = new int[0];
+  private int denseCount;
   private long[] slots;
   private int mask;
   private int shift;
@@ -60,11 +68,28 @@ final class PageIndex {
   }
 
   int size() {
-    return size;
+    return size + denseCount;
+  }
+
+  private static boolean isDense(long page) {
+    return page >= 0 && page < DENSE_PAGES;
+  }
+
+  /** The dense array, grown to hold {@code page}. */
+  private int[] denseFor(long page) {
+    if (page >= dense.length) {
+      long len = Math.max(1024, Math.max(page + 1, 2L * dense.length));
+      dense = Arrays.copyOf(dense, (int) Math.min(len, DENSE_PAGES));
+    }
+    return dense;
   }
 
   /** The node of {@code page}, or {@link #NONE}. */
   int get(long page) {
+    if (isDense(page)) {
+      int[] d = dense;
+      return page < d.length ? d[(int) page] - 1 : NONE;
+    }
     if (page == memoKey && memoValid) {
       return memoNode;
     }
@@ -92,6 +117,13 @@ final class PageIndex {
 
   /** Records {@code page -> node}; the page must not be indexed yet. */
   void put(long page, int node) {
+    if (isDense(page)) {
+      int[] d = denseFor(page);
+      assert d[(int) page] == 0 : "page " + page + " indexed twice";
+      d[(int) page] = node + 1;
+      denseCount++;
+      return;
+    }
     if (2 * (size + 1) > capacity()) {
       grow();
     }
@@ -115,6 +147,16 @@ final class PageIndex {
    * @return {@link #NONE} when recorded, else the node the page already has (nothing changes)
    */
   int putIfAbsent(long page, int node) {
+    if (isDense(page)) {
+      int[] d = denseFor(page);
+      int had = d[(int) page];
+      if (had != 0) {
+        return had - 1;
+      }
+      d[(int) page] = node + 1;
+      denseCount++;
+      return NONE;
+    }
     if (2 * (size + 1) > capacity()) {
       grow();
     }
@@ -137,6 +179,10 @@ final class PageIndex {
 
   /** Changes the node of {@code page}, which must be indexed. */
   void update(long page, int node) {
+    if (isDense(page)) {
+      dense[(int) page] = node + 1;
+      return;
+    }
     long[] t = slots;
     int s = home(page);
     while (t[2 * s] != page || t[2 * s + 1] == 0) {
@@ -150,6 +196,15 @@ final class PageIndex {
 
   /** Forgets {@code page}; returns its node, or {@link #NONE}. */
   int remove(long page) {
+    if (isDense(page)) {
+      if (page >= dense.length || dense[(int) page] == 0) {
+        return NONE;
+      }
+      int found = dense[(int) page] - 1;
+      dense[(int) page] = 0;
+      denseCount--;
+      return found;
+    }
     if (page == memoKey) {
       memoNode = NONE;
     }
@@ -216,6 +271,13 @@ final class PageIndex {
       throw new AssertionError(
           "index: " + used + " used slots, size " + size + ", capacity " + capacity());
     }
+    int denseSeen = 0;
+    for (int v : dense) {
+      denseSeen += v != 0 ? 1 : 0;
+    }
+    if (denseSeen != denseCount) {
+      throw new AssertionError("index: " + denseSeen + " dense pages, count " + denseCount);
+    }
     if (memoValid && probe(memoKey) != memoNode) {
       throw new AssertionError("index memo of page " + memoKey + " is stale");
     }
@@ -223,6 +285,6 @@ final class PageIndex {
 
   @Override
   public String toString() {
-    return "PageIndex" + Arrays.toString(new int[] {size, capacity()});
+    return "PageIndex" + Arrays.toString(new int[] {size(), capacity()});
   }
 }
