@@ -43,6 +43,7 @@ import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.CompactControl;
 import io.mmsim.api.page.CompactResult;
+import io.mmsim.api.page.KswapdWakeup;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.PageMigrator;
 import io.mmsim.api.page.PageTypeInfo;
@@ -81,7 +82,8 @@ import io.mmsim.api.util.IntList;
  *        highest first.
  *     2. Fast pass: the first zone that passes the LOW watermark check serves the request, with
  *        ALLOC_NOFRAGMENT when the first zone is Normal (retried without it before giving up).
- *        Slow pass: the MIN watermark with the request's reserve rights (AllocFlags); then, for
+ *        Slow pass: kswapd is woken (__GFP_KSWAPD_RECLAIM: the kernel's KswapdWakeup), then the MIN
+ *        watermark with the request's reserve rights (AllocFlags); then, for
  *        __GFP_MEMALLOC, no watermark at all; then, if that changes anything, one retry after
  *        giving back a HIGHATOMIC pageblock (a request that may reclaim directly) and draining
  *        every per-CPU list. Then NO_PAGE.
@@ -168,6 +170,9 @@ final class BuddyAllocator implements PageAllocator {
   private final int[] nofragment = new int[NR_ZONES];
 
   private boolean booted;
+
+  /** Told when an allocation falls below the low watermarks (wake_all_kswapds), or null. */
+  private KswapdWakeup kswapdWakeup;
 
   // counters
   private final long[] pgalloc = new long[NR_ZONES];
@@ -335,6 +340,9 @@ final class BuddyAllocator implements PageAllocator {
 
   private int allocSlowpath(int cpu, int gfp, int order, int classZone, int mt) {
     int flags = AllocFlags.gfpToAllocFlags(gfp, order);
+    if ((gfp & Gfp.KSWAPD_RECLAIM) != 0 && kswapdWakeup != null) {
+      kswapdWakeup.wakeupKswapd(nid, gfp, order, classZone); // wake_all_kswapds
+    }
     int pfn = getPageFromFreelist(cpu, order, classZone, mt, flags);
     if (pfn < 0 && AllocFlags.pfmemalloc(gfp)) {
       flags = ALLOC_NO_WATERMARKS;
@@ -469,6 +477,12 @@ final class BuddyAllocator implements PageAllocator {
       }
     }
     return pfn;
+  }
+
+  @Override
+  public boolean setKswapdWakeup(KswapdWakeup wakeup) {
+    this.kswapdWakeup = wakeup;
+    return true;
   }
 
   @Override

@@ -25,6 +25,7 @@ import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.page.CompactControl;
 import io.mmsim.api.page.CompactResult;
+import io.mmsim.api.page.KswapdWakeup;
 import io.mmsim.api.page.NumaStat;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.PageMigrator;
@@ -84,6 +85,9 @@ final class NumaBuddyAllocator implements PageAllocator {
   private long allocFail;
   private final Tracer trace;
   private long allocDrainRetry;
+
+  /** Told when an allocation falls below the low watermarks (wake_all_kswapds), or null. */
+  private KswapdWakeup kswapdWakeup;
 
   // scratch for one allocation: the zonelist's nodes after the mask
   private final int[] walk;
@@ -239,6 +243,12 @@ final class NumaBuddyAllocator implements PageAllocator {
 
   private long slowpath(int cpu, int gfp, int order, int classZone, int mt, int n) {
     int flags = AllocFlags.gfpToAllocFlags(gfp, order);
+    if ((gfp & Gfp.KSWAPD_RECLAIM) != 0 && kswapdWakeup != null) {
+      // wake_all_kswapds: the kswapd of each node of the zonelist, once
+      for (int i = 0; i < n; i++) {
+        kswapdWakeup.wakeupKswapd(walk[i], gfp, order, classZone);
+      }
+    }
     long r = pass(cpu, order, classZone, mt, flags, n);
     if (r < 0 && AllocFlags.pfmemalloc(gfp)) {
       flags = ALLOC_NO_WATERMARKS;
@@ -285,6 +295,12 @@ final class NumaBuddyAllocator implements PageAllocator {
   }
 
   // ---------------------------------------------------------------- free, boot, drain
+
+  @Override
+  public boolean setKswapdWakeup(KswapdWakeup wakeup) {
+    this.kswapdWakeup = wakeup;
+    return true;
+  }
 
   @Override
   public void freePages(int cpu, long pfn, int order) {

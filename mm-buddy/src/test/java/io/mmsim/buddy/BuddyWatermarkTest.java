@@ -252,4 +252,47 @@ final class BuddyWatermarkTest {
     assertThat(a.allocPages(0, Gfp.GFP_DMA, 0)).isEqualTo(PageAllocator.NO_PAGE);
     assertThat(Zone.of(a.allocPages(0, Gfp.KERNEL | Gfp.DMA32, 0))).isEqualTo(Zone.DMA32);
   }
+
+  // ================================================================ waking kswapd
+
+  /**
+   * wake_all_kswapds: an allocation that may wake kswapd calls the wake-up from its slow path, and
+   * only there: once no zone of its zonelist has more free pages than its low watermark plus its
+   * lowmem reserve for the request's highest zone (Normal for a user page, empty on 64 MiB).
+   */
+  @Test
+  void allocPages_belowLowInEveryZone_wakesKswapdFromTheSlowPathOnly() {
+    BuddyAllocator a = invariants.track(Buddies.booted(MB64));
+    List<int[]> wakes = new ArrayList<>();
+    assertThat(
+            a.setKswapdWakeup(
+                (nid, gfp, order, zone) -> wakes.add(new int[] {nid, gfp, order, zone})))
+        .isTrue();
+    int allocations = 0;
+    while (true) {
+      boolean someZoneAboveLow = false;
+      for (Zone z : List.of(Zone.DMA, Zone.DMA32)) {
+        someZoneAboveLow |=
+            a.nrFreePages(z) > a.watermark(z, Watermark.LOW) + a.lowmemReserve(z, Zone.NORMAL);
+      }
+      long pfn = a.allocPages(0, Gfp.HIGHUSER_MOVABLE, 0);
+      allocations++;
+      if (someZoneAboveLow) {
+        assertThat(wakes).as("allocation %d", allocations).isEmpty();
+        assertThat(pfn).isNotEqualTo(PageAllocator.NO_PAGE);
+        continue;
+      }
+      // the first allocation the fast path refused: one wake, and the min watermark still serves
+      assertThat(wakes).hasSize(1);
+      assertThat(wakes.get(0)).containsExactly(0, Gfp.HIGHUSER_MOVABLE, 0, Zone.NORMAL.ordinal());
+      assertThat(pfn).isNotEqualTo(PageAllocator.NO_PAGE);
+      break;
+    }
+    // a request without __GFP_KSWAPD_RECLAIM goes through the slow path without waking anyone
+    a.allocPages(0, Gfp.HIGHUSER_MOVABLE & ~Gfp.RECLAIM, 0);
+    assertThat(wakes).hasSize(1);
+    a.allocPages(0, Gfp.KERNEL, 0);
+    assertThat(wakes).hasSize(2);
+    assertThat(wakes.get(1)).containsExactly(0, Gfp.KERNEL, 0, Zone.NORMAL.ordinal());
+  }
 }

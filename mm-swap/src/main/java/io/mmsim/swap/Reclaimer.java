@@ -1,6 +1,7 @@
 package io.mmsim.swap;
 
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.Watermark;
@@ -47,9 +48,11 @@ import io.mmsim.api.trace.Tracer;
  * kernel removed while swap PTEs still need its slot) wait in a FIFO queue; kswapd and direct
  * reclaim retry them first. Queue entries may be stale: each is re-checked when taken.
  *
- * kswapd runs when free pages (all zones summed) are below the summed low watermarks and
- * reclaims in SWAP_CLUSTER_MAX batches until they reach the summed high watermarks or a batch
- * frees nothing. On a machine with several NUMA nodes, kswapd N watches node N's zones alone and
+ * kswapd, woken by the kernel (balancePgdat), reclaims in SWAP_CLUSTER_MAX batches until the
+ * kernel's test says its node is balanced or a batch frees nothing. Called as kswapd(...), it
+ * wakes itself when free pages (all zones summed) are below the summed low watermarks and stops
+ * at the summed high watermarks. On a machine with several NUMA nodes, kswapd N watches node N's
+ * zones alone and
  * takes its victims from the policy the kernel gives it, node N's lists (balance_pgdat on one
  * pglist_data); the counters stay machine-wide sums. Direct reclaim asks for max(SWAP_CLUSTER_MAX, 2^order) pages.
  * Each shrink looks at no more victims than the policy held when it began, so pages handed back
@@ -306,42 +309,82 @@ final class Reclaimer {
     return freed;
   }
 
+  /** kswapd with its own wake test, the summed watermarks of the machine's populated zones. */
   int kswapd(ReplacementPolicy policy, ReclaimContext rc) {
     PageAllocator pa = ctx.pageAllocator();
     if (!below(pa, Watermark.LOW)) {
       return 0;
     }
+    int zid = highestZone();
     if (trace.on()) {
       // the allocating task wakes kswapd (wakeup_kswapd), which then runs as its own task
       traceWatermarks(pa);
-      trace.mmVmscanWakeupKswapd(0, highestZone(), 0, Gfp.HIGHUSER_MOVABLE);
+      trace.mmVmscanWakeupKswapd(0, zid, 0, Gfp.HIGHUSER_MOVABLE);
     }
-    trace.enterTask(Tracer.kswapdComm(0), Tracer.KTHREAD_PID);
+    return balancePgdat(policy, rc, 0, 0, zid, reclaimed -> !below(pa, Watermark.HIGH));
+  }
+
+  /**
+   * kswapd of node {@code nid} (balance_pgdat), woken by the kernel: runs as task kswapdN, and
+   * unless {@code balanced} holds at once, reclaims in SWAP_CLUSTER_MAX batches until it holds or a
+   * batch frees nothing.
+   */
+  int balancePgdat(
+      ReplacementPolicy policy,
+      ReclaimContext rc,
+      int nid,
+      int order,
+      int zid,
+      IntPredicate balanced) {
+    checkNode(nid);
+    PageAllocator pa = ctx.pageAllocator();
+    trace.enterTask(Tracer.kswapdComm(nid), Tracer.KTHREAD_PID);
     try {
       if (trace.on()) {
-        trace.mmVmscanKswapdWake(0, highestZone(), 0);
+        trace.mmVmscanKswapdWake(nid, zid, order);
+      }
+      if (balanced.test(0)) {
+        return 0;
       }
       if (!policy.reclaimable()) {
         return SwapSystem.WORKINGSET_PROTECTED; // lru_gen_age_node: min_ttl_ms protects the LRU
       }
       pageoutrun++;
       int total = 0;
-      while (below(pa, Watermark.HIGH)) {
+      do {
         int n = shrink(policy, rc, SwapSystem.SWAP_CLUSTER_MAX, ReclaimMode.KSWAPD);
         total += n;
         if (n == 0) {
           break;
         }
-      }
+      } while (!balanced.test(total));
       if (trace.on()) {
-        traceWatermarks(pa);
+        traceZoneWatermarks(pa, nid, zid);
       }
       return total;
     } finally {
       if (trace.on()) {
-        trace.mmVmscanKswapdSleep(0);
+        trace.mmVmscanKswapdSleep(nid);
       }
       trace.leaveTask();
+    }
+  }
+
+  /** {@code mmsim:zone_watermark} of each populated zone of node {@code nid} up to {@code zid}. */
+  private void traceZoneWatermarks(PageAllocator pa, int nid, int zid) {
+    for (int z = 0; z <= zid; z++) {
+      Zone zone = Zone.ofIndex(z);
+      if (ctx.layout().populated(nid, zone)) {
+        ZoneStats s = pa.zoneStats(nid, zone);
+        trace.zoneWatermark(nid, z, s.free(), s.min(), s.low(), s.high());
+      }
+    }
+  }
+
+  private void checkNode(int nid) {
+    if (nid < 0 || nid >= ctx.layout().nodes()) {
+      throw new IllegalArgumentException(
+          "kswapd" + nid + ": the machine has " + ctx.layout().nodes() + " nodes");
     }
   }
 
@@ -362,13 +405,10 @@ final class Reclaimer {
   }
 
   /**
-   * kswapd of node {@code nid}: as {@link #kswapd(ReplacementPolicy, ReclaimContext)} on its zones.
+   * kswapd of node {@code nid} with its own wake test, the summed watermarks of the node's zones.
    */
   int kswapd(ReplacementPolicy policy, ReclaimContext rc, int nid) {
-    if (nid < 0 || nid >= ctx.layout().nodes()) {
-      throw new IllegalArgumentException(
-          "kswapd" + nid + ": the machine has " + ctx.layout().nodes() + " nodes");
-    }
+    checkNode(nid);
     PageAllocator pa = ctx.pageAllocator();
     if (ctx.layout().nodes() == 1) {
       return kswapd(policy, rc);
@@ -376,37 +416,12 @@ final class Reclaimer {
     if (!belowNode(pa, nid, Watermark.LOW)) {
       return 0;
     }
+    int zid = highestZone(nid);
     if (trace.on()) {
       traceNodeWatermarks(pa, nid);
-      trace.mmVmscanWakeupKswapd(nid, highestZone(nid), 0, Gfp.HIGHUSER_MOVABLE);
+      trace.mmVmscanWakeupKswapd(nid, zid, 0, Gfp.HIGHUSER_MOVABLE);
     }
-    trace.enterTask(Tracer.kswapdComm(nid), Tracer.KTHREAD_PID);
-    try {
-      if (trace.on()) {
-        trace.mmVmscanKswapdWake(nid, highestZone(nid), 0);
-      }
-      if (!policy.reclaimable()) {
-        return SwapSystem.WORKINGSET_PROTECTED;
-      }
-      pageoutrun++;
-      int total = 0;
-      while (belowNode(pa, nid, Watermark.HIGH)) {
-        int n = shrink(policy, rc, SwapSystem.SWAP_CLUSTER_MAX, ReclaimMode.KSWAPD);
-        total += n;
-        if (n == 0) {
-          break;
-        }
-      }
-      if (trace.on()) {
-        traceNodeWatermarks(pa, nid);
-      }
-      return total;
-    } finally {
-      if (trace.on()) {
-        trace.mmVmscanKswapdSleep(nid);
-      }
-      trace.leaveTask();
-    }
+    return balancePgdat(policy, rc, nid, 0, zid, reclaimed -> !belowNode(pa, nid, Watermark.HIGH));
   }
 
   /** {@code mmsim:zone_watermark} of node {@code nid}'s populated zones summed. */

@@ -325,6 +325,18 @@ final class SwapSubsystem implements SwapSystem {
   }
 
   @Override
+  public int balancePgdat(
+      ReplacementPolicy policy,
+      ReclaimContext rc,
+      int nid,
+      int order,
+      int highestZone,
+      java.util.function.IntPredicate balanced) {
+    checkOpen();
+    return reclaimer.balancePgdat(policy, rc, nid, order, highestZone, balanced);
+  }
+
+  @Override
   public int tryToFreePages(ReplacementPolicy policy, ReclaimContext rc, int order) {
     checkOpen();
     return reclaimer.tryToFreePages(policy, rc, order);

@@ -173,6 +173,18 @@ public interface PageAllocator extends Allocator {
     return 0;
   }
 
+  /**
+   * Asks the allocator to call {@code wakeup} from its slow path ({@link KswapdWakeup}). The
+   * default is an allocator without that path: it returns false, and the kernel then checks the low
+   * watermarks itself after each access that faulted.
+   *
+   * @return true when the allocator will call {@code wakeup}
+   * @since 1.2
+   */
+  default boolean setKswapdWakeup(KswapdWakeup wakeup) {
+    return false;
+  }
+
   /** Bytes of per-frame metadata this allocator keeps, for the boot reservation of its map. */
   int metadataBytesPerFrame();
 

@@ -2,6 +2,7 @@ package io.mmsim.api.swap;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.FrameMap;
@@ -242,6 +243,31 @@ public interface SwapSystem {
       throw new IllegalArgumentException("kswapd" + nid + ": this swap system has node 0 only");
     }
     return kswapd(policy, rc);
+  }
+
+  /**
+   * The kswapd of node {@code nid} after the kernel woke it ({@code mm/vmscan.c}: {@code kswapd},
+   * {@code balance_pgdat}): runs as task {@code kswapdN}; when {@code balanced} holds at once it
+   * reclaims nothing, otherwise it reclaims in batches of {@link #SWAP_CLUSTER_MAX} until {@code
+   * balanced} holds or a batch frees nothing. The kernel decides when to wake it and what balanced
+   * means ({@code pgdat_balanced} for the woken order and zones). The default runs {@link
+   * #kswapd(ReplacementPolicy, ReclaimContext, int)}, with its own watermark test.
+   *
+   * @param order the order kswapd was woken for ({@code kswapd_order})
+   * @param highestZone the index of the highest zone it balances ({@code kswapd_highest_zoneidx})
+   * @param balanced given the pages reclaimed so far, true when the node is balanced
+   * @return pages reclaimed, or {@link #WORKINGSET_PROTECTED} when the node is not balanced and the
+   *     policy is not {@link ReplacementPolicy#reclaimable() reclaimable}
+   * @since 1.2
+   */
+  default int balancePgdat(
+      ReplacementPolicy policy,
+      ReclaimContext rc,
+      int nid,
+      int order,
+      int highestZone,
+      IntPredicate balanced) {
+    return kswapd(policy, rc, nid);
   }
 
   /**

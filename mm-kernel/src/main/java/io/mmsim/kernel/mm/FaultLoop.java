@@ -44,9 +44,11 @@ import io.mmsim.kernel.stat.VmEvents;
  * A handler that keeps reporting faults resolved while the access keeps faulting would loop
  * forever; after MAX_RESOLVED_FAULTS the process is killed with a report naming the chain.
  *
- * Background reclaim a resolved fault calls for (kswapd, below the low watermark) waits until the
- * access has completed (finishAccess): kswapd runs beside the faulting task, so it cannot take
- * back the page between the fault and the retried access.
+ * kswapd, which the page allocator wakes when an allocation finds its zones below the low
+ * watermark (Kswapd), runs once the access has completed (finishAccess): it runs beside the
+ * faulting task, so it cannot take back the page between the fault and the retried access. With a
+ * page allocator that cannot wake it, the low watermarks are checked after each access that
+ * faulted instead.
  *
  * Not thread-safe: the kernel facade serialises calls.
  */
@@ -86,7 +88,13 @@ final class FaultLoop {
   private Regs[] userRegs = new Regs[0];
   private List<FaultHandler> chain = List.of();
   private int swapHandler = -1;
-  private boolean kswapdPending;
+  private Kswapd kswapd;
+
+  /** True when the low watermarks are checked after an access that faulted (see setKswapd). */
+  private boolean pollWatermarks;
+
+  /** A fault resolved during this access, and the watermarks are to be checked after it. */
+  private boolean pollPending;
 
   private final HugeMemory huge;
   private Hugetlb hugetlb;
@@ -129,6 +137,15 @@ final class FaultLoop {
   /** The hugetlb pool, whose areas fault through {@code hugetlb_fault}. */
   void setHugetlb(Hugetlb hugetlb) {
     this.hugetlb = hugetlb;
+  }
+
+  /**
+   * The kswapd the page allocator wakes; with {@code poll} (an allocator that cannot wake it) the
+   * low watermarks are checked after each access that faulted.
+   */
+  void setKswapd(Kswapd kswapd, boolean poll) {
+    this.kswapd = kswapd;
+    this.pollWatermarks = poll;
   }
 
   /** Where user pages come from under the NUMA memory policies. */
@@ -210,7 +227,7 @@ final class FaultLoop {
           if (outcome == FaultOutcome.MAJOR) {
             events.count(VmEvent.PGMAJFAULT);
           }
-          kswapdPending = true;
+          pollPending = pollWatermarks;
           if (++resolved > MAX_RESOLVED_FAULTS) {
             tasks.report(
                 String.format(
@@ -299,15 +316,23 @@ final class FaultLoop {
     return sb.toString();
   }
 
-  /** The end of one access: background reclaim that a fault during it called for runs now. */
+  /** The end of one access: a kswapd woken during it runs now. */
   void finishAccess() {
-    if (kswapdPending) {
-      kswapdPending = false;
-      if (vmscan.kswapd()) {
-        // lru_gen_age_node: every generation is younger than min_ttl_ms, so kswapd leaves the
-        // working set alone and the OOM killer frees memory instead
-        oom.oomKill();
-      }
+    if (pollPending) {
+      pollPending = false;
+      kswapd.pollLowWatermarks(Gfp.HIGHUSER_MOVABLE);
+    }
+    if (kswapd != null && kswapd.pending) {
+      runKswapd();
+    }
+  }
+
+  /** Runs every woken kswapd. */
+  void runKswapd() {
+    if (kswapd.run()) {
+      // lru_gen_age_node: every generation is younger than min_ttl_ms, so kswapd leaves the
+      // working set alone and the OOM killer frees memory instead
+      oom.oomKill();
     }
   }
 

@@ -177,21 +177,26 @@ final class HugeMemory {
    * when the fault was resolved here.
    */
   boolean handleFault(MmStruct mm, long cr2, int err, int cpu) {
-    if (enabled == Enabled.NEVER && thps.isEmpty()) {
-      return false;
-    }
     long haddr = cr2 & HPAGE_PMD_MASK;
-    long pmd = pageTable.readEntry(mm.root(), cr2, 2);
-    if (Pte.huge(pmd)) {
-      split(mm, haddr);
-      return false;
+    // the PMD is read only when it can matter: a huge PMD exists only where mm has a THP, and an
+    // empty one is worth a THP only in an area that allows one (the kernel has the PMD at hand
+    // from its walk; here each read is one more walk, on every fault)
+    if (mm.nrThps > 0) {
+      long pmd = pageTable.readEntry(mm.root(), cr2, 2);
+      if (Pte.huge(pmd)) {
+        split(mm, haddr);
+        return false;
+      }
     }
-    if ((err & ErrorCode.PROT) != 0 || pmd != 0) {
+    if (enabled == Enabled.NEVER || (err & ErrorCode.PROT) != 0) {
       return false;
     }
     VmAreaStruct v = mm.find(cr2);
     if (v == null || haddr < v.start || haddr + HPAGE_PMD_SIZE > v.end || !allowed(mm, v)) {
       return false;
+    }
+    if (pageTable.readEntry(mm.root(), cr2, 2) != 0) {
+      return false; // a page table (or a THP raced in by khugepaged) is there already
     }
     long pfn = compaction.allocPages(cpu, gfpMask(v), HPAGE_PMD_ORDER);
     if (pfn == PageAllocator.NO_PAGE) {
@@ -208,6 +213,7 @@ final class HugeMemory {
       return false;
     }
     thps.put(key(mm.pid(), haddr), pfn);
+    mm.nrThps++;
     mm.anonRss += HPAGE_PMD_NR;
     mm.updateHiwaterRss();
     events.count(VmEvent.THP_FAULT_ALLOC);
@@ -250,6 +256,7 @@ final class HugeMemory {
           String.format("pid %d: the huge PMD at 0x%x needed a new upper table", mm.pid(), haddr));
     }
     thps.put(key(mm.pid(), haddr), pfn);
+    mm.nrThps++;
     mm.anonRss += HPAGE_PMD_NR;
     mm.updateHiwaterRss();
   }
@@ -283,6 +290,7 @@ final class HugeMemory {
     if (pfn == null) {
       throw new AssertionError(String.format("pid %d: no THP recorded at 0x%x", mm.pid(), haddr));
     }
+    mm.nrThps--;
     pageTable.writeHugePmd(mm.root(), haddr, 0);
     pageTable.flushTlbMm(mm.root());
     mm.anonRss -= HPAGE_PMD_NR;
@@ -309,6 +317,7 @@ final class HugeMemory {
               haddr));
     }
     thps.remove(k);
+    mm.nrThps--;
     pageTable.flushTlbMm(mm.root());
     pages.splitPage(pfn, HPAGE_PMD_ORDER);
     mm.anonRss -= HPAGE_PMD_NR;

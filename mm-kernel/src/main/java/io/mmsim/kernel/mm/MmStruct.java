@@ -32,6 +32,9 @@ final class MmStruct implements AddressSpace {
   /** The most resident pages this address space has had ({@code hiwater_rss}, VmHWM). */
   long hiwaterRss;
 
+  /** PMD-mapped transparent huge pages of this address space (its share of NR_ANON_THPS). */
+  int nrThps;
+
   /** Swap entries in this process's page tables (MM_SWAPENTS). */
   long swapEnts;
 

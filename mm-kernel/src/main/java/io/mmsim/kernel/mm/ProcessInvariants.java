@@ -278,11 +278,11 @@ final class ProcessInvariants {
               "pid %d: rss anon/file/shmem %d/%d/%d counted, %d/%d/%d mapped",
               mm.pid(), mm.anonRss, mm.fileRss, mm.shmemRss, rss[0], rss[1], rss[2]));
     }
-    if (huge.countOf(mm) != thps[0]) {
+    if (huge.countOf(mm) != thps[0] || mm.nrThps != thps[0]) {
       throw new AssertionError(
           String.format(
-              "pid %d: %d THPs recorded, %d huge PMDs in its tables",
-              mm.pid(), huge.countOf(mm), thps[0]));
+              "pid %d: %d THPs recorded (%d counted), %d huge PMDs in its tables",
+              mm.pid(), huge.countOf(mm), mm.nrThps, thps[0]));
     }
     if (mm.swapEnts != swapEnts[0]) {
       throw new AssertionError(

@@ -192,6 +192,16 @@ public final class Processes {
     Lruvecs lru = globals == null ? null : new Lruvecs(globals, layout.numa(), layout.frames());
     refs.setReclaim(swap, lru);
     vmscan.setReclaim(swap, lru, layout.numa(), processPolicies, rssLimit);
+    Kswapd kswapd = new Kswapd(pages, layout, vmscan, tasks.trace);
+    faults.setKswapd(kswapd, !pages.setKswapdWakeup(kswapd));
+  }
+
+  /**
+   * Runs the kswapd that allocations since the last access woke (called at the end of each
+   * operation: an allocation outside a user access, such as a kmalloc, may have woken it).
+   */
+  public void runKswapd() {
+    faults.finishAccess();
   }
 
   /** The reclaim side (for tests in this package). */

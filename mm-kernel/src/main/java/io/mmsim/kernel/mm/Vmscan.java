@@ -18,8 +18,9 @@ import io.mmsim.api.trace.Tracer;
  * The kernel's side of reclaim (mm/vmscan.c, mm/rmap.c: folio_referenced, try_to_unmap): the
  * scopes a replacement policy's keys live in, and when reclaim runs.
  *
- *   global scope   keys are PFNs; kswapd after an access that faulted, direct reclaim when an
- *                  allocation fails; each operation acts on every mapping of the frame through
+ *   global scope   keys are PFNs; kswapd when the page allocator woke it (Kswapd), direct
+ *                  reclaim when an allocation fails; each operation acts on every mapping of the
+ *                  frame through
  *                  the reverse map. Each NUMA node has its own instance of the global policy
  *                  (its lruvec, Lruvecs), holding the frames of that node.
  *   process scope  keys are one process's virtual page numbers (rss.limit, like a memory
@@ -27,9 +28,9 @@ import io.mmsim.api.trace.Tracer;
  *                  limit first reclaims from that process; operations act on its single PTE
  *
  * Per node (mm/vmscan.c: wakeup_kswapd, kswapd, balance_pgdat, shrink_node; mm/page_alloc.c:
- * wake_all_kswapds): after an access that faulted, the kswapd of every node whose zones are below
- * their low watermarks (summed over the node's zones) reclaims from that node's lists until they
- * reach the high watermarks (kswapd0 first, then kswapd1, ...). Direct reclaim walks the nodes of
+ * wake_all_kswapds): the kswapd of each node an allocation found below its low watermarks
+ * reclaims from that node's lists until the node is balanced (Kswapd decides when it wakes and
+ * when it is done; kswapd0 runs first, then kswapd1, ...). Direct reclaim walks the nodes of
  * the failed allocation's zonelist, nearest first, asking each for what is still missing of
  * SWAP_CLUSTER_MAX (the kernel scans every node of the zonelist at each rising priority, 1/4096 of
  * its lists at first, so the nearest node gives most of a small request); one allocation stall is
@@ -150,28 +151,37 @@ final class Vmscan {
     }
   }
 
+  /** True when reclaim is on: a swap system and a global policy kswapd can take pages from. */
+  boolean reclaimOn() {
+    return swap != null && global != null;
+  }
+
   /**
-   * Background reclaim when a zone fell below its low watermark (kswapd, run synchronously): on
-   * several nodes, each node's kswapd that its own zones call for, over its own lists.
+   * True when reclaim could free a page: a free swap slot for an anonymous page, or a file page in
+   * the page cache. Without swap space the kernel scans the file lists only ({@code
+   * get_scan_count}: anonymous pages cannot be reclaimed), so with neither kswapd has nothing to do
+   * and is not woken (a node it cannot balance is left to direct reclaim, as {@code wakeup_kswapd}
+   * does with a hopeless node).
+   */
+  boolean anythingReclaimable() {
+    return reclaimOn() && (swap.freeSwapPages() > 0 || refs.cachedPages() > refs.shmemPages());
+  }
+
+  /**
+   * The kswapd of node {@code nid}, woken for {@code order} with eligible zones up to {@code zid}
+   * ({@code balance_pgdat}, run synchronously over the node's own lists; see {@link Kswapd}).
    *
-   * @return true when memory is low but a node's policy protects its working set (the multi-gen
+   * @param balanced given the pages reclaimed so far, true once the node is balanced
+   * @return true when memory is low but the node's policy protects its working set (the multi-gen
    *     LRU's min_ttl_ms): the caller runs the OOM killer
    */
-  boolean kswapd() {
-    if (swap == null || global == null) {
+  boolean balancePgdat(int nid, int order, int zid, java.util.function.IntPredicate balanced) {
+    if (!reclaimOn()) {
       return false;
     }
-    boolean protectedLru = false;
-    if (global.nodes() == 1) {
-      protectedLru = swap.kswapd(global.node(0), globalScope) == SwapSystem.WORKINGSET_PROTECTED;
-    } else {
-      for (int nid = 0; nid < global.nodes(); nid++) {
-        protectedLru |=
-            swap.kswapd(global.node(nid), globalScope, nid) == SwapSystem.WORKINGSET_PROTECTED;
-      }
-    }
+    int r = swap.balancePgdat(global.node(nid), globalScope, nid, order, zid, balanced);
     refs.cache().shadows().shrink(global.resident());
-    return protectedLru;
+    return r == SwapSystem.WORKINGSET_PROTECTED;
   }
 
   /** {@code GFP_PGTABLE_USER}: how page tables of a process are allocated. */
