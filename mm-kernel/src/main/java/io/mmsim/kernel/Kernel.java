@@ -564,9 +564,9 @@ public final class Kernel {
 
   /**
    * One step of the background daemons, after each operation of a workload: kswapd runs when an
-   * allocation of the operation woke it, kcompactd when kswapd handed it an order (a failed allocation above order 0), and every 500 steps (its 500 ms
-   * timer, one step standing for a millisecond) proactive compaction checks the fragmentation
-   * score.
+   * allocation of the operation woke it, kcompactd when kswapd handed it an order (a failed
+   * allocation above order 0), and every 500 steps (its 500 ms timer, one step standing for a
+   * millisecond) proactive compaction checks the fragmentation score.
    */
   public synchronized void tick() {
     if (processes != null) {

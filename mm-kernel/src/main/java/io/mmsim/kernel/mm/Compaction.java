@@ -176,6 +176,35 @@ public final class Compaction {
     return PageAllocator.NO_PAGE;
   }
 
+  /**
+   * One {@code __alloc_pages_direct_compact} at {@code prio}: the zonelist compacted, then the
+   * allocation retried; the block, or {@link PageAllocator#NO_PAGE} with the compaction's result in
+   * {@code result[0]} ({@link CompactResult#SKIPPED} when compaction could not run: too little free
+   * memory, or an allocator that cannot compact). A run that was not skipped counts {@code
+   * compact_stall}, then {@code compact_success} or {@code compact_fail}.
+   */
+  long directCompact(int cpu, int gfp, int order, MigrateMode prio, CompactResult[] result) {
+    if (!supported() || (gfp & Gfp.IO) == 0) {
+      result[0] = CompactResult.SKIPPED;
+      return PageAllocator.NO_PAGE;
+    }
+    CompactResult r =
+        tryToCompactPages(order, Gfp.zone(gfp).ordinal(), MigrateType.ofGfp(gfp), prio);
+    result[0] = r;
+    if (r == CompactResult.SKIPPED) {
+      return PageAllocator.NO_PAGE;
+    }
+    events.count(VmEvent.COMPACTSTALL);
+    long pfn = pages.allocPages(cpu, gfp, order);
+    if (pfn != PageAllocator.NO_PAGE) {
+      deferReset(Zone.of(pfn).ordinal(), order, true);
+      events.count(VmEvent.COMPACTSUCCESS);
+      return pfn;
+    }
+    events.count(VmEvent.COMPACTFAIL);
+    return PageAllocator.NO_PAGE;
+  }
+
   /** {@code try_to_compact_pages}: the zonelist, highest zone first; the best result. */
   CompactResult tryToCompactPages(int order, int classZone, MigrateType mt, MigrateMode prio) {
     CompactResult rc = CompactResult.SKIPPED;

@@ -9,6 +9,8 @@ import java.util.Map;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
+import io.mmsim.api.page.CompactResult;
+import io.mmsim.api.page.MigrateMode;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.ErrorCode;
 import io.mmsim.api.paging.PageTable;
@@ -23,9 +25,10 @@ import io.mmsim.kernel.stat.VmEvents;
  *
  *   fault     a not-present fault in a private anonymous area allowed THP (thp.enabled=always and
  *             not MADV_NOHUGEPAGE, or madvise and MADV_HUGEPAGE), whose aligned 2 MiB around the
- *             address lies inside the area and whose PMD is empty: an order-9 block (with direct
- *             compaction when thp.defrag allows it for the area), zeroed, mapped by one PMD entry
- *             with PS set: thp_fault_alloc. No block: thp_fault_fallback, and the 4 KiB path runs.
+ *             address lies inside the area and whose PMD is empty: an order-9 block (direct
+ *             reclaim and compaction as thp.defrag allows for the area: allocHuge), zeroed, mapped
+ *             by one PMD entry with PS set: thp_fault_alloc. No block: thp_fault_fallback, and
+ *             the 4 KiB path runs.
  *   zap       munmap, exit or brk covering the whole 2 MiB: the PMD is cleared, the block freed.
  *   split     anything needing 4 KiB granularity in a THP (a partial munmap, mprotect or brk, a
  *             protection fault, fork before copying the area): the PMD becomes a page table of 512
@@ -95,6 +98,7 @@ final class HugeMemory {
   private Defrag defrag = Defrag.MADVISE;
   private Compaction compaction;
   private Khugepaged khugepaged;
+  private Vmscan vmscan;
 
   /** PMD-mapped THPs: key (pid, 2 MiB page number) -> head PFN. */
   private final Map<Long, Long> thps = new HashMap<>();
@@ -198,7 +202,7 @@ final class HugeMemory {
     if (pageTable.readEntry(mm.root(), cr2, 2) != 0) {
       return false; // a page table (or a THP raced in by khugepaged) is there already
     }
-    long pfn = compaction.allocPages(cpu, gfpMask(v), HPAGE_PMD_ORDER);
+    long pfn = allocHuge(cpu, gfpMask(v));
     if (pfn == PageAllocator.NO_PAGE) {
       events.count(VmEvent.THP_FAULT_FALLBACK);
       return false;
@@ -236,9 +240,59 @@ final class HugeMemory {
     return pageTable.pfnPte(pfn, flags);
   }
 
-  /** An order-9 block for a THP through {@code __alloc_pages} (compaction as gfp allows). */
+  /**
+   * An order-9 block for a THP as {@code __alloc_pages} gets one for a costly order without {@code
+   * __GFP_RETRY_MAYFAIL} (mm/page_alloc.c: {@code __alloc_pages_slowpath}):
+   *
+   * <ol>
+   *   <li>the free lists (the page allocator's own slow path wakes kswapd when the mask has {@code
+   *       __GFP_KSWAPD_RECLAIM}, and kswapd will hand the order to kcompactd);
+   *   <li>without {@code __GFP_DIRECT_RECLAIM} ({@code GFP_TRANSHUGE_LIGHT}): nothing more;
+   *   <li>async direct compaction; with {@code __GFP_NORETRY}, a compaction that was skipped for
+   *       want of free memory or deferred ends the attempt there (reclaim is unlikely to free whole
+   *       pageblocks);
+   *   <li>one round of direct reclaim for the order ({@code try_to_free_pages}), then the free
+   *       lists again;
+   *   <li>direct compaction once more, async with {@code __GFP_NORETRY}, sync-light without;
+   *   <li>no retry: a costly order gives up unless the caller asked for {@code
+   *       __GFP_RETRY_MAYFAIL}, and the fault falls back to 4 KiB pages.
+   * </ol>
+   */
   long allocHuge(int cpu, int gfp) {
-    return compaction.allocPages(cpu, gfp, HPAGE_PMD_ORDER);
+    long pfn = pages.allocPages(cpu, gfp, HPAGE_PMD_ORDER);
+    if (pfn != PageAllocator.NO_PAGE) {
+      return pfn;
+    }
+    int classZone = Gfp.zone(gfp).ordinal();
+    if ((gfp & Gfp.KSWAPD_RECLAIM) != 0) {
+      compaction.wakeKswapd(HPAGE_PMD_ORDER, classZone);
+    }
+    if ((gfp & Gfp.DIRECT_RECLAIM) == 0) {
+      return PageAllocator.NO_PAGE;
+    }
+    boolean noretry = (gfp & Gfp.NORETRY) != 0;
+    CompactResult[] result = new CompactResult[1];
+    pfn = compaction.directCompact(cpu, gfp, HPAGE_PMD_ORDER, MigrateMode.ASYNC, result);
+    if (pfn != PageAllocator.NO_PAGE) {
+      return pfn;
+    }
+    if (noretry && (result[0] == CompactResult.SKIPPED || result[0] == CompactResult.DEFERRED)) {
+      return PageAllocator.NO_PAGE;
+    }
+    if (vmscan != null
+        && vmscan.directReclaim(-1, PageAllocator.ALL_NODES, gfp, HPAGE_PMD_ORDER) > 0) {
+      pfn = pages.allocPages(cpu, gfp, HPAGE_PMD_ORDER);
+      if (pfn != PageAllocator.NO_PAGE) {
+        return pfn;
+      }
+    }
+    MigrateMode prio = noretry ? MigrateMode.ASYNC : MigrateMode.SYNC_LIGHT;
+    return compaction.directCompact(cpu, gfp, HPAGE_PMD_ORDER, prio, result);
+  }
+
+  /** Direct reclaim for huge-page allocations (null: none, a kernel without reclaim). */
+  void setVmscan(Vmscan vmscan) {
+    this.vmscan = vmscan;
   }
 
   /** Gives back a block {@link #allocHuge} returned and nothing maps. */

@@ -38,7 +38,8 @@ import io.mmsim.kernel.stat.VmEvents;
  *             anonymous, one entry at least is writable, one page at least was referenced (the
  *             Accessed bit), and at least 256 were when swap entries are present.
  *   collapse  an order-9 block (GFP_TRANSHUGE with khugepaged's defrag on, which allows direct
- *             compaction; GFP_TRANSHUGE_LIGHT without): thp_collapse_alloc, or
+ *             reclaim and compaction, HugeMemory.allocHuge; GFP_TRANSHUGE_LIGHT without):
+ *             thp_collapse_alloc, or
  *             thp_collapse_alloc_failed and the pass ends. The swap entries are read back in,
  *             the range is checked again, every page is copied into the block (zeros for the
  *             empty and zero-page entries), the PTEs are cleared and their pages released, the

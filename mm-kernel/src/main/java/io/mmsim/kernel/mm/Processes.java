@@ -105,6 +105,7 @@ public final class Processes {
     Shmem shmem = new Shmem(refs, vmscan);
     vmscan.wire(shmem);
     this.huge = new HugeMemory(pageTable, memory, refs, pages, events);
+    huge.setVmscan(vmscan);
     this.hugetlb = new Hugetlb(pageTable, memory, pages, new MemoryLayout(memory.frames(), cpus));
     this.mmap = new Mmap(pageTable, refs, vmscan, shmem, cpus, huge, hugetlb);
     tasks.wire(vmscan, mmap, shmem);

@@ -205,14 +205,26 @@ final class Vmscan {
    * mm_vmscan_direct_reclaim_begin/end; see {@link #shrinkZones}.
    */
   int directReclaim(int nid, long nodemask, int gfp) {
+    return directReclaim(nid, nodemask, gfp, 0);
+  }
+
+  /**
+   * Direct reclaim for an allocation of {@code order} with {@code gfp} ({@code try_to_free_pages});
+   * see {@link #shrinkZones}. For an order above {@code PAGE_ALLOC_COSTLY_ORDER} reclaim serves
+   * compaction: it goes on until {@code compact_gap(order)} = {@code 2^(order+1)} pages are freed
+   * ({@code should_continue_reclaim} stops once compaction could run), so the batch asked for is
+   * that gap.
+   */
+  int directReclaim(int nid, long nodemask, int gfp, int order) {
     if (swap == null || global == null) {
       return 0;
     }
     Tracer trace = tasks.trace;
     if (trace.on()) {
-      trace.mmVmscanDirectReclaimBegin(0, gfp);
+      trace.mmVmscanDirectReclaimBegin(order, gfp);
     }
-    int freed = shrinkZones(nid, nodemask);
+    int freed =
+        shrinkZones(nid, nodemask, order > Page.PAGE_ALLOC_COSTLY_ORDER ? order + 1 : order);
     refs.cache().shadows().shrink(global.resident());
     if (trace.on()) {
       trace.mmVmscanDirectReclaimEnd(freed);
@@ -225,9 +237,9 @@ final class Vmscan {
    * CPU's), using only the nodes in {@code nodemask}: each node in zonelist order gives what is
    * still missing of the batch ({@code do_try_to_free_pages}, {@code shrink_zones}).
    */
-  private int shrinkZones(int nid, long nodemask) {
+  private int shrinkZones(int nid, long nodemask, int order) {
     if (global.nodes() == 1) {
-      return swap.tryToFreePages(global.node(0), globalScope, 0);
+      return swap.tryToFreePages(global.node(0), globalScope, order);
     }
     int first = nid >= 0 ? nid : cpuNode[refs.cpu];
     int freed = 0;
@@ -239,20 +251,20 @@ final class Vmscan {
       if (!stalled) {
         // the first node's shrink counts the one allocation stall
         stalled = true;
-        freed += swap.tryToFreePages(global.node(n), globalScope, 0);
+        freed += swap.tryToFreePages(global.node(n), globalScope, order);
       } else {
-        freed +=
-            swap.shrink(
-                global.node(n),
-                globalScope,
-                SwapSystem.SWAP_CLUSTER_MAX - freed,
-                ReclaimMode.DIRECT);
+        freed += swap.shrink(global.node(n), globalScope, batch(order) - freed, ReclaimMode.DIRECT);
       }
-      if (freed >= SwapSystem.SWAP_CLUSTER_MAX) {
+      if (freed >= batch(order)) {
         break;
       }
     }
     return freed;
+  }
+
+  /** What direct reclaim asks for: a batch, or the order's pages when that is more. */
+  private static int batch(int order) {
+    return Math.max(SwapSystem.SWAP_CLUSTER_MAX, 1 << order);
   }
 
   // ------------------------------------------------------------------ rmap walks
