@@ -79,6 +79,13 @@ final class Reclaimer {
   private long allocstall;
   private long pageoutrun;
 
+  /** Of the current shrink, for mm_vmscan_lru_shrink_inactive: pages written, kept by kind. */
+  private int shrinkDirty;
+
+  private int keptAnon;
+  private int keptFile;
+  private int shrinkNid;
+
   Reclaimer(SwapAreas areas, SwapCache cache, PageIo io, SwapContext ctx) {
     this.areas = areas;
     this.cache = cache;
@@ -120,6 +127,10 @@ final class Reclaimer {
     }
     int freed = 0;
     int left = 0;
+    shrinkDirty = 0;
+    keptAnon = 0;
+    keptFile = 0;
+    shrinkNid = -1;
     if (mode != ReclaimMode.LIMIT) {
       freed += reclaimOrphans(nrPages, kswapd);
     }
@@ -167,6 +178,18 @@ final class Reclaimer {
           taken,
           0,
           taken > 0 && takenFile == taken ? Tracer.LRU_INACTIVE_FILE : Tracer.LRU_INACTIVE_ANON);
+      trace.mmVmscanLruShrinkInactive(
+          Math.max(0, shrinkNid),
+          scanned,
+          stolen,
+          shrinkDirty,
+          keptAnon,
+          keptFile,
+          Tracer.DEF_PRIORITY,
+          Tracer.RECLAIM_WB_ASYNC
+              | (taken > 0 && takenFile == taken
+                  ? Tracer.RECLAIM_WB_FILE
+                  : Tracer.RECLAIM_WB_ANON));
     }
     if (kswapd) {
       pgscanKswapd += scanned;
@@ -205,6 +228,9 @@ final class Reclaimer {
     if (pfn == SwapSystem.NO_PAGE) {
       return STALE;
     }
+    if (shrinkNid < 0) {
+      shrinkNid = ctx.layout().numa().nodeOf(pfn);
+    }
     int kind = rc.kind(key, pfn);
     if (kind == ReclaimContext.UNEVICTABLE) {
       policy.putBack(key);
@@ -215,6 +241,7 @@ final class Reclaimer {
         return FREED;
       }
       policy.putBack(key);
+      keptFile++;
       return KEPT;
     }
     long entry = cache.entryOf(pfn);
@@ -222,11 +249,13 @@ final class Reclaimer {
     if (entry == 0) {
       if (noSwap) {
         policy.putBack(key);
+        keptAnon++;
         return KEPT;
       }
       entry = areas.allocEntry();
       if (entry == 0) {
         policy.putBack(key);
+        keptAnon++;
         return NO_SWAP;
       }
       cache.add(entry, pfn, true);
@@ -270,6 +299,7 @@ final class Reclaimer {
       return true;
     }
     if (cache.dirty(pfn)) {
+      shrinkDirty++;
       long entry = cache.entryOf(pfn);
       if (trace.on()) {
         trace.mmVmscanWriteFolio(pfn, Tracer.RECLAIM_WB_ANON | Tracer.RECLAIM_WB_ASYNC);

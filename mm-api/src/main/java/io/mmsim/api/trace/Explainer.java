@@ -670,6 +670,32 @@ public final class Explainer implements TraceListener {
                   + " for order "
                   + e.arg("order"));
       case MM_COMPACTION_KCOMPACTD_SLEEP -> out.add(1, e.comm() + " goes back to sleep");
+      case MM_KHUGEPAGED_SCAN_PMD ->
+          out.add(
+              1,
+              "khugepaged scanned a 2 MiB range: "
+                  + e.arg("none_or_zero")
+                  + " empty or zero-page entries, "
+                  + e.arg("unmapped")
+                  + " swapped out, "
+                  + e.arg("referenced")
+                  + " referenced pages: "
+                  + e.text("status"));
+      case MM_COLLAPSE_HUGE_PAGE ->
+          out.add(
+              1,
+              e.arg("isolated") != 0
+                  ? "the range was collapsed into one huge page mapped by a PMD"
+                  : "the range was not collapsed: " + e.text("status"));
+      case MM_COLLAPSE_HUGE_PAGE_ISOLATE ->
+          out.add(2, "checked the range again before copying it: " + e.text("status"));
+      case MM_COLLAPSE_HUGE_PAGE_SWAPIN ->
+          out.add(
+              2,
+              "read "
+                  + e.arg("swapped_in")
+                  + " swapped-out pages of the range back in"
+                  + (e.arg("ret") == 1 ? "" : ", and the area changed meanwhile"));
       case MARK_VICTIM ->
           out.add(
               1,

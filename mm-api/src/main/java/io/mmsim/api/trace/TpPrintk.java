@@ -11,7 +11,8 @@ import io.mmsim.api.page.CompactResult;
 /*
  * How each event prints: the trace_pipe context (kernel/trace/trace_output.c:
  * trace_print_context, trace_print_lat_fmt) and each event's TP_printk, field for field, from the
- * kernel's headers: include/trace/events/kmem.h, vmscan.h, oom.h, tlb.h, vmalloc.h, and
+ * kernel's headers: include/trace/events/kmem.h, vmscan.h, oom.h, tlb.h, vmalloc.h,
+ * huge_memory.h (as of Linux 6.15, before the mTHP order fields), and
  * arch/x86/include/asm/trace/exceptions.h. The flag names are those of
  * include/trace/events/mmflags.h (show_gfp_flags) and vmscan.h (show_reclaim_flags).
  *
@@ -162,6 +163,19 @@ final class TpPrintk {
         sb.append(" nr_taken=").append(a[5]);
         sb.append(" lru=").append(lruName((int) a[7]));
       }
+      case MM_VMSCAN_LRU_SHRINK_INACTIVE -> {
+        sb.append("nid=").append(a[0]);
+        sb.append(" nr_scanned=").append(a[1]);
+        sb.append(" nr_reclaimed=").append(a[2]);
+        sb.append(" nr_dirty=").append(a[3]);
+        sb.append(" nr_writeback=0 nr_congested=0 nr_immediate=0");
+        sb.append(" nr_activate_anon=").append(a[4]);
+        sb.append(" nr_activate_file=").append(a[5]);
+        sb.append(" nr_ref_keep=0 nr_unmap_fail=0");
+        sb.append(" priority=").append(a[6]);
+        sb.append(" flags=");
+        reclaimFlags(sb, (int) a[7]);
+      }
       case MM_VMSCAN_WRITE_FOLIO -> {
         pageAndPfn(sb, a[0]);
         sb.append(" flags=");
@@ -190,6 +204,38 @@ final class TpPrintk {
         pad(sb, 8 - z.length());
       }
       case MM_COMPACTION_KCOMPACTD_SLEEP -> sb.append("nid=").append(a[0]);
+      case MM_KHUGEPAGED_SCAN_PMD -> {
+        sb.append("mm=");
+        ptr(sb, a[0]);
+        sb.append(", scan_pfn=0x");
+        hex(sb, a[1]);
+        sb.append(", writable=").append(a[2]);
+        sb.append(", referenced=").append(a[3]);
+        sb.append(", none_or_zero=").append(a[4]);
+        sb.append(", status=").append(t[0]);
+        sb.append(", unmapped=").append(a[5]);
+      }
+      case MM_COLLAPSE_HUGE_PAGE -> {
+        sb.append("mm=");
+        ptr(sb, a[0]);
+        sb.append(", isolated=").append(a[1]);
+        sb.append(", status=").append(t[0]);
+      }
+      case MM_COLLAPSE_HUGE_PAGE_ISOLATE -> {
+        sb.append("scan_pfn=0x");
+        hex(sb, a[0]);
+        sb.append(", none_or_zero=").append(a[1]);
+        sb.append(", referenced=").append(a[2]);
+        sb.append(", writable=").append(a[3]);
+        sb.append(", status=").append(t[0]);
+      }
+      case MM_COLLAPSE_HUGE_PAGE_SWAPIN -> {
+        sb.append("mm=");
+        ptr(sb, a[0]);
+        sb.append(", swapped_in=").append(a[1]);
+        sb.append(", referenced=").append(a[2]);
+        sb.append(", ret=").append(a[3]);
+      }
       case MARK_VICTIM -> {
         sb.append("pid=").append(a[0]);
         sb.append(" comm=").append(t[0]);

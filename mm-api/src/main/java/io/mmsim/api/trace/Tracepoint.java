@@ -92,6 +92,17 @@ public enum Tracepoint {
       Ctx.PLAIN,
       "highest_zoneidx order nr_requested nr_scanned nr_skipped nr_taken isolate_mode lru",
       ""),
+  /**
+   * {@code vmscan:mm_vmscan_lru_shrink_inactive}: what one batch of reclaim did with the pages it
+   * took ({@code shrink_inactive_list}); reclaim_flags as for write_folio.
+   */
+  MM_VMSCAN_LRU_SHRINK_INACTIVE(
+      "vmscan",
+      "mm_vmscan_lru_shrink_inactive",
+      Ctx.PLAIN,
+      "nid nr_scanned nr_reclaimed nr_dirty nr_activate_anon nr_activate_file priority"
+          + " reclaim_flags",
+      ""),
   /** {@code vmscan:mm_vmscan_write_folio}: reclaim writes a dirty page out (here: to swap). */
   MM_VMSCAN_WRITE_FOLIO("vmscan", "mm_vmscan_write_folio", Ctx.PLAIN, "pfn reclaim_flags", ""),
 
@@ -119,6 +130,40 @@ public enum Tracepoint {
   /** {@code compaction:mm_compaction_kcompactd_sleep}: kcompactd goes back to sleep. */
   MM_COMPACTION_KCOMPACTD_SLEEP(
       "compaction", "mm_compaction_kcompactd_sleep", Ctx.PLAIN, "nid", ""),
+
+  // ------------------------------------------------------------------ huge_memory
+  /**
+   * {@code huge_memory:mm_khugepaged_scan_pmd}: khugepaged scanned one 2 MiB range ({@code
+   * hpage_collapse_scan_pmd}); status is the scan's result, or the collapse's when it tried one; mm
+   * is the address of the process's top-level table ({@code mm->pgd}), pfn the last page looked at
+   * (-1: none).
+   */
+  MM_KHUGEPAGED_SCAN_PMD(
+      "huge_memory",
+      "mm_khugepaged_scan_pmd",
+      Ctx.PLAIN,
+      "mm pfn writable referenced none_or_zero unmapped",
+      "status"),
+  /**
+   * {@code huge_memory:mm_collapse_huge_page}: the end of a collapse ({@code collapse_huge_page}).
+   */
+  MM_COLLAPSE_HUGE_PAGE("huge_memory", "mm_collapse_huge_page", Ctx.PLAIN, "mm isolated", "status"),
+  /**
+   * {@code huge_memory:mm_collapse_huge_page_isolate}: the range checked again before the copy
+   * ({@code __collapse_huge_page_isolate}).
+   */
+  MM_COLLAPSE_HUGE_PAGE_ISOLATE(
+      "huge_memory",
+      "mm_collapse_huge_page_isolate",
+      Ctx.PLAIN,
+      "pfn none_or_zero referenced writable",
+      "status"),
+  /**
+   * {@code huge_memory:mm_collapse_huge_page_swapin}: the range's swap entries read back in ({@code
+   * __collapse_huge_page_swapin}); ret is the scan result code (1: succeeded).
+   */
+  MM_COLLAPSE_HUGE_PAGE_SWAPIN(
+      "huge_memory", "mm_collapse_huge_page_swapin", Ctx.PLAIN, "mm swapped_in referenced ret", ""),
 
   // ------------------------------------------------------------------ oom, tlb, vmalloc
   /** {@code oom:mark_victim}: the OOM killer chose its victim. */

@@ -533,6 +533,120 @@ public final class Tracer {
         null);
   }
 
+  // ------------------------------------------------------------------ huge_memory
+
+  /**
+   * {@code trace_mm_khugepaged_scan_pmd}: {@code mm} the process's {@code mm->pgd}, {@code pfn} the
+   * last page looked at or -1, {@code status} the {@code SCAN_STATUS} name ({@code succeeded},
+   * {@code exceed_none_pte}, ...).
+   */
+  public void mmKhugepagedScanPmd(
+      long mm,
+      long pfn,
+      boolean writable,
+      int referenced,
+      int noneOrZero,
+      String status,
+      int unmapped) {
+    emit(
+        Tracepoint.MM_KHUGEPAGED_SCAN_PMD,
+        CURRENT_CPU,
+        mm,
+        pfn,
+        writable ? 1 : 0,
+        referenced,
+        noneOrZero,
+        unmapped,
+        0,
+        0,
+        status,
+        null);
+  }
+
+  /** {@code trace_mm_collapse_huge_page}: isolated is true when the collapse succeeded. */
+  public void mmCollapseHugePage(long mm, boolean isolated, String status) {
+    emit(
+        Tracepoint.MM_COLLAPSE_HUGE_PAGE,
+        CURRENT_CPU,
+        mm,
+        isolated ? 1 : 0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        status,
+        null);
+  }
+
+  /** {@code trace_mm_collapse_huge_page_isolate}: {@code pfn} the last page looked at or -1. */
+  public void mmCollapseHugePageIsolate(
+      long pfn, int noneOrZero, int referenced, boolean writable, String status) {
+    emit(
+        Tracepoint.MM_COLLAPSE_HUGE_PAGE_ISOLATE,
+        CURRENT_CPU,
+        pfn,
+        noneOrZero,
+        referenced,
+        writable ? 1 : 0,
+        0,
+        0,
+        0,
+        0,
+        status,
+        null);
+  }
+
+  /** {@code trace_mm_collapse_huge_page_swapin}: {@code ret} the scan result code. */
+  public void mmCollapseHugePageSwapin(long mm, int swappedIn, int referenced, int ret) {
+    emit(
+        Tracepoint.MM_COLLAPSE_HUGE_PAGE_SWAPIN,
+        CURRENT_CPU,
+        mm,
+        swappedIn,
+        referenced,
+        ret,
+        0,
+        0,
+        0,
+        0,
+        null,
+        null);
+  }
+
+  /** {@code DEF_PRIORITY}: the first (and in mmsim the only) scan priority of a reclaim pass. */
+  public static final int DEF_PRIORITY = 12;
+
+  /**
+   * {@code trace_mm_vmscan_lru_shrink_inactive}: the batch's counts; the kernel's nr_writeback,
+   * nr_congested, nr_immediate, nr_ref_keep and nr_unmap_fail have no counterpart in mmsim (no
+   * write is in flight, unmapping never fails) and print 0.
+   */
+  public void mmVmscanLruShrinkInactive(
+      int nid,
+      long nrScanned,
+      long nrReclaimed,
+      long nrDirty,
+      int nrActivateAnon,
+      int nrActivateFile,
+      int priority,
+      int reclaimFlags) {
+    emit(
+        Tracepoint.MM_VMSCAN_LRU_SHRINK_INACTIVE,
+        CURRENT_CPU,
+        nid,
+        nrScanned,
+        nrReclaimed,
+        nrDirty,
+        nrActivateAnon,
+        nrActivateFile,
+        priority,
+        reclaimFlags,
+        null,
+        null);
+  }
+
   /** {@code trace_mm_vmscan_write_folio} ({@code reclaimFlags}: {@link #RECLAIM_WB_ANON}, ...). */
   public void mmVmscanWriteFolio(long pfn, int reclaimFlags) {
     emit(

@@ -12,6 +12,7 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.Access;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
+import io.mmsim.api.trace.Tracer;
 import io.mmsim.kernel.stat.VmEvent;
 import io.mmsim.kernel.stat.VmEvents;
 
@@ -55,6 +56,9 @@ import io.mmsim.kernel.stat.VmEvents;
  * Not thread-safe: the kernel facade serialises calls.
  */
 final class Khugepaged {
+  /** The daemon's task name, as its events show it. */
+  static final String KHUGEPAGED_COMM = "khugepaged";
+
   /** {@code HPAGE_PMD_NR}. */
   private static final int NR = HugeMemory.HPAGE_PMD_NR;
 
@@ -89,19 +93,43 @@ final class Khugepaged {
     }
   }
 
-  /** Why a range was not collapsed ({@code enum scan_result}, the cases the simulator meets). */
+  /**
+   * Why a range was not collapsed ({@code enum scan_result}, the cases the simulator meets), with
+   * the name the huge_memory tracepoints print for it ({@code SCAN_STATUS}).
+   */
   enum Result {
-    SUCCEED,
-    PMD_NULL,
-    PMD_MAPPED,
-    EXCEED_NONE_PTE,
-    EXCEED_SWAP_PTE,
-    EXCEED_SHARED_PTE,
-    PAGE_ANON,
-    PAGE_RO,
-    LACK_REFERENCED_PAGE,
-    SWAP_IN_FAILED,
-    ALLOC_HUGE_PAGE_FAIL
+    SUCCEED("succeeded"),
+    PMD_NULL("pmd_null"),
+    PMD_NONE("pmd_none"),
+    PMD_MAPPED("page_pmd_mapped"),
+    EXCEED_NONE_PTE("exceed_none_pte"),
+    EXCEED_SWAP_PTE("exceed_swap_pte"),
+    EXCEED_SHARED_PTE("exceed_shared_pte"),
+    PTE_NON_PRESENT("pte_non_present"),
+    PAGE_RO("no_writable_page"),
+    LACK_REFERENCED_PAGE("lack_referenced_page"),
+    PAGE_ANON("page_not_anon"),
+    VMA_NULL("vma_null"),
+    VMA_CHECK("vma_check_failed"),
+    ADDRESS_RANGE("not_suitable_address_range"),
+    ALLOC_HUGE_PAGE_FAIL("alloc_huge_page_failed");
+
+    final String status;
+
+    Result(String status) {
+      this.status = status;
+    }
+  }
+
+  /** What one check of a range counted, for the tracepoints. */
+  private static final class Scan {
+    int referenced;
+    int unmapped;
+    int noneOrZero;
+    boolean writable;
+
+    /** The last page looked at ({@code folio}), or -1. */
+    long pfn = -1;
   }
 
   private final PageTable pageTable;
@@ -210,7 +238,13 @@ final class Khugepaged {
     if (--sleepLeft > 0) {
       return;
     }
-    boolean allocFailed = doScan();
+    boolean allocFailed;
+    tasks.trace.enterTask(KHUGEPAGED_COMM, Tracer.KTHREAD_PID);
+    try {
+      allocFailed = doScan();
+    } finally {
+      tasks.trace.leaveTask();
+    }
     sleepLeft = Math.max(1, allocFailed ? settings.allocSleepMs : settings.scanSleepMs);
   }
 
@@ -324,79 +358,122 @@ final class Khugepaged {
 
   /**
    * The checks of {@code hpage_collapse_scan_pmd} (and of {@code __collapse_huge_page_isolate},
-   * with {@code swapAllowed} false) over {@link #ptes}, in the kernel's order; {@code counts}
-   * receives the referenced and swap entries.
+   * with {@code swapAllowed} false) over {@link #ptes}, in the kernel's order; {@code scan}
+   * receives what they counted.
    */
-  private Result check(boolean swapAllowed, int[] counts) {
+  private Result check(boolean swapAllowed, Scan scan) {
     long zeroPfn = refs.zeroPfn();
-    int none = 0;
-    int unmapped = 0;
     int shared = 0;
-    int referenced = 0;
-    boolean writable = false;
     for (int i = 0; i < NR; i++) {
       long pte = ptes[i];
-      if (pte != 0 && !Pte.present(pte)) {
-        if (!swapAllowed || !Pte.isSwap(pte)) {
-          return Result.EXCEED_SWAP_PTE;
-        }
-        if (++unmapped > settings.maxPtesSwap) {
-          return Result.EXCEED_SWAP_PTE;
-        }
-        continue;
-      }
-      if (pte == 0 || Pte.pfn(pte) == zeroPfn) {
-        if (++none > settings.maxPtesNone) {
+      if (pte == 0 || (Pte.present(pte) && Pte.pfn(pte) == zeroPfn)) {
+        if (++scan.noneOrZero > settings.maxPtesNone) {
           return Result.EXCEED_NONE_PTE;
         }
         continue;
       }
+      if (!Pte.present(pte)) {
+        if (!swapAllowed) {
+          return Result.PTE_NON_PRESENT;
+        }
+        if (!Pte.isSwap(pte) || ++scan.unmapped > settings.maxPtesSwap) {
+          return Result.EXCEED_SWAP_PTE;
+        }
+        continue;
+      }
       if ((pte & Pte.RW) != 0) {
-        writable = true;
+        scan.writable = true;
       }
       long pfn = Pte.pfn(pte);
-      if (!refs.pageAnon(pfn)) {
-        return Result.PAGE_ANON;
-      }
       if (refs.mapCount(pfn) > 1 && ++shared > settings.maxPtesShared) {
         return Result.EXCEED_SHARED_PTE;
       }
+      scan.pfn = pfn;
+      if (!refs.pageAnon(pfn)) {
+        return Result.PAGE_ANON;
+      }
       if ((pte & Pte.ACCESSED) != 0) {
-        referenced++;
+        scan.referenced++;
       }
     }
-    counts[0] = referenced;
-    counts[1] = unmapped;
-    if (!writable) {
+    if (!scan.writable) {
       return Result.PAGE_RO;
     }
-    if (referenced == 0 || (unmapped > 0 && referenced < NR / 2)) {
+    if (scan.referenced == 0 || (scan.unmapped > 0 && scan.referenced < NR / 2)) {
       return Result.LACK_REFERENCED_PAGE;
     }
     return Result.SUCCEED;
   }
 
-  /** {@code hpage_collapse_scan_pmd} and, when it finds a candidate, {@code collapse_huge_page}. */
+  /** {@code mm=%p} of the huge_memory events: the process's {@code mm->pgd}. */
+  private long mmPointer(MmStruct mm) {
+    return pageTable.pageOffset() + (mm.root() << Page.PAGE_SHIFT);
+  }
+
+  /**
+   * {@code hpage_collapse_scan_pmd} and, when it finds a candidate, {@code collapse_huge_page};
+   * traced as {@code mm_khugepaged_scan_pmd} with the final result.
+   */
   Result scanPmd(Task t, VmAreaStruct v, long haddr) {
     MmStruct mm = t.mm;
-    long pmd = pageTable.readEntry(mm.root(), haddr, 2);
-    if (pmd == 0) {
-      return Result.PMD_NULL;
+    Scan scan = new Scan();
+    Result r = scanRange(t, v, haddr, scan);
+    Tracer trace = tasks.trace;
+    if (trace.on()) {
+      trace.mmKhugepagedScanPmd(
+          mmPointer(mm),
+          scan.pfn,
+          scan.writable,
+          scan.referenced,
+          scan.noneOrZero,
+          r.status,
+          scan.unmapped);
     }
-    if (Pte.huge(pmd)) {
-      return Result.PMD_MAPPED;
-    }
-    readPtes(mm, haddr);
-    int[] counts = new int[2];
-    Result r = check(true, counts);
+    return r;
+  }
+
+  private Result scanRange(Task t, VmAreaStruct v, long haddr, Scan scan) {
+    MmStruct mm = t.mm;
+    Result r = findPmd(mm, haddr);
     if (r != Result.SUCCEED) {
       return r;
     }
-    return collapse(t, v, haddr, counts[1]);
+    readPtes(mm, haddr);
+    r = check(true, scan);
+    if (r != Result.SUCCEED) {
+      return r;
+    }
+    return collapse(t, v, haddr, scan.referenced, scan.unmapped);
   }
 
-  private Result collapse(Task t, VmAreaStruct v, long haddr, int unmapped) {
+  /** {@code find_pmd_or_thp_or_none}: a page table under the range, or why not. */
+  private Result findPmd(MmStruct mm, long haddr) {
+    long pmd = pageTable.readEntry(mm.root(), haddr, 2);
+    if (Pte.huge(pmd)) {
+      return Result.PMD_MAPPED;
+    }
+    if (pmd == 0) {
+      // no table holds the PMD entry (pmd_null), or the entry is empty (pmd_none)
+      return Pte.present(pageTable.readEntry(mm.root(), haddr, 3))
+          ? Result.PMD_NONE
+          : Result.PMD_NULL;
+    }
+    return Result.SUCCEED;
+  }
+
+  /** {@code collapse_huge_page}, traced as {@code mm_collapse_huge_page} at its end. */
+  private Result collapse(Task t, VmAreaStruct v, long haddr, int referenced, int unmapped) {
+    Result r = collapseRange(t, v, haddr, referenced, unmapped);
+    Tracer trace = tasks.trace;
+    if (trace.on()) {
+      trace.mmCollapseHugePage(mmPointer(t.mm), r == Result.SUCCEED, r.status);
+    }
+    return r;
+  }
+
+  private Result collapseRange(Task t, VmAreaStruct v, long haddr, int referenced, int unmapped) {
     MmStruct mm = t.mm;
+    Tracer trace = tasks.trace;
     int gfp = settings.defrag ? HugeMemory.GFP_TRANSHUGE : HugeMemory.GFP_TRANSHUGE_LIGHT;
     long hpfn = huge.allocHuge(refs.cpu, gfp);
     if (hpfn == PageAllocator.NO_PAGE) {
@@ -406,25 +483,43 @@ final class Khugepaged {
     events.count(VmEvent.THP_COLLAPSE_ALLOC);
     if (unmapped > 0) {
       // __collapse_huge_page_swapin: each swap entry is read back as a fault would
+      int swappedIn = 0;
       for (int i = 0; i < NR && t.alive; i++) {
         if (ptes[i] != 0 && !Pte.present(ptes[i])) {
           access.populate(t, refs.cpu, haddr + ((long) i << Page.PAGE_SHIFT), Access.READ);
+          swappedIn++;
         }
       }
+      // hugepage_vma_revalidate: the area may have changed or gone meanwhile
       VmAreaStruct now = t.alive ? mm.find(haddr) : null;
-      if (now != v || !huge.allowed(mm, v) || haddr + HugeMemory.HPAGE_PMD_SIZE > v.end) {
+      Result valid =
+          now == null
+              ? Result.VMA_NULL
+              : now != v || haddr + HugeMemory.HPAGE_PMD_SIZE > v.end
+                  ? Result.ADDRESS_RANGE
+                  : !huge.allowed(mm, v) ? Result.VMA_CHECK : Result.SUCCEED;
+      if (trace.on()) {
+        trace.mmCollapseHugePageSwapin(
+            mmPointer(mm), swappedIn, referenced, valid == Result.SUCCEED ? 1 : 0);
+      }
+      if (valid != Result.SUCCEED) {
         huge.freeHuge(refs.cpu, hpfn);
-        return Result.SWAP_IN_FAILED;
+        return valid;
       }
     }
-    long pmd = pageTable.readEntry(mm.root(), haddr, 2);
-    if (pmd == 0 || Pte.huge(pmd)) {
+    Result found = findPmd(mm, haddr);
+    if (found != Result.SUCCEED) {
       huge.freeHuge(refs.cpu, hpfn);
-      return pmd == 0 ? Result.PMD_NULL : Result.PMD_MAPPED;
+      return found;
     }
     // __collapse_huge_page_isolate: the entries as they are now, no swap entry left
     readPtes(mm, haddr);
-    Result r = check(false, new int[2]);
+    Scan isolate = new Scan();
+    Result r = check(false, isolate);
+    if (trace.on()) {
+      trace.mmCollapseHugePageIsolate(
+          isolate.pfn, isolate.noneOrZero, isolate.referenced, isolate.writable, r.status);
+    }
     if (r != Result.SUCCEED) {
       huge.freeHuge(refs.cpu, hpfn);
       return r;

@@ -233,6 +233,38 @@ final class ProcessTraceTest {
   }
 
   /**
+   * The same limit of one page: the second page's fault reclaims one batch that scans 2 pages (the
+   * written page is young once and rotated), takes the first page, writes it to swap (it is dirty:
+   * a fresh swap-cache page) and frees it; nothing is kept back. Reading the first page back
+   * reclaims the second the same way. The first and only pass runs at DEF_PRIORITY (12).
+   */
+  @Test
+  void lruShrinkInactive_underTheProcessLimit_countsOneBatch() {
+    Kernel k =
+        Kernel.builder()
+            .set("memory.size", "64M")
+            .set("swap.memory", "4M")
+            .set("rss.limit", "1")
+            .boot();
+    Processes p = k.processes();
+    List<String> lines = capture(k, "vmscan:mm_vmscan_lru_shrink_inactive");
+    p.spawn(1);
+    long a = p.mmap(1, 2 * PAGE, RW, null, 0, false, -1, false);
+    p.write(1, 0, a, bytes("x"));
+    p.write(1, 0, a + PAGE, bytes("y"));
+    assertThat(lines)
+        .containsExactly(
+            line(
+                "mm",
+                1,
+                ".....",
+                "mm_vmscan_lru_shrink_inactive: nid=0 nr_scanned=2 nr_reclaimed=1 nr_dirty=1"
+                    + " nr_writeback=0 nr_congested=0 nr_immediate=0 nr_activate_anon=0"
+                    + " nr_activate_file=0 nr_ref_keep=0 nr_unmap_fail=0 priority=12"
+                    + " flags=RECLAIM_WB_ANON|RECLAIM_WB_ASYNC"));
+  }
+
+  /**
    * Free pages fall below the low watermark while process 1 faults its pages in. A user page may
    * come from DMA32 or DMA (GFP_HIGHUSER_MOVABLE: highest zone Normal, empty on 64 MiB), so the
    * allocator's fast path fails only once neither zone has more free pages than its low watermark
