@@ -100,6 +100,20 @@ public interface PageTable {
   long readPte(long root, long linear);
 
   /**
+   * The physical address of the 4 KiB leaf entry for {@code linear} when its page table exists
+   * ({@code pte_offset_map}), so that a fault handler reads and then writes the entry after one
+   * walk, as the kernel does; -1 when a table on the way is missing or a huge page maps {@code
+   * linear} (then {@link #readPte} and {@link #writePte} do it). Writing the slot through {@link
+   * io.mmsim.api.mem.PhysicalMemory} is what {@link #writePte} does when the tables exist. The
+   * default is a page table that does not tell: always -1.
+   *
+   * @since 1.2
+   */
+  default long pteSlot(long root, long linear) {
+    return -1;
+  }
+
+  /**
    * The entry at {@code level} on the walk to {@code linear} (from {@link #levels()} down to 1), or
    * 0 when the walk stops above it (a missing table, or a huge page at a higher level).
    */

@@ -106,9 +106,11 @@ final class DemandFaultHandler implements FaultHandler {
       return FaultOutcome.SIGSEGV_ACCERR;
     }
     long page = addr & ~Page.PAGE_OFFSET_MASK;
-    long pte = pt.readPte(root, page);
+    // one walk to the entry when its table exists (pte_offset_map), reused for the write
+    long slot = pt.pteSlot(root, page);
+    long pte = slot >= 0 ? ctx.memory().readLong(slot) : pt.readPte(root, page);
     if (pte == 0) {
-      return doPteMissing(ctx, vma, page, err);
+      return doPteMissing(ctx, vma, page, err, slot);
     }
     if (!Pte.present(pte)) {
       return FaultOutcome.DECLINED;
@@ -161,7 +163,7 @@ final class DemandFaultHandler implements FaultHandler {
 
   // ---------------------------------------------------------------- missing entries
 
-  private FaultOutcome doPteMissing(FaultContext ctx, Vma vma, long page, int err) {
+  private FaultOutcome doPteMissing(FaultContext ctx, Vma vma, long page, int err, long slot) {
     boolean write = (err & ErrorCode.WRITE) != 0;
     FileBacking file = vma.file();
     if (file == null) {
@@ -171,7 +173,7 @@ final class DemandFaultHandler implements FaultHandler {
                 "pid %d: shared anonymous area" + " [0x%x, 0x%x) has no shmem file behind it",
                 ctx.mm().pid(), vma.start(), vma.end()));
       }
-      return doAnonymousPage(ctx, vma, page, write);
+      return doAnonymousPage(ctx, vma, page, write, slot);
     }
     long offset = vma.fileOffset() + (page - vma.start());
     if (write && !vma.shared()) {
@@ -180,13 +182,27 @@ final class DemandFaultHandler implements FaultHandler {
     return doFilePage(ctx, vma, file, offset, page, write);
   }
 
-  private FaultOutcome doAnonymousPage(FaultContext ctx, Vma vma, long page, boolean write) {
+  /**
+   * Sets the empty entry of {@code page}: through {@code slot} when the walk found it ({@code
+   * set_pte_at}), else through the page table, which creates the missing tables; false when a table
+   * could not be allocated.
+   */
+  private static boolean setPte(FaultContext ctx, long page, long slot, long entry) {
+    if (slot >= 0) {
+      ctx.memory().writeLong(slot, entry);
+      return true;
+    }
+    return ctx.pageTable().writePte(ctx.mm().root(), page, entry);
+  }
+
+  private FaultOutcome doAnonymousPage(
+      FaultContext ctx, Vma vma, long page, boolean write, long slot) {
     PageTable pt = ctx.pageTable();
     AddressSpace mm = ctx.mm();
     long flags = baseFlags(vma);
     long zero = ctx.zeroPfn();
     if (!write && zero >= 0) {
-      if (!pt.writePte(mm.root(), page, pt.pfnPte(zero, flags | Pte.SPECIAL))) {
+      if (!setPte(ctx, page, slot, pt.pfnPte(zero, flags | Pte.SPECIAL))) {
         return FaultOutcome.OOM;
       }
       if (trace.on()) {
@@ -202,7 +218,7 @@ final class DemandFaultHandler implements FaultHandler {
     if ((vma.prot() & Prot.WRITE) != 0) {
       flags |= Pte.RW | Pte.DIRTY;
     }
-    if (!pt.writePte(mm.root(), page, pt.pfnPte(pfn, flags))) {
+    if (!setPte(ctx, page, slot, pt.pfnPte(pfn, flags))) {
       ctx.freeUserPage(pfn);
       return FaultOutcome.OOM;
     }

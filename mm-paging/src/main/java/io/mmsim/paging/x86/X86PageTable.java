@@ -439,6 +439,13 @@ final class X86PageTable implements PageTable {
     }
   }
 
+  @Override
+  public long pteSlot(long root, long linear) {
+    checkRoot(root, "pteSlot");
+    checkCanonical(linear, "pteSlot");
+    return entryAddress(root, linear, 1);
+  }
+
   /** Physical address of the entry for {@code linear} at {@code level}, or -1 when unreachable. */
   long entryAddress(long root, long linear, int level) {
     long table = Page.pfnToPhys(root);

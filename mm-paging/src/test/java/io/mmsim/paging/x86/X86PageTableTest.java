@@ -59,6 +59,39 @@ final class X86PageTableTest {
   // ================================================================ 2 MiB user pages
 
   @Test
+  void pteSlot_tableThere_isTheEntrysAddress_missingOrHuge_isMinusOne() {
+    TestMachine m = machine(32768);
+    long root = m.pageTable.createAddressSpace();
+    long va = 0x40000000L;
+    assertThat(m.pageTable.pteSlot(root, va)).as("no tables yet").isEqualTo(-1);
+    long pfn = frame(m);
+    assertThat(m.pageTable.writePte(root, va, Pte.make(pfn, USER_RW))).isTrue();
+
+    // the walk's last table: the PMD entry's frame, indexed by bits 12-20
+    long pmd = m.pageTable.readEntry(root, va + 0x3000, 2);
+    long slot = m.pageTable.pteSlot(root, va + 0x3000);
+    assertThat(slot).isEqualTo((pmd & Pte.PFN_MASK) + 8L * 3);
+    assertThat(m.memory.readLong(slot)).isZero();
+    long other = frame(m);
+    m.memory.writeLong(slot, Pte.make(other, USER_RW));
+    assertThat(m.pageTable.readPte(root, va + 0x3000)).isEqualTo(Pte.make(other, USER_RW));
+
+    long hva = 0x80000000L;
+    long block = m.allocator.allocPages(0, Gfp.KERNEL, 9);
+    assertThat(m.pageTable.writeHugePmd(root, hva, Pte.make(block, USER_RW | Pte.PS))).isTrue();
+    assertThat(m.pageTable.pteSlot(root, hva + 0x5000)).as("a 2 MiB page").isEqualTo(-1);
+
+    m.pageTable.writeHugePmd(root, hva, 0);
+    m.pageTable.writePte(root, va, 0);
+    m.pageTable.writePte(root, va + 0x3000, 0);
+    m.allocator.freePages(0, pfn, 0);
+    m.allocator.freePages(0, other, 0);
+    m.allocator.freePages(0, block, 9);
+    m.pageTable.freeEmptyTables(root, va, hva + MIB2);
+    m.pageTable.destroyAddressSpace(root);
+  }
+
+  @Test
   void writeHugePmd_userPage_translatesEvery4KiBWithinIt() {
     TestMachine m = machine(32768);
     long root = m.pageTable.createAddressSpace();
