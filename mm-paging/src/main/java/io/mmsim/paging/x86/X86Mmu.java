@@ -56,7 +56,9 @@ import io.mmsim.api.trace.Tracer;
  * hit or fill is mirrored in lastVpn / lastVal (lastSlot names its slot; lastVpn = EMPTY when that
  * slot was dropped) and tried before the set, so runs of accesses to one page cost one compare,
  * as the small first-level TLB of a real core makes them cheap. The large-page TLB is looked up
- * after a miss in the sets, and only while it holds something.
+ * after a miss in the sets, and only while it holds something. Statistics cost one counter per
+ * translation: the copy's tries, or the set lookups; a lookup that found nothing and an entry
+ * dropped for its rights are counted apart, and hits and misses (walks) are derived from the four.
  *
  * Segmentation (SDM vol. 3 ch. 3 and 5). A 16-entry GDT with Linux's descriptors; six segment
  * registers with their hidden descriptor caches. In 64-bit mode (CS.L = 1) only FS/GS add a base;
@@ -143,10 +145,18 @@ final class X86Mmu implements Mmu {
   private long lastVal;
   private int valid;
   private int hugeCached;
-  private long hits;
-  private long misses;
-  private long lookupMisses;
+
+  /** Translations tried on the last-translation copy. */
+  private long shortcutTries;
+
+  /** Translations looked up in the sets (and then the large-page TLB when the sets missed). */
   private long setLookups;
+
+  /** Set lookups that found nothing in the sets or the large-page TLB: each walked. */
+  private long lookupMisses;
+
+  /** Cached entries that could not serve their access: each was dropped, then the walk ran. */
+  private long drops;
 
   // segmentation
   private final long[] gdt = new long[Segment.GDT_ENTRIES];
@@ -332,7 +342,9 @@ final class X86Mmu implements Mmu {
       return generalProtection(0);
     }
     long vpn = linear >>> Page.PAGE_SHIFT;
-    if (vpn != lastVpn) {
+    if (vpn == lastVpn) {
+      shortcutTries++;
+    } else {
       setLookups++;
       int i = lookup(vpn);
       if (i < 0) {
@@ -351,9 +363,9 @@ final class X86Mmu implements Mmu {
     long mask = hitMask[access << 1 | (user ? 1 : 0)];
     // XD must be clear where the mask has it and every other bit of the mask set: flip XD, test
     if (((v ^ (mask & Pte.NX)) & mask) == mask) {
-      hits++;
       return (v & FRAME_MASK) | (linear & Page.PAGE_OFFSET_MASK);
     }
+    drops++;
     drop(lastSlot);
     return walk(linear, vpn, access, user);
   }
@@ -371,7 +383,6 @@ final class X86Mmu implements Mmu {
         long v = largeVal[i];
         long mask = hitMask[access << 1 | (user ? 1 : 0)];
         if (((v ^ (mask & Pte.NX)) & mask) == mask) {
-          hits++;
           long pageMask = t == tag2 ? (1L << 21) - 1 : (1L << 30) - 1;
           return (v & FRAME_MASK & ~pageMask) | (linear & pageMask);
         }
@@ -417,6 +428,24 @@ final class X86Mmu implements Mmu {
   /** The slot caching {@code vpn}, or -1. */
   private int lookup(long vpn) {
     long[] t = tlb;
+    if (ways == 4) {
+      // the default associativity, written out: HotSpot compiles the loop below with a
+      // range-checked pre-loop that costs more than the four compares (about a third of a hit)
+      int b = ((int) vpn & setMask) << 3;
+      if (t[b] == vpn) {
+        return b >> 1;
+      }
+      if (t[b + 2] == vpn) {
+        return (b >> 1) + 1;
+      }
+      if (t[b + 4] == vpn) {
+        return (b >> 1) + 2;
+      }
+      if (t[b + 6] == vpn) {
+        return (b >> 1) + 3;
+      }
+      return -1;
+    }
     int base = ((int) vpn & setMask) << (waysShift + 1);
     for (int e = base, end = base + (ways << 1); e < end; e += 2) {
       if (t[e] == vpn) {
@@ -432,7 +461,6 @@ final class X86Mmu implements Mmu {
    * compiles small and is itself inlined where it is called, TLB hits costing no call.
    */
   private long walk(long linear, long vpn, int access, boolean user) {
-    misses++;
     if (trace.on()) {
       traceWalk(linear, access, user);
     }
@@ -702,12 +730,14 @@ final class X86Mmu implements Mmu {
 
   @Override
   public long tlbHits() {
-    return hits;
+    // every translation that did not end in a walk
+    return shortcutTries + setLookups - drops - lookupMisses;
   }
 
   @Override
   public long tlbMisses() {
-    return misses;
+    // every walk: a dropped entry or a lookup that found nothing
+    return drops + lookupMisses;
   }
 
   @Override
