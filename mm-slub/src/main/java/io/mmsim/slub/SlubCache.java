@@ -270,25 +270,42 @@ final class SlubCache implements KmemCache {
     return flags;
   }
 
+  // With tracing off, kmem_cache_alloc and kmem_cache_free look at the tracer once, first, and
+  // take paths without tracepoints; the traced twins do the same work and report it. (Four checks
+  // spread over the fast paths made the pair about 15 % slower.)
+
   @Override
   public long alloc(int cpu, int gfp) {
-    long obj = allocate(cpu, gfp, objectSize);
     if (trace.on()) {
-      trace.kmemCacheAlloc(
-          cpu, allocator.callSite(), obj, name, objectSize, size, gfp, Tracer.NUMA_NO_NODE);
+      return allocTraced(cpu, gfp);
     }
+    return allocate(cpu, gfp, objectSize);
+  }
+
+  private long allocTraced(int cpu, int gfp) {
+    long obj = allocateTraced(cpu, gfp, objectSize);
+    trace.kmemCacheAlloc(
+        cpu, allocator.callSite(), obj, name, objectSize, size, gfp, Tracer.NUMA_NO_NODE);
     return obj;
   }
 
   @Override
   public void free(int cpu, long addr) {
     if (trace.on()) {
-      trace.kmemCacheFree(cpu, allocator.callSite(), addr, name);
+      freeTraced(cpu, addr);
+      return;
     }
     // an object of the CPU slab is ours: no need to look at its owner
     if (!freeFast(cpuCache(cpu), addr)) {
       freeOther(cpu, addr);
-    } else if (trace.on()) {
+    }
+  }
+
+  private void freeTraced(int cpu, long addr) {
+    trace.kmemCacheFree(cpu, allocator.callSite(), addr, name);
+    if (!freeFast(cpuCache(cpu), addr)) {
+      freeOther(cpu, addr);
+    } else {
       trace.slabFree(cpu, name, addr, FREE_FAST);
     }
   }
@@ -379,9 +396,22 @@ final class SlubCache implements KmemCache {
     }
     popCpu(c, obj);
     c.allocFastpath++;
-    if (trace.on()) {
-      trace.slabAlloc(cpu, name, obj, ALLOC_FAST);
+    if ((gfp & Gfp.ZERO) != 0) {
+      memory.fill(obj - KernelLayout.PAGE_OFFSET, objectSize, (byte) 0);
     }
+    return obj;
+  }
+
+  /** {@link #allocate} with the fast path's tracepoint (the slow paths report their own). */
+  long allocateTraced(int cpu, int gfp, int origSize) {
+    KmemCacheCpu c = cpuCache(cpu);
+    long obj = c.freelist;
+    if (obj == 0) {
+      return debug ? slubDebug.alloc(cpu, gfp, origSize) : allocSlow(cpu, gfp);
+    }
+    popCpu(c, obj);
+    c.allocFastpath++;
+    trace.slabAlloc(cpu, name, obj, ALLOC_FAST);
     if ((gfp & Gfp.ZERO) != 0) {
       memory.fill(obj - KernelLayout.PAGE_OFFSET, objectSize, (byte) 0);
     }
