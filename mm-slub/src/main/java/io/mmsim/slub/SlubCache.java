@@ -20,7 +20,8 @@ import io.mmsim.api.trace.Tracer;
  * One SLUB cache ({@code struct kmem_cache}), modelled on {@code mm/slub.c} with per-CPU slabs as
  * in Linux 6.17 and before (not the 6.18 "sheaves"). This class runs the per-CPU fast paths and the
  * slow paths; its {@link KmemCacheCpu} per CPU and its {@link KmemCacheNode} hold the lists, {@link
- * SlubDebug} the debug caches' paths, checks and reports, {@link SlubInvariants} the full check.
+ * SlubDebug} the debug caches' paths, checks and reports, {@link SlubFlush} the return of a CPU's
+ * slabs to the node, {@link SlubInvariants} the full check.
  *
  * <h2>Algorithm</h2>
  *
@@ -62,9 +63,6 @@ import io.mmsim.api.trace.Tracer;
  *
  * <p>Not thread-safe: one simulated kernel, one Java thread; {@code cpu} selects per-CPU state.
  */
-// Over 900 lines: the fast and slow paths and the fields they read stay in one class (the fast
-// paths in the class comment); the node lists, CPU state, debugging and invariants are split out
-// (KmemCacheNode, KmemCacheCpu, SlubDebug, SlubInvariants).
 final class SlubCache implements KmemCache {
   /** {@code MIN_PARTIAL} and {@code MAX_PARTIAL}. */
   private static final int MIN_PARTIAL = 5;
@@ -123,6 +121,9 @@ final class SlubCache implements KmemCache {
 
   /** Debug caches' paths, the checks and the reports. */
   final SlubDebug slubDebug;
+
+  /** How the slabs a CPU holds go back to the node lists. */
+  final SlubFlush flush;
 
   // ---------------------------------------------------------------- statistics (slub_def.h)
   // (the fast-path counters are per CPU, in KmemCacheCpu, as the kernel keeps them all)
@@ -206,8 +207,9 @@ final class SlubCache implements KmemCache {
     for (int n = 0; n < nodes.length; n++) {
       nodes[n] = new KmemCacheNode(this, table, (flags & SlabFlags.STORE_USER) != 0);
     }
-    // last: it copies the fields above
+    // last: they copy the fields above
     this.slubDebug = new SlubDebug(this);
+    this.flush = new SlubFlush(this);
   }
 
   /** {@code get_node(s, slab_nid(slab))}: the node lists {@code slab} belongs on. */
@@ -325,7 +327,7 @@ final class SlubCache implements KmemCache {
   public long shrink() {
     checkUsable();
     long before = nrPages();
-    flushAll();
+    flush.flushAll();
     for (KmemCacheNode n : nodes) {
       n.shrink();
     }
@@ -533,7 +535,7 @@ final class SlubCache implements KmemCache {
       while (cpuPartialSlabs > 0 && node.hasPartial()) {
         int q = node.firstPartial();
         node.removePartial(q);
-        putCpuPartial(cpu, q, false);
+        flush.putCpuPartial(cpu, q, false);
         cpuPartialNode++;
         if (++moved > cpuPartialSlabs / 2) {
           break;
@@ -655,7 +657,7 @@ final class SlubCache implements KmemCache {
     KmemCacheNode node = nodeOf(slab);
     if (st == SlabTable.STATE_FULL) {
       if (cpuPartialSlabs > 0) {
-        putCpuPartial(cpu, slab, true);
+        flush.putCpuPartial(cpu, slab, true);
         cpuPartialFree++;
         return;
       }
@@ -735,98 +737,6 @@ final class SlubCache implements KmemCache {
     pages.freePages(cpu, pfn, order);
   }
 
-  /** {@code put_cpu_partial}: pushes {@code slab} on {@code cpu}'s partial list. */
-  private void putCpuPartial(int cpu, int slab, boolean drain) {
-    SlabTable t = table;
-    KmemCacheCpu c = cpus[cpu];
-    int head = c.partial;
-    int count = c.partialCount;
-    if (head != 0 && drain && count >= cpuPartialSlabs) {
-      c.partial = 0;
-      c.partialCount = 0;
-      putPartials(cpu, head);
-      cpuPartialDrain++;
-      head = 0;
-      count = 0;
-    }
-    t.state[slab] = SlabTable.STATE_CPU_PARTIAL;
-    t.cpu[slab] = cpu;
-    t.next[slab] = head;
-    t.prev[slab] = 0;
-    c.partial = slab;
-    c.partialCount = count + 1;
-  }
-
-  /** {@code __put_partials}: moves a CPU partial list to the node, freeing surplus empties. */
-  private void putPartials(int cpu, int head) {
-    SlabTable t = table;
-    int s = head;
-    while (s != 0) {
-      int next = t.next[s];
-      t.next[s] = 0;
-      KmemCacheNode node = nodeOf(s);
-      if (t.inuse[s] == 0 && node.nrPartial >= minPartial) {
-        discardSlab(cpu, s);
-      } else {
-        node.addPartial(s, true);
-        freeAddPartial++;
-      }
-      s = next;
-    }
-  }
-
-  /** {@code deactivate_slab}: the CPU slab goes back to the node. */
-  private void deactivateCpuSlab(int cpu) {
-    SlabTable t = table;
-    int slab = cpus[cpu].slab;
-    if (slab == 0) {
-      return;
-    }
-    long head = cpus[cpu].freelist;
-    boolean remoteFrees = t.freelist[slab] != 0;
-    if (head != 0) {
-      long tail = head;
-      int steps = t.objects[slab];
-      while (steps-- > 0) {
-        long next = memory.readLong(KernelLayout.pa(tail) + offset);
-        if (next == 0 || objectIndex(slab, next) < 0) {
-          break;
-        }
-        tail = next;
-      }
-      memory.writeLong(KernelLayout.pa(tail) + offset, t.freelist[slab]);
-      t.freelist[slab] = head;
-    }
-    t.inuse[slab] = inuseOf(slab);
-    cpus[cpu].clearSlab();
-    t.cpu[slab] = -1;
-    cpuslabFlush++;
-    KmemCacheNode node = nodeOf(slab);
-    if (t.inuse[slab] == 0 && node.nrPartial >= minPartial) {
-      deactivateEmpty++;
-      discardSlab(cpu, slab);
-    } else if (t.freelist[slab] != 0) {
-      node.addPartial(slab, remoteFrees);
-    } else {
-      t.state[slab] = SlabTable.STATE_FULL;
-      deactivateFull++;
-    }
-  }
-
-  /** {@code flush_all}: every CPU slab and CPU partial list goes back to the node. */
-  void flushAll() {
-    for (int cpu = 0; cpu < nrCpus; cpu++) {
-      deactivateCpuSlab(cpu);
-      KmemCacheCpu c = cpus[cpu];
-      int head = c.partial;
-      if (head != 0) {
-        c.partial = 0;
-        c.partialCount = 0;
-        putPartials(cpu, head);
-      }
-    }
-  }
-
   /** True when no object of this cache is allocated. */
   boolean isEmpty() {
     for (int s = 1; s < table.idLimit(); s++) {
@@ -839,7 +749,7 @@ final class SlubCache implements KmemCache {
 
   /** Frees every slab; the cache must be empty ({@code __kmem_cache_shutdown}). */
   void shutdown() {
-    flushAll();
+    flush.flushAll();
     for (KmemCacheNode n : nodes) {
       n.shrink();
     }

@@ -16,6 +16,8 @@
  *   <li>{@link io.mmsim.slub.KmemCacheNode}: the node's partial list, the full list of debug caches
  *       with user tracking, the node's slab counters and shrinking ({@code struct
  *       kmem_cache_node}).
+ *   <li>{@link io.mmsim.slub.SlubFlush}: how the slabs a CPU holds go back to the node ({@code
+ *       put_cpu_partial}, {@code __put_partials}, {@code deactivate_slab}, {@code flush_all}).
  *   <li>{@link io.mmsim.slub.SlubDebug}: the debug caches' allocation and free, red zones, poison,
  *       user tracking, {@code check_object}, {@code validate_slab} and the reports every cache
  *       prints ({@code CONFIG_SLUB_DEBUG}).

@@ -241,7 +241,7 @@ final class SlubBehaviourTest {
         c.free(0, objs.get(s * perSlab + i));
       }
     }
-    c.flushAll();
+    c.flush.flushAll();
     for (int s = 0; s < 20; s++) {
       c.free(0, objs.get(s * perSlab));
     }
@@ -267,11 +267,11 @@ final class SlubBehaviourTest {
     for (int s = 0; s < 12; s++) {
       c.free(0, objs.get(s * perSlab));
     }
-    c.flushAll();
+    c.flush.flushAll();
     int partial = c.nrPartial();
     assertThat(partial).isEqualTo(12);
     // a slow-path allocation takes one slab as CPU slab and moves cpu_partial_slabs / 2 + 1 more
-    c.flushAll();
+    c.flush.flushAll();
     long x = c.alloc(0, Gfp.KERNEL);
     int moved = Math.min(c.cpuPartialSlabs / 2 + 1, partial - 1);
     assertThat(c.cpuPartialCount(0)).isEqualTo(moved);
