@@ -1,12 +1,9 @@
 package io.mmsim.slab;
 
-import java.util.Arrays;
-
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.NumaTopology;
-import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.object.BadCacheException;
 import io.mmsim.api.object.KmemCache;
@@ -20,7 +17,8 @@ import io.mmsim.api.trace.Tracer;
  * One SLAB cache ({@code struct kmem_cache}): a LIFO {@link ArrayCache} per CPU, the slabs, and a
  * {@link KmemCacheNode} per NUMA node holding that node's full, partial and free lists, its
  * counters, its shared array and its alien caches. This class runs the allocation and free paths
- * over them, with the NUMA paths in {@link SlabNuma}; {@link SlabInvariants} recounts it all.
+ * over them, with the NUMA paths in {@link SlabNuma} and new and destroyed slabs in {@link
+ * CacheGrow}; {@link SlabInvariants} recounts it all.
  *
  * <h2>Algorithm</h2>
  *
@@ -90,9 +88,6 @@ import io.mmsim.api.trace.Tracer;
  *
  * <p>Not thread-safe: one kernel, one thread; {@code cpu} selects the simulated CPU.
  */
-// Over 900 lines: the allocation and free paths and the per-slab arrays they index stay in one
-// class, so that the hot paths read plain fields; the NUMA paths, the node lists and the invariant
-// recount are already split out (SlabNuma, KmemCacheNode, SlabInvariants).
 final class SlabCache implements KmemCache {
   static final int IDX_BITS = 8;
   static final int IDX_MASK = (1 << IDX_BITS) - 1;
@@ -161,7 +156,7 @@ final class SlabCache implements KmemCache {
 
   byte[] freelist;
   long[] inUse;
-  private int[] spareIds;
+  int[] spareIds;
   int spareCount;
   int highest;
   int capacity;
@@ -172,13 +167,12 @@ final class SlabCache implements KmemCache {
   // counters
   private long refills;
   private long flushes;
-  private long grown;
-  private long slabsFreed;
-  private long pagesFreed;
-  private long growFailures;
 
   /** The NUMA paths: alien caches and fallback_alloc. */
   final SlabNuma numaPaths;
+
+  /** New slabs and their destruction: cache_grow_begin/end, slab_destroy. */
+  final CacheGrow grow;
 
   SlabCache(
       SlabAllocator owner,
@@ -252,6 +246,7 @@ final class SlabCache implements KmemCache {
     this.inUse = new long[capacity * words];
     this.spareIds = new int[capacity];
     this.highest = KmemCacheNode.FIRST_SLAB;
+    this.grow = new CacheGrow(this, owner, pages, ctor, g.size, pageGfp);
   }
 
   // ------------------------------------------------------------------ KmemCache
@@ -354,7 +349,7 @@ final class SlabCache implements KmemCache {
   @Override
   public long shrink() {
     checkAlive();
-    long before = pagesFreed;
+    long before = grow.pagesFreed;
     for (int c = 0; c < cpus; c++) {
       ArrayCache ac = cpuCache[c];
       if (ac.avail > 0) {
@@ -383,7 +378,7 @@ final class SlabCache implements KmemCache {
     for (int nid = 0; nid < nodes.length; nid++) {
       drainFreelist(0, nid, Long.MAX_VALUE);
     }
-    return pagesFreed - before;
+    return grow.pagesFreed - before;
   }
 
   @Override
@@ -600,15 +595,15 @@ final class SlabCache implements KmemCache {
   }
 
   long grown() {
-    return grown;
+    return grow.grown;
   }
 
   long slabsFreed() {
-    return slabsFreed;
+    return grow.slabsFreed;
   }
 
   long growFailures() {
-    return growFailures;
+    return grow.growFailures;
   }
 
   // ------------------------------------------------------------------ free path pieces
@@ -723,10 +718,10 @@ final class SlabCache implements KmemCache {
     }
     if (ac.avail == 0) {
       // several nodes: gfp_exact_node, the CPU's node alone and no reclaim
-      int s = growBegin(cpu, gfp, nodes.length > 1);
+      int s = grow.growBegin(cpu, gfp, nodes.length > 1);
       if (s >= 0) {
         allocBlock(ac, s, batch);
-        growEnd(s);
+        grow.growEnd(s);
       }
       if (ac.avail == 0) {
         return -1;
@@ -758,85 +753,6 @@ final class SlabCache implements KmemCache {
   }
 
   /**
-   * {@code cache_grow_begin}: a new slab, not yet on a list; -1 when out of memory. With {@code
-   * exactNode} the pages must come from the CPU's node, without reclaim ({@code gfp_exact_node}).
-   */
-  int growBegin(int cpu, int gfp, boolean exactNode) {
-    int localGfp = gfp & GFP_RECLAIM_MASK;
-    int pageFlags = localGfp | pageGfp;
-    if (exactNode) {
-      pageFlags = (pageFlags | Gfp.THISNODE | Gfp.NOWARN) & ~(Gfp.RECLAIM | Gfp.NOFAIL);
-    }
-    long pfn = pages.allocPages(cpu, pageFlags, order);
-    if (pfn == PageAllocator.NO_PAGE) {
-      growFailures++;
-      return -1;
-    }
-    int nid = nodes.length == 1 ? 0 : owner.numa().nodeOf(pfn);
-    KmemCacheNode node = nodes[nid];
-    int savedColour = node.colourNext;
-    int colour = node.advanceColour(g.colour);
-    long base = KernelLayout.va(Page.pfnToPhys(pfn));
-    long fl = 0;
-    if (g.mode == CacheGeometry.MODE_OFF_SLAB) {
-      fl = owner.allocFreelist(cpu, g.freelistSize, localGfp);
-      if (fl == 0) {
-        pages.freePages(cpu, pfn, order);
-        growFailures++;
-        return -1;
-      }
-    }
-    int s = newSlabId();
-    slabPfn[s] = pfn;
-    sMem[s] = base + (long) colour * g.colourOff;
-    mgmt[s] = fl;
-    active[s] = 0;
-    slabNode[s] = (byte) nid;
-    node.next[s] = s;
-    node.prev[s] = s;
-    node.listOf[s] = KmemCacheNode.UNLISTED;
-    int fb = s * num;
-    for (int i = 0; i < num; i++) {
-      freelist[fb + i] = (byte) i;
-    }
-    Arrays.fill(inUse, s * words, s * words + words, 0L);
-    map.set(pfn, 1 << order, SlabPageMap.entry(id + 1, s));
-    if (ctor != null) {
-      try {
-        for (int i = 0; i < num; i++) {
-          ctor.construct(sMem[s] + (long) i * size);
-        }
-      } catch (RuntimeException | Error e) {
-        // a failing constructor leaves the cache as it was
-        discardSlab(cpu, s);
-        if (fl != 0) {
-          owner.freeFreelist(cpu, fl);
-        }
-        node.colourNext = savedColour;
-        throw e;
-      }
-    }
-    grown++;
-    if (trace.on()) {
-      trace.newSlab(cpu, name, pfn, order, num);
-    }
-    return s;
-  }
-
-  /** {@code cache_grow_end}: files a new slab and counts its free objects. */
-  void growEnd(int s) {
-    KmemCacheNode node = nodes[slabNode[s]];
-    node.totalSlabs++;
-    if (active[s] == 0) {
-      node.linkTail(KmemCacheNode.ON_FREE, s);
-      node.freeSlabs++;
-    } else {
-      fixupSlabList(s);
-    }
-    node.freeObjects += num - active[s];
-  }
-
-  /**
    * {@code free_block}: returns {@code n} objects of node {@code nid} from the bottom of {@code
    * objs} to their slabs, then gives back the node's free slabs beyond {@code free_limit}.
    */
@@ -862,7 +778,7 @@ final class SlabCache implements KmemCache {
       node.unlink(s);
       node.freeSlabs--;
       node.totalSlabs--;
-      destroySlab(cpu, s);
+      grow.destroySlab(cpu, s);
     }
   }
 
@@ -893,62 +809,9 @@ final class SlabCache implements KmemCache {
       node.freeSlabs--;
       node.totalSlabs--;
       node.freeObjects -= num;
-      destroySlab(cpu, s);
+      grow.destroySlab(cpu, s);
       nr++;
     }
-  }
-
-  /** {@code slab_destroy}: pages back to the page allocator, off-slab freelist back to kmalloc. */
-  private void destroySlab(int cpu, int s) {
-    if (trace.on()) {
-      trace.discardSlab(cpu, name, slabPfn[s], order);
-    }
-    long fl = mgmt[s];
-    discardSlab(cpu, s);
-    if (fl != 0) {
-      owner.freeFreelist(cpu, fl);
-    }
-    slabsFreed++;
-    pagesFreed += 1L << order;
-  }
-
-  /** Unmaps slab {@code s}, gives its pages back and retires its index. */
-  private void discardSlab(int cpu, int s) {
-    long pfn = slabPfn[s];
-    map.set(pfn, 1 << order, SlabPageMap.NONE);
-    pages.freePages(cpu, pfn, order);
-    mgmt[s] = 0;
-    nodes[slabNode[s]].listOf[s] = KmemCacheNode.UNUSED;
-    spareIds[spareCount++] = s;
-  }
-
-  private int newSlabId() {
-    if (spareCount > 0) {
-      return spareIds[--spareCount];
-    }
-    if (highest == capacity) {
-      growTables();
-    }
-    return highest++;
-  }
-
-  private void growTables() {
-    int c = capacity * 2;
-    if (c < 0 || (long) c * num > Integer.MAX_VALUE || (long) c * words > Integer.MAX_VALUE) {
-      throw new IllegalStateException(name + ": more slabs than this simulator can index");
-    }
-    slabPfn = Arrays.copyOf(slabPfn, c);
-    sMem = Arrays.copyOf(sMem, c);
-    mgmt = Arrays.copyOf(mgmt, c);
-    active = Arrays.copyOf(active, c);
-    slabNode = Arrays.copyOf(slabNode, c);
-    for (KmemCacheNode n : nodes) {
-      n.grow(capacity, c);
-    }
-    freelist = Arrays.copyOf(freelist, c * num);
-    inUse = Arrays.copyOf(inUse, c * words);
-    spareIds = Arrays.copyOf(spareIds, c);
-    capacity = c;
   }
 
   private long firstLiveObject() {

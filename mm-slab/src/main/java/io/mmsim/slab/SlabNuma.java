@@ -108,11 +108,11 @@ final class SlabNuma {
         return allocFromNode(nid);
       }
     }
-    int s = cache.growBegin(cpu, gfp, false);
+    int s = cache.grow.growBegin(cpu, gfp, false);
     if (s < 0) {
       return -1;
     }
-    cache.growEnd(s);
+    cache.grow.growEnd(s);
     fallbackAllocs++;
     return allocFromNode(cache.slabNode[s]);
   }

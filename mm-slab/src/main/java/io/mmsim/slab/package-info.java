@@ -18,6 +18,8 @@
  *       alien caches.
  *   <li>{@code SlabNuma}: the NUMA paths of a cache: alien caches ({@code cache_free_alien}, {@code
  *       __drain_alien_cache}) and {@code fallback_alloc}.
+ *   <li>{@code CacheGrow}: new slabs and their destruction ({@code cache_grow_begin}, {@code
+ *       cache_grow_end}, {@code slab_destroy}), with the growth of the per-slab arrays.
  *   <li>{@code SlabInvariants}: the full recount of a cache that tests run.
  *   <li>{@code CacheGeometry}: object size, alignment, objects per slab, slab order and freelist
  *       placement (in an object, off-slab or on-slab) exactly as {@code __kmem_cache_create}
