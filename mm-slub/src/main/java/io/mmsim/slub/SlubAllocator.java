@@ -417,7 +417,7 @@ final class SlubAllocator implements ObjectAllocator {
   public long kmalloc(int cpu, long size, int gfp) {
     if (size > 0 && size <= KmallocSizes.KMALLOC_MAX_CACHE_SIZE) {
       SlubCache c = kmallocBySize[(int) (size - 1) >>> 3];
-      if (trace.on()) {
+      if (Tracer.anyOn() && trace.on()) {
         long obj = c.allocateTraced(cpu, gfp, (int) size);
         trace.kmalloc(cpu, callSite(), obj, size, c.size(), gfp, Tracer.NUMA_NO_NODE);
         return obj;

@@ -132,6 +132,15 @@ public final class Tracer {
 
   private static final int MASK_WORDS = (Tracepoint.all().size() + 63) >>> 6;
 
+  /** Guards the two fields below: tracers of other kernels may listen on other threads. */
+  private static final Object LISTENING = new Object();
+
+  /** Tracers of this JVM with at least one listener. */
+  private static int listening;
+
+  /** {@code listening > 0}, read without the lock by {@link #anyOn}. */
+  private static boolean anyOn;
+
   private boolean on;
   private TraceListener[] listeners = new TraceListener[0];
   private long[][] masks = new long[0][];
@@ -158,6 +167,36 @@ public final class Tracer {
   }
 
   /**
+   * False when no tracer of this JVM has a listener. The hottest paths may test it before {@link
+   * #on()}, as {@code Tracer.anyOn() && trace.on()}: one load of a static field when nobody
+   * listens, where {@code on()} loads the tracer and then its field. A tracer that gets its first
+   * listener on this thread makes it true for this thread at once; it turns false again only when
+   * no tracer listens.
+   */
+  public static boolean anyOn() {
+    return anyOn;
+  }
+
+  /** Tracers of this JVM with at least one listener; for tests. */
+  static int listeningTracers() {
+    synchronized (LISTENING) {
+      return listening;
+    }
+  }
+
+  /** Counts this tracer in or out of {@link #anyOn} when its {@code on} changes. */
+  private void setOn(boolean value) {
+    if (value == on) {
+      return;
+    }
+    on = value;
+    synchronized (LISTENING) {
+      listening += value ? 1 : -1;
+      anyOn = listening > 0;
+    }
+  }
+
+  /**
    * Subscribes {@code listener} to the tracepoints in {@code points} (subscribing it again replaces
    * its set).
    */
@@ -173,7 +212,7 @@ public final class Tracer {
     masks = Arrays.copyOf(masks, n + 1);
     listeners[n] = listener;
     masks[n] = mask;
-    on = true;
+    setOn(true);
   }
 
   /** Removes {@code listener}; tracing stops costing anything when the last one goes. */
@@ -189,7 +228,7 @@ public final class Tracer {
         System.arraycopy(masks, i + 1, m, i, n - i);
         listeners = l;
         masks = m;
-        on = n > 0;
+        setOn(n > 0);
         return;
       }
     }

@@ -48,6 +48,31 @@ final class TracerTest {
   }
 
   @Test
+  void anyOn_countsEachTracerWithListenersOnce() {
+    // other tests leave tracers listening: count from what is there now
+    int before = Tracer.listeningTracers();
+    Tracer t = new Tracer();
+    Tracer u = new Tracer();
+    TraceListener a = e -> {};
+    TraceListener b = e -> {};
+    t.subscribe(EnumSet.allOf(Tracepoint.class), a);
+    t.subscribe(EnumSet.of(Tracepoint.MM_PAGE_FREE), a);
+    t.subscribe(EnumSet.allOf(Tracepoint.class), b);
+    assertThat(Tracer.listeningTracers()).as("one tracer, two listeners").isEqualTo(before + 1);
+    assertThat(Tracer.anyOn()).isTrue();
+    u.subscribe(EnumSet.allOf(Tracepoint.class), a);
+    assertThat(Tracer.listeningTracers()).isEqualTo(before + 2);
+    t.unsubscribe(a);
+    t.unsubscribe(b);
+    t.unsubscribe(b);
+    assertThat(Tracer.listeningTracers()).isEqualTo(before + 1);
+    assertThat(Tracer.anyOn()).as("u still listens").isTrue();
+    u.unsubscribe(a);
+    assertThat(Tracer.listeningTracers()).isEqualTo(before);
+    assertThat(Tracer.anyOn()).isEqualTo(before > 0);
+  }
+
+  @Test
   void listener_getsOnlyItsTracepoints_butTheClockCountsEveryEvent() {
     Tracer t = new Tracer();
     List<Long> stamps = new ArrayList<>();
