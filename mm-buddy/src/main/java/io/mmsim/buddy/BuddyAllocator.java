@@ -284,7 +284,7 @@ final class BuddyAllocator implements PageAllocator {
     if (!fast) {
       pfn = allocGeneral(cpu, gfp, order, classZone, mt);
     }
-    if (trace.on()) {
+    if (Tracer.anyOn() && trace.on()) {
       traceAlloc(cpu, gfp, order, mt, pfn, fast);
     }
     if (debugChecks) {
@@ -507,7 +507,7 @@ final class BuddyAllocator implements PageAllocator {
     pgfree += 1L << order;
     int z = area.zoneOf(p);
     // one look at the tracer per free: the per-CPU step below reports through the same answer
-    boolean tracing = trace.on();
+    boolean tracing = Tracer.anyOn() && trace.on();
     if (tracing) {
       trace.mmPageFree(cpu, pfn, order);
     }
