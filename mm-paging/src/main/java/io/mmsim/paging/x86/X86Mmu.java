@@ -10,7 +10,6 @@ import io.mmsim.api.paging.ControlRegisters;
 import io.mmsim.api.paging.ErrorCode;
 import io.mmsim.api.paging.Mmu;
 import io.mmsim.api.paging.Pte;
-import io.mmsim.api.paging.Segment;
 import io.mmsim.api.trace.Tracer;
 
 /*
@@ -60,9 +59,8 @@ import io.mmsim.api.trace.Tracer;
  * translation: the copy's tries, or the set lookups; a lookup that found nothing and an entry
  * dropped for its rights are counted apart, and hits and misses (walks) are derived from the four.
  *
- * Segmentation (SDM vol. 3 ch. 3 and 5). A 16-entry GDT with Linux's descriptors; six segment
- * registers with their hidden descriptor caches. In 64-bit mode (CS.L = 1) only FS/GS add a base;
- * in compatibility mode offsets are 32-bit and type, base and limit are checked.
+ * Segmentation (SDM vol. 3 ch. 3 and 5), the GDT, segment registers and CPL, is X86Segmentation's;
+ * this class hands it the #GP it raises.
  *
  * References: arch/x86/include/asm/pgtable_types.h, arch/x86/include/asm/segment.h,
  * arch/x86/kernel/cpu/common.c (gdt_page), Intel SDM vol. 3 chapters 3-5.
@@ -158,12 +156,8 @@ final class X86Mmu implements Mmu {
   /** Cached entries that could not serve their access: each was dropped, then the walk ran. */
   private long drops;
 
-  // segmentation
-  private final long[] gdt = new long[Segment.GDT_ENTRIES];
-  private final int[] selectors = new int[Segment.REGISTERS];
-  private final long[] descriptors = new long[Segment.REGISTERS];
-  private final long[] bases = new long[Segment.REGISTERS];
-  private int cpl;
+  /** Segment registers, the GDT and the CPL (X86Segmentation). */
+  private final X86Segmentation segments;
 
   /** The kernel's tracer: walks, #PF and TLB flushes are reported when someone listens. */
   private final Tracer trace;
@@ -201,7 +195,7 @@ final class X86Mmu implements Mmu {
     }
     Arrays.fill(largeTag, EMPTY);
     recomputeChecks();
-    initGdt(cfg);
+    this.segments = new X86Segmentation(this, cfg, canonShift);
   }
 
   private void recomputeChecks() {
@@ -230,25 +224,6 @@ final class X86Mmu implements Mmu {
       reserved[level << 1 | 1] = common | huge;
       tableStep[level] = reserved[level << 1] | Pte.PS | Pte.PRESENT | Pte.ACCESSED;
     }
-  }
-
-  private void initGdt(X86Config cfg) {
-    gdt[Segment.GDT_ENTRY_KERNEL32_CS] =
-        Segment.descriptor(Segment.FLAGS_KERNEL32_CS, 0, Segment.MAX_RAW_LIMIT);
-    gdt[Segment.GDT_ENTRY_KERNEL_CS] =
-        Segment.descriptor(Segment.FLAGS_KERNEL_CS, 0, Segment.MAX_RAW_LIMIT);
-    gdt[Segment.GDT_ENTRY_KERNEL_DS] =
-        Segment.descriptor(Segment.FLAGS_KERNEL_DS, 0, Segment.MAX_RAW_LIMIT);
-    gdt[Segment.GDT_ENTRY_DEFAULT_USER32_CS] =
-        Segment.descriptor(Segment.FLAGS_USER32_CS, 0, Segment.MAX_RAW_LIMIT);
-    gdt[Segment.GDT_ENTRY_DEFAULT_USER_DS] =
-        Segment.descriptor(Segment.FLAGS_USER_DS, cfg.userDsBase(), cfg.userDsLimit());
-    gdt[Segment.GDT_ENTRY_DEFAULT_USER_CS] =
-        Segment.descriptor(Segment.FLAGS_USER_CS, 0, Segment.MAX_RAW_LIMIT);
-    // Kernel mode after boot: CS = __KERNEL_CS, SS = __KERNEL_DS, DS/ES/FS/GS null.
-    setSegment(Segment.CS, Segment.KERNEL_CS, gdt[Segment.GDT_ENTRY_KERNEL_CS]);
-    setSegment(Segment.SS, Segment.KERNEL_DS, gdt[Segment.GDT_ENTRY_KERNEL_DS]);
-    cpl = 0;
   }
 
   @Override
@@ -599,7 +574,7 @@ final class X86Mmu implements Mmu {
     return FAULT;
   }
 
-  private long generalProtection(int code) {
+  long generalProtection(int code) {
     errorCode = code;
     lastVector = VECTOR_GP;
     return GP_FAULT;
@@ -809,166 +784,47 @@ final class X86Mmu implements Mmu {
 
   // ---------------------------------------------------------------- segmentation
 
-  private void setSegment(int sreg, int selector, long desc) {
-    selectors[sreg] = selector;
-    descriptors[sreg] = desc;
-    bases[sreg] = desc == 0 ? 0 : Segment.base(desc);
-  }
-
-  private static void checkRegister(int sreg) {
-    if (sreg < Segment.ES || sreg > Segment.GS) {
-      throw new IllegalArgumentException("no such segment register: " + sreg);
-    }
-  }
-
-  private boolean longMode() {
-    return Segment.longMode(descriptors[Segment.CS]);
-  }
-
   @Override
   public int selector(int sreg) {
-    checkRegister(sreg);
-    return selectors[sreg];
+    return segments.selector(sreg);
   }
 
   @Override
   public long segmentBase(int sreg) {
-    checkRegister(sreg);
-    if (longMode() && sreg != Segment.FS && sreg != Segment.GS) {
-      return 0;
-    }
-    return bases[sreg];
+    return segments.segmentBase(sreg);
   }
 
   @Override
   public int cpl() {
-    return cpl;
+    return segments.cpl();
   }
 
   @Override
   public long gdtEntry(int index) {
-    if (index < 0 || index >= Segment.GDT_ENTRIES) {
-      throw new IllegalArgumentException(
-          "GDT index " + index + " is not in [0, " + Segment.GDT_ENTRIES + ")");
-    }
-    return gdt[index];
+    return segments.gdtEntry(index);
   }
 
   @Override
   public boolean loadSegment(int sreg, int selector) {
-    checkRegister(sreg);
-    if (selector < 0 || selector > 0xffff) {
-      throw new IllegalArgumentException(String.format("selector 0x%x is not 16 bits", selector));
-    }
-    int rpl = Segment.rpl(selector);
-    if (Segment.isNull(selector) && !Segment.ldt(selector)) {
-      if (sreg == Segment.CS || (sreg == Segment.SS && !(cpl == 0 && longMode()))) {
-        return segmentFault(selector);
-      }
-      setSegment(sreg, selector, 0);
-      return true;
-    }
-    int index = Segment.index(selector);
-    if (Segment.ldt(selector) || index >= Segment.GDT_ENTRIES) {
-      return segmentFault(selector);
-    }
-    long d = gdt[index];
-    if (!Segment.codeOrData(d) || !Segment.present(d)) {
-      return segmentFault(selector);
-    }
-    int dpl = Segment.dpl(d);
-    switch (sreg) {
-      case Segment.CS -> {
-        if (!Segment.code(d) || dpl != rpl) {
-          return segmentFault(selector);
-        }
-      }
-      case Segment.SS -> {
-        if (!Segment.writable(d) || rpl != cpl || dpl != cpl) {
-          return segmentFault(selector);
-        }
-      }
-      default -> {
-        if (!Segment.readable(d) || (!Segment.conforming(d) && dpl < Math.max(cpl, rpl))) {
-          return segmentFault(selector);
-        }
-      }
-    }
-    d = Segment.withAccessed(d);
-    gdt[index] = d;
-    setSegment(sreg, selector, d);
-    if (sreg == Segment.CS) {
-      cpl = rpl;
-    }
-    return true;
-  }
-
-  private boolean segmentFault(int selector) {
-    generalProtection(selector & 0xfffc);
-    return false;
+    return segments.loadSegment(sreg, selector);
   }
 
   @Override
   public void writeSegmentBase(int sreg, long base) {
-    if (sreg != Segment.FS && sreg != Segment.GS) {
-      throw new IllegalArgumentException(
-          "only fs and gs have a writable base, not " + Segment.registerName(sreg));
-    }
-    if ((base << canonShift) >> canonShift != base) {
-      throw new IllegalArgumentException(
-          String.format("%s base 0x%x is not canonical", Segment.registerName(sreg), base));
-    }
-    bases[sreg] = base;
+    segments.writeSegmentBase(sreg, base);
   }
 
   @Override
   public long linearAddress(int sreg, long offset, int access) {
-    checkRegister(sreg);
-    if (access < Access.READ || access > Access.EXECUTE) {
-      throw new IllegalArgumentException("linearAddress: no such access kind " + access);
-    }
-    if (access == Access.EXECUTE && sreg != Segment.CS) {
-      throw new IllegalArgumentException(
-          "instruction fetches use cs, not " + Segment.registerName(sreg));
-    }
-    if (longMode()) {
-      long base = sreg == Segment.FS || sreg == Segment.GS ? bases[sreg] : 0;
-      long linear = base + offset;
-      if ((linear << canonShift) >> canonShift != linear) {
-        generalProtection(0);
-        return BAD_LINEAR;
-      }
-      return linear;
-    }
-    long off = offset & 0xffffffffL;
-    long d = descriptors[sreg];
-    boolean ok =
-        d != 0
-            && (access != Access.WRITE || Segment.writable(d))
-            && (access != Access.READ || Segment.readable(d))
-            && (access != Access.EXECUTE || Segment.code(d));
-    if (ok) {
-      long limit = Segment.limit(d);
-      if (Segment.expandDown(d)) {
-        long upper = Segment.big(d) ? 0xffffffffL : 0xffffL;
-        ok = off > limit && off <= upper;
-      } else {
-        ok = off <= limit;
-      }
-    }
-    if (!ok) {
-      generalProtection(0);
-      return BAD_LINEAR;
-    }
-    return (bases[sreg] + off) & 0xffffffffL;
+    return segments.linearAddress(sreg, offset, access);
   }
 
   @Override
   public long translateLogical(int sreg, long offset, int access) {
-    long linear = linearAddress(sreg, offset, access);
+    long linear = segments.linearAddress(sreg, offset, access);
     if (linear == BAD_LINEAR) {
       return GP_FAULT;
     }
-    return translate(linear, access, cpl == 3);
+    return translate(linear, access, segments.cpl() == 3);
   }
 }

@@ -8,9 +8,11 @@
  *       little-endian entries; the shared kernel half (direct map in 1 GiB / 2 MiB / 4 KiB pages,
  *       preallocated vmalloc second-level tables, any later kernel top-level entry copied into
  *       every root); exact per-address-space table counts; all-or-nothing table allocation.
- *   <li>{@code X86Mmu}: one per CPU; CR0/CR3/CR4/EFER, segment registers over Linux's GDT, a
- *       set-associative TLB of two {@code long[]} arrays (tags and packed translations) and the
- *       walk that checks present and reserved bits, effective rights, and sets Accessed / Dirty.
+ *   <li>{@code X86Mmu}: one per CPU; CR0/CR3/CR4/EFER, a set-associative TLB in one {@code long[]}
+ *       (each slot's tag beside its packed translation), a large-page TLB, and the walk that checks
+ *       present and reserved bits, effective rights, and sets Accessed / Dirty.
+ *   <li>{@code X86Segmentation}: one CPU's segment registers over Linux's GDT, the CPL, and the
+ *       logical-to-linear checks of 64-bit and compatibility mode.
  *   <li>{@code RootMap}: live roots and their table counts in an open-addressing primitive map.
  * </ul>
  *
