@@ -8,7 +8,7 @@ package io.mmsim.api.page;
  * it tries the min watermark. The kernel decides whether the node needs kswapd ({@code
  * pgdat_balanced}) and when kswapd runs.
  *
- * @since 1.2
+ * @since 1.3
  */
 @FunctionalInterface
 public interface KswapdWakeup {

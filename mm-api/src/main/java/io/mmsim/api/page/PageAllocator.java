@@ -179,7 +179,7 @@ public interface PageAllocator extends Allocator {
    * watermarks itself after each access that faulted.
    *
    * @return true when the allocator will call {@code wakeup}
-   * @since 1.2
+   * @since 1.3
    */
   default boolean setKswapdWakeup(KswapdWakeup wakeup) {
     return false;

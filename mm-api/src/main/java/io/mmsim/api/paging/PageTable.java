@@ -107,7 +107,7 @@ public interface PageTable {
    * io.mmsim.api.mem.PhysicalMemory} is what {@link #writePte} does when the tables exist. The
    * default is a page table that does not tell: always -1.
    *
-   * @since 1.2
+   * @since 1.3
    */
   default long pteSlot(long root, long linear) {
     return -1;

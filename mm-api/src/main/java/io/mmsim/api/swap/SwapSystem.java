@@ -258,7 +258,7 @@ public interface SwapSystem {
    * @param balanced given the pages reclaimed so far, true when the node is balanced
    * @return pages reclaimed, or {@link #WORKINGSET_PROTECTED} when the node is not balanced and the
    *     policy is not {@link ReplacementPolicy#reclaimable() reclaimable}
-   * @since 1.2
+   * @since 1.3
    */
   default int balancePgdat(
       ReplacementPolicy policy,
