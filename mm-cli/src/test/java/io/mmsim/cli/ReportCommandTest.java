@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +48,28 @@ final class ReportCommandTest extends CommandLineTest {
     assertThat(Long.parseLong(m.group(1))).isEqualTo(lines + 2);
     // the demo's swap section shows in the timeline: pages went out
     assertThat(html).containsPattern("swap-outs</text><text x='\\d+' y='\\d+'>total [1-9]");
+    // the demo crosses a low watermark: kswapd is marked, and in every zone's chart the free
+    // line has a colour of its own, none of the watermarks'
+    assertThat(html).contains("kswapd ran");
+    int charts = 0;
+    for (String svg : html.split("<svg ")) {
+      if (!svg.contains(">high</text>")) {
+        continue;
+      }
+      charts++;
+      Matcher legend =
+          Pattern.compile("fill='(#[0-9a-f]{6})'/><text[^>]*>(free|high|low|min)</text>")
+              .matcher(svg);
+      Map<String, String> colour = new HashMap<>();
+      while (legend.find()) {
+        colour.put(legend.group(2), legend.group(1));
+      }
+      assertThat(colour).containsKeys("free", "high", "low", "min");
+      assertThat(List.of(colour.get("high"), colour.get("low"), colour.get("min")))
+          .as("watermark colours beside free")
+          .doesNotContain(colour.get("free"));
+    }
+    assertThat(charts).as("watermark charts").isGreaterThanOrEqualTo(2);
   }
 
   @Test

@@ -32,7 +32,8 @@ import io.mmsim.kernel.Kernel;
  * }</pre>
  */
 public final class HtmlReport {
-  private static final String[] ZONE_COLOURS = {"#1f77b4", "#2ca02c", "#9467bd"};
+  /** The free-pages line of every zone's chart: one colour, apart from the watermarks'. */
+  private static final String FREE_COLOUR = "#1f77b4";
 
   private HtmlReport() {}
 
@@ -168,7 +169,6 @@ public final class HtmlReport {
         .append(" against its min, low and high watermarks. Below low the kernel wakes kswapd;")
         .append(" red dashes mark the steps in which kswapd ran (vmstat pageoutrun grew).</p>\n");
     int[] marks = increments(steps, "pageoutrun");
-    int zi = 0;
     for (Zone z : steps.get(0).zones().keySet()) {
       double[] free = new double[steps.size()];
       double[] min = new double[steps.size()];
@@ -187,7 +187,7 @@ public final class HtmlReport {
               "pages",
               labels,
               List.of(
-                  new Svg.Series("free", ZONE_COLOURS[zi++ % 3], free, false),
+                  new Svg.Series("free", FREE_COLOUR, free, false),
                   new Svg.Series("high", "#2ca02c", high, true),
                   new Svg.Series("low", "#ff7f0e", low, true),
                   new Svg.Series("min", "#d62728", min, true)),
