@@ -1,15 +1,11 @@
 package io.mmsim.paging.x86;
 
-import java.util.HashSet;
-import java.util.Set;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.mmsim.api.BadAddressException;
 import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.mem.FrameMap;
-import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Page;
@@ -51,6 +47,9 @@ import io.mmsim.api.trace.Tracer;
  *
  * writePte is all-or-nothing: it first walks to find how many tables are missing, allocates all of
  * them (giving back what it got if one allocation fails), and only then writes entries.
+ *
+ * Cold views of the same tables live apart: X86PageTableInvariants recounts everything from the
+ * entries (checkInvariants), X86PtDump labels the table frames for the frame map (describeFrames).
  *
  * References: arch/x86/mm/init_64.c (kernel_physical_mapping_init, preallocate_vmalloc_pages,
  * sync_global_pgds), arch/x86/mm/pgtable.c (pgd_alloc), mm/memory.c (free_pgtables),
@@ -863,157 +862,37 @@ final class X86PageTable implements PageTable {
     }
   }
 
-  // ---------------------------------------------------------------- invariants
+  // ---------------------------------------------------------------- invariants, frame map
 
+  /** Recounts every table from the entries: see {@link X86PageTableInvariants}. */
   @Override
   public void checkInvariants() {
-    Set<Long> seen = new HashSet<>();
-    long kernelRootPhys = Page.pfnToPhys(kernelRoot);
-    seen.add(kernelRoot);
-    long kernelCount = 1 + countTables(kernelRootPhys, levels, 0, ENTRIES, seen);
-    if (kernelCount != kernelTables) {
-      throw new AssertionError(
-          "kernel tables: counted " + kernelCount + ", recorded " + kernelTables);
-    }
-    long[] leaves = new long[4];
-    countDirectMap(leaves);
-    for (int l = 1; l <= 3; l++) {
-      if (leaves[l] != directMap[l]) {
-        throw new AssertionError(
-            "direct map level "
-                + l
-                + " pages: counted "
-                + leaves[l]
-                + ", recorded "
-                + directMap[l]);
-      }
-    }
-    long sum = 0;
-    for (int s = 0; s < roots.capacity(); s++) {
-      long r = roots.rootAt(s);
-      if (r == RootMap.EMPTY) {
-        continue;
-      }
-      if (!seen.add(r)) {
-        throw new AssertionError("root pfn 0x" + Long.toHexString(r) + " is also a table");
-      }
-      long rp = Page.pfnToPhys(r);
-      long owned = 1 + countTables(rp, levels, 0, KERNEL_FIRST_INDEX, seen);
-      if (owned != roots.count(r)) {
-        throw new AssertionError(
-            "root pfn 0x"
-                + Long.toHexString(r)
-                + ": counted "
-                + owned
-                + " tables, recorded "
-                + roots.count(r));
-      }
-      sum += owned;
-      for (int i = KERNEL_FIRST_INDEX; i < ENTRIES; i++) {
-        long mine = mem.readLong(rp + (long) i * Long.BYTES);
-        long kernel = mem.readLong(kernelRootPhys + (long) i * Long.BYTES);
-        if (mine != kernel) {
-          throw new AssertionError(
-              String.format(
-                  "root pfn 0x%x: kernel entry %d is 0x%x, the" + " kernel root has 0x%x",
-                  r, i, mine, kernel));
-        }
-      }
-    }
-    if (sum != userTables) {
-      throw new AssertionError("user tables: counted " + sum + ", recorded " + userTables);
-    }
-    for (X86Mmu m : mmus) {
-      if (m != null) {
-        if (!isRoot(m.cr3())) {
-          throw new AssertionError(
-              "cpu "
-                  + m.cpu()
-                  + ": CR3 pfn 0x"
-                  + Long.toHexString(m.cr3())
-                  + " is not a live root");
-        }
-        m.checkInvariants();
-      }
-    }
+    X86PageTableInvariants.check(this);
   }
 
-  // ---------------------------------------------------------------- frame map
-
+  /** Marks every table frame with its owner and level: see {@link X86PtDump}. */
   @Override
   public void describeFrames(FrameMap map) {
-    markTables(map, Page.pfnToPhys(kernelRoot), levels, 0, ENTRIES, "kernel");
-    for (int s = 0; s < roots.capacity(); s++) {
-      long r = roots.rootAt(s);
-      if (r != RootMap.EMPTY) {
-        markTables(map, Page.pfnToPhys(r), levels, 0, KERNEL_FIRST_INDEX, map.addressSpaceLabel(r));
-      }
-    }
+    X86PtDump.describeFrames(this, map);
   }
 
-  /** Marks the table at {@code table} and every table below entries [from, to) of it. */
-  private void markTables(FrameMap map, long table, int level, int from, int to, String owner) {
-    map.mark(Page.physToPfn(table), 1, FrameUse.PAGE_TABLE, owner + " " + tableName(level));
-    for (int i = from; i < to; i++) {
-      long e = mem.readLong(table + (long) i * Long.BYTES);
-      if (Pte.present(e) && !isLeaf(e, level) && level > 1) {
-        markTables(map, e & Pte.PFN_MASK, level - 1, 0, ENTRIES, owner);
-      }
-    }
+  /** Live roots and their table counts. */
+  RootMap roots() {
+    return roots;
   }
 
-  /** The kernel's name of a table of {@code level} (pgd, p4d, pud, pmd, pte). */
-  private String tableName(int level) {
-    if (level == levels) {
-      return "PGD";
-    }
-    return switch (level) {
-      case 4 -> "P4D";
-      case 3 -> "PUD";
-      case 2 -> "PMD";
-      default -> "PTE";
-    };
+  /** The MMUs created so far, by CPU (null where {@link #mmu} was never asked). */
+  X86Mmu[] mmus() {
+    return mmus;
   }
 
-  private long countTables(long table, int level, int from, int to, Set<Long> seen) {
-    long n = 0;
-    for (int i = from; i < to; i++) {
-      long e = mem.readLong(table + (long) i * Long.BYTES);
-      if (!Pte.present(e) || isLeaf(e, level)) {
-        continue;
-      }
-      long child = Pte.pfn(e);
-      if (!seen.add(child)) {
-        throw new AssertionError(
-            "table pfn 0x"
-                + Long.toHexString(child)
-                + " is reachable twice (level "
-                + (level - 1)
-                + ")");
-      }
-      n += 1 + (level - 1 > 1 ? countTables(e & Pte.PFN_MASK, level - 1, 0, ENTRIES, seen) : 0);
-    }
-    return n;
+  /** Table pages of the user halves (every root's own tables). */
+  long userTablePages() {
+    return userTables;
   }
 
-  private void countDirectMap(long[] leaves) {
-    long bytes = mem.size();
-    walk(
-        Page.pfnToPhys(kernelRoot),
-        levels,
-        0,
-        pageOffset,
-        pageOffset + bytes - 1,
-        (va, e) -> leaves[leafLevelOf(va)]++);
-  }
-
-  private int leafLevelOf(long va) {
-    for (int level = 3; level >= 1; level--) {
-      long e = readEntry(kernelRoot, va, level);
-      if (Pte.present(e) && isLeaf(e, level)) {
-        return level;
-      }
-    }
-    throw new AssertionError("no leaf at 0x" + Long.toHexString(va));
+  /** Every leaf of the kernel root in {@code [start, last]}, in address order. */
+  void walkKernel(long start, long last, PteVisitor v) {
+    walk(Page.pfnToPhys(kernelRoot), levels, 0, start, last, v);
   }
 }

@@ -14,6 +14,8 @@
  *   <li>{@code X86Segmentation}: one CPU's segment registers over Linux's GDT, the CPL, and the
  *       logical-to-linear checks of 64-bit and compatibility mode.
  *   <li>{@code RootMap}: live roots and their table counts in an open-addressing primitive map.
+ *   <li>{@code X86PageTableInvariants}: recounts every table from the entries ({@code
+ *       checkInvariants}); {@code X86PtDump}: labels the table frames for the frame map.
  * </ul>
  *
  * <h2>Hot path</h2>
