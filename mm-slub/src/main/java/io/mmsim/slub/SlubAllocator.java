@@ -750,76 +750,10 @@ final class SlubAllocator implements ObjectAllocator {
 
   // ================================================================ statistics, invariants
 
+  /** The sums over every cache of SLUB's event counters: see {@link SlubStat}. */
   @Override
   public Statistics statistics() {
-    long[] sum = new long[20];
-    long slabs = 0;
-    long slabPages = 0;
-    for (SlubCache c : caches) {
-      long[] v = {
-        c.allocFastpath(),
-        c.allocSlowpath,
-        c.freeFastpath(),
-        c.freeSlowpath,
-        c.freeFrozen,
-        c.freeAddPartial,
-        c.freeRemovePartial,
-        c.allocFromPartial,
-        c.allocSlab,
-        c.allocRefill,
-        c.freeSlab,
-        c.cpuslabFlush,
-        c.deactivateFull,
-        c.deactivateEmpty,
-        c.orderFallback,
-        c.cpuPartialAlloc,
-        c.cpuPartialFree,
-        c.cpuPartialNode,
-        c.cpuPartialDrain,
-        c.remotePartial
-      };
-      for (int i = 0; i < v.length; i++) {
-        sum[i] += v[i];
-      }
-      slabs += c.nrSlabs();
-      slabPages += c.nrPages();
-    }
-    String[] names = {
-      "alloc_fastpath",
-      "alloc_slowpath",
-      "free_fastpath",
-      "free_slowpath",
-      "free_frozen",
-      "free_add_partial",
-      "free_remove_partial",
-      "alloc_from_partial",
-      "alloc_slab",
-      "alloc_refill",
-      "free_slab",
-      "cpuslab_flush",
-      "deactivate_full",
-      "deactivate_empty",
-      "order_fallback",
-      "cpu_partial_alloc",
-      "cpu_partial_free",
-      "cpu_partial_node",
-      "cpu_partial_drain",
-      // not a kernel stat_item: partial slabs get_any_partial took from another node
-      "alloc_remote_partial"
-    };
-    Statistics.Builder b =
-        Statistics.builder()
-            .put("caches", caches.size())
-            .put("aliases", aliases.size())
-            .put("slabs", slabs)
-            .put("slab_pages", slabPages)
-            .put("large_kmalloc_pages", largePages)
-            .put("large_kmalloc_allocs", largeAllocs)
-            .put("large_kmalloc_frees", largeFrees);
-    for (int i = 0; i < names.length; i++) {
-      b.put(names[i], sum[i]);
-    }
-    return b.build();
+    return SlubStat.sum(caches, aliases.size(), largePages, largeAllocs, largeFrees);
   }
 
   @Override

@@ -23,6 +23,8 @@
  *       prints ({@code CONFIG_SLUB_DEBUG}).
  *   <li>{@link io.mmsim.slub.SlubInvariants}: the full recount of a cache's lists and counters that
  *       tests run.
+ *   <li>{@link io.mmsim.slub.SlubStat}: the {@code CONFIG_SLUB_STATS} event counters summed over
+ *       every cache, for the allocator's statistics.
  *   <li>{@link io.mmsim.slub.SlubLayout}: where the free pointer, red zones, tracking data and
  *       padding sit in a slot ({@code calculate_sizes}) and the slab order ({@code
  *       calculate_order}).
