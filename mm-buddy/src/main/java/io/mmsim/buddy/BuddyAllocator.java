@@ -7,24 +7,18 @@ import static io.mmsim.buddy.AllocFlags.ALLOC_NO_WATERMARKS;
 import static io.mmsim.buddy.AllocFlags.ALLOC_WMARK_LOW;
 import static io.mmsim.buddy.AllocFlags.ALLOC_WMARK_MASK;
 import static io.mmsim.buddy.FreeArea.ALLOCATED;
-import static io.mmsim.buddy.FreeArea.BUDDY;
 import static io.mmsim.buddy.FreeArea.HEAD_MASK;
 import static io.mmsim.buddy.FreeArea.MAX_ORDER;
-import static io.mmsim.buddy.FreeArea.NONE;
 import static io.mmsim.buddy.FreeArea.NR_ZONES;
-import static io.mmsim.buddy.FreeArea.PCP;
 import static io.mmsim.buddy.FreeArea.ZONE_DMA;
 import static io.mmsim.buddy.FreeArea.ZONE_DMA32;
 import static io.mmsim.buddy.FreeArea.ZONE_NORMAL;
 import static io.mmsim.buddy.FreeArea.meta;
-import static io.mmsim.buddy.FreeArea.orderOf;
-import static io.mmsim.buddy.FreeArea.stateOf;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_HIGHATOMIC;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_ISOLATE;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_MOVABLE;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_PCPTYPES;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_RECLAIMABLE;
-import static io.mmsim.buddy.Pageblocks.MIGRATE_TYPES;
 import static io.mmsim.buddy.Pageblocks.MIGRATE_UNMOVABLE;
 import static io.mmsim.buddy.Pageblocks.MT_MASK;
 import static io.mmsim.buddy.Pageblocks.PAGEBLOCK_ORDER;
@@ -74,6 +68,8 @@ import io.mmsim.api.util.IntList;
  *   Compaction   compact_zone's migrate and free scanners (the kernel moves the pages)
  *   AllocFlags   GFP flags to ALLOC_* flags
  *   BuddyInvariants  checkInvariants, which recomputes all derived state
+ *   Vmstat       /proc/zoneinfo, /proc/pagetypeinfo and the counters (read-only views)
+ *   BadPage      why a call was refused (bad_page's reasons), built only on the refusal path
  *
  * Algorithm:
  *
@@ -145,6 +141,8 @@ final class BuddyAllocator implements PageAllocator {
   private final PerCpuPages pcp;
   private final Watermarks wm;
   private final Compaction compaction;
+  private final BadPage badPage;
+  private final Vmstat vmstat;
 
   // the fast paths' arrays, shared with the parts above
   private final int[] next;
@@ -256,6 +254,9 @@ final class BuddyAllocator implements PageAllocator {
     this.pcpSentinels = pcp.sentinels;
     this.migratetypeMask = blocks.mobilityDisabled ? 0 : MigrateType.PCPTYPES;
     this.given = new long[(nFrames + 63) >>> 6];
+    this.badPage = new BadPage(base, nFrames, cpus, meta, given);
+    this.vmstat =
+        new Vmstat(layout, nid, area, pcp, wm, highAtomic, fallback, compaction, managed, pgalloc);
   }
 
   // ---------------------------------------------------------------- PageAllocator
@@ -561,85 +562,18 @@ final class BuddyAllocator implements PageAllocator {
 
   // ---------------------------------------------------------------- diagnosis of bad calls
 
-  /** The exception for a rejected allocPages call (kept out of the hot method). */
+  // Kept as small private methods so that the hot methods only throw what they return.
+
   private RuntimeException badAlloc(int cpu, int gfp, int order) {
-    if (order < 0 || order > MAX_ORDER) {
-      return new IllegalArgumentException("order " + order + " is outside 0.." + MAX_ORDER);
-    }
-    if (cpu < 0 || cpu >= cpus) {
-      return badCpu(cpu);
-    }
-    if ((gfp & MigrateType.GFP_MOVABLE_MASK) == MigrateType.GFP_MOVABLE_MASK) {
-      return new IllegalArgumentException(
-          "gfp " + Gfp.format(gfp) + ": __GFP_MOVABLE and __GFP_RECLAIMABLE exclude each other");
-    }
-    return new IllegalStateException("allocPages before completeBoot");
+    return badPage.badAlloc(cpu, gfp, order);
   }
 
   private IllegalArgumentException badCpu(int cpu) {
-    return new IllegalArgumentException("cpu " + cpu + " is outside 0.." + (cpus - 1));
+    return badPage.badCpu(cpu);
   }
 
-  /**
-   * The exception for a free that cannot be right, naming the machine PFN; reads state only.
-   *
-   * @param local the node-relative PFN
-   */
   private BadPageException badFree(long local, int order) {
-    long pfn = base + local;
-    if (order < 0 || order > MAX_ORDER) {
-      return new BadPageException(pfn, order, "order " + order + " is outside 0.." + MAX_ORDER);
-    }
-    if (local < 0 || local >= nFrames) {
-      return new BadPageException(
-          pfn,
-          order,
-          String.format("pfn outside memory (frames 0x%x-0x%x)", base, base + nFrames - 1));
-    }
-    if ((pfn & ((1L << order) - 1)) != 0) {
-      return new BadPageException(
-          pfn, order, "misaligned block: the pfn is not a multiple of " + (1 << order) + " pages");
-    }
-    int p = (int) local;
-    byte m = meta[p];
-    switch (stateOf(m)) {
-      case ALLOCATED:
-        return new BadPageException(
-            pfn, order, "wrong order: the block was allocated with order " + orderOf(m));
-      case BUDDY:
-        return new BadPageException(
-            pfn, order, "double free of a free block (order " + orderOf(m) + " on the free list)");
-      case PCP:
-        return new BadPageException(pfn, order, "double free of a free page on a per-CPU list");
-      default:
-        break;
-    }
-    for (int o = 1; o <= MAX_ORDER; o++) {
-      int head = p & -(1 << o);
-      byte hm = meta[head];
-      if (stateOf(hm) != NONE && head + (1 << orderOf(hm)) > p) {
-        int ho = orderOf(hm);
-        if (stateOf(hm) == ALLOCATED) {
-          return new BadPageException(
-              pfn,
-              order,
-              String.format(
-                  "not a block head: the frame lies inside the order-%d block allocated at pfn 0x%x",
-                  ho, base + head));
-        }
-        return new BadPageException(
-            pfn,
-            order,
-            String.format(
-                "double free: the frame lies inside a free block of order %d at pfn 0x%x",
-                ho, base + head));
-      }
-    }
-    if (!isGiven(p)) {
-      return new BadPageException(pfn, order, "reserved frame: never handed to the page allocator");
-    }
-    throw new AssertionError(
-        "frame 0x" + Integer.toHexString(p) + " was handed over at boot but no block covers it");
+    return badPage.badFree(local, order);
   }
 
   // ---------------------------------------------------------------- boot
@@ -786,49 +720,16 @@ final class BuddyAllocator implements PageAllocator {
     return wm.get(zone.ordinal(), mark.ordinal());
   }
 
+  /** /proc/zoneinfo's numbers for one zone of this node: see {@link Vmstat}. */
   @Override
   public ZoneStats zoneStats(Zone zone) {
-    int z = zone.ordinal();
-    long[] blocksPerOrder = new long[NR_ORDERS];
-    for (int o = 0; o < NR_ORDERS; o++) {
-      blocksPerOrder[o] = area.nrFree(z, o);
-    }
-    int[] counts = new int[cpus];
-    for (int c = 0; c < cpus; c++) {
-      counts[c] = pcpCount[PerCpuPages.slot(c, z)];
-    }
-    long spanned = layout.zoneSpanned(nid, zone);
-    return new ZoneStats(
-        zone,
-        layout.zoneStart(nid, zone),
-        spanned,
-        spanned,
-        managed[z],
-        zoneFree[z],
-        wmark[z * 3],
-        wmark[z * 3 + 1],
-        wmark[z * 3 + 2],
-        blocksPerOrder,
-        counts,
-        pcp.high[z],
-        pcp.batch[z],
-        Arrays.copyOfRange(lowmemReserve, z * NR_ZONES, (z + 1) * NR_ZONES));
+    return vmstat.zoneStats(zone);
   }
 
+  /** /proc/pagetypeinfo's numbers for one zone of this node: see {@link Vmstat}. */
   @Override
   public Optional<PageTypeInfo> pageTypeInfo(Zone zone) {
-    int z = zone.ordinal();
-    long[][] free = new long[MIGRATE_TYPES][NR_ORDERS];
-    for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
-      for (int o = 0; o < NR_ORDERS; o++) {
-        free[mt][o] = area.nrFree[FreeArea.listId(z, mt, o)];
-      }
-    }
-    return Optional.of(
-        new PageTypeInfo(
-            zone,
-            free,
-            blocks.count(layout.zoneStart(nid, zone) - base, layout.zoneEnd(nid, zone) - base)));
+    return vmstat.pageTypeInfo(zone);
   }
 
   @Override
@@ -886,56 +787,10 @@ final class BuddyAllocator implements PageAllocator {
     return 10;
   }
 
-  /**
-   * Counters, vmstat-style where the kernel has one: nr_free_pages (buddy lists only),
-   * nr_pcp_pages, pgalloc_dma/dma32/normal (pages, 2^order per allocation, by the zone that served
-   * it), pgfree (pages, boot hand-off included as in the kernel), pgalloc_fail (allocations that
-   * returned NO_PAGE), alloc_drain_retry (failures retried after draining every per-CPU list),
-   * pcp_refill / pcp_refill_pages (refills of an empty per-CPU list and the pages they took),
-   * pcp_spill (lists that reached high), pcp_drain (non-empty lists drained), pcp_to_buddy_pages
-   * (pages spilled or drained back), nr_free_highatomic and nr_reserved_highatomic (pages),
-   * extfrag_alloc (blocks taken from another migrate type's lists: the kernel's
-   * mm_page_alloc_extfrag events), extfrag_claim_pageblocks (pageblocks that changed type to serve
-   * them), extfrag_steal (those that left the pageblock's type alone), highatomic_reserve and
-   * highatomic_unreserve (reserve operations that changed a pageblock), and compaction's
-   * compact_migrate_scanned, compact_free_scanned, compact_isolated, pgmigrate_success and
-   * pgmigrate_fail (see Compaction).
-   */
+  /** The allocator's counters, vmstat-style: see {@link Vmstat#statistics}. */
   @Override
   public Statistics statistics() {
-    long freeHighatomic = 0;
-    long reservedHighatomic = 0;
-    for (int z = 0; z < NR_ZONES; z++) {
-      freeHighatomic += freePages[z * MIGRATE_TYPES + MIGRATE_HIGHATOMIC];
-      reservedHighatomic += highAtomic.nrReserved[z];
-    }
-    return Statistics.builder()
-        .put("nr_free_pages", nrFreePages())
-        .put("nr_pcp_pages", pcp.pages())
-        .put("pgalloc_dma", pgalloc[ZONE_DMA])
-        .put("pgalloc_dma32", pgalloc[ZONE_DMA32])
-        .put("pgalloc_normal", pgalloc[ZONE_NORMAL])
-        .put("pgfree", pgfree)
-        .put("pgalloc_fail", allocFail)
-        .put("alloc_drain_retry", allocDrainRetry)
-        .put("pcp_refill", pcp.refills)
-        .put("pcp_refill_pages", pcp.refillPages)
-        .put("pcp_spill", pcp.spills)
-        .put("pcp_drain", pcp.drains)
-        .put("pcp_to_buddy_pages", pcp.toBuddyPages)
-        .put("nr_free_highatomic", freeHighatomic)
-        .put("nr_reserved_highatomic", reservedHighatomic)
-        .put("extfrag_alloc", fallback.extfrag)
-        .put("extfrag_claim_pageblocks", fallback.claimedBlocks)
-        .put("extfrag_steal", fallback.steals)
-        .put("highatomic_reserve", highAtomic.reserved)
-        .put("highatomic_unreserve", highAtomic.unreserved)
-        .put("compact_migrate_scanned", compaction.migrateScanned)
-        .put("compact_free_scanned", compaction.freeScanned)
-        .put("compact_isolated", compaction.isolated)
-        .put("pgmigrate_success", compaction.migrateSuccess)
-        .put("pgmigrate_fail", compaction.migrateFail)
-        .build();
+    return vmstat.statistics(nrFreePages(), pgfree, allocFail, allocDrainRetry);
   }
 
   // ---------------------------------------------------------------- white-box views for tests
