@@ -2,7 +2,6 @@ package io.mmsim.workload;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -69,8 +68,8 @@ public final class MemoryTrace extends Workload {
 
   private static final int ACCESS_BITS = 2;
   private static final int ACCESS_MASK = (1 << ACCESS_BITS) - 1;
-  private static final int END = 1 << ACCESS_BITS;
-  private static final int ID_SHIFT = ACCESS_BITS + 1;
+  static final int END = 1 << ACCESS_BITS;
+  static final int ID_SHIFT = ACCESS_BITS + 1;
 
   /** Distinct pages a trace may touch (the page id field's width). */
   static final int MAX_PAGES = 1 << (Integer.SIZE - ID_SHIFT - 1);
@@ -107,14 +106,14 @@ public final class MemoryTrace extends Workload {
   private volatile boolean ready;
 
   /** While a background reader runs: it, and the latch it opens when done. */
-  private volatile Builder reader;
+  private volatile TraceBuilder reader;
 
   private final CountDownLatch loaded;
 
   private volatile int[] next;
 
   /** A trace read at once. */
-  private MemoryTrace(Builder b) {
+  private MemoryTrace(TraceBuilder b) {
     this.name = b.name;
     this.format = b.format;
     this.loaded = null;
@@ -122,14 +121,14 @@ public final class MemoryTrace extends Workload {
   }
 
   /** A trace that {@code b} is still reading, on another thread. */
-  private MemoryTrace(Builder b, CountDownLatch loaded) {
+  private MemoryTrace(TraceBuilder b, CountDownLatch loaded) {
     this.name = b.name;
     this.format = b.format;
     this.loaded = loaded;
     this.reader = b;
   }
 
-  private void finish(Builder b, Throwable failed) {
+  private void finish(TraceBuilder b, Throwable failed) {
     // kept as read, without a copy to trim it: a sized-ahead array is at most a quarter too long
     this.touches = b.touches;
     this.length = b.nTouches;
@@ -308,7 +307,7 @@ public final class MemoryTrace extends Workload {
   private void run(Replay r, Processes p, Task t, TraceFuture future, long[] records) {
     r.kernel().setCaller(name);
     long[] nextProgress = {PROGRESS_EVERY};
-    Builder b = reader;
+    TraceBuilder b = reader;
     if (b == null) {
       replay(r, p, t, future, records, nextProgress, touches, pages, 0, length);
       return;
@@ -386,15 +385,16 @@ public final class MemoryTrace extends Workload {
    * allocated once instead of grown.
    */
   static MemoryTrace readLackey(String name, InputStream in, long bytes) throws IOException {
-    Builder b = new Builder(name, WorkloadFormat.LACKEY, bytes / LACKEY_BYTES_PER_TOUCH);
-    b.lackey(in);
+    TraceBuilder b = new TraceBuilder(name, WorkloadFormat.LACKEY, bytes / LACKEY_BYTES_PER_TOUCH);
+    new LackeyReader(b).read(in);
     return new MemoryTrace(b);
   }
 
   /** Reads a reference string; {@code bytes} as for {@link #readLackey}. */
   static MemoryTrace readReferences(String name, InputStream in, long bytes) throws IOException {
-    Builder b = new Builder(name, WorkloadFormat.REFERENCE_STRING, bytes / REFS_BYTES_PER_TOUCH);
-    b.references(in);
+    TraceBuilder b =
+        new TraceBuilder(name, WorkloadFormat.REFERENCE_STRING, bytes / REFS_BYTES_PER_TOUCH);
+    new ReferenceStringReader(b).read(in);
     return new MemoryTrace(b);
   }
 
@@ -406,8 +406,9 @@ public final class MemoryTrace extends Workload {
   static MemoryTrace readInBackground(
       String name, WorkloadFormat format, InputStream in, long bytes) {
     boolean lackey = format == WorkloadFormat.LACKEY;
-    Builder b =
-        new Builder(name, format, bytes / (lackey ? LACKEY_BYTES_PER_TOUCH : REFS_BYTES_PER_TOUCH));
+    TraceBuilder b =
+        new TraceBuilder(
+            name, format, bytes / (lackey ? LACKEY_BYTES_PER_TOUCH : REFS_BYTES_PER_TOUCH));
     CountDownLatch loaded = new CountDownLatch(1);
     MemoryTrace trace = new MemoryTrace(b, loaded);
     Thread t =
@@ -416,9 +417,9 @@ public final class MemoryTrace extends Workload {
               Throwable failed = null;
               try (in) {
                 if (lackey) {
-                  b.lackey(in);
+                  new LackeyReader(b).read(in);
                 } else {
-                  b.references(in);
+                  new ReferenceStringReader(b).read(in);
                 }
               } catch (IOException e) {
                 if (b.error == null) {
@@ -439,492 +440,5 @@ public final class MemoryTrace extends Workload {
     t.setDaemon(true);
     t.start();
     return trace;
-  }
-
-  /** Parses into growing arrays; a bad line stops it and is kept as the error. */
-  private static final class Builder {
-    private static final int CACHE = 256;
-
-    /** Longer than any plain lackey line: the buffer is refilled below this much unread. */
-    private static final int PLAIN_LINE_MAX = 64;
-
-    /** Hex digit values by byte, -1 for anything else. */
-    private static final byte[] HEX = new byte[256];
-
-    static {
-      java.util.Arrays.fill(HEX, (byte) -1);
-      for (int d = 0; d < 16; d++) {
-        HEX[Character.forDigit(d, 16)] = (byte) d;
-        HEX[Character.toUpperCase(Character.forDigit(d, 16))] = (byte) d;
-      }
-    }
-
-    final String name;
-    final WorkloadFormat format;
-    int[] touches;
-    int nTouches;
-    long[] pages = new long[1 << 10];
-    int nPages;
-    long records;
-    final LineTable lines = new LineTable();
-    WorkloadException error;
-
-    // what a replay running alongside may read: the arrays first, then the count, then done
-    volatile int[] shownTouches;
-    volatile long[] shownPages;
-    volatile int published;
-    volatile boolean done;
-
-    /** vpn -> page id, open addressing; a slot holds id + 1 (0 = empty). */
-    private long[] keys = new long[1 << 12];
-
-    private int[] ids = new int[1 << 12];
-
-    /** A direct-mapped cache in front of the table: most touches hit a page touched just now. */
-    private final long[] cacheVpn = new long[CACHE];
-
-    private final int[] cacheId = new int[CACHE];
-
-    Builder(String name, WorkloadFormat format, long expectedTouches) {
-      this.name = name;
-      this.format = format;
-      // a real trace's lines are a little longer than the estimate's bytes per touch, so the guess
-      // is a little high: one allocation, no growth
-      // is a little high: one allocation, no growth (but never more than a sixteenth of the heap)
-      long cap = Math.min(1 << 28, Runtime.getRuntime().maxMemory() / 16 / Integer.BYTES);
-      this.touches = new int[(int) Math.max(1 << 12, Math.min(expectedTouches, cap))];
-      Arrays.fill(cacheVpn, -1);
-    }
-
-    private int id(long vpn) {
-      int c = (int) vpn & (CACHE - 1);
-      if (cacheVpn[c] == vpn) {
-        return cacheId[c];
-      }
-      return idMiss(vpn, c);
-    }
-
-    /** {@link #id} past the cache: the table, and a new id for a page not seen before. */
-    private int idMiss(long vpn, int c) {
-      int mask = keys.length - 1;
-      int slot = mix(vpn) & mask;
-      while (ids[slot] != 0 && keys[slot] != vpn) {
-        slot = (slot + 1) & mask;
-      }
-      int id;
-      if (ids[slot] != 0) {
-        id = ids[slot] - 1;
-      } else {
-        if (nPages == MAX_PAGES) {
-          throw new BadLineException("the trace touches more than " + MAX_PAGES + " pages");
-        }
-        id = nPages;
-        if (nPages == pages.length) {
-          pages = Arrays.copyOf(pages, nPages * 2);
-        }
-        pages[nPages++] = vpn;
-        keys[slot] = vpn;
-        ids[slot] = id + 1;
-        if (nPages * 2 > keys.length) {
-          rehash();
-        }
-      }
-      cacheVpn[c] = vpn;
-      cacheId[c] = id;
-      return id;
-    }
-
-    private void rehash() {
-      long[] ok = keys;
-      int[] oi = ids;
-      keys = new long[ok.length * 2];
-      ids = new int[oi.length * 2];
-      int mask = keys.length - 1;
-      for (int i = 0; i < ok.length; i++) {
-        if (oi[i] != 0) {
-          int s = mix(ok[i]) & mask;
-          while (ids[s] != 0) {
-            s = (s + 1) & mask;
-          }
-          keys[s] = ok[i];
-          ids[s] = oi[i];
-        }
-      }
-    }
-
-    private static int mix(long k) {
-      long h = k * 0x9E3779B97F4A7C15L;
-      return (int) (h ^ (h >>> 32));
-    }
-
-    private void touch(long vpn, int access) {
-      if (nTouches == touches.length) {
-        grow();
-      }
-      touches[nTouches++] = id(vpn) << ID_SHIFT | access;
-    }
-
-    private void grow() {
-      if (nTouches >= Integer.MAX_VALUE - 16) {
-        throw new BadLineException("the trace has more than 2^31 page touches");
-      }
-      touches =
-          Arrays.copyOf(
-              touches, (int) Math.min(Integer.MAX_VALUE - 16, nTouches + (long) nTouches / 2));
-    }
-
-    /** Lets a replay running alongside see the touches read so far. */
-    void publish() {
-      if (shownTouches != touches) {
-        shownTouches = touches;
-      }
-      if (shownPages != pages) {
-        shownPages = pages;
-      }
-      published = nTouches;
-    }
-
-    /** The line of the last record read, 0 before the first. */
-    long lastLine() {
-      return records == 0 ? 0 : lines.lineOf(records - 1);
-    }
-
-    private void endRecord(long line) {
-      touches[nTouches - 1] |= END;
-      lines.add(records++, line);
-    }
-
-    /**
-     * A lackey log, read in blocks of up to 1 MiB. Each line is first tried by {@link
-     * #plainLackeyLine}, one pass over the common shape; any other line (a banner, a carriage
-     * return, leading zeros, an error) goes through {@link #lackeyLine}, which knows every case.
-     */
-    void lackey(InputStream in) throws IOException {
-      // one byte more than is ever filled: buf[len] is a 0 that ends every scan of a line
-      byte[] buf = new byte[LineScanner.MAX_LINE + 2];
-      int pos = 0;
-      int len = 0;
-      boolean eof = false;
-      long line = 0;
-      while (true) {
-        if (!eof && len - pos < PLAIN_LINE_MAX) {
-          publish();
-          // keep the unread tail, then fill the buffer
-          System.arraycopy(buf, pos, buf, 0, len - pos);
-          len -= pos;
-          pos = 0;
-          int n = 0;
-          while (len < buf.length - 1 && (n = in.read(buf, len, buf.length - 1 - len)) > 0) {
-            len += n;
-          }
-          eof = n < 0;
-          buf[len] = 0;
-        }
-        if (pos >= len) {
-          return;
-        }
-        int next;
-        try {
-          next = plainLackeyLine(buf, pos, len, line + 1);
-        } catch (BadLineException e) {
-          error = new WorkloadException(name, line + 1, e.getMessage());
-          return;
-        }
-        if (next >= 0) {
-          line++;
-          pos = next;
-          continue;
-        }
-        int nl = pos;
-        while (nl < len && buf[nl] != '\n') {
-          nl++;
-        }
-        if (nl == len && !eof) {
-          if (len - pos > LineScanner.MAX_LINE) {
-            line++;
-            boolean text = false;
-            for (int cut = 0; cut < 4 && !text; cut++) {
-              text = Utf8.isText(buf, pos, pos + LineScanner.MAX_LINE - cut);
-            }
-            error =
-                new WorkloadException(
-                    name,
-                    line,
-                    text
-                        ? "line longer than " + (LineScanner.MAX_LINE >> 20) + " MiB"
-                        : "not UTF-8 text");
-            return;
-          }
-          // the line goes on past the buffer: read more first (the refill above keeps it)
-          System.arraycopy(buf, pos, buf, 0, len - pos);
-          len -= pos;
-          pos = 0;
-          int n = in.read(buf, len, buf.length - 1 - len);
-          if (n < 0) {
-            eof = true;
-          } else {
-            len += n;
-          }
-          buf[len] = 0;
-          continue;
-        }
-        line++;
-        int end = nl > pos && buf[nl - 1] == '\r' ? nl - 1 : nl;
-        String bad = lackeyLine(buf, pos, end, line);
-        if (bad != null) {
-          error = new WorkloadException(name, line, bad);
-          return;
-        }
-        pos = nl + 1;
-      }
-    }
-
-    /**
-     * The common lackey line, {@code I ADDR,SIZE} or {@code L|S|M ADDR,SIZE} ending in a plain
-     * newline with at most 16 hex digits and SIZE 1..4096, taken in one pass.
-     *
-     * @return the index after its newline, or -1 when the line is anything else (or not wholly in
-     *     {@code b[i, len)}); nothing is recorded then
-     */
-    private int plainLackeyLine(byte[] b, int i, int len, long line) {
-      if (len - i < 6) {
-        return -1;
-      }
-      int kind;
-      byte c = b[i];
-      if (c == 'I') {
-        kind = 'I';
-        i++;
-      } else if (c == ' ') {
-        kind = b[i + 1];
-        if (kind != 'L' && kind != 'S' && kind != 'M') {
-          return -1;
-        }
-        i += 2;
-      } else {
-        return -1;
-      }
-      if (b[i] != ' ') {
-        return -1;
-      }
-      // b[len] is 0, which ends each of these scans
-      while (b[i] == ' ') {
-        i++;
-      }
-      int start = i;
-      long addr = 0;
-      int d;
-      while ((d = HEX[b[i] & 0xff]) >= 0) {
-        addr = addr << 4 | d;
-        i++;
-      }
-      if (i == start || i - start > 16 || b[i] != ',') {
-        return -1;
-      }
-      start = ++i;
-      int size = 0;
-      while ((d = b[i] - '0') >= 0 && d <= 9 && size <= MAX_LACKEY_SIZE) {
-        size = size * 10 + d;
-        i++;
-      }
-      if (i == start || size == 0 || size > MAX_LACKEY_SIZE || b[i] != '\n' || i >= len) {
-        return -1;
-      }
-      long lastByte = addr + size - 1;
-      if (Long.compareUnsigned(lastByte, addr) < 0) {
-        return -1;
-      }
-      long first = addr >>> Page.PAGE_SHIFT;
-      long last = lastByte >>> Page.PAGE_SHIFT;
-      if (kind == 'M') {
-        range(first, last, Access.READ);
-        range(first, last, Access.WRITE);
-      } else {
-        range(first, last, kind == 'I' ? Access.EXECUTE : kind == 'L' ? Access.READ : Access.WRITE);
-      }
-      endRecord(line);
-      return i + 1;
-    }
-
-    /** One lackey line; returns why it is bad, or null. */
-    String lackeyLine(byte[] b, int from, int end, long line) {
-      if (end - from < 2 || b[from] == '=' || b[from] == '-' || b[from] == '#') {
-        return null;
-      }
-      int i = from;
-      int kind;
-      if (b[i] == 'I') {
-        kind = 'I';
-        i++;
-      } else if (b[i] == ' ' && (b[i + 1] == 'L' || b[i + 1] == 'S' || b[i + 1] == 'M')) {
-        kind = b[i + 1];
-        i += 2;
-      } else if (b[i] == ' '
-          && b[i + 1] == ' '
-          && i + 2 < end
-          && (b[i + 2] == 'L' || b[i + 2] == 'S' || b[i + 2] == 'M')) {
-        kind = b[i + 2];
-        i += 3;
-      } else {
-        return notLackey(b, from, end);
-      }
-      while (i < end && b[i] == ' ') {
-        i++;
-      }
-      while (i < end - 1 && b[i] == '0' && b[i + 1] != ',') {
-        i++; // leading zeros are not digits that count
-      }
-      long addr = 0;
-      int digits = 0;
-      for (; i < end; i++) {
-        int d = Character.digit(b[i], 16);
-        if (d < 0) {
-          break;
-        }
-        addr = addr << 4 | d;
-        digits++;
-      }
-      if (digits > 16) {
-        return "address has more than 16 hex digits";
-      }
-      if (digits == 0 || i >= end || b[i] != ',') {
-        return Utf8.isText(b, from, end) ? "a lackey line needs ADDR,SIZE" : "not UTF-8 text";
-      }
-      i++;
-      long size = 0;
-      int sdigits = 0;
-      for (; i < end && b[i] >= '0' && b[i] <= '9' && size <= MAX_LACKEY_SIZE; i++) {
-        size = size * 10 + (b[i] - '0');
-        sdigits++;
-      }
-      if (sdigits == 0 || size <= 0 || size > MAX_LACKEY_SIZE) {
-        return "a lackey line needs a SIZE from 1 to " + MAX_LACKEY_SIZE;
-      }
-      if (FormatDetector.skipBlanks(b, i, end) != end) {
-        return Utf8.isText(b, from, end) ? notLackey(b, from, end) : "not UTF-8 text";
-      }
-      long lastByte = addr + size - 1;
-      if (Long.compareUnsigned(lastByte, addr) < 0) {
-        return String.format("ADDR 0x%x + SIZE %d passes the end of the address space", addr, size);
-      }
-      long first = addr >>> Page.PAGE_SHIFT;
-      long last = lastByte >>> Page.PAGE_SHIFT;
-      try {
-        switch (kind) {
-          case 'I' -> range(first, last, Access.EXECUTE);
-          case 'L' -> range(first, last, Access.READ);
-          case 'S' -> range(first, last, Access.WRITE);
-          default -> {
-            range(first, last, Access.READ);
-            range(first, last, Access.WRITE);
-          }
-        }
-      } catch (BadLineException e) {
-        return e.getMessage();
-      }
-      endRecord(line);
-      return null;
-    }
-
-    private static String notLackey(byte[] b, int from, int end) {
-      if (!Utf8.isText(b, from, end)) {
-        return "not UTF-8 text";
-      }
-      return "not a lackey line: '"
-          + new String(b, from, Math.min(end - from, 80), StandardCharsets.UTF_8)
-          + "'";
-    }
-
-    private void range(long first, long last, int access) {
-      touch(first, access);
-      if (last != first) {
-        touch(last, access);
-      }
-    }
-
-    /** A reference string, streamed: no line length limit, no String per entry. */
-    void references(InputStream in) throws IOException {
-      byte[] buf = new byte[1 << 16];
-      long line = 1;
-      long value = 0;
-      boolean inNumber = false;
-      boolean comment = false;
-      final long base = REFS_BASE >>> Page.PAGE_SHIFT;
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        publish();
-        for (int i = 0; i < n; i++) {
-          byte c = buf[i];
-          if (c >= '0' && c <= '9' && !comment) {
-            value = value * 10 + (c - '0');
-            inNumber = true;
-            if (value > MAX_REFERENCE_PAGE) {
-              error = new WorkloadException(name, line, tooBig(buf, i, n, value));
-              return;
-            }
-            continue;
-          }
-          if (inNumber) {
-            if (c != '\n' && c != ',' && c != '#' && !FormatDetector.isBlank(c)) {
-              error = new WorkloadException(name, line, notAPage(buf, i, n, value));
-              return;
-            }
-            try {
-              touch(base + value, Access.READ);
-            } catch (BadLineException e) {
-              error = new WorkloadException(name, line, e.getMessage());
-              return;
-            }
-            endRecord(line);
-            inNumber = false;
-            value = 0;
-          }
-          if (c == '\n') {
-            line++;
-            comment = false;
-          } else if (comment || c == ',' || FormatDetector.isBlank(c)) {
-            continue;
-          } else if (c == '#') {
-            comment = true;
-          } else {
-            error = new WorkloadException(name, line, notAPage(buf, i, n, -1));
-            return;
-          }
-        }
-      }
-      if (inNumber) {
-        touch(base + value, Access.READ);
-        endRecord(line);
-      }
-    }
-
-    private static String tooBig(byte[] buf, int i, int n, long value) {
-      StringBuilder sb = new StringBuilder().append(value);
-      for (int k = i + 1; k < n && k < i + 20 && buf[k] >= '0' && buf[k] <= '9'; k++) {
-        sb.append((char) buf[k]);
-      }
-      return "page number " + sb + " is out of range [0, " + MAX_REFERENCE_PAGE + "]";
-    }
-
-    /**
-     * The message for the bad byte at {@code i}, after the digits of {@code value} (or none: -1).
-     */
-    private static String notAPage(byte[] buf, int i, int n, long value) {
-      int end = i;
-      while (end < n
-          && end < i + 40
-          && buf[end] != '\n'
-          && buf[end] != ','
-          && !FormatDetector.isBlank(buf[end])) {
-        end++;
-      }
-      if (!Utf8.isText(buf, i, end)) {
-        return "not UTF-8 text";
-      }
-      return "'"
-          + (value < 0 ? "" : Long.toString(value))
-          + new String(buf, i, end - i, StandardCharsets.UTF_8)
-          + "' is not a page number";
-    }
   }
 }
