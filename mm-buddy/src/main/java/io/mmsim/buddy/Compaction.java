@@ -16,6 +16,7 @@ import io.mmsim.api.page.CompactControl;
 import io.mmsim.api.page.CompactResult;
 import io.mmsim.api.page.MigrateMode;
 import io.mmsim.api.page.PageMigrator;
+import io.mmsim.api.trace.CompactionEvents;
 import io.mmsim.api.trace.Tracer;
 
 /*
@@ -162,8 +163,8 @@ final class Compaction {
     Tracer trace = area.trace;
     boolean sync = mode != MigrateMode.ASYNC;
     if (trace.on()) {
-      trace.mmCompactionBegin(
-          base + zoneStart, base + migratePfn, base + freePfn, base + zoneEnd, sync);
+      CompactionEvents.mmCompactionBegin(
+          trace, base + zoneStart, base + migratePfn, base + freePfn, base + zoneEnd, sync);
     }
     CompactResult ret;
     try {
@@ -178,8 +179,14 @@ final class Compaction {
       releaseFreepages();
     }
     if (trace.on()) {
-      trace.mmCompactionEnd(
-          base + zoneStart, base + migratePfn, base + freePfn, base + zoneEnd, sync, ret.ordinal());
+      CompactionEvents.mmCompactionEnd(
+          trace,
+          base + zoneStart,
+          base + migratePfn,
+          base + freePfn,
+          base + zoneEnd,
+          sync,
+          ret.ordinal());
     }
     return ret;
   }
@@ -403,7 +410,8 @@ final class Compaction {
     long failed = migrateFail;
     boolean done = migrateBatch(migrator, n);
     if (area.trace.on()) {
-      area.trace.mmCompactionMigratepages(migrateSuccess - ok, migrateFail - failed);
+      CompactionEvents.mmCompactionMigratepages(
+          area.trace, migrateSuccess - ok, migrateFail - failed);
     }
     return done;
   }

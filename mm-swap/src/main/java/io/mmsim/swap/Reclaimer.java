@@ -15,6 +15,8 @@ import io.mmsim.api.swap.ReclaimContext;
 import io.mmsim.api.swap.ReclaimMode;
 import io.mmsim.api.swap.SwapContext;
 import io.mmsim.api.swap.SwapSystem;
+import io.mmsim.api.trace.LruList;
+import io.mmsim.api.trace.ReclaimWb;
 import io.mmsim.api.trace.Tracer;
 
 /*
@@ -177,7 +179,7 @@ final class Reclaimer {
           0,
           taken,
           0,
-          taken > 0 && takenFile == taken ? Tracer.LRU_INACTIVE_FILE : Tracer.LRU_INACTIVE_ANON);
+          taken > 0 && takenFile == taken ? LruList.LRU_INACTIVE_FILE : LruList.LRU_INACTIVE_ANON);
       trace.mmVmscanLruShrinkInactive(
           Math.max(0, shrinkNid),
           scanned,
@@ -186,10 +188,10 @@ final class Reclaimer {
           keptAnon,
           keptFile,
           Tracer.DEF_PRIORITY,
-          Tracer.RECLAIM_WB_ASYNC
+          ReclaimWb.RECLAIM_WB_ASYNC
               | (taken > 0 && takenFile == taken
-                  ? Tracer.RECLAIM_WB_FILE
-                  : Tracer.RECLAIM_WB_ANON));
+                  ? ReclaimWb.RECLAIM_WB_FILE
+                  : ReclaimWb.RECLAIM_WB_ANON));
     }
     if (kswapd) {
       pgscanKswapd += scanned;
@@ -302,7 +304,7 @@ final class Reclaimer {
       shrinkDirty++;
       long entry = cache.entryOf(pfn);
       if (trace.on()) {
-        trace.mmVmscanWriteFolio(pfn, Tracer.RECLAIM_WB_ANON | Tracer.RECLAIM_WB_ASYNC);
+        trace.mmVmscanWriteFolio(pfn, ReclaimWb.RECLAIM_WB_ANON | ReclaimWb.RECLAIM_WB_ASYNC);
       }
       if (!io.write(areas.areaOf(entry), (int) Pte.swapOffset(entry), pfn)) {
         orphans.add(pfn);

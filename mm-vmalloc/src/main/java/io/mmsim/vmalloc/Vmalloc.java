@@ -25,6 +25,7 @@ import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.spi.VirtualAllocatorContext;
 import io.mmsim.api.trace.Tracer;
+import io.mmsim.api.trace.VmallocEvents;
 import io.mmsim.api.vmalloc.VirtualAllocator;
 import io.mmsim.api.vmalloc.VmArea;
 
@@ -399,7 +400,7 @@ final class Vmalloc implements VirtualAllocator {
     }
     kva.addLazy(a.start, end);
     if (trace.on()) {
-      trace.freeVmapAreaNoflush(a.start, kva.lazyPages(), lazyMaxPages);
+      VmallocEvents.freeVmapAreaNoflush(trace, a.start, kva.lazyPages(), lazyMaxPages);
     }
     if (kva.lazyPages() > lazyMaxPages) {
       purge();
@@ -426,7 +427,7 @@ final class Vmalloc implements VirtualAllocator {
     kva.purgeLazy();
     purges++;
     if (trace.on()) {
-      trace.purgeVmapAreaLazy(lo, hi, n);
+      VmallocEvents.purgeVmapAreaLazy(trace, lo, hi, n);
     }
   }
 
@@ -456,7 +457,8 @@ final class Vmalloc implements VirtualAllocator {
     }
     if (trace.on()) {
       boolean failed = start == KvaSpace.NO_SPACE;
-      trace.allocVmapArea(failed ? 0 : start, areaSize, Page.PAGE_SIZE, vstart, vend, failed);
+      VmallocEvents.allocVmapArea(
+          trace, failed ? 0 : start, areaSize, Page.PAGE_SIZE, vstart, vend, failed);
     }
     return start;
   }

@@ -587,7 +587,7 @@ public final class Explainer implements TraceListener {
               "scanned "
                   + e.arg("nr_scanned")
                   + " pages of the "
-                  + TpPrintk.lruName((int) e.arg("lru"))
+                  + LruList.name((int) e.arg("lru"))
                   + " list, took "
                   + e.arg("nr_taken")
                   + " of the "
@@ -714,7 +714,7 @@ public final class Explainer implements TraceListener {
               "TLB flush on CPU "
                   + e.cpu()
                   + " ("
-                  + TpPrintk.tlbReason((int) e.arg("reason"))
+                  + TlbFlushReason.name((int) e.arg("reason"))
                   + "): "
                   + (e.arg("pages") == Tracer.TLB_FLUSH_ALL
                       ? "every entry"

@@ -161,7 +161,7 @@ final class TpPrintk {
         sb.append(" nr_scanned=").append(a[3]);
         sb.append(" nr_skipped=").append(a[4]);
         sb.append(" nr_taken=").append(a[5]);
-        sb.append(" lru=").append(lruName((int) a[7]));
+        sb.append(" lru=").append(LruList.name((int) a[7]));
       }
       case MM_VMSCAN_LRU_SHRINK_INACTIVE -> {
         sb.append("nid=").append(a[0]);
@@ -249,7 +249,7 @@ final class TpPrintk {
       }
       case TLB_FLUSH -> {
         sb.append("pages:").append(a[1]);
-        sb.append(" reason:").append(tlbReason((int) a[0]));
+        sb.append(" reason:").append(TlbFlushReason.name((int) a[0]));
         sb.append(" (").append(a[0]).append(')');
       }
       case ALLOC_VMAP_AREA -> {
@@ -512,30 +512,6 @@ final class TpPrintk {
         : kind == 1 ? "file" : kind == 2 ? "unevictable" : Long.toString(kind);
   }
 
-  /** {@code TLB_FLUSH_REASON} of include/trace/events/tlb.h. */
-  static String tlbReason(int reason) {
-    return switch (reason) {
-      case Tracer.TLB_FLUSH_ON_TASK_SWITCH -> "flush on task switch";
-      case Tracer.TLB_REMOTE_SHOOTDOWN -> "remote shootdown";
-      case Tracer.TLB_LOCAL_SHOOTDOWN -> "local shootdown";
-      case Tracer.TLB_LOCAL_MM_SHOOTDOWN -> "local mm shootdown";
-      case Tracer.TLB_REMOTE_SEND_IPI -> "remote ipi send";
-      default -> Integer.toString(reason);
-    };
-  }
-
-  /** {@code LRU_NAMES} of include/trace/events/mmflags.h. */
-  static String lruName(int lru) {
-    return switch (lru) {
-      case Tracer.LRU_INACTIVE_ANON -> "inactive_anon";
-      case Tracer.LRU_ACTIVE_ANON -> "active_anon";
-      case Tracer.LRU_INACTIVE_FILE -> "inactive_file";
-      case Tracer.LRU_ACTIVE_FILE -> "active_file";
-      case Tracer.LRU_UNEVICTABLE -> "unevictable";
-      default -> Integer.toString(lru);
-    };
-  }
-
   /** {@code show_reclaim_flags}. */
   private static void reclaimFlags(StringBuilder sb, int flags) {
     if (flags == 0) {
@@ -543,11 +519,11 @@ final class TpPrintk {
       return;
     }
     int[] bits = {
-      Tracer.RECLAIM_WB_ANON,
-      Tracer.RECLAIM_WB_FILE,
-      Tracer.RECLAIM_WB_MIXED,
-      Tracer.RECLAIM_WB_SYNC,
-      Tracer.RECLAIM_WB_ASYNC
+      ReclaimWb.RECLAIM_WB_ANON,
+      ReclaimWb.RECLAIM_WB_FILE,
+      ReclaimWb.RECLAIM_WB_MIXED,
+      ReclaimWb.RECLAIM_WB_SYNC,
+      ReclaimWb.RECLAIM_WB_ASYNC
     };
     String[] names = {
       "RECLAIM_WB_ANON",

@@ -1,6 +1,5 @@
 package io.mmsim.api.trace;
 
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 
@@ -25,7 +24,10 @@ import java.util.Set;
  * primitives (and strings that already exist, such as a cache's name), one method per tracepoint,
  * named after the kernel's {@code trace_*} function; each does nothing when no one listens. A part
  * passes the simulated CPU where it knows it, or {@link #CURRENT_CPU} for the CPU of the last
- * event.
+ * event. The tracepoints of the kernel threads that rearrange memory have a class each, named after
+ * their header: {@link CompactionEvents} and {@link HugeMemoryEvents}, as has vmalloc, {@link
+ * VmallocEvents} (static methods that take the tracer); the values some events carry are in {@link
+ * TlbFlushReason}, {@link LruList} and {@link ReclaimWb}.
  *
  * <h2>Context</h2>
  *
@@ -60,51 +62,6 @@ public final class Tracer {
   /** {@code TLB_FLUSH_ALL}: the pages of a full TLB flush. */
   public static final long TLB_FLUSH_ALL = -1;
 
-  /** {@code enum tlb_flush_reason} ({@code include/linux/mm_types.h}). */
-  public static final int TLB_FLUSH_ON_TASK_SWITCH = 0;
-
-  /** A flush this CPU does for another CPU's request (an IPI received). */
-  public static final int TLB_REMOTE_SHOOTDOWN = 1;
-
-  /** A flush of a range on this CPU. */
-  public static final int TLB_LOCAL_SHOOTDOWN = 2;
-
-  /** A flush of a whole address space on this CPU. */
-  public static final int TLB_LOCAL_MM_SHOOTDOWN = 3;
-
-  /** This CPU asks others to flush. */
-  public static final int TLB_REMOTE_SEND_IPI = 4;
-
-  /** {@code enum lru_list}: the lists {@code mm_vmscan_lru_isolate} names. */
-  public static final int LRU_INACTIVE_ANON = 0;
-
-  /** {@code LRU_ACTIVE_ANON}. */
-  public static final int LRU_ACTIVE_ANON = 1;
-
-  /** {@code LRU_INACTIVE_FILE}. */
-  public static final int LRU_INACTIVE_FILE = 2;
-
-  /** {@code LRU_ACTIVE_FILE}. */
-  public static final int LRU_ACTIVE_FILE = 3;
-
-  /** {@code LRU_UNEVICTABLE}. */
-  public static final int LRU_UNEVICTABLE = 4;
-
-  /** {@code RECLAIM_WB_ANON} of {@code include/trace/events/vmscan.h}. */
-  public static final int RECLAIM_WB_ANON = 0x1;
-
-  /** {@code RECLAIM_WB_FILE}. */
-  public static final int RECLAIM_WB_FILE = 0x2;
-
-  /** {@code RECLAIM_WB_MIXED}. */
-  public static final int RECLAIM_WB_MIXED = 0x10;
-
-  /** {@code RECLAIM_WB_SYNC}. */
-  public static final int RECLAIM_WB_SYNC = 0x4;
-
-  /** {@code RECLAIM_WB_ASYNC}. */
-  public static final int RECLAIM_WB_ASYNC = 0x8;
-
   /** The command name of the workload's kernel-mode lines and of API calls outside a process. */
   public static final String BASE_COMM = "mm";
 
@@ -130,8 +87,6 @@ public final class Tracer {
   /** How deep task switches may nest (a process, then kswapd on its way out, ...). */
   private static final int MAX_DEPTH = 8;
 
-  private static final int MASK_WORDS = (Tracepoint.all().size() + 63) >>> 6;
-
   /** Guards the two fields below: tracers of other kernels may listen on other threads. */
   private static final Object LISTENING = new Object();
 
@@ -142,11 +97,9 @@ public final class Tracer {
   private static boolean anyOn;
 
   private boolean on;
-  private TraceListener[] listeners = new TraceListener[0];
-  private long[][] masks = new long[0][];
-  private final TraceEvent event = new TraceEvent();
-  private boolean dispatching;
-  private RuntimeException failure;
+
+  /** The listeners; one that throws is unsubscribed through this tracer, so {@link #on} follows. */
+  private final TraceProbes probes = new TraceProbes(this::unsubscribe);
 
   private long clock;
   private int cpu;
@@ -202,41 +155,20 @@ public final class Tracer {
    */
   public void subscribe(Set<Tracepoint> points, TraceListener listener) {
     Objects.requireNonNull(listener, "listener");
-    long[] mask = new long[MASK_WORDS];
-    for (Tracepoint t : points) {
-      mask[t.ordinal() >>> 6] |= 1L << t.ordinal();
-    }
-    unsubscribe(listener);
-    int n = listeners.length;
-    listeners = Arrays.copyOf(listeners, n + 1);
-    masks = Arrays.copyOf(masks, n + 1);
-    listeners[n] = listener;
-    masks[n] = mask;
+    probes.register(points, listener);
     setOn(true);
   }
 
   /** Removes {@code listener}; tracing stops costing anything when the last one goes. */
   public void unsubscribe(TraceListener listener) {
-    for (int i = 0; i < listeners.length; i++) {
-      if (listeners[i] == listener) {
-        int n = listeners.length - 1;
-        TraceListener[] l = new TraceListener[n];
-        long[][] m = new long[n][];
-        System.arraycopy(listeners, 0, l, 0, i);
-        System.arraycopy(listeners, i + 1, l, i, n - i);
-        System.arraycopy(masks, 0, m, 0, i);
-        System.arraycopy(masks, i + 1, m, i, n - i);
-        listeners = l;
-        masks = m;
-        setOn(n > 0);
-        return;
-      }
+    if (probes.unregister(listener)) {
+      setOn(probes.any());
     }
   }
 
   /** The exception of the first listener that threw (and was removed), or null. */
   public RuntimeException failure() {
-    return failure;
+    return probes.failure();
   }
 
   // ------------------------------------------------------------------ context
@@ -302,7 +234,7 @@ public final class Tracer {
 
   // ------------------------------------------------------------------ emitting
 
-  private void emit(
+  void emit(
       Tracepoint tp,
       int onCpu,
       long a0,
@@ -325,8 +257,7 @@ public final class Tracer {
       cpu = onCpu;
     }
     clock += TICK_NANOS;
-    // a listener that reaches back into the kernel gets a fresh event, not the one it reads
-    TraceEvent e = dispatching ? new TraceEvent() : event;
+    TraceEvent e = probes.event();
     e.tracepoint = tp;
     e.timestamp = clock;
     e.cpu = stamp;
@@ -343,33 +274,7 @@ public final class Tracer {
     a[7] = a7;
     e.texts[0] = s0;
     e.texts[1] = s1;
-    boolean outer = !dispatching;
-    dispatching = true;
-    try {
-      int id = tp.ordinal();
-      TraceListener[] ls = listeners;
-      long[][] ms = masks;
-      for (int i = 0; i < ls.length; i++) {
-        if ((ms[i][id >>> 6] & (1L << id)) != 0) {
-          deliver(ls[i], e);
-        }
-      }
-    } finally {
-      if (outer) {
-        dispatching = false;
-      }
-    }
-  }
-
-  private void deliver(TraceListener l, TraceEvent e) {
-    try {
-      l.event(e);
-    } catch (RuntimeException ex) {
-      if (failure == null) {
-        failure = ex;
-      }
-      unsubscribe(l);
-    }
+    probes.call(e);
   }
 
   // ------------------------------------------------------------------ kmem
@@ -547,7 +452,7 @@ public final class Tracer {
         null);
   }
 
-  /** {@code trace_mm_vmscan_lru_isolate} ({@code lru}: {@link #LRU_INACTIVE_ANON}, ...). */
+  /** {@code trace_mm_vmscan_lru_isolate} ({@code lru}: a {@link LruList}). */
   public void mmVmscanLruIsolate(
       int highestZoneidx,
       int order,
@@ -568,88 +473,6 @@ public final class Tracer {
         nrTaken,
         isolateMode,
         lru,
-        null,
-        null);
-  }
-
-  // ------------------------------------------------------------------ huge_memory
-
-  /**
-   * {@code trace_mm_khugepaged_scan_pmd}: {@code mm} the process's {@code mm->pgd}, {@code pfn} the
-   * last page looked at or -1, {@code status} the {@code SCAN_STATUS} name ({@code succeeded},
-   * {@code exceed_none_pte}, ...).
-   */
-  public void mmKhugepagedScanPmd(
-      long mm,
-      long pfn,
-      boolean writable,
-      int referenced,
-      int noneOrZero,
-      String status,
-      int unmapped) {
-    emit(
-        Tracepoint.MM_KHUGEPAGED_SCAN_PMD,
-        CURRENT_CPU,
-        mm,
-        pfn,
-        writable ? 1 : 0,
-        referenced,
-        noneOrZero,
-        unmapped,
-        0,
-        0,
-        status,
-        null);
-  }
-
-  /** {@code trace_mm_collapse_huge_page}: isolated is true when the collapse succeeded. */
-  public void mmCollapseHugePage(long mm, boolean isolated, String status) {
-    emit(
-        Tracepoint.MM_COLLAPSE_HUGE_PAGE,
-        CURRENT_CPU,
-        mm,
-        isolated ? 1 : 0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        status,
-        null);
-  }
-
-  /** {@code trace_mm_collapse_huge_page_isolate}: {@code pfn} the last page looked at or -1. */
-  public void mmCollapseHugePageIsolate(
-      long pfn, int noneOrZero, int referenced, boolean writable, String status) {
-    emit(
-        Tracepoint.MM_COLLAPSE_HUGE_PAGE_ISOLATE,
-        CURRENT_CPU,
-        pfn,
-        noneOrZero,
-        referenced,
-        writable ? 1 : 0,
-        0,
-        0,
-        0,
-        0,
-        status,
-        null);
-  }
-
-  /** {@code trace_mm_collapse_huge_page_swapin}: {@code ret} the scan result code. */
-  public void mmCollapseHugePageSwapin(long mm, int swappedIn, int referenced, int ret) {
-    emit(
-        Tracepoint.MM_COLLAPSE_HUGE_PAGE_SWAPIN,
-        CURRENT_CPU,
-        mm,
-        swappedIn,
-        referenced,
-        ret,
-        0,
-        0,
-        0,
-        0,
         null,
         null);
   }
@@ -686,7 +509,7 @@ public final class Tracer {
         null);
   }
 
-  /** {@code trace_mm_vmscan_write_folio} ({@code reclaimFlags}: {@link #RECLAIM_WB_ANON}, ...). */
+  /** {@code trace_mm_vmscan_write_folio} ({@code reclaimFlags}: {@link ReclaimWb} bits). */
   public void mmVmscanWriteFolio(long pfn, int reclaimFlags) {
     emit(
         Tracepoint.MM_VMSCAN_WRITE_FOLIO,
@@ -703,96 +526,7 @@ public final class Tracer {
         null);
   }
 
-  // ------------------------------------------------------------------ compaction
-
-  /** {@code trace_mm_compaction_begin}: absolute frame numbers. */
-  public void mmCompactionBegin(
-      long zoneStart, long migratePfn, long freePfn, long zoneEnd, boolean sync) {
-    emit(
-        Tracepoint.MM_COMPACTION_BEGIN,
-        CURRENT_CPU,
-        zoneStart,
-        migratePfn,
-        freePfn,
-        zoneEnd,
-        sync ? 1 : 0,
-        0,
-        0,
-        0,
-        null,
-        null);
-  }
-
-  /** {@code trace_mm_compaction_end}; {@code status} is a {@code CompactResult} ordinal. */
-  public void mmCompactionEnd(
-      long zoneStart, long migratePfn, long freePfn, long zoneEnd, boolean sync, int status) {
-    emit(
-        Tracepoint.MM_COMPACTION_END,
-        CURRENT_CPU,
-        zoneStart,
-        migratePfn,
-        freePfn,
-        zoneEnd,
-        sync ? 1 : 0,
-        status,
-        0,
-        0,
-        null,
-        null);
-  }
-
-  /** {@code trace_mm_compaction_migratepages}. */
-  public void mmCompactionMigratepages(long nrMigrated, long nrFailed) {
-    emit(
-        Tracepoint.MM_COMPACTION_MIGRATEPAGES,
-        CURRENT_CPU,
-        nrMigrated,
-        nrFailed,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null,
-        null);
-  }
-
-  /** {@code trace_mm_compaction_kcompactd_wake}. */
-  public void mmCompactionKcompactdWake(int nid, int order, int highestZoneidx) {
-    emit(
-        Tracepoint.MM_COMPACTION_KCOMPACTD_WAKE,
-        CURRENT_CPU,
-        nid,
-        order,
-        highestZoneidx,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null,
-        null);
-  }
-
-  /** {@code trace_mm_compaction_kcompactd_sleep}. */
-  public void mmCompactionKcompactdSleep(int nid) {
-    emit(
-        Tracepoint.MM_COMPACTION_KCOMPACTD_SLEEP,
-        CURRENT_CPU,
-        nid,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null,
-        null);
-  }
-
-  // ------------------------------------------------------------------ oom, tlb, vmalloc
+  // ------------------------------------------------------------------ oom, tlb
 
   /** {@code trace_mark_victim}: sizes in kB. */
   public void markVictim(
@@ -820,61 +554,12 @@ public final class Tracer {
         null);
   }
 
-  /** {@code trace_tlb_flush} on {@code cpu}: {@code pages} or {@link #TLB_FLUSH_ALL}. */
+  /**
+   * {@code trace_tlb_flush} on {@code cpu} for a {@link TlbFlushReason}: {@code pages} or {@link
+   * #TLB_FLUSH_ALL}.
+   */
   public void tlbFlush(int cpu, int reason, long pages) {
     emit(Tracepoint.TLB_FLUSH, cpu, reason, pages, 0, 0, 0, 0, 0, 0, null, null);
-  }
-
-  /** {@code trace_alloc_vmap_area}. */
-  public void allocVmapArea(
-      long addr, long size, long align, long vstart, long vend, boolean failed) {
-    emit(
-        Tracepoint.ALLOC_VMAP_AREA,
-        CURRENT_CPU,
-        addr,
-        size,
-        align,
-        vstart,
-        vend,
-        failed ? 1 : 0,
-        0,
-        0,
-        null,
-        null);
-  }
-
-  /** {@code trace_purge_vmap_area_lazy}. */
-  public void purgeVmapAreaLazy(long start, long end, int npurged) {
-    emit(
-        Tracepoint.PURGE_VMAP_AREA_LAZY,
-        CURRENT_CPU,
-        start,
-        end,
-        npurged,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null,
-        null);
-  }
-
-  /** {@code trace_free_vmap_area_noflush}. */
-  public void freeVmapAreaNoflush(long vaStart, long nrLazy, long nrLazyMax) {
-    emit(
-        Tracepoint.FREE_VMAP_AREA_NOFLUSH,
-        CURRENT_CPU,
-        vaStart,
-        nrLazy,
-        nrLazyMax,
-        0,
-        0,
-        0,
-        0,
-        0,
-        null,
-        null);
   }
 
   // ------------------------------------------------------------------ mmsim: buddy

@@ -166,7 +166,7 @@ final class TracerTest {
     t.mmVmscanKswapdWake(1, 2, 0);
     t.leaveTask();
     t.enterTask(Tracer.kcompactdComm(0), Tracer.KTHREAD_PID);
-    t.mmCompactionKcompactdSleep(0);
+    CompactionEvents.mmCompactionKcompactdSleep(t, 0);
     t.leaveTask();
     t.mmPageFree(0, 2, 0);
     t.setCurrentPid(0);
@@ -182,7 +182,7 @@ final class TracerTest {
     List<TraceEvent> got = new ArrayList<>();
     t.subscribe(EnumSet.allOf(Tracepoint.class), e -> got.add(e.copy()));
     t.mmPageFree(0, 1, 0);
-    t.tlbFlush(1, Tracer.TLB_LOCAL_SHOOTDOWN, 1);
+    t.tlbFlush(1, TlbFlushReason.TLB_LOCAL_SHOOTDOWN, 1);
     t.mmPageFree(Tracer.CURRENT_CPU, 2, 0);
     assertThat(got).extracting(TraceEvent::cpu).containsExactly(0, 1, 0);
   }
@@ -264,23 +264,29 @@ final class TracerTest {
     t.mmVmscanKswapdWake(0, 2, 0);
     t.mmVmscanDirectReclaimBegin(0, Gfp.HIGHUSER_MOVABLE);
     t.mmVmscanDirectReclaimEnd(32);
-    t.mmVmscanLruIsolate(2, 0, 32, 40, 0, 32, 0, Tracer.LRU_INACTIVE_ANON);
-    t.mmVmscanWriteFolio(0x42, Tracer.RECLAIM_WB_ANON | Tracer.RECLAIM_WB_ASYNC);
+    t.mmVmscanLruIsolate(2, 0, 32, 40, 0, 32, 0, LruList.LRU_INACTIVE_ANON);
+    t.mmVmscanWriteFolio(0x42, ReclaimWb.RECLAIM_WB_ANON | ReclaimWb.RECLAIM_WB_ASYNC);
     t.markVictim(3, "proc3", 40960, 1024, 0, 0, 0, 16, 0);
-    t.tlbFlush(0, Tracer.TLB_FLUSH_ON_TASK_SWITCH, Tracer.TLB_FLUSH_ALL);
-    t.allocVmapArea(
-        0xffffc90000000000L, 8192, 4096, 0xffffc90000000000L, 0xffffe90000000000L, false);
-    t.freeVmapAreaNoflush(0xffffc90000000000L, 2, 16384);
-    t.purgeVmapAreaLazy(0xffffc90000000000L, 0xffffc90000003000L, 1);
+    t.tlbFlush(0, TlbFlushReason.TLB_FLUSH_ON_TASK_SWITCH, Tracer.TLB_FLUSH_ALL);
+    VmallocEvents.allocVmapArea(
+        t, 0xffffc90000000000L, 8192, 4096, 0xffffc90000000000L, 0xffffe90000000000L, false);
+    VmallocEvents.freeVmapAreaNoflush(t, 0xffffc90000000000L, 2, 16384);
+    VmallocEvents.purgeVmapAreaLazy(t, 0xffffc90000000000L, 0xffffc90000003000L, 1);
     t.mmPageAllocExtfrag(0, 0x9000, 0, 9, 1, 0, true);
     t.mmVmscanWakeupKswapd(0, 1, 3, Gfp.HIGHUSER_MOVABLE);
     t.mmVmscanKswapdSleep(0);
-    t.mmCompactionBegin(0x1000, 0x1000, 0x3e00, 0x4000, true);
-    t.mmCompactionMigratepages(30, 2);
-    t.mmCompactionEnd(
-        0x1000, 0x2600, 0x3a00, 0x4000, false, io.mmsim.api.page.CompactResult.CONTENDED.ordinal());
-    t.mmCompactionKcompactdWake(0, 9, 1);
-    t.mmCompactionKcompactdSleep(0);
+    CompactionEvents.mmCompactionBegin(t, 0x1000, 0x1000, 0x3e00, 0x4000, true);
+    CompactionEvents.mmCompactionMigratepages(t, 30, 2);
+    CompactionEvents.mmCompactionEnd(
+        t,
+        0x1000,
+        0x2600,
+        0x3a00,
+        0x4000,
+        false,
+        io.mmsim.api.page.CompactResult.CONTENDED.ordinal());
+    CompactionEvents.mmCompactionKcompactdWake(t, 0, 9, 1);
+    CompactionEvents.mmCompactionKcompactdSleep(t, 0);
     assertThat(out)
         .extracting(l -> l.substring(l.indexOf(": ") + 2))
         .containsExactly(

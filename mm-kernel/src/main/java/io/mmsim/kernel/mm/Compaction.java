@@ -11,6 +11,7 @@ import io.mmsim.api.page.MigrateMode;
 import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.page.PageMigrator;
 import io.mmsim.api.page.ZoneStats;
+import io.mmsim.api.trace.CompactionEvents;
 import io.mmsim.api.trace.Tracer;
 import io.mmsim.kernel.proc.Extfrag;
 import io.mmsim.kernel.stat.VmEvent;
@@ -356,11 +357,11 @@ public final class Compaction {
     trace.enterTask(Tracer.kcompactdComm(0), Tracer.KTHREAD_PID);
     try {
       if (trace.on()) {
-        trace.mmCompactionKcompactdWake(0, order, highest);
+        CompactionEvents.mmCompactionKcompactdWake(trace, 0, order, highest);
       }
       kcompactdDoWork(order, highest);
       if (trace.on()) {
-        trace.mmCompactionKcompactdSleep(0);
+        CompactionEvents.mmCompactionKcompactdSleep(trace, 0);
       }
     } finally {
       trace.leaveTask();

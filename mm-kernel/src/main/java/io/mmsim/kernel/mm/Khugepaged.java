@@ -12,6 +12,7 @@ import io.mmsim.api.page.PageAllocator;
 import io.mmsim.api.paging.Access;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
+import io.mmsim.api.trace.HugeMemoryEvents;
 import io.mmsim.api.trace.Tracer;
 import io.mmsim.kernel.stat.VmEvent;
 import io.mmsim.kernel.stat.VmEvents;
@@ -420,7 +421,8 @@ final class Khugepaged {
     Result r = scanRange(t, v, haddr, scan);
     Tracer trace = tasks.trace;
     if (trace.on()) {
-      trace.mmKhugepagedScanPmd(
+      HugeMemoryEvents.mmKhugepagedScanPmd(
+          trace,
           mmPointer(mm),
           scan.pfn,
           scan.writable,
@@ -466,7 +468,7 @@ final class Khugepaged {
     Result r = collapseRange(t, v, haddr, referenced, unmapped);
     Tracer trace = tasks.trace;
     if (trace.on()) {
-      trace.mmCollapseHugePage(mmPointer(t.mm), r == Result.SUCCEED, r.status);
+      HugeMemoryEvents.mmCollapseHugePage(trace, mmPointer(t.mm), r == Result.SUCCEED, r.status);
     }
     return r;
   }
@@ -499,8 +501,8 @@ final class Khugepaged {
                   ? Result.ADDRESS_RANGE
                   : !huge.allowed(mm, v) ? Result.VMA_CHECK : Result.SUCCEED;
       if (trace.on()) {
-        trace.mmCollapseHugePageSwapin(
-            mmPointer(mm), swappedIn, referenced, valid == Result.SUCCEED ? 1 : 0);
+        HugeMemoryEvents.mmCollapseHugePageSwapin(
+            trace, mmPointer(mm), swappedIn, referenced, valid == Result.SUCCEED ? 1 : 0);
       }
       if (valid != Result.SUCCEED) {
         huge.freeHuge(refs.cpu, hpfn);
@@ -517,8 +519,8 @@ final class Khugepaged {
     Scan isolate = new Scan();
     Result r = check(false, isolate);
     if (trace.on()) {
-      trace.mmCollapseHugePageIsolate(
-          isolate.pfn, isolate.noneOrZero, isolate.referenced, isolate.writable, r.status);
+      HugeMemoryEvents.mmCollapseHugePageIsolate(
+          trace, isolate.pfn, isolate.noneOrZero, isolate.referenced, isolate.writable, r.status);
     }
     if (r != Result.SUCCEED) {
       huge.freeHuge(refs.cpu, hpfn);

@@ -10,6 +10,7 @@ import io.mmsim.api.paging.ControlRegisters;
 import io.mmsim.api.paging.ErrorCode;
 import io.mmsim.api.paging.Mmu;
 import io.mmsim.api.paging.Pte;
+import io.mmsim.api.trace.TlbFlushReason;
 import io.mmsim.api.trace.Tracer;
 
 /*
@@ -638,7 +639,7 @@ final class X86Mmu implements Mmu {
       return; // INVLPG of a non-canonical address is a no-op
     }
     if (trace.on()) {
-      trace.tlbFlush(cpu, Tracer.TLB_LOCAL_SHOOTDOWN, 1);
+      trace.tlbFlush(cpu, TlbFlushReason.TLB_LOCAL_SHOOTDOWN, 1);
     }
     long vpn = linear >>> Page.PAGE_SHIFT;
     int base = ((int) vpn & setMask) << waysShift;
@@ -661,7 +662,7 @@ final class X86Mmu implements Mmu {
   /** Drops every entry without G (a CR3 load). */
   void flushNonGlobal() {
     if (trace.on()) {
-      trace.tlbFlush(cpu, Tracer.TLB_FLUSH_ON_TASK_SWITCH, Tracer.TLB_FLUSH_ALL);
+      trace.tlbFlush(cpu, TlbFlushReason.TLB_FLUSH_ON_TASK_SWITCH, Tracer.TLB_FLUSH_ALL);
     }
     for (int i = 0; i < entries; i++) {
       if ((tlb[i << 1 | 1] & Pte.GLOBAL) == 0) {
@@ -678,7 +679,7 @@ final class X86Mmu implements Mmu {
   @Override
   public void flushTlbAll() {
     if (trace.on()) {
-      trace.tlbFlush(cpu, Tracer.TLB_LOCAL_SHOOTDOWN, Tracer.TLB_FLUSH_ALL);
+      trace.tlbFlush(cpu, TlbFlushReason.TLB_LOCAL_SHOOTDOWN, Tracer.TLB_FLUSH_ALL);
     }
     for (int i = 0; i < entries; i++) {
       drop(i);
