@@ -24,16 +24,7 @@ final class KhugepagedTest {
   private static final long AT = 0x4000_0000L;
 
   private static Kernel boot(String... keys) {
-    Kernel.Builder b =
-        Kernel.builder()
-            .set("memory.size", "256M")
-            .set("object-allocator", "none")
-            .set("virtual-allocator", "none")
-            .set("thp.enabled", "madvise");
-    for (String k : keys) {
-      b.set(k);
-    }
-    return b.boot();
+    return ThpKernels.boot(keys);
   }
 
   private static long pmd(Kernel k, int pid, long addr) {

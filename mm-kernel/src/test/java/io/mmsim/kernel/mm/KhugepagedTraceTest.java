@@ -28,16 +28,7 @@ final class KhugepagedTraceTest {
   private static final long AT = 0x4000_0000L;
 
   private static Kernel boot(String... keys) {
-    Kernel.Builder b =
-        Kernel.builder()
-            .set("memory.size", "256M")
-            .set("object-allocator", "none")
-            .set("virtual-allocator", "none")
-            .set("thp.enabled", "madvise");
-    for (String k : keys) {
-      b.set(k);
-    }
-    return b.boot();
+    return ThpKernels.boot(keys);
   }
 
   private static List<String> capture(Kernel k) {

@@ -31,16 +31,11 @@ final class ThpAllocUnderPressureTest {
   private static final long AT = 0x4000_0000L;
 
   private static Kernel boot(String... keys) {
-    Kernel.Builder b =
-        Kernel.builder()
-            .set("memory.size", "64M")
-            .set("swap.memory", "64M")
-            .set("object-allocator", "none")
-            .set("virtual-allocator", "none");
-    for (String k : keys) {
-      b.set(k);
-    }
-    Kernel k = b.boot();
+    String[] all = new String[keys.length + 2];
+    all[0] = "memory.size=64M";
+    all[1] = "swap.memory=64M";
+    System.arraycopy(keys, 0, all, 2, keys.length);
+    Kernel k = ThpKernels.boot(all);
     Processes p = k.processes();
     p.spawn(1);
     long a = p.mmap(1, 56L << 20, RW, null, 0, false, -1, false);
