@@ -128,6 +128,34 @@ public interface Mmu {
   /** The vector of the last exception ({@link #VECTOR_PF} or {@link #VECTOR_GP}), 0 before any. */
   int lastVector();
 
+  /**
+   * Where the walk of the last page fault ended, when that fault was at {@code linear}'s page and
+   * the tables above the leaf have not changed since: the physical address of the 4 KiB leaf entry
+   * it read, or -1 when it stopped above the page table (a missing table, or a huge page).
+   * Otherwise {@link PageFault#SLOT_UNKNOWN}, which the default (an MMU that does not tell) always
+   * returns. The kernel hands this to its fault handlers ({@link PageFault#pteSlot()}), so that
+   * they need not walk again.
+   *
+   * @since 1.4
+   */
+  default long faultPteSlot(long linear) {
+    return PageFault.SLOT_UNKNOWN;
+  }
+
+  /**
+   * {@link #translate}, for the access that faulted last, restarted after the kernel resolved the
+   * fault: the same result, entries, TLB contents, statistics and trace events as {@link
+   * #translate}. A CPU walks again for it; an MMU that kept what its faulting walk found above the
+   * leaf may read the leaf alone, when only the page table's own operations and writes to the leaf
+   * entry changed the tables in between (the kernel's fault handlers change them only so). The
+   * default is {@link #translate}.
+   *
+   * @since 1.4
+   */
+  default long retryTranslate(long linear, int access, boolean user) {
+    return translate(linear, access, user);
+  }
+
   // ---------------------------------------------------------------- segmentation
 
   /** The selector in segment register {@code sreg} ({@link Segment#CS}, ...). */

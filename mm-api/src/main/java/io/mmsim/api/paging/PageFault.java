@@ -11,9 +11,18 @@ import java.util.Objects;
  * during {@code handleMmFault} and keeps no reference to it.
  */
 public final class PageFault {
+  /**
+   * {@link #pteSlot()} when the MMU did not say where its walk ended: the handler finds the entry
+   * itself ({@link PageTable#pteSlot}).
+   *
+   * @since 1.4
+   */
+  public static final long SLOT_UNKNOWN = -2L;
+
   private long cr2;
   private int errorCode;
   private Regs regs;
+  private long pteSlot = SLOT_UNKNOWN;
 
   /**
    * @param cr2 the linear address that faulted
@@ -24,11 +33,25 @@ public final class PageFault {
     reset(cr2, errorCode, regs);
   }
 
-  /** Makes this object describe the next fault; returns it. */
+  /**
+   * Makes this object describe the next fault, with {@link #pteSlot()} {@link #SLOT_UNKNOWN};
+   * returns it.
+   */
   public PageFault reset(long cr2, int errorCode, Regs regs) {
+    return reset(cr2, errorCode, regs, SLOT_UNKNOWN);
+  }
+
+  /**
+   * Makes this object describe the next fault, whose walk ended as {@code pteSlot} says (see {@link
+   * #pteSlot()}); returns it.
+   *
+   * @since 1.4
+   */
+  public PageFault reset(long cr2, int errorCode, Regs regs, long pteSlot) {
     this.cr2 = cr2;
     this.errorCode = errorCode;
     this.regs = Objects.requireNonNull(regs, "regs");
+    this.pteSlot = pteSlot;
     return this;
   }
 
@@ -47,9 +70,24 @@ public final class PageFault {
     return regs;
   }
 
+  /**
+   * Where the faulting walk ended, as {@link PageTable#pteSlot} would answer for {@link #cr2()}
+   * now: the physical address of the 4 KiB leaf entry, or -1 when the walk stopped above the page
+   * table (a missing table, or a huge page); {@link #SLOT_UNKNOWN} when not known. The walk of the
+   * MMU that faulted read the entry there, so a handler (as the kernel's {@code pte_offset_map}
+   * after the hardware walk) reads and writes it without walking again. Valid until the tables
+   * change.
+   *
+   * @since 1.4
+   */
+  public long pteSlot() {
+    return pteSlot;
+  }
+
   @Override
   public String toString() {
-    return String.format("PageFault[cr2=0x%x, errorCode=0x%x, regs=%s]", cr2, errorCode, regs);
+    return String.format(
+        "PageFault[cr2=0x%x, errorCode=0x%x, regs=%s, pteSlot=%d]", cr2, errorCode, regs, pteSlot);
   }
 
   /** True when the faulting access was a write. */

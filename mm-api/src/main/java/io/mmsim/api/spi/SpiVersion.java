@@ -12,7 +12,7 @@ public final class SpiVersion {
   public static final int MAJOR = 1;
 
   /** Incremented when a contract gains a default method. */
-  public static final int MINOR = 3;
+  public static final int MINOR = 4;
 
   /** {@code MAJOR * 1000 + MINOR}. */
   public static final int CURRENT = MAJOR * 1000 + MINOR;

@@ -172,8 +172,13 @@ final class FaultLoop {
     int reclaimRetries = 0;
     mm.insertedVpn = -1;
     refs.globalInserted = -1;
+    boolean restart = false;
     while (true) {
-      long phys = mmu.translate(linear, access, true);
+      // the access restarted after a fault handler ran: the MMU may know the levels above the
+      // leaf from its faulting walk (Mmu.retryTranslate)
+      long phys =
+          restart ? mmu.retryTranslate(linear, access, true) : mmu.translate(linear, access, true);
+      restart = true;
       if (phys >= 0) {
         hit(mm, linear >>> Page.PAGE_SHIFT, phys >>> Page.PAGE_SHIFT);
         return phys;
@@ -193,9 +198,6 @@ final class FaultLoop {
       if (mm.reclaim != null && mm.find(cr2) != null && addsResidentPage(mm, cr2, err)) {
         vmscan.charge(mm, cr2 >>> Page.PAGE_SHIFT);
       }
-      PageFault fault =
-          pageFault.reset(
-              cr2, err, access == Access.EXECUTE ? execRegs(linear) : userRegs(refs.cpu));
       // a shmem page the object holds as a swap entry comes back first (shmem_swapin_folio in
       // the shmem ->fault), then the handlers find it in the page cache
       int swapIn = Shmem.NOT_SWAPPED;
@@ -213,9 +215,18 @@ final class FaultLoop {
           // handle_mm_fault hands a hugetlb area to hugetlb_fault
           outcome = hugetlb.fault(mm, hv, cr2, err, refs.cpu);
         } else {
-          // __handle_mm_fault tries the PMD level first (a THP), then the PTE level
+          // __handle_mm_fault tries the PMD level first (a THP), then the PTE level, where the
+          // handlers get the entry the faulting walk stopped at when the tables still hold it
           outcome =
-              huge.handleFault(mm, cr2, err, refs.cpu) ? hugeDone(mm, cr2) : handle(mm, fault);
+              huge.handleFault(mm, cr2, err, refs.cpu)
+                  ? hugeDone(mm, cr2)
+                  : handle(
+                      mm,
+                      pageFault.reset(
+                          cr2,
+                          err,
+                          access == Access.EXECUTE ? execRegs(linear) : userRegs(refs.cpu),
+                          mmu.faultPteSlot(cr2)));
         }
         if (swapIn == Shmem.READ && outcome == FaultOutcome.MINOR) {
           outcome = FaultOutcome.MAJOR;

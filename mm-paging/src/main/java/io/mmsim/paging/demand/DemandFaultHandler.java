@@ -106,8 +106,12 @@ final class DemandFaultHandler implements FaultHandler {
       return FaultOutcome.SIGSEGV_ACCERR;
     }
     long page = addr & ~Page.PAGE_OFFSET_MASK;
-    // one walk to the entry when its table exists (pte_offset_map), reused for the write
-    long slot = pt.pteSlot(root, page);
+    // the entry where the MMU's walk stopped, else one walk to it when its table exists
+    // (pte_offset_map); reused for the write
+    long slot = fault.pteSlot();
+    if (slot == PageFault.SLOT_UNKNOWN) {
+      slot = pt.pteSlot(root, page);
+    }
     long pte = slot >= 0 ? ctx.memory().readLong(slot) : pt.readPte(root, page);
     if (pte == 0) {
       return doPteMissing(ctx, vma, page, err, slot);

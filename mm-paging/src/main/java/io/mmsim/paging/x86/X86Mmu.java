@@ -9,6 +9,7 @@ import io.mmsim.api.paging.Access;
 import io.mmsim.api.paging.ControlRegisters;
 import io.mmsim.api.paging.ErrorCode;
 import io.mmsim.api.paging.Mmu;
+import io.mmsim.api.paging.PageFault;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.trace.TlbFlushReason;
 import io.mmsim.api.trace.Tracer;
@@ -156,6 +157,22 @@ final class X86Mmu implements Mmu {
 
   /** Cached entries that could not serve their access: each was dropped, then the walk ran. */
   private long drops;
+
+  /**
+   * The page of the last #PF whose walk reached a 4 KiB leaf (EMPTY otherwise), the leaf's table
+   * and index, and the rights of the levels above it (RW and US ANDed, XD ANDed inverted), with the
+   * page table's shape count and CR3 at that moment: the state retryTranslate restarts from.
+   */
+  private long faultVpn = EMPTY;
+
+  /** The page of the last #PF, wherever its walk ended. */
+  private long faultPage = EMPTY;
+
+  private long faultTable;
+  private int faultIndex;
+  private long faultAbove;
+  private long faultShape = -1;
+  private long faultCr3 = -1;
 
   /** Segment registers, the GDT and the CPL (X86Segmentation). */
   private final X86Segmentation segments;
@@ -331,7 +348,7 @@ final class X86Mmu implements Mmu {
           }
         }
         lookupMisses++;
-        return walk(linear, vpn, access, user);
+        return walk(linear, vpn, access, user, levels, cr3 & PFN_BITS, Pte.RW | Pte.USER | Pte.NX);
       }
       remember(i, vpn, tlb[i << 1 | 1]);
     }
@@ -343,7 +360,39 @@ final class X86Mmu implements Mmu {
     }
     drops++;
     drop(lastSlot);
-    return walk(linear, vpn, access, user);
+    return walk(linear, vpn, access, user, levels, cr3 & PFN_BITS, Pte.RW | Pte.USER | Pte.NX);
+  }
+
+  /**
+   * The restarted access after a fault: when the last #PF was at this page, its walk reached the 4
+   * KiB leaf, and neither CR3 nor the tables' shape changed since, the levels above are what that
+   * walk found (their Accessed bits set as it passed), so only the leaf is read again. The TLB
+   * lookup that comes first is counted as {@link #translate} counts it; anything else, and a page
+   * the TLB holds, goes through {@link #translate}.
+   */
+  @Override
+  public long retryTranslate(long linear, int access, boolean user) {
+    long vpn = linear >>> Page.PAGE_SHIFT;
+    if (vpn != faultVpn
+        || faultShape != pt.shape()
+        || faultCr3 != cr3
+        || vpn == lastVpn
+        || hugeCached > 0
+        || Integer.compareUnsigned(access, Access.EXECUTE) > 0
+        || lookup(vpn) >= 0) {
+      return translate(linear, access, user);
+    }
+    setLookups++;
+    lookupMisses++;
+    return walk(linear, vpn, access, user, 1, faultTable, faultAbove);
+  }
+
+  @Override
+  public long faultPteSlot(long linear) {
+    if (faultShape != pt.shape() || faultCr3 != cr3 || linear >>> Page.PAGE_SHIFT != faultPage) {
+      return PageFault.SLOT_UNKNOWN;
+    }
+    return faultVpn == EMPTY ? -1 : Page.pfnToPhys(faultTable) + ((long) faultIndex << 3);
   }
 
   /**
@@ -432,21 +481,22 @@ final class X86Mmu implements Mmu {
   }
 
   /**
-   * The page walk of a TLB miss, up to the fill of the TLB. One method on purpose (leaf included):
+   * The page walk of a TLB miss, up to the fill of the TLB, from the table {@code table} (a frame
+   * number, masked like every later step so that the JIT sees a pfn that is never negative) at
+   * {@code level}: the root at the top level, or the leaf's table when a restarted access knows the
+   * levels above, whose rights {@code acc} carries (RW and US ANDed over the levels; NX ANDed
+   * inverted, so that it ends clear when any level has XD). One method on purpose (leaf included):
    * it stays bigger than what HotSpot inlines into a hot caller, so that {@link #translate}
    * compiles small and is itself inlined where it is called, TLB hits costing no call.
    */
-  private long walk(long linear, long vpn, int access, boolean user) {
+  private long walk(
+      long linear, long vpn, int access, boolean user, int top, long root, long rights0) {
     if (trace.on()) {
       traceWalk(linear, access, user);
     }
-    // the frame of the table at each step (masked like every later step, so that the JIT sees a
-    // pfn that is never negative)
-    long table = cr3 & PFN_BITS;
-    // RW and US ANDed over the levels; NX ANDed inverted, so that it ends clear when any level
-    // has XD
-    long acc = Pte.RW | Pte.USER | Pte.NX;
-    int level = levels;
+    long table = root;
+    long acc = rights0;
+    int level = top;
     if (level == 4) {
       // the common case, three plain table steps, taken without the loop's bookkeeping; anything
       // else (and these steps have only read) is left to the loop, from the root
@@ -465,17 +515,20 @@ final class X86Mmu implements Mmu {
     }
     int index = 0;
     long e = 0;
+    long above = acc;
     for (; level > 0; level--) {
       index = tableIndex(linear, level);
       e = mem.readEntry(table, index);
+      above = acc;
       acc &= e ^ Pte.NX;
       if (level == 1 || (e & tableStep[level]) != (Pte.PRESENT | Pte.ACCESSED)) {
         // a leaf, a fault, or a table entry that gets its Accessed bit now
         if ((e & Pte.PRESENT) == 0) {
-          return pageFault(linear, access, user, 0);
+          return pageFault(linear, access, user, 0, level, table, index, above);
         }
         if ((e & reserved[level << 1 | ((int) (e >>> 7) & 1)]) != 0) {
-          return pageFault(linear, access, user, ErrorCode.PROT | ErrorCode.RSVD);
+          return pageFault(
+              linear, access, user, ErrorCode.PROT | ErrorCode.RSVD, level, table, index, above);
         }
         if (level == 1 || (level <= 3 && (e & Pte.PS) != 0)) {
           break;
@@ -493,7 +546,7 @@ final class X86Mmu implements Mmu {
     if ((user && (rights & Pte.USER) == 0)
         || (write && (rights & Pte.RW) == 0 && (user || wp))
         || (access == Access.EXECUTE && nxe && xd != 0)) {
-      return pageFault(linear, access, user, ErrorCode.PROT);
+      return pageFault(linear, access, user, ErrorCode.PROT, level, table, index, above);
     }
     long updated = e | Pte.ACCESSED | (write ? Pte.DIRTY : 0);
     if (updated != e) {
@@ -552,7 +605,27 @@ final class X86Mmu implements Mmu {
     return (e >>> Page.PAGE_SHIFT) & PFN_BITS;
   }
 
-  private long pageFault(long linear, int access, boolean user, int bits) {
+  /**
+   * A #PF found by a walk that read entry {@code index} of the table in frame {@code table} at
+   * {@code level}, the levels above allowing {@code above}: remembered for {@link #faultPteSlot}
+   * and {@link #retryTranslate}.
+   */
+  private long pageFault(
+      long linear,
+      int access,
+      boolean user,
+      int bits,
+      int level,
+      long table,
+      int index,
+      long above) {
+    faultPage = linear >>> Page.PAGE_SHIFT;
+    faultVpn = level == 1 ? faultPage : EMPTY;
+    faultTable = table;
+    faultIndex = index;
+    faultAbove = above;
+    faultShape = pt.shape();
+    faultCr3 = cr3;
     int code = bits;
     if (access == Access.WRITE) {
       code |= ErrorCode.WRITE;

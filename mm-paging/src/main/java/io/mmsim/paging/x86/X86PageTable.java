@@ -89,6 +89,13 @@ final class X86PageTable implements PageTable {
   private long userTables;
   private final Tracer trace;
 
+  /**
+   * Changes of the tables' shape made here: a table linked or freed, a huge-page entry written or
+   * split, an address space destroyed. What a walk found above the leaf stays true while this is
+   * unchanged, so an MMU may restart a faulting access from the leaf (X86Mmu.retryTranslate).
+   */
+  private long shape;
+
   private X86PageTable(
       PhysicalMemory mem,
       PageAllocator alloc,
@@ -341,6 +348,7 @@ final class X86PageTable implements PageTable {
     alloc.freePages(0, root, 0);
     roots.remove(root);
     userTables -= owned;
+    shape++;
     for (X86Mmu m : mmus) {
       if (m != null && m.cr3() == root) {
         m.loadCr3(kernelRoot);
@@ -438,6 +446,11 @@ final class X86PageTable implements PageTable {
     }
   }
 
+  /** The count of shape changes (see {@link #shape}). */
+  long shape() {
+    return shape;
+  }
+
   @Override
   public long pteSlot(long root, long linear) {
     checkRoot(root, "pteSlot");
@@ -473,6 +486,9 @@ final class X86PageTable implements PageTable {
    * tables all-or-nothing.
    */
   private boolean installLeaf(long root, long linear, int leafLevel, long entry) {
+    if (leafLevel > 1) {
+      shape++;
+    }
     long table = Page.pfnToPhys(root);
     int level = levels;
     while (level > leafLevel) {
@@ -508,6 +524,9 @@ final class X86PageTable implements PageTable {
     boolean kernelHalf = linear < 0;
     long link = kernelHalf ? Pte.KERNPG_TABLE : Pte.PAGE_TABLE;
     boolean newTop = missing > 0 && level == levels;
+    if (missing > 0) {
+      shape++;
+    }
     for (int i = 0; i < missing; i++) {
       mem.writeLong(table + ((long) index(linear, level) << 3), Pte.make(newTables[i], link));
       table = Page.pfnToPhys(newTables[i]);
@@ -547,6 +566,7 @@ final class X86PageTable implements PageTable {
       throw new IllegalArgumentException(
           String.format("writeHugePmd: entry %016x is not a present huge-page entry", entry));
     }
+    shape++;
     long ea = entryAddress(root, linear, 2);
     if (ea >= 0) {
       long e = mem.readLong(ea);
@@ -601,6 +621,7 @@ final class X86PageTable implements PageTable {
     }
     mem.writeLong(ea, Pte.make(t, linear < 0 ? Pte.KERNPG_TABLE : Pte.PAGE_TABLE));
     countTables(root, linear, 1);
+    shape++;
     return true;
   }
 
@@ -706,6 +727,7 @@ final class X86PageTable implements PageTable {
       freed = pruneTable(Page.pfnToPhys(root), levels, 0, start, last);
     }
     if (freed > 0) {
+      shape++;
       if (root == kernelRoot) {
         kernelTables -= freed;
       } else {
