@@ -169,7 +169,8 @@ final class SwapCache {
 
   /** The shadow page {@code pfn} found in its slot when it was added, handed over once. */
   long takeRefaultShadow(long pfn) {
-    return refaults.remove(pfn);
+    // most faults bring in fresh pages while no refault is pending: no probe then
+    return refaults.isEmpty() ? ShadowTable.NONE : refaults.remove(pfn);
   }
 
   /** The slot of {@code type}/{@code offset} was freed: its shadow goes too. */

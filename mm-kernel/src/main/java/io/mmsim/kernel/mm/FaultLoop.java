@@ -85,6 +85,12 @@ final class FaultLoop {
       new PageFault(0, 0, new Regs(0, Processes.STACK_TOP, 0, true));
 
   private MempolicyAlloc mpol;
+
+  /** The CPU of the current access, and its MMU once looked up (-1: none yet). */
+  private int cpu;
+
+  private int mmuCpu = -1;
+  private Mmu mmu;
   private Regs[] userRegs = new Regs[0];
   private List<FaultHandler> chain = List.of();
   private int swapHandler = -1;
@@ -155,6 +161,7 @@ final class FaultLoop {
 
   /** Sets the CPU the next accesses run on. */
   void onCpu(int cpu) {
+    this.cpu = cpu;
     refs.cpu = cpu;
   }
 
@@ -163,7 +170,12 @@ final class FaultLoop {
    * handled; -1 when the process died. Call {@link #finishAccess} once the access is done.
    */
   long translate(Task t, long linear, int access) {
-    Mmu mmu = pageTable.mmu(refs.cpu);
+    Mmu mmu = this.mmu;
+    if (cpu != mmuCpu) {
+      mmu = pageTable.mmu(cpu);
+      this.mmu = mmu;
+      mmuCpu = cpu;
+    }
     MmStruct mm = t.mm;
     if (mmu.cr3() != mm.root()) {
       mmu.loadCr3(mm.root());
@@ -218,7 +230,7 @@ final class FaultLoop {
           // __handle_mm_fault tries the PMD level first (a THP), then the PTE level, where the
           // handlers get the entry the faulting walk stopped at when the tables still hold it
           outcome =
-              huge.handleFault(mm, cr2, err, refs.cpu)
+              huge.mayHandle(mm, err) && huge.handleFault(mm, cr2, err, refs.cpu)
                   ? hugeDone(mm, cr2)
                   : handle(
                       mm,
@@ -367,7 +379,7 @@ final class FaultLoop {
     ctx.mm = mm;
     ctx.address = fault.cr2();
     Tracer trace = tasks.trace;
-    if (trace.on()) {
+    if (Tracer.anyOn() && trace.on()) {
       traceVma(trace, mm, fault.cr2());
     }
     for (int i = 0; i < chain.size(); i++) {
@@ -376,7 +388,7 @@ final class FaultLoop {
         if (i == swapHandler && o.resolved()) {
           mm.swapEnts--; // the swap PTE became a present one
         }
-        if (trace.on()) {
+        if (Tracer.anyOn() && trace.on()) {
           trace.faultDone(fault.cr2(), chain.get(i).name(), outcomeName(o));
         }
         return o;

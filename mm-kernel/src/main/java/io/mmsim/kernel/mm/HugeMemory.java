@@ -176,6 +176,15 @@ final class HugeMemory {
   }
 
   /**
+   * False when {@link #handleFault} would do nothing for a fault with error code {@code err} in
+   * {@code mm}: the address space has no THP and none may be made for this fault. Small, so that
+   * the fault loop tests it inline before the call.
+   */
+  boolean mayHandle(MmStruct mm, int err) {
+    return mm.nrThps > 0 || (enabled != Enabled.NEVER && (err & ErrorCode.PROT) == 0);
+  }
+
+  /**
    * The huge-page part of {@code __handle_mm_fault}: a protection fault on a THP splits it (the 4
    * KiB handlers then decide); a not-present fault where a THP is allowed tries to map one. True
    * when the fault was resolved here.

@@ -209,7 +209,7 @@ final class DemandFaultHandler implements FaultHandler {
       if (!setPte(ctx, page, slot, pt.pfnPte(zero, flags | Pte.SPECIAL))) {
         return FaultOutcome.OOM;
       }
-      if (trace.on()) {
+      if (Tracer.anyOn() && trace.on()) {
         trace.doAnonymousPage(page, zero, true);
       }
       return FaultOutcome.MINOR;
@@ -227,7 +227,7 @@ final class DemandFaultHandler implements FaultHandler {
       return FaultOutcome.OOM;
     }
     ctx.pageAddNewAnonRmap(pfn, mm, page);
-    if (trace.on()) {
+    if (Tracer.anyOn() && trace.on()) {
       trace.doAnonymousPage(page, pfn, false);
     }
     return FaultOutcome.MINOR;
@@ -275,7 +275,7 @@ final class DemandFaultHandler implements FaultHandler {
       ctx.pageCacheAdd(file, offset, pfn);
     }
     ctx.pageAddRmap(pfn, mm, page);
-    if (trace.on()) {
+    if (Tracer.anyOn() && trace.on()) {
       trace.doFilePage(page, pfn, offset, !fresh);
     }
     return fresh && !file.shmem() ? FaultOutcome.MAJOR : FaultOutcome.MINOR;
@@ -312,7 +312,7 @@ final class DemandFaultHandler implements FaultHandler {
       return FaultOutcome.OOM;
     }
     ctx.pageAddNewAnonRmap(anon, mm, page);
-    if (trace.on()) {
+    if (Tracer.anyOn() && trace.on()) {
       // do_cow_fault: the file page (cached or read in) copied into a private anonymous page
       trace.doFilePage(page, anon, offset, !read);
     }
@@ -336,7 +336,7 @@ final class DemandFaultHandler implements FaultHandler {
     long pfn = Pte.pfn(pte);
     if (vma.shared()) {
       pt.writePte(root, page, pte | Pte.RW | Pte.DIRTY | Pte.ACCESSED);
-      if (trace.on()) {
+      if (Tracer.anyOn() && trace.on()) {
         trace.doWpPage(page, pfn, pfn, false);
       }
       return FaultOutcome.MINOR;
@@ -344,7 +344,7 @@ final class DemandFaultHandler implements FaultHandler {
     boolean zero = (pte & Pte.SPECIAL) != 0 && pfn == ctx.zeroPfn();
     if (!zero && ctx.pageAnon(pfn) && ctx.pageCount(pfn) == 1) {
       pt.writePte(root, page, pte | Pte.RW | Pte.DIRTY | Pte.ACCESSED);
-      if (trace.on()) {
+      if (Tracer.anyOn() && trace.on()) {
         trace.doWpPage(page, pfn, pfn, false);
       }
       return FaultOutcome.MINOR;
@@ -373,7 +373,7 @@ final class DemandFaultHandler implements FaultHandler {
     if (!zero) {
       ctx.pageRemoveRmap(pfn, mm, page);
     }
-    if (trace.on()) {
+    if (Tracer.anyOn() && trace.on()) {
       trace.doWpPage(page, pfn, copy, true);
     }
     return FaultOutcome.MINOR;

@@ -50,7 +50,7 @@ import io.mmsim.api.trace.Tracer;
  *  page, 2 = 1 GiB page (largeVal).
  *
  * The TLB has tlbEntries / tlbWays sets of tlbWays entries; set = vpn mod sets; replacement takes
- * an empty way, else round robin per set. A hit must have the bits of hitMask[access, mode] set
+ * an empty way, else round robin per set. A hit must have the bits of hitMask(access, mode) set
  * (US for user mode; D, and RW when user or WP, for writes) and XD clear when the mask holds XD
  * (fetches with NXE); otherwise the entry is dropped and the tables are walked again, so a write
  * through a clean entry sets Dirty and a permission upgrade needs no flush. The entry of the last
@@ -107,8 +107,18 @@ final class X86Mmu implements Mmu {
   private boolean nxe;
   private boolean pge;
 
-  /** Per access kind and mode: bits a TLB value must have set, plus XD when it must be clear. */
-  private final long[] hitMask = new long[6];
+  /**
+   * Per access kind and mode: bits a TLB value must have set, plus XD when it must be clear. Six
+   * fields rather than an array: a caller that passes constants (as most do) loads one field, with
+   * no range check.
+   */
+  private long maskUserRead;
+
+  private long maskUserWrite;
+  private long maskUserExec;
+  private long maskKernelRead;
+  private long maskKernelWrite;
+  private long maskKernelExec;
 
   private final long[] reserved = new long[12];
 
@@ -220,18 +230,12 @@ final class X86Mmu implements Mmu {
     wp = (cr0 & ControlRegisters.CR0_WP) != 0;
     nxe = (efer & ControlRegisters.EFER_NXE) != 0;
     pge = (cr4 & ControlRegisters.CR4_PGE) != 0;
-    for (int a = Access.READ; a <= Access.EXECUTE; a++) {
-      for (int u = 0; u < 2; u++) {
-        long need = u == 1 ? Pte.USER : 0;
-        long forbid = 0;
-        if (a == Access.WRITE) {
-          need |= Pte.DIRTY | (u == 1 || wp ? Pte.RW : 0);
-        } else if (a == Access.EXECUTE && nxe) {
-          forbid = Pte.NX;
-        }
-        hitMask[a << 1 | u] = need | forbid;
-      }
-    }
+    maskUserRead = Pte.USER;
+    maskKernelRead = 0;
+    maskUserWrite = Pte.USER | Pte.DIRTY | Pte.RW;
+    maskKernelWrite = Pte.DIRTY | (wp ? Pte.RW : 0);
+    maskUserExec = Pte.USER | (nxe ? Pte.NX : 0);
+    maskKernelExec = nxe ? Pte.NX : 0;
     long common = ((1L << Pte.PHYSICAL_MASK_SHIFT) - 1) & ~((1L << physBits) - 1);
     if (!nxe) {
       common |= Pte.NX;
@@ -329,38 +333,101 @@ final class X86Mmu implements Mmu {
   @Override
   public long translate(long linear, int access, boolean user) {
     if (Integer.compareUnsigned(access, Access.EXECUTE) > 0) {
-      throw new IllegalArgumentException("translate: no such access kind " + access);
+      throw noSuchAccess(access);
     }
     if ((linear << canonShift) >> canonShift != linear) {
       return generalProtection(0);
     }
     long vpn = linear >>> Page.PAGE_SHIFT;
+    long v;
     if (vpn == lastVpn) {
       shortcutTries++;
+      v = lastVal;
     } else {
-      setLookups++;
-      int i = lookup(vpn);
-      if (i < 0) {
-        if (hugeCached > 0) {
-          long phys = largeHit(linear, access, user);
-          if (phys >= 0) {
-            return phys;
-          }
-        }
-        lookupMisses++;
-        return walk(linear, vpn, access, user, levels, cr3 & PFN_BITS, Pte.RW | Pte.USER | Pte.NX);
+      if (ways != 4) {
+        return translateWays(linear, vpn, access, user);
       }
-      remember(i, vpn, tlb[i << 1 | 1]);
+      setLookups++;
+      // the default associativity written out, each way's value read at a constant offset from
+      // the set's first tag, so that one range check covers the whole set (a loop over the ways
+      // compiles to a range-checked pre-loop that costs about a third of a hit). This method
+      // stays under HotSpot's inlining limit (325 bytes of bytecode), so hits cost no call.
+      long[] t = tlb;
+      int b = ((int) vpn & setMask) << 3;
+      int e;
+      if (t[b] == vpn) {
+        v = t[b + 1];
+        e = b;
+      } else if (t[b + 2] == vpn) {
+        v = t[b + 3];
+        e = b + 2;
+      } else if (t[b + 4] == vpn) {
+        v = t[b + 5];
+        e = b + 4;
+      } else if (t[b + 6] == vpn) {
+        v = t[b + 7];
+        e = b + 6;
+      } else {
+        return miss(linear, vpn, access, user);
+      }
+      remember(e >> 1, vpn, v);
     }
-    long v = lastVal;
-    long mask = hitMask[access << 1 | (user ? 1 : 0)];
+    long mask = hitMask(access, user);
     // XD must be clear where the mask has it and every other bit of the mask set: flip XD, test
     if (((v ^ (mask & Pte.NX)) & mask) == mask) {
       return (v & FRAME_MASK) | (linear & Page.PAGE_OFFSET_MASK);
     }
+    return dropAndWalk(linear, vpn, access, user);
+  }
+
+  private static IllegalArgumentException noSuchAccess(int access) {
+    return new IllegalArgumentException("translate: no such access kind " + access);
+  }
+
+  /** {@link #translate} past the last-translation copy, for a TLB that is not 4-way. */
+  private long translateWays(long linear, long vpn, int access, boolean user) {
+    setLookups++;
+    int i = lookup(vpn);
+    if (i < 0) {
+      return miss(linear, vpn, access, user);
+    }
+    long v = tlb[i << 1 | 1];
+    remember(i, vpn, v);
+    long mask = hitMask(access, user);
+    if (((v ^ (mask & Pte.NX)) & mask) == mask) {
+      return (v & FRAME_MASK) | (linear & Page.PAGE_OFFSET_MASK);
+    }
+    return dropAndWalk(linear, vpn, access, user);
+  }
+
+  /** The cached entry of the last hit cannot serve the access: dropped, then the walk. */
+  private long dropAndWalk(long linear, long vpn, int access, boolean user) {
     drops++;
     drop(lastSlot);
     return walk(linear, vpn, access, user, levels, cr3 & PFN_BITS, Pte.RW | Pte.USER | Pte.NX);
+  }
+
+  /** A translation that found no entry in the sets: the large-page TLB, else the walk. */
+  private long miss(long linear, long vpn, int access, boolean user) {
+    if (hugeCached > 0) {
+      long phys = largeHit(linear, access, user);
+      if (phys >= 0) {
+        return phys;
+      }
+    }
+    lookupMisses++;
+    return walk(linear, vpn, access, user, levels, cr3 & PFN_BITS, Pte.RW | Pte.USER | Pte.NX);
+  }
+
+  /** The bits a cached value must have for {@code access} in the mode (see the mask fields). */
+  private long hitMask(int access, boolean user) {
+    if (access == Access.READ) {
+      return user ? maskUserRead : maskKernelRead;
+    }
+    if (access == Access.WRITE) {
+      return user ? maskUserWrite : maskKernelWrite;
+    }
+    return user ? maskUserExec : maskKernelExec;
   }
 
   /**
@@ -406,7 +473,7 @@ final class X86Mmu implements Mmu {
       long t = largeTag[i];
       if (t == tag2 || t == tag1g) {
         long v = largeVal[i];
-        long mask = hitMask[access << 1 | (user ? 1 : 0)];
+        long mask = hitMask(access, user);
         if (((v ^ (mask & Pte.NX)) & mask) == mask) {
           long pageMask = t == tag2 ? (1L << 21) - 1 : (1L << 30) - 1;
           return (v & FRAME_MASK & ~pageMask) | (linear & pageMask);
@@ -491,7 +558,7 @@ final class X86Mmu implements Mmu {
    */
   private long walk(
       long linear, long vpn, int access, boolean user, int top, long root, long rights0) {
-    if (trace.on()) {
+    if (Tracer.anyOn() && trace.on()) {
       traceWalk(linear, access, user);
     }
     long table = root;
@@ -566,7 +633,7 @@ final class X86Mmu implements Mmu {
     } else {
       insertLarge(linear, level, value);
     }
-    if (trace.on()) {
+    if (Tracer.anyOn() && trace.on()) {
       trace.walkDone(cpu, linear, phys, shift);
     }
     return phys;
@@ -638,7 +705,7 @@ final class X86Mmu implements Mmu {
     cr2 = linear;
     errorCode = code;
     lastVector = VECTOR_PF;
-    if (trace.on()) {
+    if (Tracer.anyOn() && trace.on()) {
       if (user) {
         trace.pageFaultUser(cpu, linear, 0, code);
       } else {
@@ -711,7 +778,7 @@ final class X86Mmu implements Mmu {
     if ((linear << canonShift) >> canonShift != linear) {
       return; // INVLPG of a non-canonical address is a no-op
     }
-    if (trace.on()) {
+    if (Tracer.anyOn() && trace.on()) {
       trace.tlbFlush(cpu, TlbFlushReason.TLB_LOCAL_SHOOTDOWN, 1);
     }
     long vpn = linear >>> Page.PAGE_SHIFT;
@@ -734,7 +801,7 @@ final class X86Mmu implements Mmu {
 
   /** Drops every entry without G (a CR3 load). */
   void flushNonGlobal() {
-    if (trace.on()) {
+    if (Tracer.anyOn() && trace.on()) {
       trace.tlbFlush(cpu, TlbFlushReason.TLB_FLUSH_ON_TASK_SWITCH, Tracer.TLB_FLUSH_ALL);
     }
     for (int i = 0; i < entries; i++) {
@@ -751,7 +818,7 @@ final class X86Mmu implements Mmu {
 
   @Override
   public void flushTlbAll() {
-    if (trace.on()) {
+    if (Tracer.anyOn() && trace.on()) {
       trace.tlbFlush(cpu, TlbFlushReason.TLB_LOCAL_SHOOTDOWN, Tracer.TLB_FLUSH_ALL);
     }
     for (int i = 0; i < entries; i++) {
