@@ -33,8 +33,15 @@ final class BadPage {
   /** Bit f set when the boot hand-off released frame f (BuddyAllocator's bitmap, shared). */
   private final long[] given;
 
-  BadPage(long base, int nFrames, int cpus, byte[] meta, long[] given) {
+  /** The frames' words (the free-list links, lent to a block's owner): 0 on a block freed. */
+  private final int[] word0;
+
+  private final int[] word1;
+
+  BadPage(long base, int nFrames, int cpus, byte[] meta, long[] given, int[] word0, int[] word1) {
     this.base = base;
+    this.word0 = word0;
+    this.word1 = word1;
     this.nFrames = nFrames;
     this.cpus = cpus;
     this.meta = meta;
@@ -85,6 +92,15 @@ final class BadPage {
     byte m = meta[p];
     switch (stateOf(m)) {
       case ALLOCATED:
+        if (orderOf(m) == order) {
+          // free_page_is_bad: "non-NULL mapping", the owner still holds the frame's words
+          return new BadPageException(
+              pfn,
+              order,
+              String.format(
+                  "page still in use: its words were not cleared by its owner (0x%x, 0x%x)",
+                  word0[p], word1[p]));
+        }
         return new BadPageException(
             pfn, order, "wrong order: the block was allocated with order " + orderOf(m));
       case BUDDY:

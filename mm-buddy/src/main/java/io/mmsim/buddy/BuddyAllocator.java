@@ -33,6 +33,7 @@ import io.mmsim.api.BadPageException;
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.Gfp;
+import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.MigrateType;
 import io.mmsim.api.mem.Watermark;
@@ -164,6 +165,9 @@ final class BuddyAllocator implements PageAllocator {
   /** Bit f set when the boot hand-off released frame f (unset bits are the reserved frames). */
   private final long[] given;
 
+  /** The machine's per-frame words, whose two words are this node's links; null on a NUMA node. */
+  private final Memmap memmap;
+
   private final long[] managed = new long[NR_ZONES];
 
   /** ALLOC_NOFRAGMENT or 0 for the fast pass, by the request's highest zone. */
@@ -233,7 +237,13 @@ final class BuddyAllocator implements PageAllocator {
     this.cpus = layout.cpus();
     this.debugChecks = debugChecks;
     this.trace = trace;
-    this.area = new FreeArea(nFrames, PerCpuPages.lists(cpus), base, layout.frames(), trace);
+    // one node: the links are the machine's per-frame words, lent to a block's owner
+    this.memmap =
+        base == 0 && frames == layout.frames()
+            ? new Memmap(frames, FreeArea.sentinelCount(PerCpuPages.lists(cpus)))
+            : null;
+    this.area =
+        new FreeArea(nFrames, PerCpuPages.lists(cpus), base, layout.frames(), trace, memmap);
     this.blocks = area.blocks;
     this.fallback = new Fallback(area);
     this.highAtomic = new HighAtomic(area, managed);
@@ -254,7 +264,7 @@ final class BuddyAllocator implements PageAllocator {
     this.pcpSentinels = pcp.sentinels;
     this.migratetypeMask = blocks.mobilityDisabled ? 0 : MigrateType.PCPTYPES;
     this.given = new long[(nFrames + 63) >>> 6];
-    this.badPage = new BadPage(base, nFrames, cpus, meta, given);
+    this.badPage = new BadPage(base, nFrames, cpus, meta, given, next, prev);
     this.vmstat =
         new Vmstat(layout, nid, area, pcp, wm, highAtomic, fallback, compaction, managed, pgalloc);
   }
@@ -314,10 +324,12 @@ final class BuddyAllocator implements PageAllocator {
       if (pfn == s) {
         return -1;
       }
-      // list_del of the head: its prev is the sentinel, no need to read it
+      // list_del of the head: its prev is the sentinel, no need to read it; its words are left 0
       int n = next[pfn];
       next[s] = n;
       prev[n] = s;
+      next[pfn] = 0;
+      prev[pfn] = 0;
       pcpCount[slot]--;
       meta[pfn] = FreeArea.allocated(0, mt);
       pgalloc[z]++;
@@ -501,7 +513,8 @@ final class BuddyAllocator implements PageAllocator {
         || order > MAX_ORDER
         || local < 0
         || local >= nFrames
-        || (meta[(int) local] & HEAD_MASK) != meta(ALLOCATED, order)) {
+        || (meta[(int) local] & HEAD_MASK) != meta(ALLOCATED, order)
+        || (next[(int) local] | prev[(int) local]) != 0) {
       throw badFree(local, order);
     }
     int p = (int) local;
@@ -751,7 +764,8 @@ final class BuddyAllocator implements PageAllocator {
         || order > MAX_ORDER
         || local < 0
         || local >= nFrames
-        || (meta[(int) local] & HEAD_MASK) != meta(ALLOCATED, order)) {
+        || (meta[(int) local] & HEAD_MASK) != meta(ALLOCATED, order)
+        || (next[(int) local] | prev[(int) local]) != 0) {
       throw badFree(local, order);
     }
     int p = (int) local;
@@ -779,6 +793,12 @@ final class BuddyAllocator implements PageAllocator {
       checkInvariants();
     }
     return r;
+  }
+
+  /** The machine's per-frame words on one node (the free lists' links); null on a NUMA node. */
+  @Override
+  public Memmap memmap() {
+    return memmap;
   }
 
   @Override

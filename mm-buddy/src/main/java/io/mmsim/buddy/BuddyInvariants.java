@@ -239,6 +239,7 @@ final class BuddyInvariants {
     long buddyHeads = 0;
     long pcpHeads = 0;
     int coveredEnd = 0;
+    int freeEnd = 0;
     for (int p = 0; p < nFrames; p++) {
       if (given.test(p)) {
         givenCount[area.zoneOf(p)]++;
@@ -254,6 +255,14 @@ final class BuddyInvariants {
         }
         if (p >= coveredEnd && given.test(p)) {
           fail("pfn " + p + " was handed over at boot but no block covers it");
+        }
+        // a frame of a free block other than its head, or one never handed over: no owner may
+        // have written its words (struct page's union belongs to no one there)
+        if ((p < freeEnd || p >= coveredEnd) && (next[p] | prev[p]) != 0) {
+          fail(
+              String.format(
+                  "pfn %d (%s) has words 0x%x, 0x%x: written by an owner it does not belong to",
+                  p, p < freeEnd ? "inside a free block" : "reserved", next[p], prev[p]));
         }
         continue;
       }
@@ -279,6 +288,7 @@ final class BuddyInvariants {
       covered[area.zoneOf(p)] += 1L << o;
       if (state == BUDDY) {
         buddyHeads++;
+        freeEnd = coveredEnd;
         checkMerged(p, o);
       } else if (state == PCP) {
         pcpHeads++;

@@ -9,6 +9,7 @@ import static io.mmsim.buddy.Pageblocks.PAGEBLOCK_ORDER;
 
 import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.FrameUse;
+import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.trace.Tracer;
@@ -22,6 +23,10 @@ import io.mmsim.api.util.IntList;
  * prep_move_freepages_block, __move_freepages_block, move_freepages_block).
  *
  * Links: int next[], prev[] indexed by PFN, followed by sentinel nodes that are the list heads.
+ * On a machine of one node they are the Memmap's two words (struct page's lru, reused by whoever
+ * holds an allocated block): a frame leaves a list with both words 0, so that a block is handed out
+ * with clear words and a free finds them clear again. A node of a larger machine keeps arrays of
+ * its own (node-relative indices cannot share the machine's).
  * Free list (zone z, migratetype mt, order o) has id (z * MIGRATE_TYPES + mt) * NR_PAGE_ORDERS + o
  * and sentinel index frames + id; the owner may ask for more sentinels after those (the per-CPU
  * lists use them). A link is a PFN or a sentinel index.
@@ -152,14 +157,21 @@ final class FreeArea {
 
   /** Free lists for {@code frames} frames plus {@code extraLists} more list heads. */
   FreeArea(int frames, int extraLists) {
-    this(frames, extraLists, 0, frames, new Tracer());
+    this(frames, extraLists, 0, frames, new Tracer(), null);
+  }
+
+  /** The number of list heads after the frames: the free lists and {@code extraLists}. */
+  static int sentinelCount(int extraLists) {
+    return NR_FREE_LISTS + extraLists;
   }
 
   /**
    * Free lists for the {@code frames} frames of a node starting at PFN {@code base}, on a machine
-   * of {@code machineFrames} frames, plus {@code extraLists} more list heads.
+   * of {@code machineFrames} frames, plus {@code extraLists} more list heads; the links are the
+   * words of {@code memmap} (which must hold {@code frames} frames and {@link #sentinelCount} extra
+   * words), or arrays of its own when it is null.
    */
-  FreeArea(int frames, int extraLists, long base, long machineFrames, Tracer trace) {
+  FreeArea(int frames, int extraLists, long base, long machineFrames, Tracer trace, Memmap memmap) {
     this.trace = trace;
     if ((base & ((1L << MAX_ORDER) - 1)) != 0) {
       throw new IllegalArgumentException(
@@ -172,8 +184,17 @@ final class FreeArea {
     this.sentinels = frames;
     this.extraSentinels = frames + NR_FREE_LISTS;
     int total = frames + NR_FREE_LISTS + extraLists;
-    this.next = new int[total];
-    this.prev = new int[total];
+    if (memmap != null) {
+      if (memmap.frames() != frames || memmap.word0().length != total) {
+        throw new IllegalArgumentException(
+            "a memmap of " + memmap.frames() + " frames for " + frames);
+      }
+      this.next = memmap.word0();
+      this.prev = memmap.word1();
+    } else {
+      this.next = new int[total];
+      this.prev = new int[total];
+    }
     for (int s = frames; s < total; s++) {
       IntList.init(next, prev, s);
     }
@@ -200,8 +221,11 @@ final class FreeArea {
     IntList.addTail(next, prev, sentinel, x);
   }
 
+  /** Takes x off its list; its words are left 0, as a frame off every list keeps them. */
   void unlink(int x) {
     IntList.del(next, prev, x);
+    next[x] = 0;
+    prev[x] = 0;
   }
 
   /** The head block of a free list, or -1 ({@code get_page_from_free_area}). */

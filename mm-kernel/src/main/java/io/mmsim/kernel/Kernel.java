@@ -19,6 +19,7 @@ import io.mmsim.api.fault.FaultHandler;
 import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.NumaTopology;
 import io.mmsim.api.mem.Page;
@@ -88,6 +89,10 @@ public final class Kernel {
   private final MemoryLayout layout;
   private final long seed;
   private final PhysicalMemory memory;
+
+  /** The per-frame words the page allocator lends to slab and user pages' owners. */
+  private final Memmap memmap;
+
   private final long metadataBytesPerFrame;
   private final Bootmem bootmem;
   private final PageAllocator pageAllocator;
@@ -168,8 +173,13 @@ public final class Kernel {
     bootmem.reserve(0, 1, "BIOS data (the first page is never used)");
     bootmem.reserve(imageStart, imagePages, "kernel image");
     boolean wantProcesses = optional("page-table") != null;
+    // struct page's union: the page allocator's words when it keeps its free lists in them (its
+    // metadataBytesPerFrame counts them), else words of the kernel's own for the other owners
+    Memmap lent = pageAllocator.memmap();
+    this.memmap = lent != null ? lent : new Memmap(frames);
     long perFrame =
         pageAllocator.metadataBytesPerFrame()
+            + (lent == null ? Memmap.BYTES_PER_FRAME : 0)
             + (wantProcesses ? Processes.metadataBytesPerFrame() : 0);
     this.metadataBytesPerFrame = perFrame;
     long metaBytes = frames * perFrame + bootmem.bitmapBytes();
@@ -220,6 +230,7 @@ public final class Kernel {
               pageAllocator,
               pageTable,
               memory,
+              memmap,
               cpus,
               zeroPfn,
               booleanKey("vm.zero-page"),
@@ -448,10 +459,19 @@ public final class Kernel {
 
   /**
    * Bytes of frame metadata per frame the boot reserved in simulated RAM ({@code mem_map}): the
-   * page allocator's and, with page tables, the process side's per-frame arrays.
+   * page allocator's (with the per-frame words when it keeps its lists in them), the per-frame
+   * words otherwise, and, with page tables, the process side's reference counts.
    */
   public long metadataBytesPerFrame() {
     return metadataBytesPerFrame;
+  }
+
+  /**
+   * The per-frame words ({@code struct page}'s union) the page allocator lends to the owners of
+   * slab and user pages.
+   */
+  public Memmap memmap() {
+    return memmap;
   }
 
   /** The machine's RAM. */

@@ -1,5 +1,6 @@
 package io.mmsim.kernel;
 
+import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.page.PageAllocator;
@@ -131,6 +132,11 @@ final class ProviderContexts {
     @Override
     public final PhysicalMemory memory() {
       return kernel.memory();
+    }
+
+    @Override
+    public final Memmap memmap() {
+      return kernel.memmap();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.util.IntList;
 
@@ -35,16 +36,20 @@ import io.mmsim.api.util.IntList;
  *
  * <h2>Page map</h2>
  *
- * {@code owner[pfn]} for every frame of the machine:
+ * {@code owner[pfn]}, the first of the machine's per-frame words ({@link Memmap#word0()}, where the
+ * kernel keeps {@code slab} in struct page), for every frame SLUB holds:
  *
  * <pre>
  *   owner  &gt; 0          frame belongs to slab id owner (every frame of a multi-page slab)
- *   owner == 0          not ours
  *   owner in [-11, -1]  first frame of a large kmalloc block of order -owner - 1
  *   owner == LARGE_TAIL another frame of a large kmalloc block
  * </pre>
  *
- * The map costs 4 bytes per frame. Not thread-safe.
+ * The word is SLUB's only while SLUB holds the frame: the page allocator keeps its free-list links
+ * there and the process side its reverse-map key. So a value read for an address that may not be
+ * ours is checked before it is believed ({@link #ownerOf}): a positive one must name a live slab
+ * that spans the frame (the kernel's PageSlab test); the negative marks are written by SLUB alone.
+ * SLUB clears the words of its frames before it gives them back. Not thread-safe.
  */
 final class SlabTable {
   static final byte STATE_UNUSED = 0;
@@ -94,9 +99,37 @@ final class SlabTable {
   private int highestId;
   private int live;
 
-  SlabTable(long frames) {
-    this.owner = new int[Math.toIntExact(frames)];
-    this.memoryBytes = frames << Page.PAGE_SHIFT;
+  /** The second word of every frame: SLUB leaves it 0 on its frames. */
+  final int[] word1;
+
+  /** Number of frames of the machine (the owner array may be longer). */
+  final int frames;
+
+  SlabTable(Memmap memmap) {
+    this.owner = memmap.word0();
+    this.word1 = memmap.word1();
+    this.frames = memmap.frames();
+    this.memoryBytes = (long) frames << Page.PAGE_SHIFT;
+  }
+
+  /**
+   * What SLUB keeps in the word of frame {@code pfn} (a frame of the machine): a live slab's id, a
+   * large kmalloc mark, or 0 when the frame is not SLUB's and its word belongs to someone else.
+   */
+  int ownerOf(int pfn) {
+    int o = owner[pfn];
+    if (o > 0) {
+      return o < cache.length
+              && cache[o] != null
+              && Integer.compareUnsigned(pfn - firstPfn(o), 1 << order[o]) < 0
+          ? o
+          : 0;
+    }
+    return o == LARGE_TAIL || o >= -(Page.MAX_PAGE_ORDER + 1) ? o : 0;
+  }
+
+  private int firstPfn(int id) {
+    return (int) ((base[id] - KernelLayout.PAGE_OFFSET) >>> Page.PAGE_SHIFT);
   }
 
   /** Number of live slabs. */
@@ -216,8 +249,8 @@ final class SlabTable {
         map.markBlock(pfn(id), order[id], FrameUse.SLAB, cache[id].name);
       }
     }
-    for (int p = 0; p < owner.length; p++) {
-      int o = owner[p];
+    for (int p = 0; p < frames; p++) {
+      int o = ownerOf(p);
       if (o < 0 && o != LARGE_TAIL) {
         map.markBlock(p, -o - 1, FrameUse.KMALLOC_LARGE, "kmalloc (large)");
       }

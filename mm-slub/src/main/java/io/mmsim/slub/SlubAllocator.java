@@ -98,9 +98,6 @@ final class SlubAllocator implements ObjectAllocator {
   private final Logger log;
   final SlabTable table;
 
-  /** {@code table.owner}, held directly for the fast kfree. */
-  private final int[] owner;
-
   final PhysicalMemory memory;
   final PageAllocator pages;
   final int nrCpus;
@@ -178,8 +175,7 @@ final class SlubAllocator implements ObjectAllocator {
       nodeOfChunk[i] =
           (byte) numa.nodeOf(Math.min((long) i << Page.MAX_PAGE_ORDER, ctx.layout().frames() - 1));
     }
-    this.table = new SlabTable(ctx.layout().frames());
-    this.owner = table.owner;
+    this.table = new SlabTable(ctx.memmap());
     Map<String, String> s = ctx.settings().asMap();
     this.debugOptions = SlubDebugOptions.parse(setting(s, "debug"), fullKey("debug"));
     int minOrder = intSetting(s, "min-order", 0, Page.MAX_PAGE_ORDER);
@@ -471,8 +467,8 @@ final class SlubAllocator implements ObjectAllocator {
       trace.kfree(cpu, callSite(), addr);
     }
     long pfn = (addr - KernelLayout.PAGE_OFFSET) >>> Page.PAGE_SHIFT; // NULL: no frame
-    if (pfn < owner.length && cpu >= 0 && cpu < nrCpus) {
-      int o = owner[(int) pfn];
+    if (pfn < table.frames && cpu >= 0 && cpu < nrCpus) {
+      int o = table.ownerOf((int) pfn);
       if (o > 0) {
         table.cache[o].freeObject(cpu, addr, o);
         return;
@@ -493,7 +489,7 @@ final class SlubAllocator implements ObjectAllocator {
           addr, String.format("kfree: 0x%016x is not a direct-map address of this machine", addr));
     }
     int pfn = (int) (pa >>> Page.PAGE_SHIFT);
-    int o = table.owner[pfn];
+    int o = table.ownerOf(pfn);
     if (o > 0) {
       table.cache[o].freeObject(cpu, addr, o);
       return;
@@ -508,18 +504,19 @@ final class SlubAllocator implements ObjectAllocator {
               "kfree: 0x%016x points inside the kmalloc'd block at 0x%016x", addr, largeHead(pfn)));
     }
     int order = -o - 1;
-    pages.freePages(cpu, pfn, order);
+    // the words go back clear, as the page allocator lent them
     table.owner[pfn] = 0;
     for (int i = 1; i < 1 << order; i++) {
       table.owner[pfn + i] = 0;
     }
+    pages.freePages(cpu, pfn, order);
     largePages -= 1L << order;
     largeFrees++;
   }
 
   private long largeHead(int pfn) {
     int p = pfn;
-    while (p > 0 && table.owner[p] == SlabTable.LARGE_TAIL) {
+    while (p > 0 && table.ownerOf(p) == SlabTable.LARGE_TAIL) {
       p--;
     }
     return KernelLayout.va(Page.pfnToPhys(p));
@@ -536,7 +533,7 @@ final class SlubAllocator implements ObjectAllocator {
           addr, String.format("ksize: 0x%016x is not a direct-map address of this machine", addr));
     }
     int pfn = (int) (pa >>> Page.PAGE_SHIFT);
-    int o = table.owner[pfn];
+    int o = table.ownerOf(pfn);
     if (o > 0) {
       SlubCache c = table.cache[o];
       int idx = c.objectIndex(o, addr);
@@ -781,9 +778,8 @@ final class SlubAllocator implements ObjectAllocator {
     }
     long slabFrames = 0;
     long large = 0;
-    int[] owner = table.owner;
-    for (int pfn = 0; pfn < owner.length; pfn++) {
-      int o = owner[pfn];
+    for (int pfn = 0; pfn < table.frames; pfn++) {
+      int o = table.ownerOf(pfn);
       if (o > 0) {
         if (!table.isLive(o) || table.cache[o].destroyed) {
           throw new AssertionError("SLUB: frame " + pfn + " maps to dead slab " + o);
@@ -794,7 +790,7 @@ final class SlubAllocator implements ObjectAllocator {
         if (o != SlabTable.LARGE_TAIL) {
           int order = -o - 1;
           for (int i = 1; i < 1 << order; i++) {
-            if (owner[pfn + i] != SlabTable.LARGE_TAIL) {
+            if (table.ownerOf(pfn + i) != SlabTable.LARGE_TAIL) {
               throw new AssertionError(
                   "SLUB: large kmalloc at pfn "
                       + pfn
@@ -804,7 +800,7 @@ final class SlubAllocator implements ObjectAllocator {
                       + (pfn + i));
             }
           }
-        } else if (pfn == 0 || owner[pfn - 1] == 0 || owner[pfn - 1] > 0) {
+        } else if (pfn == 0 || table.ownerOf(pfn - 1) >= 0) {
           throw new AssertionError("SLUB: large kmalloc tail frame " + pfn + " without a head");
         }
       }

@@ -77,9 +77,6 @@ final class SlubCache implements KmemCache {
   final SlubAllocator allocator;
   private final SlabTable table;
 
-  /** {@code table.owner}, the page-to-slab map, held directly for the fast free. */
-  private final int[] owner;
-
   private final PhysicalMemory memory;
   private final Tracer trace;
   private final PageAllocator pages;
@@ -158,7 +155,6 @@ final class SlubCache implements KmemCache {
       String uniqueId) {
     this.allocator = allocator;
     this.table = allocator.table;
-    this.owner = table.owner;
     this.memory = allocator.memory;
     this.trace = allocator.trace;
     this.pages = allocator.pages;
@@ -316,7 +312,7 @@ final class SlubCache implements KmemCache {
   /** kmem_cache_free of an address that is no allocated object of the CPU slab. */
   private void freeOther(int cpu, long addr) {
     long pfn = (addr - KernelLayout.PAGE_OFFSET) >>> Page.PAGE_SHIFT; // negative: beyond memory
-    int slab = pfn < owner.length ? owner[(int) pfn] : 0;
+    int slab = pfn < table.frames ? table.ownerOf((int) pfn) : 0;
     if (slab <= 0 || table.cache[slab] != this) {
       checkUsable();
       throw allocator.badCacheFree(this, addr, slab);

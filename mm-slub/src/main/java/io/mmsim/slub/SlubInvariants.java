@@ -110,7 +110,9 @@ final class SlubInvariants {
         objects);
     long pfn = t.pfn(s);
     for (long f = pfn; f < pfn + (1L << t.order[s]); f++) {
+      // both words of a slab frame are SLUB's: another value was written by another owner
       check(t.owner[(int) f] == s, "frame %d of slab %d maps to %d", f, s, t.owner[(int) f]);
+      check(t.word1[(int) f] == 0, "frame %d of slab %d has word1 0x%x", f, s, t.word1[(int) f]);
     }
     int free = countChain(s, t.freelist[s]);
     if (t.state[s] == SlabTable.STATE_CPU) {

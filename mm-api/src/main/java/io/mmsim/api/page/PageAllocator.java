@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import io.mmsim.api.Allocator;
 import io.mmsim.api.mem.FrameMap;
+import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.Watermark;
 import io.mmsim.api.mem.Zone;
 
@@ -187,6 +188,18 @@ public interface PageAllocator extends Allocator {
 
   /** Bytes of per-frame metadata this allocator keeps, for the boot reservation of its map. */
   int metadataBytesPerFrame();
+
+  /**
+   * The per-frame words this allocator keeps its free lists in and lends to a block's owner while
+   * the block is allocated (see {@link Memmap} for the rules), or null when it keeps its free lists
+   * elsewhere; then the kernel makes the words itself. Its {@link #metadataBytesPerFrame()} counts
+   * them when it returns them.
+   *
+   * @since 1.4
+   */
+  default Memmap memmap() {
+    return null;
+  }
 
   /**
    * Free blocks of one zone by migrate type and order, and the zone's pageblocks by type

@@ -1,5 +1,6 @@
 package io.mmsim.api.spi;
 
+import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.page.PageAllocator;
 
@@ -16,6 +17,18 @@ public interface MemoryContext extends ProviderContext {
 
   /** The machine's RAM. */
   PhysicalMemory memory();
+
+  /**
+   * The per-frame words shared by the page allocator and the owners of its blocks (see {@link
+   * Memmap}). The default is the page allocator's, or words of this context's own when it keeps
+   * none; a kernel returns the one set every part shares.
+   *
+   * @since 1.4
+   */
+  default Memmap memmap() {
+    Memmap m = pageAllocator().memmap();
+    return m != null ? m : new Memmap(layout().frames());
+  }
 
   /**
    * A short description of who is calling right now (a workload's {@code file:line}, or {@code

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.mmsim.api.fault.FileBacking;
+import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.page.PageAllocator;
@@ -65,13 +66,18 @@ final class PageRefs {
   /** The CPU whose per-CPU lists frames are taken from and freed to. */
   int cpu;
 
-  PageRefs(PageAllocator pages, PageTable pageTable, PhysicalMemory memory, long zeroPfn) {
+  PageRefs(
+      PageAllocator pages,
+      PageTable pageTable,
+      PhysicalMemory memory,
+      Memmap memmap,
+      long zeroPfn) {
     this.pages = pages;
     this.pageTable = pageTable;
     this.memory = memory;
     this.zeroPfn = zeroPfn;
     this.refs = new int[Math.toIntExact(memory.frames())];
-    this.rmap = new Rmap(refs.length);
+    this.rmap = new Rmap(memmap);
   }
 
   /** Reclaim is on: the swap system and each node's global policy (null when none can be). */
@@ -98,6 +104,11 @@ final class PageRefs {
 
   Rmap rmap() {
     return rmap;
+  }
+
+  /** The page allocator user frames come from (for invariant checks). */
+  PageAllocator pages() {
+    return pages;
   }
 
   PageCache cache() {
@@ -131,9 +142,12 @@ final class PageRefs {
     return pfn == zeroPfn ? Integer.MAX_VALUE : refs[(int) pfn];
   }
 
-  /** The number of page-table mappings of a frame ({@code page_mapcount}). */
+  /**
+   * The number of page-table mappings of a frame ({@code page_mapcount}); 0 for a frame the process
+   * side does not hold, whose words are another owner's.
+   */
   int mapCount(long pfn) {
-    return rmap.count(pfn);
+    return refs[(int) pfn] == 0 ? 0 : rmap.count(pfn);
   }
 
   /** A frame for user memory from the page allocator, or {@code NO_PAGE}; no reclaim. */

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.mmsim.api.mem.FrameMap;
+import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.paging.PageTable;
 import io.mmsim.api.paging.Pte;
@@ -78,6 +80,15 @@ final class ProcessInvariants {
     int[] maps = new int[frames];
     Map<Long, Integer> swapRefs = new TreeMap<>();
     hugetlbMaps.clear();
+    // the words first: the walks below read the reverse map out of them
+    FrameMap allocator = new FrameMap(frames);
+    refs.pages().describeFrames(allocator);
+    int sharedFrames = 0;
+    for (int pfn = 0; pfn < frames; pfn++) {
+      if (refs.refCount(pfn) > 0) {
+        sharedFrames += checkWords(pfn, allocator);
+      }
+    }
     for (Task t : tasks.all()) {
       if (t.alive) {
         checkAddressSpace(t.mm, maps, swapRefs);
@@ -156,6 +167,12 @@ final class ProcessInvariants {
         }
       }
     }
+    if (sharedFrames != refs.rmap().sharedFrames()) {
+      throw new AssertionError(
+          String.format(
+              "rmap keeps %d frames mapped more than once, %d held frames say so",
+              refs.rmap().sharedFrames(), sharedFrames));
+    }
     if (anon != refs.anonMapped() || file != refs.fileMapped()) {
       throw new AssertionError(
           String.format(
@@ -204,6 +221,27 @@ final class ProcessInvariants {
       swap.checkInvariants();
     }
     checkShmemMapped();
+  }
+
+  /**
+   * A frame the process side holds (a reference count above 0): the page allocator has it handed
+   * out, so its words are the reverse map's and not the allocator's links, and they hold a key, the
+   * mark of a frame mapped more than once, or nothing. Returns 1 for a frame marked so.
+   */
+  private int checkWords(int pfn, FrameMap allocator) {
+    FrameUse u = allocator.use(pfn);
+    if (u == FrameUse.FREE || u == FrameUse.PCP) {
+      throw new AssertionError(
+          String.format(
+              "pfn 0x%x: page_count %d but the page allocator has it %s: its words are the"
+                  + " allocator's",
+              pfn, refs.refCount(pfn), u));
+    }
+    String bad = refs.rmap().badWords(pfn);
+    if (bad != null) {
+      throw new AssertionError(String.format("pfn 0x%x: %s", pfn, bad));
+    }
+    return refs.rmap().isShared(pfn) ? 1 : 0;
   }
 
   /** One address space: its PTEs against its areas, the rmap, its counters and its policy. */

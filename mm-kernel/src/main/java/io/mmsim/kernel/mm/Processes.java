@@ -10,6 +10,7 @@ import io.mmsim.api.fault.FaultHandler;
 import io.mmsim.api.fault.Prot;
 import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
@@ -93,12 +94,13 @@ public final class Processes {
       PageAllocator pages,
       PageTable pageTable,
       PhysicalMemory memory,
+      Memmap memmap,
       int cpus,
       long zeroPfn,
       boolean zeroPageEnabled,
       VmEvents events,
       Tracer tracer) {
-    this.refs = new PageRefs(pages, pageTable, memory, zeroPfn);
+    this.refs = new PageRefs(pages, pageTable, memory, memmap, zeroPfn);
     this.tasks = new Tasks(pageTable, refs, tracer);
     this.vmscan = new Vmscan(pageTable, refs, tasks);
     refs.setWorkingset(new Workingset(events));
@@ -293,8 +295,9 @@ public final class Processes {
 
   /**
    * Bytes of per-frame metadata the boot reserves for the process side: the reference counts. The
-   * reverse map's key slot (8 bytes a frame, {@code Rmap}) and the page cache's and dirty bits are
-   * kept on the Java heap besides and not counted here.
+   * reverse map's key of a page mapped once lives in the frame's words ({@code Memmap}), counted
+   * with the page allocator's; pages mapped more than once, page-cache slots and dirty bits take
+   * maps that grow with use.
    */
   public static int metadataBytesPerFrame() {
     return Integer.BYTES;

@@ -1,5 +1,6 @@
 package io.mmsim.testkit.object;
 
+import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.page.PageAllocator;
@@ -18,6 +19,7 @@ public final class TestMemoryContext implements MemoryContext {
   private final Settings settings;
   private final long seed;
   private String caller = "api";
+  private Memmap memmap;
 
   /** A context over the given parts. */
   public TestMemoryContext(
@@ -72,6 +74,19 @@ public final class TestMemoryContext implements MemoryContext {
   @Override
   public PhysicalMemory memory() {
     return memory;
+  }
+
+  /**
+   * The page allocator's per-frame words, or words of this context's own (made on the first call,
+   * the same ever after) when it keeps none, as a kernel shares one set between its parts.
+   */
+  @Override
+  public Memmap memmap() {
+    if (memmap == null) {
+      Memmap m = pageAllocator.memmap();
+      memmap = m != null ? m : new Memmap(layout.frames());
+    }
+    return memmap;
   }
 
   @Override
