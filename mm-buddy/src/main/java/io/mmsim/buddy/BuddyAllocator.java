@@ -764,8 +764,7 @@ final class BuddyAllocator implements PageAllocator {
         || order > MAX_ORDER
         || local < 0
         || local >= nFrames
-        || (meta[(int) local] & HEAD_MASK) != meta(ALLOCATED, order)
-        || (next[(int) local] | prev[(int) local]) != 0) {
+        || (meta[(int) local] & HEAD_MASK) != meta(ALLOCATED, order)) {
       throw badFree(local, order);
     }
     int p = (int) local;
