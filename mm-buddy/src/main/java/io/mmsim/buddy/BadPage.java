@@ -38,8 +38,20 @@ final class BadPage {
 
   private final int[] word1;
 
-  BadPage(long base, int nFrames, int cpus, byte[] meta, long[] given, int[] word0, int[] word1) {
+  /** The index of the node's first frame in the words. */
+  private final int lb;
+
+  BadPage(
+      long base,
+      int nFrames,
+      int cpus,
+      byte[] meta,
+      long[] given,
+      int[] word0,
+      int[] word1,
+      int lb) {
     this.base = base;
+    this.lb = lb;
     this.word0 = word0;
     this.word1 = word1;
     this.nFrames = nFrames;
@@ -99,7 +111,7 @@ final class BadPage {
               order,
               String.format(
                   "page still in use: its words were not cleared by its owner (0x%x, 0x%x)",
-                  word0[p], word1[p]));
+                  word0[lb + p], word1[lb + p]));
         }
         return new BadPageException(
             pfn, order, "wrong order: the block was allocated with order " + orderOf(m));

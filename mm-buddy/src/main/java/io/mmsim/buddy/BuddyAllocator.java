@@ -46,7 +46,6 @@ import io.mmsim.api.page.PageMigrator;
 import io.mmsim.api.page.PageTypeInfo;
 import io.mmsim.api.page.ZoneStats;
 import io.mmsim.api.trace.Tracer;
-import io.mmsim.api.util.IntList;
 
 /*
  * The binary buddy page allocator with zones, migrate types, watermarks and per-CPU page lists,
@@ -168,6 +167,9 @@ final class BuddyAllocator implements PageAllocator {
   /** The machine's per-frame words, whose two words are this node's links; null on a NUMA node. */
   private final Memmap memmap;
 
+  /** The index of this node's first frame in next and prev ({@code FreeArea.lb}). */
+  private final int lb;
+
   private final long[] managed = new long[NR_ZONES];
 
   /** ALLOC_NOFRAGMENT or 0 for the fast pass, by the request's highest zone. */
@@ -213,7 +215,7 @@ final class BuddyAllocator implements PageAllocator {
 
   /**
    * The allocator of node {@code nid} of {@code layout} (the whole machine on one node), reporting
-   * to {@code trace}.
+   * to {@code trace}, with per-frame words of its own.
    */
   BuddyAllocator(
       MemoryLayout layout,
@@ -223,9 +225,27 @@ final class BuddyAllocator implements PageAllocator {
       boolean debugChecks,
       String loggerName,
       Tracer trace) {
-    int lists = FreeArea.NR_FREE_LISTS + PerCpuPages.lists(layout.cpus());
+    this(layout, nid, minFreeKbytes, watermarkScaleFactor, debugChecks, loggerName, trace, null, 0);
+  }
+
+  /**
+   * The allocator of node {@code nid} of {@code layout}, reporting to {@code trace}, its free lists
+   * in the machine's words {@code shared} with its list heads from index {@code sentinelStart}; a
+   * null {@code shared} makes words of its own for the machine and its own list heads.
+   */
+  BuddyAllocator(
+      MemoryLayout layout,
+      int nid,
+      long minFreeKbytes,
+      int watermarkScaleFactor,
+      boolean debugChecks,
+      String loggerName,
+      Tracer trace,
+      Memmap shared,
+      int sentinelStart) {
+    int lists = FreeArea.sentinelCount(PerCpuPages.lists(layout.cpus()));
     long frames = layout.numa().nodeFrames(nid);
-    if (frames > Integer.MAX_VALUE - lists) {
+    if (layout.frames() > Integer.MAX_VALUE - 8L - lists * (long) layout.numa().nodes()) {
       throw new IllegalArgumentException(
           "the buddy allocator indexes frames with int: " + frames + " frames is too many");
     }
@@ -237,13 +257,18 @@ final class BuddyAllocator implements PageAllocator {
     this.cpus = layout.cpus();
     this.debugChecks = debugChecks;
     this.trace = trace;
-    // one node: the links are the machine's per-frame words, lent to a block's owner
-    this.memmap =
-        base == 0 && frames == layout.frames()
-            ? new Memmap(frames, FreeArea.sentinelCount(PerCpuPages.lists(cpus)))
-            : null;
+    // the links are the machine's per-frame words, lent to a block's owner
+    this.memmap = shared != null ? shared : new Memmap(layout.frames(), lists);
     this.area =
-        new FreeArea(nFrames, PerCpuPages.lists(cpus), base, layout.frames(), trace, memmap);
+        new FreeArea(
+            nFrames,
+            PerCpuPages.lists(cpus),
+            base,
+            layout.frames(),
+            trace,
+            memmap,
+            shared != null ? sentinelStart : (int) layout.frames());
+    this.lb = area.lb;
     this.blocks = area.blocks;
     this.fallback = new Fallback(area);
     this.highAtomic = new HighAtomic(area, managed);
@@ -264,7 +289,7 @@ final class BuddyAllocator implements PageAllocator {
     this.pcpSentinels = pcp.sentinels;
     this.migratetypeMask = blocks.mobilityDisabled ? 0 : MigrateType.PCPTYPES;
     this.given = new long[(nFrames + 63) >>> 6];
-    this.badPage = new BadPage(base, nFrames, cpus, meta, given, next, prev);
+    this.badPage = new BadPage(base, nFrames, cpus, meta, given, next, prev, lb);
     this.vmstat =
         new Vmstat(layout, nid, area, pcp, wm, highAtomic, fallback, compaction, managed, pgalloc);
   }
@@ -320,16 +345,16 @@ final class BuddyAllocator implements PageAllocator {
       }
       int slot = cpu * NR_ZONES + z;
       int s = pcpSentinels + slot * MIGRATE_PCPTYPES + mt;
-      int pfn = next[s];
+      int pfn = next[lb + s];
       if (pfn == s) {
         return -1;
       }
       // list_del of the head: its prev is the sentinel, no need to read it; its words are left 0
-      int n = next[pfn];
-      next[s] = n;
-      prev[n] = s;
-      next[pfn] = 0;
-      prev[pfn] = 0;
+      int n = next[lb + pfn];
+      next[lb + s] = n;
+      prev[lb + n] = s;
+      next[lb + pfn] = 0;
+      prev[lb + pfn] = 0;
       pcpCount[slot]--;
       meta[pfn] = FreeArea.allocated(0, mt);
       pgalloc[z]++;
@@ -514,7 +539,7 @@ final class BuddyAllocator implements PageAllocator {
         || local < 0
         || local >= nFrames
         || (meta[(int) local] & HEAD_MASK) != meta(ALLOCATED, order)
-        || (next[(int) local] | prev[(int) local]) != 0) {
+        || (next[lb + (int) local] | prev[lb + (int) local]) != 0) {
       throw badFree(local, order);
     }
     int p = (int) local;
@@ -549,11 +574,11 @@ final class BuddyAllocator implements PageAllocator {
     // index computed from it would wait for that load (about a sixth of an order-0 pair).
     int mt = pageblockFlags[p >>> PAGEBLOCK_ORDER] & MT_MASK;
     if (mt == MIGRATE_UNMOVABLE) {
-      IntList.addHead(next, prev, head + MIGRATE_UNMOVABLE, p);
+      area.insertHead(head + MIGRATE_UNMOVABLE, p);
     } else if (mt == MIGRATE_MOVABLE) {
-      IntList.addHead(next, prev, head + MIGRATE_MOVABLE, p);
+      area.insertHead(head + MIGRATE_MOVABLE, p);
     } else if (mt == MIGRATE_RECLAIMABLE) {
-      IntList.addHead(next, prev, head + MIGRATE_RECLAIMABLE, p);
+      area.insertHead(head + MIGRATE_RECLAIMABLE, p);
     } else if (mt == MIGRATE_ISOLATE) {
       meta[p] = 0;
       area.freeOne(z, p, 0, mt, false);
@@ -561,7 +586,7 @@ final class BuddyAllocator implements PageAllocator {
     } else {
       // a HIGHATOMIC page waits on the MOVABLE list and returns to its own list when drained
       mt = MIGRATE_MOVABLE;
-      IntList.addHead(next, prev, head + MIGRATE_MOVABLE, p);
+      area.insertHead(head + MIGRATE_MOVABLE, p);
     }
     meta[p] = FreeArea.META_PCP;
     int count = ++pcpCount[slot];
@@ -794,7 +819,7 @@ final class BuddyAllocator implements PageAllocator {
     return r;
   }
 
-  /** The machine's per-frame words on one node (the free lists' links); null on a NUMA node. */
+  /** The machine's per-frame words, the free lists' links. */
   @Override
   public Memmap memmap() {
     return memmap;
@@ -869,7 +894,7 @@ final class BuddyAllocator implements PageAllocator {
   private long[] listContents(int sentinel) {
     long[] out = new long[16];
     int n = 0;
-    for (int x = next[sentinel]; x != sentinel; x = next[x]) {
+    for (int x = next[lb + sentinel]; x != sentinel; x = next[lb + x]) {
       if (n == out.length) {
         out = Arrays.copyOf(out, n * 2);
       }

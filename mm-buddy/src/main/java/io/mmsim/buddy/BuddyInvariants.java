@@ -59,6 +59,10 @@ final class BuddyInvariants {
   private final int nFrames;
   private final int[] next;
   private final int[] prev;
+
+  /** The index of the node's first frame in next and prev. */
+  private final int lb;
+
   private final byte[] meta;
   private final Pageblocks blocks;
 
@@ -78,6 +82,7 @@ final class BuddyInvariants {
     this.nFrames = area.nFrames;
     this.next = area.next;
     this.prev = area.prev;
+    this.lb = area.lb;
     this.meta = area.meta;
     this.blocks = area.blocks;
   }
@@ -109,11 +114,11 @@ final class BuddyInvariants {
           int id = FreeArea.listId(z, mt, o);
           int s = area.sentinels + id;
           long n = 0;
-          for (int x = next[s]; x != s; x = next[x]) {
+          for (int x = next[lb + s]; x != s; x = next[lb + x]) {
             if (x < 0 || x >= nFrames) {
               fail(list(z, mt, o) + " links to " + x);
             }
-            if (prev[next[x]] != x) {
+            if (prev[lb + next[lb + x]] != x) {
               fail("broken back link after pfn " + x + " on " + list(z, mt, o));
             }
             if (meta[x] != meta(BUDDY, o)) {
@@ -202,11 +207,11 @@ final class BuddyInvariants {
         int n = 0;
         for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
           int s = pcp.sentinel(slot, mt);
-          for (int x = next[s]; x != s; x = next[x]) {
+          for (int x = next[lb + s]; x != s; x = next[lb + x]) {
             if (x < 0 || x >= nFrames || meta[x] != FreeArea.META_PCP || area.zoneOf(x) != z) {
               fail("bad entry " + x + " on the per-CPU list of cpu " + c + " zone " + zone(z));
             }
-            if (prev[next[x]] != x) {
+            if (prev[lb + next[lb + x]] != x) {
               fail("broken back link after pfn " + x + " on a per-CPU list of cpu " + c);
             }
             if (++n > nFrames) {
@@ -258,11 +263,11 @@ final class BuddyInvariants {
         }
         // a frame of a free block other than its head, or one never handed over: no owner may
         // have written its words (struct page's union belongs to no one there)
-        if ((p < freeEnd || p >= coveredEnd) && (next[p] | prev[p]) != 0) {
+        if ((p < freeEnd || p >= coveredEnd) && (next[lb + p] | prev[lb + p]) != 0) {
           fail(
               String.format(
                   "pfn %d (%s) has words 0x%x, 0x%x: written by an owner it does not belong to",
-                  p, p < freeEnd ? "inside a free block" : "reserved", next[p], prev[p]));
+                  p, p < freeEnd ? "inside a free block" : "reserved", next[lb + p], prev[lb + p]));
         }
         continue;
       }

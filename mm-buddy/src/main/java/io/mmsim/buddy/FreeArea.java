@@ -13,7 +13,6 @@ import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.trace.Tracer;
-import io.mmsim.api.util.IntList;
 
 /*
  * The free lists of every zone: one doubly linked list per zone, migrate type and order, with the
@@ -22,14 +21,15 @@ import io.mmsim.api.util.IntList;
  * expand, __rmqueue_smallest, __free_one_page, buddy_merge_likely, split_large_buddy,
  * prep_move_freepages_block, __move_freepages_block, move_freepages_block).
  *
- * Links: int next[], prev[] indexed by PFN, followed by sentinel nodes that are the list heads.
- * On a machine of one node they are the Memmap's two words (struct page's lru, reused by whoever
- * holds an allocated block): a frame leaves a list with both words 0, so that a block is handed out
- * with clear words and a free finds them clear again. A node of a larger machine keeps arrays of
- * its own (node-relative indices cannot share the machine's).
- * Free list (zone z, migratetype mt, order o) has id (z * MIGRATE_TYPES + mt) * NR_PAGE_ORDERS + o
- * and sentinel index frames + id; the owner may ask for more sentinels after those (the per-CPU
- * lists use them). A link is a PFN or a sentinel index.
+ * Links: int next[], prev[], the machine's Memmap words (struct page's lru, reused by whoever holds
+ * an allocated block). A link is a node-relative PFN or a sentinel (a list head); the entry of
+ * link x is at index lb + x, lb being the node's first PFN, so that each frame's links are the
+ * words of its machine PFN. The sentinels follow the machine's frames, each node's after those of
+ * the nodes before it; as node-relative values they lie past every frame of the node. Free list
+ * (zone z, migratetype mt, order o) has id (z * MIGRATE_TYPES + mt) * NR_PAGE_ORDERS + o and
+ * sentinel sentinels + id; the owner may ask for more sentinels after those (the per-CPU lists use
+ * them). A frame leaves a list with both words 0, so that a block is handed out with clear words
+ * and a free finds them clear again.
  *
  * meta, one byte per frame:
  *
@@ -116,6 +116,10 @@ final class FreeArea {
   final int nFrames;
   final int[] next;
   final int[] prev;
+
+  /** The index of the node's first frame in next and prev: the entry of link x is at lb + x. */
+  final int lb;
+
   final byte[] meta;
   final Pageblocks blocks;
 
@@ -157,7 +161,14 @@ final class FreeArea {
 
   /** Free lists for {@code frames} frames plus {@code extraLists} more list heads. */
   FreeArea(int frames, int extraLists) {
-    this(frames, extraLists, 0, frames, new Tracer(), null);
+    this(
+        frames,
+        extraLists,
+        0,
+        frames,
+        new Tracer(),
+        new Memmap(frames, sentinelCount(extraLists)),
+        frames);
   }
 
   /** The number of list heads after the frames: the free lists and {@code extraLists}. */
@@ -168,10 +179,17 @@ final class FreeArea {
   /**
    * Free lists for the {@code frames} frames of a node starting at PFN {@code base}, on a machine
    * of {@code machineFrames} frames, plus {@code extraLists} more list heads; the links are the
-   * words of {@code memmap} (which must hold {@code frames} frames and {@link #sentinelCount} extra
-   * words), or arrays of its own when it is null.
+   * words of {@code memmap} (the machine's frames and every node's list heads), this node's list
+   * heads from index {@code sentinelStart} on ({@link #sentinelCount} of them).
    */
-  FreeArea(int frames, int extraLists, long base, long machineFrames, Tracer trace, Memmap memmap) {
+  FreeArea(
+      int frames,
+      int extraLists,
+      long base,
+      long machineFrames,
+      Tracer trace,
+      Memmap memmap,
+      int sentinelStart) {
     this.trace = trace;
     if ((base & ((1L << MAX_ORDER) - 1)) != 0) {
       throw new IllegalArgumentException(
@@ -181,22 +199,24 @@ final class FreeArea {
     this.dmaLimit = Zone.DMA.limitPfn() - base;
     this.dma32Limit = Zone.DMA32.limitPfn() - base;
     this.nFrames = frames;
-    this.sentinels = frames;
-    this.extraSentinels = frames + NR_FREE_LISTS;
-    int total = frames + NR_FREE_LISTS + extraLists;
-    if (memmap != null) {
-      if (memmap.frames() != frames || memmap.word0().length != total) {
-        throw new IllegalArgumentException(
-            "a memmap of " + memmap.frames() + " frames for " + frames);
-      }
-      this.next = memmap.word0();
-      this.prev = memmap.word1();
-    } else {
-      this.next = new int[total];
-      this.prev = new int[total];
+    int heads = sentinelCount(extraLists);
+    if (memmap.frames() != machineFrames
+        || base + frames > machineFrames
+        || sentinelStart < machineFrames
+        || (long) sentinelStart + heads > memmap.word0().length) {
+      throw new IllegalArgumentException(
+          String.format(
+              "a memmap of %d frames and %d words for frames [%d, %d) and list heads from %d",
+              memmap.frames(), memmap.word0().length, base, base + frames, sentinelStart));
     }
-    for (int s = frames; s < total; s++) {
-      IntList.init(next, prev, s);
+    this.next = memmap.word0();
+    this.prev = memmap.word1();
+    this.lb = (int) base;
+    this.sentinels = sentinelStart - lb;
+    this.extraSentinels = sentinels + NR_FREE_LISTS;
+    for (int s = sentinels; s < sentinels + heads; s++) {
+      next[lb + s] = s;
+      prev[lb + s] = s;
     }
     this.meta = new byte[frames];
     this.blocks = new Pageblocks(frames, machineFrames);
@@ -213,25 +233,42 @@ final class FreeArea {
 
   // ---------------------------------------------------------------- list primitives
 
+  // IntList's operations, with the entry of link x at lb + x
+
   void insertHead(int sentinel, int x) {
-    IntList.addHead(next, prev, sentinel, x);
+    int n = next[lb + sentinel];
+    next[lb + x] = n;
+    prev[lb + x] = sentinel;
+    prev[lb + n] = x;
+    next[lb + sentinel] = x;
   }
 
   void insertTail(int sentinel, int x) {
-    IntList.addTail(next, prev, sentinel, x);
+    int p = prev[lb + sentinel];
+    prev[lb + x] = p;
+    next[lb + x] = sentinel;
+    next[lb + p] = x;
+    prev[lb + sentinel] = x;
+  }
+
+  private void del(int x) {
+    int n = next[lb + x];
+    int p = prev[lb + x];
+    next[lb + p] = n;
+    prev[lb + n] = p;
   }
 
   /** Takes x off its list; its words are left 0, as a frame off every list keeps them. */
   void unlink(int x) {
-    IntList.del(next, prev, x);
-    next[x] = 0;
-    prev[x] = 0;
+    del(x);
+    next[lb + x] = 0;
+    prev[lb + x] = 0;
   }
 
   /** The head block of a free list, or -1 ({@code get_page_from_free_area}). */
   int head(int z, int mt, int order) {
     int s = sentinels + listId(z, mt, order);
-    int p = next[s];
+    int p = next[lb + s];
     return p == s ? -1 : p;
   }
 
@@ -279,7 +316,8 @@ final class FreeArea {
 
   /** {@code move_to_free_list}: the block moves to the tail of another type's list. */
   void move(int z, int pfn, int order, int oldMt, int newMt) {
-    IntList.moveTail(next, prev, sentinels + listId(z, newMt, order), pfn);
+    del(pfn);
+    insertTail(sentinels + listId(z, newMt, order), pfn);
     nrFree[listId(z, oldMt, order)]--;
     nrFree[listId(z, newMt, order)]++;
     freePages[z * MIGRATE_TYPES + oldMt] -= 1L << order;
@@ -316,7 +354,7 @@ final class FreeArea {
     int base = sentinels + listId(z, mt, 0);
     for (int o = order; o <= MAX_ORDER; o++) {
       int s = base + o;
-      int pfn = next[s];
+      int pfn = next[lb + s];
       if (pfn == s) {
         continue;
       }

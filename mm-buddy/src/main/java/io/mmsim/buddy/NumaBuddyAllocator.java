@@ -18,6 +18,7 @@ import java.util.Optional;
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.Gfp;
+import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.MigrateType;
 import io.mmsim.api.mem.NumaTopology;
@@ -92,6 +93,9 @@ final class NumaBuddyAllocator implements PageAllocator {
   // scratch for one allocation: the zonelist's nodes after the mask
   private final int[] walk;
 
+  /** The machine's per-frame words, every node's free-list links. */
+  private final Memmap memmap;
+
   NumaBuddyAllocator(
       MemoryLayout layout,
       long minFreeKbytes,
@@ -106,10 +110,28 @@ final class NumaBuddyAllocator implements PageAllocator {
     this.cpus = layout.cpus();
     this.debugChecks = debugChecks;
     this.node = new BuddyAllocator[nodes];
+    // one set of words for the machine: each node's frames at their PFNs, the nodes' list heads
+    // after the last frame, node by node
+    int heads = FreeArea.sentinelCount(PerCpuPages.lists(cpus));
+    if (layout.frames() > Integer.MAX_VALUE - 8L - (long) heads * nodes) {
+      throw new IllegalArgumentException(
+          "the buddy allocator indexes frames with int: "
+              + layout.frames()
+              + " frames is too many");
+    }
+    this.memmap = new Memmap(layout.frames(), heads * nodes);
     for (int n = 0; n < nodes; n++) {
       node[n] =
           new BuddyAllocator(
-              layout, n, minFreeKbytes, watermarkScaleFactor, false, loggerName, trace);
+              layout,
+              n,
+              minFreeKbytes,
+              watermarkScaleFactor,
+              false,
+              loggerName,
+              trace,
+              memmap,
+              (int) layout.frames() + n * heads);
     }
     this.zonelist = Zonelist.build(numa);
     this.allNodes = nodes == 64 ? -1L : (1L << nodes) - 1;
@@ -474,6 +496,11 @@ final class NumaBuddyAllocator implements PageAllocator {
       throw new IllegalArgumentException("node " + nid + " is outside 0.." + (nodes - 1));
     }
     return nid;
+  }
+
+  @Override
+  public Memmap memmap() {
+    return memmap;
   }
 
   @Override

@@ -35,6 +35,10 @@ final class PerCpuPages {
   private final Fallback fallback;
   private final int[] next;
   private final int[] prev;
+
+  /** The index of the node's first frame in next and prev. */
+  private final int lb;
+
   private final byte[] meta;
   private final Tracer trace;
 
@@ -69,6 +73,7 @@ final class PerCpuPages {
     this.fallback = fallback;
     this.next = area.next;
     this.prev = area.prev;
+    this.lb = area.lb;
     this.meta = area.meta;
     this.trace = area.trace;
     this.cpus = cpus;
@@ -115,7 +120,7 @@ final class PerCpuPages {
   int alloc(int cpu, int z, int mt, int allocFlags) {
     int slot = slot(cpu, z);
     int s = sentinel(slot, mt);
-    int pfn = next[s];
+    int pfn = next[lb + s];
     if (pfn == s) {
       int got = rmqueueBulk(z, slot, s, mt, allocFlags);
       if (trace.on() && got > 0) {
@@ -124,7 +129,7 @@ final class PerCpuPages {
       if (got == 0) {
         return -1;
       }
-      pfn = next[s];
+      pfn = next[lb + s];
     }
     area.unlink(pfn);
     count[slot]--;
@@ -185,9 +190,9 @@ final class PerCpuPages {
           mt = 0;
         }
         s = sentinel(slot, mt);
-      } while (next[s] == s);
+      } while (next[lb + s] == s);
       do {
-        int x = prev[s];
+        int x = prev[lb + s];
         area.unlink(x);
         meta[x] = 0;
         int blockMt = area.blocks.get(x);
@@ -196,7 +201,7 @@ final class PerCpuPages {
           trace.mmPagePcpuDrain(cpu, area.base + x, 0, blockMt);
         }
         left--;
-      } while (left > 0 && next[s] != s);
+      } while (left > 0 && next[lb + s] != s);
     }
     count[slot] -= n;
     toBuddyPages += n;
@@ -228,7 +233,7 @@ final class PerCpuPages {
       for (int z = 0; z < NR_ZONES; z++) {
         for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
           int s = sentinel(slot(cpu, z), mt);
-          for (int pfn = next[s]; pfn != s; pfn = next[pfn]) {
+          for (int pfn = next[lb + s]; pfn != s; pfn = next[lb + pfn]) {
             map.markBlock(pfn, 0, FrameUse.PCP, owner);
           }
         }

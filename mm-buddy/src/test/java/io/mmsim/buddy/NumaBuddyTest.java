@@ -8,7 +8,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.mmsim.api.BadPageException;
 import io.mmsim.api.mem.Gfp;
+import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.NumaTopology;
 import io.mmsim.api.mem.Zone;
@@ -178,5 +180,34 @@ final class NumaBuddyTest {
                 .orElseThrow()
                 .pageblocks(io.mmsim.api.mem.MigrateType.MOVABLE))
         .isEqualTo((FRAMES - NODE1) / 512);
+  }
+
+  @Test
+  void memmap_twoNodes_oneSetOfWordsWithEachFrameAtItsPfn() {
+    NumaBuddyAllocator a = booted(layout(2, 2, "10,20"));
+    Memmap m = a.memmap();
+    // each node's list heads after the frames: free lists of 3 zones x 5 types x 11 orders,
+    // per-CPU lists of 2 CPUs x 3 zones x 3 types
+    assertThat(m.frames()).isEqualTo(16384);
+    assertThat(m.word0()).hasSize(16384 + 2 * (3 * 5 * 11 + 2 * 3 * 3));
+
+    long p = a.allocPages(1, Gfp.KERNEL, 3);
+    assertThat(p).isBetween(NODE1, FRAMES - 1);
+    for (long f = p; f < p + 8; f++) {
+      assertThat(m.clear(f)).as("words of pfn %d", f).isTrue();
+    }
+    m.word0()[(int) p] = 9;
+    assertThatThrownBy(() -> a.freePages(1, p, 3))
+        .isInstanceOf(BadPageException.class)
+        .hasMessageStartingWith("page still in use: its words were not cleared by its owner (0x9");
+    m.word0()[(int) p] = 0;
+    a.freePages(1, p, 3);
+
+    m.word1()[(int) p + 1] = 5; // inside the free block p went back into
+    assertThatThrownBy(a::checkInvariants)
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("(inside a free block) has words 0x0, 0x5");
+    m.word1()[(int) p + 1] = 0;
+    a.checkInvariants();
   }
 }

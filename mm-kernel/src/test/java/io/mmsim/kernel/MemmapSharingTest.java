@@ -36,6 +36,27 @@ final class MemmapSharingTest {
   }
 
   @Test
+  void memmap_twoNodeKernel_isTheNodesSharedWordsReservedAs14BytesAFrame() {
+    Kernel k =
+        Kernel.builder().set("memory.size", "64M").set("cpus", "2").set("numa.nodes", "2").boot();
+    assertThat(k.memmap()).isSameAs(k.pageAllocator().memmap());
+    assertThat(k.metadataBytesPerFrame()).isEqualTo(14);
+
+    Processes p = k.processes();
+    p.spawn(1);
+    long addr = p.mmap(1, 64 * Page.PAGE_SIZE, RW, null, 0, false, -1, true);
+    p.fork(1, 2);
+    long obj = k.objectAllocator().kmalloc(1, 3000, io.mmsim.api.mem.Gfp.KERNEL);
+    p.write(2, 1, addr, new byte[] {7}); // copy-on-write on the child's CPU
+    assertThat(k.memmap().word0()[(int) pfnOf(k, 2, addr)])
+        .isEqualTo((int) (2L << 8 | (addr >>> Page.PAGE_SHIFT) >>> 32));
+    p.checkInvariants();
+    k.objectAllocator().checkInvariants();
+    k.pageAllocator().checkInvariants();
+    k.objectAllocator().kfree(1, obj);
+  }
+
+  @Test
   void memmap_mappedPage_holdsItsReverseMapKey() {
     Kernel k = boot();
     Processes p = k.processes();
