@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.mem.Gfp;
+import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.MemoryLayout;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.Watermark;
@@ -366,6 +367,44 @@ public abstract class PageAllocatorContract {
     assertThat(e.order()).isEqualTo(order);
     assertThat(PageAllocatorState.of(a)).as("state after the rejected call").isEqualTo(before);
     return e;
+  }
+
+  /**
+   * An allocator that lends its per-frame words ({@link PageAllocator#memmap()}) hands every frame
+   * of a block out with clear words, and refuses a free that finds the head's words set, changing
+   * nothing; one that keeps none has nothing to hold here.
+   */
+  @Test
+  void memmap_lentWords_clearOnEveryBlockAndCheckedOnFree() {
+    PageAllocator a = small();
+    Memmap m = a.memmap();
+    if (m == null) {
+      return; // its free lists are elsewhere: it never touches the words
+    }
+    assertThat(m.frames()).isEqualTo(SMALL.frames());
+    assertThat(a.memmap()).isSameAs(m);
+    List<long[]> held = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(7);
+    for (int i = 0; i < 200; i++) {
+      int order = r.nextInt(4);
+      long pfn = a.allocPages(r.nextInt(SMALL.cpus()), Gfp.KERNEL, order);
+      for (long f = pfn; f < pfn + (1L << order); f++) {
+        assertThat(m.clear(f)).as("words of pfn 0x%x", f).isTrue();
+      }
+      held.add(new long[] {pfn, order});
+      if (r.nextInt(3) == 0) {
+        long[] b = held.remove(r.nextInt(held.size()));
+        a.freePages(0, b[0], (int) b[1]);
+      }
+    }
+    long[] b = held.get(0);
+    int head = (int) b[0];
+    m.word1()[head] = 0x5a; // an owner that did not clear the frame before freeing it
+    assertBadPage(a, b[0], (int) b[1], () -> a.freePages(0, b[0], (int) b[1]));
+    m.word1()[head] = 0;
+    for (long[] h : held) {
+      a.freePages(0, h[0], (int) h[1]);
+    }
   }
 
   @Test
