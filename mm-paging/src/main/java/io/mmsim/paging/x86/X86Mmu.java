@@ -62,7 +62,9 @@ import io.mmsim.api.trace.Tracer;
  * dropped for its rights are counted apart, and hits and misses (walks) are derived from the four.
  *
  * Segmentation (SDM vol. 3 ch. 3 and 5), the GDT, segment registers and CPL, is X86Segmentation's;
- * this class hands it the #GP it raises.
+ * this class hands it the #GP it raises. Also apart: the long-mode rule for writing CR0, CR4 and
+ * EFER (X86ControlRegisters), the walk as the tracer sees it (X86PageWalkTrace) and the recount of
+ * the TLB's bookkeeping (X86TlbInvariants).
  *
  * References: arch/x86/include/asm/pgtable_types.h, arch/x86/include/asm/segment.h,
  * arch/x86/kernel/cpu/common.c (gdt_page), Intel SDM vol. 3 chapters 3-5.
@@ -70,9 +72,9 @@ import io.mmsim.api.trace.Tracer;
  * Not thread-safe: one kernel, one thread.
  */
 final class X86Mmu implements Mmu {
-  private static final long EMPTY = -1L;
-  private static final int SZ_SHIFT = 9;
-  private static final long SZ_MASK = 3L << SZ_SHIFT;
+  static final long EMPTY = -1L;
+  static final int SZ_SHIFT = 9;
+  static final long SZ_MASK = 3L << SZ_SHIFT;
   private static final long FRAME_MASK = Pte.PFN_MASK;
 
   /** The PFN field of an entry, shifted down: a frame number. */
@@ -80,13 +82,6 @@ final class X86Mmu implements Mmu {
 
   private static final long BITS_13_29 = ((1L << 30) - 1) & ~((1L << 13) - 1);
   private static final long BITS_13_20 = ((1L << 21) - 1) & ~((1L << 13) - 1);
-  private static final long CR0_FIXED =
-      ControlRegisters.CR0_PE
-          | ControlRegisters.CR0_MP
-          | ControlRegisters.CR0_ET
-          | ControlRegisters.CR0_NE
-          | ControlRegisters.CR0_AM
-          | ControlRegisters.CR0_PG;
 
   private final X86PageTable pt;
   private final PhysicalMemory mem;
@@ -95,11 +90,10 @@ final class X86Mmu implements Mmu {
   private final int canonShift;
   private final int physBits;
 
-  // control registers
-  private long cr0;
+  /** CR0, CR4 and EFER; CR3 and CR2 are the walk's and the fault's, so they live here. */
+  private final X86ControlRegisters regs;
+
   private long cr3;
-  private long cr4;
-  private long efer;
   private long cr2;
   private int errorCode;
   private int lastVector;
@@ -131,30 +125,30 @@ final class X86Mmu implements Mmu {
   /** Entries of the large-page TLB (2 MiB and 1 GiB pages). */
   static final int LARGE_TLB_ENTRIES = 32;
 
-  private final long[] largeTag = new long[LARGE_TLB_ENTRIES];
-  private final long[] largeVal = new long[LARGE_TLB_ENTRIES];
+  // TLB: package-private where X86TlbInvariants recounts it
+  final long[] largeTag = new long[LARGE_TLB_ENTRIES];
+  final long[] largeVal = new long[LARGE_TLB_ENTRIES];
   private int largeVictim;
 
-  // TLB
   /**
    * The 4 KiB TLB, tag and value side by side: slot i's tag at [2i], its value at [2i + 1], so that
    * a set of four ways is 64 bytes, one array and one bounds check per lookup.
    */
-  private final long[] tlb;
+  final long[] tlb;
 
-  private final int entries;
+  final int entries;
   private final int[] victim;
   private final int ways;
-  private final int waysShift;
-  private final int setMask;
+  final int waysShift;
+  final int setMask;
 
   /** The slot of the last hit or fill, and copies of its tag (EMPTY once dropped) and value. */
-  private int lastSlot;
+  int lastSlot;
 
-  private long lastVpn = EMPTY;
-  private long lastVal;
-  private int valid;
-  private int hugeCached;
+  long lastVpn = EMPTY;
+  long lastVal;
+  int valid;
+  int hugeCached;
 
   /** Translations tried on the last-translation copy. */
   private long shortcutTries;
@@ -199,17 +193,7 @@ final class X86Mmu implements Mmu {
     this.levels = pt.levels();
     this.canonShift = 64 - pt.virtualAddressBits();
     this.physBits = cfg.physBits();
-    this.cr0 = CR0_FIXED | (cfg.wp() ? ControlRegisters.CR0_WP : 0);
-    this.cr4 =
-        ControlRegisters.CR4_PSE
-            | ControlRegisters.CR4_PAE
-            | ControlRegisters.CR4_PGE
-            | (levels == 5 ? ControlRegisters.CR4_LA57 : 0);
-    this.efer =
-        ControlRegisters.EFER_SCE
-            | ControlRegisters.EFER_LME
-            | ControlRegisters.EFER_LMA
-            | (cfg.nx() ? ControlRegisters.EFER_NXE : 0);
+    this.regs = new X86ControlRegisters(cfg, levels, cpu);
     this.cr3 = pt.kernelRoot();
     this.ways = cfg.tlbWays();
     this.waysShift = Integer.numberOfTrailingZeros(ways);
@@ -227,9 +211,9 @@ final class X86Mmu implements Mmu {
   }
 
   private void recomputeChecks() {
-    wp = (cr0 & ControlRegisters.CR0_WP) != 0;
-    nxe = (efer & ControlRegisters.EFER_NXE) != 0;
-    pge = (cr4 & ControlRegisters.CR4_PGE) != 0;
+    wp = (regs.cr0() & ControlRegisters.CR0_WP) != 0;
+    nxe = (regs.efer() & ControlRegisters.EFER_NXE) != 0;
+    pge = (regs.cr4() & ControlRegisters.CR4_PGE) != 0;
     maskUserRead = Pte.USER;
     maskKernelRead = 0;
     maskUserWrite = Pte.USER | Pte.DIRTY | Pte.RW;
@@ -275,31 +259,28 @@ final class X86Mmu implements Mmu {
 
   @Override
   public long cr0() {
-    return cr0;
+    return regs.cr0();
   }
 
   @Override
   public long cr4() {
-    return cr4;
+    return regs.cr4();
   }
 
   @Override
   public long efer() {
-    return efer;
+    return regs.efer();
   }
 
   @Override
   public void writeCr0(long value) {
-    checkOnlyChanges("CR0", cr0, value, ControlRegisters.CR0_WP, "WP");
-    cr0 = value;
+    regs.writeCr0(value);
     recomputeChecks();
   }
 
   @Override
   public void writeCr4(long value) {
-    checkOnlyChanges("CR4", cr4, value, ControlRegisters.CR4_PGE, "PGE");
-    boolean changed = value != cr4;
-    cr4 = value;
+    boolean changed = regs.writeCr4(value);
     recomputeChecks();
     if (changed) {
       flushTlbAll();
@@ -308,23 +289,10 @@ final class X86Mmu implements Mmu {
 
   @Override
   public void writeEfer(long value) {
-    checkOnlyChanges("EFER", efer, value, ControlRegisters.EFER_NXE, "NXE");
-    boolean changed = value != efer;
-    efer = value;
+    boolean changed = regs.writeEfer(value);
     recomputeChecks();
     if (changed) {
       flushTlbAll();
-    }
-  }
-
-  private void checkOnlyChanges(String reg, long old, long value, long allowed, String name) {
-    long diff = (old ^ value) & ~allowed;
-    if (diff != 0) {
-      throw new IllegalArgumentException(
-          String.format(
-              "cpu %d: writing 0x%x to %s (now 0x%x)"
-                  + " changes bits 0x%x; only %s may change in long mode",
-              cpu, value, reg, old, diff, name));
     }
   }
 
@@ -639,36 +607,18 @@ final class X86Mmu implements Mmu {
     return phys;
   }
 
-  /**
-   * Reports the walk {@link #walk} is about to make, entry by entry as it reads them (before the
-   * walk sets any Accessed bit), down to the leaf or the first entry that ends it.
-   */
+  /** Reports the walk {@link #walk} is about to make: see {@link X86PageWalkTrace}. */
   private void traceWalk(long linear, int access, boolean user) {
-    long table = cr3 & PFN_BITS;
-    trace.pageWalk(
-        cpu,
-        table,
-        linear,
-        access == Access.WRITE ? "write" : access == Access.EXECUTE ? "exec" : "read",
-        user);
-    for (int level = levels; level > 0; level--) {
-      int index = tableIndex(linear, level);
-      long e = mem.readEntry(table, index);
-      trace.walkStep(cpu, level, table, index, e);
-      if ((e & Pte.PRESENT) == 0 || (level <= 3 && (e & Pte.PS) != 0)) {
-        return;
-      }
-      table = nextTable(e);
-    }
+    X86PageWalkTrace.pageWalk(trace, mem, cpu, levels, cr3 & PFN_BITS, linear, access, user);
   }
 
   /** The index of {@code linear}'s entry in its table of {@code level}. */
-  private static int tableIndex(long linear, int level) {
+  static int tableIndex(long linear, int level) {
     return (int) (linear >>> X86PageTable.shift(level)) & X86PageTable.INDEX_MASK;
   }
 
   /** The frame of the table that table entry {@code e} points to. */
-  private static long nextTable(long e) {
+  static long nextTable(long e) {
     return (e >>> Page.PAGE_SHIFT) & PFN_BITS;
   }
 
@@ -866,61 +816,9 @@ final class X86Mmu implements Mmu {
     return setLookups;
   }
 
-  /** Recounts the valid and huge entries; for tests. */
+  /** Recounts the TLB's bookkeeping; for tests: see {@link X86TlbInvariants}. */
   void checkInvariants() {
-    int v = 0;
-    int h = 0;
-    for (int i = 0; i < LARGE_TLB_ENTRIES; i++) {
-      if (largeTag[i] != EMPTY) {
-        h++;
-        long sz = (largeVal[i] & SZ_MASK) >>> SZ_SHIFT;
-        if (sz != 1 + (largeTag[i] & 1)) {
-          throw new AssertionError("cpu " + cpu + ": large TLB slot " + i + " has size " + sz);
-        }
-      }
-    }
-    for (int i = 0; i < entries; i++) {
-      if (tlb[i << 1] != EMPTY) {
-        v++;
-        if ((tlb[i << 1 | 1] & SZ_MASK) != 0) {
-          throw new AssertionError("cpu " + cpu + ": a large page in 4 KiB TLB slot " + i);
-        }
-        int set = (int) tlb[i << 1] & setMask;
-        if (i >> waysShift != set) {
-          throw new AssertionError(
-              "cpu "
-                  + cpu
-                  + ": TLB slot "
-                  + i
-                  + " holds vpn 0x"
-                  + Long.toHexString(tlb[i << 1])
-                  + " of set "
-                  + set);
-        }
-        for (int j = i + 1; j < ((i >> waysShift) + 1) << waysShift; j++) {
-          if (tlb[j << 1] == tlb[i << 1]) {
-            throw new AssertionError(
-                "cpu " + cpu + ": vpn 0x" + Long.toHexString(tlb[i << 1]) + " cached twice");
-          }
-        }
-      }
-    }
-    if (lastVpn != EMPTY && (tlb[lastSlot << 1] != lastVpn || tlb[lastSlot << 1 | 1] != lastVal)) {
-      throw new AssertionError("cpu " + cpu + ": the copy of TLB slot " + lastSlot + " is stale");
-    }
-    if (v != valid || h != hugeCached) {
-      throw new AssertionError(
-          "cpu "
-              + cpu
-              + ": TLB counted "
-              + v
-              + " valid / "
-              + h
-              + " huge, recorded "
-              + valid
-              + " / "
-              + hugeCached);
-    }
+    X86TlbInvariants.check(this);
   }
 
   // ---------------------------------------------------------------- segmentation

@@ -1,10 +1,6 @@
 package io.mmsim.paging.x86;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.mmsim.api.BadAddressException;
-import io.mmsim.api.ConfigurationException;
 import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
@@ -33,17 +29,17 @@ import io.mmsim.api.trace.Tracer;
  * gets the direct map of all RAM at PAGE_OFFSET, built from the largest pages that fit (1 GiB
  * where a whole aligned GiB exists and gbpages is on, else 2 MiB, else 4 KiB), and one
  * second-level table for each top-level slot of the vmalloc range, as Linux's
- * preallocate_vmalloc_pages() does, so vmalloc never creates a top-level entry. createAddressSpace
- * copies entries 256..511 of the kernel root (pgd_alloc). Should a kernel mapping elsewhere create
- * a new top-level entry later, it is copied into every live root at once (sync_global_pgds), so the
- * kernel half stays identical in all roots.
+ * preallocate_vmalloc_pages() does, so vmalloc never creates a top-level entry (X86Init64 builds
+ * these once). createAddressSpace copies entries 256..511 of the kernel root (pgd_alloc). Should a
+ * kernel mapping elsewhere create a new top-level entry later, it is copied into every live root
+ * at once (sync_global_pgds), so the kernel half stays identical in all roots.
  *
  * Accounting. An address space owns its root and every table reachable from its entries 0..255;
  * RootMap holds that count per root, userTables their sum, kernelTables the kernel root plus every
  * kernel-half table. Kernel-half tables below the second level are freed only when asked
  * (freeEmptyTables through the kernel root, to undo a kernel mapping that failed halfway); the
- * second-level ones stay, because every root copies the top-level entries that link them. Tables are linked with _PAGE_TABLE (user half) or
- * _KERNPG_TABLE (kernel half).
+ * second-level ones stay, because every root copies the top-level entries that link them. Tables
+ * are linked with _PAGE_TABLE (user half) or _KERNPG_TABLE (kernel half).
  *
  * writePte is all-or-nothing: it first walks to find how many tables are missing, allocates all of
  * them (giving back what it got if one allocation fails), and only then writes entries.
@@ -58,8 +54,6 @@ import io.mmsim.api.trace.Tracer;
  * Not thread-safe: one kernel, one thread.
  */
 final class X86PageTable implements PageTable {
-  private static final Logger LOG = LoggerFactory.getLogger(X86PageTable.class);
-
   static final int ENTRIES = 512;
   static final int INDEX_BITS = 9;
   static final int INDEX_MASK = ENTRIES - 1;
@@ -83,7 +77,10 @@ final class X86PageTable implements PageTable {
   private final long kernelRoot;
   private final RootMap roots = new RootMap();
   private final X86Mmu[] mmus;
-  private final long[] directMap = new long[4];
+
+  /** Direct-map leaves by level (1: 4 KiB, 2: 2 MiB, 3: 1 GiB), counted by X86Init64 at boot. */
+  final long[] directMap = new long[4];
+
   private final long[] newTables = new long[5];
   private long kernelTables;
   private long userTables;
@@ -96,7 +93,8 @@ final class X86PageTable implements PageTable {
    */
   private long shape;
 
-  private X86PageTable(
+  /** An empty page table under {@code kernelRoot}; X86Init64 fills the kernel half. */
+  X86PageTable(
       PhysicalMemory mem,
       PageAllocator alloc,
       X86Config cfg,
@@ -124,97 +122,8 @@ final class X86PageTable implements PageTable {
     return trace;
   }
 
-  /**
-   * Builds the kernel root, the direct map of all of {@code mem} and the vmalloc second-level
-   * tables.
-   *
-   * @throws ConfigurationException when the machine is too large for the direct map or too small
-   *     for its tables
-   */
-  static X86PageTable boot(PhysicalMemory mem, PageAllocator alloc, X86Config cfg, int cpus) {
-    return boot(mem, alloc, cfg, cpus, new Tracer());
-  }
-
-  /** {@link #boot}, with MMUs that report to {@code trace}. */
-  static X86PageTable boot(
-      PhysicalMemory mem, PageAllocator alloc, X86Config cfg, int cpus, Tracer trace) {
-    long bytes = mem.size();
-    long pageOffset = cfg.levels() == 5 ? KernelLayout.PAGE_OFFSET_L5 : KernelLayout.PAGE_OFFSET;
-    long directMapSize = cfg.levels() == 5 ? 1L << 55 : 1L << 46;
-    if (bytes > directMapSize) {
-      throw new ConfigurationException(
-          "memory.size",
-          String.format(
-              "%d bytes of memory do not" + " fit the %d-level direct map of %d bytes",
-              bytes, cfg.levels(), directMapSize));
-    }
-    long root = allocTable(mem, alloc);
-    if (root == PageAllocator.NO_PAGE) {
-      throw bootOom(0);
-    }
-    X86PageTable pt = new X86PageTable(mem, alloc, cfg, cpus, root, trace);
-    long phys = 0;
-    while (phys < bytes) {
-      long size;
-      int level;
-      if (cfg.gbpages() && (phys & (GIB - 1)) == 0 && bytes - phys >= GIB) {
-        size = GIB;
-        level = 3;
-      } else if ((phys & (MIB2 - 1)) == 0 && bytes - phys >= MIB2) {
-        size = MIB2;
-        level = 2;
-      } else {
-        size = Page.PAGE_SIZE;
-        level = 1;
-      }
-      long flags = level == 1 ? Pte.PAGE_KERNEL : Pte.PAGE_KERNEL_LARGE;
-      long entry = Pte.make(phys >>> Page.PAGE_SHIFT, flags & pt.supportedMask);
-      if (!pt.installLeaf(root, pageOffset + phys, level, entry)) {
-        throw bootOom(pt.kernelTables);
-      }
-      pt.directMap[level]++;
-      phys += size;
-    }
-    long vmStart = cfg.levels() == 5 ? KernelLayout.VMALLOC_START_L5 : KernelLayout.VMALLOC_START;
-    long vmEnd = cfg.levels() == 5 ? KernelLayout.VMALLOC_END_L5 : KernelLayout.VMALLOC_END;
-    int first = pt.index(vmStart, pt.levels);
-    int last = pt.index(vmEnd, pt.levels);
-    for (int i = first; i <= last; i++) {
-      long ea = Page.pfnToPhys(root) + (long) i * Long.BYTES;
-      if (mem.readLong(ea) == 0) {
-        long t = allocTable(mem, alloc);
-        if (t == PageAllocator.NO_PAGE) {
-          throw bootOom(pt.kernelTables);
-        }
-        mem.writeLong(ea, Pte.make(t, Pte.KERNPG_TABLE));
-        pt.kernelTables++;
-      }
-    }
-    if (LOG.isDebugEnabled()) {
-      LOG.debug(
-          "x86_64: {} levels, direct map at 0x{} ({} x 1G, {} x 2M, {} x 4K), {} kernel"
-              + " table pages, {}",
-          cfg.levels(),
-          Long.toHexString(pageOffset),
-          pt.directMap[3],
-          pt.directMap[2],
-          pt.directMap[1],
-          pt.kernelTables,
-          cfg);
-    }
-    return pt;
-  }
-
-  private static ConfigurationException bootOom(long tables) {
-    return new ConfigurationException(
-        "memory.size",
-        "out of memory building the kernel page"
-            + " tables after "
-            + tables
-            + " table pages: give the machine more memory");
-  }
-
-  private static long allocTable(PhysicalMemory mem, PageAllocator alloc) {
+  /** A zeroed frame for a table, or NO_PAGE. */
+  static long allocTable(PhysicalMemory mem, PageAllocator alloc) {
     long pfn = alloc.allocPages(0, Gfp.KERNEL | Gfp.ZERO, 0);
     if (pfn != PageAllocator.NO_PAGE) {
       mem.zeroPage(pfn);
@@ -485,7 +394,7 @@ final class X86PageTable implements PageTable {
    * Writes {@code entry} at {@code leafLevel} on the path to {@code linear}, allocating missing
    * tables all-or-nothing.
    */
-  private boolean installLeaf(long root, long linear, int leafLevel, long entry) {
+  boolean installLeaf(long root, long linear, int leafLevel, long entry) {
     if (leafLevel > 1) {
       shape++;
     }
@@ -626,7 +535,7 @@ final class X86PageTable implements PageTable {
   }
 
   /** Adds {@code delta} table frames to the count of the half of {@code root} holding linear. */
-  private void countTables(long root, long linear, long delta) {
+  void countTables(long root, long linear, long delta) {
     if (linear < 0 || root == kernelRoot) {
       kernelTables += delta;
     } else {

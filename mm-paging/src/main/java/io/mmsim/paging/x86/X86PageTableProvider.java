@@ -49,7 +49,7 @@ public final class X86PageTableProvider implements PageTableProvider {
   @Override
   public PageTable create(MemoryContext ctx) {
     X86Config cfg = X86Config.from(ctx.settings(), ctx.memory().size());
-    return X86PageTable.boot(
+    return X86Init64.boot(
         ctx.memory(), ctx.pageAllocator(), cfg, ctx.layout().cpus(), ctx.tracer());
   }
 }

@@ -11,11 +11,16 @@
  *   <li>{@code X86Mmu}: one per CPU; CR0/CR3/CR4/EFER, a set-associative TLB in one {@code long[]}
  *       (each slot's tag beside its packed translation), a large-page TLB, and the walk that checks
  *       present and reserved bits, effective rights, and sets Accessed / Dirty.
+ *   <li>{@code X86Init64}: the kernel's tables as boot builds them (kernel root, direct map,
+ *       vmalloc second-level tables).
  *   <li>{@code X86Segmentation}: one CPU's segment registers over Linux's GDT, the CPL, and the
  *       logical-to-linear checks of 64-bit and compatibility mode.
+ *   <li>{@code X86ControlRegisters}: one CPU's CR0, CR4 and EFER and what long mode lets software
+ *       change in them; {@code X86PageWalkTrace}: a walk reported to the tracer, entry by entry.
  *   <li>{@code RootMap}: live roots and their table counts in an open-addressing primitive map.
  *   <li>{@code X86PageTableInvariants}: recounts every table from the entries ({@code
- *       checkInvariants}); {@code X86PtDump}: labels the table frames for the frame map.
+ *       checkInvariants}), and each MMU's TLB through {@code X86TlbInvariants}; {@code X86PtDump}:
+ *       labels the table frames for the frame map.
  * </ul>
  *
  * <h2>Hot path</h2>
