@@ -26,9 +26,6 @@ import static io.mmsim.buddy.Pageblocks.PAGEBLOCK_ORDER;
 import java.util.Arrays;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.Statistics;
 import io.mmsim.api.mem.FrameMap;
@@ -67,6 +64,7 @@ import io.mmsim.api.trace.Tracer;
  *   Watermarks   min_free_kbytes, min/low/high, lowmem_reserve, the watermark check
  *   Compaction   compact_zone's migrate and free scanners (the kernel moves the pages)
  *   AllocFlags   GFP flags to ALLOC_* flags
+ *   MmInit       the boot hand-off (memblock_free_pages) and the zone setup that ends boot
  *   BuddyInvariants  checkInvariants, which recomputes all derived state
  *   Vmstat       /proc/zoneinfo, /proc/pagetypeinfo and the counters (read-only views)
  *   BadPage      why a call was refused (bad_page's reasons), built only on the refusal path
@@ -125,7 +123,6 @@ final class BuddyAllocator implements PageAllocator {
 
   static final int NR_ORDERS = FreeArea.NR_ORDERS;
 
-  private final Logger log;
   private final MemoryLayout layout;
   private final int nid;
   private final long base;
@@ -143,6 +140,7 @@ final class BuddyAllocator implements PageAllocator {
   private final Compaction compaction;
   private final BadPage badPage;
   private final Vmstat vmstat;
+  private final MmInit init;
 
   // the fast paths' arrays, shared with the parts above
   private final int[] next;
@@ -160,9 +158,6 @@ final class BuddyAllocator implements PageAllocator {
 
   /** {@code gfp_migratetype}'s mask: 3, or 0 when grouping by mobility is off. */
   private final int migratetypeMask;
-
-  /** Bit f set when the boot hand-off released frame f (unset bits are the reserved frames). */
-  private final long[] given;
 
   /** The machine's per-frame words, whose two words are this node's links; null on a NUMA node. */
   private final Memmap memmap;
@@ -249,7 +244,6 @@ final class BuddyAllocator implements PageAllocator {
       throw new IllegalArgumentException(
           "the buddy allocator indexes frames with int: " + frames + " frames is too many");
     }
-    this.log = LoggerFactory.getLogger(loggerName);
     this.layout = layout;
     this.nid = nid;
     this.base = layout.numa().nodeStart(nid);
@@ -288,8 +282,8 @@ final class BuddyAllocator implements PageAllocator {
     this.pcpHigh = pcp.high;
     this.pcpSentinels = pcp.sentinels;
     this.migratetypeMask = blocks.mobilityDisabled ? 0 : MigrateType.PCPTYPES;
-    this.given = new long[(nFrames + 63) >>> 6];
-    this.badPage = new BadPage(base, nFrames, cpus, meta, given, next, prev, lb);
+    this.init = new MmInit(area, pcp, wm, managed, nofragment, base, nFrames, loggerName);
+    this.badPage = new BadPage(base, nFrames, cpus, meta, init.given, next, prev, lb);
     this.vmstat =
         new Vmstat(layout, nid, area, pcp, wm, highAtomic, fallback, compaction, managed, pgalloc);
   }
@@ -614,59 +608,17 @@ final class BuddyAllocator implements PageAllocator {
     return badPage.badFree(local, order);
   }
 
-  // ---------------------------------------------------------------- boot
+  // ---------------------------------------------------------------- boot: MmInit
 
   @Override
   public void freeBootPages(long pfn, int order) {
     if (booted) {
       throw new IllegalStateException("freeBootPages after completeBoot");
     }
-    if (order < 0 || order > MAX_ORDER) {
-      throw new BadPageException(pfn, order, "order " + order + " is outside 0.." + MAX_ORDER);
-    }
-    long local = pfn - base;
-    if (local < 0 || local >= nFrames) {
-      throw new BadPageException(
-          pfn,
-          order,
-          String.format("pfn outside memory (frames 0x%x-0x%x)", base, base + nFrames - 1));
-    }
-    if ((pfn & ((1L << order) - 1)) != 0) {
-      throw new BadPageException(
-          pfn, order, "misaligned block: the pfn is not a multiple of " + (1 << order) + " pages");
-    }
-    int n = 1 << order;
-    if (local + n > nFrames) {
-      throw new BadPageException(pfn, order, "block runs past the end of memory");
-    }
-    int p = (int) local;
-    if (anyGiven(p, n)) {
-      throw new BadPageException(
-          pfn, order, "boot hand-off of a block with frames already handed over");
-    }
-    for (int f = p; f < p + n; f++) {
-      given[f >>> 6] |= 1L << f;
-    }
-    int z = area.zoneOf(p);
-    managed[z] += n;
-    pgfree += n;
-    area.freeBlock(z, p, order, true);
+    pgfree += init.freeBootPages(pfn, order);
     if (debugChecks) {
       checkInvariants();
     }
-  }
-
-  boolean isGiven(int f) {
-    return (given[f >>> 6] & (1L << f)) != 0;
-  }
-
-  private boolean anyGiven(int from, int n) {
-    for (int f = from; f < from + n; f++) {
-      if (isGiven(f)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override
@@ -679,29 +631,8 @@ final class BuddyAllocator implements PageAllocator {
     if (booted) {
       throw new IllegalStateException("completeBoot called twice");
     }
-    wm.setup(managed, machineManaged);
-    pcp.setup(managed);
-    for (int c = 0; c < NR_ZONES; c++) {
-      // alloc_flags_nofragment: the preferred zone is the first one with memory
-      int preferred = c;
-      while (preferred > 0 && managed[preferred] == 0) {
-        preferred--;
-      }
-      nofragment[c] = preferred == ZONE_NORMAL ? ALLOC_NOFRAGMENT : 0;
-    }
+    init.completeBoot(machineManaged);
     booted = true;
-    if (log.isDebugEnabled()) {
-      log.debug(
-          "buddy: {} pages managed, mobility grouping {}, min_free_kbytes {}, watermarks"
-              + " (min/low/high by zone) {}, lowmem_reserve {}, pcp high {} batch {}",
-          managedPages(),
-          blocks.mobilityDisabled ? "off" : "on",
-          wm.minFreeKbytes,
-          Arrays.toString(wmark),
-          Arrays.toString(lowmemReserve),
-          Arrays.toString(pcp.high),
-          Arrays.toString(pcp.batch));
-    }
     if (debugChecks) {
       checkInvariants();
     }
@@ -871,12 +802,13 @@ final class BuddyAllocator implements PageAllocator {
 
   /** The PFNs on a free list, head first. */
   long[] freeList(Zone zone, MigrateType type, int order) {
-    return listContents(area.sentinels + FreeArea.listId(zone.ordinal(), type.ordinal(), order));
+    return area.listContents(
+        area.sentinels + FreeArea.listId(zone.ordinal(), type.ordinal(), order));
   }
 
   /** The PFNs on one per-CPU list, head first. */
   long[] pcpList(int cpu, Zone zone, MigrateType type) {
-    return listContents(pcp.sentinel(PerCpuPages.slot(cpu, zone.ordinal()), type.ordinal()));
+    return area.listContents(pcp.sentinel(PerCpuPages.slot(cpu, zone.ordinal()), type.ordinal()));
   }
 
   /** The PFNs on a CPU's per-CPU lists of a zone: UNMOVABLE, MOVABLE, RECLAIMABLE, head first. */
@@ -891,26 +823,11 @@ final class BuddyAllocator implements PageAllocator {
     return all;
   }
 
-  private long[] listContents(int sentinel) {
-    long[] out = new long[16];
-    int n = 0;
-    for (int x = next[lb + sentinel]; x != sentinel; x = next[lb + x]) {
-      if (n == out.length) {
-        out = Arrays.copyOf(out, n * 2);
-      }
-      out[n++] = base + x;
-      if (n > nFrames) {
-        throw new AssertionError("list " + (sentinel - nFrames) + " has a cycle");
-      }
-    }
-    return Arrays.copyOf(out, n);
-  }
-
   // ---------------------------------------------------------------- invariants
 
   @Override
   public void checkInvariants() {
-    new BuddyInvariants(area, pcp, highAtomic, wm, managed, this::isGiven).check();
+    new BuddyInvariants(area, pcp, highAtomic, wm, managed, init::isGiven).check();
   }
 
   @Override

@@ -7,6 +7,8 @@ import static io.mmsim.buddy.Pageblocks.MIGRATE_TYPES;
 import static io.mmsim.buddy.Pageblocks.PAGEBLOCK_NR_PAGES;
 import static io.mmsim.buddy.Pageblocks.PAGEBLOCK_ORDER;
 
+import java.util.Arrays;
+
 import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.Memmap;
@@ -270,6 +272,22 @@ final class FreeArea {
     int s = sentinels + listId(z, mt, order);
     int p = next[lb + s];
     return p == s ? -1 : p;
+  }
+
+  /** The machine PFNs on the list of {@code sentinel}, head first (a view for tests). */
+  long[] listContents(int sentinel) {
+    long[] out = new long[16];
+    int n = 0;
+    for (int x = next[lb + sentinel]; x != sentinel; x = next[lb + x]) {
+      if (n == out.length) {
+        out = Arrays.copyOf(out, n * 2);
+      }
+      out[n++] = base + x;
+      if (n > nFrames) {
+        throw new AssertionError("list " + (sentinel - nFrames) + " has a cycle");
+      }
+    }
+    return Arrays.copyOf(out, n);
   }
 
   boolean empty(int z, int mt, int order) {
