@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -21,7 +20,6 @@ import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.KernelLayout;
 import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.MemoryLayout;
-import io.mmsim.api.mem.NumaTopology;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.api.object.ObjectAllocator;
@@ -86,6 +84,7 @@ public final class Kernel {
   public static final String NONE = "none";
 
   private final Configuration config;
+  private final KernelParams params;
   private final MemoryLayout layout;
   private final long seed;
   private final PhysicalMemory memory;
@@ -116,18 +115,19 @@ public final class Kernel {
       ProviderRegistry registry,
       Map<TraceListener, Set<Tracepoint>> listeners) {
     this.config = config;
+    this.params = new KernelParams(config);
     listeners.forEach((l, points) -> tracer.subscribe(points, l));
     registry.checkDuplicates();
     registry.checkPlugins();
     new ConfigValidator(registry).validate(config);
 
-    long bytes = sizeKey("memory.size");
-    int cpus = intKey("cpus", 1, 256);
-    this.extfragThreshold = intKey("vm.extfrag-threshold", 0, 1000);
-    int proactiveness = intKey("vm.compaction-proactiveness", 0, 100);
-    this.seed = longKey("seed");
-    boolean writeBackFiles = booleanKey("files.writeback");
-    long imageBytes = sizeKey("kernel.image-size");
+    long bytes = params.sizeKey("memory.size");
+    int cpus = params.intKey("cpus", 1, 256);
+    this.extfragThreshold = params.intKey("vm.extfrag-threshold", 0, 1000);
+    int proactiveness = params.intKey("vm.compaction-proactiveness", 0, 100);
+    this.seed = params.longKey("seed");
+    boolean writeBackFiles = params.booleanKey("files.writeback");
+    long imageBytes = params.sizeKey("kernel.image-size");
     long imagePages = Page.pagesFor(imageBytes);
     long imageStart = Page.physToPfn(KernelLayout.PHYSICAL_START);
     long frames = bytes >>> Page.PAGE_SHIFT;
@@ -151,12 +151,12 @@ public final class Kernel {
               + " is above the simulator's limit of"
               + " 8T (2^31 - 1 frames)");
     }
-    this.layout = new MemoryLayout(frames, cpus, numaTopology(frames, cpus));
+    this.layout = new MemoryLayout(frames, cpus, params.numaTopology(frames, cpus));
     this.contexts = new ProviderContexts(this, config);
 
     PageAllocatorProvider pap =
         registry.select(
-            Spi.PAGE_ALLOCATOR, PageAllocatorProvider.class, required("page-allocator"));
+            Spi.PAGE_ALLOCATOR, PageAllocatorProvider.class, params.required("page-allocator"));
     this.pageAllocator = pap.create(contexts.pageAllocator(pap));
     parts.put("page-allocator", pap.name());
     if (layout.nodes() > 1 && !pageAllocator.nodeAware()) {
@@ -172,7 +172,7 @@ public final class Kernel {
     this.bootmem = new Bootmem(frames);
     bootmem.reserve(0, 1, "BIOS data (the first page is never used)");
     bootmem.reserve(imageStart, imagePages, "kernel image");
-    boolean wantProcesses = optional("page-table") != null;
+    boolean wantProcesses = params.optional("page-table") != null;
     // struct page's union: the page allocator's words when it keeps its free lists in them (its
     // metadataBytesPerFrame counts them), else words of the kernel's own for the other owners
     Memmap lent = pageAllocator.memmap();
@@ -187,7 +187,7 @@ public final class Kernel {
     bootmem.freeAll(pageAllocator);
     pageAllocator.completeBoot();
 
-    String ptName = optional("page-table");
+    String ptName = params.optional("page-table");
     if (ptName == null) {
       this.pageTable = null;
     } else {
@@ -195,7 +195,7 @@ public final class Kernel {
       this.pageTable = p.create(contexts.memory(p));
       parts.put("page-table", p.name());
     }
-    String oaName = optional("object-allocator");
+    String oaName = params.optional("object-allocator");
     if (oaName == null) {
       this.objectAllocator = null;
     } else {
@@ -204,7 +204,7 @@ public final class Kernel {
       this.objectAllocator = p.create(contexts.memory(p));
       parts.put("object-allocator", p.name());
     }
-    String vaName = optional("virtual-allocator");
+    String vaName = params.optional("virtual-allocator");
     if (vaName == null) {
       this.virtualAllocator = null;
     } else {
@@ -233,7 +233,7 @@ public final class Kernel {
               memmap,
               cpus,
               zeroPfn,
-              booleanKey("vm.zero-page"),
+              params.booleanKey("vm.zero-page"),
               events,
               tracer);
       processes.setDiskFiles(new io.mmsim.kernel.mm.DiskFiles(writeBackFiles));
@@ -256,19 +256,19 @@ public final class Kernel {
         processes.setTransparentHugepage(
             config.get("thp.enabled"), config.get("thp.defrag"), compaction);
         processes.setKhugepaged(
-            longKey("thp.scan-sleep-ms"),
-            longKey("thp.alloc-sleep-ms"),
-            longKey("thp.pages-to-scan"),
-            longKey("thp.max-ptes-none"),
-            longKey("thp.max-ptes-swap"),
-            longKey("thp.max-ptes-shared"),
-            booleanKey("thp.khugepaged-defrag"));
+            params.longKey("thp.scan-sleep-ms"),
+            params.longKey("thp.alloc-sleep-ms"),
+            params.longKey("thp.pages-to-scan"),
+            params.longKey("thp.max-ptes-none"),
+            params.longKey("thp.max-ptes-swap"),
+            params.longKey("thp.max-ptes-shared"),
+            params.booleanKey("thp.khugepaged-defrag"));
       } catch (IllegalArgumentException e) {
         String key = e.getMessage().substring(0, e.getMessage().indexOf(':'));
         throw new ConfigurationException(key, e.getMessage());
       }
     }
-    long hugepages = longKey("hugepages.count");
+    long hugepages = params.longKey("hugepages.count");
     if (hugepages < 0) {
       throw new ConfigurationException(
           "hugepages.count", "hugepages.count: " + hugepages + " is negative");
@@ -746,7 +746,7 @@ public final class Kernel {
    * becomes {@code swap,demand} so that swapped-out pages come back.
    */
   private void bootFaultHandlers(ProviderRegistry registry) {
-    String fh = optional("fault-handler");
+    String fh = params.optional("fault-handler");
     if (fh == null) {
       return;
     }
@@ -781,7 +781,7 @@ public final class Kernel {
 
   /** The replacement policies: one global (keys are PFNs) and one per process with rss.limit. */
   private void bootReclaim(ProviderRegistry registry) {
-    long rssLimit = longKey("rss.limit");
+    long rssLimit = params.longKey("rss.limit");
     if (rssLimit < 0) {
       throw new ConfigurationException("rss.limit", "rss.limit: " + rssLimit + " is negative");
     }
@@ -796,7 +796,9 @@ public final class Kernel {
     }
     ReplacementPolicyProvider rp =
         registry.select(
-            Spi.REPLACEMENT_POLICY, ReplacementPolicyProvider.class, required("reclaim.policy"));
+            Spi.REPLACEMENT_POLICY,
+            ReplacementPolicyProvider.class,
+            params.required("reclaim.policy"));
     // one instance per NUMA node: each node's lruvec holds the frames of that node
     ReplacementPolicy[] global = new ReplacementPolicy[layout.nodes()];
     try {
@@ -824,73 +826,6 @@ public final class Kernel {
   }
 
   // ------------------------------------------------------------------ internals
-
-  private String required(String key) {
-    String v = config.get(key);
-    if (v == null || v.isBlank() || v.equalsIgnoreCase(NONE)) {
-      throw new ConfigurationException(key, key + ": a kernel needs one; set " + key + "=NAME");
-    }
-    return v;
-  }
-
-  private String optional(String key) {
-    String v = config.get(key);
-    return v == null || v.isBlank() || v.trim().toLowerCase(Locale.ROOT).equals(NONE) ? null : v;
-  }
-
-  /** The nodes that numa.nodes, numa.distance and numa.cpus describe. */
-  private NumaTopology numaTopology(long frames, int cpus) {
-    int nodes = intKey("numa.nodes", 1, NumaTopology.MAX_NODES);
-    try {
-      return NumaTopology.parse(
-          frames, cpus, nodes, config.get("numa.distance"), config.get("numa.cpus"));
-    } catch (IllegalArgumentException e) {
-      String m = e.getMessage();
-      String key =
-          m.startsWith("numa.distance")
-              ? "numa.distance"
-              : m.startsWith("numa.cpus") ? "numa.cpus" : "numa.nodes";
-      throw new ConfigurationException(key, m, e);
-    }
-  }
-
-  private long sizeKey(String key) {
-    try {
-      long v = Sizes.parseSize(config.get(key));
-      if (v <= 0) {
-        throw new NumberFormatException("must be positive");
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new ConfigurationException(
-          key, key + ": '" + config.get(key) + "' is not a size (" + e.getMessage() + ")");
-    }
-  }
-
-  private boolean booleanKey(String key) {
-    String v = config.get(key).trim().toLowerCase(Locale.ROOT);
-    if (v.equals("true") || v.equals("false")) {
-      return v.equals("true");
-    }
-    throw new ConfigurationException(key, key + ": '" + v + "' is not true or false");
-  }
-
-  private long longKey(String key) {
-    try {
-      return Sizes.parseNumber(config.get(key));
-    } catch (NumberFormatException e) {
-      throw new ConfigurationException(key, key + ": " + e.getMessage());
-    }
-  }
-
-  private int intKey(String key, int min, int max) {
-    long v = longKey(key);
-    if (v < min || v > max) {
-      throw new ConfigurationException(
-          key, key + ": " + v + " is out of range [" + min + ", " + max + "]");
-    }
-    return (int) v;
-  }
 
   /** Who is calling, without the lock: for the contexts, read inside a kernel call. */
   String currentCaller() {
