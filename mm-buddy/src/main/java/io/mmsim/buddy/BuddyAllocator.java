@@ -800,6 +800,26 @@ final class BuddyAllocator implements PageAllocator {
     return highAtomic.nrReserved[zone.ordinal()];
   }
 
+  /** The free lists and frame states, for tests that break them on purpose. */
+  FreeArea freeArea() {
+    return area;
+  }
+
+  /** The per-CPU lists, for tests that break them on purpose. */
+  PerCpuPages perCpuPages() {
+    return pcp;
+  }
+
+  /** The HIGHATOMIC reserve, for tests that break it on purpose. */
+  HighAtomic highAtomic() {
+    return highAtomic;
+  }
+
+  /** The watermarks, for tests that break them on purpose. */
+  Watermarks watermarks() {
+    return wm;
+  }
+
   /** The PFNs on a free list, head first. */
   long[] freeList(Zone zone, MigrateType type, int order) {
     return area.listContents(
