@@ -209,7 +209,8 @@ final class NumaBuddyZonelistTest {
 
     long p = a.allocPages(0, Gfp.KERNEL, 3);
 
-    assertThat(p).isGreaterThanOrEqualTo(NODE1);
+    // node 1's first order-10 block, claimed for UNMOVABLE and split
+    assertThat(p).isEqualTo(NODE1);
     assertThat(event(a, 1, Zone.DMA32, NumaStat.MISS)).isEqualTo(1);
     assertThat(event(a, 1, Zone.DMA32, NumaStat.OTHER)).isEqualTo(1);
     assertThat(event(a, 1, Zone.DMA32, NumaStat.HIT)).isZero();
@@ -284,10 +285,13 @@ final class NumaBuddyZonelistTest {
     tracer.subscribe(EnumSet.of(Tracepoint.MM_PAGE_ALLOC), e -> pfns.add(e.arg("pfn")));
 
     long p = a.allocPages(1, Gfp.KERNEL | Gfp.MEMALLOC, 3);
+    long q = a.allocPages(1, Gfp.KERNEL | Gfp.MEMALLOC, 3);
     assertThat(a.allocPages(1, Gfp.KERNEL, 3)).isEqualTo(PageAllocator.NO_PAGE);
 
+    // the first order-10 block of node 1 split: 0x2000, then the order-3 piece at 0x2008
     assertThat(p).isEqualTo(NODE1);
-    assertThat(pfns).containsExactly(NODE1, -1L);
+    assertThat(q).isEqualTo(NODE1 + 8);
+    assertThat(pfns).containsExactly(NODE1, NODE1 + 8, -1L);
   }
 
   // ---------------------------------------------------------------- calls by PFN and CPU
@@ -385,6 +389,32 @@ final class NumaBuddyZonelistTest {
     // the limits: order 10, the last CPU, __GFP_RECLAIMABLE alone
     assertThat(a.allocPages(1, Gfp.KERNEL, 10)).isGreaterThanOrEqualTo(NODE1);
     assertThat(a.allocPages(1, Gfp.KERNEL | Gfp.RECLAIMABLE, 0)).isGreaterThanOrEqualTo(NODE1);
+    assertThat(a.allocPages(1, Gfp.MOVABLE, 0)).isGreaterThanOrEqualTo(NODE1);
+    assertThat(a.allocPages(1, Gfp.RECLAIMABLE, 0)).isGreaterThanOrEqualTo(NODE1);
+  }
+
+  @Test
+  void allocPages_higherOrderWithPagesOnTheCpusList_comesFromTheFreeLists() {
+    NumaBuddyAllocator a = booted();
+    assertThat(a.allocPages(1, Gfp.KERNEL, 0)).isEqualTo(NODE1);
+    a.freePages(1, NODE1, 0);
+    // the split left 0x2001 (order 0), 0x2002 (order 1), 0x2004 (order 2), 0x2008 (order 3), ...
+    assertThat(a.allocPages(1, Gfp.KERNEL, 3)).isEqualTo(NODE1 + 8);
+    assertThat(a.zoneStats(1, Zone.DMA32).pcpCount()).containsExactly(0, 1);
+  }
+
+  @Test
+  void allocPages_betweenMinAndLow_wakesKswapdAndIsServedAtMin() {
+    // min_free_kbytes 56000: pages_min 14000, node 1's DMA32 min 7000, low 8750
+    NumaBuddyAllocator a = create(56000, false);
+    BootHandOff.boot(a, TWO_NODES);
+    assertThat(a.zoneStats(1, Zone.DMA32).low()).isEqualTo(8750);
+    List<Integer> woken = new ArrayList<>();
+    a.setKswapdWakeup((nid, gfp, order, zone) -> woken.add(nid));
+
+    assertThat(a.allocPages(1, Gfp.KERNEL | Gfp.THISNODE, 0)).isGreaterThanOrEqualTo(NODE1);
+
+    assertThat(woken).containsExactly(1);
   }
 
   @Test
