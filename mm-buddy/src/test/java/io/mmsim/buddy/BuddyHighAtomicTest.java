@@ -84,6 +84,80 @@ final class BuddyHighAtomicTest {
   }
 
   @Test
+  void highatomicPage_freedAsOrder0_waitsOnTheMovablePerCpuList() {
+    BuddyAllocator a = filled();
+    assertThat(a.allocPages(0, Gfp.GFP_ATOMIC, 2)).isEqualTo(LAST);
+    a.splitPage(LAST, 2);
+
+    a.freePages(0, LAST, 0);
+
+    assertThat(a.pcpList(0, Zone.DMA32, MOVABLE)).startsWith(LAST);
+    a.drainAllPages();
+    assertThat(a.freeList(Zone.DMA32, HIGHATOMIC, 0)).contains(LAST);
+  }
+
+  @Test
+  void atomicRequests_withoutHighOrderAndHighPriority_reserveNothing() {
+    BuddyAllocator a = filled();
+    // below low, so both are served in the slow path: order 0 and GFP_NOWAIT have no
+    // ALLOC_HIGHATOMIC
+    assertThat(a.allocPages(0, Gfp.NOWAIT, 2)).isEqualTo(LAST);
+    assertThat(a.allocPages(0, Gfp.GFP_ATOMIC, 0)).isNotEqualTo(PageAllocator.NO_PAGE);
+    assertThat(a.reservedHighatomic(Zone.DMA32)).isZero();
+    assertThat(a.statistics().get("highatomic_reserve")).isZero();
+  }
+
+  @Test
+  void highOrderAtomic_ofAPageblock_reservesItsRangeAndGivesItBackWhole() {
+    // filled to 1784 free pages or a little less: an order-9 request fails the fast pass (1784 -
+    // 511 is not above low 1273) and passes GFP_ATOMIC's floor 381 twice in the slow path
+    BuddyAllocator a = invariants.track(Buddies.booted(GB1, 0, 4096));
+    while (a.nrFreePages(Zone.DMA32) > 1784) {
+      assertThat(a.allocPages(0, Gfp.HIGHUSER_MOVABLE, 0)).isNotEqualTo(PageAllocator.NO_PAGE);
+    }
+    assertThat(a.freeList(Zone.DMA32, MOVABLE, 10)).containsExactly(LAST);
+    // order 9: the last order-10 block is claimed for UNMOVABLE, its lower pageblock reserved
+    assertThat(a.allocPages(0, Gfp.GFP_ATOMIC, 9)).isEqualTo(LAST);
+    assertThat(a.pageblockType(LAST)).isEqualTo(HIGHATOMIC);
+    assertThat(a.pageblockType(LAST + 512)).isEqualTo(UNMOVABLE);
+    assertThat(a.reservedHighatomic(Zone.DMA32)).isEqualTo(512);
+    // the next one takes the UNMOVABLE half and reserves it too
+    assertThat(a.allocPages(0, Gfp.GFP_ATOMIC, 9)).isEqualTo(LAST + 512);
+    assertThat(a.reservedHighatomic(Zone.DMA32)).isEqualTo(1024);
+
+    // freed, the two HIGHATOMIC halves merge into one free order-10 block
+    a.freePages(0, LAST, 9);
+    a.freePages(0, LAST + 512, 9);
+    assertThat(a.freeList(Zone.DMA32, HIGHATOMIC, 10)).containsExactly(LAST);
+
+    // an ordinary request that fails gets the whole block back (both pageblocks: size
+    // max(pageblock_nr_pages, 1 << 10)), and its retry is served
+    assertThat(a.allocPages(0, Gfp.KERNEL, 0)).isNotEqualTo(PageAllocator.NO_PAGE);
+    assertThat(a.reservedHighatomic(Zone.DMA32)).isZero();
+    assertThat(a.pageblockType(LAST)).isEqualTo(UNMOVABLE);
+    assertThat(a.pageblockType(LAST + 512)).isEqualTo(UNMOVABLE);
+    assertThat(a.statistics().get("highatomic_unreserve")).isEqualTo(1);
+    assertThat(a.statistics().get("nr_free_highatomic")).isZero();
+  }
+
+  @Test
+  void highOrderAtomic_zoneWhoseOnePercentIsExactlyAPageblock_reservesOne() {
+    // 216 MiB with DMA kept back: DMA32 manages 51200 pages, 1 % is 512; min_free_kbytes =
+    // int_sqrt(51200 * 64) = 1810, min 452, low 452 + max(113, 51) = 565
+    MemoryLayout mb216 = new MemoryLayout(55296, 1);
+    BuddyAllocator a = invariants.track(Buddies.booted(mb216, 0, 4096));
+    long low = a.watermark(Zone.DMA32, Watermark.LOW);
+    assertThat(low).isEqualTo(565);
+    while (a.nrFreePages(Zone.DMA32) > low) {
+      assertThat(a.allocPages(0, Gfp.HIGHUSER_MOVABLE, 0)).isNotEqualTo(PageAllocator.NO_PAGE);
+    }
+
+    assertThat(a.allocPages(0, Gfp.GFP_ATOMIC, 2)).isNotEqualTo(PageAllocator.NO_PAGE);
+
+    assertThat(a.reservedHighatomic(Zone.DMA32)).isEqualTo(512);
+  }
+
+  @Test
   void ordinaryRequest_reserveHoldsMostFreePages_cannotUseThem() {
     BuddyAllocator a = filled();
     a.allocPages(0, Gfp.GFP_ATOMIC, 2);
@@ -112,6 +186,12 @@ final class BuddyHighAtomicTest {
     assertThat(a.pageblockType(LAST + 512)).isEqualTo(HIGHATOMIC);
     assertThat(a.reservedHighatomic(Zone.DMA32)).isEqualTo(1024);
     assertThat(a.statistics().get("nr_free_highatomic")).isEqualTo(508);
+
+    // a request that may not reclaim directly (and may not dip into the reserves) fails without
+    // touching the reserve: unreserve_highatomic_pageblock runs on the direct-reclaim path only
+    assertThat(a.allocPages(0, Gfp.NOWAIT | Gfp.NOMEMALLOC, 0)).isEqualTo(PageAllocator.NO_PAGE);
+    assertThat(a.reservedHighatomic(Zone.DMA32)).isEqualTo(1024);
+    assertThat(a.statistics().get("highatomic_unreserve")).isZero();
 
     // an ordinary request fails; before its retry one pageblock (with free pages) is given back,
     // retyped for the requester
