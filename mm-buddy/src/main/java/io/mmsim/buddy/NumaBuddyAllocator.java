@@ -508,11 +508,6 @@ final class NumaBuddyAllocator implements PageAllocator {
     return node[0].metadataBytesPerFrame();
   }
 
-  /**
-   * Every node's counters summed (see BuddyAllocator#statistics), the allocation failures and drain
-   * retries of the zonelist walk, and the NUMA events summed over zones ({@code numa_hit}, {@code
-   * numa_miss}, {@code numa_foreign}, {@code numa_local}, {@code numa_other}).
-   */
   @Override
   public boolean canSplitPages() {
     return true;
@@ -557,6 +552,11 @@ final class NumaBuddyAllocator implements PageAllocator {
     return best;
   }
 
+  /**
+   * Every node's counters summed (see BuddyAllocator#statistics), the allocation failures and drain
+   * retries of the zonelist walk, and the NUMA events summed over zones ({@code numa_hit}, {@code
+   * numa_miss}, {@code numa_foreign}, {@code numa_local}, {@code numa_other}).
+   */
   @Override
   public Statistics statistics() {
     Map<String, Long> sum = new LinkedHashMap<>();
