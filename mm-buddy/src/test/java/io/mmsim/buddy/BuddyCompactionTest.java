@@ -254,4 +254,99 @@ final class BuddyCompactionTest {
     assertThatThrownBy(() -> a.splitPage(pfn, 4)).hasMessageContaining("wrong order");
     a.freePages(0, pfn, 3);
   }
+
+  /** One movable page at 4096 (the first of CPU 0's refill); 4097 and 4098 left on its list. */
+  private static Owner onePageAt4096(BuddyAllocator a) {
+    Owner o = new Owner(a);
+    assertThat(a.allocPages(0, Gfp.HIGHUSER_MOVABLE, 0)).isEqualTo(4096);
+    assertThat(a.pcpList(0, Zone.DMA32)).containsExactly(4097, 4098);
+    o.pages.put(4096L, 1L);
+    return o;
+  }
+
+  @Test
+  void compactZone_noTargetBelowTheWholeFreeBlocks_meetsWithoutMovingAndTracesTheRun() {
+    io.mmsim.api.trace.Tracer tracer = new io.mmsim.api.trace.Tracer();
+    BuddyAllocator a =
+        invariants.track(new BuddyAllocator(MB64, -1, 10, false, Buddies.LOGGER, tracer));
+    io.mmsim.testkit.page.BootHandOff.boot(a, MB64);
+    Owner o = onePageAt4096(a);
+    java.util.List<long[]> events = new java.util.ArrayList<>();
+    java.util.List<String> names = new java.util.ArrayList<>();
+    tracer.subscribe(
+        java.util.EnumSet.of(
+            io.mmsim.api.trace.Tracepoint.MM_COMPACTION_BEGIN,
+            io.mmsim.api.trace.Tracepoint.MM_COMPACTION_MIGRATEPAGES,
+            io.mmsim.api.trace.Tracepoint.MM_COMPACTION_END),
+        e -> {
+          names.add(e.tracepoint().event());
+          events.add(new long[] {e.arg(0), e.arg(1), e.arg(2), e.arg(3), e.arg(4), e.arg(5)});
+        });
+
+    CompactResult r = a.compactZone(CompactControl.wholeZone(Zone.DMA32), o);
+
+    // the per-CPU pages went back first (4097 alone, 4098 merged with 4099); the migrate scanner
+    // isolated 4096 and walked its pageblock to 4608; the free scanner found no frame: the upper
+    // pageblock of each of the eleven whole order-10 blocks is scanned (nothing in it is a head),
+    // the lower one and the order-9 block at 4608 are free blocks of the goal's size, skipped
+    assertThat(r).isEqualTo(CompactResult.COMPLETE);
+    assertThat(o.pages).containsOnlyKeys(4096L);
+    assertThat(a.pcpList(0, Zone.DMA32)).isEmpty();
+    assertThat(a.freeList(Zone.DMA32, MigrateType.MOVABLE, 1)).containsExactly(4098L);
+    assertThat(a.nrFreePages()).isEqualTo(16383);
+    var st = a.statistics();
+    assertThat(st.get("compact_migrate_scanned")).isEqualTo(512);
+    assertThat(st.get("compact_free_scanned")).isEqualTo(11 * 512);
+    assertThat(st.get("compact_isolated")).isEqualTo(1);
+    assertThat(st.get("pgmigrate_success")).isZero();
+    assertThat(st.get("pgmigrate_fail")).isZero();
+    assertThat(names)
+        .containsExactly("mm_compaction_begin", "mm_compaction_migratepages", "mm_compaction_end");
+    assertThat(events.get(0)).containsExactly(4096, 4096, 15872, 16384, 1, 0);
+    assertThat(events.get(1)).containsExactly(0, 0, 0, 0, 0, 0);
+    assertThat(events.get(2))
+        .as("the scanners met in the pageblock at 4608")
+        .containsExactly(4096, 4608, 4608, 16384, 1, CompactResult.COMPLETE.ordinal());
+  }
+
+  @Test
+  void compactZone_targetInAFragmentedTopPageblock_movesThePageAndReleasesTheRestOfTheBlock() {
+    // frames 4097 and 16376..16383 never handed over: 4096 is a free order-0 block, the first
+    // page CPU 0 takes (its refill also takes 4098 and 4099), and the top pageblock holds free
+    // blocks of orders 8 down to 3
+    BuddyAllocator a = invariants.track(Buddies.booted(MB64, 4097, 4098, 16376, 16384));
+    Owner o = new Owner(a);
+    assertThat(a.allocPages(0, Gfp.HIGHUSER_MOVABLE, 0)).isEqualTo(4096);
+    o.pages.put(4096L, 1L);
+
+    CompactResult r = a.compactZone(CompactControl.wholeZone(Zone.DMA32), o);
+
+    // the free scanner isolates the order-8 block at 15872 whole; the page goes to its lowest
+    // frame and the other 255 frames go back; the migrate scanner then walks up to 15872
+    assertThat(r).isEqualTo(CompactResult.COMPLETE);
+    assertThat(o.pages).containsOnlyKeys(15872L);
+    assertThat(a.nrFreePages()).isEqualTo(16375 - 1);
+    var st = a.statistics();
+    assertThat(st.get("pgmigrate_success")).isEqualTo(1);
+    assertThat(st.get("compact_isolated")).isEqualTo(1 + 256);
+    assertThat(st.get("compact_free_scanned")).isEqualTo(256);
+    assertThat(st.get("compact_migrate_scanned")).isEqualTo(15872 - 4096);
+    // the released frames merged back around the page: 15873 (order 0) up to 16000 (order 7)
+    assertThat(a.freeList(Zone.DMA32, MigrateType.MOVABLE, 7)).contains(16000L, 16128L);
+    assertThat(a.freeList(Zone.DMA32, MigrateType.MOVABLE, 0)).contains(15873L, 4096L);
+  }
+
+  @Test
+  void compactZone_zoneWithNoMemoryOrAlreadyGood_returnsAtOnceLeavingThePerCpuPages() {
+    BuddyAllocator a = invariants.track(Buddies.booted(MB64));
+    Owner o = onePageAt4096(a);
+    assertThat(a.compactZone(CompactControl.wholeZone(Zone.NORMAL), o))
+        .isEqualTo(CompactResult.SKIPPED);
+    // order 0 at the low watermark: compaction_suit_allocation_order says SUCCESS at once
+    CompactControl order0 =
+        new CompactControl(Zone.DMA32, 0, MigrateType.MOVABLE, MigrateMode.SYNC, true, -1);
+    assertThat(a.compactZone(order0, o)).isEqualTo(CompactResult.SUCCESS);
+    assertThat(a.pcpList(0, Zone.DMA32)).containsExactly(4097, 4098);
+    assertThat(a.statistics().get("compact_migrate_scanned")).isZero();
+  }
 }
