@@ -70,15 +70,6 @@ final class Watermarks {
     this.watermarkScaleFactor = watermarkScaleFactor;
   }
 
-  /** Sizes everything from the zones' managed pages (end of boot). */
-  void setup(long[] managed) {
-    long total = 0;
-    for (long m : managed) {
-      total += m;
-    }
-    setup(managed, total);
-  }
-
   /**
    * Sizes one node's zones: {@code min_free_kbytes} comes from the managed pages of the whole
    * machine ({@code machineManaged}, every node's lowmem) and {@code __setup_per_zone_wmarks} gives

@@ -171,6 +171,50 @@ final class BuddyFastPathTest {
     assertThat(a.allocPages(0, Gfp.KERNEL, 0)).isEqualTo(PageAllocator.NO_PAGE);
     assertThat(a.statistics().get("alloc_drain_retry")).isEqualTo(1);
     assertThat(a.statistics().get("nr_pcp_pages")).isZero();
+    // one refill of three pages; one non-empty list drained, its two pages back to the buddy
+    assertThat(a.statistics().get("pcp_refill")).isEqualTo(1);
+    assertThat(a.statistics().get("pcp_refill_pages")).isEqualTo(3);
+    assertThat(a.statistics().get("pcp_drain")).isEqualTo(1);
+    assertThat(a.statistics().get("pcp_to_buddy_pages")).isEqualTo(2);
+  }
+
+  @Test
+  void free_pageblockOrderBlockNextToAFreeOneOfAnotherMergeableType_mergesAndRetypesTheBuddy() {
+    BuddyAllocator a = invariants.track(Buddies.booted(MB64));
+    // an order-9 movable block splits the order-10 block at 4096: 4608 stays free, MOVABLE
+    assertThat(a.allocPages(0, Gfp.HIGHUSER_MOVABLE, 9)).isEqualTo(4096);
+    // the allocated block's pageblock changed type meanwhile (as a claim of it would)
+    a.freeArea().blocks.set(4096, Pageblocks.MIGRATE_UNMOVABLE);
+
+    a.freePages(0, 4096, 9);
+
+    // __free_one_page: UNMOVABLE and MOVABLE may merge; the buddy's pageblock takes the type
+    assertThat(a.freeList(Zone.DMA32, MigrateType.UNMOVABLE, 10)).containsExactly(4096L);
+    assertThat(a.freeList(Zone.DMA32, MigrateType.MOVABLE, 9)).isEmpty();
+    assertThat(a.pageblockType(4608)).isEqualTo(MigrateType.UNMOVABLE);
+  }
+
+  @Test
+  void settings_watermarkScaleFactor_isCheckedAgainst1To3000() {
+    for (int ok : new int[] {1, 3000}) {
+      BuddyAllocator a = invariants.track(new BuddyAllocator(MB64, -1, ok, false, Buddies.LOGGER));
+      io.mmsim.testkit.page.BootHandOff.boot(a, MB64);
+      // DMA32: min 192; the step is max(min / 4, 12288 * factor / 10000): 48, or 3686
+      long step = ok == 1 ? 48 : 3686;
+      assertThat(a.watermark(Zone.DMA32, io.mmsim.api.mem.Watermark.LOW)).isEqualTo(192 + step);
+    }
+    for (int bad : new int[] {0, 3001}) {
+      assertThatThrownBy(() -> new BuddyAllocator(MB64, -1, bad, false, Buddies.LOGGER))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("watermark_scale_factor " + bad + " is out of range [1, 3000]");
+    }
+  }
+
+  @Test
+  void mobilityGrouping_offBelowOnePageblockPerMigrateType() {
+    // five migrate types of 512 pages: 2560 frames group by mobility, 2559 do not
+    assertThat(Buddies.create(new MemoryLayout(2560, 1)).mobilityDisabled()).isFalse();
+    assertThat(Buddies.create(new MemoryLayout(2559, 1)).mobilityDisabled()).isTrue();
   }
 
   // ---------------------------------------------------------------- refusals

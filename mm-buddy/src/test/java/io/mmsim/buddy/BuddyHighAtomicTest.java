@@ -67,6 +67,7 @@ final class BuddyHighAtomicTest {
         .as("only the allocation's own pageblock is reserved")
         .isEqualTo(UNMOVABLE);
     assertThat(a.reservedHighatomic(Zone.DMA32)).isEqualTo(512);
+    assertThat(a.statistics().get("nr_reserved_highatomic")).isEqualTo(512);
     assertThat(a.statistics().get("nr_free_highatomic")).isEqualTo(508);
     assertThat(a.freeList(Zone.DMA32, HIGHATOMIC, 2)).containsExactly(LAST + 4);
     assertThat(a.statistics().get("highatomic_reserve")).isEqualTo(1);
