@@ -805,6 +805,11 @@ final class BuddyAllocator implements PageAllocator {
     return area;
   }
 
+  /** Whether frame {@code f} was handed over at boot; for tests of the invariant checker. */
+  boolean isGiven(int f) {
+    return init.isGiven(f);
+  }
+
   /** The per-CPU lists, for tests that break them on purpose. */
   PerCpuPages perCpuPages() {
     return pcp;
