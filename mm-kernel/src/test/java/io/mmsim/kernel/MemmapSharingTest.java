@@ -26,21 +26,21 @@ final class MemmapSharingTest {
   }
 
   @Test
-  void memmap_defaultKernel_isThePageAllocatorsAndReservedAs14BytesAFrame() {
+  void memmap_defaultKernel_isThePageAllocatorsAndReservedAs12BytesAFrame() {
     Kernel k = boot();
 
     assertThat(k.memmap()).isSameAs(k.pageAllocator().memmap());
     // the buddy's two words (8), its state byte (1), a boot bit and a pageblock byte rounded up
-    // to 10; the reference counts (4)
-    assertThat(k.metadataBytesPerFrame()).isEqualTo(14);
+    // to 10; the reference counts (2)
+    assertThat(k.metadataBytesPerFrame()).isEqualTo(12);
   }
 
   @Test
-  void memmap_twoNodeKernel_isTheNodesSharedWordsReservedAs14BytesAFrame() {
+  void memmap_twoNodeKernel_isTheNodesSharedWordsReservedAs12BytesAFrame() {
     Kernel k =
         Kernel.builder().set("memory.size", "64M").set("cpus", "2").set("numa.nodes", "2").boot();
     assertThat(k.memmap()).isSameAs(k.pageAllocator().memmap());
-    assertThat(k.metadataBytesPerFrame()).isEqualTo(14);
+    assertThat(k.metadataBytesPerFrame()).isEqualTo(12);
 
     Processes p = k.processes();
     p.spawn(1);

@@ -42,7 +42,7 @@ final class PageRefs {
   private final PageTable pageTable;
   private final PhysicalMemory memory;
   private final long zeroPfn;
-  private final int[] refs;
+  private final PageCounts refs;
   private final Rmap rmap;
   private final BitSet dirty = new BitSet();
   private final PageCache cache = new PageCache();
@@ -76,7 +76,7 @@ final class PageRefs {
     this.pageTable = pageTable;
     this.memory = memory;
     this.zeroPfn = zeroPfn;
-    this.refs = new int[Math.toIntExact(memory.frames())];
+    this.refs = new PageCounts(Math.toIntExact(memory.frames()));
     this.rmap = new Rmap(memmap);
   }
 
@@ -119,15 +119,12 @@ final class PageRefs {
 
   /** Adds a reference to a user frame (the swap cache's). */
   void getPage(long pfn) {
-    refs[(int) pfn]++;
+    refs.inc((int) pfn);
   }
 
   /** Drops a reference to a user frame; at zero the frame goes back to the page allocator. */
   void putPage(long pfn) {
-    int r = --refs[(int) pfn];
-    if (r < 0) {
-      throw new AssertionError("putPage of pfn " + pfn + " without a reference");
-    }
+    int r = refs.dec((int) pfn);
     if (r == 0) {
       if (rmap.count(pfn) != 0) {
         throw new AssertionError("pfn " + pfn + " freed while mapped " + rmap.count(pfn));
@@ -139,7 +136,7 @@ final class PageRefs {
 
   /** The reference count of a user frame ({@code page_count}); the zero page is never freed. */
   int pageCount(long pfn) {
-    return pfn == zeroPfn ? Integer.MAX_VALUE : refs[(int) pfn];
+    return pfn == zeroPfn ? Integer.MAX_VALUE : refs.get((int) pfn);
   }
 
   /**
@@ -147,7 +144,7 @@ final class PageRefs {
    * side does not hold, whose words are another owner's.
    */
   int mapCount(long pfn) {
-    return refs[(int) pfn] == 0 ? 0 : rmap.count(pfn);
+    return refs.held((int) pfn) ? rmap.count(pfn) : 0;
   }
 
   /** A frame for user memory from the page allocator, or {@code NO_PAGE}; no reclaim. */
@@ -167,10 +164,10 @@ final class PageRefs {
 
   /** A fresh anonymous page mapped once at {@code vpn}: its count becomes 1. */
   void addNewAnon(MmStruct mm, long vpn, long pfn) {
-    if (refs[(int) pfn] != 0) {
+    if (refs.held((int) pfn)) {
       throw new AssertionError("new anonymous page " + pfn + " already has references");
     }
-    refs[(int) pfn] = 1;
+    refs.setOne((int) pfn);
     addMapping(mm, vpn, pfn);
   }
 
@@ -179,20 +176,20 @@ final class PageRefs {
     if (pfn == zeroPfn) {
       return;
     }
-    refs[(int) pfn]++;
+    refs.inc((int) pfn);
     addMapping(mm, vpn, pfn);
   }
 
   /** A frame that holds references already (the swap cache's) enters the page cache too. */
   void cacheInsert(FileBacking file, long offset, long pfn) {
     cache.add(file, offset, pfn);
-    refs[(int) pfn]++;
+    refs.inc((int) pfn);
   }
 
   /** A frame just read into the page cache: the cache's reference. */
   void cacheAdd(FileBacking file, long offset, long pfn) {
     cache.add(file, offset, pfn);
-    refs[(int) pfn] = 1;
+    refs.setOne((int) pfn);
   }
 
   // ------------------------------------------------------------------ mappings
@@ -286,10 +283,7 @@ final class PageRefs {
     if (!dropRef) {
       return;
     }
-    int r = --refs[(int) pfn];
-    if (r < 0) {
-      throw new AssertionError("negative reference count on pfn " + pfn);
-    }
+    int r = refs.dec((int) pfn);
     if (r == 0) {
       dirty.clear((int) pfn);
       pages.freePages(cpu, pfn, 0);
@@ -304,8 +298,7 @@ final class PageRefs {
 
   /** Drops a mapping's reference taken by an unmap to swap; the swap cache keeps its own. */
   void dropMappingRef(long pfn) {
-    refs[(int) pfn]--;
-    if (refs[(int) pfn] <= 0) {
+    if (refs.dec((int) pfn) == 0) {
       throw new AssertionError("unmapping pfn " + pfn + " to swap dropped its last reference");
     }
   }
@@ -322,11 +315,10 @@ final class PageRefs {
   void move(long src, long dst) {
     int s = (int) src;
     int d = (int) dst;
-    if (refs[d] != 0 || rmap.count(dst) != 0) {
+    if (refs.held(d) || rmap.count(dst) != 0) {
       throw new AssertionError("migration target pfn " + dst + " is in use");
     }
-    refs[d] = refs[s];
-    refs[s] = 0;
+    refs.move(s, d);
     rmap.move(src, dst);
     cache.move(src, dst);
     if (dirty.get(s)) {
@@ -427,12 +419,17 @@ final class PageRefs {
 
   /** Frames of the machine (the length of the per-frame arrays). */
   int frames() {
-    return refs.length;
+    return refs.frames();
   }
 
   /** The raw reference count (for invariant checks). */
   int refCount(int pfn) {
-    return refs[pfn];
+    return refs.get(pfn);
+  }
+
+  /** The counts themselves (for invariant checks of their continuation). */
+  PageCounts counts() {
+    return refs;
   }
 
   boolean dirty(int pfn) {

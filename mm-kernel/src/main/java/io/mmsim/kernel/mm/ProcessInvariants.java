@@ -83,6 +83,7 @@ final class ProcessInvariants {
     // the words first: the walks below read the reverse map out of them
     FrameMap allocator = new FrameMap(frames);
     refs.pages().describeFrames(allocator);
+    refs.counts().checkInvariants();
     int sharedFrames = 0;
     for (int pfn = 0; pfn < frames; pfn++) {
       if (refs.refCount(pfn) > 0) {

@@ -288,19 +288,25 @@ public final class Processes {
     refs.putPage(pfn);
   }
 
+  /** The reference count of a user frame ({@code page_count}). */
+  int pageCount(long pfn) {
+    return refs.pageCount(pfn);
+  }
+
   /** The number of page-table mappings of a frame ({@code page_mapcount}). */
   public int mapCount(long pfn) {
     return refs.mapCount(pfn);
   }
 
   /**
-   * Bytes of per-frame metadata the boot reserves for the process side: the reference counts. The
+   * Bytes of per-frame metadata the boot reserves for the process side: the reference counts, two
+   * bytes a frame ({@code PageCounts}; the rare count of 0xFFFF or more continues in a map). The
    * reverse map's key of a page mapped once lives in the frame's words ({@code Memmap}), counted
    * with the page allocator's; pages mapped more than once, page-cache slots and dirty bits take
    * maps that grow with use.
    */
   public static int metadataBytesPerFrame() {
-    return Integer.BYTES;
+    return Character.BYTES;
   }
 
   /** Where signals and OOM kills are reported, one line each, as they happen. */

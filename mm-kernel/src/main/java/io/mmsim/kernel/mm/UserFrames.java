@@ -20,11 +20,11 @@ import io.mmsim.api.mem.FrameUse;
 final class UserFrames {
   private UserFrames() {}
 
-  static void describe(int[] refs, Rmap rmap, PageCache cache, long zeroPfn, FrameMap map) {
+  static void describe(PageCounts refs, Rmap rmap, PageCache cache, long zeroPfn, FrameMap map) {
     Map<FileBacking, String> fileNames = new HashMap<>();
     StringBuilder sb = new StringBuilder();
-    for (int pfn = 0; pfn < refs.length; pfn++) {
-      if (refs[pfn] == 0 || pfn == zeroPfn) {
+    for (int pfn = 0; pfn < refs.frames(); pfn++) {
+      if (!refs.held(pfn) || pfn == zeroPfn) {
         continue;
       }
       sb.setLength(0);
