@@ -36,6 +36,20 @@ final class MemmapSharingTest {
   }
 
   @Test
+  void memmap_defaultKernel_reservesTheFramesMetadataWorkedOutByHand() {
+    Kernel k = boot();
+
+    // 64 MiB = 16384 frames; 12 bytes each = 196608 bytes, plus the bootmem bitmap's 16384 / 8 =
+    // 2048: 198656 bytes, 48.5 pages, so 49 (with four-byte counts it was 231424 bytes, 57 pages)
+    Reservation memmap =
+        k.reservations().stream()
+            .filter(r -> r.what().startsWith("frame metadata"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(memmap.pages()).isEqualTo(49);
+  }
+
+  @Test
   void memmap_twoNodeKernel_isTheNodesSharedWordsReservedAs12BytesAFrame() {
     Kernel k =
         Kernel.builder().set("memory.size", "64M").set("cpus", "2").set("numa.nodes", "2").boot();
