@@ -25,10 +25,8 @@ import io.mmsim.api.BadAddressException;
  * first write in its 2 MiB and kept. A written page therefore costs its 4 KiB array (and its
  * 16-byte header) plus its share of a leaf: 4 bytes when its neighbours are written too, up to the
  * whole leaf for a page alone in its 2 MiB. Every access is three dependent loads (directory, leaf,
- * bytes), one more than a flat table of 4 bytes per frame would take, and page walks and object
- * freelists pay it per step (a four-level walk measured about 10 ns slower); the accessors on those
- * paths write the two table loads out rather than call a helper, so that they inline into a walk.
- * Machines of up to {@link #MAX_FRAMES} frames.
+ * bytes), which is what page walks and object freelists pay per step. Machines of up to {@link
+ * #MAX_FRAMES} frames.
  *
  * <p>Arrays dropped by {@link #zeroPage} are cleared and kept, up to {@link #SPARE_ARRAYS} of them
  * (1 MiB), for the next frames written: a page-table page freed by {@code munmap} and taken again
@@ -130,12 +128,8 @@ public final class PhysicalMemory {
     int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
     long pfn = paddr >>> Page.PAGE_SHIFT; // a negative address gives a pfn beyond every frame
     if (off <= Page.PAGE_SIZE - Long.BYTES && pfn < frames) {
-      byte[][] leaf = dir[(int) (pfn >>> LEAF_SHIFT)];
-      byte[] f;
-      if (leaf == null || (f = leaf[(int) pfn & LEAF_MASK]) == null) {
-        return 0;
-      }
-      return (long) LONG.get(f, off);
+      byte[] f = frameOrNull(pfn);
+      return f == null ? 0 : (long) LONG.get(f, off);
     }
     check(paddr, Long.BYTES);
     long v = 0;
@@ -150,9 +144,8 @@ public final class PhysicalMemory {
     int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
     long pfn = paddr >>> Page.PAGE_SHIFT;
     if (off <= Page.PAGE_SIZE - Long.BYTES && pfn < frames) {
-      byte[][] leaf = dir[(int) (pfn >>> LEAF_SHIFT)];
-      byte[] f;
-      if (leaf != null && (f = leaf[(int) pfn & LEAF_MASK]) != null) {
+      byte[] f = frameOrNull(pfn);
+      if (f != null) {
         LONG.set(f, off, value);
         return;
       }
@@ -167,12 +160,8 @@ public final class PhysicalMemory {
     int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
     long pfn = paddr >>> Page.PAGE_SHIFT;
     if (off <= Page.PAGE_SIZE - Integer.BYTES && pfn < frames) {
-      byte[][] leaf = dir[(int) (pfn >>> LEAF_SHIFT)];
-      byte[] f;
-      if (leaf == null || (f = leaf[(int) pfn & LEAF_MASK]) == null) {
-        return 0;
-      }
-      return (int) INT.get(f, off);
+      byte[] f = frameOrNull(pfn);
+      return f == null ? 0 : (int) INT.get(f, off);
     }
     check(paddr, Integer.BYTES);
     int v = 0;
@@ -187,9 +176,8 @@ public final class PhysicalMemory {
     int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
     long pfn = paddr >>> Page.PAGE_SHIFT;
     if (off <= Page.PAGE_SIZE - Integer.BYTES && pfn < frames) {
-      byte[][] leaf = dir[(int) (pfn >>> LEAF_SHIFT)];
-      byte[] f;
-      if (leaf != null && (f = leaf[(int) pfn & LEAF_MASK]) != null) {
+      byte[] f = frameOrNull(pfn);
+      if (f != null) {
         INT.set(f, off, value);
         return;
       }
@@ -217,13 +205,8 @@ public final class PhysicalMemory {
    */
   public long readEntry(long pfn, int index) {
     if (pfn >= 0 && pfn < frames && Integer.compareUnsigned(index, ENTRIES_PER_FRAME) < 0) {
-      // written out: a page walk's step, kept small enough to inline
-      byte[][] leaf = dir[(int) (pfn >>> LEAF_SHIFT)];
-      byte[] f;
-      if (leaf == null || (f = leaf[(int) pfn & LEAF_MASK]) == null) {
-        return 0;
-      }
-      return (long) LONG.get(f, index << 3);
+      byte[] f = frameOrNull(pfn);
+      return f == null ? 0 : (long) LONG.get(f, index << 3);
     }
     throw badEntry(pfn, index);
   }
@@ -235,12 +218,7 @@ public final class PhysicalMemory {
    */
   public void writeEntry(long pfn, int index, long value) {
     if (pfn >= 0 && pfn < frames && Integer.compareUnsigned(index, ENTRIES_PER_FRAME) < 0) {
-      byte[][] leaf = dir[(int) (pfn >>> LEAF_SHIFT)];
-      byte[] f;
-      if (leaf == null || (f = leaf[(int) pfn & LEAF_MASK]) == null) {
-        f = populate((int) pfn);
-      }
-      LONG.set(f, index << 3, value);
+      LONG.set(frameForWrite(pfn), index << 3, value);
       return;
     }
     throw badEntry(pfn, index);
