@@ -5,8 +5,6 @@ import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.Comparator;
 
-import io.mmsim.api.mem.Page;
-import io.mmsim.api.mem.PhysicalMemory;
 import io.mmsim.kernel.Kernel;
 
 /**
@@ -27,11 +25,6 @@ import io.mmsim.kernel.Kernel;
  *
  * <p>It also prints what the boot reserves for frame metadata in simulated RAM (the page
  * allocator's and the process side's bytes per frame), which the two should match.
- *
- * <p>The bytes of a frame are stored only once it is written, through a table that grows with the
- * written frames ({@code PhysicalMemory}): so it also measures what a written page costs beyond its
- * 4096 bytes, for pages written next to each other (every frame of 64 MiB) and for pages alone in
- * their 2 MiB (one frame in each of 2048 such ranges).
  */
 public final class MetadataHarness {
   private MetadataHarness() {}
@@ -49,32 +42,6 @@ public final class MetadataHarness {
     System.out.printf("heap per frame of simulated RAM: %.2f bytes%n", perFrame);
     System.out.printf(
         "frame metadata the boot reserves in simulated RAM: %d bytes per frame%n", heapSmall[2]);
-    System.out.printf(
-        "a written page beyond its 4096 bytes: %.1f bytes written densely, %.1f alone in its 2 MiB%n",
-        writtenPage(1), writtenPage(512));
-  }
-
-  /**
-   * The heap a written page costs beyond its 4096 bytes, for 2048 to 16384 pages written {@code
-   * stride} frames apart in a fresh 4 GiB memory (median of three).
-   */
-  private static double writtenPage(int stride) {
-    double[] m = new double[3];
-    for (int i = 0; i < m.length; i++) {
-      int pages = stride == 1 ? 16384 : 2048;
-      PhysicalMemory mem = new PhysicalMemory(1L << 20);
-      fullGc();
-      long empty = usedHeap();
-      for (int p = 0; p < pages; p++) {
-        mem.writeByte(((long) p * stride) << Page.PAGE_SHIFT, (byte) 1);
-      }
-      fullGc();
-      long used = usedHeap() - empty;
-      Reference.reachabilityFence(mem);
-      m[i] = (double) used / pages - Page.PAGE_SIZE;
-    }
-    Arrays.sort(m);
-    return m[1];
   }
 
   /**

@@ -10,23 +10,17 @@ import io.mmsim.api.BadAddressException;
 /**
  * The bytes of the simulated machine's RAM, stored lazily.
  *
- * <p>A frame that has never been written reads as zeros and costs nothing of its own; the first
- * write gives it a 4 KiB array, found through a two-level table:
+ * <p>A frame that has never been written reads as zeros and costs one null reference; the first
+ * write gives it a 4 KiB array:
  *
  * <pre>
- *   dir[pfn &gt;&gt;&gt; 9]          null: no frame of these 512 (2 MiB) was written since boot
- *     -&gt; leaf[pfn &amp; 511]  null: never written since boot or the last zeroPage: reads as zeros
- *          -&gt; byte[4096]   the frame's bytes
+ *   frame[pfn] -> null         never written since boot or the last zeroPage: reads as zeros
+ *              -> byte[4096]   the frame's bytes
  * </pre>
  *
- * <p>Real RAM holds its bytes without a table; this one exists because the bytes are stored only
- * once written. The directory costs 4 bytes per 512 frames with compressed references, so what a
- * machine keeps for its size is next to nothing; a leaf (2 KiB and an array header) is made by the
- * first write in its 2 MiB and kept. A written page therefore costs its 4 KiB array (and its
- * 16-byte header) plus its share of a leaf: 4 bytes when its neighbours are written too, up to the
- * whole leaf for a page alone in its 2 MiB. Every access is three dependent loads (directory, leaf,
- * bytes), which is what page walks and object freelists pay per step. Machines of up to {@link
- * #MAX_FRAMES} frames.
+ * <p>One flat table keeps every access to two dependent loads (the frame's array, then the bytes),
+ * which is what page walks and object freelists pay per step; it costs 4 bytes per frame with
+ * compressed references (64 MiB for 64 GiB). Machines of up to {@link #MAX_FRAMES} frames.
  *
  * <p>Arrays dropped by {@link #zeroPage} are cleared and kept, up to {@link #SPARE_ARRAYS} of them
  * (1 MiB), for the next frames written: a page-table page freed by {@code munmap} and taken again
@@ -47,19 +41,8 @@ public final class PhysicalMemory {
   private final long frames;
   private final long bytes;
 
-  /** log2 of the frames of a leaf: 512 frames, 2 MiB of memory. */
-  static final int LEAF_SHIFT = 9;
-
-  private static final int LEAF_MASK = (1 << LEAF_SHIFT) - 1;
-
-  /**
-   * The leaves of {@code 2^LEAF_SHIFT} frames each, null until a frame of theirs is written; a leaf
-   * holds each frame's bytes, null while it reads as zeros.
-   */
-  private final byte[][][] dir;
-
-  /** Leaves made so far. */
-  private int leaves;
+  /** The bytes of each frame, null while it reads as zeros; its length is {@link #frames}. */
+  private final byte[][] frame;
 
   private long populated;
 
@@ -85,7 +68,7 @@ public final class PhysicalMemory {
     }
     this.frames = frames;
     this.bytes = frames << Page.PAGE_SHIFT;
-    this.dir = new byte[(int) ((frames + LEAF_MASK) >>> LEAF_SHIFT)][][];
+    this.frame = new byte[(int) frames][];
   }
 
   /** Number of frames. */
@@ -101,11 +84,6 @@ public final class PhysicalMemory {
   /** Frames that hold real storage (have been written since their last zeroing). */
   public long populatedFrames() {
     return populated;
-  }
-
-  /** Leaves of the frame table made so far (each covers 512 frames, see the class comment). */
-  public long tableLeaves() {
-    return leaves;
   }
 
   // ---------------------------------------------------------------- byte access
@@ -128,7 +106,7 @@ public final class PhysicalMemory {
     int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
     long pfn = paddr >>> Page.PAGE_SHIFT; // a negative address gives a pfn beyond every frame
     if (off <= Page.PAGE_SIZE - Long.BYTES && pfn < frames) {
-      byte[] f = frameOrNull(pfn);
+      byte[] f = frame[(int) pfn];
       return f == null ? 0 : (long) LONG.get(f, off);
     }
     check(paddr, Long.BYTES);
@@ -144,7 +122,7 @@ public final class PhysicalMemory {
     int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
     long pfn = paddr >>> Page.PAGE_SHIFT;
     if (off <= Page.PAGE_SIZE - Long.BYTES && pfn < frames) {
-      byte[] f = frameOrNull(pfn);
+      byte[] f = frame[(int) pfn];
       if (f != null) {
         LONG.set(f, off, value);
         return;
@@ -160,7 +138,7 @@ public final class PhysicalMemory {
     int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
     long pfn = paddr >>> Page.PAGE_SHIFT;
     if (off <= Page.PAGE_SIZE - Integer.BYTES && pfn < frames) {
-      byte[] f = frameOrNull(pfn);
+      byte[] f = frame[(int) pfn];
       return f == null ? 0 : (int) INT.get(f, off);
     }
     check(paddr, Integer.BYTES);
@@ -176,7 +154,7 @@ public final class PhysicalMemory {
     int off = (int) (paddr & Page.PAGE_OFFSET_MASK);
     long pfn = paddr >>> Page.PAGE_SHIFT;
     if (off <= Page.PAGE_SIZE - Integer.BYTES && pfn < frames) {
-      byte[] f = frameOrNull(pfn);
+      byte[] f = frame[(int) pfn];
       if (f != null) {
         INT.set(f, off, value);
         return;
@@ -205,7 +183,7 @@ public final class PhysicalMemory {
    */
   public long readEntry(long pfn, int index) {
     if (pfn >= 0 && pfn < frames && Integer.compareUnsigned(index, ENTRIES_PER_FRAME) < 0) {
-      byte[] f = frameOrNull(pfn);
+      byte[] f = frame[(int) pfn];
       return f == null ? 0 : (long) LONG.get(f, index << 3);
     }
     throw badEntry(pfn, index);
@@ -327,9 +305,9 @@ public final class PhysicalMemory {
   /** Makes frame {@code pfn} read as zeros, dropping its storage ({@code clear_page}). */
   public void zeroPage(long pfn) {
     checkPfn(pfn);
-    byte[] f = frameOrNull(pfn);
+    byte[] f = frame[(int) pfn];
     if (f != null) {
-      dir[(int) (pfn >>> LEAF_SHIFT)][(int) pfn & LEAF_MASK] = null;
+      frame[(int) pfn] = null;
       populated--;
       if (spares < SPARE_ARRAYS) {
         Arrays.fill(f, (byte) 0);
@@ -370,23 +348,16 @@ public final class PhysicalMemory {
 
   /** The bytes of frame {@code pfn} (checked by the caller), or null when it reads as zeros. */
   private byte[] frameOrNull(long pfn) {
-    byte[][] leaf = dir[(int) (pfn >>> LEAF_SHIFT)];
-    return leaf == null ? null : leaf[(int) pfn & LEAF_MASK];
+    return frame[(int) pfn];
   }
 
   /** The bytes of frame {@code pfn} (checked by the caller), given storage if it had none. */
   private byte[] frameForWrite(long pfn) {
-    byte[] f = frameOrNull(pfn);
+    byte[] f = frame[(int) pfn];
     return f != null ? f : populate((int) pfn);
   }
 
   private byte[] populate(int pfn) {
-    byte[][] leaf = dir[pfn >>> LEAF_SHIFT];
-    if (leaf == null) {
-      leaf = new byte[1 << LEAF_SHIFT][];
-      dir[pfn >>> LEAF_SHIFT] = leaf;
-      leaves++;
-    }
     byte[] f;
     if (spares > 0) {
       f = spare[--spares];
@@ -394,7 +365,7 @@ public final class PhysicalMemory {
     } else {
       f = new byte[Page.PAGE_SIZE];
     }
-    leaf[pfn & LEAF_MASK] = f;
+    frame[pfn] = f;
     populated++;
     return f;
   }

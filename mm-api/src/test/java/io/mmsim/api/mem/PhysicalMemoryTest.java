@@ -222,45 +222,4 @@ final class PhysicalMemoryTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(Long.toString(PhysicalMemory.MAX_FRAMES));
   }
-
-  @Test
-  void tableLeaves_writesIntoTwo2MiBRanges_makeTwoLeavesAndKeepThem() {
-    PhysicalMemory m = new PhysicalMemory(2048); // 8 MiB: four ranges of 512 frames
-    assertThat(m.tableLeaves()).isZero();
-
-    m.writeByte(0, (byte) 1);
-    m.writeByte(511L * Page.PAGE_SIZE, (byte) 2); // the last frame of the first range
-    m.writeLong(1536L * Page.PAGE_SIZE + 8, 3); // the first frame of the fourth
-    assertThat(m.tableLeaves()).isEqualTo(2);
-    assertThat(m.populatedFrames()).isEqualTo(3);
-
-    m.zeroPage(1536);
-    assertThat(m.readLong(1536L * Page.PAGE_SIZE + 8)).isZero();
-    assertThat(m.tableLeaves()).isEqualTo(2);
-    assertThat(m.readByte(511L * Page.PAGE_SIZE)).isEqualTo((byte) 2);
-  }
-
-  @Test
-  void readAndZero_rangeNeverWritten_makeNoLeaf() {
-    PhysicalMemory m = new PhysicalMemory(2048);
-    assertThat(m.readEntry(1000, 7)).isZero();
-    assertThat(m.allEqual(600L * Page.PAGE_SIZE, 3 * Page.PAGE_SIZE, (byte) 0)).isTrue();
-    m.zeroPage(1000);
-    m.fill(1024L * Page.PAGE_SIZE, Page.PAGE_SIZE, (byte) 0);
-    m.copyPage(1100, 1200);
-
-    assertThat(m.tableLeaves()).isZero();
-    assertThat(m.isUnpopulated(1200)).isTrue();
-  }
-
-  @Test
-  void lastFrame_ofAMachineNotAMultipleOf512Frames_isWritable() {
-    PhysicalMemory m = new PhysicalMemory(513);
-    m.writeLong(512L * Page.PAGE_SIZE + Page.PAGE_SIZE - 8, 0x0102030405060708L);
-
-    assertThat(m.readEntry(512, 511)).isEqualTo(0x0102030405060708L);
-    assertThat(m.tableLeaves()).isEqualTo(1);
-    assertThatThrownBy(() -> m.readByte(513L * Page.PAGE_SIZE))
-        .isInstanceOf(BadAddressException.class);
-  }
 }
