@@ -291,5 +291,7 @@ final class ReclaimerTest {
     assertThat(k.swap.inSwapCache(spare)).isFalse();
     assertThat(k.swap.migrateSwapCache(pfn1, spare)).isTrue();
     assertThat(k.swap.lookupSwapCache(entry1)).isEqualTo(spare);
+    assertThat(k.swap.inSwapCache(pfn1)).isFalse();
+    assertThat(k.swap.swapCache().dirty(spare)).as("moved clean, as it was").isFalse();
   }
 }

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.mmsim.api.ConfigurationException;
+import io.mmsim.api.mem.FrameMap;
+import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.paging.Pte;
 import io.mmsim.api.swap.ReclaimMode;
 import io.mmsim.api.swap.SwapAreaInfo;
@@ -75,6 +77,24 @@ final class SwapSubsystemTest {
     assertThat(k.swap.inSwapCache(pfn)).isTrue();
     assertThat(k.swap.swapCachePages()).isEqualTo(1);
     k.checkInvariants();
+  }
+
+  @Test
+  void describeFrames_marksEachCachedPageWithItsSlot() {
+    // two pages out to slots 1 and 2 (slot 0 is the header); vpn 1 read back stays cached
+    MiniKernel k = kernel(Map.of("memory", "1M"));
+    k.spawn(1, null, 0);
+    k.writePattern(1, 0, 1);
+    k.writePattern(1, 1, 2);
+    k.swap.shrink(k.global, k.globalRc, 2, ReclaimMode.DIRECT);
+    assertThat(Pte.swapOffset(k.pte(1, 1))).isEqualTo(2);
+    assertThat(k.hasPattern(1, 1, 2)).isTrue();
+    long pfn = Pte.pfn(k.pte(1, 1));
+    FrameMap map = new FrameMap(k.frames);
+    k.swap.describeFrames(map);
+    assertThat(map.count(FrameUse.SWAP_CACHE)).isEqualTo(1);
+    assertThat(map.use(pfn)).isEqualTo(FrameUse.SWAP_CACHE);
+    assertThat(map.owner(pfn)).isEqualTo("swap 0:2");
   }
 
   @Test
