@@ -36,6 +36,7 @@ import io.mmsim.api.swap.ReclaimContext;
 import io.mmsim.api.swap.ReclaimMode;
 import io.mmsim.api.swap.SwapContext;
 import io.mmsim.api.swap.SwapSystem;
+import io.mmsim.api.trace.Tracer;
 import io.mmsim.paging.demand.DemandPagingProvider;
 
 /**
@@ -68,6 +69,10 @@ final class MiniKernel {
   final ReclaimContext globalRc;
   final PageTable pageTable;
   final PageAllocator pageAllocator;
+
+  /** The swap system's tracer: silent until a test subscribes to it. */
+  final Tracer tracer = new Tracer();
+
   private final Frames pool;
   private final boolean[] allocated;
   private final int[] refs;
@@ -406,6 +411,11 @@ final class MiniKernel {
     }
 
     @Override
+    public Tracer tracer() {
+      return tracer;
+    }
+
+    @Override
     public String caller() {
       return "test";
     }
@@ -449,8 +459,10 @@ final class MiniKernel {
     private final ArrayDeque<Long> free = new ArrayDeque<>();
     private long low;
     private long high;
+    private final int frames;
 
     Frames(int frames) {
+      this.frames = frames;
       for (long p = 1; p < frames; p++) {
         free.add(p);
       }
@@ -539,7 +551,26 @@ final class MiniKernel {
 
     @Override
     public ZoneStats zoneStats(Zone zone) {
-      throw new UnsupportedOperationException("MiniKernel keeps no zone snapshots");
+      if (zone != Zone.DMA) {
+        throw new IllegalArgumentException("MiniKernel has the DMA zone only, not " + zone);
+      }
+      // every frame but the reserved frame 0 is managed; free frames are order-0 blocks
+      long[] blocks = new long[Page.NR_PAGE_ORDERS];
+      blocks[0] = free.size();
+      return new ZoneStats(
+          zone,
+          0,
+          frames,
+          frames,
+          frames - 1,
+          free.size(),
+          low / 2,
+          low,
+          high,
+          blocks,
+          new int[] {0},
+          0,
+          1);
     }
 
     @Override
