@@ -86,10 +86,9 @@ final class FaultLoop {
 
   private MempolicyAlloc mpol;
 
-  /** The CPU of the current access, and its MMU once looked up (-1: none yet). */
-  private int cpu;
-
+  /** The MMU of the CPU the accesses run on ({@code refs.cpu}), and that CPU (-1: none yet). */
   private int mmuCpu = -1;
+
   private Mmu mmu;
   private Regs[] userRegs = new Regs[0];
   private List<FaultHandler> chain = List.of();
@@ -161,7 +160,6 @@ final class FaultLoop {
 
   /** Sets the CPU the next accesses run on. */
   void onCpu(int cpu) {
-    this.cpu = cpu;
     refs.cpu = cpu;
   }
 
@@ -171,10 +169,10 @@ final class FaultLoop {
    */
   long translate(Task t, long linear, int access) {
     Mmu mmu = this.mmu;
-    if (cpu != mmuCpu) {
-      mmu = pageTable.mmu(cpu);
+    if (refs.cpu != mmuCpu) {
+      mmu = pageTable.mmu(refs.cpu);
       this.mmu = mmu;
-      mmuCpu = cpu;
+      mmuCpu = refs.cpu;
     }
     MmStruct mm = t.mm;
     if (mmu.cr3() != mm.root()) {
