@@ -95,10 +95,7 @@ final class MemmapSharingTest {
   void checkInvariants_userPageWordOverwritten_isCaught() {
     Kernel k = boot();
     Processes p = k.processes();
-    p.spawn(1);
-    long addr = p.mmap(1, Page.PAGE_SIZE, RW, null, 0, false, -1, false);
-    p.write(1, 0, addr, new byte[] {1});
-    int pfn = (int) pfnOf(k, 1, addr);
+    int pfn = (int) writtenPage(k);
     Memmap m = k.memmap();
     int saved = m.word0()[pfn];
     m.word0()[pfn] = -3; // a large kmalloc mark written over the key
@@ -116,10 +113,7 @@ final class MemmapSharingTest {
   void checkInvariants_userPageMarkedSharedWithoutEntry_isCaught() {
     Kernel k = boot();
     Processes p = k.processes();
-    p.spawn(1);
-    long addr = p.mmap(1, Page.PAGE_SIZE, RW, null, 0, false, -1, false);
-    p.write(1, 0, addr, new byte[] {1});
-    int pfn = (int) pfnOf(k, 1, addr);
+    int pfn = (int) writtenPage(k);
     Memmap m = k.memmap();
     int hi = m.word0()[pfn];
     int lo = m.word1()[pfn];
@@ -140,10 +134,7 @@ final class MemmapSharingTest {
   void kfree_addressOfAUserPage_isNoSlabObjectWhateverItsWords() {
     Kernel k = boot();
     Processes p = k.processes();
-    p.spawn(1);
-    long addr = p.mmap(1, Page.PAGE_SIZE, RW, null, 0, false, -1, false);
-    p.write(1, 0, addr, new byte[] {1});
-    long pfn = pfnOf(k, 1, addr);
+    long pfn = writtenPage(k);
     // the page's high word is a small positive number, as a slab id would be
     assertThat(k.memmap().word0()[(int) pfn]).isPositive();
     long va = KernelLayout.va(Page.pfnToPhys(pfn));
@@ -172,6 +163,15 @@ final class MemmapSharingTest {
     p.checkInvariants();
     k.objectAllocator().checkInvariants();
     k.pageAllocator().checkInvariants();
+  }
+
+  /** Spawns pid 1 with one written anonymous page and returns that page's frame. */
+  private static long writtenPage(Kernel k) {
+    Processes p = k.processes();
+    p.spawn(1);
+    long addr = p.mmap(1, Page.PAGE_SIZE, RW, null, 0, false, -1, false);
+    p.write(1, 0, addr, new byte[] {1});
+    return pfnOf(k, 1, addr);
   }
 
   private static long pfnOf(Kernel k, int pid, long addr) {
