@@ -703,7 +703,12 @@ final class BuddyAllocator implements PageAllocator {
 
   @Override
   public void describeFrames(FrameMap map) {
-    area.describeFrames(map);
+    describeFrames(map, "");
+  }
+
+  /** Marks this node's frames, the free lists' names after {@code prefix}. */
+  void describeFrames(FrameMap map, String prefix) {
+    area.describeFrames(map, prefix);
     pcp.describeFrames(map);
   }
 

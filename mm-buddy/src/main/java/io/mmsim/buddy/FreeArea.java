@@ -557,10 +557,11 @@ final class FreeArea {
 
   /**
    * Marks every block head's block in {@code map}: free blocks with their order, owned by their
-   * zone and list ({@code Normal Movable}), allocated blocks with their order, and per-CPU pages
-   * (their CPU is named by PerCpuPages). Frames that were never handed over stay as they are.
+   * zone and list ({@code Normal Movable}, after {@code prefix}: the node on a NUMA machine),
+   * allocated blocks with their order, and per-CPU pages (their CPU is named by PerCpuPages), at
+   * their machine PFNs. Frames that were never handed over stay as they are.
    */
-  void describeFrames(FrameMap map) {
+  void describeFrames(FrameMap map, String prefix) {
     String[] names = new String[NR_ZONES * MIGRATE_TYPES];
     int p = 0;
     while (p < nFrames) {
@@ -572,15 +573,15 @@ final class FreeArea {
         int mt = blocks.get(p);
         int k = z * MIGRATE_TYPES + mt;
         if (names[k] == null) {
-          names[k] = Zone.values()[z].kernelName() + " " + Pageblocks.name(mt);
+          names[k] = prefix + Zone.values()[z].kernelName() + " " + Pageblocks.name(mt);
         }
-        map.markBlock(p, order, FrameUse.FREE, names[k]);
+        map.markBlock(base + p, order, FrameUse.FREE, names[k]);
         p += 1 << order;
       } else if (state == ALLOCATED) {
-        map.markBlock(p, order, FrameUse.ALLOCATED, null);
+        map.markBlock(base + p, order, FrameUse.ALLOCATED, null);
         p += 1 << order;
       } else if (state == PCP) {
-        map.markBlock(p, 0, FrameUse.PCP, null);
+        map.markBlock(base + p, 0, FrameUse.PCP, null);
         p++;
       } else {
         p++;

@@ -17,6 +17,7 @@ import java.util.Optional;
 
 import io.mmsim.api.BadPageException;
 import io.mmsim.api.Statistics;
+import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.Memmap;
 import io.mmsim.api.mem.MemoryLayout;
@@ -496,6 +497,14 @@ final class NumaBuddyAllocator implements PageAllocator {
       throw new IllegalArgumentException("node " + nid + " is outside 0.." + (nodes - 1));
     }
     return nid;
+  }
+
+  /** Every node's frames; a free block's owner names its node ({@code node 1 Normal Movable}). */
+  @Override
+  public void describeFrames(FrameMap map) {
+    for (int nid = 0; nid < nodes; nid++) {
+      node[nid].describeFrames(map, "node " + nid + " ");
+    }
   }
 
   @Override

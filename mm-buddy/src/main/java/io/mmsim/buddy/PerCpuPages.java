@@ -226,7 +226,9 @@ final class PerCpuPages {
     }
   }
 
-  /** Names the CPU of every page on a per-CPU list in {@code map} ({@code cpu 1}). */
+  /**
+   * Names the CPU of every page on a per-CPU list in {@code map} ({@code cpu 1}), by machine PFN.
+   */
   void describeFrames(FrameMap map) {
     for (int cpu = 0; cpu < cpus; cpu++) {
       String owner = "cpu " + cpu;
@@ -234,7 +236,7 @@ final class PerCpuPages {
         for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++) {
           int s = sentinel(slot(cpu, z), mt);
           for (int pfn = next[lb + s]; pfn != s; pfn = next[lb + pfn]) {
-            map.markBlock(pfn, 0, FrameUse.PCP, owner);
+            map.markBlock(lb + pfn, 0, FrameUse.PCP, owner);
           }
         }
       }

@@ -15,6 +15,7 @@ import io.mmsim.api.mem.FrameMap;
 import io.mmsim.api.mem.FrameUse;
 import io.mmsim.api.mem.Gfp;
 import io.mmsim.api.mem.KernelLayout;
+import io.mmsim.api.mem.NumaTopology;
 import io.mmsim.api.mem.Page;
 import io.mmsim.api.mem.Zone;
 import io.mmsim.api.object.KmemCache;
@@ -209,5 +210,37 @@ final class FrameMapTest {
 
   private static long physOf(Kernel k, int pid, long addr) {
     return k.pageTable().virtToPhys(rootOf(k, pid), addr);
+  }
+
+  @Test
+  void frameMap_twoNodes_everyFreeFrameIsMarkedAtItsNodesPfnAndNamesThatNode() {
+    Kernel k = boot("memory.size=512M", "numa.nodes=2");
+    // a page freed on cpu 1 stays on its per-CPU list until a drain
+    long held = k.pageAllocator().allocPages(1, Gfp.KERNEL, 0);
+    k.pageAllocator().freePages(1, held, 0);
+    FrameMap m = k.frameMap();
+
+    NumaTopology numa = k.layout().numa();
+    // 512 MiB in two equal nodes: node 1 starts at 256 MiB, pfn 0x10000
+    assertThat(numa.nodeStart(1)).isEqualTo(0x10000);
+    long[] freeByNode = new long[2];
+    for (long pfn = 0; pfn < m.frames(); pfn++) {
+      int nid = pfn < 0x10000 ? 0 : 1;
+      if (m.use(pfn) == FrameUse.FREE) {
+        freeByNode[nid]++;
+        assertThat(m.owner(pfn)).as("pfn 0x%x", pfn).startsWith("node " + nid + " ");
+      }
+    }
+    assertThat(m.use(held)).isEqualTo(FrameUse.PCP);
+    assertThat(m.owner(held)).isEqualTo("cpu 1");
+    // the free lists of each node, counted by the allocator itself, zone by zone
+    for (int nid = 0; nid < 2; nid++) {
+      long onLists = 0;
+      for (Zone z : Zone.values()) {
+        onLists += k.pageAllocator().zoneStats(nid, z).free();
+      }
+      assertThat(freeByNode[nid]).as("node %d", nid).isEqualTo(onLists);
+    }
+    assertThat(freeByNode[1]).isPositive();
   }
 }
