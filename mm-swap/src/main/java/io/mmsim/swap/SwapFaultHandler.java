@@ -69,7 +69,9 @@ final class SwapFaultHandler implements FaultHandler {
     PageTable pt = ctx.pageTable();
     long linear = fault.cr2() & ~Page.PAGE_OFFSET_MASK;
     long root = mm.root();
-    long pte = pt.readPte(root, linear);
+    // the entry the MMU's faulting walk stopped at, when it reached the page table; else a walk
+    long slot = fault.pteSlot();
+    long pte = slot >= 0 ? ctx.memory().readLong(slot) : pt.readPte(root, linear);
     if (!Pte.isSwap(pte)) {
       return FaultOutcome.DECLINED;
     }
