@@ -219,6 +219,13 @@ final class SlubBehaviourTest {
     assertThat(k4k.cpuPartialSlabs).isEqualTo(2);
     SlubCache k1k = (SlubCache) slub.findCache("kmalloc-1k");
     assertThat(k1k.cpuPartialObjects).isEqualTo(24);
+    // 8 objects per slab: DIV_ROUND_UP(48, 8) = 6 exactly
+    assertThat(k1k.cpuPartialSlabs).isEqualTo(6);
+    // 256 bytes is the first size of the 52-object class: DIV_ROUND_UP(104, 16) = 7
+    SlubCache k256 = (SlubCache) slub.findCache("kmalloc-256");
+    assertThat(k256.cpuPartialObjects).isEqualTo(52);
+    assertThat(k256.cpuPartialSlabs).isEqualTo(7);
+    assertThat(((SlubCache) slub.findCache("kmalloc-192")).cpuPartialObjects).isEqualTo(120);
     assertThat(k4k.minPartial).isEqualTo(6);
     assertThat(k64.minPartial).isEqualTo(5);
   }
@@ -320,11 +327,7 @@ final class SlubBehaviourTest {
 
   @Test
   void newSlab_highOrderUnavailable_fallsBackToTheMinimumOrder() {
-    TestMemoryContext base = Slubs.context(1);
-    PageAllocator onlyOrder0 = new OrderCapped(base.pageAllocator(), 0);
-    ctx = new TestMemoryContext(base.layout(), base.memory(), onlyOrder0, base.settings(), 1);
-    slub = Slubs.slub(ctx);
-    mem = ctx.memory();
+    bootCapped(0);
     long a = slub.kmalloc(0, 4096, Gfp.KERNEL);
     long b = slub.kmalloc(0, 4096, Gfp.KERNEL);
     assertThat(a).isNotZero();
@@ -338,6 +341,83 @@ final class SlubBehaviourTest {
     slub.kfree(0, b);
     slub.shrinkAll();
     assertThat(slub.unreclaimablePages()).isZero();
+  }
+
+  private OrderCapped bootCapped(int cap) {
+    TestMemoryContext base = Slubs.context(1);
+    OrderCapped pages = new OrderCapped(base.pageAllocator(), cap);
+    ctx = new TestMemoryContext(base.layout(), base.memory(), pages, base.settings(), 1);
+    slub = Slubs.slub(ctx);
+    mem = ctx.memory();
+    return pages;
+  }
+
+  @Test
+  void newSlab_gfp_asAllocateSlabAsksForIt() {
+    OrderCapped pages = bootCapped(0);
+    long a = slub.kmalloc(0, 4096, Gfp.KERNEL | Gfp.ZERO | Gfp.NOFAIL);
+    assertThat(a).isNotZero();
+    assertThat(pages.requests).hasSize(2);
+    // allocate_slab: the preferred order 3 without warnings, retries or __GFP_NOFAIL, and, as it
+    // is above the minimum order, without reclaim but with __GFP_NOMEMALLOC; __GFP_ZERO never
+    // reaches the page allocator (the object is cleared, not the slab); slabs are compound
+    int first = (Gfp.IO | Gfp.FS | Gfp.COMP | Gfp.NOWARN | Gfp.NORETRY | Gfp.NOMEMALLOC);
+    assertThat(pages.requests.get(0)).containsExactly(first, 3);
+    // the fallback to the minimum order asks with the caller's flags
+    assertThat(pages.requests.get(1)).containsExactly(Gfp.KERNEL | Gfp.NOFAIL | Gfp.COMP, 0);
+    assertThat(mem.allEqual(pa(a), 4096, (byte) 0)).isTrue();
+    pages.requests.clear();
+    // an order-0 cache is at its minimum order: reclaim stays allowed; a reclaimable DMA cache
+    // adds __GFP_RECLAIMABLE and __GFP_DMA
+    KmemCache c =
+        slub.kmemCacheCreate(
+            "dma-rc", 64, 0, SlabFlags.CACHE_DMA | SlabFlags.RECLAIM_ACCOUNT, null);
+    long x = c.alloc(0, Gfp.KERNEL);
+    assertThat(pages.requests)
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r)
+                    .containsExactly(
+                        Gfp.KERNEL
+                            | Gfp.DMA
+                            | Gfp.RECLAIMABLE
+                            | Gfp.COMP
+                            | Gfp.NOWARN
+                            | Gfp.NORETRY,
+                        0));
+    assertThat(slub.reclaimablePages()).isEqualTo(1);
+    c.free(0, x);
+    slub.kfree(0, a);
+    assertThat(c.shrink()).isEqualTo(1);
+    c.destroy();
+  }
+
+  @Test
+  void kmallocLarge_gfpAndZeroing_wholePagesAsRequested() {
+    OrderCapped pages = bootCapped(10);
+    long a = slub.kmalloc(0, 9000, Gfp.KERNEL);
+    // get_order(9000) = 2: 4 pages, compound, no __GFP_ZERO passed down
+    assertThat(pages.requests)
+        .singleElement()
+        .satisfies(r -> assertThat(r).containsExactly(Gfp.KERNEL | Gfp.COMP, 2));
+    assertThat(slub.unreclaimablePages()).isEqualTo(4);
+    mem.fill(pa(a), 4 * 4096, (byte) 0x77);
+    slub.kfree(0, a);
+    assertThat(slub.unreclaimablePages()).isZero();
+    long b = slub.kmalloc(0, 9000, Gfp.KERNEL);
+    // the same block again: without __GFP_ZERO its old bytes stay
+    assertThat(b).isEqualTo(a);
+    assertThat(mem.readByte(pa(b) + 4 * 4096 - 1)).isEqualTo((byte) 0x77);
+    slub.kfree(0, b);
+    pages.requests.clear();
+    long z = slub.kmalloc(0, 9000, Gfp.KERNEL | Gfp.ZERO);
+    assertThat(z).isEqualTo(a);
+    assertThat(pages.requests)
+        .singleElement()
+        .satisfies(r -> assertThat(r).containsExactly(Gfp.KERNEL | Gfp.COMP, 2));
+    assertThat(mem.allEqual(pa(z), 4 * 4096, (byte) 0)).isTrue();
+    slub.kfree(0, z);
   }
 
   // ================================================================ merging
@@ -488,6 +568,74 @@ final class SlubBehaviourTest {
   }
 
   @Test
+  void kfreeAndKsize_edgesOfTheDirectMap_specificMessages() {
+    boot(1);
+    long end = KernelLayout.PAGE_OFFSET + 16384L * 4096;
+    // one byte past the machine's memory is not direct-mapped RAM; its first byte is RAM
+    assertThatThrownBy(() -> slub.kfree(0, end))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("is not a direct-map address of this machine");
+    assertThatThrownBy(() -> slub.ksize(end))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("is not a direct-map address of this machine");
+    assertThatThrownBy(() -> slub.kfree(0, KernelLayout.PAGE_OFFSET))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("not an object of any slab");
+    assertThatThrownBy(() -> slub.ksize(KernelLayout.PAGE_OFFSET))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("is not a kmalloc'd object");
+    assertThatThrownBy(() -> slub.ksize(KernelLayout.PAGE_OFFSET - 8))
+        .isInstanceOf(BadAddressException.class)
+        .hasMessageContaining("is not a direct-map address of this machine");
+  }
+
+  @Test
+  void kfreeAndKmalloc_cpuOutsideTheMachine_refusedAndNothingFreed() {
+    boot(1);
+    long small = slub.kmalloc(0, 64, Gfp.KERNEL);
+    long big = slub.kmalloc(0, 10_000, Gfp.KERNEL);
+    for (int cpu : new int[] {-1, 1}) {
+      assertThatThrownBy(() -> slub.kfree(cpu, small))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("cpu " + cpu + " is outside [0, 1)");
+      assertThatThrownBy(() -> slub.kfree(cpu, big))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("cpu " + cpu + " is outside [0, 1)");
+      assertThatThrownBy(() -> slub.kmalloc(cpu, 10_000, Gfp.KERNEL))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("cpu " + cpu + " is outside [0, 1)");
+    }
+    // both still allocated: ksize answers, and they free normally
+    assertThat(slub.ksize(small)).isEqualTo(64);
+    assertThat(slub.ksize(big)).isEqualTo(16384);
+    assertThat(slub.unreclaimablePages()).isEqualTo(1 + 4);
+    slub.kfree(0, small);
+    slub.kfree(0, big);
+  }
+
+  @Test
+  void ksize_dependsOnTheDebugAndRcuFlags_asSlabKsize() {
+    boot(1, "nomerge", "true");
+    // no debug: the whole slot (60 bytes round up to a 64-byte slot)
+    KmemCache plain = slub.kmemCacheCreate("plain", 60, 0, 0, null);
+    // SLAB_TYPESAFE_BY_RCU: the free pointer lives after the object, ksize stops at inuse (64)
+    KmemCache rcu = slub.kmemCacheCreate("rcu", 60, 0, SlabFlags.TYPESAFE_BY_RCU, null);
+    // SLAB_RED_ZONE: just the object size, the red zone begins after it
+    KmemCache rz = slub.kmemCacheCreate("rz", 60, 0, SlabFlags.RED_ZONE, null);
+    long p = plain.alloc(0, Gfp.KERNEL);
+    long r = rcu.alloc(0, Gfp.KERNEL);
+    long z = rz.alloc(0, Gfp.KERNEL);
+    assertThat(plain.size()).isEqualTo(64);
+    assertThat(rcu.size()).isEqualTo(72);
+    assertThat(slub.ksize(p)).isEqualTo(64);
+    assertThat(slub.ksize(r)).isEqualTo(64);
+    assertThat(slub.ksize(z)).isEqualTo(60);
+    plain.free(0, p);
+    rcu.free(0, r);
+    rz.free(0, z);
+  }
+
+  @Test
   void settings_badValues_configurationExceptionNamingTheKey() {
     assertThatThrownBy(() -> boot(1, "max-order", "11"))
         .isInstanceOf(ConfigurationException.class)
@@ -504,10 +652,14 @@ final class SlubBehaviourTest {
     slub = null;
   }
 
-  /** A page allocator that refuses orders above a cap, to force slab order fallback. */
+  /**
+   * A page allocator that refuses orders above a cap, to force slab order fallback, and remembers
+   * every request as {gfp, order}.
+   */
   private static final class OrderCapped implements PageAllocator {
     private final PageAllocator inner;
     private final int maxOrder;
+    final List<int[]> requests = new ArrayList<>();
 
     OrderCapped(PageAllocator inner, int maxOrder) {
       this.inner = inner;
@@ -516,6 +668,7 @@ final class SlubBehaviourTest {
 
     @Override
     public long allocPages(int cpu, int gfp, int order) {
+      requests.add(new int[] {gfp, order});
       return order > maxOrder ? NO_PAGE : inner.allocPages(cpu, gfp, order);
     }
 

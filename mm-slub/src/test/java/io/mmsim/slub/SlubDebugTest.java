@@ -33,7 +33,11 @@ final class SlubDebugTest {
   private PhysicalMemory mem;
 
   private void boot(String debug) {
-    ctx = Slubs.context(1, "debug", debug);
+    boot(1, debug);
+  }
+
+  private void boot(int cpus, String debug) {
+    ctx = Slubs.context(cpus, "debug", debug);
     slub = Slubs.slub(ctx);
     mem = ctx.memory();
   }
@@ -279,6 +283,133 @@ final class SlubDebugTest {
     SlabBugException e = bug(() -> b.free(0, x), "B", "Wrong slab cache. B but object is from A");
     assertThat(e.report()).contains("kmem_cache_free: Wrong slab cache. B but object is from A");
     a.free(0, x);
+  }
+
+  @Test
+  void wrongCache_debugReport_trailerOfTheOwningCacheWithExactDumps() {
+    boot(2, "FZPU");
+    KmemCache b = slub.kmemCacheCreate("B", 64, 0, 0, null);
+    ctx.setCaller("w.trace:1");
+    long x = slub.kmalloc(1, 64, Gfp.KERNEL);
+    // the caller's own bytes: printable 0x20 and 0x7e show, 0x1f and 0x7f print as '.'
+    byte[] head = {0x20, 0x7e, 0x7f, 0x1f, 'A', 'B'};
+    for (int i = 0; i < head.length; i++) {
+      mem.writeByte(pa(x) + i, head[i]);
+    }
+    SlabBugException e =
+        bug(() -> b.free(0, x), "B", "Wrong slab cache. B but object is from kmalloc-64");
+    List<String> r = e.report();
+    assertThat(r.get(4))
+        .isEqualTo("kmem_cache_free: Wrong slab cache. B but object is from kmalloc-64");
+    // allocated on CPU 1 at tick 1, nothing since: age 0; never freed, so no Freed line
+    assertThat(r.get(5)).isEqualTo("Allocated in w.trace:1 age=0 cpu=1 pid=0");
+    assertThat(r.get(6)).startsWith("Slab 0x");
+    assertThat(r.get(7)).startsWith(String.format("Object 0x%016x @offset=64 fp=0x", x));
+    // kmalloc-64 with FZPU: left red zone 64 bytes (4 rows), object 4 rows, right red zone one
+    // word, padding from 80 + 64 + 4 = 148 to the end of the 192 bytes after the pointer: 44
+    assertThat(r).filteredOn(l -> l.startsWith("Redzone  ")).hasSize(4 + 1);
+    assertThat(r)
+        .contains(
+            String.format(
+                "Object   %016x: 20 7e 7f 1f 41 42 6b 6b 6b 6b 6b 6b 6b 6b 6b 6b   ~..ABkkkkkkkkkk",
+                x))
+        .contains(
+            String.format(
+                "Redzone  %016x: cc cc cc cc cc cc cc cc%s", x + 64, " ".repeat(26) + "........"));
+    List<String> padding = r.stream().filter(l -> l.startsWith("Padding  ")).toList();
+    assertThat(padding).hasSize(3);
+    assertThat(padding.get(0)).startsWith(String.format("Padding  %016x: 5a 5a", x + 148));
+    assertThat(padding.get(2))
+        .isEqualTo(
+            String.format(
+                "Padding  %016x: %s%sZZZZZZZZZZZZ",
+                x + 148 + 32,
+                String.join(" ", java.util.Collections.nCopies(12, "5a")),
+                " ".repeat(49 - 35)));
+    slub.kfree(0, x);
+  }
+
+  @Test
+  void doubleFree_twoCpus_tracksNameCpuAndAge() {
+    boot(2, "FZPU");
+    ctx.setCaller("t.trace:1");
+    long a = slub.kmalloc(1, 64, Gfp.KERNEL);
+    ctx.setCaller("t.trace:2");
+    long other = slub.kmalloc(0, 64, Gfp.KERNEL);
+    ctx.setCaller("t.trace:3");
+    slub.kfree(0, a);
+    // three tracked events: alloc a (tick 1), alloc other (tick 2), free a (tick 3); the report
+    // reads jiffies 3 without a tick of its own
+    SlabBugException e = bug(() -> slub.kfree(1, a), "kmalloc-64", "Object already free");
+    assertThat(e.report().get(4)).isEqualTo("Allocated in t.trace:1 age=2 cpu=1 pid=0");
+    assertThat(e.report().get(5)).isEqualTo("Freed in t.trace:3 age=0 cpu=0 pid=0");
+    slub.kfree(0, other);
+  }
+
+  @Test
+  void doubleFree_multiPageSlab_slabLineNamesTheHeadPage() {
+    boot("FZPU");
+    long a = slub.kmalloc(0, 4096, Gfp.KERNEL);
+    SlubCache c = (SlubCache) slub.findCache("kmalloc-4k");
+    assertThat(c.layout.order).isPositive();
+    slub.kfree(0, a);
+    SlabBugException e = bug(() -> slub.kfree(0, a), "kmalloc-4k", "Object already free");
+    String slab =
+        e.report().stream().filter(l -> l.startsWith("Slab 0x")).findFirst().orElseThrow();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                " flags=0x([0-9a-f]+)\\(slab\\|head\\|node=0\\|zone=(\\d)\\)$")
+            .matcher(slab);
+    assertThat(m.find()).as(slab).isTrue();
+    long flags = Long.parseUnsignedLong(m.group(1), 16);
+    // PG_slab (0x200) and PG_head (0x40), the zone in the top two bits (page_zonenum)
+    assertThat(flags & 0x3fffffffffffffffL).isEqualTo(0x240L);
+    assertThat(flags >>> 62).isEqualTo(Long.parseLong(m.group(2)));
+  }
+
+  @Test
+  void doubleFree_withoutRedZone_bytesBeforeTheObjectDumped() {
+    boot("FPU");
+    long a = slub.kmalloc(0, 64, Gfp.KERNEL);
+    long b = slub.kmalloc(0, 64, Gfp.KERNEL);
+    SlubCache c = (SlubCache) slub.findCache("kmalloc-64");
+    assertThat(b - a).isEqualTo(c.size());
+    slub.kfree(0, a);
+    slub.kfree(0, b);
+    // the first object of the slab has nothing before it; the second has the 16 bytes that end
+    // the first slot (its tracking and padding)
+    SlabBugException first = bug(() -> slub.kfree(0, a), "kmalloc-64", "Object already free");
+    assertThat(first.report()).noneMatch(l -> l.startsWith("Bytes b4 "));
+    SlabBugException second = bug(() -> slub.kfree(0, b), "kmalloc-64", "Object already free");
+    assertThat(second.report())
+        .filteredOn(l -> l.startsWith("Bytes b4 "))
+        .hasSize(1)
+        .allMatch(l -> l.startsWith(String.format("Bytes b4 %016x: ", b - 16)));
+    assertThat(second.report()).noneMatch(l -> l.startsWith("Redzone  "));
+  }
+
+  @Test
+  void destroy_withSeveralObjects_listsEachAllocatedOneOnce() {
+    boot("");
+    KmemCache c = slub.kmemCacheCreate("busy", 100, 0, SlabFlags.NO_MERGE, null);
+    long x0 = c.alloc(0, Gfp.KERNEL);
+    long x1 = c.alloc(0, Gfp.KERNEL);
+    long x2 = c.alloc(0, Gfp.KERNEL);
+    c.free(0, x1);
+    SlabBugException e =
+        bug(c::destroy, "busy", "Objects remaining in busy on __kmem_cache_shutdown()");
+    // 100 bytes round up to 104-byte slots: objects at offsets 0 and 208 remain
+    assertThat(e.report())
+        .filteredOn(l -> l.startsWith("Object 0x"))
+        .containsExactly(
+            String.format("Object 0x%016x @offset=0", x0),
+            String.format("Object 0x%016x @offset=208", x2));
+    assertThat(e.report()).filteredOn(l -> l.startsWith("Slab 0x")).hasSize(1);
+    assertThat(e.report().get(4)).contains(" used=2 ");
+    assertThat(e.address()).isEqualTo(x0);
+    c.free(0, x0);
+    c.free(0, x2);
+    c.destroy();
   }
 
   @Test

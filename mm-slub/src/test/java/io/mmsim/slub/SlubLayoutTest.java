@@ -102,6 +102,38 @@ final class SlubLayoutTest {
     assertThat(SlubLayout.calculateOrder(512, new SlubTunables(0, 3, 64, false), 1)).isEqualTo(3);
   }
 
+  @Test
+  void calculateOrder_wasteExactlyTheFraction_isAccepted() {
+    // 480-byte slots, 1 CPU: min order 0; 4096 % 480 = 256 = 4096 / 16, accepted (rem <= 1/16)
+    assertThat(SlubLayout.calculateOrder(480, SlubTunables.DEFAULTS, 1)).isZero();
+    // 1500-byte slots: min order get_order(12000) = 2 wastes 1384 > 1024; order 3 wastes 1268
+    assertThat(SlubLayout.calculateOrder(1500, SlubTunables.DEFAULTS, 1)).isEqualTo(3);
+  }
+
+  @Test
+  void calculateOrder_noOrderWithinASixteenth_relaxesToAnEighth() {
+    // 3000-byte slots, 1 CPU: min order get_order(24000) = 3 wastes 2768 > 32768 / 16 = 2048 and
+    // order 4 is above slub_max_order; with fraction 8 (4096) order 3 is taken
+    assertThat(SlubLayout.calculateOrder(3000, SlubTunables.DEFAULTS, 1)).isEqualTo(3);
+  }
+
+  @Test
+  void calculateOrder_tooManyObjectsAtMinOrder_capsAtMaxObjsPerPage() {
+    // slub_min_order=10 for 8-byte slots: 524288 objects > MAX_OBJS_PER_PAGE, so the order is
+    // get_order(8 * 32767) - 1 = 6 - 1 = 5
+    assertThat(SlubLayout.calculateOrder(8, new SlubTunables(10, 10, 0, false), 1)).isEqualTo(5);
+  }
+
+  @Test
+  void of_largestOrder_acceptedAndOneBeyondRefused() {
+    // 4 MiB objects: one per order-10 slab, the largest block of the page allocator
+    SlubLayout max = SlubLayout.of(1 << 22, 8, 0, false, false, SlubTunables.DEFAULTS, 1);
+    assertThat(max).isNotNull();
+    assertThat(max.order).isEqualTo(10);
+    assertThat(max.objects).isEqualTo(1);
+    assertThat(SlubLayout.of((1 << 22) + 8, 8, 0, false, false, SlubTunables.DEFAULTS, 1)).isNull();
+  }
+
   // ================================================================ calculate_sizes
 
   @Test
@@ -123,6 +155,7 @@ final class SlubLayoutTest {
     SlubLayout ctor = SlubLayout.of(64, 8, 0, true, false, SlubTunables.DEFAULTS, 1);
     assertThat(ctor.offset).isEqualTo(64);
     assertThat(ctor.size).isEqualTo(72);
+    assertThat(ctor.freePointerOutside()).isTrue();
     SlubLayout poison =
         SlubLayout.of(64, 8, SlabFlags.POISON, false, false, SlubTunables.DEFAULTS, 1);
     assertThat(poison.offset).isEqualTo(64);
@@ -145,6 +178,89 @@ final class SlubLayoutTest {
     assertThat(l.redLeftPad).isEqualTo(64);
     assertThat(l.size).isEqualTo(256);
     assertThat(l.origSizeTracked).isTrue();
+  }
+
+  @Test
+  void layout_rcuCache_freePointerAfterTheObject() {
+    SlubLayout rcu =
+        SlubLayout.of(64, 8, SlabFlags.TYPESAFE_BY_RCU, false, false, SlubTunables.DEFAULTS, 1);
+    assertThat(rcu.offset).isEqualTo(64);
+    assertThat(rcu.size).isEqualTo(72);
+    assertThat(rcu.freePointerOutside()).isTrue();
+    SlubLayout rcuPoison =
+        SlubLayout.of(
+            64,
+            8,
+            SlabFlags.TYPESAFE_BY_RCU | SlabFlags.POISON,
+            false,
+            false,
+            SlubTunables.DEFAULTS,
+            1);
+    // an RCU object may be read after free: it is never poisoned
+    assertThat(rcuPoison.objectPoison).isFalse();
+  }
+
+  @Test
+  void layout_redZone_freePointerPlacement() {
+    // 4-byte objects: ALIGN(4, 8) = 8, no extra word (size != object_size), inuse 8; an object
+    // smaller than a pointer keeps its free pointer outside: offset 8, +8 = 16; right red zone
+    // word 24; left red zone 8: 32
+    SlubLayout tiny =
+        SlubLayout.of(4, 8, SlabFlags.RED_ZONE, false, false, SlubTunables.DEFAULTS, 1);
+    assertThat(tiny.inuse).isEqualTo(8);
+    assertThat(tiny.offset).isEqualTo(8);
+    assertThat(tiny.redLeftPad).isEqualTo(8);
+    assertThat(tiny.size).isEqualTo(32);
+    // 8-byte objects are not smaller than a pointer: free pointer in the middle, ALIGN_DOWN(4, 8)
+    SlubLayout word =
+        SlubLayout.of(8, 8, SlabFlags.RED_ZONE, false, false, SlubTunables.DEFAULTS, 1);
+    assertThat(word.inuse).isEqualTo(16);
+    assertThat(word.offset).isZero();
+    assertThat(word.size).isEqualTo(32);
+    // 64 bytes, not kmalloc: red zone word 72, middle free pointer 32, red zones: 80 + 8 = 88
+    SlubLayout plain =
+        SlubLayout.of(64, 8, SlabFlags.RED_ZONE, false, false, SlubTunables.DEFAULTS, 1);
+    assertThat(plain.inuse).isEqualTo(72);
+    assertThat(plain.offset).isEqualTo(32);
+    assertThat(plain.freePointerOutside()).isFalse();
+    assertThat(plain.size).isEqualTo(88);
+    // a kmalloc cache with Z and U keeps orig_size after the tracks: the free pointer goes outside
+    SlubLayout kmallocZu =
+        SlubLayout.of(
+            64,
+            8,
+            SlabFlags.RED_ZONE | SlabFlags.STORE_USER,
+            false,
+            true,
+            SlubTunables.DEFAULTS,
+            1);
+    assertThat(kmallocZu.offset).isEqualTo(72);
+    SlubLayout cacheZu =
+        SlubLayout.of(
+            64,
+            8,
+            SlabFlags.RED_ZONE | SlabFlags.STORE_USER,
+            false,
+            false,
+            SlubTunables.DEFAULTS,
+            1);
+    assertThat(cacheZu.offset).isEqualTo(32);
+  }
+
+  @Test
+  void layout_kmallocWithStoreUser_origSizeAfterTheTracks() {
+    // U alone on a kmalloc cache: object 64 (free pointer in the middle), two 32-byte tracks,
+    // 4 bytes of orig_size: 132, rounded up to the 8-byte alignment: 136
+    SlubLayout l =
+        SlubLayout.of(64, 8, SlabFlags.STORE_USER, false, true, SlubTunables.DEFAULTS, 1);
+    assertThat(l.offset).isEqualTo(32);
+    assertThat(l.padStart).isEqualTo(132);
+    assertThat(l.size).isEqualTo(136);
+    assertThat(l.origSizeTracked).isTrue();
+    SlubLayout notKmalloc =
+        SlubLayout.of(64, 8, SlabFlags.STORE_USER, false, false, SlubTunables.DEFAULTS, 1);
+    assertThat(notKmalloc.size).isEqualTo(128);
+    assertThat(notKmalloc.origSizeTracked).isFalse();
   }
 
   @Test
