@@ -156,4 +156,43 @@ final class SlubFlushTest {
     assertThat(got).hasSize(57);
     assertThat(got).contains(mine[0], mine[1], mine[2]);
   }
+
+  @Test
+  void statistics_eachAllocAndFreePath_countedOnce() {
+    slub = Slubs.slub(Slubs.context(2, "nomerge", "true"));
+    cache = (SlubCache) slub.kmemCacheCreate("fl", 64, 0, 0, null);
+    long[] objs = new long[67];
+    // slab 1: a new slab (slow path), then 63 fast allocations
+    for (int i = 0; i < 64; i++) {
+      objs[i] = cache.alloc(0, Gfp.KERNEL);
+    }
+    // slab 1 is full: it leaves the CPU untracked, slab 2 is new; two more fast
+    for (int i = 64; i < 67; i++) {
+      objs[i] = cache.alloc(0, Gfp.KERNEL);
+    }
+    // CPU 1 frees into the full slab 1: onto CPU 1's partial list
+    cache.free(1, objs[1]);
+    // CPU 0 frees an object of its own slab: fast
+    cache.free(0, objs[64]);
+    // CPU 1 frees an object of CPU 0's slab: onto that slab's own freelist (frozen)
+    cache.free(1, objs[65]);
+    // CPU 1 allocates from its partial slab: the one free object of slab 1
+    assertThat(cache.alloc(1, Gfp.KERNEL)).isEqualTo(objs[1]);
+    // CPU 0 uses up its freelist (61 never used + objs[64]), then refills from the slab's own
+    for (int i = 0; i < 62; i++) {
+      cache.alloc(0, Gfp.KERNEL);
+    }
+    assertThat(cache.alloc(0, Gfp.KERNEL)).isEqualTo(objs[65]);
+    assertThat(stat("alloc_fastpath")).isEqualTo(63 + 2 + 62);
+    assertThat(stat("alloc_slowpath")).isEqualTo(4);
+    assertThat(stat("alloc_slab")).isEqualTo(2);
+    assertThat(stat("alloc_refill")).isEqualTo(1);
+    assertThat(stat("cpu_partial_alloc")).isEqualTo(1);
+    assertThat(stat("cpu_partial_free")).isEqualTo(1);
+    assertThat(stat("free_fastpath")).isEqualTo(1);
+    assertThat(stat("free_slowpath")).isEqualTo(2);
+    assertThat(stat("free_frozen")).isEqualTo(1);
+    assertThat(stat("deactivate_full")).isEqualTo(1);
+    assertThat(cache.cpus[1].partialCount).isZero();
+  }
 }
