@@ -418,6 +418,10 @@ final class SlubBehaviourTest {
         .satisfies(r -> assertThat(r).containsExactly(Gfp.KERNEL | Gfp.COMP, 2));
     assertThat(mem.allEqual(pa(z), 4 * 4096, (byte) 0)).isTrue();
     slub.kfree(0, z);
+    Statistics st = slub.statistics();
+    assertThat(st.get("large_kmalloc_allocs")).isEqualTo(3);
+    assertThat(st.get("large_kmalloc_frees")).isEqualTo(3);
+    assertThat(st.get("large_kmalloc_pages")).isZero();
   }
 
   // ================================================================ merging

@@ -419,6 +419,40 @@ final class SlubDebugTest {
   }
 
   @Test
+  void debugCache_allocAndFreeCounters_asTheSlowPathsCountThem() {
+    boot("F");
+    // kmalloc-4k with F alone keeps its plain layout: 8 objects per order-3 slab, min_partial
+    // max(5, min(10, ilog2(4096) / 2)) = 6
+    SlubCache c = (SlubCache) slub.findCache("kmalloc-4k");
+    assertThat(c.layout.objects).isEqualTo(8);
+    assertThat(c.minPartial).isEqualTo(6);
+    long[] objs = new long[7 * 8];
+    for (int i = 0; i < objs.length; i++) {
+      objs[i] = slub.kmalloc(0, 4096, Gfp.KERNEL);
+    }
+    // debug caches allocate one object at a time on the slow path: a new slab, then 7 from it
+    assertThat(slub.statistics().get("alloc_slowpath")).isEqualTo(56);
+    assertThat(slub.statistics().get("alloc_slab")).isEqualTo(7);
+    assertThat(slub.statistics().get("alloc_from_partial")).isEqualTo(49);
+    assertThat(slub.statistics().get("alloc_fastpath")).isZero();
+    // one free into each of slabs 1-5: five partial slabs
+    for (int k = 0; k < 5; k++) {
+      slub.kfree(0, objs[k * 8]);
+    }
+    // slab 7 emptied: its first free makes it the sixth partial slab, its last finds
+    // nr_partial 6 >= min_partial and frees it
+    for (int i = 6 * 8; i < 7 * 8; i++) {
+      slub.kfree(0, objs[i]);
+    }
+    assertThat(slub.statistics().get("free_slowpath")).isEqualTo(5 + 8);
+    assertThat(slub.statistics().get("free_add_partial")).isEqualTo(5 + 1);
+    assertThat(slub.statistics().get("free_remove_partial")).isEqualTo(1);
+    assertThat(slub.statistics().get("free_slab")).isEqualTo(1);
+    assertThat(c.nrPartial()).isEqualTo(5);
+    assertThat(c.nrSlabs()).isEqualTo(6);
+  }
+
+  @Test
   void invalidPointer_interior_kernelWording() {
     boot("FZPU");
     long a = slub.kmalloc(0, 64, Gfp.KERNEL);

@@ -195,4 +195,60 @@ final class SlubFlushTest {
     assertThat(stat("deactivate_full")).isEqualTo(1);
     assertThat(cache.cpus[1].partialCount).isZero();
   }
+
+  @Test
+  void putPartials_emptySlabWhileTheNodeHoldsMinPartial_freedNotAdded() {
+    slub = Slubs.slub(Slubs.context(1, "nomerge", "true"));
+    cache = (SlubCache) slub.kmemCacheCreate("fl", 64, 0, 0, null);
+    objs = new long[10 * 64];
+    for (int i = 0; i < objs.length; i++) {
+      objs[i] = cache.alloc(0, Gfp.KERNEL);
+    }
+    // slabs 1-4 drained to the node by the free into slab 5; flush adds slab 5: exactly 5
+    for (int k = 0; k < 5; k++) {
+      cache.free(0, objs[k * 64]);
+    }
+    cache.flush.flushAll();
+    assertThat(cache.nodes[0].nrPartial).isEqualTo(cache.minPartial);
+    // slab 8 (full, off the CPU) emptied: it waits on the CPU partial list
+    for (int i = 7 * 64; i < 8 * 64; i++) {
+      cache.free(0, objs[i]);
+    }
+    assertThat(cache.cpus[0].partialCount).isEqualTo(1);
+    long added = stat("free_add_partial");
+    long freed = stat("free_slab");
+    // __put_partials: empty, and nr_partial (5) >= min_partial: discard_slab, not add_partial
+    cache.flush.flushAll();
+    assertThat(stat("free_slab")).isEqualTo(freed + 1);
+    assertThat(stat("free_add_partial")).isEqualTo(added);
+    assertThat(cache.nodes[0].nrPartial).isEqualTo(5);
+    assertThat(stat("slabs")).isEqualTo(9);
+  }
+
+  @Test
+  void deactivate_emptyCpuSlabWithEnoughNodePartials_freed() {
+    slub = Slubs.slub(Slubs.context(1, "nomerge", "true"));
+    cache = (SlubCache) slub.kmemCacheCreate("fl", 64, 0, 0, null);
+    objs = new long[10 * 64];
+    for (int i = 0; i < objs.length; i++) {
+      objs[i] = cache.alloc(0, Gfp.KERNEL);
+    }
+    // one free into each of slabs 1-9: two drains of four to the node, slab 9 on the CPU list
+    for (int k = 0; k < 9; k++) {
+      cache.free(0, objs[k * 64]);
+    }
+    assertThat(cache.nodes[0].nrPartial).isEqualTo(8);
+    assertThat(stat("cpu_partial_drain")).isEqualTo(2);
+    // the CPU slab (slab 10) emptied by fast frees
+    for (int i = 9 * 64; i < 10 * 64; i++) {
+      cache.free(0, objs[i]);
+    }
+    cache.flush.flushAll();
+    // deactivate_slab: empty and nr_partial 8 >= min_partial: freed (deactivate_empty); slab 9
+    // then joins the node
+    assertThat(stat("deactivate_empty")).isEqualTo(1);
+    assertThat(stat("free_slab")).isEqualTo(1);
+    assertThat(stat("slabs")).isEqualTo(9);
+    assertThat(cache.nodes[0].nrPartial).isEqualTo(9);
+  }
 }

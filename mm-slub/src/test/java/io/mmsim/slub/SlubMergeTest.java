@@ -81,6 +81,14 @@ final class SlubMergeTest {
     assertThat(c57.info().name()).isEqualTo("kmalloc-64");
     assertThat(c57.align()).isEqualTo(64);
     assertThat(c57.flags()).isEqualTo(slub.findCache("kmalloc-64").flags());
+    // an alias has the flags of the cache it merged into
+    KmemCache rc = slub.kmemCacheCreate("rc", 64, 0, SlabFlags.RECLAIM_ACCOUNT, null);
+    KmemCache rc2 = slub.kmemCacheCreate("rc2", 60, 0, SlabFlags.RECLAIM_ACCOUNT, null);
+    assertThat(rc2.info().name()).isEqualTo("rc");
+    assertThat(rc2.flags()).isEqualTo(rc.flags());
+    assertThat(rc2.flags() & SlabFlags.RECLAIM_ACCOUNT).isEqualTo(SlabFlags.RECLAIM_ACCOUNT);
+    rc2.destroy();
+    rc.destroy();
     c57.destroy();
     c56.destroy();
   }
@@ -95,6 +103,11 @@ final class SlubMergeTest {
     assertThat(slub.caches().get(0)).isSameAs(b);
     assertThat(slub.caches().get(1)).isSameAs(a);
     assertThat(slub.caches().get(before + 1).name()).isEqualTo("kmalloc-8");
+    assertThat(slub.name()).isEqualTo("slub");
+    // one empty order-0 slab in each (102 and 85 objects a page): shrinking all frees both
+    a.free(0, a.alloc(0, Gfp.KERNEL));
+    b.free(0, b.alloc(0, Gfp.KERNEL));
+    assertThat(slub.shrinkAll()).isEqualTo(2);
     a.destroy();
     assertThat(slub.caches()).hasSize(before + 1).doesNotContain(a);
     b.destroy();
