@@ -32,14 +32,26 @@ final class SlubFlushTest {
 
   /** Six slabs filled on CPU 0 (five full and off the CPU, the sixth the full CPU slab). */
   private void sixFullSlabs(int cpus) {
+    fullSlabs(cpus, 6);
+  }
+
+  /**
+   * {@code slabs} slabs of cache {@code fl} filled on CPU 0: all but the last full and off the CPU,
+   * the last the full CPU slab; {@link #objs} in allocation order, 64 a slab.
+   */
+  private void fullSlabs(int cpus, int slabs) {
+    boot(cpus);
+    objs = new long[slabs * 64];
+    for (int i = 0; i < objs.length; i++) {
+      objs[i] = cache.alloc(0, Gfp.KERNEL);
+    }
+  }
+
+  private void boot(int cpus) {
     slub = Slubs.slub(Slubs.context(cpus, "nomerge", "true"));
     cache = (SlubCache) slub.kmemCacheCreate("fl", 64, 0, 0, null);
     assertThat(cache.cpuPartialSlabs).isEqualTo(4);
     assertThat(cache.minPartial).isEqualTo(5);
-    objs = new long[6 * 64];
-    for (int i = 0; i < objs.length; i++) {
-      objs[i] = cache.alloc(0, Gfp.KERNEL);
-    }
   }
 
   private long stat(String key) {
@@ -159,8 +171,7 @@ final class SlubFlushTest {
 
   @Test
   void statistics_eachAllocAndFreePath_countedOnce() {
-    slub = Slubs.slub(Slubs.context(2, "nomerge", "true"));
-    cache = (SlubCache) slub.kmemCacheCreate("fl", 64, 0, 0, null);
+    boot(2);
     long[] objs = new long[67];
     // slab 1: a new slab (slow path), then 63 fast allocations
     for (int i = 0; i < 64; i++) {
@@ -198,12 +209,7 @@ final class SlubFlushTest {
 
   @Test
   void putPartials_emptySlabWhileTheNodeHoldsMinPartial_freedNotAdded() {
-    slub = Slubs.slub(Slubs.context(1, "nomerge", "true"));
-    cache = (SlubCache) slub.kmemCacheCreate("fl", 64, 0, 0, null);
-    objs = new long[10 * 64];
-    for (int i = 0; i < objs.length; i++) {
-      objs[i] = cache.alloc(0, Gfp.KERNEL);
-    }
+    fullSlabs(1, 10);
     // slabs 1-4 drained to the node by the free into slab 5; flush adds slab 5: exactly 5
     for (int k = 0; k < 5; k++) {
       cache.free(0, objs[k * 64]);
@@ -227,12 +233,7 @@ final class SlubFlushTest {
 
   @Test
   void deactivate_emptyCpuSlabWithEnoughNodePartials_freed() {
-    slub = Slubs.slub(Slubs.context(1, "nomerge", "true"));
-    cache = (SlubCache) slub.kmemCacheCreate("fl", 64, 0, 0, null);
-    objs = new long[10 * 64];
-    for (int i = 0; i < objs.length; i++) {
-      objs[i] = cache.alloc(0, Gfp.KERNEL);
-    }
+    fullSlabs(1, 10);
     // one free into each of slabs 1-9: two drains of four to the node, slab 9 on the CPU list
     for (int k = 0; k < 9; k++) {
       cache.free(0, objs[k * 64]);

@@ -40,10 +40,7 @@ final class SlubInvariantsCorruptionTest {
    * plus 2 allocated on CPU 0, then object 0 (of the first slab) freed on CPU 0.
    */
   private void cpuScene() {
-    ctx = Slubs.context(2, "nomerge", "true");
-    slub = Slubs.slub(ctx);
-    cache = (SlubCache) slub.kmemCacheCreate("inv", 64, 0, 0, null);
-    t = slub.table;
+    boot(2, 64, 0);
     int per = cache.layout.objects;
     assertThat(per).isEqualTo(64);
     objs = new long[2 * per + 2];
@@ -60,6 +57,14 @@ final class SlubInvariantsCorruptionTest {
     assertThat(cache.cpus[0].partial).isEqualTo(s1);
     assertThat(cache.cpus[0].partialCount).isEqualTo(1);
     assertThatCode(() -> SlubInvariants.check(cache)).doesNotThrowAnyException();
+  }
+
+  /** A machine of {@code cpus} CPUs (merging off) and the cache {@code inv} under test. */
+  private void boot(int cpus, int size, int flags) {
+    ctx = Slubs.context(cpus, "nomerge", "true");
+    slub = Slubs.slub(ctx);
+    cache = (SlubCache) slub.kmemCacheCreate("inv", size, 0, flags, null);
+    t = slub.table;
   }
 
   /** {@link #cpuScene} then flush_all: S1 and S3 are node-partial, S2 still full. */
@@ -208,10 +213,7 @@ final class SlubInvariantsCorruptionTest {
 
   @Test
   void check_lastFrameOfAMultiPageSlabRemapped_isReported() {
-    ctx = Slubs.context(1, "nomerge", "true");
-    slub = Slubs.slub(ctx);
-    cache = (SlubCache) slub.kmemCacheCreate("inv", 4096, 0, 0, null);
-    t = slub.table;
+    boot(1, 4096, 0);
     long obj = cache.alloc(0, Gfp.KERNEL);
     int s = slabOf(obj);
     // 4096-byte objects: order 3 (8 pages, 8 objects), as kmalloc-4k
@@ -265,10 +267,7 @@ final class SlubInvariantsCorruptionTest {
 
   @Test
   void check_fullListOfAStoreUserCache_entriesAndCountChecked() {
-    ctx = Slubs.context(1);
-    slub = Slubs.slub(ctx);
-    cache = (SlubCache) slub.kmemCacheCreate("inv", 64, 0, SlabFlags.STORE_USER, null);
-    t = slub.table;
+    boot(1, 64, SlabFlags.STORE_USER);
     int per = cache.layout.objects;
     long first = 0;
     for (int i = 0; i < per; i++) {
@@ -291,8 +290,7 @@ final class SlubInvariantsCorruptionTest {
 
   @Test
   void checkInvariants_largeBlockTailUnmarked_isReported() {
-    ctx = Slubs.context(1);
-    slub = Slubs.slub(ctx);
+    boot(1, 64, 0);
     // 16 KiB: an order-2 block of 4 frames
     long p = slub.kmalloc(0, 16_384, Gfp.KERNEL);
     int pfn = (int) Page.physToPfn(KernelLayout.pa(p));
@@ -305,8 +303,7 @@ final class SlubInvariantsCorruptionTest {
 
   @Test
   void checkInvariants_largeTailWithoutHead_isReported() {
-    ctx = Slubs.context(1);
-    slub = Slubs.slub(ctx);
+    boot(1, 64, 0);
     long p = slub.kmalloc(0, 16_384, Gfp.KERNEL);
     int pfn = (int) Page.physToPfn(KernelLayout.pa(p));
     slub.kfree(0, p);
@@ -319,10 +316,7 @@ final class SlubInvariantsCorruptionTest {
 
   @Test
   void describeFrames_slabsAndLargeBlocks_markedWithOwnerAndOrder() {
-    ctx = Slubs.context(1, "nomerge", "true");
-    slub = Slubs.slub(ctx);
-    cache = (SlubCache) slub.kmemCacheCreate("inv", 4096, 0, 0, null);
-    t = slub.table;
+    boot(1, 4096, 0);
     long obj = cache.alloc(0, Gfp.KERNEL);
     long small = slub.kmalloc(0, 64, Gfp.KERNEL);
     long large = slub.kmalloc(0, 10_000, Gfp.KERNEL);
