@@ -202,9 +202,13 @@ final class RunCommand implements Callable<Integer> {
         return Main.EXIT_USAGE;
       }
     }
+    int nodes = kernel.layout().numa().nodes();
     out.printf(
-        "mmsim booted %d MiB, %d CPUs: %s%n",
-        kernel.memory().size() >>> 20, kernel.layout().cpus(), String.join(" ", kernel.describe()));
+        "mmsim booted %d MiB, %d CPUs%s: %s%n",
+        kernel.memory().size() >>> 20,
+        kernel.layout().cpus(),
+        nodes > 1 ? ", " + nodes + " NUMA nodes" : "",
+        String.join(" ", kernel.describe()));
     long freeBefore = kernel.pageAllocator().nrFreePages();
     Explainer explainer = null;
     if (explain) {

@@ -82,6 +82,30 @@ final class ReportCommandTest extends CommandLineTest {
   }
 
   @Test
+  void runReport_twoNodes_headerCountsTheNodesAndTheMapNamesEachNodesFreeBlocks()
+      throws IOException {
+    Path w = tmp.resolve("w.trace");
+    Files.writeString(w, "alloc_pages a 3\nfree_pages a\n");
+    Path page = tmp.resolve("numa.html");
+    assertThat(
+            mm(
+                "run",
+                "--set",
+                "memory.size=64M",
+                "--set",
+                "numa.nodes=2",
+                "--report",
+                page.toString(),
+                w.toString()))
+        .as(err.toString())
+        .isZero();
+    String html = Files.readString(page);
+    assertThat(html).contains("; 64 MiB, 2 CPU(s), 2 NUMA nodes. ");
+    // node 1 holds 32 to 64 MiB, all of it below 4 GiB: zone DMA32
+    assertThat(html).contains("node 0 DMA ", "node 1 DMA32 ");
+  }
+
+  @Test
   void runReport_missingFolder_usageErrorAndNothingRuns() {
     assertThat(mm("run", "--report", tmp.resolve("no/such/x.html").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("--report: no such directory");

@@ -29,6 +29,14 @@ final class RunCommandTest extends CommandLineTest {
   // ------------------------------------------------------------------ the README's commands
 
   @Test
+  void run_twoNumaNodes_bannerNamesTheNodes() {
+    int rc = mm("run", "--set", "numa.nodes=2", "--proc", tmp.resolve("proc").toString());
+
+    assertThat(rc).as(stderr()).isZero();
+    assertThat(stdout()).contains("mmsim booted 128 MiB, 2 CPUs, 2 NUMA nodes: ");
+  }
+
+  @Test
   void run_noWorkload_runsTheBuiltInDemoOnTheDefaults() {
     int rc = mm("run", "--proc", tmp.resolve("proc").toString());
 

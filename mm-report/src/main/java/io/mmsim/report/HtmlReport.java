@@ -62,7 +62,14 @@ public final class HtmlReport {
     h.append("<h1>mmsim run: ").append(Svg.esc(title)).append("</h1>\n");
     h.append("<p class='note'>")
         .append(Svg.esc(String.join(" ", k.describe())))
-        .append(String.format("; %d MiB, %d CPU(s). ", k.memory().size() >>> 20, k.layout().cpus()))
+        .append(
+            String.format(
+                "; %d MiB, %d CPU(s)%s. ",
+                k.memory().size() >>> 20,
+                k.layout().cpus(),
+                k.layout().numa().nodes() > 1
+                    ? ", " + k.layout().numa().nodes() + " NUMA nodes"
+                    : ""))
         .append(steps.size())
         .append(" recorded steps (one after each workload line")
         .append(steps.size() >= RunRecorder.MAX_STEPS / 2 ? ", thinned evenly on long runs" : "")
