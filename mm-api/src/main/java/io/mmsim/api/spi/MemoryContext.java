@@ -20,8 +20,9 @@ public interface MemoryContext extends ProviderContext {
 
   /**
    * The per-frame words shared by the page allocator and the owners of its blocks (see {@link
-   * Memmap}). The default is the page allocator's, or words of this context's own when it keeps
-   * none; a kernel returns the one set every part shares.
+   * Memmap}). The default is the page allocator's; when it keeps none, the default makes a new set
+   * at each call, so a context that hands words to several parts overrides this to return one set
+   * (a kernel returns the one set every part shares).
    *
    * @since 1.4
    */
