@@ -238,12 +238,8 @@ final class BuddyAllocator implements PageAllocator {
       Tracer trace,
       Memmap shared,
       int sentinelStart) {
-    int lists = FreeArea.sentinelCount(PerCpuPages.lists(layout.cpus()));
+    int lists = checkIndexable(layout);
     long frames = layout.numa().nodeFrames(nid);
-    if (layout.frames() > Integer.MAX_VALUE - 8L - lists * (long) layout.numa().nodes()) {
-      throw new IllegalArgumentException(
-          "the buddy allocator indexes frames with int: " + frames + " frames is too many");
-    }
     this.layout = layout;
     this.nid = nid;
     this.base = layout.numa().nodeStart(nid);
@@ -286,6 +282,23 @@ final class BuddyAllocator implements PageAllocator {
     this.badPage = new BadPage(base, nFrames, cpus, meta, init.given, next, prev, lb);
     this.vmstat =
         new Vmstat(layout, nid, area, pcp, wm, highAtomic, fallback, compaction, managed, pgalloc);
+  }
+
+  /**
+   * The number of list heads one node keeps after the machine's frames in the shared words, once
+   * checked that every node's heads fit beside the frames in int-indexed arrays.
+   *
+   * @throws IllegalArgumentException naming the machine's frame count when they do not
+   */
+  static int checkIndexable(MemoryLayout layout) {
+    int heads = FreeArea.sentinelCount(PerCpuPages.lists(layout.cpus()));
+    if (layout.frames() > Integer.MAX_VALUE - 8L - (long) heads * layout.numa().nodes()) {
+      throw new IllegalArgumentException(
+          "the buddy allocator indexes frames with int: "
+              + layout.frames()
+              + " frames is too many");
+    }
+    return heads;
   }
 
   // ---------------------------------------------------------------- PageAllocator

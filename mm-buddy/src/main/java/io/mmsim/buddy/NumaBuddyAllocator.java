@@ -113,13 +113,7 @@ final class NumaBuddyAllocator implements PageAllocator {
     this.node = new BuddyAllocator[nodes];
     // one set of words for the machine: each node's frames at their PFNs, the nodes' list heads
     // after the last frame, node by node
-    int heads = FreeArea.sentinelCount(PerCpuPages.lists(cpus));
-    if (layout.frames() > Integer.MAX_VALUE - 8L - (long) heads * nodes) {
-      throw new IllegalArgumentException(
-          "the buddy allocator indexes frames with int: "
-              + layout.frames()
-              + " frames is too many");
-    }
+    int heads = BuddyAllocator.checkIndexable(layout);
     this.memmap = new Memmap(layout.frames(), heads * nodes);
     for (int n = 0; n < nodes; n++) {
       node[n] =
